@@ -1,0 +1,1 @@
+"""Evaluation: dataset adapters, metric functions, the runner and its report."""

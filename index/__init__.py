@@ -1,0 +1,1 @@
+"""Documents → sentence-aware chunks with offsets → embeddings → FAISS + BM25 store on disk."""

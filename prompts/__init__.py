@@ -1,0 +1,1 @@
+"""Prompt templates as versioned files (`NAME.vN.txt`), read with importlib.resources."""

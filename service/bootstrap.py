@@ -1,0 +1,59 @@
+"""The composition root: `build(settings)` makes the objects every entry point (CLI, HTTP, eval) uses.
+
+Models load here, once, and nowhere else. `build_library` is the lighter variant for commands that only
+need the index (ingest, search, documents): it loads the embedder but not the judge.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from index.embedder import SentenceTransformerEmbedder
+from index.library import Library
+from index.retriever import HybridRetriever
+from service.config import Settings
+from service.judge import LlamaJudge
+from service.models import resolve_llm
+from service.pipeline import EvidenceFinder, Pipeline
+from service.ports import Embedder, Judge
+
+
+@dataclass(frozen=True)
+class Components:
+    settings: Settings
+    library: Library
+    pipeline: Pipeline
+
+
+def build_embedder(settings: Settings) -> Embedder:
+    return SentenceTransformerEmbedder(
+        settings.models.embedding, batch_size=settings.models.embedding_batch, device=settings.models.device
+    )
+
+
+def build_judge(settings: Settings) -> Judge:
+    models = settings.models
+    return LlamaJudge(
+        resolve_llm(models.llm, settings.models_dir),
+        n_ctx=models.llm_context,
+        n_threads=models.llm_threads,
+        n_gpu_layers=models.llm_gpu_layers,
+        n_batch=models.llm_batch,
+        prompt_name=settings.judge.prompt,
+        rationale_tokens=settings.judge.rationale_tokens,
+    )
+
+
+def build_library(settings: Settings, embedder: Embedder | None = None) -> Library:
+    return Library(settings, embedder or build_embedder(settings))
+
+
+def build_finder(settings: Settings, embedder: Embedder | None = None) -> EvidenceFinder:
+    library = build_library(settings, embedder)
+    return EvidenceFinder(settings, library, HybridRetriever(library.embedder, settings.retrieval))
+
+
+def build(settings: Settings, *, embedder: Embedder | None = None, judge: Judge | None = None) -> Components:
+    """Everything, with real models unless fakes are passed in (tests)."""
+    finder = build_finder(settings, embedder)
+    return Components(settings, finder.library, Pipeline(finder, judge or build_judge(settings)))

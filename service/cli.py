@@ -1,0 +1,283 @@
+"""The `vericlaim` command: thin, like api.py. Each command builds what it needs, calls the core, prints.
+
+Errors from the core print one line on stderr and exit with the error's code (see service/errors.py).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, ParamSpec, TypeVar
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from service.config import Settings
+from service.errors import VericlaimError
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, help="Check claims against your own documents.")
+documents_app = typer.Typer(no_args_is_help=True, help="List or delete stored documents.")
+app.add_typer(documents_app, name="documents")
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+CollectionOption = Annotated[str | None, typer.Option("--collection", "-c", help="Collection name.")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
+TopKOption = Annotated[int | None, typer.Option("--top-k", min=1, max=50, help="Evidence passages to use.")]
+DocIdOption = Annotated[list[str] | None, typer.Option("--doc-id", help="Only use these documents.")]
+DEMO_DIR = Path(__file__).resolve().parents[1] / "examples" / "ai-compute"
+
+
+def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
+    """Turn core errors into one readable line and the error's exit code."""
+
+    @functools.wraps(command)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return command(*args, **kwargs)
+        except VericlaimError as exc:
+            err.print(f"error: {exc.detail}", markup=False, highlight=False, soft_wrap=True)
+            raise typer.Exit(exc.exit_code) from None
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(part) for part in first["loc"])
+            err.print(f"error: invalid setting {where}: {first['msg']}", markup=False, soft_wrap=True)
+            raise typer.Exit(2) from None
+
+    return wrapper
+
+
+def _progress() -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                    console=err, transient=True)
+
+
+def _components():  # type: ignore[no-untyped-def]
+    from service.bootstrap import build
+
+    return build(Settings())
+
+
+def _print_json(model) -> None:  # type: ignore[no-untyped-def]
+    sys.stdout.write(model.model_dump_json(indent=2) + "\n")
+
+
+@app.command()
+@reports_errors
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (.txt .md .html .pdf .jsonl).")],
+    collection: CollectionOption = None,
+) -> None:
+    """Add or update documents. Unchanged documents are skipped; the commit is atomic."""
+    from service.bootstrap import build_library
+    from service.schemas import ChangeResponse
+
+    library = build_library(Settings())
+    with _progress() as progress:
+        reading = progress.add_task("reading", total=None)
+        documents = library.read_files(paths, on_file=lambda name: progress.update(reading, description=name))
+        progress.remove_task(reading)
+        task = progress.add_task("embedding", total=None)
+        summary = library.ingest(documents, collection,
+                                 progress=lambda done, total: progress.update(task, completed=done, total=total))
+    result = ChangeResponse.of(library.store(collection).name, summary)
+    out.print(f"collection {result.collection}: {len(result.added)} added, {len(result.updated)} updated, "
+              f"{len(result.unchanged)} unchanged; {result.chunks} chunks", highlight=False)
+
+
+@app.command()
+@reports_errors
+def check(
+    claim: Annotated[str, typer.Argument(help="The claim to verify.")],
+    collection: CollectionOption = None,
+    top_k: TopKOption = None,
+    doc_id: DocIdOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Verify a claim: SUPPORTED, REFUTED or NOT_ENOUGH_INFO, with cited quotes."""
+    from service.pipeline import Query
+    from service.schemas import CheckResponse
+
+    verdict = _components().pipeline.check(Query(claim, collection, top_k, doc_id))
+    response = CheckResponse.of(verdict)
+    if as_json:
+        _print_json(response)
+    else:
+        print_verdict(response)
+
+
+def print_verdict(response) -> None:  # type: ignore[no-untyped-def]
+    colour = {"SUPPORTED": "green", "REFUTED": "red"}.get(response.verdict.value, "yellow")
+    out.print(f"[bold {colour}]{response.verdict.value}[/] ({response.confidence:.2f})  {response.claim}",
+              highlight=False)
+    out.print(f"  rationale: {response.rationale}", markup=False, highlight=False)
+    for citation in response.citations:
+        out.print(f"  ▸ {citation.doc_id} [{citation.start}:{citation.end}] “{citation.quote}”",
+                  markup=False, highlight=False)
+    for item in response.numeric:
+        out.print(f"  # {item.relation}: claim {item.claim_value} vs source {item.evidence_value}"
+                  + (f" — {item.gap}" if item.gap else ""), markup=False, highlight=False)
+
+
+@app.command()
+@reports_errors
+def search(
+    query: Annotated[str, typer.Argument(help="What to look for.")],
+    collection: CollectionOption = None,
+    top_k: TopKOption = None,
+    doc_id: DocIdOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Ranked evidence sentences with document id, offsets and scores (the verifier's retrieval)."""
+    from service.bootstrap import build_finder
+    from service.pipeline import Query
+    from service.schemas import PassageOut, SearchResponse
+
+    passages, snapshot = build_finder(Settings()).search(Query(query, collection, top_k, doc_id))
+    response = SearchResponse(query=query, index_version=snapshot.version,
+                              passages=[PassageOut.of(p) for p in passages])
+    if as_json:
+        _print_json(response)
+        return
+    for rank, passage in enumerate(response.passages, start=1):
+        out.print(f"{rank}. {passage.doc_id} [{passage.start}:{passage.end}] ({passage.score:.3f}) {passage.text}",
+                  markup=False, highlight=False)
+
+
+@app.command()
+@reports_errors
+def ask(
+    question: Annotated[str, typer.Argument(help="A question about your documents.")],
+    collection: CollectionOption = None,
+    top_k: TopKOption = None,
+    doc_id: DocIdOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Answer a question from your documents, with citations."""
+    from service.pipeline import Query
+    from service.schemas import AskResponse
+
+    response = AskResponse.of(_components().pipeline.ask(Query(question, collection, top_k, doc_id)))
+    if as_json:
+        _print_json(response)
+        return
+    out.print(response.answer, markup=False, highlight=False)
+    for citation in response.citations:
+        out.print(f"  ▸ {citation.doc_id} [{citation.start}:{citation.end}] “{citation.quote}”",
+                  markup=False, highlight=False)
+
+
+@app.command()
+@reports_errors
+def serve(
+    host: Annotated[str | None, typer.Option(help="Bind address (default from settings).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default from settings).")] = None,
+) -> None:
+    """Serve the HTTP API (models load once, before the first request)."""
+    import uvicorn
+
+    from service.api import create_app
+
+    components = _components()
+    server = components.settings.server
+    uvicorn.run(create_app(components), host=host or server.host, port=port or server.port, log_level="info")
+
+
+@app.command("eval")
+@reports_errors
+def evaluate(
+    claims: Annotated[Path, typer.Argument(help="Labelled claims (native JSONL unless --format says).")],
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for predictions, metrics and report.")],
+    collection: CollectionOption = None,
+    corpus: Annotated[list[Path] | None, typer.Option(help="Documents to ingest into the collection first.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="Dataset format (native, check-covid, …).")] = "native",
+    split: Annotated[str, typer.Option(help="Dataset split.")] = "dev",
+    limit: Annotated[int | None, typer.Option(min=1, help="Only the first N claims.")] = None,
+) -> None:
+    """Run labelled claims through the pipeline; write predictions.jsonl, metrics.json and report.md."""
+    from eval.datasets import load_dataset
+    from eval.runner import run_eval
+
+    dataset = load_dataset(fmt, claims, split=split)
+    components = _components()
+    with _progress() as progress:
+        if corpus:
+            components.library.ingest(components.library.read_files(corpus), collection)
+        if dataset.documents:
+            components.library.ingest(dataset.documents, collection)
+        task = progress.add_task("checking", total=None)
+        run = run_eval(components.pipeline, dataset, out_dir, collection=collection, limit=limit,
+                       progress=lambda done, total: progress.update(task, completed=done, total=total))
+    summary = run.metrics
+    out.print(f"{summary['claims']} claims: accuracy {summary.get('accuracy', 0):.3f}, "
+              f"macro-F1 {summary.get('macro_f1', 0):.3f}", highlight=False)
+    for path in run.files:
+        out.print(f"  wrote {path}", markup=False, highlight=False)
+
+
+@app.command()
+@reports_errors
+def demo(
+    collection: Annotated[str, typer.Option("--collection", "-c", help="Collection for the demo.")] = "demo",
+) -> None:
+    """Ingest the bundled AI-compute demo corpus and check a few claims, with quotes."""
+    from service.pipeline import Query
+    from service.schemas import CheckResponse
+
+    components = _components()
+    library = components.library
+    summary = library.ingest(library.read_files([DEMO_DIR / "docs"]), collection)
+    out.print(f"demo corpus: {summary.chunks} chunks in collection {collection!r}\n", highlight=False)
+    for claim in demo_claims():
+        print_verdict(CheckResponse.of(components.pipeline.check(Query(claim, collection))))
+        out.print()
+
+
+def demo_claims(per_label: int = 2) -> list[str]:
+    rows = [json.loads(line) for line in (DEMO_DIR / "claims.jsonl").read_text(encoding="utf-8").splitlines()
+            if line.strip()]
+    chosen: list[str] = []
+    for label in ("SUPPORTED", "REFUTED", "NOT_ENOUGH_INFO"):
+        chosen += [row["claim"] for row in rows if row["label"] == label][:per_label]
+    return chosen
+
+
+@documents_app.command("list")
+@reports_errors
+def list_documents(collection: CollectionOption = None, as_json: JsonOption = False) -> None:
+    """The documents stored in a collection."""
+    from service.bootstrap import build_library
+
+    snapshot = build_library(Settings()).snapshot(collection)
+    rows = [{"doc_id": d.doc_id, "title": d.title, "chars": len(d.text), "source": d.source}
+            for d in snapshot.documents.values()]
+    if as_json:
+        sys.stdout.write(json.dumps({"index_version": snapshot.version, "documents": rows}, indent=2) + "\n")
+        return
+    for row in rows:
+        out.print(f"{row['doc_id']}  ({row['chars']} chars)", markup=False, highlight=False)
+
+
+@documents_app.command("delete")
+@reports_errors
+def delete_documents(
+    doc_ids: Annotated[list[str], typer.Argument(help="Document ids to delete.")],
+    collection: CollectionOption = None,
+) -> None:
+    """Delete documents (atomic; unknown ids are an error and nothing is deleted)."""
+    from service.bootstrap import build_library
+
+    summary = build_library(Settings()).delete(doc_ids, collection)
+    out.print(f"deleted {len(summary.deleted)}; {summary.chunks} chunks remain", highlight=False)
+
+
+def main() -> None:
+    app()

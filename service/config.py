@@ -1,0 +1,123 @@
+"""One typed settings tree.
+
+Every field can be set by environment variable (prefix `VERICLAIM_`, nested with `__`, e.g.
+`VERICLAIM_RETRIEVAL__TOP_K=8`) or by a TOML file named in `VERICLAIM_CONFIG`. Environment beats the file.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from pydantic import BaseModel, Field, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+BUNDLED_GEMMA = "gemma3-270m"
+BUNDLED_SMOLLM2 = "smollm2-135m"
+BUNDLED_MINILM = "all-MiniLM-L6-v2"
+
+
+def default_home() -> Path:
+    """The per-user data folder, e.g. `~/.local/share/vericlaim` on Linux."""
+    return Path(platformdirs.user_data_dir("vericlaim", appauthor=False))
+
+
+class ModelSettings(BaseModel):
+    llm: str = Field(
+        BUNDLED_GEMMA,
+        description=(
+            "The judge model: 'gemma3-270m' (bundled, default), 'smollm2-135m' (bundled, needs the smollm2 "
+            "extra), a path to any .gguf file, or 'hf:REPO_ID/FILE.gguf' to download from the Hugging Face hub."
+        ),
+    )
+    llm_context: int = Field(2048, ge=512, description="Context window in tokens for the judge.")
+    llm_threads: int | None = Field(None, ge=1, description="CPU threads for llama.cpp (default: all cores).")
+    llm_gpu_layers: int = Field(0, description="Layers to offload to the GPU (-1 = all) on a CUDA build.")
+    llm_batch: int = Field(256, ge=16, description="llama.cpp batch size for prompt evaluation.")
+    embedding: str = Field(
+        BUNDLED_MINILM,
+        description=(
+            "Sentence-transformers model: 'all-MiniLM-L6-v2' loads the bundled copy offline; any other value is "
+            "a local folder or a hub model name."
+        ),
+    )
+    embedding_batch: int = Field(64, ge=1, description="Sentences per embedding batch.")
+    device: str = Field("cpu", description="Torch device for the embedder ('cpu', 'cuda').")
+
+
+class ChunkingSettings(BaseModel):
+    max_chars: int = Field(700, ge=100, description="Largest chunk, in characters (whole sentences only).")
+    overlap_sentences: int = Field(1, ge=0, description="Sentences repeated between neighbouring chunks.")
+
+
+class RetrievalSettings(BaseModel):
+    top_k: int = Field(5, ge=1, le=50, description="Evidence sentences handed to the judge.")
+    candidates: int = Field(30, ge=1, description="Chunks each retriever (dense, BM25) proposes before fusion.")
+    rerank_chunks: int = Field(8, ge=1, description="Fused chunks whose sentences are scored for evidence.")
+    rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
+    mmr_lambda: float = Field(0.7, ge=0, le=1, description="Relevance vs diversity in evidence selection.")
+    min_score: float = Field(
+        0.15, description="Evidence whose dense similarity is below this is not evidence (cosine)."
+    )
+
+
+class JudgeSettings(BaseModel):
+    prompt: str = Field("verify_claim.v1", description="Prompt template name in prompts/.")
+    rationale_tokens: int = Field(
+        40, ge=0, description="Tokens the judge may write as its rationale (0 = no LLM-written rationale)."
+    )
+
+
+class ServerSettings(BaseModel):
+    host: str = "127.0.0.1"
+    port: int = Field(8000, ge=1, le=65535)
+    queue_size: int = Field(8, ge=1, description="Checks waiting for the model before HTTP 503.")
+    max_upload_bytes: int = Field(20_000_000, ge=1)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="VERICLAIM_", env_nested_delimiter="__", extra="ignore")
+
+    home: Path = Field(default_factory=default_home, description="Data folder (VERICLAIM_HOME).")
+    collection: str = Field("default", description="Collection used when none is named.")
+    max_claim_chars: int = Field(1000, ge=10, description="Longest accepted claim or question.")
+    models: ModelSettings = ModelSettings()
+    chunking: ChunkingSettings = ChunkingSettings()
+    retrieval: RetrievalSettings = RetrievalSettings()
+    judge: JudgeSettings = JudgeSettings()
+    server: ServerSettings = ServerSettings()
+
+    @field_validator("home")
+    @classmethod
+    def _expand_home(cls, value: Path) -> Path:
+        return value.expanduser()
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[Any] = [init_settings, env_settings]
+        config_file = os.environ.get("VERICLAIM_CONFIG")
+        if config_file:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=Path(config_file)))
+        return tuple(sources)
+
+    @property
+    def models_dir(self) -> Path:
+        return self.home / "models"
+
+    @property
+    def collections_dir(self) -> Path:
+        return self.home / "collections"

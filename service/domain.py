@@ -1,0 +1,136 @@
+"""Core value types: documents, passages, citations and verdicts.
+
+Frozen dataclasses and Enums only; pydantic lives at the edges (HTTP bodies, settings, model output).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Label(StrEnum):
+    """The three verdicts a claim check can return."""
+
+    SUPPORTED = "SUPPORTED"
+    REFUTED = "REFUTED"
+    NOT_ENOUGH_INFO = "NOT_ENOUGH_INFO"
+
+    @classmethod
+    def parse(cls, text: str) -> Label:
+        """Accept the common spellings used by datasets and models (`supports`, `NEI`, `refute` …)."""
+        key = text.strip().upper().replace(" ", "_").replace("-", "_")
+        aliases = {
+            "SUPPORTED": cls.SUPPORTED, "SUPPORTS": cls.SUPPORTED, "SUPPORT": cls.SUPPORTED,
+            "TRUE": cls.SUPPORTED, "S": cls.SUPPORTED,
+            "REFUTED": cls.REFUTED, "REFUTES": cls.REFUTED, "REFUTE": cls.REFUTED,
+            "FALSE": cls.REFUTED, "CONTRADICT": cls.REFUTED, "R": cls.REFUTED,
+            "NOT_ENOUGH_INFO": cls.NOT_ENOUGH_INFO, "NOTENOUGHINFO": cls.NOT_ENOUGH_INFO,
+            "NEI": cls.NOT_ENOUGH_INFO, "NOT_ENOUGH_INFORMATION": cls.NOT_ENOUGH_INFO,
+        }
+        if key not in aliases:
+            raise ValueError(f"unknown label {text!r}")
+        return aliases[key]
+
+
+@dataclass(frozen=True)
+class Document:
+    """One stored document. `text` is what offsets index into."""
+
+    doc_id: str
+    text: str
+    title: str | None = None
+    url: str | None = None
+    date: str | None = None
+    source: str | None = None  # file path or "jsonl"/"upload"
+
+    @property
+    def sha256(self) -> str:
+        import hashlib
+
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A span of a document's text; `text == document.text[start:end]`."""
+
+    doc_id: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved span with its retrieval scores (higher is better)."""
+
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    score: float
+    scores: dict[str, float] = field(default_factory=dict)
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A quote that is exactly `document.text[start:end]`."""
+
+    doc_id: str
+    start: int
+    end: int
+    quote: str
+
+
+class Relation(StrEnum):
+    """How a claimed quantity relates to one found in the evidence."""
+
+    CONSISTENT = "consistent"
+    CONTRADICTS = "contradicts"
+    NOT_COMPARABLE = "not_comparable"
+
+
+@dataclass(frozen=True)
+class NumericComparison:
+    claim_value: str
+    evidence_value: str
+    relation: Relation
+    gap: str | None
+    citation: Citation | None
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """What produced a verdict, so results can be reproduced and compared."""
+
+    model_file: str
+    model_sha256: str
+    embedding_model: str
+    index_version: str
+    prompt_name: str
+    prompt_sha256: str
+
+
+@dataclass(frozen=True)
+class Verdict:
+    claim: str
+    label: Label
+    confidence: float
+    rationale: str
+    citations: tuple[Citation, ...]
+    stamp: Stamp
+    timings: dict[str, float]
+    numeric: tuple[NumericComparison, ...] = ()
+    passages: tuple[Passage, ...] = ()
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    answer: str
+    citations: tuple[Citation, ...]
+    stamp: Stamp
+    timings: dict[str, float]
+    passages: tuple[Passage, ...] = ()

