@@ -1,0 +1,272 @@
+"""Check a claim's figures against the evidence's: the deterministic numeric path of the pipeline.
+
+`match_numbers` pairs each figure in a claim with the figures in an evidence text that are about the same
+thing (compatible unit, the same subject words, the same period), and `compare_quantities` decides whether
+they agree, with a tolerance that follows the claim's hedge ("about" ±5 %, "over" one-sided, a bare figure
+±2 % or its rounding). `numeric_decision` turns the pairs into a verdict only when the subject and period
+line up; otherwise it abstains and the judge decides. Extraction lives in `quantities` and `periods`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from service.domain import Relation
+from service.periods import Period, extract_periods, periods_align
+from service.quantities import Qualifier, Quantity, extract_quantities
+from service.quantity_format import format_quantity
+from service.quantity_vocab import RATES
+from service.subjects import bound_contexts, content_words, counted_noun, sentence_bounds
+
+__all__ = [
+    "NumericMatch", "Period", "Qualifier", "Quantity", "claim_tags", "compare_quantities",
+    "extract_periods", "extract_quantities", "format_quantity", "match_numbers", "numeric_decision",
+]
+
+EXACT_TOLERANCE = 0.02  # a bare figure in a claim tolerates 2 % (or its own rounding, if wider)
+CURRENCIES = frozenset({"USD", "EUR", "GBP", "JPY", "INR", "CAD", "AUD", "CHF", "CNY"})
+MIN_SHARED_SUBJECT_WORDS = 1  # subject words a claim figure and an evidence figure must share to align
+MIN_SHARED_CLAIM_WORDS = 0.2  # share of the claim's words the evidence sentence must also use
+_MAX_PAIRS_PER_FIGURE = 3
+# A sentence that retells a claim (a fact-check quoting it, a viral post) does not confirm its figures.
+REPORTED_CLAIM = re.compile(
+    r"\b(?:claim(?:s|ed|ing)?|viral|hoax|fake|false(?:ly)?|misleading|rumou?rs?|fact[- ]?check\w*|debunk\w*"
+    r"|(?:social media|facebook|whatsapp) posts?|tweets?|tweeted|alleg\w+|purport\w*|satir\w+)\b",
+    re.IGNORECASE,
+)
+_REFERENCE_FOR_TAGS = dt.date(2000, 1, 1)
+
+
+@dataclass(frozen=True)
+class NumericMatch:
+    """One claim figure set against one evidence figure; offsets index into the texts given."""
+
+    claim: Quantity
+    evidence: Quantity
+    relation: Relation
+    gap: str | None  # "claimed $640M; source says $6.4B — off by 10× (scale slip)"
+    subject_aligned: bool
+    period_aligned: bool | None  # None when the claim names no period
+
+
+def compare_quantities(claim: Quantity, evidence: Quantity) -> tuple[Relation, str | None]:
+    """Whether `evidence` bears out `claim`, and a sentence describing the gap when it does not."""
+    if not units_compatible(claim.unit, evidence.unit):
+        units = f"different units ({claim.unit} vs {evidence.unit})"
+        return Relation.NOT_COMPARABLE, f"{_said(claim, evidence)} — {units}"
+    evidence = _in_rate_of(evidence, claim)
+    claim_low, claim_high = _claim_interval(claim)
+    evidence_low, evidence_high = _interval(evidence, pad=0.0)
+    if claim_low <= evidence_low and evidence_high <= claim_high:
+        return Relation.CONSISTENT, None
+    padded_low, padded_high = _interval(evidence, pad=evidence.precision)
+    if padded_high < claim_low or claim_high < padded_low:
+        return Relation.CONTRADICTS, _gap(claim, evidence)
+    return Relation.NOT_COMPARABLE, f"{_said(claim, evidence)} — the source's figure is too loose to decide"
+
+
+def match_numbers(claim: str, evidence: str, *, evidence_date: dt.date | None = None) -> list[NumericMatch]:
+    """Pairs of (claim figure, evidence figure) about the same thing, best first. Never raises on text."""
+    claim_figures = extract_quantities(claim)
+    evidence_figures = extract_quantities(evidence)
+    if not claim_figures or not evidence_figures:
+        return []
+    claim_contexts = _contexts(claim, claim_figures)
+    evidence_contexts = _contexts(evidence, evidence_figures)
+    claim_periods = [p for p in extract_periods(claim) if not p.relative]
+    evidence_periods = extract_periods(evidence, evidence_date)
+    claim_words = content_words(claim)
+    ranked: list[tuple[tuple[bool, bool, int, int], NumericMatch]] = []
+    for figure, context in zip(claim_figures, claim_contexts, strict=True):
+        own_period = _nearest_period(claim, figure, claim_periods)
+        scored = [
+            (_overlap(context, evidence_contexts[j]), j) for j, candidate in enumerate(evidence_figures)
+            if _pairable(figure, candidate, claim, evidence)
+        ]
+        pairs = []
+        for score, j in scored:
+            aligned = _is_bound(score, j, scored, evidence, evidence_figures, claim_words)
+            if aligned or score > 0:
+                match = _pair(figure, evidence_figures[j], aligned, own_period, evidence, evidence_periods)
+                pairs.append((_rank(match, score), match))
+        ranked.extend(sorted(pairs, key=lambda pair: pair[0])[:_MAX_PAIRS_PER_FIGURE])
+    return [match for _, match in sorted(ranked, key=lambda pair: pair[0])]
+
+
+def numeric_decision(matches: Sequence[NumericMatch], *,
+                     claim_quantities: Sequence[Quantity] | None = None) -> Relation | None:
+    """CONTRADICTS on an aligned clear mismatch, CONSISTENT when every claim figure is borne out, else None.
+
+    A pair counts only when its subject is aligned and, if the claim names a period, the period too. A
+    figure with both agreeing and disagreeing aligned evidence is undecided. Pass `claim_quantities`
+    (from `extract_quantities(claim)`) so that a figure with no evidence at all blocks CONSISTENT.
+    """
+    usable = [m for m in matches if m.subject_aligned and m.period_aligned is not False]
+    verdicts: dict[tuple[int, int], set[Relation]] = {}
+    for match in usable:
+        verdicts.setdefault((match.claim.start, match.claim.end), set()).add(match.relation)
+    settled = {key: _settle(relations) for key, relations in verdicts.items()}
+    if Relation.CONTRADICTS in settled.values():
+        return Relation.CONTRADICTS
+    wanted = {(q.start, q.end) for q in claim_quantities} if claim_quantities is not None else set(settled)
+    if wanted and all(settled.get(key) == Relation.CONSISTENT for key in wanted):
+        return Relation.CONSISTENT
+    return None
+
+
+def claim_tags(claim: str) -> frozenset[str]:
+    """Slices a claim belongs to: "numeric" (has figures), "temporal" (names a period), "hedged"."""
+    figures = extract_quantities(claim)
+    tags = set()
+    if figures:
+        tags.add("numeric")
+    if extract_periods(claim, _REFERENCE_FOR_TAGS):
+        tags.add("temporal")
+    if any(q.qualifier != Qualifier.EXACT for q in figures):
+        tags.add("hedged")
+    return frozenset(tags)
+
+
+def units_compatible(claimed: str | None, found: str | None) -> bool:
+    """Same base unit (rates convert), or one side bare where the other is a count or money."""
+    claimed_base, found_base = _base(claimed), _base(found)
+    if claimed_base is None or found_base is None:
+        other = found_base if claimed_base is None else claimed_base
+        return other is None or other == "count" or other in CURRENCIES
+    return claimed_base == found_base
+
+
+def _pairable(claim: Quantity, evidence: Quantity, claim_text: str, evidence_text: str) -> bool:
+    """Worth comparing: money with money (any currency, so mismatches get named), the same explicit unit,
+    counts of the same thing, or a bare large figure against money or another large figure."""
+    claim_base, evidence_base = _base(claim.unit), _base(evidence.unit)
+    if claim_base in CURRENCIES and evidence_base in CURRENCIES:
+        return True
+    if claim_base == "count" and evidence_base == "count":
+        noun = counted_noun(claim_text, claim.end)
+        return noun is not None and noun in _first_words(evidence_text, evidence.end, 3)
+    if claim_base is None or evidence_base is None:
+        bare_is_large = min(claim.value, evidence.value) >= 1000
+        return bare_is_large and units_compatible(claim.unit, evidence.unit)
+    return claim_base == evidence_base
+
+
+def _first_words(text: str, position: int, count: int) -> frozenset[str]:
+    return content_words(" ".join(text[position:position + 80].split()[:count]))
+
+
+def _base(unit: str | None) -> str | None:
+    return unit.partition("/")[0] if unit else None
+
+
+def _in_rate_of(evidence: Quantity, claim: Quantity) -> Quantity:
+    """`evidence` restated per the claim's period ("€2,856 a year" → "€238 a month") when both give one."""
+    claim_rate, evidence_rate = (claim.unit or "").partition("/")[2], (evidence.unit or "").partition("/")[2]
+    if not claim_rate or not evidence_rate or claim_rate == evidence_rate:
+        return evidence
+    factor = RATES[evidence_rate] / RATES[claim_rate]
+
+    def scaled(x: float | None) -> float | None:
+        return None if x is None else x * factor
+
+    return Quantity(evidence.value * factor, scaled(evidence.low), scaled(evidence.high), claim.unit,
+                    evidence.qualifier, evidence.text, evidence.start, evidence.end, evidence.subject,
+                    evidence.precision * factor)
+
+
+def _interval(quantity: Quantity, pad: float) -> tuple[float, float]:
+    low = -math.inf if quantity.low is None else quantity.low - pad
+    high = math.inf if quantity.high is None else quantity.high + pad
+    return low, high
+
+
+def _claim_interval(claim: Quantity) -> tuple[float, float]:
+    """A bare figure tolerates 2 % or its rounding; "about" and ranges their rounding; "over" is taken
+    at its word."""
+    if claim.qualifier == Qualifier.EXACT:
+        return _interval(claim, max(claim.precision, EXACT_TOLERANCE * abs(claim.value)))
+    if claim.qualifier in (Qualifier.APPROX, Qualifier.RANGE):
+        return _interval(claim, claim.precision)
+    return _interval(claim, 0.0)
+
+
+def _said(claim: Quantity, evidence: Quantity) -> str:
+    return f"claimed {format_quantity(claim)}; source says {format_quantity(evidence)}"
+
+
+def _gap(claim: Quantity, evidence: Quantity) -> str:
+    said = _said(claim, evidence)
+    if claim.value <= 0 or evidence.value <= 0:
+        return said
+    ratio = evidence.value / claim.value
+    magnitude = abs(math.log10(ratio))
+    steps = round(magnitude)
+    if steps >= 1 and abs(magnitude - steps) < 0.03:
+        claimed, found = _scale_name(claim.value), _scale_name(evidence.value)
+        slip = f"{claimed} vs {found}" if steps % 3 == 0 and claimed != found else "scale slip"
+        return f"{said} — off by {10 ** steps:,}× ({slip})"
+    direction = "higher" if ratio > 1 else "lower"
+    if max(ratio, 1 / ratio) >= 2:
+        return f"{said} — source is {max(ratio, 1 / ratio):.1f}× {direction}"
+    return f"{said} — source is {abs(ratio - 1):.0%} {direction}"
+
+
+def _scale_name(value: float) -> str:
+    names = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"), (1e3, "thousand"))
+    return next((name for scale, name in names if value >= scale * 0.999), "units")
+
+
+def _contexts(text: str, figures: list[Quantity]) -> list[frozenset[str]]:
+    return bound_contexts(text, [(q.start, q.end) for q in figures])
+
+
+def _overlap(claim_words: frozenset[str], evidence_words: frozenset[str]) -> int:
+    return len(claim_words & evidence_words)
+
+
+def _is_bound(score: int, index: int, scored: list[tuple[int, int]], evidence: str,
+              figures: list[Quantity], claim_words: frozenset[str]) -> bool:
+    """The evidence figure is about the claim's subject: it shares subject words with the claim figure,
+    no comparable figure in its sentence shares more, its sentence shares enough of the claim's words,
+    and the sentence is not someone's claim retold."""
+    start, end = sentence_bounds(evidence, figures[index].start)
+    rivals = [s for s, j in scored if start <= figures[j].start < end]
+    if score < MIN_SHARED_SUBJECT_WORDS or score < max(rivals):
+        return False
+    shared = len(claim_words & content_words(evidence[start:end])) / max(len(claim_words), 1)
+    return shared >= MIN_SHARED_CLAIM_WORDS and not REPORTED_CLAIM.search(evidence, start, end)
+
+
+def _pair(claim: Quantity, evidence: Quantity, aligned: bool, claim_period: Period | None,
+          evidence_text: str, evidence_periods: list[Period]) -> NumericMatch:
+    relation, gap = compare_quantities(claim, evidence)
+    period_aligned = None
+    if claim_period is not None:
+        found = _nearest_period(evidence_text, evidence, evidence_periods)
+        candidates = [found] if found is not None else evidence_periods
+        period_aligned = any(periods_align(claim_period, p) for p in candidates)
+    return NumericMatch(claim, evidence, relation, gap, aligned, period_aligned)
+
+
+def _nearest_period(text: str, figure: Quantity, periods: list[Period]) -> Period | None:
+    """The period closest to the figure within its sentence, if the sentence names one."""
+    sentence_start, sentence_end = sentence_bounds(text, figure.start)
+    inside = [p for p in periods if sentence_start <= p.start < sentence_end]
+    if not inside:
+        return None
+    return min(inside, key=lambda p: min(abs(p.start - figure.end), abs(figure.start - p.end)))
+
+
+def _settle(relations: set[Relation]) -> Relation | None:
+    decisive = relations - {Relation.NOT_COMPARABLE}
+    return decisive.pop() if len(decisive) == 1 else None
+
+
+def _rank(match: NumericMatch, score: int) -> tuple[bool, bool, int, int]:
+    """Aligned pairs first, then period-aligned, then more shared subject words, then decisive ones."""
+    order = {Relation.CONTRADICTS: 0, Relation.CONSISTENT: 0, Relation.NOT_COMPARABLE: 1}
+    return (not match.subject_aligned, match.period_aligned is False, -score, order[match.relation])

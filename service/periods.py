@@ -1,0 +1,214 @@
+"""Dates and periods in claims and passages: years, quarters, halves, months, days, fiscal years, decades,
+and "last year"-style phrases resolved against a document date.
+
+Hand-written patterns rather than `dateparser.search.search_dates` (installed, but it takes milliseconds
+per sentence, reads stray words such as "may" or "second" as dates, and knows nothing of quarters or fiscal
+years). Fiscal years are taken as the calendar year they are named after, flagged `fiscal`, because the
+fiscal calendar of an arbitrary company is not known here. `extract_periods` never raises.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
+log = logging.getLogger(__name__)
+
+
+class Granularity(StrEnum):
+    DAY = "day"
+    MONTH = "month"
+    QUARTER = "quarter"
+    HALF = "half"
+    YEAR = "year"
+    DECADE = "decade"
+
+
+@dataclass(frozen=True)
+class Period:
+    """A calendar span named in a text; `start`/`end` are character offsets like `Quantity`'s."""
+
+    first_day: dt.date
+    last_day: dt.date
+    granularity: Granularity
+    text: str
+    start: int
+    end: int
+    fiscal: bool = False
+    relative: bool = False
+
+    def contains(self, other: Period) -> bool:
+        return self.first_day <= other.first_day and other.last_day <= self.last_day
+
+
+MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name} | {
+    name.lower(): i for i, name in enumerate(calendar.month_abbr) if name} | {"sept": 9}
+_MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_YEAR = r"(?P<year>(?:1[89]|20)\d{2})(?!\d|,\d|%)"
+_SHORT_YEAR = r"(?P<year>(?:1[89]|20)\d{2}|'?\d{2})(?![\d%])"
+_ORDINAL = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
+_ORDINALS = "|".join(_ORDINAL)
+_FISCAL = r"(?P<fiscal>fy\s*|fiscal\s+(?:year\s+)?)"
+
+_PATTERNS: list[tuple[str, str]] = [
+    ("iso_day", r"\b(?P<year>\d{4})-(?P<month_num>\d{1,2})-(?P<day>\d{1,2})\b"),
+    ("day", rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+{_YEAR}"),
+    ("day", rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\s+{_YEAR}"),
+    ("quarter", rf"\b(?:q(?P<q>[1-4])(?=[\s'-])|(?P<q2>[1-4])q)[\s-]*(?:of\s+)?{_FISCAL}?{_SHORT_YEAR}\b"),
+    ("quarter", rf"\b(?P<qword>{_ORDINALS})\s+(?:fiscal\s+)?quarter\s+(?:of\s+)?{_FISCAL}?{_YEAR}"),
+    ("half", rf"\b(?:h(?P<h>[12])(?=[\s'-])|(?P<h2>[12])h)[\s-]*(?:of\s+)?{_FISCAL}?{_SHORT_YEAR}\b"),
+    ("half", rf"\b(?P<hword>first|second)\s+half\s+(?:of\s+)?{_FISCAL}?{_YEAR}"),
+    ("fiscal_year", rf"\b{_FISCAL}{_SHORT_YEAR}\b"),
+    ("month", rf"\b{_MONTH}\s+(?:of\s+)?{_YEAR}"),
+    ("years", r"(?<![\w$€£¥.,/-])(?P<year>(?:1[89]|20)\d{2})\s*(?:-|–|—|to)\s*"
+              r"(?P<until>(?:1[89]|20)\d{2}|\d{2})\b"),
+    ("decade", r"\b(?:the\s+)?(?P<year>(?:1[89]|20)\d0)s\b"),
+    ("year", rf"(?<![\w$€£¥.,/-]){_YEAR}(?!\s*(?:%|percent|million|billion|[a-z]*bytes))(?![\w-])"),
+    ("relative", r"\b(?P<which>last|this|next|previous|past|current|coming)\s+"
+                 r"(?P<unit>year|quarter|month)\b"),
+    ("relative", r"\b(?P<ago>a|one|two|three|\d+)\s+(?P<unit>year|month)s?\s+ago\b"),
+    ("relative", r"\b(?P<which>today|yesterday)\b"),
+]
+_COMPILED = [(kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in _PATTERNS]
+_SHIFT = {"last": -1, "previous": -1, "past": -1, "this": 0, "current": 0, "next": 1, "coming": 1}
+_COUNT = {"a": 1, "one": 1, "two": 2, "three": 3}
+
+
+def extract_periods(text: str, reference_date: dt.date | None = None) -> list[Period]:
+    """Every period named in `text`, in order; relative ones only when `reference_date` is given."""
+    try:
+        return _extract(text, reference_date)
+    except Exception:
+        log.exception("period extraction failed")
+        return []
+
+
+def periods_align(claimed: Period, found: Period) -> bool:
+    """Whether evidence about `found` speaks to the `claimed` period.
+
+    The same span; the same year whether fiscal or not; or a day inside a claimed month or day ("as of
+    March 2024" vs "March 31, 2024").
+    """
+    if (claimed.first_day, claimed.last_day) == (found.first_day, found.last_day):
+        return True
+    if claimed.granularity in (Granularity.MONTH, Granularity.DAY) and found.granularity == Granularity.DAY:
+        return claimed.contains(found)
+    return False
+
+
+def _extract(text: str, reference_date: dt.date | None) -> list[Period]:
+    found: list[Period] = []
+    taken: list[tuple[int, int]] = []
+    for kind, pattern in _COMPILED:
+        for match in pattern.finditer(text):
+            if any(match.start() < end and start < match.end() for start, end in taken):
+                continue
+            period = _BUILDERS[kind](match, reference_date)
+            if period is not None:
+                found.append(period)
+                taken.append(match.span())
+    return sorted(found, key=lambda p: p.start)
+
+
+def _year(raw: str) -> int:
+    digits = int(raw.strip("'"))
+    return digits if digits >= 100 else 2000 + digits if digits < 70 else 1900 + digits
+
+
+def _span(match: re.Match[str], first: dt.date, last: dt.date, granularity: Granularity, *,
+          fiscal: bool = False, relative: bool = False) -> Period:
+    return Period(first, last, granularity, match.group(0), match.start(), match.end(), fiscal, relative)
+
+
+def _month_span(year: int, month: int) -> tuple[dt.date, dt.date]:
+    return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _months(year: int, first_month: int, count: int) -> tuple[dt.date, dt.date]:
+    return _month_span(year, first_month)[0], _month_span(year, first_month + count - 1)[1]
+
+
+def _build_day(match: re.Match[str], _: dt.date | None) -> Period | None:
+    groups = match.groupdict()
+    month = int(groups["month_num"]) if groups.get("month_num") else MONTHS[groups["month"].lower()]
+    try:
+        day = dt.date(int(groups["year"]), month, int(groups["day"]))
+    except ValueError:
+        return None
+    return _span(match, day, day, Granularity.DAY)
+
+
+def _build_quarter(match: re.Match[str], _: dt.date | None) -> Period:
+    groups = match.groupdict()
+    quarter = int(groups.get("q") or groups.get("q2") or _ORDINAL[groups["qword"].lower()])
+    first, last = _months(_year(groups["year"]), 3 * quarter - 2, 3)
+    return _span(match, first, last, Granularity.QUARTER, fiscal=bool(groups.get("fiscal")))
+
+
+def _build_half(match: re.Match[str], _: dt.date | None) -> Period:
+    groups = match.groupdict()
+    half = int(groups.get("h") or groups.get("h2") or (1 if groups["hword"].lower() == "first" else 2))
+    first, last = _months(_year(groups["year"]), 6 * half - 5, 6)
+    return _span(match, first, last, Granularity.HALF, fiscal=bool(groups.get("fiscal")))
+
+
+def _build_year(match: re.Match[str], _: dt.date | None) -> Period:
+    year = _year(match.group("year"))
+    fiscal = bool(match.groupdict().get("fiscal"))
+    return _span(match, dt.date(year, 1, 1), dt.date(year, 12, 31), Granularity.YEAR, fiscal=fiscal)
+
+
+def _build_years(match: re.Match[str], _: dt.date | None) -> Period | None:
+    first = int(match.group("year"))
+    until = match.group("until")
+    last = int(until) if len(until) == 4 else first // 100 * 100 + int(until)
+    if last <= first:
+        return None
+    return _span(match, dt.date(first, 1, 1), dt.date(last, 12, 31), Granularity.YEAR)
+
+
+def _build_month(match: re.Match[str], _: dt.date | None) -> Period:
+    first, last = _month_span(int(match.group("year")), MONTHS[match.group("month").lower()])
+    return _span(match, first, last, Granularity.MONTH)
+
+
+def _build_decade(match: re.Match[str], _: dt.date | None) -> Period:
+    year = int(match.group("year"))
+    return _span(match, dt.date(year, 1, 1), dt.date(year + 9, 12, 31), Granularity.DECADE)
+
+
+def _build_relative(match: re.Match[str], reference: dt.date | None) -> Period | None:
+    if reference is None:
+        return None
+    groups = match.groupdict()
+    which = (groups.get("which") or "").lower()
+    if which in ("today", "yesterday"):
+        day = reference - dt.timedelta(days=1 if which == "yesterday" else 0)
+        return _span(match, day, day, Granularity.DAY, relative=True)
+    shift = _SHIFT[which] if which else -_ago(groups["ago"])
+    unit = groups["unit"].lower()
+    if unit == "year":
+        year = reference.year + shift
+        return _span(match, dt.date(year, 1, 1), dt.date(year, 12, 31), Granularity.YEAR, relative=True)
+    months_per_step = 3 if unit == "quarter" else 1
+    first_month = ((reference.month - 1) // months_per_step) * months_per_step + shift * months_per_step
+    year, month0 = reference.year + first_month // 12, first_month % 12
+    first, last = _months(year, month0 + 1, months_per_step)
+    granularity = Granularity.QUARTER if unit == "quarter" else Granularity.MONTH
+    return _span(match, first, last, granularity, relative=True)
+
+
+def _ago(raw: str) -> int:
+    return _COUNT.get(raw.lower()) or int(raw)
+
+
+_BUILDERS: dict[str, Callable[[re.Match[str], dt.date | None], Period | None]] = {
+    "iso_day": _build_day, "day": _build_day, "quarter": _build_quarter, "half": _build_half,
+    "fiscal_year": _build_year, "month": _build_month, "decade": _build_decade, "years": _build_years,
+    "year": _build_year,    "relative": _build_relative,
+}

@@ -1,0 +1,132 @@
+"""Bind each figure to the phrase it is about, so "€166 for Claude Teams and €238 for OpenAI Pro" keeps
+€166 with Claude Teams.
+
+A figure's words are the ones between it and its neighbours within the sentence: on the left back to the
+last clause break, on the right up to the next one. The right phrase wins when it is attached
+("€166 for Claude Teams", "$500M GPU spend"); otherwise the left phrase ("OpenAI Pro costs €166") is the
+subject. Matching uses content words of both sides, lightly stemmed.
+"""
+
+from __future__ import annotations
+
+import re
+
+from service.number_words import SMALL_NUMBERS, TENS
+
+STOPWORDS = frozenset(
+    """
+    a an the of for on in at by to from with and or but as is are was were be been being has have
+    had it its this that these those their his her our your my they he she we you i which who whom
+    whose what when where while than then there here not no nor so such very just only also about
+    around roughly approximately over under more less most least nearly almost some any each per up
+    down into out off above below between among within through during since until till after before
+    again further once much many few fewer other another same both all do does did done will would
+    shall should can could may might must says said say according reportedly reported estimated
+    estimate total totaling totalling million millions billion billions thousand thousands trillion
+    hundred percent per cent dollars dollar euros euro pounds us usd eur gbp mn bn m b k year years
+    month months week weeks day days quarter quarters annually monthly fiscal fy approx well
+    exceeding excess upwards least most cost costs
+    """.split()  # noqa: SIM905 — a word list reads better as prose
+)
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’&-]*|\d+[A-Za-z]+[A-Za-z0-9]*")
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\[$€£])|\n")
+_LEFT_BREAK = re.compile(
+    r"[,;:()\[\]]|\b(?:and|but|while|whereas|compared|versus|vs|than|including|of which|respectively)\b",
+    re.IGNORECASE,
+)
+_RIGHT_BREAK = re.compile(
+    r"[,;:()\[\]|]|\b\d|\b(?:and|but|while|whereas|compared|versus|vs|than|which|that|by|since|during|as of"
+    r"|jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august"
+    r"|september|october|november|december|last|this|next)\b",
+    re.IGNORECASE,
+)
+_LEADING_NOISE = re.compile(
+    r"^\s*(?:(?:in|for|during|by|as of|since)\s+(?:(?:fiscal|fy|the)\s*)*(?:q[1-4]\s*)?'?\d{2,4}\b"
+    r"|(?:a|an|per|each)\s+(?:day|week|month|year|quarter)\b|[|$€£\s])*",
+    re.IGNORECASE,
+)
+_NUMBERS = frozenset({*SMALL_NUMBERS, *TENS, "hundred", "dozen", "half"})
+_ATTACHING = frozenset({"for", "of", "on", "in", "to", "at"})
+_MAX_WORDS = 6
+
+
+def bind_subjects(text: str, spans: list[tuple[int, int]]) -> list[str | None]:
+    """The subject phrase of each figure at `spans` (sorted, non-overlapping), or None if none is found."""
+    return [_pick_subject(left, right) for left, right in _phrases(text, spans)]
+
+
+def bound_contexts(text: str, spans: list[tuple[int, int]]) -> list[frozenset[str]]:
+    """Content words of each figure's left and right phrases, for matching a claim against evidence."""
+    return [content_words(f"{left} {right}") for left, right in _phrases(text, spans)]
+
+
+def content_words(text: str) -> frozenset[str]:
+    """Lower-cased, lightly stemmed words that carry meaning ("GPUs" → "gpu"; "the", "was" dropped)."""
+    return frozenset(stem for word in _WORD.findall(text) if (stem := _stem(word)) not in STOPWORDS)
+
+
+def is_countable_word(text: str, end: int) -> bool:
+    """Whether the word right after `end` names what a bare number counts ("100,000 H100s")."""
+    return counted_noun(text, end) is not None
+
+
+def counted_noun(text: str, end: int) -> str | None:
+    """The stemmed word a bare number counts ("100,000 H100s" → "h100"), if one follows it."""
+    following = re.match(r"[ \t]{1,2}([A-Za-z][\w-]*)", text[end:end + 40])
+    if following is None or _stem(following.group(1)) in STOPWORDS or following.group(1).lower() in _NUMBERS:
+        return None
+    return _stem(following.group(1))
+
+
+def sentence_bounds(text: str, position: int) -> tuple[int, int]:
+    """Start and end of the sentence (or table row) holding `position`."""
+    start = 0
+    for match in _SENTENCE_BREAK.finditer(text, 0, position):
+        start = match.end()
+    after = _SENTENCE_BREAK.search(text, position)
+    return start, after.start() if after else len(text)
+
+
+def _phrases(text: str, spans: list[tuple[int, int]]) -> list[tuple[str, str]]:
+    phrases = []
+    for index, (start, end) in enumerate(spans):
+        sentence_start, sentence_end = sentence_bounds(text, start)
+        left_limit = max(sentence_start, spans[index - 1][1] if index else 0)
+        right_limit = min(sentence_end, spans[index + 1][0] if index + 1 < len(spans) else len(text))
+        phrases.append((_left_phrase(text[left_limit:start]), _right_phrase(text[end:right_limit])))
+    return phrases
+
+
+def _left_phrase(segment: str) -> str:
+    breaks = list(_LEFT_BREAK.finditer(segment))
+    tail = segment[breaks[-1].end():] if breaks else segment
+    return " ".join(_WORD.findall(tail)[-_MAX_WORDS:])
+
+
+def _right_phrase(segment: str) -> str:
+    segment = segment[_LEADING_NOISE.match(segment).end():]  # type: ignore[union-attr]
+    head = segment[:m.start()] if (m := _RIGHT_BREAK.search(segment)) else segment
+    words = _WORD.findall(head)[:_MAX_WORDS]
+    if not words:
+        return ""
+    first = words[0].lower()
+    attached = first in _ATTACHING or _stem(first) not in STOPWORDS
+    return " ".join(words) if attached else ""
+
+
+def _pick_subject(left: str, right: str) -> str | None:
+    right_words = right.split()
+    if right_words and right_words[0].lower() in _ATTACHING:
+        right = " ".join(right_words[1:])
+    if content_words(right):
+        return right
+    return left if content_words(left) else None
+
+
+def _stem(word: str) -> str:
+    word = word.lower().replace("’", "'").removesuffix("'s").strip("'")
+    if len(word) > 3 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
