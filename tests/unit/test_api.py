@@ -1,0 +1,387 @@
+"""The HTTP front door through FastAPI's TestClient, over components built with the shipped fakes."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import threading
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from service.api import Admission, create_app
+from service.bootstrap import Components, build
+from service.config import Settings
+from service.domain import Passage
+from service.errors import BusyError
+from service.fakes import HashingEmbedder, KeywordJudge
+from service.ports import JudgeOutput
+
+pytestmark = pytest.mark.unit
+
+ACME_TEXT = (
+    "Acme Corporation reported revenue of $6.4 billion in 2023. The weather in Paris was mild that spring.\n\n"
+    "Acme employs 200,000 people worldwide."
+)
+NOTES_MD = "# Meeting notes\n\nThe penguin exhibit opens in June 2025. Tickets cost 12 euros.\n"
+CLAIM = "Acme revenue was $6.4 billion in 2023"
+
+# BUG (service/api.py, `_uploaded`): the parsed multipart form is never closed, so every upload leaks a
+# SpooledTemporaryFile (a ResourceWarning). The upload tests tolerate that warning so they can check the
+# rest; `test_an_upload_closes_its_temporary_file` pins the bug. Remove this marker once it is fixed.
+TOLERATE_UPLOAD_LEAK = pytest.mark.filterwarnings("ignore:Unclosed file <tempfile.SpooledTemporaryFile:ResourceWarning")
+
+
+def components_at(home: Path, judge: KeywordJudge | None = None, **settings: Any) -> Components:
+    return build(Settings(home=home, **settings), embedder=HashingEmbedder(), judge=judge or KeywordJudge())
+
+
+@pytest.fixture
+def components(tmp_path: Path) -> Components:
+    return components_at(tmp_path, max_claim_chars=200)
+
+
+@pytest.fixture
+def client(components: Components) -> TestClient:
+    return TestClient(create_app(components))
+
+
+@pytest.fixture
+def loaded(client: TestClient) -> TestClient:
+    response = client.post("/v1/documents", json={"doc_id": "acme.txt", "text": ACME_TEXT, "title": "Acme"})
+    assert response.status_code == 200, response.text
+    return client
+
+
+def assert_error(response: httpx.Response, status: int, code: str) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    body: dict[str, Any] = response.json()
+    assert body["error"] == code
+    assert "detail" in body
+    return body
+
+
+def doc_ids(client: TestClient, collection: str | None = None) -> list[str]:
+    params = {"collection": collection} if collection else {}
+    response = client.get("/v1/documents", params=params)
+    assert response.status_code == 200, response.text
+    return [d["doc_id"] for d in response.json()["documents"]]
+
+
+# ---- health and documents --------------------------------------------------------------------------------
+
+def test_health(loaded: TestClient) -> None:
+    response = loaded.get("/v1/health")
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok"
+    assert body["judge_model"] == "keyword-judge"
+    assert body["embedding_model"] == "hashing-64"
+    assert body["collections"] == ["default"]
+
+
+def test_posted_json_document_is_listed(client: TestClient) -> None:
+    response = client.post("/v1/documents", json={"doc_id": "acme.txt", "text": ACME_TEXT, "title": "Acme",
+                                                  "url": "https://example.com/acme", "date": "2024-03-01"})
+
+    assert response.status_code == 200
+    assert response.json()["added"] == ["acme.txt"]
+    assert response.json()["collection"] == "default"
+    listing = client.get("/v1/documents").json()
+    assert listing["collection"] == "default"
+    assert listing["index_version"] != "empty"
+    [document] = listing["documents"]
+    assert document["doc_id"] == "acme.txt"
+    assert document["title"] == "Acme"
+    assert document["url"] == "https://example.com/acme"
+    assert document["chars"] == len(ACME_TEXT)
+
+    again = client.post("/v1/documents", json={"doc_id": "acme.txt", "text": ACME_TEXT, "title": "Acme",
+                                               "url": "https://example.com/acme", "date": "2024-03-01"})
+    assert again.json()["unchanged"] == ["acme.txt"]
+
+
+@TOLERATE_UPLOAD_LEAK
+def test_multipart_upload_of_a_markdown_file(client: TestClient, components: Components) -> None:
+    response = client.post(
+        "/v1/documents",
+        files={"file": ("notes.md", NOTES_MD.encode(), "text/markdown")},
+        data={"doc_id": "meetings/notes.md"},
+    )
+
+    assert response.status_code == 200, response.text
+    assert response.json()["added"] == ["meetings/notes.md"]
+    assert doc_ids(client) == ["meetings/notes.md"]
+    stored = components.library.snapshot().documents["meetings/notes.md"]
+    assert stored.text == NOTES_MD
+    assert stored.source == "upload:notes.md"
+
+
+@TOLERATE_UPLOAD_LEAK
+def test_upload_into_a_named_collection(client: TestClient) -> None:
+    response = client.post("/v1/documents", files={"file": ("notes.md", NOTES_MD.encode(), "text/markdown")},
+                           data={"collection": "meetings"})
+
+    assert response.json()["collection"] == "meetings"
+    assert doc_ids(client, "meetings") == ["notes.md"]
+    assert doc_ids(client) == []
+
+
+@TOLERATE_UPLOAD_LEAK
+def test_upload_of_an_unsupported_type_is_415(client: TestClient) -> None:
+    response = client.post("/v1/documents", files={"file": ("tool.exe", b"MZ\x90\x00", "application/octet-stream")})
+
+    body = assert_error(response, 415, "unsupported_file_type")
+    assert ".exe" in body["detail"]
+    assert doc_ids(client) == []
+
+
+@TOLERATE_UPLOAD_LEAK
+def test_upload_that_is_not_utf8_is_422(client: TestClient) -> None:
+    response = client.post("/v1/documents", files={"file": ("latin.txt", "Café".encode("latin-1"), "text/plain")})
+
+    body = assert_error(response, 422, "unreadable_document")
+    assert "UTF-8" in body["detail"]
+    assert doc_ids(client) == []
+
+
+@TOLERATE_UPLOAD_LEAK
+def test_upload_larger_than_the_limit_is_refused(tmp_path: Path) -> None:
+    client = TestClient(create_app(components_at(tmp_path, server={"max_upload_bytes": 16})))
+
+    response = client.post("/v1/documents", files={"file": ("big.txt", b"A sentence. " * 10, "text/plain")})
+
+    assert_error(response, 400, "bad_input")
+    assert doc_ids(client) == []
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: service.api._uploaded never closes the multipart form")
+def test_an_upload_closes_its_temporary_file(client: TestClient) -> None:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        response = client.post("/v1/documents", files={"file": ("notes.md", NOTES_MD.encode(), "text/markdown")})
+        gc.collect()
+
+    assert response.status_code == 200
+    assert [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)] == []
+
+
+def test_delete_an_unknown_document_is_404_and_changes_nothing(loaded: TestClient) -> None:
+    before = loaded.get("/v1/documents").json()
+
+    response = loaded.delete("/v1/documents/missing.txt")
+
+    assert_error(response, 404, "document_not_found")
+    assert loaded.get("/v1/documents").json() == before
+
+
+def test_delete_a_document_whose_id_has_a_slash(client: TestClient) -> None:
+    client.post("/v1/documents", json={"doc_id": "notes/a.md", "text": NOTES_MD})
+    client.post("/v1/documents", json={"doc_id": "b.md", "text": "Another note here."})
+
+    response = client.delete("/v1/documents/notes/a.md")
+
+    assert response.status_code == 200, response.text
+    assert response.json()["deleted"] == ["notes/a.md"]
+    assert doc_ids(client) == ["b.md"]
+
+
+@pytest.mark.parametrize("name", ["../x", ".hidden", "a b"])
+def test_an_invalid_collection_is_422(loaded: TestClient, name: str) -> None:
+    assert_error(loaded.get("/v1/documents", params={"collection": name}), 422, "invalid_collection")
+    assert_error(loaded.post("/v1/check", json={"claim": CLAIM, "collection": name}), 422, "invalid_collection")
+    assert_error(loaded.post("/v1/documents", json={"doc_id": "x", "text": "X.", "collection": name}),
+                 422, "invalid_collection")
+
+
+def test_a_collection_with_a_slash_never_reaches_the_disk(client: TestClient, tmp_path: Path) -> None:
+    response = client.post("/v1/documents", json={"doc_id": "x", "text": "X marks it.", "collection": "a/b"})
+
+    assert_error(response, 422, "invalid_collection")
+    assert not (tmp_path / "collections").exists()
+
+
+# ---- check, ask, search ----------------------------------------------------------------------------------
+
+def test_check_returns_a_cited_verdict(loaded: TestClient) -> None:
+    response = loaded.post("/v1/check", json={"claim": CLAIM})
+
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["claim"] == CLAIM
+    assert body["verdict"] == "SUPPORTED"
+    assert 0.0 <= body["confidence"] <= 1.0
+    assert body["citations"]
+    for citation in body["citations"]:
+        assert citation["doc_id"] == "acme.txt"
+        assert ACME_TEXT[citation["start"]:citation["end"]] == citation["quote"]
+    assert set(body["stamp"]) == {"model_file", "model_sha256", "embedding_model", "index_version",
+                                  "prompt_name", "prompt_sha256"}
+    assert body["stamp"]["index_version"] == loaded.get("/v1/documents").json()["index_version"]
+    assert body["timings"]["total_ms"] >= 0
+    assert isinstance(body["rationale"], str) and isinstance(body["numeric"], list)
+
+
+def test_check_without_evidence_is_not_enough_info(client: TestClient) -> None:
+    body = client.post("/v1/check", json={"claim": CLAIM}).json()
+    assert body["verdict"] == "NOT_ENOUGH_INFO"
+    assert body["citations"] == []
+
+
+@pytest.mark.parametrize("claim", ["", "   \n"])
+def test_an_empty_claim_is_422(loaded: TestClient, claim: str) -> None:
+    assert_error(loaded.post("/v1/check", json={"claim": claim}), 422, "empty_claim")
+
+
+def test_a_too_long_claim_is_422(loaded: TestClient) -> None:
+    body = assert_error(loaded.post("/v1/check", json={"claim": "a" * 201}), 422, "claim_too_long")
+    assert "200" in body["detail"]
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [{}, {"claim": 5}, {"claim": CLAIM, "top_k": 0}, {"claim": CLAIM, "doc_ids": "acme.txt"}],
+    ids=["missing-claim", "claim-not-string", "top-k-zero", "doc-ids-not-list"],
+)
+def test_a_bad_check_body_is_422_invalid_request(loaded: TestClient, payload: dict[str, Any]) -> None:
+    body = assert_error(loaded.post("/v1/check", json=payload), 422, "invalid_request")
+    assert isinstance(body["detail"], list) and body["detail"]
+
+
+def test_a_body_that_is_not_json_is_422_invalid_request(loaded: TestClient) -> None:
+    response = loaded.post("/v1/check", content=b"{not json", headers={"content-type": "application/json"})
+    assert_error(response, 422, "invalid_request")
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: /v1/documents maps body validation errors to 400 bad_input, "
+                                       "every other route to 422 invalid_request")
+def test_a_bad_document_body_is_422_invalid_request(client: TestClient) -> None:
+    assert_error(client.post("/v1/documents", json={"doc_id": "a.txt"}), 422, "invalid_request")
+
+
+def test_check_respects_doc_ids(loaded: TestClient) -> None:
+    loaded.post("/v1/documents", json={"doc_id": "notes.md", "text": NOTES_MD})
+
+    body = loaded.post("/v1/check", json={"claim": CLAIM, "doc_ids": ["notes.md"]}).json()
+
+    assert all(p["doc_id"] == "notes.md" for p in body["passages"])
+    assert body["verdict"] != "SUPPORTED"
+
+
+def test_search_returns_passages_with_offsets(loaded: TestClient) -> None:
+    response = loaded.post("/v1/search", json={"query": "200,000 people", "top_k": 2})
+
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["query"] == "200,000 people"
+    assert body["index_version"] != "empty"
+    assert 1 <= len(body["passages"]) <= 2
+    first = body["passages"][0]
+    assert first["text"] == "Acme employs 200,000 people worldwide."
+    assert first["title"] == "Acme"
+    for passage in body["passages"]:
+        assert ACME_TEXT[passage["start"]:passage["end"]] == passage["text"]
+        assert {"dense", "lexical"} <= set(passage["scores"])
+
+
+def test_search_with_an_empty_query_is_422(loaded: TestClient) -> None:
+    assert_error(loaded.post("/v1/search", json={"query": " "}), 422, "empty_claim")
+
+
+def test_ask_returns_an_answer_with_citations(loaded: TestClient) -> None:
+    response = loaded.post("/v1/ask", json={"question": "How many people does Acme employ?"})
+
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["answer"] == "Acme employs 200,000 people worldwide."
+    assert body["citations"]
+    for citation in body["citations"]:
+        assert ACME_TEXT[citation["start"]:citation["end"]] == citation["quote"]
+    assert "total_ms" in body["timings"]
+
+
+def test_an_unknown_route_is_404_json(client: TestClient) -> None:
+    assert_error(client.get("/v1/nothing-here"), 404, "not_found")
+
+
+def test_a_wrong_method_is_405_json(client: TestClient) -> None:
+    assert_error(client.get("/v1/check"), 405, "method_not_allowed")
+
+
+# ---- admission -------------------------------------------------------------------------------------------
+
+def test_admission_refuses_a_call_past_its_limit() -> None:
+    admission = Admission(limit=1)
+    started, release = threading.Event(), threading.Event()
+
+    def blocking() -> str:
+        started.set()
+        assert release.wait(timeout=10)
+        return "first"
+
+    async def scenario() -> tuple[str, str]:
+        first = asyncio.create_task(admission.run(blocking))
+        while not started.is_set():
+            await asyncio.sleep(0.005)
+        with pytest.raises(BusyError, match="already waiting"):
+            await admission.run(lambda: "second")
+        release.set()
+        result = await first
+        return result, await admission.run(lambda: "third")  # the slot is free again
+
+    assert asyncio.run(asyncio.wait_for(scenario(), timeout=15)) == ("first", "third")
+
+
+def test_admission_frees_the_slot_when_the_work_fails() -> None:
+    admission = Admission(limit=1)
+
+    def failing() -> None:
+        raise RuntimeError("model crashed")
+
+    async def scenario() -> str:
+        with pytest.raises(RuntimeError):
+            await admission.run(failing)
+        return await admission.run(lambda: "next")
+
+    assert asyncio.run(scenario()) == "next"
+
+
+class BlockingJudge(KeywordJudge):
+    """A judge that waits until released, so a request can hold the only admission slot."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.started = threading.Event()
+        self.release = threading.Event()
+
+    def judge(self, claim: str, evidence: Sequence[Passage]) -> JudgeOutput:
+        self.started.set()
+        assert self.release.wait(timeout=10)
+        return super().judge(claim, evidence)
+
+
+def test_a_busy_model_answers_503_with_retry_after(tmp_path: Path) -> None:
+    judge = BlockingJudge()
+    client = TestClient(create_app(components_at(tmp_path, judge=judge, server={"queue_size": 1})))
+    client.post("/v1/documents", json={"doc_id": "acme.txt", "text": ACME_TEXT})
+    responses: list[httpx.Response] = []
+    holder = threading.Thread(target=lambda: responses.append(client.post("/v1/check", json={"claim": CLAIM})))
+    holder.start()
+    try:
+        assert judge.started.wait(timeout=10)
+
+        busy = client.post("/v1/check", json={"claim": CLAIM})
+
+        assert_error(busy, 503, "busy")
+        assert busy.headers["Retry-After"] == "5"
+    finally:
+        judge.release.set()
+        holder.join(timeout=10)
+    assert [r.status_code for r in responses] == [200]
+    assert client.post("/v1/check", json={"claim": CLAIM}).status_code == 200

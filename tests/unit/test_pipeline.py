@@ -1,0 +1,196 @@
+"""check / ask with the shipped fakes: validation, the no-evidence shortcut, verified citations, stamps."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from service.bootstrap import Components, build
+from service.config import Settings
+from service.domain import Document, Label, Passage
+from service.errors import ClaimTooLongError, EmptyClaimError, InvalidCollectionError
+from service.fakes import HashingEmbedder, KeywordJudge
+from service.pipeline import NO_ANSWER, Query, verified_citation
+
+pytestmark = pytest.mark.unit
+
+ACME = Document(
+    "reports/acme.txt",
+    "Acme Corporation reported revenue of $6.4 billion in 2023. The weather in Paris was mild that spring.\n\n"
+    "Acme employs 200,000 people worldwide. Acme did not open a factory in Brazil.",
+)
+NATURE = Document("nature.md", "Bananas are yellow fruit. Penguins live in Antarctica. The river flooded in 1998.")
+UNRELATED_CLAIM = "Sleepy dragons knit sweaters quietly"  # no hashed bucket in common with the corpus
+
+
+@pytest.fixture
+def components(tmp_path: Path) -> Components:
+    built = build(Settings(home=tmp_path, max_claim_chars=80), embedder=HashingEmbedder(), judge=KeywordJudge())
+    built.library.ingest([ACME, NATURE])
+    return built
+
+
+def judge_of(components: Components) -> KeywordJudge:
+    judge = components.pipeline.judge
+    assert isinstance(judge, KeywordJudge)
+    return judge
+
+
+def stored_text(components: Components, doc_id: str) -> str:
+    return components.library.snapshot().documents[doc_id].text
+
+
+# ---- validation and the no-evidence shortcut -------------------------------------------------------------
+
+def test_the_unrelated_claim_really_shares_nothing_with_the_corpus() -> None:
+    claim, *documents = HashingEmbedder().encode([UNRELATED_CLAIM, ACME.text, NATURE.text])
+    assert max(float(claim @ document) for document in documents) == 0.0
+
+
+def test_no_related_evidence_is_not_enough_info_without_calling_the_judge(components: Components) -> None:
+    verdict = components.pipeline.check(Query(UNRELATED_CLAIM))
+
+    assert verdict.label is Label.NOT_ENOUGH_INFO
+    assert verdict.citations == ()
+    assert verdict.passages == ()
+    assert judge_of(components).calls == 0
+    assert 0.0 <= verdict.confidence <= 1.0
+    assert "judge_ms" not in verdict.timings and "total_ms" in verdict.timings
+
+
+def test_an_empty_collection_is_not_enough_info_without_calling_the_judge(tmp_path: Path) -> None:
+    empty = build(Settings(home=tmp_path), embedder=HashingEmbedder(), judge=KeywordJudge())
+
+    verdict = empty.pipeline.check(Query("Acme revenue was $6.4 billion in 2023"))
+
+    assert verdict.label is Label.NOT_ENOUGH_INFO
+    assert verdict.stamp.index_version == "empty"
+    assert judge_of(empty).calls == 0
+
+
+@pytest.mark.parametrize("claim", ["", "   ", "\n\t "])
+def test_an_empty_claim_is_refused(components: Components, claim: str) -> None:
+    with pytest.raises(EmptyClaimError):
+        components.pipeline.check(Query(claim))
+    with pytest.raises(EmptyClaimError):
+        components.pipeline.ask(Query(claim))
+    assert judge_of(components).calls == 0
+
+
+def test_an_over_long_claim_is_refused(components: Components) -> None:
+    with pytest.raises(ClaimTooLongError, match="81 characters; the limit is 80"):
+        components.pipeline.check(Query("x" * 81))
+    with pytest.raises(ClaimTooLongError):
+        components.pipeline.ask(Query("Acme? " * 20))
+    assert judge_of(components).calls == 0
+
+
+def test_a_claim_at_the_limit_is_accepted_and_padding_does_not_count(components: Components) -> None:
+    claim = ("Acme revenue was $6.4 billion in 2023 " * 3)[:80]
+    assert components.pipeline.check(Query(claim)).claim == claim
+    padded = components.pipeline.check(Query(f"   {claim}   \n"))
+    assert padded.claim == claim
+
+
+def test_an_invalid_collection_is_refused(components: Components) -> None:
+    with pytest.raises(InvalidCollectionError):
+        components.pipeline.check(Query("Acme revenue", collection="../default"))
+
+
+# ---- verdicts and citations ------------------------------------------------------------------------------
+
+def test_a_supported_verdict_cites_the_stored_text(components: Components) -> None:
+    verdict = components.pipeline.check(Query("Acme revenue was $6.4 billion in 2023"))
+
+    assert verdict.label is Label.SUPPORTED
+    assert judge_of(components).calls == 1
+    assert verdict.citations
+    assert verdict.citations[0].quote == "Acme Corporation reported revenue of $6.4 billion in 2023."
+    for citation in verdict.citations:
+        assert stored_text(components, citation.doc_id)[citation.start:citation.end] == citation.quote
+    assert 0.0 <= verdict.confidence <= 1.0
+    assert verdict.passages and all(p.scores["dense"] >= 0.15 for p in verdict.passages)
+
+
+def test_a_refuted_verdict_also_carries_citations(components: Components) -> None:
+    verdict = components.pipeline.check(Query("Acme did open a factory in Brazil"))
+
+    assert verdict.label is Label.REFUTED
+    assert [c.quote for c in verdict.citations] == ["Acme did not open a factory in Brazil."]
+
+
+def test_citations_whose_text_does_not_match_the_stored_document_are_dropped(components: Components) -> None:
+    snapshot = components.library.snapshot()
+    text = ACME.text
+    start = text.index("Acme employs")
+    end = text.index("worldwide.") + len("worldwide.")
+    genuine = Passage(ACME.doc_id, start, end, text[start:end], score=1.0)
+
+    citation = verified_citation(snapshot, genuine)
+    assert citation is not None
+    assert (citation.doc_id, citation.start, citation.end, citation.quote) == (ACME.doc_id, start, end, genuine.text)
+
+    assert verified_citation(snapshot, replace(genuine, text="Acme employs 300,000 people worldwide.")) is None
+    assert verified_citation(snapshot, replace(genuine, start=start + 1)) is None
+    assert verified_citation(snapshot, replace(genuine, doc_id="elsewhere.txt")) is None
+
+
+def test_the_verdict_is_stamped_and_timed(components: Components) -> None:
+    verdict = components.pipeline.check(Query("Acme employs 200,000 people"))
+    judge = judge_of(components)
+
+    stamp = verdict.stamp
+    assert stamp.model_file == judge.model_name
+    assert stamp.model_sha256 == judge.model_sha256
+    assert stamp.prompt_name == judge.prompt_name and stamp.prompt_sha256 == judge.prompt_sha256
+    assert stamp.embedding_model == "hashing-64"
+    assert stamp.index_version == components.library.snapshot().version != "empty"
+    assert {"retrieve_ms", "judge_ms", "cite_ms", "total_ms"} <= set(verdict.timings)
+    assert verdict.timings["total_ms"] >= max(v for k, v in verdict.timings.items() if k != "total_ms")
+
+
+def test_doc_ids_filter_is_respected(components: Components) -> None:
+    claim = "Acme revenue was $6.4 billion in 2023"
+
+    filtered = components.pipeline.check(Query(claim, doc_ids=["nature.md"]))
+
+    assert all(p.doc_id == "nature.md" for p in filtered.passages)
+    assert all(c.doc_id == "nature.md" for c in filtered.citations)
+    assert filtered.label is not Label.SUPPORTED
+    unfiltered = components.pipeline.check(Query(claim, doc_ids=["reports/acme.txt"]))
+    assert unfiltered.label is Label.SUPPORTED
+
+
+def test_top_k_limits_the_evidence(components: Components) -> None:
+    verdict = components.pipeline.check(Query("Acme revenue employs people in 2023", top_k=1))
+    assert len(verdict.passages) == 1
+
+
+# ---- ask -------------------------------------------------------------------------------------------------
+
+def test_ask_returns_an_answer_with_verified_citations(components: Components) -> None:
+    answer = components.pipeline.ask(Query("How many people does Acme employ?"))
+
+    assert answer.answer == "Acme employs 200,000 people worldwide."
+    assert answer.citations
+    for citation in answer.citations:
+        assert stored_text(components, citation.doc_id)[citation.start:citation.end] == citation.quote
+    assert answer.stamp.index_version == components.library.snapshot().version
+    assert "total_ms" in answer.timings
+
+
+def test_ask_without_evidence_says_so_without_calling_the_judge(components: Components) -> None:
+    answer = components.pipeline.ask(Query(UNRELATED_CLAIM + "?"))
+
+    assert answer.answer == NO_ANSWER
+    assert answer.citations == ()
+    assert judge_of(components).calls == 0
+
+
+def test_ask_respects_the_doc_ids_filter(components: Components) -> None:
+    answer = components.pipeline.ask(Query("Where do penguins and Acme people live?", doc_ids=["nature.md"]))
+
+    assert answer.passages and all(p.doc_id == "nature.md" for p in answer.passages)
+    assert all(c.doc_id == "nature.md" for c in answer.citations)

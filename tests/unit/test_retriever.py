@@ -1,0 +1,141 @@
+"""Hybrid retrieval over a real store with the hashing embedder: ranking, numbers, filters, MMR, offsets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from index.library import Library
+from index.retriever import HybridRetriever
+from index.store import Snapshot
+from service.bootstrap import build
+from service.config import RetrievalSettings, Settings
+from service.domain import Document, Passage
+from service.fakes import HashingEmbedder, KeywordJudge
+
+pytestmark = pytest.mark.unit
+
+ACME = Document(
+    "reports/acme.txt",
+    "Acme Corporation reported revenue of $6.4 billion in 2023. The weather in Paris was mild that spring.\n\n"
+    "Acme employs 200,000 people worldwide. Its head office is in Ohio.",
+    title="Acme annual report",
+)
+NATURE = Document(
+    "nature.md",
+    "# Nature notes\r\n\r\nBananas are yellow fruit. Penguins live in Antarctica.\r\n"
+    "The river flooded in 1998, and 6,400 homes were damaged.",
+)
+CAFE = Document("café.txt", "  Le café coûte 2,50 € à Paris.  Über 200 Gäste kamen.\n")
+
+
+def library_with(tmp_path: Path, documents: list[Document]) -> Library:
+    library = build(Settings(home=tmp_path), embedder=HashingEmbedder(), judge=KeywordJudge()).library
+    library.ingest(documents)
+    return library
+
+
+def retriever_for(library: Library, **overrides: float) -> HybridRetriever:
+    return HybridRetriever(library.embedder, RetrievalSettings(**overrides))  # type: ignore[arg-type]
+
+
+def assert_exact_offsets(snapshot: Snapshot, passages: list[Passage]) -> None:
+    for passage in passages:
+        assert snapshot.documents[passage.doc_id].text[passage.start:passage.end] == passage.text
+
+
+@pytest.fixture
+def library(tmp_path: Path) -> Library:
+    return library_with(tmp_path, [ACME, NATURE, CAFE])
+
+
+def test_the_sentence_sharing_words_and_numbers_ranks_first(library: Library) -> None:
+    snapshot = library.snapshot()
+    passages = retriever_for(library).search(snapshot, "Acme revenue was $6.4 billion in 2023", k=3)
+
+    assert passages[0].text == "Acme Corporation reported revenue of $6.4 billion in 2023."
+    assert passages[0].doc_id == "reports/acme.txt"
+    assert passages[0].title == "Acme annual report"
+    assert passages[0].scores["numbers"] == 1.0
+    assert passages[0].score == max(p.score for p in passages)  # MMR may reorder the rest, never the best
+    assert set(passages[0].scores) == {"dense", "lexical", "numbers", "chunk"}
+
+
+@pytest.mark.parametrize(
+    ("number", "sentence"),
+    [
+        ("6.4", "Acme Corporation reported revenue of $6.4 billion in 2023."),
+        ("200,000", "Acme employs 200,000 people worldwide."),
+        ("6,400", "The river flooded in 1998, and 6,400 homes were damaged."),
+    ],
+)
+def test_bm25_finds_an_exact_number_token(library: Library, number: str, sentence: str) -> None:
+    passages = retriever_for(library).search(library.snapshot(), number, k=3)
+
+    assert passages[0].text == sentence
+    assert passages[0].scores["lexical"] == 1.0
+
+
+def test_doc_ids_filter_restricts_results(library: Library) -> None:
+    snapshot = library.snapshot()
+    query = "Acme revenue was $6.4 billion in 2023"
+
+    passages = retriever_for(library).search(snapshot, query, k=5, doc_ids={"nature.md"})
+
+    assert passages
+    assert {p.doc_id for p in passages} == {"nature.md"}
+    assert_exact_offsets(snapshot, passages)
+    assert retriever_for(library).search(snapshot, query, k=5, doc_ids={"missing.txt"}) == []
+
+
+def test_k_limits_the_number_of_passages(library: Library) -> None:
+    retriever = retriever_for(library)
+    assert len(retriever.search(library.snapshot(), "Acme", k=1)) == 1
+    assert len(retriever.search(library.snapshot(), "Acme", k=4)) == 4
+
+
+def test_mmr_keeps_a_different_relevant_sentence_in_the_top_two(tmp_path: Path) -> None:
+    copies = [Document(f"copy{i}.txt", "Acme revenue rose sharply in 2023.") for i in range(5)]
+    distinct = Document("distinct.txt", "Acme revenue in 2023 was a record.")
+    library = library_with(tmp_path, [*copies, distinct])
+    snapshot, query = library.snapshot(), "Acme revenue in 2023"
+
+    diverse = retriever_for(library, mmr_lambda=0.7).search(snapshot, query, k=2)
+    relevance_only = retriever_for(library, mmr_lambda=1.0).search(snapshot, query, k=2)
+
+    assert "distinct.txt" in [p.doc_id for p in diverse]
+    assert [p.doc_id for p in relevance_only] != [p.doc_id for p in diverse]  # the control: no MMR, no diversity
+    assert all(p.doc_id.startswith("copy") for p in relevance_only)
+
+
+def test_an_empty_collection_returns_nothing(tmp_path: Path) -> None:
+    library = build(Settings(home=tmp_path), embedder=HashingEmbedder(), judge=KeywordJudge()).library
+    snapshot = library.snapshot()
+
+    assert snapshot.version == "empty"
+    assert retriever_for(library).search(snapshot, "Acme revenue", k=5) == []
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["Acme revenue 2023", "penguins Antarctica", "café Paris 2,50", "Über Gäste 200", "flood 1998 homes", "zzz"],
+)
+def test_every_passage_is_the_stored_text_at_its_offsets(library: Library, query: str) -> None:
+    snapshot = library.snapshot()
+    passages = retriever_for(library).search(snapshot, query, k=10)
+
+    assert passages
+    assert_exact_offsets(snapshot, passages)
+    assert len({(p.doc_id, p.start) for p in passages}) == len(passages)  # no sentence twice
+
+
+def test_results_survive_a_reload_from_disk(library: Library, tmp_path: Path) -> None:
+    query = "Acme employs how many people"
+    before = retriever_for(library).search(library.snapshot(), query, k=3)
+    reloaded = build(Settings(home=tmp_path), embedder=HashingEmbedder(), judge=KeywordJudge()).library
+
+    after = retriever_for(reloaded).search(reloaded.snapshot(), query, k=3)
+
+    assert [(p.doc_id, p.start, p.end) for p in after] == [(p.doc_id, p.start, p.end) for p in before]
+    assert after[0].text == "Acme employs 200,000 people worldwide."
