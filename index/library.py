@@ -10,6 +10,7 @@ import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from index.ann import AnnParams
 from index.loaders import discover, load_file
 from index.store import ChangeSummary, CollectionStore, Progress, Snapshot, validate_collection_name
 from service.config import Settings
@@ -30,9 +31,10 @@ class Library:
     def store(self, collection: str | None = None) -> CollectionStore:
         return CollectionStore(
             self.settings.collections_dir,
-            validate_collection_name(collection or self.settings.collection),
+            validate_collection_name(self.settings.collection if collection is None else collection),
             embedding_model=self.embedder.name,
             chunking=self.settings.chunking.model_dump(),
+            ann=AnnParams.from_settings(self.settings.retrieval),
         )
 
     def snapshot(self, collection: str | None = None) -> Snapshot:

@@ -32,14 +32,16 @@ from pathlib import Path
 
 import numpy as np
 from filelock import FileLock
+from pydantic import BaseModel, ValidationError
 
+from index.ann import AnnParams, build_faiss_index
 from index.chunking import ChunkSpan, Span, chunk_text
-from service.domain import Document
+from service.domain import Citation, Document, Passage
 from service.errors import DocumentNotFoundError, IndexCorruptError, InputError, InvalidCollectionError
 from service.ports import Embedder
 
 FORMAT = 1
-_COLLECTION_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+_COLLECTION_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 Progress = Callable[[int, int], None]
 
 
@@ -76,7 +78,15 @@ class Snapshot:
     chunks: list[StoredChunk]
     vectors: np.ndarray
     bm25: object | None = None
+    ann: AnnParams = field(default_factory=AnnParams, repr=False)
     _faiss: object | None = field(default=None, repr=False)
+
+    def cite(self, passage: Passage) -> Citation | None:
+        """A citation only if the passage text is exactly the stored document text at its offsets."""
+        document = self.documents.get(passage.doc_id)
+        if document is None or document.text[passage.start:passage.end] != passage.text:
+            return None
+        return Citation(passage.doc_id, passage.start, passage.end, passage.text)
 
     def chunk_text(self, index: int) -> str:
         chunk = self.chunks[index]
@@ -84,18 +94,14 @@ class Snapshot:
 
     @property
     def faiss_index(self):  # type: ignore[no-untyped-def]
+        """Exact or approximate by `ann` (see index/ann.py), built on first use."""
         if self._faiss is None:
-            import faiss
-
-            index = faiss.IndexFlatIP(self.dimension)
-            if len(self.vectors):
-                index.add(self.vectors)
-            self._faiss = index
+            self._faiss = build_faiss_index(self.vectors.reshape(-1, self.dimension), self.ann)
         return self._faiss
 
 
 def validate_collection_name(name: str) -> str:
-    if not _COLLECTION_NAME.match(name):
+    if not _COLLECTION_NAME.fullmatch(name):
         raise InvalidCollectionError(
             f"invalid collection name {name!r}: use 1-64 letters, digits, '-' or '_', starting with a "
             "letter or digit"
@@ -106,11 +112,14 @@ def validate_collection_name(name: str) -> str:
 class CollectionStore:
     """Reads and atomically rewrites one collection folder."""
 
-    def __init__(self, root: Path, name: str, *, embedding_model: str, chunking: dict[str, int]) -> None:
+    def __init__(
+        self, root: Path, name: str, *, embedding_model: str, chunking: dict[str, int], ann: AnnParams | None = None
+    ) -> None:
         self.name = validate_collection_name(name)
         self.folder = root / name
         self.embedding_model = embedding_model
         self.chunking = chunking
+        self.ann = ann or AnnParams()
 
     # ---- reading -------------------------------------------------------------------------------------
 
@@ -120,6 +129,7 @@ class CollectionStore:
         if generation is None:
             return self._empty(dimension)
         snapshot = _read_generation(generation)
+        snapshot.ann = self.ann
         if snapshot.embedding_model != self.embedding_model or snapshot.dimension != dimension:
             raise IndexCorruptError(
                 f"collection {self.name!r} was built with embedding model {snapshot.embedding_model!r} "
@@ -147,6 +157,7 @@ class CollectionStore:
             documents={},
             chunks=[],
             vectors=np.zeros((0, dimension), dtype=np.float32),
+            ann=self.ann,
         )
 
     # ---- writing -------------------------------------------------------------------------------------
@@ -177,6 +188,7 @@ class CollectionStore:
                 documents=documents,
                 chunks=[current.chunks[i] for i in keep] + new_chunks,
                 vectors=np.concatenate([current.vectors[keep], new_vectors]).astype(np.float32),
+                ann=self.ann,
             )
             snapshot = self._commit(snapshot)
             return replace(plan.summary, chunks=len(snapshot.chunks)), snapshot
@@ -324,14 +336,30 @@ def _write_generation(folder: Path, snapshot: Snapshot, number: int) -> str:
     return version
 
 
-def _read_generation(folder: Path) -> Snapshot:
+class Manifest(BaseModel):
+    """The manifest's shape; the one file not covered by a checksum is checked this way instead."""
+
+    format: int
+    version: str
+    embedding_model: str
+    dimension: int
+    chunking: dict[str, int]
+    files: dict[str, str]
+
+
+def _read_manifest(folder: Path) -> Manifest:
     try:
-        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise IndexCorruptError(f"{folder}: unreadable manifest ({exc})") from None
-    if manifest.get("format") != FORMAT:
-        raise IndexCorruptError(f"{folder}: unknown index format {manifest.get('format')!r}")
-    for name, expected in manifest["files"].items():
+        manifest = Manifest.model_validate_json((folder / "manifest.json").read_bytes())
+    except (OSError, ValidationError) as exc:
+        raise IndexCorruptError(f"{folder}: unreadable manifest ({str(exc).splitlines()[0]})") from None
+    if manifest.format != FORMAT:
+        raise IndexCorruptError(f"{folder}: unknown index format {manifest.format!r}")
+    return manifest
+
+
+def _read_generation(folder: Path) -> Snapshot:
+    manifest = _read_manifest(folder)
+    for name, expected in manifest.files.items():
         path = folder / name
         if not path.is_file() or _sha256_file(path) != expected:
             raise IndexCorruptError(f"{folder}: {name} is missing or does not match its checksum")
@@ -351,10 +379,10 @@ def _read_generation(folder: Path) -> Snapshot:
 
         bm25 = bm25s.BM25.load(str(folder / "bm25"), show_progress=False)
     return Snapshot(
-        version=manifest["version"],
-        embedding_model=manifest["embedding_model"],
-        dimension=manifest["dimension"],
-        chunking=manifest["chunking"],
+        version=manifest.version,
+        embedding_model=manifest.embedding_model,
+        dimension=manifest.dimension,
+        chunking=manifest.chunking,
         documents=documents,
         chunks=chunks,
         vectors=vectors,

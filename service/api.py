@@ -24,6 +24,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from index.loaders import discover, load_file, make_document
 from service import __version__
 from service.bootstrap import Components
+from service.domain import Document
 from service.errors import BusyError, InputError, VericlaimError
 from service.pipeline import Query
 from service.schemas import (
@@ -171,24 +172,26 @@ async def _json_body(request: Request, model: type[DocumentRequest]) -> Document
     try:
         return model.model_validate_json(await request.body())
     except ValidationError as exc:
-        detail = [{"loc": list(e["loc"]), "msg": e["msg"]} for e in exc.errors()]
-        raise InputError(f"invalid document body: {detail}") from None
+        raise RequestValidationError(exc.errors()) from None
 
 
-async def _uploaded(request: Request, max_bytes: int):  # type: ignore[no-untyped-def]
-    form = await request.form()
-    upload = form.get("file")
-    if upload is None or isinstance(upload, str):
-        raise InputError("multipart upload needs a 'file' field")
-    data = await upload.read(max_bytes + 1)
+async def _uploaded(request: Request, max_bytes: int) -> tuple[list[Document], str | None]:
+    async with request.form() as form:
+        upload = form.get("file")
+        if upload is None or isinstance(upload, str):
+            raise InputError("multipart upload needs a 'file' field")
+        data = await upload.read(max_bytes + 1)
+        name = Path(upload.filename or "upload.txt").name
+        doc_id = str(form.get("doc_id") or name)
+        collection = form.get("collection")
     if len(data) > max_bytes:
         raise InputError(f"upload larger than {max_bytes} bytes (VERICLAIM_SERVER__MAX_UPLOAD_BYTES)")
-    name = Path(upload.filename or "upload.txt").name
-    doc_id = str(form.get("doc_id") or name)
-    collection = form.get("collection")
+    return await run_in_threadpool(_load_upload, name, doc_id, data), (str(collection) if collection else None)
+
+
+def _load_upload(name: str, doc_id: str, data: bytes) -> list[Document]:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / name
         path.write_bytes(data)
         discover([path])  # rejects unsupported types with the same error as the CLI
-        documents = [replace(d, source=f"upload:{name}") for d in load_file(path, doc_id)]
-    return documents, (str(collection) if collection else None)
+        return [replace(d, source=f"upload:{name}") for d in load_file(path, doc_id)]

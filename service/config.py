@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import platformdirs
 from pydantic import BaseModel, Field, field_validator
@@ -64,12 +64,23 @@ class RetrievalSettings(BaseModel):
     rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
     mmr_lambda: float = Field(0.7, ge=0, le=1, description="Relevance vs diversity in evidence selection.")
     min_score: float = Field(
-        0.15, description="Evidence whose dense similarity is below this is not evidence (cosine)."
+        0.25, description="Evidence whose dense similarity is below this is not evidence (cosine)."
     )
+    index_kind: Literal["auto", "exact", "hnsw", "ivf"] = Field(
+        "auto", description="Dense index: exact (flat), hnsw or ivf (approximate), or auto (exact below ann_threshold)."
+    )
+    ann_threshold: int = Field(50_000, ge=1, description="Chunks from which 'auto' switches to the HNSW index.")
+    hnsw_m: int = Field(32, ge=4, description="HNSW graph degree (more: better recall, more memory).")
+    hnsw_ef_construction: int = Field(64, ge=8, description="HNSW build-time search width.")
+    hnsw_ef_search: int = Field(128, ge=10, description="HNSW query-time search width (recall vs latency).")
+    ivf_nprobe: int = Field(32, ge=1, description="IVF cells scanned per query (recall vs latency).")
 
 
 class JudgeSettings(BaseModel):
     prompt: str = Field("verify_claim.v1", description="Prompt template name in prompts/.")
+    numeric_decides: bool = Field(
+        True, description="A clear numeric match or mismatch settles the verdict without the LLM."
+    )
     rationale_tokens: int = Field(
         40, ge=0, description="Tokens the judge may write as its rationale (0 = no LLM-written rationale)."
     )

@@ -12,6 +12,7 @@ from index.store import Snapshot
 from service.config import Settings
 from service.domain import Answer, Citation, Label, Passage, Stamp, Verdict
 from service.errors import ClaimTooLongError, EmptyClaimError
+from service.numeric_check import NUMERIC_CONFIDENCE, check_numbers
 from service.ports import Judge
 
 NO_EVIDENCE_CONFIDENCE = 0.8  # a prior, not a measurement; calibration replaces it
@@ -41,14 +42,6 @@ class Timer:
     def done(self) -> dict[str, float]:
         self.timings["total_ms"] = round((time.perf_counter() - self.started) * 1000, 2)
         return self.timings
-
-
-def verified_citation(snapshot: Snapshot, passage: Passage) -> Citation | None:
-    """A citation only if the quote is exactly the stored document text at its offsets."""
-    document = snapshot.documents.get(passage.doc_id)
-    if document is None or document.text[passage.start:passage.end] != passage.text:
-        return None
-    return Citation(passage.doc_id, passage.start, passage.end, passage.text)
 
 
 class EvidenceFinder:
@@ -97,12 +90,16 @@ class Pipeline:
         if not evidence:
             return Verdict(claim, Label.NOT_ENOUGH_INFO, NO_EVIDENCE_CONFIDENCE, NO_EVIDENCE_RATIONALE, (),
                            stamp, timer.done())
+        numbers = check_numbers(claim, evidence, snapshot)
+        timer.lap("numeric")
+        if numbers.decision is not None and self.finder.settings.judge.numeric_decides:
+            return Verdict(claim, numbers.decision, NUMERIC_CONFIDENCE, numbers.rationale,
+                           _verified(snapshot, numbers.decisive), stamp, timer.done(), numbers.comparisons,
+                           tuple(evidence))
         output = self.judge.judge(claim, evidence)
         timer.lap("judge")
         label = output.label
-        cited = self._cited(evidence, output.cited, label)
-        citations = tuple(c for c in (verified_citation(snapshot, p) for p in cited) if c is not None)
-        timer.lap("cite")
+        citations = _verified(snapshot, self._cited(evidence, output.cited, label))
         return Verdict(
             claim=claim,
             label=label,
@@ -111,6 +108,7 @@ class Pipeline:
             citations=citations,
             stamp=stamp,
             timings=timer.done(),
+            numeric=numbers.comparisons,
             passages=tuple(evidence),
         )
 
@@ -123,16 +121,16 @@ class Pipeline:
             return Answer(question, NO_ANSWER, (), self.stamp(snapshot), timer.done())
         output = self.judge.answer(question, evidence)
         timer.lap("answer")
-        cited = [evidence[i] for i in output.cited] or evidence[:2]
-        citations = tuple(c for c in (verified_citation(snapshot, p) for p in cited) if c is not None)
-        return Answer(question, output.text, citations, self.stamp(snapshot), timer.done(), tuple(evidence))
+        cited = [evidence[i] for i in output.cited if 0 <= i < len(evidence)] or evidence[:2]
+        return Answer(question, output.text, _verified(snapshot, cited), self.stamp(snapshot), timer.done(),
+                      tuple(evidence))
 
     @staticmethod
     def _cited(evidence: Sequence[Passage], cited: Sequence[int], label: Label) -> list[Passage]:
         """What the verdict rests on: the passages the judge named, else the best passage."""
         if label is Label.NOT_ENOUGH_INFO:
             return []
-        return [evidence[i] for i in cited] or [evidence[0]]
+        return [evidence[i] for i in cited if 0 <= i < len(evidence)] or [evidence[0]]
 
     def stamp(self, snapshot: Snapshot) -> Stamp:
         return Stamp(
@@ -143,3 +141,8 @@ class Pipeline:
             prompt_name=self.judge.prompt_name,
             prompt_sha256=self.judge.prompt_sha256,
         )
+
+
+def _verified(snapshot: Snapshot, passages: Sequence[Passage]) -> tuple[Citation, ...]:
+    """Citations for the passages whose text is exactly the stored text at their offsets; others dropped."""
+    return tuple(c for c in map(snapshot.cite, passages) if c is not None)

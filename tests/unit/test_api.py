@@ -31,10 +31,7 @@ ACME_TEXT = (
 NOTES_MD = "# Meeting notes\n\nThe penguin exhibit opens in June 2025. Tickets cost 12 euros.\n"
 CLAIM = "Acme revenue was $6.4 billion in 2023"
 
-# BUG (service/api.py, `_uploaded`): the parsed multipart form is never closed, so every upload leaks a
-# SpooledTemporaryFile (a ResourceWarning). The upload tests tolerate that warning so they can check the
-# rest; `test_an_upload_closes_its_temporary_file` pins the bug. Remove this marker once it is fixed.
-TOLERATE_UPLOAD_LEAK = pytest.mark.filterwarnings("ignore:Unclosed file <tempfile.SpooledTemporaryFile:ResourceWarning")
+JUDGED_CLAIM = "Acme Corporation reported revenue"  # no figure: the judge, not the numeric path, decides
 
 
 def components_at(home: Path, judge: KeywordJudge | None = None, **settings: Any) -> Components:
@@ -107,7 +104,6 @@ def test_posted_json_document_is_listed(client: TestClient) -> None:
     assert again.json()["unchanged"] == ["acme.txt"]
 
 
-@TOLERATE_UPLOAD_LEAK
 def test_multipart_upload_of_a_markdown_file(client: TestClient, components: Components) -> None:
     response = client.post(
         "/v1/documents",
@@ -123,7 +119,6 @@ def test_multipart_upload_of_a_markdown_file(client: TestClient, components: Com
     assert stored.source == "upload:notes.md"
 
 
-@TOLERATE_UPLOAD_LEAK
 def test_upload_into_a_named_collection(client: TestClient) -> None:
     response = client.post("/v1/documents", files={"file": ("notes.md", NOTES_MD.encode(), "text/markdown")},
                            data={"collection": "meetings"})
@@ -133,7 +128,6 @@ def test_upload_into_a_named_collection(client: TestClient) -> None:
     assert doc_ids(client) == []
 
 
-@TOLERATE_UPLOAD_LEAK
 def test_upload_of_an_unsupported_type_is_415(client: TestClient) -> None:
     response = client.post("/v1/documents", files={"file": ("tool.exe", b"MZ\x90\x00", "application/octet-stream")})
 
@@ -142,7 +136,6 @@ def test_upload_of_an_unsupported_type_is_415(client: TestClient) -> None:
     assert doc_ids(client) == []
 
 
-@TOLERATE_UPLOAD_LEAK
 def test_upload_that_is_not_utf8_is_422(client: TestClient) -> None:
     response = client.post("/v1/documents", files={"file": ("latin.txt", "Café".encode("latin-1"), "text/plain")})
 
@@ -151,7 +144,6 @@ def test_upload_that_is_not_utf8_is_422(client: TestClient) -> None:
     assert doc_ids(client) == []
 
 
-@TOLERATE_UPLOAD_LEAK
 def test_upload_larger_than_the_limit_is_refused(tmp_path: Path) -> None:
     client = TestClient(create_app(components_at(tmp_path, server={"max_upload_bytes": 16})))
 
@@ -161,7 +153,6 @@ def test_upload_larger_than_the_limit_is_refused(tmp_path: Path) -> None:
     assert doc_ids(client) == []
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: service.api._uploaded never closes the multipart form")
 def test_an_upload_closes_its_temporary_file(client: TestClient) -> None:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -259,8 +250,6 @@ def test_a_body_that_is_not_json_is_422_invalid_request(loaded: TestClient) -> N
     assert_error(response, 422, "invalid_request")
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: /v1/documents maps body validation errors to 400 bad_input, "
-                                       "every other route to 422 invalid_request")
 def test_a_bad_document_body_is_422_invalid_request(client: TestClient) -> None:
     assert_error(client.post("/v1/documents", json={"doc_id": "a.txt"}), 422, "invalid_request")
 
@@ -371,12 +360,14 @@ def test_a_busy_model_answers_503_with_retry_after(tmp_path: Path) -> None:
     client = TestClient(create_app(components_at(tmp_path, judge=judge, server={"queue_size": 1})))
     client.post("/v1/documents", json={"doc_id": "acme.txt", "text": ACME_TEXT})
     responses: list[httpx.Response] = []
-    holder = threading.Thread(target=lambda: responses.append(client.post("/v1/check", json={"claim": CLAIM})))
+    holder = threading.Thread(
+        target=lambda: responses.append(client.post("/v1/check", json={"claim": JUDGED_CLAIM}))
+    )
     holder.start()
     try:
         assert judge.started.wait(timeout=10)
 
-        busy = client.post("/v1/check", json={"claim": CLAIM})
+        busy = client.post("/v1/check", json={"claim": JUDGED_CLAIM})
 
         assert_error(busy, 503, "busy")
         assert busy.headers["Retry-After"] == "5"

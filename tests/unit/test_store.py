@@ -180,8 +180,6 @@ def test_current_naming_a_missing_generation_is_corrupt(library: Library, tmp_pa
         library_at(tmp_path).snapshot()
 
 
-@pytest.mark.xfail(strict=True, raises=KeyError,
-                   reason="BUG: _read_generation indexes manifest keys directly (KeyError)")
 def test_a_manifest_missing_keys_is_reported_as_corrupt(library: Library, tmp_path: Path) -> None:
     (current_generation(tmp_path) / "manifest.json").write_text('{"format": 1}', encoding="utf-8")
 
@@ -225,13 +223,11 @@ def test_library_refuses_invalid_collections_before_touching_disk(tmp_path: Path
     assert not Settings(home=tmp_path).collections_dir.exists()
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: `$` in _COLLECTION_NAME matches before a trailing newline")
 def test_a_trailing_newline_is_not_a_valid_collection_name() -> None:
     with pytest.raises(InvalidCollectionError):
         validate_collection_name("abc\n")
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: Library.store treats collection='' as 'not given' (default)")
 def test_an_explicit_empty_collection_name_is_refused(tmp_path: Path) -> None:
     with pytest.raises(InvalidCollectionError):
         library_at(tmp_path).ingest([ACME], collection="")

@@ -1,0 +1,98 @@
+"""The FAISS index behind dense search: exact inner product for small collections, approximate above a size.
+
+`build_faiss_index(vectors, kind, params)` returns a ready-to-search index over L2-normalised rows
+(inner product = cosine):
+
+    exact  IndexFlatIP: every row scored, recall 1 by definition; fine to ~50k chunks on one core
+    hnsw   IndexHNSWFlat (inner product): a graph, no training, recall tuned by `hnsw_ef_search`
+    ivf    IndexIVFFlat: k-means cells, `ivf_nprobe` of them scanned; builds faster than HNSW but its
+           recall depends on how clustered the vectors are
+    auto   exact below `ann_threshold` rows, hnsw above
+
+Measured on this project's bench (`python bench/retrieval.py`, table 3) — HNSW is the default approximate
+kind because it needs no training sample and keeps its recall on vectors without cluster structure,
+where IVF's cells split true neighbours apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+import numpy as np
+
+from service.config import RetrievalSettings
+
+
+class IndexKind(StrEnum):
+    AUTO = "auto"
+    EXACT = "exact"
+    HNSW = "hnsw"
+    IVF = "ivf"
+
+
+@dataclass(frozen=True)
+class AnnParams:
+    """How to build the dense index; the defaults are those of `RetrievalSettings`."""
+
+    kind: IndexKind = IndexKind.AUTO
+    threshold: int = 50_000
+    hnsw_m: int = 32
+    hnsw_ef_construction: int = 64
+    hnsw_ef_search: int = 128
+    ivf_nprobe: int = 32
+
+    @classmethod
+    def from_settings(cls, settings: RetrievalSettings) -> AnnParams:
+        return cls(
+            kind=IndexKind(settings.index_kind),
+            threshold=settings.ann_threshold,
+            hnsw_m=settings.hnsw_m,
+            hnsw_ef_construction=settings.hnsw_ef_construction,
+            hnsw_ef_search=settings.hnsw_ef_search,
+            ivf_nprobe=settings.ivf_nprobe,
+        )
+
+
+def resolve_kind(rows: int, params: AnnParams) -> IndexKind:
+    """The kind actually built for `rows` vectors: `auto` becomes exact or hnsw by the threshold."""
+    if params.kind is not IndexKind.AUTO:
+        return params.kind
+    return IndexKind.HNSW if rows >= params.threshold else IndexKind.EXACT
+
+
+def build_faiss_index(vectors: np.ndarray, params: AnnParams | None = None) -> Any:
+    """A searchable FAISS index over `vectors` (float32, L2-normalised rows)."""
+    import faiss
+
+    params = params or AnnParams()
+    vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+    rows, dimension = vectors.shape
+    kind = resolve_kind(rows, params)
+    if kind is IndexKind.HNSW:
+        index = faiss.IndexHNSWFlat(dimension, params.hnsw_m, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = params.hnsw_ef_construction
+        index.hnsw.efSearch = params.hnsw_ef_search
+    elif kind is IndexKind.IVF and rows > 0:
+        index = _trained_ivf(vectors, params)
+    else:
+        index = faiss.IndexFlatIP(dimension)
+    if rows:
+        index.add(vectors)
+    return index
+
+
+def _trained_ivf(vectors: np.ndarray, params: AnnParams) -> Any:
+    """IVF with ~4·√n cells, k-means trained on a fixed-seed sample of at most 64 rows per cell."""
+    import faiss
+
+    rows, dimension = vectors.shape
+    cells = max(1, min(int(4 * np.sqrt(rows)), rows // 39 or 1))
+    quantizer = faiss.IndexFlatIP(dimension)
+    index = faiss.IndexIVFFlat(quantizer, dimension, cells, faiss.METRIC_INNER_PRODUCT)
+    sample = min(rows, 64 * cells)
+    chosen = np.random.default_rng(0).choice(rows, sample, replace=False) if sample < rows else slice(None)
+    index.train(vectors[chosen])
+    index.nprobe = min(params.ivf_nprobe, cells)
+    return index

@@ -1,0 +1,68 @@
+"""The numeric step of the pipeline: the claim's figures against the figures in the evidence sentences.
+
+A clear decision (every claim figure borne out, or an aligned clear mismatch) settles the verdict without
+the LLM; otherwise the comparisons are reported beside the judge's verdict.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from index.store import Snapshot
+from service.domain import Label, NumericComparison, Passage, Relation
+from service.numeric import NumericMatch, extract_quantities, format_quantity, match_numbers, numeric_decision
+
+NUMERIC_CONFIDENCE = 0.85  # a prior for a deterministic decision, until calibration measures it
+
+
+@dataclass(frozen=True)
+class NumericFinding:
+    comparisons: tuple[NumericComparison, ...]
+    decision: Label | None
+    rationale: str
+    decisive: tuple[Passage, ...]
+
+
+def check_numbers(claim: str, evidence: Sequence[Passage], snapshot: Snapshot) -> NumericFinding:
+    claim_figures = extract_quantities(claim)
+    if not claim_figures:
+        return NumericFinding((), None, "", ())
+    found: list[tuple[NumericMatch, Passage]] = []
+    for passage in evidence:
+        document = snapshot.documents.get(passage.doc_id)
+        date = _date(document.date) if document else None
+        found.extend((match, passage) for match in match_numbers(claim, passage.text, evidence_date=date))
+    relation = numeric_decision([match for match, _ in found], claim_quantities=claim_figures)
+    comparisons = tuple(
+        NumericComparison(
+            claim_value=format_quantity(match.claim),
+            evidence_value=format_quantity(match.evidence),
+            relation=match.relation,
+            gap=match.gap,
+            citation=snapshot.cite(passage),
+        )
+        for match, passage in found
+        if match.subject_aligned
+    )
+    if relation is None:
+        return NumericFinding(comparisons, None, "", ())
+    deciding = [(m, p) for m, p in found if m.subject_aligned and m.relation is relation]
+    decisive = tuple({(p.doc_id, p.start): p for _, p in deciding}.values())
+    if relation is Relation.CONTRADICTS:
+        gaps = "; ".join(dict.fromkeys(m.gap or "" for m, _ in deciding if m.gap))
+        return NumericFinding(comparisons, Label.REFUTED, f"The figures disagree: {gaps}.", decisive)
+    pairs = "; ".join(dict.fromkeys(f"{format_quantity(m.claim)} ~ {format_quantity(m.evidence)}"
+                                    for m, _ in deciding))
+    return NumericFinding(comparisons, Label.SUPPORTED, f"Every figure in the claim matches the source ({pairs}).",
+                          decisive)
+
+
+def _date(text: str | None) -> dt.date | None:
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text[:10])
+    except ValueError:
+        return None
