@@ -60,10 +60,10 @@ def _progress() -> Progress:
                     console=err, transient=True)
 
 
-def _components():  # type: ignore[no-untyped-def]
+def _components(settings: Settings | None = None):  # type: ignore[no-untyped-def]
     from service.bootstrap import build
 
-    return build(Settings())
+    return build(settings or Settings())
 
 
 def _print_json(model) -> None:  # type: ignore[no-untyped-def]
@@ -103,10 +103,12 @@ def check(
     as_json: JsonOption = False,
 ) -> None:
     """Verify a claim: SUPPORTED, REFUTED or NOT_ENOUGH_INFO, with cited quotes."""
-    from service.pipeline import Query
+    from service.pipeline import Query, validate_text
     from service.schemas import CheckResponse
 
-    verdict = _components().pipeline.check(Query(claim, collection, top_k, doc_id))
+    settings = Settings()
+    validate_text(claim, settings.max_claim_chars)
+    verdict = _components(settings).pipeline.check(Query(claim, collection, top_k, doc_id))
     response = CheckResponse.of(verdict)
     if as_json:
         _print_json(response)
@@ -162,10 +164,12 @@ def ask(
     as_json: JsonOption = False,
 ) -> None:
     """Answer a question from your documents, with citations."""
-    from service.pipeline import Query
+    from service.pipeline import Query, validate_text
     from service.schemas import AskResponse
 
-    response = AskResponse.of(_components().pipeline.ask(Query(question, collection, top_k, doc_id)))
+    settings = Settings()
+    validate_text(question, settings.max_claim_chars, "question")
+    response = AskResponse.of(_components(settings).pipeline.ask(Query(question, collection, top_k, doc_id)))
     if as_json:
         _print_json(response)
         return

@@ -69,7 +69,7 @@ class RetrievalSettings(BaseModel):
     index_kind: Literal["auto", "exact", "hnsw", "ivf"] = Field(
         "auto", description="Dense index: exact (flat), hnsw or ivf (approximate), or auto (exact below ann_threshold)."
     )
-    ann_threshold: int = Field(50_000, ge=1, description="Chunks from which 'auto' switches to the HNSW index.")
+    ann_threshold: int = Field(50_000, ge=1, description="Chunks from which 'auto' switches to the IVF index.")
     hnsw_m: int = Field(32, ge=4, description="HNSW graph degree (more: better recall, more memory).")
     hnsw_ef_construction: int = Field(64, ge=8, description="HNSW build-time search width.")
     hnsw_ef_search: int = Field(128, ge=10, description="HNSW query-time search width (recall vs latency).")

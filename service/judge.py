@@ -17,7 +17,9 @@ found there. The model is not thread-safe: every call holds `self._lock`.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import logging
 import re
 import threading
 from collections.abc import Sequence
@@ -31,6 +33,7 @@ from service.domain import Label, Passage
 from service.errors import ModelUnavailableError
 from service.ports import AnswerOutput, JudgeOutput
 
+log = logging.getLogger(__name__)
 PASSAGE_CHARS = 600
 _CITE = re.compile(r"\[(\d+)\]")
 _PASSAGE_NUMBER = re.compile(r"(?:passage|\[)\s*(\d+)", re.IGNORECASE)
@@ -68,6 +71,21 @@ def format_evidence(evidence: Sequence[Passage]) -> str:
     return "\n".join(blocks)
 
 
+@functools.cache
+def _route_llama_logs():  # type: ignore[no-untyped-def]
+    """Send llama.cpp's own log lines (printed straight to stderr by default) to Python logging."""
+    import ctypes
+
+    import llama_cpp
+
+    @llama_cpp.llama_log_callback
+    def forward(level: int, text: bytes, user_data: ctypes.c_void_p) -> None:
+        log.debug("llama.cpp: %s", text.decode("utf-8", "replace").rstrip())
+
+    llama_cpp.llama_log_set(forward, ctypes.c_void_p(0))
+    return forward  # cached, so the C callback stays alive
+
+
 class LlamaJudge:
     """A GGUF model behind llama-cpp-python, used as verdict judge and answer writer."""
 
@@ -86,6 +104,7 @@ class LlamaJudge:
 
         if not model_path.is_file():
             raise ModelUnavailableError(f"judge model file not found: {model_path}")
+        _route_llama_logs()
         try:
             self._llm = Llama(
                 str(model_path), n_ctx=n_ctx, n_threads=n_threads, n_gpu_layers=n_gpu_layers,

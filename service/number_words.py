@@ -33,10 +33,17 @@ SCALE_SUFFIXES: dict[str, float] = {
 }
 
 _WORD_VALUES = SMALL_NUMBERS | TENS | {"hundred": 100, "dozen": 12}
+# Words that "a"/"an" can stand before as the number one: "a hundred", "a million", "half a billion". Before
+# any other number word the article belongs to a noun phrase ("a five-year deal"), not to the number.
+_MULTIPLIERS = frozenset({"hundred", "dozen", "half", *SCALE_WORDS})
 _NUMBER_WORD = "|".join(sorted([*_WORD_VALUES, *SCALE_WORDS, "half"], key=len, reverse=True))
-_JOINER = r"(?:[\s-]+(?:and\s+)?(?:an?\s+)?)"
+_MULTIPLIER = "|".join(sorted(_MULTIPLIERS, key=len, reverse=True))
+_ARTICLE = rf"(?:an?\s+(?=(?:{_MULTIPLIER})\b))"
+_JOINER = rf"(?:[\s-]+(?:and\s+)?{_ARTICLE}?)"
+# A number word hyphenated to a noun is a modifier ("five-year", "eight-hour") or a fraction ("two-thirds").
 WRITTEN_NUMBER = re.compile(
-    rf"\b(?:(?:an?|half\s+an?)\s+)?(?:{_NUMBER_WORD})(?:{_JOINER}(?:{_NUMBER_WORD}))*\b", re.IGNORECASE
+    rf"\b(?:(?:half\s+)?{_ARTICLE})?(?:{_NUMBER_WORD})(?:{_JOINER}(?:{_NUMBER_WORD}))*\b(?!-[A-Za-z])",
+    re.IGNORECASE,
 )
 
 
@@ -44,10 +51,11 @@ def parse_written_number(phrase: str) -> float | None:
     """Value of a written number ("half a billion" → 5e8); None if the words make no number."""
     words = [w for w in re.split(r"[\s-]+", phrase.lower()) if w and w != "and"]
     total, current, seen_number = 0.0, 0.0, False
-    for word in words:
-        if word in ("a", "an"):
-            current = current or 1.0
-            seen_number = True
+    for word, following in zip(words, [*words[1:], ""], strict=True):
+        if word in ("a", "an"):  # one, but only before a multiplier: "a hundred", not "a five"
+            if following in _MULTIPLIERS and following != "half":  # "a half" is one half, not 1.5
+                current = current or 1.0
+                seen_number = True
         elif word == "half":
             current = current + 0.5 if current else 0.5
             seen_number = True

@@ -4,7 +4,9 @@
 thing (compatible unit, the same subject words, the same period), and `compare_quantities` decides whether
 they agree, with a tolerance that follows the claim's hedge ("about" ±5 %, "over" one-sided, a bare figure
 ±2 % or its rounding). `numeric_decision` turns the pairs into a verdict only when the subject and period
-line up; otherwise it abstains and the judge decides. Extraction lives in `quantities` and `periods`.
+line up; otherwise it abstains and the judge decides. A claim with no figures whose checkable content is a
+date ("went live in September 2023") goes through `match_periods` and `period_decision` instead. Extraction
+lives in `quantities` and `periods`.
 """
 
 from __future__ import annotations
@@ -16,15 +18,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from service.domain import Relation
-from service.periods import Period, extract_periods, periods_align
+from service.periods import Granularity, Period, extract_periods, periods_align
 from service.quantities import Qualifier, Quantity, extract_quantities
 from service.quantity_format import format_quantity
 from service.quantity_vocab import RATES
-from service.subjects import bound_contexts, content_words, counted_noun, sentence_bounds
+from service.subjects import bound_contexts, content_words, counted_noun, names_conflict, sentence_bounds
 
 __all__ = [
-    "NumericMatch", "Period", "Qualifier", "Quantity", "claim_tags", "compare_quantities",
-    "extract_periods", "extract_quantities", "format_quantity", "match_numbers", "numeric_decision",
+    "NumericMatch", "Period", "PeriodMatch", "Qualifier", "Quantity", "claim_tags", "compare_quantities",
+    "extract_periods", "extract_quantities", "format_quantity", "match_numbers", "match_periods",
+    "numeric_decision", "period_decision",
 ]
 
 EXACT_TOLERANCE = 0.02  # a bare figure in a claim tolerates 2 % (or its own rounding, if wider)
@@ -32,6 +35,7 @@ CURRENCIES = frozenset({"USD", "EUR", "GBP", "JPY", "INR", "CAD", "AUD", "CHF", 
 MIN_SHARED_SUBJECT_WORDS = 1  # subject words a claim figure and an evidence figure must share to align
 MIN_SHARED_CLAIM_WORDS = 0.2  # share of the claim's words the evidence sentence must also use
 _MAX_PAIRS_PER_FIGURE = 3
+_GRANULARITY_RANK = {granularity: rank for rank, granularity in enumerate(Granularity)}  # day finest
 # A sentence that retells a claim (a fact-check quoting it, a viral post) does not confirm its figures.
 REPORTED_CLAIM = re.compile(
     r"\b(?:claim(?:s|ed|ing)?|viral|hoax|fake|false(?:ly)?|misleading|rumou?rs?|fact[- ]?check\w*|debunk\w*"
@@ -39,6 +43,9 @@ REPORTED_CLAIM = re.compile(
     re.IGNORECASE,
 )
 _REFERENCE_FOR_TAGS = dt.date(2000, 1, 1)
+MIN_SHARED_EVENT_WORDS = 0.6  # share of a date claim's words the evidence sentence must use to be the same event
+MIN_EVENT_WORDS = 3  # a date claim needs this many content words besides its dates to name an event at all
+NEGATION = re.compile(r"\b(?:not|never|no longer|neither|nor|cannot)\b|n't\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -51,6 +58,16 @@ class NumericMatch:
     gap: str | None  # "claimed $640M; source says $6.4B — off by 10× (scale slip)"
     subject_aligned: bool
     period_aligned: bool | None  # None when the claim names no period
+
+
+@dataclass(frozen=True)
+class PeriodMatch:
+    """The date a claim gives for an event set against the date an evidence sentence gives for it."""
+
+    claim: Period
+    evidence: Period
+    relation: Relation
+    gap: str | None  # "claimed September 2023; source says September 2022"
 
 
 def compare_quantities(claim: Quantity, evidence: Quantity) -> tuple[Relation, str | None]:
@@ -89,7 +106,7 @@ def match_numbers(claim: str, evidence: str, *, evidence_date: dt.date | None = 
         ]
         pairs = []
         for score, j in scored:
-            aligned = _is_bound(score, j, scored, evidence, evidence_figures, claim_words)
+            aligned = _is_bound(score, j, scored, evidence, evidence_figures, claim, claim_words)
             if aligned or score > 0:
                 match = _pair(figure, evidence_figures[j], aligned, own_period, evidence, evidence_periods)
                 pairs.append((_rank(match, score), match))
@@ -116,6 +133,32 @@ def numeric_decision(matches: Sequence[NumericMatch], *,
     if wanted and all(settled.get(key) == Relation.CONSISTENT for key in wanted):
         return Relation.CONSISTENT
     return None
+
+
+def match_periods(claim: str, evidence: str, *, evidence_date: dt.date | None = None) -> list[PeriodMatch]:
+    """The claim's date against the date of the same event in each evidence sentence. Never raises on text.
+
+    Only for a claim with no figures, and only where the sentence clearly tells of the same event: it uses
+    most of the claim's words (`MIN_SHARED_EVENT_WORDS`), names no one else, is not negated or a claim
+    retold, and, once the dates both sides share are set aside ("fiscal year 2024"), the claim has one date
+    left and the sentence one, as fine as the claim's or finer. Inside → CONSISTENT, disjoint → CONTRADICTS,
+    overlapping → NOT_COMPARABLE; every claim date found as such in the sentence → CONSISTENT.
+    """
+    claim_periods = [p for p in extract_periods(claim) if not p.relative]
+    if not claim_periods or extract_quantities(claim) or NEGATION.search(claim):
+        return []
+    evidence_periods = extract_periods(evidence, evidence_date)
+    matches = []
+    for start, end in dict.fromkeys(sentence_bounds(evidence, p.start) for p in evidence_periods):
+        found = [p for p in evidence_periods if start <= p.start < end]
+        if _same_event(claim, claim_periods, evidence, start, end):
+            matches.extend(_dates_compared(claim_periods, found))
+    return matches
+
+
+def period_decision(matches: Sequence[PeriodMatch]) -> Relation | None:
+    """CONSISTENT or CONTRADICTS when every decisive date comparison says so, else None."""
+    return _settle({match.relation for match in matches})
 
 
 def claim_tags(claim: str) -> frozenset[str]:
@@ -229,16 +272,18 @@ def _overlap(claim_words: frozenset[str], evidence_words: frozenset[str]) -> int
 
 
 def _is_bound(score: int, index: int, scored: list[tuple[int, int]], evidence: str,
-              figures: list[Quantity], claim_words: frozenset[str]) -> bool:
+              figures: list[Quantity], claim: str, claim_words: frozenset[str]) -> bool:
     """The evidence figure is about the claim's subject: it shares subject words with the claim figure,
     no comparable figure in its sentence shares more, its sentence shares enough of the claim's words,
-    and the sentence is not someone's claim retold."""
+    names no one else in place of the claim's names, and is not someone's claim retold."""
     start, end = sentence_bounds(evidence, figures[index].start)
     rivals = [s for s, j in scored if start <= figures[j].start < end]
     if score < MIN_SHARED_SUBJECT_WORDS or score < max(rivals):
         return False
     shared = len(claim_words & content_words(evidence[start:end])) / max(len(claim_words), 1)
-    return shared >= MIN_SHARED_CLAIM_WORDS and not REPORTED_CLAIM.search(evidence, start, end)
+    if shared < MIN_SHARED_CLAIM_WORDS or REPORTED_CLAIM.search(evidence, start, end):
+        return False
+    return not names_conflict(claim, evidence[start:end])
 
 
 def _pair(claim: Quantity, evidence: Quantity, aligned: bool, claim_period: Period | None,
@@ -259,6 +304,53 @@ def _nearest_period(text: str, figure: Quantity, periods: list[Period]) -> Perio
     if not inside:
         return None
     return min(inside, key=lambda p: min(abs(p.start - figure.end), abs(figure.start - p.end)))
+
+
+def _same_days(first: Period, second: Period) -> bool:
+    return (first.first_day, first.last_day) == (second.first_day, second.last_day)
+
+
+def _same_event(claim: str, claim_periods: list[Period], evidence: str, start: int, end: int) -> bool:
+    sentence = evidence[start:end]
+    if NEGATION.search(sentence) or REPORTED_CLAIM.search(sentence) or names_conflict(claim, sentence):
+        return False
+    words = content_words(_without(claim, claim_periods))
+    shared = len(words & content_words(sentence)) / max(len(words), 1)
+    return len(words) >= MIN_EVENT_WORDS and shared >= MIN_SHARED_EVENT_WORDS
+
+
+def _without(text: str, periods: list[Period]) -> str:
+    for period in sorted(periods, key=lambda p: p.start, reverse=True):
+        text = f"{text[:period.start]} {text[period.end:]}"
+    return text
+
+
+def _dates_compared(claim_periods: list[Period], found: list[Period]) -> list[PeriodMatch]:
+    """One date against one; with more, the dates both sides give are set aside first, and if every claim
+    date is among the sentence's, they all agree."""
+    if len(claim_periods) == 1 and len(found) == 1:
+        return _date_pair(claim_periods[0], found[0])
+    twins = {p: next((q for q in found if _same_days(p, q)), None) for p in claim_periods}
+    if all(twins.values()):
+        return [PeriodMatch(p, q, Relation.CONSISTENT, None) for p, q in twins.items() if q is not None]
+    claimed = [p for p, twin in twins.items() if twin is None]
+    given = [q for q in found if not any(_same_days(p, q) for p in claim_periods)]
+    return _date_pair(claimed[0], given[0]) if len(claimed) == 1 and len(given) == 1 else []
+
+
+def _date_pair(claimed: Period, given: Period) -> list[PeriodMatch]:
+    """A comparison when the source's date is as fine as the claim's and both count the same calendar."""
+    as_fine = _GRANULARITY_RANK[given.granularity] <= _GRANULARITY_RANK[claimed.granularity]
+    if not as_fine or given.last_day - given.first_day > claimed.last_day - claimed.first_day:
+        return []
+    if given.fiscal != claimed.fiscal:
+        return []
+    if claimed.contains(given):
+        return [PeriodMatch(claimed, given, Relation.CONSISTENT, None)]
+    said = f"claimed {claimed.text}; source says {given.text}"
+    if given.last_day < claimed.first_day or claimed.last_day < given.first_day:
+        return [PeriodMatch(claimed, given, Relation.CONTRADICTS, said)]
+    return [PeriodMatch(claimed, given, Relation.NOT_COMPARABLE, f"{said} — the spans overlap")]
 
 
 def _settle(relations: set[Relation]) -> Relation | None:

@@ -1,7 +1,8 @@
 """The numeric step of the pipeline: the claim's figures against the figures in the evidence sentences.
 
 A clear decision (every claim figure borne out, or an aligned clear mismatch) settles the verdict without
-the LLM; otherwise the comparisons are reported beside the judge's verdict.
+the LLM; otherwise the comparisons are reported beside the judge's verdict. A claim with no figures is
+checked by its date instead, where an evidence sentence clearly tells of the same event (`match_periods`).
 """
 
 from __future__ import annotations
@@ -12,7 +13,16 @@ from dataclasses import dataclass
 
 from index.store import Snapshot
 from service.domain import Label, NumericComparison, Passage, Relation
-from service.numeric import NumericMatch, extract_quantities, format_quantity, match_numbers, numeric_decision
+from service.numeric import (
+    NumericMatch,
+    PeriodMatch,
+    extract_quantities,
+    format_quantity,
+    match_numbers,
+    match_periods,
+    numeric_decision,
+    period_decision,
+)
 
 NUMERIC_CONFIDENCE = 0.85  # a prior for a deterministic decision, until calibration measures it
 
@@ -27,12 +37,11 @@ class NumericFinding:
 
 def check_numbers(claim: str, evidence: Sequence[Passage], snapshot: Snapshot) -> NumericFinding:
     claim_figures = extract_quantities(claim)
+    dated = [(passage, _passage_date(snapshot, passage)) for passage in evidence]
     if not claim_figures:
-        return NumericFinding((), None, "", ())
+        return check_dates(claim, dated, snapshot)
     found: list[tuple[NumericMatch, Passage]] = []
-    for passage in evidence:
-        document = snapshot.documents.get(passage.doc_id)
-        date = _date(document.date) if document else None
+    for passage, date in dated:
         found.extend((match, passage) for match in match_numbers(claim, passage.text, evidence_date=date))
     relation = numeric_decision([match for match, _ in found], claim_quantities=claim_figures)
     comparisons = tuple(
@@ -57,6 +66,33 @@ def check_numbers(claim: str, evidence: Sequence[Passage], snapshot: Snapshot) -
                                     for m, _ in deciding))
     return NumericFinding(comparisons, Label.SUPPORTED, f"Every figure in the claim matches the source ({pairs}).",
                           decisive)
+
+
+def check_dates(claim: str, evidence: Sequence[tuple[Passage, dt.date | None]], snapshot: Snapshot) -> NumericFinding:
+    """A figure-free claim's date against the date the evidence gives for the same event."""
+    found: list[tuple[PeriodMatch, Passage]] = [
+        (match, passage) for passage, date in evidence
+        for match in match_periods(claim, passage.text, evidence_date=date)
+    ]
+    comparisons = tuple(
+        NumericComparison(match.claim.text, match.evidence.text, match.relation, match.gap, snapshot.cite(passage))
+        for match, passage in found
+    )
+    relation = period_decision([match for match, _ in found])
+    if relation is None:
+        return NumericFinding(comparisons, None, "", ())
+    deciding = [(m, p) for m, p in found if m.relation is relation]
+    decisive = tuple({(p.doc_id, p.start): p for _, p in deciding}.values())
+    if relation is Relation.CONTRADICTS:
+        gaps = "; ".join(dict.fromkeys(m.gap or "" for m, _ in deciding))
+        return NumericFinding(comparisons, Label.REFUTED, f"The dates disagree: {gaps}.", decisive)
+    pairs = "; ".join(dict.fromkeys(f"{m.claim.text} ~ {m.evidence.text}" for m, _ in deciding))
+    return NumericFinding(comparisons, Label.SUPPORTED, f"The claim's date matches the source ({pairs}).", decisive)
+
+
+def _passage_date(snapshot: Snapshot, passage: Passage) -> dt.date | None:
+    document = snapshot.documents.get(passage.doc_id)
+    return _date(document.date) if document else None
 
 
 def _date(text: str | None) -> dt.date | None:

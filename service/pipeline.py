@@ -28,6 +28,17 @@ class Query:
     doc_ids: Collection[str] | None = None
 
 
+def validate_text(text: str, limit: int, what: str = "claim") -> str:
+    """The claim or question, stripped; empty or over-long input is refused before any model work."""
+    text = text.strip()
+    if not text:
+        raise EmptyClaimError(f"the {what} is empty")
+    if len(text) > limit:
+        raise ClaimTooLongError(f"the {what} has {len(text)} characters; the limit is {limit} "
+                                "(VERICLAIM_MAX_CLAIM_CHARS)")
+    return text
+
+
 class Timer:
     def __init__(self) -> None:
         self.started = time.perf_counter()
@@ -53,15 +64,7 @@ class EvidenceFinder:
         self.retriever = retriever
 
     def validate(self, text: str, what: str = "claim") -> str:
-        text = text.strip()
-        if not text:
-            raise EmptyClaimError(f"the {what} is empty")
-        if len(text) > self.settings.max_claim_chars:
-            raise ClaimTooLongError(
-                f"the {what} has {len(text)} characters; the limit is {self.settings.max_claim_chars} "
-                "(VERICLAIM_MAX_CLAIM_CHARS)"
-            )
-        return text
+        return validate_text(text, self.settings.max_claim_chars, what)
 
     def search(self, query: Query) -> tuple[list[Passage], Snapshot]:
         text = self.validate(query.text, "query")

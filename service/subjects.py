@@ -31,9 +31,12 @@ STOPWORDS = frozenset(
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’&-]*|\d+[A-Za-z]+[A-Za-z0-9]*")
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\[$€£])|\n")
 _LEFT_BREAK = re.compile(
-    r"[,;:()\[\]]|\b(?:and|but|while|whereas|compared|versus|vs|than|including|of which|respectively)\b",
+    r"[,;:()\[\]]|\b(?:and|but|while|whereas|compared|versus|vs|than|including|excluding|of which"
+    r"|respectively)\b",
     re.IGNORECASE,
 )
+_ASIDE = frozenset({"including", "excluding", "of which"})  # opens an aside: "X, including Y, is $5B"
+_CONTRAST = frozenset({"and", "but", "while", "whereas", "compared", "versus", "vs", "than", "respectively"})
 _RIGHT_BREAK = re.compile(
     r"[,;:()\[\]|]|\b\d|\b(?:and|but|while|whereas|compared|versus|vs|than|which|that|by|since|during|as of"
     r"|jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august"
@@ -46,6 +49,14 @@ _LEADING_NOISE = re.compile(
     re.IGNORECASE,
 )
 _NUMBERS = frozenset({*SMALL_NUMBERS, *TENS, "hundred", "dozen", "half"})
+_NAME_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9'’&-]*")
+_MONTHS = """january february march april may june july august september october november december jan feb mar
+    apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday"""
+_NOT_NAMES = STOPWORDS | frozenset(
+    f"""{_MONTHS} however meanwhile moreover separately overall still yet instead although though because
+    if unless whether despite last next earlier later today yesterday mr mrs ms dr first second third fourth
+    fifth""".split()
+) | _NUMBERS
 _ATTACHING = frozenset({"for", "of", "on", "in", "to", "at"})
 _MAX_WORDS = 6
 
@@ -63,6 +74,35 @@ def bound_contexts(text: str, spans: list[tuple[int, int]]) -> list[frozenset[st
 def content_words(text: str) -> frozenset[str]:
     """Lower-cased, lightly stemmed words that carry meaning ("GPUs" → "gpu"; "the", "was" dropped)."""
     return frozenset(stem for word in _WORD.findall(text) if (stem := _stem(word)) not in STOPWORDS)
+
+
+def named_entities(text: str) -> frozenset[str]:
+    """The names in `text`, each as the stemmed first word of a run of capitalised words ("Veridian Labs
+    spent" → "veridian"). Function words, pronouns, months and words with digits ("H100") are not names; a
+    sentence-initial common noun ("Revenue rose") is, so callers compare names against all of the other
+    side's words, not only its names."""
+    names, run_open = set(), False
+    for match in _NAME_TOKEN.finditer(text):
+        word = match.group(0)
+        stem = _stem(word)
+        is_name = word[0].isupper() and not any(c.isdigit() for c in word) and stem not in _NOT_NAMES
+        if is_name and not run_open:
+            names.add(stem)
+        run_open = is_name and not re.search(r"['’]s?$", word)
+    return frozenset(names)
+
+
+def names_conflict(claim: str, evidence_sentence: str) -> bool:
+    """Whether the evidence sentence is about someone else: none of the claim's names occur in it, and it
+    names something the claim does not mention ("Northwind spent …" vs "Veridian spent …"). A sentence
+    with no names ("The company spent …", "It spent …") does not conflict."""
+    claimed = named_entities(claim)
+    if not claimed:
+        return False
+    evidence_words = content_words(evidence_sentence)
+    if claimed & evidence_words:
+        return False
+    return bool(named_entities(evidence_sentence) - content_words(claim))
 
 
 def is_countable_word(text: str, end: int) -> bool:
@@ -98,9 +138,24 @@ def _phrases(text: str, spans: list[tuple[int, int]]) -> list[tuple[str, str]]:
 
 
 def _left_phrase(segment: str) -> str:
-    breaks = list(_LEFT_BREAK.finditer(segment))
-    tail = segment[breaks[-1].end():] if breaks else segment
-    return " ".join(_WORD.findall(tail)[-_MAX_WORDS:])
+    """The words just before a figure, back to the last clause break. When those say nothing ("…, is
+    about $6.4B") and an aside stands between them and the clause's start, the words before the aside are
+    used ("Total commitment, including power, is …"); never across a contrast ("than", "while", "and")."""
+    pieces, end = [], len(segment)  # (the break that opens the piece, the piece), from the figure back
+    for match in reversed(list(_LEFT_BREAK.finditer(segment))):
+        pieces.append((match.group(0).lower(), segment[match.end():end]))
+        end = match.start()
+    pieces.append(("", segment[:end]))
+    tail = " ".join(_WORD.findall(pieces[0][1])[-_MAX_WORDS:])
+    passed_aside = False
+    for index, (opener, piece) in enumerate(pieces):
+        words = " ".join(_WORD.findall(piece)[-_MAX_WORDS:])
+        if passed_aside and opener not in _ASIDE and content_words(words):
+            return words
+        if (index == 0 and content_words(words)) or opener in _CONTRAST:
+            break
+        passed_aside = passed_aside or opener in _ASIDE
+    return tail
 
 
 def _right_phrase(segment: str) -> str:

@@ -4,20 +4,28 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from service.domain import Relation
+from index.store import Snapshot
+from service.domain import Document, Label, Passage, Relation
 from service.numeric import (
     NumericMatch,
+    PeriodMatch,
     Quantity,
     claim_tags,
     compare_quantities,
+    extract_periods,
     extract_quantities,
     match_numbers,
+    match_periods,
     numeric_decision,
+    period_decision,
 )
+from service.numeric_check import check_numbers
+from service.subjects import named_entities, names_conflict
 
 pytestmark = pytest.mark.unit
 
@@ -188,3 +196,156 @@ def test_a_figure_far_off_contradicts_an_exact_claim(value: float, factor: float
     claimed = f"Acme spent ${value:,.2f} on GPUs"
     found = f"Acme spent ${value * factor:,.2f} on GPUs."
     assert numeric_decision(match_numbers(claimed, found)) == Relation.CONTRADICTS
+
+
+# ---- subjects across an aside ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("claim", "evidence", "relation"),
+    [
+        ("Acme's total outlay for the plant, including the land, is about $6.4 billion.",
+         "Including the land lease, the total outlay rises to about $640 million.", Relation.CONTRADICTS),
+        ("Globex's research budget, excluding grants, was $2.1 billion.",
+         "Excluding grants, the research budget came to $2.1 billion.", Relation.CONSISTENT),
+    ],
+)
+def test_a_claim_figure_after_an_aside_binds_to_the_clause_subject(claim: str, evidence: str,
+                                                                   relation: Relation) -> None:
+    matches = match_numbers(claim, evidence)
+    assert matches and matches[0].subject_aligned
+    assert numeric_decision(matches, claim_quantities=extract_quantities(claim)) is relation
+
+
+def test_a_scale_slip_across_an_aside_is_named() -> None:
+    [match] = match_numbers("Acme's total outlay for the plant, including the land, is about $6.4 billion.",
+                            "Including the land lease, the total outlay rises to about $640 million.")
+    assert "off by 10×" in (match.gap or "")
+
+
+# ---- named subjects ------------------------------------------------------------------------------------------
+
+SPENT = "Acme has spent more than half a billion dollars on chips since 2022."
+
+
+@pytest.mark.parametrize(
+    ("evidence", "decision"),
+    [
+        ("Acme has now spent well over $500 million on chips since 2022.", Relation.CONSISTENT),
+        ("The company has spent well over $500 million on chips since 2022.", Relation.CONSISTENT),
+        ("It has spent well over $500 million on chips since 2022.", Relation.CONSISTENT),
+        ("Acme Corp has spent well over $500 million on chips since 2022.", Relation.CONSISTENT),
+        ("Globex spent well over $1.5 billion on chips during the year.", None),  # someone else
+        ("Globex Industries has spent $700 million on chips since 2022.", None),
+        ("Engineers at Globex said $900 million went on chips since 2022.", None),
+    ],
+)
+def test_a_sentence_naming_someone_else_does_not_bear_on_the_claim(evidence: str,
+                                                                  decision: Relation | None) -> None:
+    matches = match_numbers(SPENT, evidence)
+    assert numeric_decision(matches, claim_quantities=extract_quantities(SPENT)) is decision
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Veridian Labs spent $5M.", {"veridian"}),
+        ("In the March survey, Stratus GPU had the cheapest H100.", {"stratu"}),  # "In", months, H100 are not
+        ("It spent $5M, the company said.", set()),
+        ("Five of the singers were hospitalised with COVID-19.", set()),
+        ("Northwind's Kestrel cluster holds 12,288 GPUs.", {"northwind", "kestrel", "gpu"}),
+    ],
+)
+def test_named_entities(text: str, names: set[str]) -> None:
+    assert named_entities(text) == names
+
+
+@pytest.mark.parametrize(
+    ("claim", "sentence", "conflict"),
+    [
+        ("Acme spent $5M.", "Globex spent $5M.", True),
+        ("Acme spent $5M.", "Acme and Globex spent $5M.", False),
+        ("Acme spent $5M.", "The company spent $5M.", False),
+        ("Acme spent $5M on revenue growth.", "Revenue rose to $5M.", False),  # a capitalised word the claim uses
+        ("The company spent $5M.", "Globex spent $5M.", False),  # the claim names no one
+        ("Acme Labs spent $5M.", "Globex Labs spent $5M.", True),  # a shared suffix is not the same name
+    ],
+)
+def test_names_conflict(claim: str, sentence: str, conflict: bool) -> None:
+    assert names_conflict(claim, sentence) is conflict
+
+
+# ---- dates as claims -------------------------------------------------------------------------------------
+
+PLANT = "Acme's first plant, Delta, opened in March 2021."
+
+
+@pytest.mark.parametrize(
+    ("claim", "evidence", "relations"),
+    [
+        (PLANT, "Acme's first plant, Delta, opened in March 2020 with 400 workers.", [Relation.CONTRADICTS]),
+        (PLANT, "Acme's first plant, Delta, opened in March 2021 with 400 workers.", [Relation.CONSISTENT]),
+        (PLANT, "Acme's first plant, Delta, opened on 12 March 2021.", [Relation.CONSISTENT]),
+        (PLANT, "Acme's first plant, Delta, opened on 12 April 2021.", [Relation.CONTRADICTS]),
+        ("Acme's first plant, Delta, opened in 2021.", "Acme's first plant, Delta, opened in May 2021.",
+         [Relation.CONSISTENT]),
+        ("Acme's first plant, Delta, opened in Q1 2021.", "Acme's first plant, Delta, opened in first half 2021.",
+         []),  # the source is coarser than the claim
+        (PLANT, "Acme's first plant, Delta, opened in 2021.", []),
+        (PLANT, "Acme's first plant, Delta, did not open in March 2020.", []),  # negated
+        (PLANT, "Globex's first plant, Omega, opened in March 2020.", []),  # someone else
+        (PLANT, "Delta was announced in 2019 and opened in March 2020.", []),  # too few shared words
+        (PLANT, "Acme's first plant, Delta, was planned in 2019 and opened in March 2020.", []),  # two dates
+        ("Acme's first plant, Delta, opened in March 2021 with 400 workers.",
+         "Acme's first plant, Delta, opened in March 2020.", []),  # a claim with figures goes by its figures
+        ("Acme's prices rose between March 2020 and March 2021.",
+         "Acme's prices rose between March 2020 and March 2021.", [Relation.CONSISTENT] * 2),
+        ("Acme's prices rose between March 2020 and March 2021.", "Acme's prices rose in April 2021.", []),
+        ("Acme Labs' fiscal year 2024 ended on 31 December 2024.",  # the shared fiscal year is set aside
+         "Acme Labs closed its fiscal year 2024 on 30 June 2024, it said.", [Relation.CONTRADICTS]),
+    ],
+)
+def test_match_periods(claim: str, evidence: str, relations: list[Relation]) -> None:
+    assert [m.relation for m in match_periods(claim, evidence)] == relations
+
+
+def test_a_date_mismatch_names_both_dates() -> None:
+    [match] = match_periods(PLANT, "Acme's first plant, Delta, opened in March 2020 with 400 workers.")
+    assert (match.claim.text, match.evidence.text) == ("March 2021", "March 2020")
+    assert match.gap == "claimed March 2021; source says March 2020"
+
+
+@pytest.mark.parametrize(
+    ("relations", "decision"),
+    [
+        ([Relation.CONTRADICTS], Relation.CONTRADICTS),
+        ([Relation.CONSISTENT, Relation.CONSISTENT], Relation.CONSISTENT),
+        ([Relation.CONSISTENT, Relation.CONTRADICTS], None),
+        ([Relation.NOT_COMPARABLE], None),
+        ([], None),
+    ],
+)
+def test_period_decision(relations: list[Relation], decision: Relation | None) -> None:
+    [period] = extract_periods("March 2021")
+    matches = [PeriodMatch(period, period, relation, None) for relation in relations]
+    assert period_decision(matches) is decision
+
+
+def test_relative_dates_in_the_evidence_resolve_against_its_date() -> None:
+    matches = match_periods("Acme's first plant, Delta, opened in 2021.",
+                            "Acme's first plant, Delta, opened last year.", evidence_date=dt.date(2023, 5, 1))
+    assert [m.relation for m in matches] == [Relation.CONTRADICTS]
+
+
+def test_the_pipeline_step_settles_a_date_claim_and_reports_the_dates() -> None:
+    text = "Acme's first plant, Delta, opened in March 2020 with 400 workers. It makes bricks."
+    snapshot = Snapshot("v1", "fake", 1, {}, {"acme.md": Document("acme.md", text)}, [], np.zeros((0, 1)))
+    passage = Passage("acme.md", 0, len(text), text, 1.0)
+
+    finding = check_numbers(PLANT, [passage], snapshot)
+
+    assert finding.decision is Label.REFUTED
+    assert finding.rationale == "The dates disagree: claimed March 2021; source says March 2020."
+    [comparison] = finding.comparisons
+    assert (comparison.claim_value, comparison.evidence_value) == ("March 2021", "March 2020")
+    assert comparison.citation is not None and comparison.citation.doc_id == "acme.md"
+    assert finding.decisive == (passage,)

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from service.number_words import to_words
+from service.number_words import parse_written_number, to_words
 from service.quantities import Qualifier, Quantity, extract_quantities
 from service.quantity_format import format_quantity
 
@@ -231,3 +231,35 @@ def test_never_raises_on_figure_like_soup(parts: list[str]) -> None:
     text = "".join(parts)
     for quantity in extract_quantities(text):
         assert math.isfinite(quantity.value)
+
+
+# ---- "a"/"an" before a number word, and hyphenated number words ------------------------------------------
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("a five-year power purchase agreement", []),  # an article and a duration adjective, not 6
+        ("an eight-hour shift", []),
+        ("a three-day strike", []),
+        ("two-thirds of users", []),  # a fraction, not 2
+        ("a five star hotel", [5.0]),  # the article belongs to the noun phrase: five, not six
+        ("a hundred people", [100.0]),
+        ("a dozen eggs", [12.0]),
+        ("a million users", [1e6]),
+        ("half a billion dollars", [5e8]),
+        ("a half-million tonnes", [5e5]),
+        ("one and a half million people", [1.5e6]),
+        ("twenty-five people", [25.0]),
+        ("five people signed", [5.0]),
+    ],
+)
+def test_articles_only_count_as_one_before_a_multiplier(text: str, values: list[float]) -> None:
+    assert [q.value for q in extract_quantities(text)] == pytest.approx(values)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "value"),
+    [("a five", 5.0), ("a hundred", 100.0), ("an eight", 8.0), ("a half", 0.5), ("one and a half", 1.5)],
+)
+def test_parse_written_number_reads_the_article_as_one_only_before_a_multiplier(phrase: str, value: float) -> None:
+    assert parse_written_number(phrase) == pytest.approx(value)
