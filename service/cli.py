@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -211,6 +212,8 @@ def evaluate(
     from eval.runner import run_eval
 
     dataset = load_dataset(fmt, claims, split=split)
+    if collection is None and (corpus or dataset.documents):  # a dataset's corpus gets its own collection
+        collection = "eval-" + re.sub(r"[^A-Za-z0-9_-]+", "-", dataset.name)[:58]
     components = _components()
     with _progress() as progress:
         if corpus:
