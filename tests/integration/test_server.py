@@ -1,0 +1,103 @@
+"""The real HTTP server: `vericlaim serve` under uvicorn on 127.0.0.1, called over HTTP."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.integration.conftest import DEMO, subprocess_env, vericlaim_command
+
+pytestmark = pytest.mark.integration
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture()
+def server(cli_home: Path, tmp_path: Path) -> Iterator[httpx.Client]:
+    port = free_port()
+    log = tmp_path / "server.log"
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            [*vericlaim_command(), "serve", "--host", "127.0.0.1", "--port", str(port)],
+            env=subprocess_env(cli_home), stdout=sink, stderr=subprocess.STDOUT,
+        )
+    client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=120)
+    try:
+        deadline = time.monotonic() + 180
+        while True:
+            assert process.poll() is None, log.read_text(errors="replace")
+            try:
+                if client.get("/v1/health").status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, "server did not start within 180 s"
+            time.sleep(0.5)
+        yield client
+    finally:
+        client.close()
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def test_http_ingest_check_list_delete(server: httpx.Client) -> None:
+    health = server.get("/v1/health").json()
+    assert health["status"] == "ok" and health["judge_model"].endswith(".gguf")
+
+    text = (DEMO / "docs" / "northwind-cluster.md").read_text(encoding="utf-8")
+    added = server.post("/v1/documents", json={"doc_id": "northwind.md", "text": text})
+    assert added.status_code == 200, added.text
+    assert added.json()["added"] == ["northwind.md"]
+    with (DEMO / "docs" / "gpu-rental-prices.txt").open("rb") as handle:
+        uploaded = server.post("/v1/documents", files={"file": ("prices.txt", handle, "text/plain")})
+    assert uploaded.status_code == 200, uploaded.text
+    assert uploaded.json()["added"] == ["prices.txt"]
+
+    response = server.post("/v1/check", json={"claim": "The Kestrel cluster holds 12,288 H100 GPUs."})
+    assert response.status_code == 200, response.text
+    verdict = response.json()
+    assert verdict["verdict"] in {"SUPPORTED", "REFUTED", "NOT_ENOUGH_INFO"}
+    assert 0 <= verdict["confidence"] <= 1
+    assert verdict["timings"]["total_ms"] > 0 and verdict["stamp"]["prompt_name"] == "verify_claim.v1"
+    for citation in verdict["citations"]:
+        assert text[citation["start"]:citation["end"]] == citation["quote"]
+    assert any("12,288" in p["text"] for p in verdict["passages"])
+
+    listed = server.get("/v1/documents").json()
+    assert sorted(d["doc_id"] for d in listed["documents"]) == ["northwind.md", "prices.txt"]
+    assert server.delete("/v1/documents/prices.txt").json()["deleted"] == ["prices.txt"]
+    assert [d["doc_id"] for d in server.get("/v1/documents").json()["documents"]] == ["northwind.md"]
+
+
+def test_http_bad_input_gets_json_errors_and_keeps_the_index(server: httpx.Client) -> None:
+    server.post("/v1/documents", json={"doc_id": "a.md", "text": "The Kestrel cluster holds 12,288 GPUs."})
+    before = server.get("/v1/documents").json()
+
+    cases = [
+        (server.post("/v1/check", json={"claim": "   "}), 422, "empty_claim"),
+        (server.post("/v1/check", json={"claim": "x" * 5000}), 422, "claim_too_long"),
+        (server.post("/v1/check", json={}), 422, "invalid_request"),
+        (server.post("/v1/documents", files={"file": ("evil.exe", b"MZ", "application/octet-stream")}),
+         415, "unsupported_file_type"),
+        (server.post("/v1/documents", files={"file": ("latin.txt", "caf\xe9".encode("latin-1"), "text/plain")}),
+         422, "unreadable_document"),
+        (server.post("/v1/documents", files={"file": ("bad.pdf", b"%PDF-1.4 broken", "application/pdf")}),
+         422, "unreadable_document"),
+        (server.delete("/v1/documents/missing.md"), 404, "document_not_found"),
+        (server.get("/v1/documents", params={"collection": "../etc"}), 422, "invalid_collection"),
+    ]
+    for response, status, code in cases:
+        assert response.status_code == status, response.text
+        assert response.json()["error"] == code
+        assert response.json()["detail"]
+    assert server.get("/v1/documents").json() == before
