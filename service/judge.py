@@ -208,7 +208,8 @@ class LlamaJudge:
             result = self._llm.create_completion(
                 self._chat(user), max_tokens=80, temperature=0.0, stop=["\n", "<end_of_turn>"],
             )
-        text = re.sub(r"<[^>]{0,20}>", "", result["choices"][0]["text"]).strip()  # type: ignore[index]
+        text = re.sub(r"<[^>]{0,20}>", "", result["choices"][0]["text"])  # type: ignore[index]
+        text = _first_sentence(text)  # small models drift into repetition and invention after one sentence
         cited = tuple(sorted({int(n) - 1 for n in _CITE.findall(text) if 0 < int(n) <= len(evidence)}))
         return AnswerOutput(text or "The documents do not say.", cited)
 
