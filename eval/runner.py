@@ -1,43 +1,51 @@
-"""Batch evaluation: run the same pipeline the API serves over labelled claims; write predictions,
-metrics and a report.
+"""Batch evaluation: run the same pipeline the API serves over labelled claims; write predictions, metrics,
+plots and a report.
 
-    predictions.jsonl  one CheckResponse per claim, plus `id`, `gold` and `correct`
-    metrics.json       accuracy (primary), macro-F1, per-label P/R/F1, confusion matrix, ECE, latency
-    report.md          the same, readable, with the reproducibility stamp and the worst errors
+    predictions.jsonl  one CheckResponse per claim, plus `id`, `gold`, `correct` and `tags`
+    metrics.json       accuracy (primary), macro-F1, CIs, per-label P/R/F1, confusion matrix, calibration,
+                       selective accuracy, citation precision / evidence recall, slices, latency, stamp
+    report.md          the same, readable, with plots (plots/*.png), the worst errors and the stamp
+    run.json           the run's identity, used to resume (see `eval.runs`)
+
+Predictions are appended and flushed one by one, so an interrupted run continues where it stopped when it is
+started again with the same `out_dir`.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from eval import metrics
-from eval.datasets import Dataset, LabelledClaim
-from service.domain import Label
+from eval import runs
+from eval.adapters.gold import Dataset, LabelledClaim
+from eval.plots import write_plots
+from eval.report import render_report
+from eval.runs import RunOptions
+from eval.scoring import Scheme, choose_scheme
+from eval.summary import PRIMARY_METRIC, effective_tags, summarise
+from service.errors import InputError
 from service.pipeline import Pipeline, Query
-from service.schemas import CheckResponse
+from service.schemas import CheckResponse, StampOut
 
-LABELS = (Label.SUPPORTED, Label.REFUTED, Label.NOT_ENOUGH_INFO)
-PRIMARY_METRIC = "accuracy"
+__all__ = ["PRIMARY_METRIC", "EvalRun", "RunOptions", "run_eval"]
+
 Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
 class EvalRun:
     out_dir: Path
-    metrics: dict[str, object]
+    metrics: dict[str, Any]
+    resumed: int  # predictions kept from an earlier run into the same folder
+    checked: int  # claims checked by this call
 
     @property
     def files(self) -> tuple[Path, Path, Path]:
-        return (self.out_dir / "predictions.jsonl", self.out_dir / "metrics.json", self.out_dir / "report.md")
-
-
-def scored_claims(dataset: Dataset, limit: int | None = None) -> list[tuple[LabelledClaim, Label]]:
-    """Claims with a label the service can predict (CONFLICTING ones are not scored here)."""
-    scored = [(c, label) for c in dataset.claims if (label := c.label.as_label()) is not None]
-    return scored[:limit] if limit else scored
+        return (self.out_dir / runs.PREDICTIONS, self.out_dir / runs.METRICS, self.out_dir / runs.REPORT)
 
 
 def run_eval(
@@ -45,87 +53,87 @@ def run_eval(
     dataset: Dataset,
     out_dir: Path,
     *,
-    collection: str | None = None,
-    limit: int | None = None,
+    options: RunOptions | None = None,
+    restart: bool = False,
     progress: Progress | None = None,
 ) -> EvalRun:
+    """Check the chosen claims of `dataset` (continuing an earlier run in `out_dir`), then score and report.
+
+    `progress(done, total)` is called once before the first check (with the claims already done) and after
+    each check. Raises `InputError` when `out_dir` holds predictions of a different run and not `restart`.
+    """
+    options = options or RunOptions()
     out_dir.mkdir(parents=True, exist_ok=True)
-    claims = scored_claims(dataset, limit)
-    rows: list[dict] = []
-    with (out_dir / "predictions.jsonl").open("w", encoding="utf-8") as out:
-        for done, (claim, gold) in enumerate(claims, start=1):
-            verdict = pipeline.check(Query(claim.claim, collection))
-            row = {"id": claim.id, "gold": gold.value, "correct": verdict.label is gold,
-                   **CheckResponse.of(verdict).model_dump(mode="json")}
-            out.write(json.dumps(row, ensure_ascii=False) + "\n")
-            rows.append(row)
-            if progress:
-                progress(done, len(claims))
-    summary = summarise(rows, dataset)
-    (out_dir / "metrics.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
-    (out_dir / "report.md").write_text(render_report(summary, rows), encoding="utf-8")
-    return EvalRun(out_dir, summary)
+    if restart:
+        runs.clear(out_dir)
+    claims = runs.select_claims(dataset.claims, sample=options.sample, seed=options.seed, limit=options.limit)
+    stamp = StampOut.of(pipeline.stamp(pipeline.finder.library.snapshot(options.collection))).model_dump()
+    expected = runs.identity(dataset.name, options, stamp)
+    kept = runs.resume(out_dir, expected, claims)
+    runs.write_run_file(out_dir, expected, options)
+    scheme = choose_scheme(dataset.binary, (claim.label for claim in claims))
+
+    done = {row["id"]: row for row in kept}
+    pending = [claim for claim in claims if claim.id not in done]
+    already = len(claims) - len(pending)
+    report = progress or (lambda _done, _total: None)
+    report(already, len(claims))
+    started = time.perf_counter()
+    new_rows, refused = _check_all(pipeline, pending, scheme, out_dir / runs.PREDICTIONS, options.collection,
+                                   lambda n: report(already + n, len(claims)))
+    elapsed = time.perf_counter() - started
+    done.update((row["id"], row) for row in new_rows)
+
+    rows = [done[claim.id] for claim in claims if claim.id in done]  # selection order
+    by_id = {claim.id: claim for claim in claims}
+    header = _header(dataset, options, stamp, unscored=sum(row["id"] not in by_id for row in kept))
+    summary = summarise(rows, by_id, scheme, header=header,
+                        skipped=[*dataset.skipped, *refused],
+                        throughput=len(new_rows) / elapsed if new_rows and elapsed > 0 else None)
+    plots = write_plots(summary, rows, out_dir / runs.PLOTS) if rows else {}
+    relative = {name: path.relative_to(out_dir).as_posix() for name, path in plots.items()}
+    (out_dir / runs.METRICS).write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    (out_dir / runs.REPORT).write_text(render_report(summary, rows, relative), encoding="utf-8")
+    return EvalRun(out_dir, summary, resumed=len(rows) - len(new_rows), checked=len(new_rows))
 
 
-def summarise(rows: list[dict], dataset: Dataset) -> dict[str, object]:
-    if not rows:
-        return {"dataset": dataset.name, "claims": 0, "primary_metric": PRIMARY_METRIC}
-    gold = [Label(r["gold"]) for r in rows]
-    pred = [Label(r["verdict"]) for r in rows]
-    confidences = [float(r["confidence"]) for r in rows]
-    correct = [bool(r["correct"]) for r in rows]
+def _check_all(pipeline: Pipeline, claims: Sequence[LabelledClaim], scheme: Scheme, path: Path,
+               collection: str | None, advanced: Callable[[int], None]) -> tuple[list[dict[str, Any]], list[str]]:
+    """Check each claim, appending its row to `path` as soon as it is known. A claim the service refuses
+    (empty, over the length limit) is not scored; its reason is returned."""
+    rows, refused = [], []
+    with path.open("a", encoding="utf-8") as out:
+        for count, claim in enumerate(claims, start=1):
+            try:
+                verdict = pipeline.check(Query(claim.claim, collection))
+            except InputError as exc:
+                refused.append(f"claim {claim.id}: refused by the service ({exc.detail})")
+            else:
+                row = prediction_row(claim, CheckResponse.of(verdict), scheme)
+                out.write(json.dumps(row, ensure_ascii=False) + "\n")
+                out.flush()
+                rows.append(row)
+            advanced(count)
+    return rows, refused
+
+
+def prediction_row(claim: LabelledClaim, response: CheckResponse, scheme: Scheme) -> dict[str, Any]:
+    """One line of predictions.jsonl; `correct` follows the run's scoring scheme."""
+    correct = scheme.cls(claim.label.value) == scheme.cls(response.verdict.value)
+    return {"id": claim.id, "gold": claim.label.value, "correct": correct, "tags": effective_tags(claim),
+            **response.model_dump(mode="json")}
+
+
+def _header(dataset: Dataset, options: RunOptions, stamp: dict[str, str], unscored: int) -> dict[str, Any]:
     return {
         "dataset": dataset.name,
+        "split": options.split,
+        "format": options.fmt,
         "label_note": dataset.label_note,
-        "claims": len(rows),
-        "primary_metric": PRIMARY_METRIC,
-        "accuracy": round(metrics.accuracy(gold, pred), 4),
-        "macro_f1": round(metrics.macro_f1(gold, pred, LABELS), 4),
-        "per_label": metrics.per_label_prf(gold, pred, LABELS),
-        "labels": [label.value for label in LABELS],
-        "confusion_matrix": metrics.confusion_matrix(gold, pred, LABELS),
-        "expected_calibration_error": round(metrics.expected_calibration_error(confidences, correct), 4),
-        "latency": metrics.latency_summary([float(r["timings"]["total_ms"]) for r in rows]),
-        "stamp": rows[0]["stamp"],
+        "binary": dataset.binary,
+        "unscored_predictions": unscored,
+        "stamp": {**stamp, "dataset": dataset.name, "split": options.split, "format": options.fmt,
+                  "conflicting": options.conflicting, "on_error": options.on_error, "sample": options.sample,
+                  "seed": options.seed, "limit": options.limit, "collection": options.collection,
+                  "command": options.command},
     }
-
-
-def render_report(summary: dict, rows: list[dict]) -> str:
-    if not rows:
-        return f"# Evaluation: {summary['dataset']}\n\nNo scorable claims.\n"
-    lines = [
-        f"# Evaluation: {summary['dataset']}",
-        "",
-        f"{summary['claims']} claims. {summary['label_note']}",
-        "",
-        "| metric | value |",
-        "|---|---|",
-        f"| accuracy (primary) | {summary['accuracy']:.3f} |",
-        f"| macro-F1 | {summary['macro_f1']:.3f} |",
-        f"| expected calibration error | {summary['expected_calibration_error']:.3f} |",
-        f"| latency p50 / p95 | {summary['latency']['p50_ms']:.0f} ms / {summary['latency']['p95_ms']:.0f} ms |",
-        "",
-        "## Per label",
-        "",
-        "| label | precision | recall | F1 | support |",
-        "|---|---|---|---|---|",
-    ]
-    for label, prf in summary["per_label"].items():
-        lines.append(f"| {label} | {prf['precision']:.3f} | {prf['recall']:.3f} | {prf['f1']:.3f} | "
-                     f"{prf['support']} |")
-    lines += ["", "## Confusion matrix (rows: gold, columns: predicted)", "",
-              "| gold \\ predicted | " + " | ".join(summary["labels"]) + " |",
-              "|---" * (len(summary["labels"]) + 1) + "|"]
-    for label, counts in zip(summary["labels"], summary["confusion_matrix"], strict=True):
-        lines.append(f"| {label} | " + " | ".join(str(c) for c in counts) + " |")
-    lines += ["", "## Worst errors (most confident wrong verdicts)", ""]
-    wrong = sorted((r for r in rows if not r["correct"]), key=lambda r: -r["confidence"])[:10]
-    for row in wrong:
-        quote = row["citations"][0]["quote"] if row["citations"] else "(no citation)"
-        lines.append(f"- `{row['id']}` {row['claim']!r}: gold {row['gold']}, predicted {row['verdict']} "
-                     f"({row['confidence']:.2f}); cited: {quote!r}")
-    if not wrong:
-        lines.append("None.")
-    stamp = summary["stamp"]
-    lines += ["", "## Reproducibility stamp", "", *(f"- {key}: `{value}`" for key, value in stamp.items()), ""]
-    return "\n".join(lines)

@@ -11,15 +11,19 @@ import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
 
 import typer
 from pydantic import ValidationError
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 
+from eval.adapters.gold import Conflicting, OnError
 from service.config import Settings
 from service.errors import VericlaimError
+
+if TYPE_CHECKING:
+    from eval.runner import EvalRun
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -27,6 +31,8 @@ R = TypeVar("R")
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Check claims against your own documents.")
 documents_app = typer.Typer(no_args_is_help=True, help="List or delete stored documents.")
 app.add_typer(documents_app, name="documents")
+dataset_app = typer.Typer(no_args_is_help=True, help="Labelled claim sets: convert to the native format.")
+app.add_typer(dataset_app, name="dataset")
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
@@ -200,20 +206,30 @@ def serve(
 @reports_errors
 def evaluate(
     claims: Annotated[Path, typer.Argument(help="Labelled claims (native JSONL unless --format says).")],
-    out_dir: Annotated[Path, typer.Option("--out", help="Folder for predictions, metrics and report.")],
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for predictions, metrics, plots and report; "
+                                          "an earlier run there is continued.")],
     collection: CollectionOption = None,
     corpus: Annotated[list[Path] | None, typer.Option(help="Documents to ingest into the collection first.")] = None,
     fmt: Annotated[str, typer.Option("--format", help="Dataset format (native, check-covid, …).")] = "native",
     split: Annotated[str, typer.Option(help="Dataset split.")] = "dev",
-    limit: Annotated[int | None, typer.Option(min=1, help="Only the first N claims.")] = None,
+    limit: Annotated[int | None, typer.Option(min=1, help="Only the first N claims (after --sample).")] = None,
+    sample: Annotated[int | None, typer.Option(min=1, help="A random sample of N claims (see --seed).")] = None,
+    seed: Annotated[int, typer.Option(help="Seed of --sample; the same seed draws the same claims.")] = 0,
+    conflicting: Annotated[Conflicting, typer.Option(help="CONFLICTING claims: drop them, or score them as a "
+                                                     "class of their own (always wrong).")] = Conflicting.DROP,
+    on_error: Annotated[OnError, typer.Option(help="Malformed rows: stop, or skip and list them in the "
+                                              "report.")] = OnError.STOP,
+    restart: Annotated[bool, typer.Option(help="Discard the predictions already in --out.")] = False,
 ) -> None:
-    """Run labelled claims through the pipeline; write predictions.jsonl, metrics.json and report.md."""
+    """Run labelled claims through the pipeline; write predictions.jsonl, metrics.json, plots and report.md."""
     from eval.datasets import load_dataset
-    from eval.runner import run_eval
+    from eval.runner import RunOptions, run_eval
 
-    dataset = load_dataset(fmt, claims, split=split)
+    dataset = load_dataset(fmt, claims, split=split, conflicting=conflicting, on_error=on_error)
     if collection is None and (corpus or dataset.documents):  # a dataset's corpus gets its own collection
         collection = "eval-" + re.sub(r"[^A-Za-z0-9_-]+", "-", dataset.name)[:58]
+    options = RunOptions(fmt=fmt, split=split, conflicting=conflicting.value, on_error=on_error.value,
+                         sample=sample, seed=seed, limit=limit, collection=collection, command=_command_line())
     components = _components()
     with _progress() as progress:
         if corpus:
@@ -221,13 +237,85 @@ def evaluate(
         if dataset.documents:
             components.library.ingest(dataset.documents, collection)
         task = progress.add_task("checking", total=None)
-        run = run_eval(components.pipeline, dataset, out_dir, collection=collection, limit=limit,
-                       progress=lambda done, total: progress.update(task, completed=done, total=total))
+        run = run_eval(components.pipeline, dataset, out_dir, options=options, restart=restart,
+                       progress=_task_updater(progress, task))
+    print_run_summary(run)
+
+
+def _command_line() -> str:
+    import shlex
+
+    return shlex.join(["vericlaim", *sys.argv[1:]])
+
+
+def _task_updater(progress: Progress, task: TaskID) -> Callable[[int, int], None]:
+    """The first report (claims already done by an earlier run) resets the task, so the ETA counts only
+    the claims checked now."""
+    started = False
+
+    def update(done: int, total: int) -> None:
+        nonlocal started
+        if started:
+            progress.update(task, completed=done, total=total)
+        else:
+            progress.reset(task, total=total, completed=done)
+            started = True
+
+    return update
+
+
+def print_run_summary(run: EvalRun) -> None:
     summary = run.metrics
-    out.print(f"{summary['claims']} claims: accuracy {summary.get('accuracy', 0):.3f}, "
-              f"macro-F1 {summary.get('macro_f1', 0):.3f}", highlight=False)
+    figures = [f"accuracy {summary.get('accuracy', 0):.3f}", f"macro-F1 {summary.get('macro_f1', 0):.3f}"]
+    if "f1_supported" in summary:
+        figures.append(f"F1 supported-vs-not {summary['f1_supported']:.3f}")
+    resumed = f" ({run.resumed} from the earlier run)" if run.resumed else ""
+    out.print(f"{summary['claims']} claims{resumed}: {', '.join(figures)} ({summary['scoring']['name']} scoring)",
+              markup=False, highlight=False)
+    if summary["skipped_rows"]["count"]:
+        out.print(f"  {summary['skipped_rows']['count']} rows left out (listed in the report)", highlight=False)
     for path in run.files:
         out.print(f"  wrote {path}", markup=False, highlight=False)
+
+
+@app.command("eval-compare")
+@reports_errors
+def eval_compare(
+    run_a: Annotated[Path, typer.Argument(help="Folder of the baseline run (A).")],
+    run_b: Annotated[Path, typer.Argument(help="Folder of the run compared with it (B).")],
+    resamples: Annotated[int, typer.Option(min=100, help="Paired bootstrap resamples.")] = 2000,
+    seed: Annotated[int, typer.Option(help="Bootstrap seed.")] = 0,
+    as_json: JsonOption = False,
+) -> None:
+    """Metric deltas (B − A) over the claims both runs scored, with paired-bootstrap CIs and McNemar's test."""
+    from eval.compare import compare_runs, render_comparison
+
+    result = compare_runs(run_a, run_b, n=resamples, seed=seed)
+    if as_json:
+        sys.stdout.write(json.dumps(result, indent=2) + "\n")
+    else:
+        out.print(render_comparison(result), markup=False, highlight=False)
+
+
+@dataset_app.command("convert")
+@reports_errors
+def convert_dataset(
+    path: Annotated[Path, typer.Argument(help="The dataset's folder or file.")],
+    fmt: Annotated[str, typer.Option("--format", help="Dataset format (check-covid, wice, …).")],
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for claims.jsonl and corpus.jsonl.")],
+    split: Annotated[str, typer.Option(help="Dataset split.")] = "dev",
+    conflicting: Annotated[Conflicting, typer.Option(help="CONFLICTING claims: drop or keep.")] = Conflicting.DROP,
+    on_error: Annotated[OnError, typer.Option(help="Malformed rows: stop, or skip and list them.")] = OnError.STOP,
+) -> None:
+    """Write a public dataset in the native format (claims.jsonl + corpus.jsonl), gold spans included."""
+    from eval.datasets import load_dataset, write_native
+
+    dataset = load_dataset(fmt, path, split=split, conflicting=conflicting, on_error=on_error)
+    claims_path, corpus_path = write_native(dataset, out_dir)
+    out.print(f"{dataset.name}: {len(dataset.claims)} claims → {claims_path}, {len(dataset.documents)} documents "
+              f"→ {corpus_path}", markup=False, highlight=False)
+    for message in dataset.skipped:
+        err.print(f"  skipped {message}", markup=False, highlight=False)
 
 
 @app.command()

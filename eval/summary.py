@@ -1,0 +1,101 @@
+"""metrics.json: every figure of a run, computed from its prediction rows with the pure metric functions.
+
+Each row is a `CheckResponse` plus `id`, `gold`, `correct` and `tags` (see `eval.runner`). Gold evidence
+spans come from the dataset's claims: their offsets index the adapter's document texts, which are exactly
+the texts the eval collection stores, so cited and retrieved spans are directly comparable with them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from eval import metrics, scoring
+from eval.adapters.gold import LabelledClaim
+from eval.scoring import Scheme
+from service.numeric import claim_tags
+
+PRIMARY_METRIC = "accuracy"
+COVERAGES = (0.5, 0.8, 1.0)
+UNTAGGED = "untagged"
+MAX_SKIPPED_LISTED = 200
+SPANS_NOTE = ("citation offsets index the stored documents; for dataset corpora those are the adapter's document "
+              "texts, the same texts the gold spans index, so the spans are comparable")
+
+
+def effective_tags(claim: LabelledClaim) -> list[str]:
+    """The dataset's tags; for a claim without any, the numeric/temporal/hedged tags of `claim_tags`."""
+    return list(claim.tags) if claim.tags else sorted(claim_tags(claim.claim))
+
+
+def summarise(rows: Sequence[dict[str, Any]], claims: Mapping[str, LabelledClaim], scheme: Scheme, *,
+              header: dict[str, Any], skipped: Sequence[str] = (), throughput: float | None = None) -> dict[str, Any]:
+    """Everything metrics.json holds. `header` (dataset, split, options, stamp …) is copied in first."""
+    summary: dict[str, Any] = {**header, "claims": len(rows), "primary_metric": PRIMARY_METRIC,
+                               "scoring": scheme.as_json(), "skipped_rows": _skipped(skipped)}
+    if not rows:
+        return summary
+    gold = [scheme.cls(row["gold"]) for row in rows]
+    pred = [scheme.cls(row["verdict"]) for row in rows]
+    summary.update(scoring.label_metrics(scheme, gold, pred))
+    confidences = [float(row["confidence"]) for row in rows]
+    correct = [g == p for g, p in zip(gold, pred, strict=True)]
+    summary["expected_calibration_error"] = metrics.expected_calibration_error(confidences, correct)
+    summary["reliability_curve"] = metrics.reliability_curve(confidences, correct)
+    summary["selective_accuracy"] = {str(coverage): value for coverage, value
+                                     in metrics.selective_accuracy(confidences, correct, COVERAGES).items()}
+    summary["evidence"] = evidence_metrics(rows, claims)
+    summary["slices"] = slices(rows, scheme)
+    latency = metrics.latency_summary([float(row["timings"]["total_ms"]) for row in rows])
+    summary["latency"] = {**latency, "wall_throughput_per_s": throughput}
+    return summary
+
+
+def _skipped(messages: Sequence[str]) -> dict[str, Any]:
+    return {"count": len(messages), "messages": list(messages[:MAX_SKIPPED_LISTED])}
+
+
+def _spans(items: Sequence[Mapping[str, Any]]) -> list[metrics.Span]:
+    return [(str(i["doc_id"]), int(i["start"]), int(i["end"])) for i in items if 0 <= int(i["start"]) < int(i["end"])]
+
+
+def evidence_metrics(rows: Sequence[dict[str, Any]], claims: Mapping[str, LabelledClaim]) -> dict[str, Any] | None:
+    """Citation precision (cited spans that overlap a gold span) over claims with gold spans and at least one
+    citation, and gold-evidence recall (gold spans covered by a retrieved passage) over claims with gold
+    spans; both are means of per-claim figures. None when no scored claim has gold spans."""
+    precisions, recalls = [], []
+    for row in rows:
+        claim = claims.get(row["id"])
+        gold = [(e.doc_id, e.start, e.end) for e in claim.evidence if 0 <= e.start < e.end] if claim else []
+        if not gold:
+            continue
+        cited = _spans(row["citations"])
+        if cited:
+            precisions.append(metrics.citation_precision(cited, gold))
+        recalls.append(metrics.evidence_recall(_spans(row["passages"]), gold))
+    if not recalls:
+        return None
+    return {
+        "claims_with_gold_spans": len(recalls),
+        "claims_with_citations": len(precisions),
+        "citation_precision": sum(precisions) / len(precisions) if precisions else None,
+        "gold_evidence_recall": sum(recalls) / len(recalls),
+        "match_rule": "in the same document and overlaps it by at least half the shorter span's length",
+        "note": SPANS_NOTE,
+    }
+
+
+def slices(rows: Sequence[dict[str, Any]], scheme: Scheme) -> dict[str, dict[str, Any]]:
+    """n, accuracy and macro-F1 per tag (largest slice first); claims without tags form `untagged`."""
+    members: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        for tag in row.get("tags") or [UNTAGGED]:
+            members[tag].append(row)
+    result = {}
+    for tag, group in sorted(members.items(), key=lambda item: (-len(item[1]), item[0])):
+        gold = [scheme.cls(row["gold"]) for row in group]
+        pred = [scheme.cls(row["verdict"]) for row in group]
+        result[tag] = {"n": len(group), "accuracy": scoring.accuracy(gold, pred),
+                       "macro_f1": scoring.macro_f1(scheme, gold, pred)}
+    return result

@@ -1,0 +1,64 @@
+"""report.md and the PNG plots, from hand-made prediction rows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from eval.datasets import GoldEvidence, GoldLabel, LabelledClaim
+from eval.plots import write_plots
+from eval.report import render_report
+from eval.scoring import choose_scheme
+from eval.summary import summarise
+
+pytestmark = pytest.mark.unit
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def row(claim_id: str, gold: str, verdict: str, confidence: float, ms: float, *, cited: bool = False) -> dict:
+    citation = {"doc_id": "d", "start": 0, "end": 20, "quote": "The sky is blue today"}
+    return {"id": claim_id, "gold": gold, "verdict": verdict, "confidence": confidence, "correct": gold == verdict,
+            "claim": f"claim {claim_id}", "rationale": "because", "tags": ["numeric"] if ms > 50 else [],
+            "citations": [citation] if cited else [], "timings": {"total_ms": ms},
+            "passages": [{"doc_id": "d", "start": 0, "end": 20, "text": "The sky is blue today", "score": 0.9}]}
+
+
+ROWS = [row("a", "SUPPORTED", "SUPPORTED", 0.9, 40, cited=True), row("b", "REFUTED", "SUPPORTED", 0.95, 60, cited=True),
+        row("c", "NOT_ENOUGH_INFO", "NOT_ENOUGH_INFO", 0.5, 20), row("d", "REFUTED", "REFUTED", 0.7, 80)]
+CLAIMS = {"a": LabelledClaim("a", "claim a", GoldLabel.SUPPORTED, (GoldEvidence("d", 0, 10, "The sky is"),))}
+
+
+@pytest.fixture()
+def summary() -> dict:
+    header = {"dataset": "hand", "split": "dev", "label_note": "hand labels", "stamp": {"model_sha256": "abc"}}
+    return summarise(ROWS, CLAIMS, choose_scheme(False, [GoldLabel.SUPPORTED]), header=header,
+                     skipped=["claims.jsonl, line 3: invalid JSON"])
+
+
+def test_summary_figures(summary: dict) -> None:
+    assert summary["accuracy"] == 0.75 and summary["claims"] == 4
+    assert summary["selective_accuracy"] == {"0.5": 0.5, "0.8": 0.75, "1.0": 0.75}  # ceil(0.8 × 4) = 4
+    assert summary["evidence"]["citation_precision"] == 1.0 and summary["evidence"]["gold_evidence_recall"] == 1.0
+    assert summary["slices"]["numeric"] == {"n": 2, "accuracy": 0.5, "macro_f1": pytest.approx((0 + 2 / 3) / 3)}
+    assert summary["latency"]["p50_ms"] == 50 and summary["latency"]["wall_throughput_per_s"] is None
+
+
+def test_report_has_headline_errors_skips_and_stamp(summary: dict) -> None:
+    report = render_report(summary, ROWS, {"confusion_matrix": "plots/confusion_matrix.png"})
+    assert "| **accuracy** (primary) [95% CI] | 0.750 [" in report
+    assert "![confusion matrix](plots/confusion_matrix.png)" in report
+    worst = report.split("## Worst errors")[1]
+    assert "`b` “claim b”: gold REFUTED, predicted SUPPORTED (0.95)" in worst
+    assert "cited `d` [0:20]: “The sky is blue today”" in worst
+    assert "claims.jsonl, line 3: invalid JSON" in report
+    assert "- model_sha256: `abc`" in report.split("## Reproducibility stamp")[1]
+
+
+def test_plots_are_non_empty_png_files(summary: dict, tmp_path: Path) -> None:
+    paths = write_plots(summary, ROWS, tmp_path / "plots")
+    assert set(paths) == {"confusion_matrix", "reliability", "latency"}
+    for path in paths.values():
+        data = path.read_bytes()
+        assert data.startswith(PNG_SIGNATURE) and len(data) > 5000
