@@ -123,14 +123,18 @@ def check(
         print_verdict(response)
 
 
+def print_citations(citations) -> None:  # type: ignore[no-untyped-def]
+    for citation in citations:
+        out.print(f"  ▸ {citation.doc_id} [{citation.start}:{citation.end}] “{citation.quote}”",
+                  markup=False, highlight=False)
+
+
 def print_verdict(response) -> None:  # type: ignore[no-untyped-def]
     colour = {"SUPPORTED": "green", "REFUTED": "red"}.get(response.verdict.value, "yellow")
     out.print(f"[bold {colour}]{response.verdict.value}[/] ({response.confidence:.2f})  {response.claim}",
               highlight=False)
     out.print(f"  rationale: {response.rationale}", markup=False, highlight=False)
-    for citation in response.citations:
-        out.print(f"  ▸ {citation.doc_id} [{citation.start}:{citation.end}] “{citation.quote}”",
-                  markup=False, highlight=False)
+    print_citations(response.citations)
     for item in response.numeric:
         out.print(f"  # {item.relation}: claim {item.claim_value} vs source {item.evidence_value}"
                   + (f" — {item.gap}" if item.gap else ""), markup=False, highlight=False)
@@ -181,9 +185,7 @@ def ask(
         _print_json(response)
         return
     out.print(response.answer, markup=False, highlight=False)
-    for citation in response.citations:
-        out.print(f"  ▸ {citation.doc_id} [{citation.start}:{citation.end}] “{citation.quote}”",
-                  markup=False, highlight=False)
+    print_citations(response.citations)
 
 
 @app.command()
