@@ -6,16 +6,22 @@ need the index (ingest, search, documents): it loads the embedder but not the ju
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from index.embedder import SentenceTransformerEmbedder
 from index.library import Library
 from index.retriever import HybridRetriever
 from service.config import Settings
+from service.errors import ModelUnavailableError
 from service.judge import LlamaJudge
 from service.models import resolve_llm
 from service.pipeline import EvidenceFinder, Pipeline
 from service.ports import Embedder, Judge
+from service.verifier import FeatureVerifier
+from service.verifier_port import Verifier
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -44,6 +50,14 @@ def build_judge(settings: Settings) -> Judge:
     )
 
 
+def _bundled_verifier(embedder: Embedder) -> Verifier | None:
+    try:
+        return FeatureVerifier.load(embedder)
+    except ModelUnavailableError as exc:  # e.g. another embedding model is configured
+        log.warning("trained verifier unavailable (%s); the LLM judge decides verdicts", exc.detail)
+        return None
+
+
 def build_library(settings: Settings, embedder: Embedder | None = None) -> Library:
     return Library(settings, embedder or build_embedder(settings))
 
@@ -53,7 +67,20 @@ def build_finder(settings: Settings, embedder: Embedder | None = None) -> Eviden
     return EvidenceFinder(settings, library, HybridRetriever(library.embedder, settings.retrieval))
 
 
-def build(settings: Settings, *, embedder: Embedder | None = None, judge: Judge | None = None) -> Components:
-    """Everything, with real models unless fakes are passed in (tests)."""
+def build(
+    settings: Settings,
+    *,
+    embedder: Embedder | None = None,
+    judge: Judge | None = None,
+    verifier: Verifier | None = None,
+) -> Components:
+    """Everything, with real models unless fakes are passed in (tests).
+
+    The bundled verifier was trained on the bundled embedder's vectors, so it is loaded only when the embedder
+    is the configured one; a caller that injects an embedder injects its verifier too, or gets none (the
+    judge then decides).
+    """
     finder = build_finder(settings, embedder)
-    return Components(settings, finder.library, Pipeline(finder, judge or build_judge(settings)))
+    if verifier is None and embedder is None:
+        verifier = _bundled_verifier(finder.library.embedder)
+    return Components(settings, finder.library, Pipeline(finder, judge or build_judge(settings), verifier))

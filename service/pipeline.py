@@ -14,6 +14,7 @@ from service.domain import Answer, Citation, Label, Passage, Stamp, Verdict
 from service.errors import ClaimTooLongError, EmptyClaimError
 from service.numeric_check import NUMERIC_CONFIDENCE, check_numbers
 from service.ports import Judge
+from service.verifier_port import Verifier
 
 NO_EVIDENCE_CONFIDENCE = 0.8  # a prior, not a measurement; calibration replaces it
 NO_EVIDENCE_RATIONALE = "No passage in the collection is related closely enough to the claim."
@@ -80,9 +81,13 @@ class EvidenceFinder:
 
 
 class Pipeline:
-    def __init__(self, finder: EvidenceFinder, judge: Judge) -> None:
+    """check and ask. Verdicts come from, in order: no evidence → NOT_ENOUGH_INFO; a clear numeric result;
+    the trained verifier or the LLM judge (`judge.verdict_source`)."""
+
+    def __init__(self, finder: EvidenceFinder, judge: Judge, verifier: Verifier | None = None) -> None:
         self.finder = finder
         self.judge = judge
+        self.verifier = verifier
 
     def check(self, query: Query) -> Verdict:
         timer = Timer()
@@ -99,16 +104,21 @@ class Pipeline:
             return Verdict(claim, numbers.decision, NUMERIC_CONFIDENCE, numbers.rationale,
                            _verified(snapshot, numbers.decisive), stamp, timer.done(), numbers.comparisons,
                            tuple(evidence))
-        output = self.judge.judge(claim, evidence)
-        timer.lap("judge")
-        label = output.label
-        citations = _verified(snapshot, self._cited(evidence, output.cited, label))
+        if self.verifier is not None and self.finder.settings.judge.verdict_source == "verifier":
+            probabilities = self.verifier.score(claim, evidence)
+            cited, rationale = (0,), _verifier_rationale(probabilities, evidence[0])
+            timer.lap("verify")
+        else:
+            output = self.judge.judge(claim, evidence)
+            probabilities, cited, rationale = output.probabilities, output.cited, output.rationale
+            timer.lap("judge")
+        label = max(probabilities, key=lambda key: probabilities[key])
         return Verdict(
             claim=claim,
             label=label,
-            confidence=round(output.probabilities[label], 4),
-            rationale=output.rationale,
-            citations=citations,
+            confidence=round(probabilities[label], 4),
+            rationale=rationale,
+            citations=_verified(snapshot, self._cited(evidence, cited, label)),
             stamp=stamp,
             timings=timer.done(),
             numeric=numbers.comparisons,
@@ -144,6 +154,12 @@ class Pipeline:
             prompt_name=self.judge.prompt_name,
             prompt_sha256=self.judge.prompt_sha256,
         )
+
+
+def _verifier_rationale(probabilities: dict[Label, float], best: Passage) -> str:
+    ranked = sorted(probabilities.items(), key=lambda item: -item[1])
+    shares = ", ".join(f"{label.value} {p:.2f}" for label, p in ranked)
+    return f"Trained verifier over the evidence sentences ({shares}); closest evidence: {best.doc_id}."
 
 
 def _verified(snapshot: Snapshot, passages: Sequence[Passage]) -> tuple[Citation, ...]:

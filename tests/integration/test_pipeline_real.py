@@ -8,7 +8,7 @@ import pytest
 
 from service.bootstrap import Components
 from service.domain import Label
-from service.pipeline import Query
+from service.pipeline import Pipeline, Query
 from tests.integration.conftest import DEMO
 
 pytestmark = pytest.mark.integration
@@ -79,3 +79,13 @@ def test_ask_answers_with_verified_citations(real: Components) -> None:
     snapshot = real.library.snapshot("demo")
     for citation in answer.citations:
         assert snapshot.documents[citation.doc_id].text[citation.start:citation.end] == citation.quote
+
+
+def test_the_llm_judge_path_reads_label_probabilities_and_writes_a_rationale(real: Components) -> None:
+    llm_decides = Pipeline(real.pipeline.finder, real.pipeline.judge)  # no verifier: the Gemma judge decides
+    verdict = llm_decides.check(Query("Northwind did not disclose how long the first training run lasted.", "demo"))
+
+    assert "judge_ms" in verdict.timings
+    assert verdict.label in Label and 0.0 <= verdict.confidence <= 1.0
+    assert verdict.rationale.strip()
+    assert verdict.stamp.prompt_name == "verify_claim.v1" and len(verdict.stamp.prompt_sha256) == 64

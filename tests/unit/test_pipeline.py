@@ -227,3 +227,35 @@ def test_ask_respects_the_doc_ids_filter(components: Components) -> None:
 
     assert answer.passages and all(p.doc_id == "nature.md" for p in answer.passages)
     assert all(c.doc_id == "nature.md" for c in answer.citations)
+
+
+# ---- who decides: the trained verifier or the LLM judge ---------------------------------------------------
+
+def verifier_components(tmp_path: Path, source: str) -> Components:
+    from service.verifier import ConstantVerifier
+
+    settings = Settings(home=tmp_path, judge={"verdict_source": source})
+    verifier = ConstantVerifier({Label.SUPPORTED: 0.1, Label.REFUTED: 0.7, Label.NOT_ENOUGH_INFO: 0.2})
+    built = build(settings, embedder=HashingEmbedder(), judge=KeywordJudge(), verifier=verifier)
+    built.library.ingest([ACME])
+    return built
+
+
+def test_the_verifier_decides_by_default_and_the_llm_is_not_called(tmp_path: Path) -> None:
+    built = verifier_components(tmp_path, "verifier")
+
+    verdict = built.pipeline.check(Query("Acme Corporation reported revenue"))
+
+    assert verdict.label is Label.REFUTED and verdict.confidence == 0.7
+    assert judge_of(built).calls == 0
+    assert "verify_ms" in verdict.timings and "judge_ms" not in verdict.timings
+    assert verdict.citations and "verifier" in verdict.rationale
+
+
+def test_verdict_source_llm_hands_the_decision_to_the_judge(tmp_path: Path) -> None:
+    built = verifier_components(tmp_path, "llm")
+
+    verdict = built.pipeline.check(Query("Acme Corporation reported revenue"))
+
+    assert judge_of(built).calls == 1
+    assert verdict.label is Label.SUPPORTED and "judge_ms" in verdict.timings
