@@ -57,12 +57,35 @@ class ChunkingSettings(BaseModel):
     overlap_sentences: int = Field(1, ge=0, description="Sentences repeated between neighbouring chunks.")
 
 
+class SentenceWeights(BaseModel):
+    """How an evidence sentence's score is made (index/retriever.py). Tuned on Check-COVID train and the
+    even-hash halves of Climate-FEVER and WiCE (bench/retrieval.py --split train / --half even)."""
+
+    dense: float = Field(1.0, description="Cosine of the sentence to the query.")
+    bm25: float = Field(0.6, description="The sentence's BM25 score over the collection's best.")
+    chunk_dense: float = Field(1.0, description="Cosine of its best chunk (the sentence with its neighbours).")
+    chunk_bm25: float = Field(1.0, description="BM25 of its best chunk over the collection's best chunk.")
+    document_dense: float = Field(0.5, description="Best sentence cosine in its document.")
+    document_bm25: float = Field(0.5, description="Best sentence BM25 (normalised) in its document.")
+    numbers: float = Field(0.15, description="Share of the query's numbers the sentence contains.")
+
+    @property
+    def total(self) -> float:
+        return self.dense + self.bm25 + self.chunk_dense + self.chunk_bm25 + self.document_dense \
+            + self.document_bm25 + self.numbers
+
+
 class RetrievalSettings(BaseModel):
     top_k: int = Field(5, ge=1, le=50, description="Evidence sentences handed to the judge.")
-    candidates: int = Field(30, ge=1, description="Chunks each retriever (dense, BM25) proposes before fusion.")
-    rerank_chunks: int = Field(8, ge=1, description="Fused chunks whose sentences are scored for evidence.")
+    candidates: int = Field(
+        30, ge=1, description="Chunks, and sentences, each retriever (dense, BM25) proposes before fusion."
+    )
+    rerank_chunks: int = Field(8, ge=1, description="Fused chunks whose documents' sentences are scored.")
     rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
-    mmr_lambda: float = Field(0.7, ge=0, le=1, description="Relevance vs diversity in evidence selection.")
+    mmr_lambda: float = Field(
+        0.9, ge=0, le=1, description="Relevance vs diversity in evidence selection (1: relevance only)."
+    )
+    weights: SentenceWeights = Field(default_factory=SentenceWeights, description="Evidence sentence score.")
     min_score: float = Field(
         0.25, description="Evidence whose dense similarity is below this is not evidence (cosine)."
     )
@@ -78,6 +101,13 @@ class RetrievalSettings(BaseModel):
 
 class JudgeSettings(BaseModel):
     prompt: str = Field("verify_claim.v1", description="Prompt template name in prompts/.")
+    verdict_source: Literal["verifier", "llm"] = Field(
+        "verifier",
+        description=(
+            "Who decides when the numeric step does not: the trained verifier (default; measured better than "
+            "the bundled tiny LLMs) or the LLM judge (use with a larger GGUF model)."
+        ),
+    )
     numeric_decides: bool = Field(
         True, description="A clear numeric match or mismatch settles the verdict without the LLM."
     )
