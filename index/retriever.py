@@ -1,11 +1,17 @@
-"""Hybrid retrieval with sentence-level evidence selection.
+"""Hybrid retrieval with sentence-level evidence selection, on vectors stored at ingest.
 
-1. Chunk candidates from dense search (FAISS, cosine) and BM25 (bm25s, stemmed, numbers kept whole as
-   tokens such as `6.4` and `200,000`), fused by reciprocal rank.
-2. The sentences of the best fused chunks are scored one by one: cosine to the query, the share of query
-   terms they contain, the share of the query's numbers they contain, and their chunk's fused rank.
+1. Candidate documents come from four rankings: dense (FAISS) and BM25 over chunks, fused by reciprocal
+   rank (the best `rerank_chunks`), and dense and BM25 over single sentences (the best `candidates` each).
+2. Every sentence of a candidate document is scored from its stored vector, with no embedding at query
+   time: its own cosine to the query and BM25, its best chunk's cosine and BM25 (the neighbouring
+   sentences), its document's best sentence cosine and BM25, and the share of the query's numbers it
+   holds — weighted by `SentenceWeights` (tuned on Check-COVID train and the even-hash half of
+   Climate-FEVER and WiCE with bench/retrieval.py; see README).
 3. Maximal marginal relevance picks the final sentences so near-duplicates do not crowd out the one that
    decides.
+
+`Passage.scores["dense"]` stays the cosine of the sentence itself to the query (the pipeline's evidence
+floor); "lexical" is its BM25 score over the best one in the collection.
 
 `RetrievalMode.DENSE` and `RetrievalMode.BM25` run one retriever alone — its chunks, its own sentence score,
 no fusion and no MMR — as baselines for bench/retrieval.py.
@@ -26,6 +32,7 @@ from service.domain import Passage
 from service.ports import Embedder
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_MMR_POOL = 50  # only the best this many sentences compete in MMR
 
 
 class RetrievalMode(StrEnum):
@@ -35,11 +42,10 @@ class RetrievalMode(StrEnum):
 
 
 @dataclass(frozen=True)
-class _Candidate:
-    doc_id: str
-    start: int
-    end: int
-    chunk_score: float
+class _Query:
+    text: str
+    vector: np.ndarray
+    tokens: list[str]
 
 
 class HybridRetriever:
@@ -57,113 +63,143 @@ class HybridRetriever:
     ) -> list[Passage]:
         if not snapshot.chunks:
             return []
-        query_vector = self.embedder.encode([query])[0]
-        fused = self._fused_chunks(snapshot, query, query_vector, doc_ids, mode)
-        candidates = _sentences_of(snapshot, fused[: self.settings.rerank_chunks])
-        if not candidates:
+        allowed = None if doc_ids is None else set(doc_ids) & snapshot.documents.keys()
+        if allowed is not None and not allowed:
             return []
-        texts = [snapshot.documents[c.doc_id].text[c.start:c.end] for c in candidates]
-        vectors = self.embedder.encode(texts)
-        scores = self._sentence_scores(query, query_vector, candidates, texts, vectors)
+        q = _Query(query, self.embedder.encode([query])[0], bm25_tokens([query])[0])
         if mode is RetrievalMode.HYBRID:
-            chosen = _mmr(scores["score"], vectors, k, self.settings.mmr_lambda)
+            rows = self._candidate_rows(snapshot, q, allowed)
+            scores = self._sentence_scores(snapshot, q, rows)
+            chosen = _mmr(scores["score"], snapshot.sentence_vectors[rows], k, self.settings.mmr_lambda)
         else:
-            scores["score"] = _single_retriever_score(scores, mode)
+            chunks = _chunk_ranking(snapshot, q, allowed, self.settings, mode)
+            rows, chunk_score = _rows_of_chunks(snapshot, chunks[: self.settings.rerank_chunks])
+            scores = self._sentence_scores(snapshot, q, rows)
+            scores["chunk"] = chunk_score
+            scores["score"] = scores["dense"] if mode is RetrievalMode.DENSE else scores["lexical"] + 0.1 * chunk_score
             chosen = [int(i) for i in np.argsort(-scores["score"], kind="stable")[:k]]
-        return [
-            Passage(
-                doc_id=candidates[i].doc_id,
-                start=candidates[i].start,
-                end=candidates[i].end,
-                text=texts[i],
-                score=float(scores["score"][i]),
-                scores={name: round(float(values[i]), 4) for name, values in scores.items() if name != "score"},
-                title=snapshot.documents[candidates[i].doc_id].title,
-            )
-            for i in chosen
-        ]
+        return [self._passage(snapshot, int(rows[i]), i, scores) for i in chosen]
 
-    def _fused_chunks(
-        self,
-        snapshot: Snapshot,
-        query: str,
-        query_vector: np.ndarray,
-        doc_ids: Collection[str] | None,
-        mode: RetrievalMode = RetrievalMode.HYBRID,
-    ) -> list[tuple[int, float]]:
-        n = len(snapshot.chunks)
-        allowed = None if doc_ids is None else {i for i, c in enumerate(snapshot.chunks) if c.doc_id in doc_ids}
-        depth = n if allowed is not None else min(self.settings.candidates, n)
-        rankings = []
-        if mode is not RetrievalMode.BM25:
-            rankings.append(_dense_ranking(snapshot, query_vector, allowed, depth))
-        tokens = bm25_tokens([query])[0]
-        if mode is not RetrievalMode.DENSE and snapshot.bm25 is not None and tokens:
-            ids, bm25_scores = snapshot.bm25.retrieve([tokens], k=depth, show_progress=False)  # type: ignore
-            rankings.append([int(i) for i, s in zip(ids[0], bm25_scores[0], strict=True) if s > 0])
-        fused: dict[int, float] = {}
-        for ranking in rankings:
-            kept = [i for i in ranking if allowed is None or i in allowed][: self.settings.candidates]
-            for rank, index in enumerate(kept):
-                fused[index] = fused.get(index, 0.0) + 1.0 / (self.settings.rrf_k + rank + 1)
-        return sorted(fused.items(), key=lambda item: -item[1])
+    def _candidate_rows(self, snapshot: Snapshot, q: _Query, allowed: set[str] | None) -> np.ndarray:
+        """Every sentence of the documents that any of the four rankings puts near the top."""
+        depth, table = self.settings.candidates, snapshot.sentences
+        chunks = _chunk_ranking(snapshot, q, allowed, self.settings, RetrievalMode.HYBRID)
+        chunks = chunks[: self.settings.rerank_chunks]
+        documents = {snapshot.chunks[i].doc_id for i, _ in chunks}
+        dense_rows = _dense_top(snapshot.sentence_faiss_index, snapshot.sentence_vectors, q.vector,
+                                _allowed_rows(table.of_document, allowed), depth)
+        documents.update(table.doc_ids[r] for r in dense_rows)
+        bm25 = _bm25_scores(snapshot.sentence_bm25, q.tokens, len(table))
+        if allowed is not None:
+            bm25 = bm25 * np.isin(np.arange(len(table)), _allowed_rows(table.of_document, allowed))
+        documents.update(table.doc_ids[r] for r in np.argsort(-bm25)[:depth] if bm25[r] > 0)
+        return np.array(sorted(r for doc_id in documents for r in table.of_document[doc_id]), dtype=np.int64)
 
-    def _sentence_scores(
-        self,
-        query: str,
-        query_vector: np.ndarray,
-        candidates: list[_Candidate],
-        texts: list[str],
-        vectors: np.ndarray,
-    ) -> dict[str, np.ndarray]:
-        dense = vectors @ query_vector
-        query_terms = set(bm25_tokens([query])[0])
-        sentence_terms = bm25_tokens(texts)
-        lexical = np.array([_share(query_terms, set(terms)) for terms in sentence_terms])
-        query_numbers = set(_NUMBER.findall(query))
-        numbers = np.array([_share(query_numbers, set(_NUMBER.findall(text))) for text in texts])
-        chunk = np.array([c.chunk_score for c in candidates])
-        chunk = chunk / max(float(chunk.max()), 1e-9)
-        score = dense + 0.3 * lexical + 0.15 * numbers + 0.1 * chunk
-        return {"score": score, "dense": dense, "lexical": lexical, "numbers": numbers, "chunk": chunk}
+    def _sentence_scores(self, snapshot: Snapshot, q: _Query, rows: np.ndarray) -> dict[str, np.ndarray]:
+        table, weights = snapshot.sentences, self.settings.weights
+        dense = snapshot.sentence_vectors[rows] @ q.vector
+        sentence_bm25 = _bm25_scores(snapshot.sentence_bm25, q.tokens, len(table))
+        lexical = sentence_bm25[rows] / max(float(sentence_bm25.max()), 1e-9)
+        chunk_ids = sorted({c for r in rows for c in table.chunks_of[r]})
+        chunk_dense = dict(zip(chunk_ids, snapshot.vectors[chunk_ids] @ q.vector, strict=True))
+        chunk_bm25 = _bm25_scores(snapshot.bm25, q.tokens, len(snapshot.chunks))
+        chunk_bm25 = chunk_bm25 / max(float(chunk_bm25.max()), 1e-9)
+        context_dense = np.array([max(chunk_dense[c] for c in table.chunks_of[r]) for r in rows])
+        context_bm25 = np.array([max(chunk_bm25[c] for c in table.chunks_of[r]) for r in rows])
+        doc_of = np.unique(np.array([table.doc_ids[r] for r in rows]), return_inverse=True)[1]
+        document = (weights.document_dense * _group_max(dense, doc_of)
+                    + weights.document_bm25 * _group_max(lexical, doc_of))
+        query_numbers = set(_NUMBER.findall(q.text))
+        numbers = np.array([_share(query_numbers, set(_NUMBER.findall(snapshot.sentence_text(r)))) for r in rows]) \
+            if query_numbers else np.zeros(len(rows))
+        chunk = weights.chunk_dense * context_dense + weights.chunk_bm25 * context_bm25
+        score = weights.dense * dense + weights.bm25 * lexical + chunk + document + weights.numbers * numbers
+        score = score / max(weights.total, 1e-9)  # back to the scale of a cosine, which MMR's λ weighs against
+        return {"score": score, "dense": dense, "lexical": lexical, "numbers": numbers, "chunk": chunk,
+                "document": document}
+
+    def _passage(self, snapshot: Snapshot, row: int, i: int, scores: dict[str, np.ndarray]) -> Passage:
+        doc_id = snapshot.sentences.doc_ids[row]
+        start, end = snapshot.sentences.spans[row]
+        return Passage(
+            doc_id=doc_id,
+            start=start,
+            end=end,
+            text=snapshot.sentence_text(row),
+            score=float(scores["score"][i]),
+            scores={name: round(float(values[i]), 4) for name, values in scores.items() if name != "score"},
+            title=snapshot.documents[doc_id].title,
+        )
 
 
-def _dense_ranking(snapshot: Snapshot, query_vector: np.ndarray, allowed: set[int] | None, depth: int) -> list[int]:
-    """Chunk ids by cosine: the FAISS index over everything, or an exact scan of the allowed chunks only
+def _chunk_ranking(
+    snapshot: Snapshot, q: _Query, allowed: set[str] | None, settings: RetrievalSettings, mode: RetrievalMode
+) -> list[tuple[int, float]]:
+    """Chunks by dense, BM25 or (hybrid) both fused by reciprocal rank, with their fused scores."""
+    rows = None if allowed is None else np.array(
+        [i for i, chunk in enumerate(snapshot.chunks) if chunk.doc_id in allowed], dtype=np.int64)
+    depth, rankings = settings.candidates, []
+    if mode is not RetrievalMode.BM25:
+        rankings.append(_dense_top(snapshot.faiss_index, snapshot.vectors, q.vector, rows, depth))
+    if mode is not RetrievalMode.DENSE and q.tokens:
+        bm25 = _bm25_scores(snapshot.bm25, q.tokens, len(snapshot.chunks))
+        candidates = np.arange(len(bm25)) if rows is None else rows
+        order = candidates[np.argsort(-bm25[candidates], kind="stable")][:depth]
+        rankings.append([int(i) for i in order if bm25[i] > 0])
+    fused: dict[int, float] = {}
+    for ranking in rankings:
+        for rank, index in enumerate(ranking):
+            fused[index] = fused.get(index, 0.0) + 1.0 / (settings.rrf_k + rank + 1)
+    return sorted(fused.items(), key=lambda item: -item[1])
+
+
+def _dense_top(index: object, vectors: np.ndarray, query: np.ndarray, rows: np.ndarray | None, depth: int) -> list[int]:
+    """Row ids by cosine: the FAISS index over everything, or an exact scan of the allowed rows only
     (an approximate index cannot be asked for every row)."""
-    if allowed is None:
-        _, dense_ids = snapshot.faiss_index.search(query_vector[None, :], depth)
-        return [int(i) for i in dense_ids[0] if i >= 0]
-    rows = np.fromiter(sorted(allowed), dtype=np.int64, count=len(allowed))
-    order = np.argsort(-(snapshot.vectors[rows] @ query_vector), kind="stable")
+    if rows is None:
+        _, ids = index.search(query[None, :], min(depth, len(vectors)))  # type: ignore[attr-defined]
+        return [int(i) for i in ids[0] if i >= 0]
+    order = np.argsort(-(vectors[rows] @ query), kind="stable")[:depth]
     return [int(i) for i in rows[order]]
 
 
-def _single_retriever_score(scores: dict[str, np.ndarray], mode: RetrievalMode) -> np.ndarray:
-    """Dense: cosine alone. BM25: the share of query terms, ties broken by the chunk's BM25 rank."""
-    return scores["dense"] if mode is RetrievalMode.DENSE else scores["lexical"] + 0.1 * scores["chunk"]
+def _allowed_rows(of_document: dict[str, tuple[int, ...]], allowed: set[str] | None) -> np.ndarray | None:
+    if allowed is None:
+        return None
+    return np.array(sorted(r for doc_id in allowed for r in of_document.get(doc_id, ())), dtype=np.int64)
+
+
+def _bm25_scores(bm25: object | None, tokens: list[str], n: int) -> np.ndarray:
+    if bm25 is None or not tokens:
+        return np.zeros(n)
+    return np.asarray(bm25.get_scores(tokens), dtype=np.float64)  # type: ignore[attr-defined]
+
+
+def _rows_of_chunks(snapshot: Snapshot, chunks: list[tuple[int, float]]) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct sentence rows of ranked chunks, each with its best chunk's fused score (max-normalised)."""
+    best: dict[int, float] = {}
+    for index, chunk_score in chunks:
+        for row in snapshot.sentences.of_chunk[index]:
+            best.setdefault(row, chunk_score)
+    rows = np.fromiter(best, dtype=np.int64, count=len(best))
+    values = np.fromiter(best.values(), dtype=np.float64, count=len(best))
+    return rows, values / max(float(values.max(initial=0.0)), 1e-9)
+
+
+def _group_max(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    best = np.full(int(groups.max(initial=-1)) + 1, -np.inf)
+    np.maximum.at(best, groups, values)
+    return best[groups]
 
 
 def _share(wanted: set[str], present: set[str]) -> float:
     return len(wanted & present) / len(wanted) if wanted else 0.0
 
 
-def _sentences_of(snapshot: Snapshot, fused: list[tuple[int, float]]) -> list[_Candidate]:
-    seen: set[tuple[str, int]] = set()
-    candidates: list[_Candidate] = []
-    for index, chunk_score in fused:
-        chunk = snapshot.chunks[index]
-        for start, end in chunk.sentences:
-            if (chunk.doc_id, start) not in seen:
-                seen.add((chunk.doc_id, start))
-                candidates.append(_Candidate(chunk.doc_id, start, end, chunk_score))
-    return candidates
-
-
 def _mmr(scores: np.ndarray, vectors: np.ndarray, k: int, weight: float) -> list[int]:
     """Greedy maximal marginal relevance: relevance minus similarity to what is already chosen."""
     chosen: list[int] = []
-    remaining = list(np.argsort(-scores))
+    remaining = [int(i) for i in np.argsort(-scores, kind="stable")[: max(_MMR_POOL, k)]]
     while remaining and len(chosen) < k:
         if chosen:
             redundancy = (vectors[remaining] @ vectors[chosen].T).max(axis=1)
@@ -171,6 +207,6 @@ def _mmr(scores: np.ndarray, vectors: np.ndarray, k: int, weight: float) -> list
             pick = remaining[int(np.argmax(values))]
         else:
             pick = remaining[0]
-        chosen.append(int(pick))
+        chosen.append(pick)
         remaining.remove(pick)
     return chosen

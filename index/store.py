@@ -7,8 +7,16 @@ Layout of `HOME/collections/NAME/`:
         manifest.json  embedding model, dimension, chunking, documents → sha256, files → sha256, version
         documents.jsonl
         chunks.jsonl   doc_id, start, end and sentence spans (offsets into the document text)
-        vectors.npy    float32 (n_chunks, dimension), L2-normalised
+        sentence_vectors.npy  float32 (n_sentences, dimension), L2-normalised, one row per distinct sentence
+        vectors.npy    float32 (n_chunks, dimension): each chunk's normalised mean of its sentences' rows
         bm25/          bm25s index over the chunk texts
+        bm25_sentences/  bm25s index over the sentence texts
+
+Sentences, not chunks, are embedded at ingest (format 2): each distinct sentence once, so the overlap
+between chunks is not encoded twice and query time never re-embeds candidate sentences. A sentence's row
+is its position in `Snapshot.sentences`, derived from chunks.jsonl (distinct spans in chunk order). An
+index written in format 1 (chunk vectors only) is refused at load with a request to re-ingest: its
+sentences were never embedded, so there is nothing to migrate without the embedder.
     .lock              serialises writers across processes
 
 A write builds the next generation in a temporary folder, fsyncs it, renames it, then swaps CURRENT.
@@ -40,7 +48,7 @@ from service.domain import Citation, Document, Passage
 from service.errors import DocumentNotFoundError, IndexCorruptError, InputError, InvalidCollectionError
 from service.ports import Embedder
 
-FORMAT = 1
+FORMAT = 2
 _COLLECTION_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 Progress = Callable[[int, int], None]
 
@@ -66,9 +74,45 @@ class ChangeSummary:
         return bool(self.added or self.updated or self.deleted)
 
 
+@dataclass(frozen=True)
+class SentenceTable:
+    """The distinct sentences of a snapshot in chunk order, and which rows each chunk holds."""
+
+    doc_ids: tuple[str, ...]
+    spans: tuple[Span, ...]
+    of_chunk: tuple[tuple[int, ...], ...]
+    of_document: dict[str, tuple[int, ...]]
+    chunks_of: tuple[tuple[int, ...], ...]  # the chunks each sentence row belongs to (overlap: more than one)
+
+    @classmethod
+    def of(cls, chunks: Sequence[StoredChunk]) -> SentenceTable:
+        rows: dict[tuple[str, int, int], int] = {}
+        of_chunk = []
+        for chunk in chunks:
+            of_chunk.append(tuple(rows.setdefault((chunk.doc_id, s, e), len(rows)) for s, e in chunk.sentences))
+        of_document: dict[str, list[int]] = {}
+        for (doc_id, _, _), row in rows.items():
+            of_document.setdefault(doc_id, []).append(row)
+        chunks_of: list[list[int]] = [[] for _ in rows]
+        for chunk_index, chunk_rows in enumerate(of_chunk):
+            for row in chunk_rows:
+                chunks_of[row].append(chunk_index)
+        return cls(
+            chunks_of=tuple(tuple(c) for c in chunks_of),
+            doc_ids=tuple(doc_id for doc_id, _, _ in rows),
+            spans=tuple((s, e) for _, s, e in rows),
+            of_chunk=tuple(of_chunk),
+            of_document={doc_id: tuple(r) for doc_id, r in of_document.items()},
+        )
+
+    def __len__(self) -> int:
+        return len(self.spans)
+
+
 @dataclass
 class Snapshot:
-    """One loaded generation. Chunk `i` ↔ row `i` of `vectors` ↔ BM25 document `i`."""
+    """One loaded generation. Chunk `i` ↔ row `i` of `vectors` ↔ BM25 document `i`; sentence `j` of
+    `sentences` ↔ row `j` of `sentence_vectors` ↔ document `j` of `sentence_bm25`."""
 
     version: str
     embedding_model: str
@@ -77,9 +121,23 @@ class Snapshot:
     documents: dict[str, Document]
     chunks: list[StoredChunk]
     vectors: np.ndarray
+    sentence_vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
     bm25: object | None = None
+    sentence_bm25: object | None = None
     ann: AnnParams = field(default_factory=AnnParams, repr=False)
     _faiss: object | None = field(default=None, repr=False)
+    _sentence_faiss: object | None = field(default=None, repr=False)
+    _sentences: SentenceTable | None = field(default=None, repr=False)
+
+    @property
+    def sentences(self) -> SentenceTable:
+        if self._sentences is None:
+            self._sentences = SentenceTable.of(self.chunks)
+        return self._sentences
+
+    def sentence_text(self, row: int) -> str:
+        start, end = self.sentences.spans[row]
+        return self.documents[self.sentences.doc_ids[row]].text[start:end]
 
     def cite(self, passage: Passage) -> Citation | None:
         """A citation only if the passage text is exactly the stored document text at its offsets."""
@@ -98,6 +156,13 @@ class Snapshot:
         if self._faiss is None:
             self._faiss = build_faiss_index(self.vectors.reshape(-1, self.dimension), self.ann)
         return self._faiss
+
+    @property
+    def sentence_faiss_index(self):  # type: ignore[no-untyped-def]
+        """The same kind of index over the sentence rows."""
+        if self._sentence_faiss is None:
+            self._sentence_faiss = build_faiss_index(self.sentence_vectors.reshape(-1, self.dimension), self.ann)
+        return self._sentence_faiss
 
 
 def validate_collection_name(name: str) -> str:
@@ -157,6 +222,7 @@ class CollectionStore:
             documents={},
             chunks=[],
             vectors=np.zeros((0, dimension), dtype=np.float32),
+            sentence_vectors=np.zeros((0, dimension), dtype=np.float32),
             ann=self.ann,
         )
 
@@ -176,8 +242,12 @@ class CollectionStore:
             plan = _plan(current, add, list(delete))
             if not plan.summary.changed:
                 return replace(plan.summary, chunks=len(current.chunks)), current
-            new_chunks, new_vectors = _embed_documents(plan.to_embed, embedder, self.chunking, progress)
+            new_chunks, new_sentence_vectors = _embed_documents(plan.to_embed, embedder, self.chunking, progress)
             keep = [i for i, chunk in enumerate(current.chunks) if chunk.doc_id not in plan.removed_ids]
+            keep_rows = [r for r, doc_id in enumerate(current.sentences.doc_ids) if doc_id not in plan.removed_ids]
+            chunks = [current.chunks[i] for i in keep] + new_chunks
+            sentence_vectors = np.concatenate([current.sentence_vectors[keep_rows], new_sentence_vectors])
+            sentences = SentenceTable.of(chunks)
             documents = {k: v for k, v in current.documents.items() if k not in plan.removed_ids}
             documents.update({doc.doc_id: doc for doc in plan.to_embed})
             snapshot = Snapshot(
@@ -186,9 +256,11 @@ class CollectionStore:
                 dimension=embedder.dimension,
                 chunking=self.chunking,
                 documents=documents,
-                chunks=[current.chunks[i] for i in keep] + new_chunks,
-                vectors=np.concatenate([current.vectors[keep], new_vectors]).astype(np.float32),
+                chunks=chunks,
+                vectors=chunk_vectors(sentence_vectors, sentences.of_chunk, embedder.dimension),
+                sentence_vectors=sentence_vectors.astype(np.float32),
                 ann=self.ann,
+                _sentences=sentences,
             )
             snapshot = self._commit(snapshot)
             return replace(plan.summary, chunks=len(snapshot.chunks)), snapshot
@@ -201,6 +273,7 @@ class CollectionStore:
         _remove_strays(self.folder, keep=current)
         staging.mkdir()
         snapshot.bm25 = build_bm25([snapshot.chunk_text(i) for i in range(len(snapshot.chunks))])
+        snapshot.sentence_bm25 = build_bm25([snapshot.sentence_text(r) for r in range(len(snapshot.sentences))])
         snapshot.version = _write_generation(staging, snapshot, number)
         _fsync_tree(staging)
         os.replace(staging, final)
@@ -252,12 +325,14 @@ def _same_content(old: Document, new: Document) -> bool:
 def _embed_documents(
     documents: Sequence[Document], embedder: Embedder, chunking: dict[str, int], progress: Progress | None
 ) -> tuple[list[StoredChunk], np.ndarray]:
+    """Chunk the documents and embed each distinct sentence once; rows follow `SentenceTable.of(chunks)`."""
     chunks: list[StoredChunk] = []
-    texts: list[str] = []
     for doc in documents:
         spans: list[ChunkSpan] = chunk_text(doc.text, chunking["max_chars"], chunking["overlap_sentences"])
         chunks.extend(StoredChunk(doc.doc_id, c.start, c.end, c.sentences) for c in spans)
-        texts.extend(doc.text[c.start:c.end] for c in spans)
+    table = SentenceTable.of(chunks)
+    text_of = {doc.doc_id: doc.text for doc in documents}
+    texts = [text_of[doc_id][s:e] for doc_id, (s, e) in zip(table.doc_ids, table.spans, strict=True)]
     batch = 256
     parts = [np.zeros((0, embedder.dimension), dtype=np.float32)]
     for first in range(0, len(texts), batch):
@@ -265,6 +340,16 @@ def _embed_documents(
         if progress:
             progress(min(first + batch, len(texts)), len(texts))
     return chunks, np.concatenate(parts)
+
+
+def chunk_vectors(sentence_vectors: np.ndarray, of_chunk: Sequence[Sequence[int]], dimension: int) -> np.ndarray:
+    """Each chunk's vector: the L2-normalised mean of its sentences' vectors."""
+    out = np.zeros((len(of_chunk), dimension), dtype=np.float32)
+    for i, rows in enumerate(of_chunk):
+        if rows:
+            mean = sentence_vectors[list(rows)].mean(axis=0)
+            out[i] = mean / max(float(np.linalg.norm(mean)), 1e-12)
+    return out
 
 
 # ---- BM25 ------------------------------------------------------------------------------------------------
@@ -313,8 +398,11 @@ def _write_generation(folder: Path, snapshot: Snapshot, number: int) -> str:
             row = {"doc_id": chunk.doc_id, "start": chunk.start, "end": chunk.end, "sentences": chunk.sentences}
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
     np.save(folder / "vectors.npy", snapshot.vectors)
+    np.save(folder / "sentence_vectors.npy", snapshot.sentence_vectors)
     if snapshot.bm25 is not None:
         snapshot.bm25.save(str(folder / "bm25"), show_progress=False)  # type: ignore[attr-defined]
+    if snapshot.sentence_bm25 is not None:
+        snapshot.sentence_bm25.save(str(folder / "bm25_sentences"), show_progress=False)  # type: ignore[attr-defined]
     files = {
         path.relative_to(folder).as_posix(): _sha256_file(path)
         for path in sorted(folder.rglob("*"))
@@ -330,6 +418,7 @@ def _write_generation(folder: Path, snapshot: Snapshot, number: int) -> str:
         "chunking": snapshot.chunking,
         "documents": {doc_id: doc.sha256 for doc_id, doc in snapshot.documents.items()},
         "chunks": len(snapshot.chunks),
+        "sentences": len(snapshot.sentences),
         "files": files,
     }
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
@@ -352,6 +441,12 @@ def _read_manifest(folder: Path) -> Manifest:
         manifest = Manifest.model_validate_json((folder / "manifest.json").read_bytes())
     except (OSError, ValidationError) as exc:
         raise IndexCorruptError(f"{folder}: unreadable manifest ({str(exc).splitlines()[0]})") from None
+    if manifest.format < FORMAT:
+        raise IndexCorruptError(
+            f"{folder}: index format {manifest.format} predates format {FORMAT} (sentence vectors stored at "
+            "ingest); re-ingest the documents into a new collection, or delete this collection's folder and "
+            "ingest them again"
+        )
     if manifest.format != FORMAT:
         raise IndexCorruptError(f"{folder}: unknown index format {manifest.format!r}")
     return manifest
@@ -373,11 +468,10 @@ def _read_generation(folder: Path) -> Snapshot:
         sentences = tuple((int(s), int(e)) for s, e in row["sentences"])
         chunks.append(StoredChunk(row["doc_id"], row["start"], row["end"], sentences))
     vectors = np.load(folder / "vectors.npy")
-    bm25 = None
-    if (folder / "bm25").is_dir():
-        import bm25s
-
-        bm25 = bm25s.BM25.load(str(folder / "bm25"), show_progress=False)
+    sentence_vectors = np.load(folder / "sentence_vectors.npy")
+    sentences = SentenceTable.of(chunks)
+    if len(vectors) != len(chunks) or len(sentence_vectors) != len(sentences):
+        raise IndexCorruptError(f"{folder}: vector rows do not match the chunks and sentences")
     return Snapshot(
         version=manifest.version,
         embedding_model=manifest.embedding_model,
@@ -386,8 +480,19 @@ def _read_generation(folder: Path) -> Snapshot:
         documents=documents,
         chunks=chunks,
         vectors=vectors,
-        bm25=bm25,
+        sentence_vectors=sentence_vectors,
+        bm25=_load_bm25(folder / "bm25"),
+        sentence_bm25=_load_bm25(folder / "bm25_sentences"),
+        _sentences=sentences,
     )
+
+
+def _load_bm25(path: Path) -> object | None:
+    if not path.is_dir():
+        return None
+    import bm25s
+
+    return bm25s.BM25.load(str(path), show_progress=False)
 
 
 def _sha256_file(path: Path) -> str:

@@ -59,7 +59,7 @@ def test_the_sentence_sharing_words_and_numbers_ranks_first(library: Library) ->
     assert passages[0].title == "Acme annual report"
     assert passages[0].scores["numbers"] == 1.0
     assert passages[0].score == max(p.score for p in passages)  # MMR may reorder the rest, never the best
-    assert set(passages[0].scores) == {"dense", "lexical", "numbers", "chunk"}
+    assert set(passages[0].scores) == {"dense", "lexical", "numbers", "chunk", "document"}
 
 
 @pytest.mark.parametrize(
@@ -97,7 +97,7 @@ def test_k_limits_the_number_of_passages(library: Library) -> None:
 
 def test_mmr_keeps_a_different_relevant_sentence_in_the_top_two(tmp_path: Path) -> None:
     copies = [Document(f"copy{i}.txt", "Acme revenue rose sharply in 2023.") for i in range(5)]
-    distinct = Document("distinct.txt", "Acme revenue in 2023 was a record.")
+    distinct = Document("distinct.txt", "Acme revenue in 2023 was a record high.")
     library = library_with(tmp_path, [*copies, distinct])
     snapshot, query = library.snapshot(), "Acme revenue in 2023"
 
@@ -139,3 +139,52 @@ def test_results_survive_a_reload_from_disk(library: Library, tmp_path: Path) ->
 
     assert [(p.doc_id, p.start, p.end) for p in after] == [(p.doc_id, p.start, p.end) for p in before]
     assert after[0].text == "Acme employs 200,000 people worldwide."
+
+
+class CountingEmbedder(HashingEmbedder):
+    """The hashing embedder, counting the texts it is asked to encode."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.encoded: list[str] = []
+
+    def encode(self, texts):  # type: ignore[no-untyped-def]
+        self.encoded.extend(texts)
+        return super().encode(texts)
+
+
+def test_a_query_embeds_only_the_query(tmp_path: Path) -> None:
+    embedder = CountingEmbedder()
+    library = build(Settings(home=tmp_path), embedder=embedder, judge=KeywordJudge()).library
+    library.ingest([ACME, NATURE, CAFE])
+    embedder.encoded.clear()
+
+    passages = HybridRetriever(embedder, RetrievalSettings()).search(library.snapshot(), "Acme revenue", k=5)
+
+    assert passages
+    assert embedder.encoded == ["Acme revenue"]
+
+
+def test_dense_is_the_cosine_of_the_sentence_itself(library: Library) -> None:
+    snapshot = library.snapshot()
+    query = "Penguins live in the cold"
+    passages = retriever_for(library).search(snapshot, query, k=5)
+
+    query_vector = library.embedder.encode([query])[0]
+    for passage in passages:
+        expected = float(library.embedder.encode([passage.text])[0] @ query_vector)
+        assert passage.scores["dense"] == pytest.approx(expected, abs=1e-3)
+
+
+def test_a_neighbouring_sentence_lifts_the_one_beside_it(tmp_path: Path) -> None:
+    """Context: of two equally matching sentences, the one whose chunk also matches the query ranks first."""
+    lonely = Document("lonely.txt", "The board approved the plan. Apples grow on trees in Kent.")
+    framed = Document("framed.txt", "The board approved the plan. Acme merger talks ended in March.")
+    library = library_with(tmp_path, [lonely, framed])
+
+    passages = retriever_for(library).search(library.snapshot(), "board approved the Acme merger plan", k=4)
+    approved = [p for p in passages if p.text == "The board approved the plan."]
+
+    assert [p.doc_id for p in approved] == ["framed.txt", "lonely.txt"]
+    assert approved[0].scores["dense"] == approved[1].scores["dense"]
+    assert approved[0].scores["chunk"] > approved[1].scores["chunk"]

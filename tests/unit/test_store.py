@@ -7,6 +7,7 @@ import re
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import index.store
@@ -157,7 +158,7 @@ def test_deleting_from_an_empty_collection_is_not_found(tmp_path: Path) -> None:
 
 # ---- verification at load --------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("name", ["vectors.npy", "chunks.jsonl", "documents.jsonl"])
+@pytest.mark.parametrize("name", ["vectors.npy", "sentence_vectors.npy", "chunks.jsonl", "documents.jsonl"])
 def test_a_damaged_file_is_reported_at_load(library: Library, tmp_path: Path, name: str) -> None:
     flip_byte(current_generation(tmp_path) / name)
 
@@ -321,3 +322,45 @@ def test_stray_folders_are_never_loaded_and_removed_by_the_next_write(library: L
     assert not staging.exists()
     assert not orphan.exists()
     assert sorted(p.name for p in folder.iterdir() if p.is_dir()) == ["gen-000002"]
+
+
+# ---- sentence vectors (format 2) -------------------------------------------------------------------------
+
+def test_each_distinct_sentence_is_embedded_once_and_chunk_vectors_are_their_mean(tmp_path: Path) -> None:
+    long = Document("long.txt", " ".join(f"Sentence number {i} talks about topic {i}." for i in range(40)))
+    lib = library_at(tmp_path)
+    lib.ingest([long, ACME])
+    snapshot = lib.snapshot()
+    table = snapshot.sentences
+
+    assert len(snapshot.chunks) > 2  # so neighbouring chunks share an overlap sentence
+    assert len(set(zip(table.doc_ids, table.spans, strict=True))) == len(table) == len(snapshot.sentence_vectors)
+    expected = lib.embedder.encode([snapshot.sentence_text(r) for r in range(len(table))])
+    np.testing.assert_allclose(snapshot.sentence_vectors, expected, atol=1e-6)
+    for chunk_index, rows in enumerate(table.of_chunk):
+        mean = snapshot.sentence_vectors[list(rows)].mean(axis=0)
+        np.testing.assert_allclose(snapshot.vectors[chunk_index], mean / np.linalg.norm(mean), atol=1e-5)
+    generation = current_generation(tmp_path)
+    manifest = json.loads((generation / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["format"] == index.store.FORMAT == 2
+    assert {"sentence_vectors.npy", "vectors.npy"} <= set(manifest["files"])
+    assert any(name.startswith("bm25_sentences/") for name in manifest["files"])
+
+
+def test_sentence_rows_follow_updates_and_deletes(library: Library, tmp_path: Path) -> None:
+    library.ingest([Document("acme.txt", "Acme now reports revenue of $7 billion. It moved to Texas.")])
+    library.delete(["fruit/banana.md"])
+    snapshot = library_at(tmp_path).snapshot()
+
+    assert set(snapshot.sentences.doc_ids) == {"acme.txt"}
+    expected = library.embedder.encode([snapshot.sentence_text(r) for r in range(len(snapshot.sentences))])
+    np.testing.assert_allclose(snapshot.sentence_vectors, expected, atol=1e-6)
+
+
+def test_an_index_in_the_old_format_asks_for_a_reingest(library: Library, tmp_path: Path) -> None:
+    path = current_generation(tmp_path) / "manifest.json"
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    path.write_text(json.dumps({**manifest, "format": 1}), encoding="utf-8")
+
+    with pytest.raises(IndexCorruptError, match=r"format 1 predates format 2.*re-ingest"):
+        library_at(tmp_path).snapshot()
