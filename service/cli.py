@@ -377,4 +377,7 @@ def delete_documents(
 
 
 def main() -> None:
-    app()
+    args = sys.argv[1:]
+    if args[:2] == ["eval", "compare"]:  # `vericlaim eval compare A B` reads as the issue wrote it
+        args = ["eval-compare", *args[2:]]
+    app(args=args, prog_name="vericlaim")

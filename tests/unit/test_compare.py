@@ -88,3 +88,19 @@ def test_cli_eval_compare_and_dataset_convert(tmp_path: Path) -> None:
     assert "src: 1 claims" in converted.stdout and "line 2" in converted.stderr
     again = load_dataset("native", tmp_path / "o")
     assert again.claims[0].evidence[0].start == 8 and again.documents[0].text == "The sky is blue."
+
+
+def test_the_spelling_eval_compare_reaches_the_compare_command(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from service.cli import main
+
+    run_a = make_run(tmp_path / "a", right={0, 1, 2})
+    run_b = make_run(tmp_path / "b", right={0, 1, 2})
+    monkeypatch.setattr("sys.argv", ["vericlaim", "eval", "compare", str(run_a), str(run_b), "--json"])
+
+    with pytest.raises(SystemExit) as exited:
+        main()
+
+    assert exited.value.code == 0
+    assert "accuracy" in capsys.readouterr().out
