@@ -44,6 +44,7 @@ from pydantic import BaseModel, ValidationError
 
 from index.ann import AnnParams, build_faiss_index
 from index.chunking import ChunkSpan, Span, chunk_text
+from service.checksums import sha256_file
 from service.domain import Citation, Document, Passage
 from service.errors import DocumentNotFoundError, IndexCorruptError, InputError, InvalidCollectionError
 from service.ports import Embedder
@@ -404,7 +405,7 @@ def _write_generation(folder: Path, snapshot: Snapshot, number: int) -> str:
     if snapshot.sentence_bm25 is not None:
         snapshot.sentence_bm25.save(str(folder / "bm25_sentences"), show_progress=False)  # type: ignore[attr-defined]
     files = {
-        path.relative_to(folder).as_posix(): _sha256_file(path)
+        path.relative_to(folder).as_posix(): sha256_file(path)
         for path in sorted(folder.rglob("*"))
         if path.is_file()
     }
@@ -456,7 +457,7 @@ def _read_generation(folder: Path) -> Snapshot:
     manifest = _read_manifest(folder)
     for name, expected in manifest.files.items():
         path = folder / name
-        if not path.is_file() or _sha256_file(path) != expected:
+        if not path.is_file() or sha256_file(path) != expected:
             raise IndexCorruptError(f"{folder}: {name} is missing or does not match its checksum")
     documents = {}
     for line in (folder / "documents.jsonl").read_text(encoding="utf-8").splitlines():
@@ -494,13 +495,6 @@ def _load_bm25(path: Path) -> object | None:
 
     return bm25s.BM25.load(str(path), show_progress=False)
 
-
-def _sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _remove_strays(folder: Path, keep: Path | None) -> None:

@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 from pydantic import BaseModel, Field, ValidationError
 
+from service.checksums import sha256_file
 from service.domain import Label, Passage
 from service.errors import ModelUnavailableError
 from service.ports import AnswerOutput, JudgeOutput
@@ -52,13 +53,6 @@ def load_prompt(name: str) -> tuple[str, str]:
     text = resource.read_text(encoding="utf-8")
     return text, hashlib.sha256(text.encode("utf-8")).hexdigest()
 
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def format_evidence(evidence: Sequence[Passage]) -> str:
