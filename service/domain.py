@@ -111,6 +111,7 @@ class Stamp:
     index_version: str
     prompt_name: str
     prompt_sha256: str
+    decider: str = "llm"  # who decides past the numeric step: "llm" or "verifier:<artifact name>"
 
 
 @dataclass(frozen=True)

@@ -104,7 +104,7 @@ class Pipeline:
             return Verdict(claim, numbers.decision, NUMERIC_CONFIDENCE, numbers.rationale,
                            _verified(snapshot, numbers.decisive), stamp, timer.done(), numbers.comparisons,
                            tuple(evidence))
-        if self.verifier is not None and self.finder.settings.judge.verdict_source == "verifier":
+        if self._verifier_decides:
             probabilities = self.verifier.score(claim, evidence)
             cited, rationale = (0,), _verifier_rationale(probabilities, evidence[0])
             timer.lap("verify")
@@ -153,7 +153,12 @@ class Pipeline:
             index_version=snapshot.version,
             prompt_name=self.judge.prompt_name,
             prompt_sha256=self.judge.prompt_sha256,
+            decider=f"verifier:{self.verifier.name}" if self.verifier and self._verifier_decides else "llm",
         )
+
+    @property
+    def _verifier_decides(self) -> bool:
+        return self.verifier is not None and self.finder.settings.judge.verdict_source == "verifier"
 
 
 def _verifier_rationale(probabilities: dict[Label, float], best: Passage) -> str:

@@ -84,6 +84,7 @@ class StampOut(BaseModel):
     index_version: str
     prompt_name: str
     prompt_sha256: str
+    decider: str
 
     @classmethod
     def of(cls, stamp: Stamp) -> StampOut:

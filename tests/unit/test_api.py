@@ -213,7 +213,7 @@ def test_check_returns_a_cited_verdict(loaded: TestClient) -> None:
         assert citation["doc_id"] == "acme.txt"
         assert ACME_TEXT[citation["start"]:citation["end"]] == citation["quote"]
     assert set(body["stamp"]) == {"model_file", "model_sha256", "embedding_model", "index_version",
-                                  "prompt_name", "prompt_sha256"}
+                                  "prompt_name", "prompt_sha256", "decider"}
     assert body["stamp"]["index_version"] == loaded.get("/v1/documents").json()["index_version"]
     assert body["timings"]["total_ms"] >= 0
     assert isinstance(body["rationale"], str) and isinstance(body["numeric"], list)

@@ -250,6 +250,7 @@ def test_the_verifier_decides_by_default_and_the_llm_is_not_called(tmp_path: Pat
     assert judge_of(built).calls == 0
     assert "verify_ms" in verdict.timings and "judge_ms" not in verdict.timings
     assert verdict.citations and "verifier" in verdict.rationale
+    assert verdict.stamp.decider == "verifier:constant-verifier"
 
 
 def test_verdict_source_llm_hands_the_decision_to_the_judge(tmp_path: Path) -> None:
@@ -259,3 +260,4 @@ def test_verdict_source_llm_hands_the_decision_to_the_judge(tmp_path: Path) -> N
 
     assert judge_of(built).calls == 1
     assert verdict.label is Label.SUPPORTED and "judge_ms" in verdict.timings
+    assert verdict.stamp.decider == "llm"
