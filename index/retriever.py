@@ -5,8 +5,7 @@
 2. Every sentence of a candidate document is scored from its stored vector, with no embedding at query
    time: its own cosine to the query and BM25, its best chunk's cosine and BM25 (the neighbouring
    sentences), its document's best sentence cosine and BM25, and the share of the query's numbers it
-   holds — weighted by `SentenceWeights` (tuned on Check-COVID train and the even-hash half of
-   Climate-FEVER and WiCE with bench/retrieval.py; see README).
+   holds — weighted by `SentenceWeights` (tuned on Check-COVID train with bench/retrieval.py; see README).
 3. Maximal marginal relevance picks the final sentences so near-duplicates do not crowd out the one that
    decides.
 

