@@ -31,6 +31,7 @@ def render_report(summary: Mapping[str, Any], rows: Sequence[Mapping[str, Any]],
     lines += _headline(summary)
     lines += _per_label(summary, plots)
     lines += _calibration(summary, plots)
+    lines += _signals(summary)
     lines += _slices(summary)
     lines += _latency(summary, plots)
     lines += _worst_errors(rows)
@@ -95,6 +96,22 @@ def _calibration(summary: Mapping[str, Any], plots: Mapping[str, str]) -> list[s
     lines += [f"| {float(coverage):.0%} | {value:.3f} |" for coverage, value in summary["selective_accuracy"].items()]
     lines.append("")
     return lines + _image(plots, "reliability", "reliability diagram")
+
+
+def _signals(summary: Mapping[str, Any]) -> list[str]:
+    signals = summary.get("signals")
+    if not signals:
+        return []
+    lines = ["## Signals: what each one contributes", "",
+             "Each signal on its own, on the claims where it spoke, beside the final verdict on those claims.", "",
+             "| signal | claims | its accuracy | verdict accuracy | agrees with verdict |", "|---|---|---|---|---|"]
+    for name, figures in signals["alone"].items():
+        lines.append(f"| {name} | {figures['n']} | {_f(figures['accuracy'])} | {_f(figures['verdict_accuracy'])} | "
+                     f"{_f(figures['agrees_with_verdict'])} |")
+    lines += ["", "| decided by | claims | accuracy |", "|---|---|---|"]
+    lines += [f"| {name} | {figures['n']} | {_f(figures['accuracy'])} |"
+              for name, figures in signals["decided_by"].items()]
+    return [*lines, ""]
 
 
 def _slices(summary: Mapping[str, Any]) -> list[str]:

@@ -47,6 +47,7 @@ def summarise(rows: Sequence[dict[str, Any]], claims: Mapping[str, LabelledClaim
                                      in metrics.selective_accuracy(confidences, correct, COVERAGES).items()}
     summary["evidence"] = evidence_metrics(rows, claims)
     summary["slices"] = slices(rows, scheme)
+    summary["signals"] = signal_contributions(rows, scheme)
     latency = metrics.latency_summary([float(row["timings"]["total_ms"]) for row in rows])
     summary["latency"] = {**latency, "wall_throughput_per_s": throughput}
     return summary
@@ -99,3 +100,41 @@ def slices(rows: Sequence[dict[str, Any]], scheme: Scheme) -> dict[str, dict[str
         result[tag] = {"n": len(group), "accuracy": scoring.accuracy(gold, pred),
                        "macro_f1": scoring.macro_f1(scheme, gold, pred)}
     return result
+
+
+def _argmax(probabilities: Mapping[str, float] | None) -> str | None:
+    return max(probabilities, key=lambda label: probabilities[label]) if probabilities else None
+
+
+SIGNAL_SAYS = {  # what each signal alone would have answered for a row, where it spoke
+    "retrieval (no evidence → NOT_ENOUGH_INFO)":
+        lambda s: "NOT_ENOUGH_INFO" if s["evidence_count"] == 0 else None,
+    "numeric decision": lambda s: s["numeric"],
+    "verifier (argmax)": lambda s: _argmax(s["verifier"]),
+    "LLM judge (argmax)": lambda s: _argmax(s["llm"]),
+}
+
+
+def signal_contributions(rows: Sequence[dict[str, Any]], scheme: Scheme) -> dict[str, Any] | None:
+    """How each signal did on its own where it spoke, beside the final verdict on the same claims, and which
+    step decided how many verdicts with what accuracy. None for rows without signals (older runs)."""
+    with_signals = [row for row in rows if row.get("signals")]
+    if not with_signals:
+        return None
+    alone = {}
+    for name, says in SIGNAL_SAYS.items():
+        spoke = [(row, says(row["signals"])) for row in with_signals]
+        spoke = [(row, label) for row, label in spoke if label is not None]
+        gold = [scheme.cls(row["gold"]) for row, _ in spoke]
+        own = [scheme.cls(label) for _, label in spoke]
+        final = [scheme.cls(row["verdict"]) for row, _ in spoke]
+        alone[name] = {"n": len(spoke), "accuracy": scoring.accuracy(gold, own) if spoke else None,
+                       "verdict_accuracy": scoring.accuracy(gold, final) if spoke else None,
+                       "agrees_with_verdict": sum(o == f for o, f in zip(own, final, strict=True)) / len(spoke)
+                       if spoke else None}
+    deciders: dict[str, list[bool]] = defaultdict(list)
+    for row in with_signals:
+        deciders[row.get("decided_by") or "unknown"].append(bool(row["correct"]))
+    decided = {name: {"n": len(hits), "accuracy": sum(hits) / len(hits)}
+               for name, hits in sorted(deciders.items(), key=lambda item: -len(item[1]))}
+    return {"alone": alone, "decided_by": decided}

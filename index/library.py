@@ -2,23 +2,30 @@
 
 Snapshots are cached per collection and reloaded when another process has committed a new generation
 (CURRENT changed), so a running server sees documents ingested from the CLI.
+
+Ingest streams: documents are read and embedded in batches of `retrieval.ingest_batch_chars` characters
+and committed once at the end (index/writer.py), so one bad file still leaves the collection untouched.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import accumulate
 from pathlib import Path
 
 from index.ann import AnnParams
-from index.loaders import discover, load_file
-from index.store import ChangeSummary, CollectionStore, Progress, Snapshot, validate_collection_name
+from index.loaders import discover, file_size, read_documents
+from index.snapshot import Snapshot
+from index.store import CollectionStore, validate_collection_name
+from index.writer import ChangeSummary, Progress
 from service.config import Settings
 from service.domain import Document
 from service.errors import DocumentNotFoundError, InputError
 from service.ports import Embedder
 
 FileProgress = Callable[[str], None]
+NO_DOCUMENTS = "no supported documents found (.txt, .md, .html, .pdf, .jsonl)"
 
 
 class Library:
@@ -54,22 +61,47 @@ class Library:
         return sorted(p.name for p in root.iterdir() if (p / "CURRENT").exists()) if root.is_dir() else []
 
     def read_files(self, paths: Sequence[Path], on_file: FileProgress | None = None) -> list[Document]:
-        """Load every file first, so one bad file stops the ingest before anything is written."""
-        documents: list[Document] = []
-        for path, doc_id in discover(list(paths)):
-            if on_file:
-                on_file(doc_id)
-            documents.extend(load_file(path, doc_id))
+        """Every document of the files, in memory (`ingest_files` streams them instead)."""
+        documents = [document for document, _ in read_documents(discover(list(paths)), on_file)]
         if not documents:
-            raise InputError("no supported documents found (.txt, .md, .html, .pdf, .jsonl)")
+            raise InputError(NO_DOCUMENTS)
         return documents
 
     def ingest(
         self, documents: Sequence[Document], collection: str | None = None, progress: Progress | None = None
     ) -> ChangeSummary:
-        summary, snapshot = self.store(collection).apply(self.embedder, add=documents, progress=progress)
-        self._remember(collection, snapshot)
+        """Add or update documents, embedded batch by batch, one commit. `progress` counts characters."""
+        positions = accumulate(len(document.text) for document in documents)
+        total = sum(len(document.text) for document in documents)
+        return self._ingest(zip(documents, positions, strict=True), total, collection, progress)[0]
+
+    def ingest_files(
+        self,
+        paths: Sequence[Path],
+        collection: str | None = None,
+        on_file: FileProgress | None = None,
+        progress: Progress | None = None,
+    ) -> ChangeSummary:
+        """Read and ingest files as a stream: only one batch of raw text is in memory at a time. Every path
+        is checked before anything is read; an unreadable file stops the ingest before the commit.
+        `progress` counts bytes of input."""
+        files = discover(list(paths))
+        if not files:
+            raise InputError(NO_DOCUMENTS)
+        total = sum(file_size(path) for path, _ in files)
+        summary, documents = self._ingest(read_documents(files, on_file), total, collection, progress)
+        if not documents:
+            raise InputError(NO_DOCUMENTS)
         return summary
+
+    def _ingest(
+        self, tracked: Iterable[tuple[Document, int]], total: int, collection: str | None, progress: Progress | None
+    ) -> tuple[ChangeSummary, int]:
+        """The summary, and how many documents were read."""
+        batches = _Batches(tracked, self.settings.retrieval.ingest_batch_chars, total, progress)
+        summary, snapshot = self.store(collection).apply_batches(self.embedder, batches, progress=batches.embedded)
+        self._remember(collection, snapshot)
+        return summary, batches.documents
 
     def delete(self, doc_ids: Sequence[str], collection: str | None = None) -> ChangeSummary:
         store = self.store(collection)
@@ -85,3 +117,46 @@ class Library:
         marker = pointer.read_text(encoding="utf-8") if pointer.exists() else ""
         with self._lock:
             self._snapshots[store.name] = (marker, snapshot)
+
+
+class _Batches:
+    """Documents grouped into batches of at least `limit` characters (the last may be smaller), reporting
+    `progress(done, total)` in the input's own units (characters or bytes) as each batch is embedded."""
+
+    def __init__(
+        self, tracked: Iterable[tuple[Document, int]], limit: int, total: int, progress: Progress | None
+    ) -> None:
+        self._tracked = tracked
+        self._limit = limit
+        self._total = total
+        self._progress = progress
+        self._span = (0, 0)  # input positions before and after the batch being embedded
+        self.documents = 0
+
+    def __iter__(self) -> Iterator[list[Document]]:
+        batch: list[Document] = []
+        chars = start = end = 0
+        for document, end in self._tracked:
+            batch.append(document)
+            chars += len(document.text)
+            self.documents += 1
+            if chars >= self._limit:
+                yield from self._emit(batch, start, end)
+                batch, chars, start = [], 0, end
+        if batch:
+            yield from self._emit(batch, start, end)
+
+    def embedded(self, done: int, total: int) -> None:
+        """The store's progress inside the current batch (sentences), as a position in the input."""
+        start, end = self._span
+        self._report(start + (end - start) * done // max(total, 1))
+
+    def _emit(self, batch: list[Document], start: int, end: int) -> Iterator[list[Document]]:
+        """Hand the batch to the store; once it comes back for the next one, the batch is embedded."""
+        self._span = (start, end)
+        yield batch
+        self._report(end)
+
+    def _report(self, position: int) -> None:
+        if self._progress:
+            self._progress(position, self._total)

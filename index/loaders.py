@@ -3,7 +3,7 @@
 `.txt` and `.md` are stored byte-for-byte as the user's text (strict UTF-8), so citation offsets index the
 user's own file. `.html` goes through trafilatura (main-content extraction, boilerplate dropped) and `.pdf`
 through pypdf; for those the extracted text is what is stored and cited. `.jsonl` holds one document per
-line: `{"id", "text", "title"?, "url"?, "date"?}`.
+line: `{"id", "text", "title"?, "url"?, "date"?}`, read line by line so a large corpus file is never held whole.
 
 A document's id is its path relative to the folder given to ingest (or the file name when a single file
 is given), or the JSONL `id`.
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from service.domain import Document
@@ -50,12 +50,38 @@ def discover(paths: list[Path]) -> list[tuple[Path, str]]:
     return found
 
 
+def read_documents(
+    files: Iterable[tuple[Path, str]], on_file: Callable[[str], None] | None = None
+) -> Iterator[tuple[Document, int]]:
+    """The documents of discovered files, in order, each with the bytes of input read once it is complete."""
+    read = 0
+    for path, doc_id in files:
+        if on_file:
+            on_file(doc_id)
+        size = file_size(path)
+        if path.suffix.lower() == ".jsonl":
+            for document, offset in _jsonl_file(path):
+                yield document, read + offset
+        else:
+            yield _load_whole(path, doc_id), read + size
+        read += size
+
+
 def load_file(path: Path, doc_id: str) -> Iterator[Document]:
     """Read one file into one document (or many, for JSONL). Raises a clear error for unreadable input."""
+    for document, _ in read_documents([(path, doc_id)]):
+        yield document
+
+
+def file_size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError as exc:
+        raise UnreadableDocumentError(f"cannot read {path}: {exc.strerror}") from None
+
+
+def _load_whole(path: Path, doc_id: str) -> Document:
     suffix = path.suffix.lower()
-    if suffix == ".jsonl":
-        yield from load_jsonl(_read_bytes(path), source=str(path))
-        return
     data = _read_bytes(path)
     if suffix in TEXT_SUFFIXES:
         text = decode_utf8(data, str(path))
@@ -65,7 +91,7 @@ def load_file(path: Path, doc_id: str) -> Iterator[Document]:
         text = pdf_to_text(data, str(path))
     else:
         raise UnsupportedFileTypeError(f"unsupported file type {suffix!r} for {path}")
-    yield make_document(doc_id, text, source=str(path), title=path.stem)
+    return make_document(doc_id, text, source=str(path), title=path.stem)
 
 
 def make_document(
@@ -121,12 +147,22 @@ def pdf_to_text(data: bytes, source: str) -> str:
     return text
 
 
-def load_jsonl(data: bytes, *, source: str) -> Iterator[Document]:
-    text = decode_utf8(data, source)
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        yield _jsonl_document(line, f"{source}:{number}")
+def _jsonl_file(path: Path) -> Iterator[tuple[Document, int]]:
+    try:
+        with path.open("rb") as handle:
+            yield from _jsonl_lines(handle, str(path))
+    except OSError as exc:
+        raise UnreadableDocumentError(f"cannot read {path}: {exc.strerror}") from None
+
+
+def _jsonl_lines(lines: Iterable[bytes], source: str) -> Iterator[tuple[Document, int]]:
+    """One document per non-blank line, with the bytes read up to the end of that line."""
+    offset = 0
+    for number, line in enumerate(lines, start=1):
+        offset += len(line)
+        if line.strip():
+            where = f"{source}:{number}"
+            yield _jsonl_document(decode_utf8(line, where), where), offset
 
 
 def _jsonl_document(line: str, where: str) -> Document:

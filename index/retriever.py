@@ -12,6 +12,8 @@
 `Passage.scores["dense"]` stays the cosine of the sentence itself to the query (the pipeline's evidence
 floor); "lexical" is its BM25 score over the best one in the collection.
 
+Filters (`doc_ids`, `dates`) restrict every ranking to the allowed documents' chunks and sentences.
+
 `RetrievalMode.DENSE` and `RetrievalMode.BM25` run one retriever alone — its chunks, its own sentence score,
 no fusion and no MMR — as baselines for bench/retrieval.py.
 """
@@ -25,7 +27,9 @@ from enum import StrEnum
 
 import numpy as np
 
-from index.store import Snapshot, bm25_tokens
+from index.dates import DateRange
+from index.snapshot import Snapshot
+from index.store import bm25_tokens
 from service.config import RetrievalSettings
 from service.domain import Passage
 from service.ports import Embedder
@@ -59,10 +63,13 @@ class HybridRetriever:
         k: int,
         doc_ids: Collection[str] | None = None,
         mode: RetrievalMode = RetrievalMode.HYBRID,
+        dates: DateRange | None = None,
     ) -> list[Passage]:
+        """The best `k` evidence sentences, drawn only from `doc_ids` and documents dated within `dates`
+        when those are given."""
         if not snapshot.chunks:
             return []
-        allowed = None if doc_ids is None else set(doc_ids) & snapshot.documents.keys()
+        allowed = _allowed_documents(snapshot, doc_ids, dates)
         if allowed is not None and not allowed:
             return []
         q = _Query(query, self.embedder.encode([query])[0], bm25_tokens([query])[0])
@@ -129,6 +136,18 @@ class HybridRetriever:
             scores={name: round(float(values[i]), 4) for name, values in scores.items() if name != "score"},
             title=snapshot.documents[doc_id].title,
         )
+
+
+def _allowed_documents(
+    snapshot: Snapshot, doc_ids: Collection[str] | None, dates: DateRange | None
+) -> set[str] | None:
+    """The documents a search may draw from; None when it may draw from all."""
+    if doc_ids is None and dates is None:
+        return None
+    allowed = snapshot.documents.keys() if doc_ids is None else set(doc_ids) & snapshot.documents.keys()
+    if dates is not None:
+        return {doc_id for doc_id in allowed if dates.admits(snapshot.documents[doc_id].date)}
+    return set(allowed)
 
 
 def _chunk_ranking(

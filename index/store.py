@@ -19,7 +19,9 @@ index written in format 1 (chunk vectors only) is refused at load with a request
 sentences were never embedded, so there is nothing to migrate without the embedder.
     .lock              serialises writers across processes
 
-A write builds the next generation in a temporary folder, fsyncs it, renames it, then swaps CURRENT.
+A write (`apply_batches`) takes the lock, lets index/writer.py embed the changes batch by batch on top of
+the loaded generation, then builds the next generation in a temporary folder, fsyncs it, renames it, then
+swaps CURRENT: one commit per write, however many batches.
 A crash at any point leaves CURRENT naming either the old or the new generation, both complete; stray
 folders are removed by the next write. Every file's sha256 is in the manifest and checked at load, so a
 damaged index is reported, never served.
@@ -32,8 +34,8 @@ import json
 import os
 import re
 import shutil
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -42,128 +44,16 @@ import numpy as np
 from filelock import FileLock
 from pydantic import BaseModel, ValidationError
 
-from index.ann import AnnParams, build_faiss_index
-from index.chunking import ChunkSpan, Span, chunk_text
+from index.ann import AnnParams
+from index.snapshot import SentenceTable, Snapshot, StoredChunk
+from index.writer import ChangeSummary, CollectionWriter, Progress
 from service.checksums import sha256_file
-from service.domain import Citation, Document, Passage
-from service.errors import DocumentNotFoundError, IndexCorruptError, InputError, InvalidCollectionError
+from service.domain import Document
+from service.errors import IndexCorruptError, InvalidCollectionError
 from service.ports import Embedder
 
 FORMAT = 2
 _COLLECTION_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
-Progress = Callable[[int, int], None]
-
-
-@dataclass(frozen=True)
-class StoredChunk:
-    doc_id: str
-    start: int
-    end: int
-    sentences: tuple[Span, ...]
-
-
-@dataclass(frozen=True)
-class ChangeSummary:
-    added: tuple[str, ...] = ()
-    updated: tuple[str, ...] = ()
-    unchanged: tuple[str, ...] = ()
-    deleted: tuple[str, ...] = ()
-    chunks: int = 0
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.added or self.updated or self.deleted)
-
-
-@dataclass(frozen=True)
-class SentenceTable:
-    """The distinct sentences of a snapshot in chunk order, and which rows each chunk holds."""
-
-    doc_ids: tuple[str, ...]
-    spans: tuple[Span, ...]
-    of_chunk: tuple[tuple[int, ...], ...]
-    of_document: dict[str, tuple[int, ...]]
-    chunks_of: tuple[tuple[int, ...], ...]  # the chunks each sentence row belongs to (overlap: more than one)
-
-    @classmethod
-    def of(cls, chunks: Sequence[StoredChunk]) -> SentenceTable:
-        rows: dict[tuple[str, int, int], int] = {}
-        of_chunk = []
-        for chunk in chunks:
-            of_chunk.append(tuple(rows.setdefault((chunk.doc_id, s, e), len(rows)) for s, e in chunk.sentences))
-        of_document: dict[str, list[int]] = {}
-        for (doc_id, _, _), row in rows.items():
-            of_document.setdefault(doc_id, []).append(row)
-        chunks_of: list[list[int]] = [[] for _ in rows]
-        for chunk_index, chunk_rows in enumerate(of_chunk):
-            for row in chunk_rows:
-                chunks_of[row].append(chunk_index)
-        return cls(
-            chunks_of=tuple(tuple(c) for c in chunks_of),
-            doc_ids=tuple(doc_id for doc_id, _, _ in rows),
-            spans=tuple((s, e) for _, s, e in rows),
-            of_chunk=tuple(of_chunk),
-            of_document={doc_id: tuple(r) for doc_id, r in of_document.items()},
-        )
-
-    def __len__(self) -> int:
-        return len(self.spans)
-
-
-@dataclass
-class Snapshot:
-    """One loaded generation. Chunk `i` ↔ row `i` of `vectors` ↔ BM25 document `i`; sentence `j` of
-    `sentences` ↔ row `j` of `sentence_vectors` ↔ document `j` of `sentence_bm25`."""
-
-    version: str
-    embedding_model: str
-    dimension: int
-    chunking: dict[str, int]
-    documents: dict[str, Document]
-    chunks: list[StoredChunk]
-    vectors: np.ndarray
-    sentence_vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
-    bm25: object | None = None
-    sentence_bm25: object | None = None
-    ann: AnnParams = field(default_factory=AnnParams, repr=False)
-    _faiss: object | None = field(default=None, repr=False)
-    _sentence_faiss: object | None = field(default=None, repr=False)
-    _sentences: SentenceTable | None = field(default=None, repr=False)
-
-    @property
-    def sentences(self) -> SentenceTable:
-        if self._sentences is None:
-            self._sentences = SentenceTable.of(self.chunks)
-        return self._sentences
-
-    def sentence_text(self, row: int) -> str:
-        start, end = self.sentences.spans[row]
-        return self.documents[self.sentences.doc_ids[row]].text[start:end]
-
-    def cite(self, passage: Passage) -> Citation | None:
-        """A citation only if the passage text is exactly the stored document text at its offsets."""
-        document = self.documents.get(passage.doc_id)
-        if document is None or document.text[passage.start:passage.end] != passage.text:
-            return None
-        return Citation(passage.doc_id, passage.start, passage.end, passage.text)
-
-    def chunk_text(self, index: int) -> str:
-        chunk = self.chunks[index]
-        return self.documents[chunk.doc_id].text[chunk.start:chunk.end]
-
-    @property
-    def faiss_index(self):  # type: ignore[no-untyped-def]
-        """Exact or approximate by `ann` (see index/ann.py), built on first use."""
-        if self._faiss is None:
-            self._faiss = build_faiss_index(self.vectors.reshape(-1, self.dimension), self.ann)
-        return self._faiss
-
-    @property
-    def sentence_faiss_index(self):  # type: ignore[no-untyped-def]
-        """The same kind of index over the sentence rows."""
-        if self._sentence_faiss is None:
-            self._sentence_faiss = build_faiss_index(self.sentence_vectors.reshape(-1, self.dimension), self.ann)
-        return self._sentence_faiss
 
 
 def validate_collection_name(name: str) -> str:
@@ -237,34 +127,29 @@ class CollectionStore:
         progress: Progress | None = None,
     ) -> tuple[ChangeSummary, Snapshot]:
         """Add or replace documents and delete ids, as one atomic commit. No change → nothing written."""
+        return self.apply_batches(embedder, [add], delete, progress)
+
+    def apply_batches(
+        self,
+        embedder: Embedder,
+        batches: Iterable[Sequence[Document]],
+        delete: Iterable[str] = (),
+        progress: Progress | None = None,
+    ) -> tuple[ChangeSummary, Snapshot]:
+        """`apply` with documents arriving in batches, each embedded before the next is taken (see
+        index/writer.py); still one atomic commit, at the end. `progress` counts sentences within a batch."""
         self.folder.mkdir(parents=True, exist_ok=True)
         with FileLock(str(self.folder / ".lock")):
             current = self.load(embedder.dimension)
-            plan = _plan(current, add, list(delete))
-            if not plan.summary.changed:
-                return replace(plan.summary, chunks=len(current.chunks)), current
-            new_chunks, new_sentence_vectors = _embed_documents(plan.to_embed, embedder, self.chunking, progress)
-            keep = [i for i, chunk in enumerate(current.chunks) if chunk.doc_id not in plan.removed_ids]
-            keep_rows = [r for r, doc_id in enumerate(current.sentences.doc_ids) if doc_id not in plan.removed_ids]
-            chunks = [current.chunks[i] for i in keep] + new_chunks
-            sentence_vectors = np.concatenate([current.sentence_vectors[keep_rows], new_sentence_vectors])
-            sentences = SentenceTable.of(chunks)
-            documents = {k: v for k, v in current.documents.items() if k not in plan.removed_ids}
-            documents.update({doc.doc_id: doc for doc in plan.to_embed})
-            snapshot = Snapshot(
-                version="pending",
-                embedding_model=self.embedding_model,
-                dimension=embedder.dimension,
-                chunking=self.chunking,
-                documents=documents,
-                chunks=chunks,
-                vectors=chunk_vectors(sentence_vectors, sentences.of_chunk, embedder.dimension),
-                sentence_vectors=sentence_vectors.astype(np.float32),
-                ann=self.ann,
-                _sentences=sentences,
-            )
-            snapshot = self._commit(snapshot)
-            return replace(plan.summary, chunks=len(snapshot.chunks)), snapshot
+            writer = CollectionWriter(current, embedder, self.chunking)
+            writer.delete(delete)
+            for batch in batches:
+                writer.add(batch, progress)
+            summary = writer.finish()
+            if not summary.changed:
+                return replace(summary, chunks=len(current.chunks)), current
+            snapshot = self._commit(writer.snapshot())
+            return replace(summary, chunks=len(snapshot.chunks)), snapshot
 
     def _commit(self, snapshot: Snapshot) -> Snapshot:
         current = self._current_generation()
@@ -273,8 +158,8 @@ class CollectionStore:
         staging = self.folder / f".staging-{number:06d}-{os.getpid()}"
         _remove_strays(self.folder, keep=current)
         staging.mkdir()
-        snapshot.bm25 = build_bm25([snapshot.chunk_text(i) for i in range(len(snapshot.chunks))])
-        snapshot.sentence_bm25 = build_bm25([snapshot.sentence_text(r) for r in range(len(snapshot.sentences))])
+        snapshot.bm25 = build_bm25(snapshot.chunk_text(i) for i in range(len(snapshot.chunks)))
+        snapshot.sentence_bm25 = build_bm25(snapshot.sentence_text(r) for r in range(len(snapshot.sentences)))
         snapshot.version = _write_generation(staging, snapshot, number)
         _fsync_tree(staging)
         os.replace(staging, final)
@@ -288,71 +173,6 @@ class CollectionStore:
         return snapshot
 
 
-@dataclass(frozen=True)
-class _Plan:
-    summary: ChangeSummary
-    to_embed: list[Document]
-    removed_ids: frozenset[str]
-
-
-def _plan(current: Snapshot, add: Sequence[Document], delete: list[str]) -> _Plan:
-    missing = [doc_id for doc_id in delete if doc_id not in current.documents]
-    if missing:
-        raise DocumentNotFoundError(f"no document with id {missing[0]!r} in this collection")
-    incoming: dict[str, Document] = {}
-    for doc in add:
-        if doc.doc_id in incoming and incoming[doc.doc_id].text != doc.text:
-            raise InputError(f"document id {doc.doc_id!r} appears twice with different text")
-        incoming[doc.doc_id] = doc
-    added, updated, unchanged = [], [], []
-    for doc_id, doc in incoming.items():
-        existing = current.documents.get(doc_id)
-        if existing is None:
-            added.append(doc_id)
-        elif _same_content(existing, doc):
-            unchanged.append(doc_id)
-        else:
-            updated.append(doc_id)
-    deleted = [doc_id for doc_id in dict.fromkeys(delete) if doc_id not in incoming]
-    summary = ChangeSummary(tuple(added), tuple(updated), tuple(unchanged), tuple(deleted))
-    to_embed = [incoming[doc_id] for doc_id in added + updated]
-    return _Plan(summary, to_embed, frozenset(updated + deleted))
-
-
-def _same_content(old: Document, new: Document) -> bool:
-    return (old.text, old.title, old.url, old.date) == (new.text, new.title, new.url, new.date)
-
-
-def _embed_documents(
-    documents: Sequence[Document], embedder: Embedder, chunking: dict[str, int], progress: Progress | None
-) -> tuple[list[StoredChunk], np.ndarray]:
-    """Chunk the documents and embed each distinct sentence once; rows follow `SentenceTable.of(chunks)`."""
-    chunks: list[StoredChunk] = []
-    for doc in documents:
-        spans: list[ChunkSpan] = chunk_text(doc.text, chunking["max_chars"], chunking["overlap_sentences"])
-        chunks.extend(StoredChunk(doc.doc_id, c.start, c.end, c.sentences) for c in spans)
-    table = SentenceTable.of(chunks)
-    text_of = {doc.doc_id: doc.text for doc in documents}
-    texts = [text_of[doc_id][s:e] for doc_id, (s, e) in zip(table.doc_ids, table.spans, strict=True)]
-    batch = 256
-    parts = [np.zeros((0, embedder.dimension), dtype=np.float32)]
-    for first in range(0, len(texts), batch):
-        parts.append(embedder.encode(texts[first:first + batch]))
-        if progress:
-            progress(min(first + batch, len(texts)), len(texts))
-    return chunks, np.concatenate(parts)
-
-
-def chunk_vectors(sentence_vectors: np.ndarray, of_chunk: Sequence[Sequence[int]], dimension: int) -> np.ndarray:
-    """Each chunk's vector: the L2-normalised mean of its sentences' vectors."""
-    out = np.zeros((len(of_chunk), dimension), dtype=np.float32)
-    for i, rows in enumerate(of_chunk):
-        if rows:
-            mean = sentence_vectors[list(rows)].mean(axis=0)
-            out[i] = mean / max(float(np.linalg.norm(mean)), 1e-12)
-    return out
-
-
 # ---- BM25 ------------------------------------------------------------------------------------------------
 
 TOKEN_PATTERN = r"(?u)\b\w+(?:[.,]\d+)*\b"
@@ -361,24 +181,23 @@ TOKEN_PATTERN = r"(?u)\b\w+(?:[.,]\d+)*\b"
 def bm25_tokens(texts: Sequence[str]) -> list[list[str]]:
     import bm25s
 
-    return bm25s.tokenize(
-        list(texts),
-        stopwords="en",
-        stemmer=_stemmer(),
-        token_pattern=TOKEN_PATTERN,
-        return_ids=False,
-        show_progress=False,
-    )
+    return bm25s.tokenize(list(texts), **_tokenizer(), return_ids=False)
 
 
-def build_bm25(texts: Sequence[str]) -> object | None:
-    if not texts:
-        return None
+def build_bm25(texts: Iterable[str]) -> object | None:
+    """A BM25 index over `texts` (None when there are none), built from token ids: no token strings per text."""
     import bm25s
 
+    tokenized = bm25s.tokenize(texts, **_tokenizer(), return_ids=True)
+    if not tokenized.ids:
+        return None
     retriever = bm25s.BM25()
-    retriever.index(bm25_tokens(texts), show_progress=False)
+    retriever.index(tokenized, show_progress=False)
     return retriever
+
+
+def _tokenizer() -> dict[str, object]:
+    return {"stopwords": "en", "stemmer": _stemmer(), "token_pattern": TOKEN_PATTERN, "show_progress": False}
 
 
 @lru_cache(maxsize=1)

@@ -115,17 +115,17 @@ def _add_check_routes(app: FastAPI, components: Components) -> None:
 
     @app.post("/v1/check")
     async def check(body: CheckRequest) -> CheckResponse:
-        query = Query(body.claim, body.collection, body.top_k, body.doc_ids)
-        return CheckResponse.of(await admission.run(lambda: pipeline.check(query)))
+        query = Query(body.claim, body.collection, body.top_k, body.doc_ids, body.since, body.until)
+        return CheckResponse.of(await admission.run(lambda: pipeline.check(query, explain=body.explain)))
 
     @app.post("/v1/ask")
     async def ask(body: AskRequest) -> AskResponse:
-        query = Query(body.question, body.collection, body.top_k, body.doc_ids)
+        query = Query(body.question, body.collection, body.top_k, body.doc_ids, body.since, body.until)
         return AskResponse.of(await admission.run(lambda: pipeline.ask(query)))
 
     @app.post("/v1/search")
     async def search(body: SearchRequest) -> SearchResponse:
-        query = Query(body.query, body.collection, body.top_k, body.doc_ids)
+        query = Query(body.query, body.collection, body.top_k, body.doc_ids, body.since, body.until)
         passages, snapshot = await run_in_threadpool(pipeline.finder.search, query)
         return SearchResponse(query=body.query, index_version=snapshot.version,
                               passages=[PassageOut.of(p) for p in passages])

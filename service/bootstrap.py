@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from index.embedder import SentenceTransformerEmbedder
 from index.library import Library
 from index.retriever import HybridRetriever
+from service.calibration import Calibration
 from service.config import Settings
 from service.errors import ModelUnavailableError
 from service.judge import LlamaJudge
@@ -58,6 +59,28 @@ def _bundled_verifier(embedder: Embedder) -> Verifier | None:
         return None
 
 
+def load_calibration(settings: Settings, verifier: Verifier | None) -> Calibration | None:
+    """The configured calibration file (or the bundled one) when it was fitted for this verifier; otherwise
+    None, and verdicts come from the verifier's raw probabilities. A configured file that cannot be read is
+    an error; a bundled one that does not fit is only a warning."""
+    if settings.judge.verdict_source != "calibrated" or verifier is None:
+        return None
+    path = settings.judge.calibration
+    try:
+        calibration = Calibration.load(path)
+    except ModelUnavailableError as exc:
+        if path is not None:
+            raise
+        log.warning("calibration unavailable (%s); the verifier's raw probabilities decide", exc.detail)
+        return None
+    fitted = calibration.fitted_for.get("verifier")
+    if fitted != verifier.name:
+        log.warning("calibration %s was fitted for verifier %r, not %r; the verifier's raw probabilities decide "
+                    "(run `vericlaim calibrate`)", path or "(bundled)", fitted, verifier.name)
+        return None
+    return calibration
+
+
 def build_library(settings: Settings, embedder: Embedder | None = None) -> Library:
     return Library(settings, embedder or build_embedder(settings))
 
@@ -73,14 +96,18 @@ def build(
     embedder: Embedder | None = None,
     judge: Judge | None = None,
     verifier: Verifier | None = None,
+    calibration: Calibration | None = None,
 ) -> Components:
     """Everything, with real models unless fakes are passed in (tests).
 
     The bundled verifier was trained on the bundled embedder's vectors, so it is loaded only when the embedder
-    is the configured one; a caller that injects an embedder injects its verifier too, or gets none (the
-    judge then decides).
+    is the configured one; a caller that injects an embedder injects its verifier (and calibration) too, or
+    gets none (the judge then decides).
     """
     finder = build_finder(settings, embedder)
     if verifier is None and embedder is None:
         verifier = _bundled_verifier(finder.library.embedder)
-    return Components(settings, finder.library, Pipeline(finder, judge or build_judge(settings), verifier))
+    if calibration is None and embedder is None:
+        calibration = load_calibration(settings, verifier)
+    return Components(settings, finder.library,
+                      Pipeline(finder, judge or build_judge(settings), verifier, calibration))

@@ -10,20 +10,32 @@ import json
 import re
 import sys
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
 
 import typer
 from pydantic import ValidationError
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeRemainingColumn,
+)
 
 from eval.adapters.gold import Conflicting, OnError
+from index.dates import DateRange, first_day, last_day
 from service.config import Settings
-from service.errors import VericlaimError
+from service.errors import InputError, VericlaimError
 
 if TYPE_CHECKING:
+    from eval.datasets import Dataset
     from eval.runner import EvalRun
+    from index.library import Library
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -40,6 +52,11 @@ CollectionOption = Annotated[str | None, typer.Option("--collection", "-c", help
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
 TopKOption = Annotated[int | None, typer.Option("--top-k", min=1, max=50, help="Evidence passages to use.")]
 DocIdOption = Annotated[list[str] | None, typer.Option("--doc-id", help="Only use these documents.")]
+SinceOption = Annotated[str | None, typer.Option(help="Only documents dated on or after this: YYYY, YYYY-MM or "
+                                                 "YYYY-MM-DD. Undated documents are left out.")]
+UntilOption = Annotated[str | None, typer.Option(help="Only documents dated on or before this (its last day). "
+                                                 "Undated documents are left out.")]
+LISTED_DUPLICATES = 10  # ingest names this many duplicates, then counts the rest
 DEMO_DIR = Path(__file__).resolve().parents[1] / "examples" / "ai-compute"
 
 
@@ -83,21 +100,47 @@ def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders (.txt .md .html .pdf .jsonl).")],
     collection: CollectionOption = None,
 ) -> None:
-    """Add or update documents. Unchanged documents are skipped; the commit is atomic."""
+    """Add or update documents, read and embedded in batches, committed once (atomic). Unchanged documents
+    and exact duplicates of stored ones are skipped."""
     from service.bootstrap import build_library
     from service.schemas import ChangeResponse
 
     library = build_library(Settings())
-    with _progress() as progress:
-        reading = progress.add_task("reading", total=None)
-        documents = library.read_files(paths, on_file=lambda name: progress.update(reading, description=name))
-        progress.remove_task(reading)
-        task = progress.add_task("embedding", total=None)
-        summary = library.ingest(documents, collection,
-                                 progress=lambda done, total: progress.update(task, completed=done, total=total))
-    result = ChangeResponse.of(library.store(collection).name, summary)
-    out.print(f"collection {result.collection}: {len(result.added)} added, {len(result.updated)} updated, "
-              f"{len(result.unchanged)} unchanged; {result.chunks} chunks", highlight=False)
+    with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeRemainingColumn(),
+                  console=err, transient=True) as progress:
+        task = progress.add_task("reading", total=None)
+        summary = library.ingest_files(
+            paths, collection, on_file=lambda name: progress.update(task, description=name),
+            progress=lambda done, total: progress.update(task, completed=done, total=total))
+    print_changes(ChangeResponse.of(library.store(collection).name, summary))
+
+
+def print_changes(result) -> None:  # type: ignore[no-untyped-def]
+    counts = (f"{len(result.added)} added, {len(result.updated)} updated, {len(result.unchanged)} unchanged, "
+              f"{len(result.duplicates)} duplicates" + (f", {len(result.deleted)} deleted" if result.deleted else ""))
+    out.print(f"collection {result.collection}: {counts}; {result.chunks} chunks", highlight=False)
+    duplicates = list(result.duplicates.items())
+    for doc_id, kept in duplicates[:LISTED_DUPLICATES]:
+        out.print(f"  not stored: {doc_id} has the same text as {kept}", markup=False, highlight=False)
+    if len(duplicates) > LISTED_DUPLICATES:
+        out.print(f"  … and {len(duplicates) - LISTED_DUPLICATES} more duplicates", highlight=False)
+
+
+def query_dates(since: str | None, until: str | None) -> tuple[date | None, date | None]:
+    """--since and --until as days (the first of the period, the last), checked before any model loads."""
+    days = _day(since, "--since", first_day), _day(until, "--until", last_day)
+    try:
+        DateRange.of(*days)
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+    return days
+
+
+def _day(text: str | None, option: str, read: Callable[[str], date]) -> date | None:
+    try:
+        return None if text is None else read(text)
+    except ValueError as exc:
+        raise InputError(f"{option}: {exc}") from None
 
 
 @app.command()
@@ -107,6 +150,9 @@ def check(
     collection: CollectionOption = None,
     top_k: TopKOption = None,
     doc_id: DocIdOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    explain: Annotated[bool, typer.Option(help="Have the LLM judge write the rationale (slower).")] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Verify a claim: SUPPORTED, REFUTED or NOT_ENOUGH_INFO, with cited quotes."""
@@ -115,7 +161,8 @@ def check(
 
     settings = Settings()
     validate_text(claim, settings.max_claim_chars)
-    verdict = _components(settings).pipeline.check(Query(claim, collection, top_k, doc_id))
+    query = Query(claim, collection, top_k, doc_id, *query_dates(since, until))
+    verdict = _components(settings).pipeline.check(query, explain=explain)
     response = CheckResponse.of(verdict)
     if as_json:
         _print_json(response)
@@ -134,6 +181,8 @@ def print_verdict(response) -> None:  # type: ignore[no-untyped-def]
     out.print(f"[bold {colour}]{response.verdict.value}[/] ({response.confidence:.2f})  {response.claim}",
               highlight=False)
     out.print(f"  rationale: {response.rationale}", markup=False, highlight=False)
+    if response.decided_by:
+        out.print(f"  decided by: {response.decided_by.value}", markup=False, highlight=False)
     print_citations(response.citations)
     for item in response.numeric:
         out.print(f"  # {item.relation}: claim {item.claim_value} vs source {item.evidence_value}"
@@ -147,6 +196,8 @@ def search(
     collection: CollectionOption = None,
     top_k: TopKOption = None,
     doc_id: DocIdOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Ranked evidence sentences with document id, offsets and scores (the verifier's retrieval)."""
@@ -154,7 +205,8 @@ def search(
     from service.pipeline import Query
     from service.schemas import PassageOut, SearchResponse
 
-    passages, snapshot = build_finder(Settings()).search(Query(query, collection, top_k, doc_id))
+    request = Query(query, collection, top_k, doc_id, *query_dates(since, until))
+    passages, snapshot = build_finder(Settings()).search(request)
     response = SearchResponse(query=query, index_version=snapshot.version,
                               passages=[PassageOut.of(p) for p in passages])
     if as_json:
@@ -172,6 +224,8 @@ def ask(
     collection: CollectionOption = None,
     top_k: TopKOption = None,
     doc_id: DocIdOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Answer a question from your documents, with citations."""
@@ -180,7 +234,8 @@ def ask(
 
     settings = Settings()
     validate_text(question, settings.max_claim_chars, "question")
-    response = AskResponse.of(_components(settings).pipeline.ask(Query(question, collection, top_k, doc_id)))
+    query = Query(question, collection, top_k, doc_id, *query_dates(since, until))
+    response = AskResponse.of(_components(settings).pipeline.ask(query))
     if as_json:
         _print_json(response)
         return
@@ -228,20 +283,31 @@ def evaluate(
     from eval.runner import RunOptions, run_eval
 
     dataset = load_dataset(fmt, claims, split=split, conflicting=conflicting, on_error=on_error)
-    if collection is None and (corpus or dataset.documents):  # a dataset's corpus gets its own collection
-        collection = "eval-" + re.sub(r"[^A-Za-z0-9_-]+", "-", dataset.name)[:58]
+    collection = dataset_collection(dataset, collection, corpus)
     options = RunOptions(fmt=fmt, split=split, conflicting=conflicting.value, on_error=on_error.value,
                          sample=sample, seed=seed, limit=limit, collection=collection, command=_command_line())
     components = _components()
     with _progress() as progress:
-        if corpus:
-            components.library.ingest(components.library.read_files(corpus), collection)
-        if dataset.documents:
-            components.library.ingest(dataset.documents, collection)
+        ingest_dataset(components.library, dataset, collection, corpus)
         task = progress.add_task("checking", total=None)
         run = run_eval(components.pipeline, dataset, out_dir, options=options, restart=restart,
                        progress=_task_updater(progress, task))
     print_run_summary(run)
+
+
+def dataset_collection(dataset: Dataset, collection: str | None, corpus: list[Path] | None) -> str | None:
+    """The collection a labelled set is checked against: the one named, else its own when it brings a corpus."""
+    if collection is None and (corpus or dataset.documents):
+        return "eval-" + re.sub(r"[^A-Za-z0-9_-]+", "-", dataset.name)[:58]
+    return collection
+
+
+def ingest_dataset(library: Library, dataset: Dataset, collection: str | None, corpus: list[Path] | None) -> None:
+    """The user's corpus files and the set's own documents into `collection` (unchanged ones are skipped)."""
+    if corpus:
+        library.ingest(library.read_files(corpus), collection)
+    if dataset.documents:
+        library.ingest(dataset.documents, collection)
 
 
 def _command_line() -> str:
@@ -374,6 +440,17 @@ def delete_documents(
 
     summary = build_library(Settings()).delete(doc_ids, collection)
     out.print(f"deleted {len(summary.deleted)}; {summary.chunks} chunks remain", highlight=False)
+
+
+def _register_training_commands() -> None:
+    """`calibrate` and `verifier train` live in service/cli_training.py (they share this module's helpers)."""
+    from service.cli_training import calibrate, verifier_app
+
+    app.command("calibrate")(calibrate)
+    app.add_typer(verifier_app, name="verifier")
+
+
+_register_training_commands()
 
 
 def main() -> None:

@@ -97,16 +97,36 @@ class RetrievalSettings(BaseModel):
     hnsw_ef_construction: int = Field(64, ge=8, description="HNSW build-time search width.")
     hnsw_ef_search: int = Field(128, ge=10, description="HNSW query-time search width (recall vs latency).")
     ivf_nprobe: int = Field(32, ge=1, description="IVF cells scanned per query (recall vs latency).")
+    ingest_batch_chars: int = Field(
+        1_000_000, ge=1, description=(
+            "Characters of document text read and embedded per ingest batch: bounds ingest memory. An ingest "
+            "still commits once, at the end."
+        ),
+    )
 
 
 class JudgeSettings(BaseModel):
     prompt: str = Field("verify_claim.v1", description="Prompt template name in prompts/.")
-    verdict_source: Literal["verifier", "llm"] = Field(
-        "verifier",
+    verdict_source: Literal["calibrated", "verifier", "llm"] = Field(
+        "calibrated",
         description=(
-            "Who decides when the numeric step does not: the trained verifier (default; measured better than "
-            "the bundled tiny LLMs) or the LLM judge (use with a larger GGUF model)."
+            "Who decides past the no-evidence and numeric rules: the calibrated combination of retrieval, "
+            "verifier, numeric and (when calibrated for it) LLM signals (default); the verifier's raw "
+            "probabilities; or the LLM judge's raw probabilities (a larger GGUF model not yet calibrated)."
         ),
+    )
+    llm_call: Literal["auto", "always", "never"] = Field(
+        "auto",
+        description=(
+            "When the LLM judge is asked: auto (only when the calibration file shows this model helps and the "
+            "verdict without it is below fast_path_confidence), always, or never."
+        ),
+    )
+    fast_path_confidence: float = Field(
+        0.85, ge=0, le=1, description="With llm_call=auto, verdicts at least this confident skip the LLM."
+    )
+    calibration: Path | None = Field(
+        None, description="Calibration file from `vericlaim calibrate` (default: the bundled one)."
     )
     numeric_decides: bool = Field(
         True, description="A clear numeric match or mismatch settles the verdict without the LLM."

@@ -115,6 +115,31 @@ class Stamp:
 
 
 @dataclass(frozen=True)
+class Signals:
+    """What each source said about a claim before they are combined into one verdict (service/calibration.py)."""
+
+    retrieval_score: float  # the best evidence sentence's retrieval score
+    retrieval_dense: float  # the best cosine of an evidence sentence to the claim
+    evidence_count: int  # evidence sentences above the similarity floor
+    verifier: dict[Label, float] | None = None  # the trained verifier's probabilities
+    numeric: Label | None = None  # the numeric engine's clear decision, if any
+    numeric_agree: int = 0  # figure or date comparisons that agree (subject-aligned)
+    numeric_conflict: int = 0  # … that contradict
+    llm: dict[Label, float] | None = None  # the LLM judge's label probabilities, when it was asked
+
+
+class Decider(StrEnum):
+    """What settled a verdict."""
+
+    NO_EVIDENCE = "no_evidence"
+    NUMERIC = "numeric"
+    CALIBRATED = "calibrated"  # the fitted combination of retrieval, verifier and numeric signals
+    CALIBRATED_LLM = "calibrated+llm"  # … and the LLM judge's probabilities
+    VERIFIER = "verifier"  # the verifier's raw probabilities (no calibration file)
+    LLM = "llm"  # the LLM judge's raw probabilities
+
+
+@dataclass(frozen=True)
 class Verdict:
     claim: str
     label: Label
@@ -125,6 +150,8 @@ class Verdict:
     timings: dict[str, float]
     numeric: tuple[NumericComparison, ...] = ()
     passages: tuple[Passage, ...] = ()
+    signals: Signals | None = None
+    decided_by: Decider | None = None
 
 
 @dataclass(frozen=True)

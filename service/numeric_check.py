@@ -24,7 +24,7 @@ from service.numeric import (
     period_decision,
 )
 
-NUMERIC_CONFIDENCE = 0.85  # a prior for a deterministic decision, until calibration measures it
+NUMERIC_CONFIDENCE = 0.85  # a prior for uncalibrated runs; a calibration file holds the measured accuracy
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,9 @@ class NumericFinding:
     decision: Label | None
     rationale: str
     decisive: tuple[Passage, ...]
+
+
+NO_FINDING = NumericFinding((), None, "", ())  # no evidence, nothing compared
 
 
 def check_numbers(claim: str, evidence: Sequence[Passage], snapshot: Snapshot) -> NumericFinding:

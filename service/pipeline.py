@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import time
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 
+from index.dates import DateRange
 from index.library import Library
 from index.retriever import HybridRetriever
 from index.store import Snapshot
-from service.config import Settings
-from service.domain import Answer, Citation, Label, Passage, Stamp, Verdict
+from service.calibration import Calibration, Decision
+from service.config import JudgeSettings, Settings
+from service.domain import Answer, Citation, Decider, Label, Passage, Relation, Signals, Stamp, Verdict
 from service.errors import ClaimTooLongError, EmptyClaimError
-from service.numeric_check import NUMERIC_CONFIDENCE, check_numbers
-from service.ports import Judge
+from service.numeric_check import NO_FINDING, NUMERIC_CONFIDENCE, NumericFinding, check_numbers
+from service.ports import Judge, JudgeOutput
 from service.verifier_port import Verifier
 
-NO_EVIDENCE_CONFIDENCE = 0.8  # a prior, not a measurement; calibration replaces it
+NO_EVIDENCE_CONFIDENCE = 0.8  # a prior for uncalibrated runs; a calibration file holds the measured one
 NO_EVIDENCE_RATIONALE = "No passage in the collection is related closely enough to the claim."
 NO_ANSWER = "The documents do not say."
 
@@ -27,6 +30,8 @@ class Query:
     collection: str | None = None
     top_k: int | None = None
     doc_ids: Collection[str] | None = None
+    since: date | None = None  # only documents dated on or after this day (undated ones are left out)
+    until: date | None = None  # only documents dated on or before this day (see index/dates.py)
 
 
 def validate_text(text: str, limit: int, what: str = "claim") -> str:
@@ -71,7 +76,8 @@ class EvidenceFinder:
         text = self.validate(query.text, "query")
         snapshot = self.library.snapshot(query.collection)
         k = query.top_k or self.settings.retrieval.top_k
-        return self.retriever.search(snapshot, text, k, query.doc_ids), snapshot
+        dates = DateRange.of(query.since, query.until)
+        return self.retriever.search(snapshot, text, k, query.doc_ids, dates=dates), snapshot
 
     def evidence(self, query: Query) -> tuple[list[Passage], Snapshot]:
         """Retrieved passages that are related enough to count as evidence."""
@@ -81,49 +87,104 @@ class EvidenceFinder:
 
 
 class Pipeline:
-    """check and ask. Verdicts come from, in order: no evidence → NOT_ENOUGH_INFO; a clear numeric result;
-    the trained verifier or the LLM judge (`judge.verdict_source`)."""
+    """check and ask. A verdict comes from, in order: no evidence → NOT_ENOUGH_INFO; a clear numeric result;
+    then `judge.verdict_source`: the calibrated combination of the signals (default), the verifier's or the
+    LLM judge's raw probabilities. The LLM is asked only as `judge.llm_call` says (see `_asks_llm`)."""
 
-    def __init__(self, finder: EvidenceFinder, judge: Judge, verifier: Verifier | None = None) -> None:
+    def __init__(self, finder: EvidenceFinder, judge: Judge, verifier: Verifier | None = None,
+                 calibration: Calibration | None = None) -> None:
         self.finder = finder
         self.judge = judge
         self.verifier = verifier
+        self.calibration = calibration
 
-    def check(self, query: Query) -> Verdict:
+    @property
+    def settings(self) -> JudgeSettings:
+        return self.finder.settings.judge
+
+    def check(self, query: Query, *, explain: bool = False) -> Verdict:
+        """The verdict on `query.text`; `explain` has the LLM write the rationale even when it is not needed
+        for the verdict."""
         timer = Timer()
         claim = self.finder.validate(query.text)
         evidence, snapshot = self.finder.evidence(query)
         timer.lap("retrieve")
-        stamp = self.stamp(snapshot)
-        if not evidence:
-            return Verdict(claim, Label.NOT_ENOUGH_INFO, NO_EVIDENCE_CONFIDENCE, NO_EVIDENCE_RATIONALE, (),
-                           stamp, timer.done())
-        numbers = check_numbers(claim, evidence, snapshot)
+        numbers = check_numbers(claim, evidence, snapshot) if evidence else NO_FINDING
         timer.lap("numeric")
-        if numbers.decision is not None and self.finder.settings.judge.numeric_decides:
-            return Verdict(claim, numbers.decision, NUMERIC_CONFIDENCE, numbers.rationale,
-                           _verified(snapshot, numbers.decisive), stamp, timer.done(), numbers.comparisons,
-                           tuple(evidence))
-        if self._verifier_decides:
-            probabilities = self.verifier.score(claim, evidence)
-            cited, rationale = (0,), _verifier_rationale(probabilities, evidence[0])
-            timer.lap("verify")
-        else:
+        signals = self._signals(claim, evidence, numbers)
+        timer.lap("verify")
+        decision = self.decide(signals)
+        output = None
+        if evidence and self._asks_llm(decision, explain):
             output = self.judge.judge(claim, evidence)
-            probabilities, cited, rationale = output.probabilities, output.cited, output.rationale
             timer.lap("judge")
-        label = max(probabilities, key=lambda key: probabilities[key])
+            signals = replace(signals, llm=output.probabilities)
+            decision = self.decide(signals)
+        if decision.decided_by is Decider.NUMERIC:
+            cited = list(numbers.decisive)
+        else:
+            cited = self._cited(evidence, output.cited if output else (0,), decision.label)
         return Verdict(
             claim=claim,
-            label=label,
-            confidence=round(probabilities[label], 4),
-            rationale=rationale,
-            citations=_verified(snapshot, self._cited(evidence, cited, label)),
-            stamp=stamp,
+            label=decision.label,
+            confidence=round(decision.confidence, 4),
+            rationale=_rationale(decision, signals, numbers, output, evidence),
+            citations=_verified(snapshot, cited),
+            stamp=self.stamp(snapshot),
             timings=timer.done(),
             numeric=numbers.comparisons,
             passages=tuple(evidence),
+            signals=signals,
+            decided_by=decision.decided_by,
         )
+
+    def _signals(self, claim: str, evidence: Sequence[Passage], numbers: NumericFinding) -> Signals:
+        relations = [c.relation for c in numbers.comparisons]
+        return Signals(
+            retrieval_score=evidence[0].score if evidence else 0.0,
+            retrieval_dense=max((p.scores.get("dense", p.score) for p in evidence), default=0.0),
+            evidence_count=len(evidence),
+            verifier=self.verifier.score(claim, evidence) if self.verifier and evidence else None,
+            numeric=numbers.decision,
+            numeric_agree=relations.count(Relation.CONSISTENT),
+            numeric_conflict=relations.count(Relation.CONTRADICTS),
+        )
+
+    def decide(self, signals: Signals) -> Decision:
+        """The verdict the signals call for under the settings (no model is run here)."""
+        numeric_rule = self.settings.numeric_decides
+        if self._calibrated:
+            assert self.calibration is not None
+            return self.calibration.decide(signals, numeric_rule=numeric_rule,
+                                           use_llm=self.calibration.fits_llm(self.judge.model_sha256))
+        if signals.evidence_count == 0:
+            return Decision(Label.NOT_ENOUGH_INFO, NO_EVIDENCE_CONFIDENCE, {}, Decider.NO_EVIDENCE)
+        if numeric_rule and signals.numeric is not None:
+            return Decision(signals.numeric, NUMERIC_CONFIDENCE, {}, Decider.NUMERIC)
+        if self.settings.verdict_source == "llm" or self.verifier is None:
+            probabilities, decider = signals.llm, Decider.LLM
+        else:
+            probabilities, decider = signals.verifier, Decider.VERIFIER
+        if probabilities is None:  # the LLM has not been asked yet
+            return Decision(Label.NOT_ENOUGH_INFO, 0.0, {}, decider)
+        label = max(probabilities, key=lambda key: probabilities[key])
+        return Decision(label, probabilities[label], dict(probabilities), decider)
+
+    def _asks_llm(self, decision: Decision, explain: bool) -> bool:
+        """always: yes. never: only if the LLM decides (verdict_source=llm). auto: when it decides, when a
+        rationale is asked for, or when the calibration shows this model helps and the verdict without it is
+        below `fast_path_confidence`."""
+        if decision.decided_by is Decider.LLM or self.settings.llm_call == "always":
+            return True
+        if self.settings.llm_call == "never":
+            return False
+        unsure = decision.decided_by is Decider.CALIBRATED and decision.confidence < self.settings.fast_path_confidence
+        helps = self.calibration is not None and self.calibration.llm_helps(self.judge.model_sha256)
+        return explain or (unsure and helps)
+
+    @property
+    def _calibrated(self) -> bool:
+        return self.calibration is not None and self.settings.verdict_source == "calibrated"
 
     def ask(self, query: Query) -> Answer:
         timer = Timer()
@@ -153,18 +214,44 @@ class Pipeline:
             index_version=snapshot.version,
             prompt_name=self.judge.prompt_name,
             prompt_sha256=self.judge.prompt_sha256,
-            decider=f"verifier:{self.verifier.name}" if self.verifier and self._verifier_decides else "llm",
+            decider=self._decider_name(),
         )
 
-    @property
-    def _verifier_decides(self) -> bool:
-        return self.verifier is not None and self.finder.settings.judge.verdict_source == "verifier"
+    def _decider_name(self) -> str:
+        """Who decides past the rules, and when the LLM is asked: runs that differ here differ in verdicts."""
+        verifier = f"verifier:{self.verifier.name}" if self.verifier else "no-verifier"
+        llm = f"llm:{self.settings.llm_call}"
+        if self._calibrated:
+            assert self.calibration is not None
+            return f"calibrated:{self.calibration.sha256[:12]}+{verifier}+{llm}"
+        if self.settings.verdict_source == "llm" or self.verifier is None:
+            return "llm"
+        return f"{verifier}+{llm}"
 
 
-def _verifier_rationale(probabilities: dict[Label, float], best: Passage) -> str:
-    ranked = sorted(probabilities.items(), key=lambda item: -item[1])
-    shares = ", ".join(f"{label.value} {p:.2f}" for label, p in ranked)
-    return f"Trained verifier over the evidence sentences ({shares}); closest evidence: {best.doc_id}."
+def _rationale(decision: Decision, signals: Signals, numbers: NumericFinding, output: JudgeOutput | None,
+               evidence: Sequence[Passage]) -> str:
+    if decision.decided_by is Decider.NO_EVIDENCE:
+        return NO_EVIDENCE_RATIONALE
+    if output is not None and output.rationale:
+        said = f"LLM judge ({output.label.value}): {output.rationale}"
+        return said if decision.decided_by is not Decider.NUMERIC else f"{numbers.rationale} {said}"
+    if decision.decided_by is Decider.NUMERIC:
+        return numbers.rationale
+    return _signals_rationale(decision, signals, evidence[0])
+
+
+def _signals_rationale(decision: Decision, signals: Signals, best: Passage) -> str:
+    parts = []
+    if signals.verifier:
+        parts.append("verifier " + " / ".join(f"{label.value} {p:.2f}" for label, p in signals.verifier.items()))
+    if signals.numeric_agree or signals.numeric_conflict:
+        parts.append(f"figures: {signals.numeric_agree} agree, {signals.numeric_conflict} conflict")
+    parts.append(f"best evidence similarity {signals.retrieval_dense:.2f}")
+    what = {Decider.CALIBRATED: "Calibrated combination of the signals",
+            Decider.CALIBRATED_LLM: "Calibrated combination of the signals and the LLM judge",
+            Decider.VERIFIER: "Trained verifier", Decider.LLM: "LLM judge"}[decision.decided_by]
+    return f"{what} ({'; '.join(parts)}); closest evidence: {best.doc_id}."
 
 
 def _verified(snapshot: Snapshot, passages: Sequence[Passage]) -> tuple[Citation, ...]:

@@ -2,27 +2,56 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+import dataclasses
+from collections.abc import Callable
+from datetime import date
+from typing import Annotated, Self
 
-from index.store import ChangeSummary
-from service.domain import Answer, Citation, Label, NumericComparison, Passage, Stamp, Verdict
+from pydantic import BaseModel, BeforeValidator, Field, model_validator
+
+from index.dates import DateRange, first_day, last_day
+from index.writer import ChangeSummary
+from service.domain import Answer, Citation, Decider, Label, NumericComparison, Passage, Signals, Stamp, Verdict
 
 
-class CheckRequest(BaseModel):
+def _day(read: Callable[[str], date]) -> BeforeValidator:
+    """A date given as YYYY, YYYY-MM or YYYY-MM-DD, read as one day by `read` (its first or its last)."""
+    return BeforeValidator(lambda value: read(value) if isinstance(value, str) else value)
+
+
+class DateFilter(BaseModel):
+    """`since`/`until` of check, ask and search (see index/dates.py)."""
+
+    since: Annotated[date | None, _day(first_day)] = Field(
+        None, description="Only documents dated on or after this: YYYY, YYYY-MM or YYYY-MM-DD (its first day). "
+        "Undated documents are left out.")
+    until: Annotated[date | None, _day(last_day)] = Field(
+        None, description="Only documents dated on or before this: YYYY, YYYY-MM or YYYY-MM-DD (its last day). "
+        "Undated documents are left out.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        DateRange.of(self.since, self.until)  # ValueError when since is after until
+        return self
+
+
+class CheckRequest(DateFilter):
     claim: str = Field(description="The claim to verify.")
     top_k: int | None = Field(None, ge=1, le=50, description="Evidence sentences to use.")
     collection: str | None = Field(None, description="Collection to search (default: the configured one).")
     doc_ids: list[str] | None = Field(None, description="Only use evidence from these documents.")
+    explain: bool = Field(False, description="Have the LLM judge write the rationale even when the verdict "
+                          "does not need it (slower).")
 
 
-class AskRequest(BaseModel):
+class AskRequest(DateFilter):
     question: str
     top_k: int | None = Field(None, ge=1, le=50)
     collection: str | None = None
     doc_ids: list[str] | None = None
 
 
-class SearchRequest(BaseModel):
+class SearchRequest(DateFilter):
     query: str
     top_k: int | None = Field(None, ge=1, le=50)
     collection: str | None = None
@@ -91,6 +120,23 @@ class StampOut(BaseModel):
         return cls(**stamp.__dict__)
 
 
+class SignalsOut(BaseModel):
+    """What each source said before they were combined (see service/calibration.py)."""
+
+    retrieval_score: float
+    retrieval_dense: float
+    evidence_count: int
+    verifier: dict[Label, float] | None
+    numeric: Label | None
+    numeric_agree: int
+    numeric_conflict: int
+    llm: dict[Label, float] | None
+
+    @classmethod
+    def of(cls, signals: Signals) -> SignalsOut:
+        return cls(**dataclasses.asdict(signals))
+
+
 class CheckResponse(BaseModel):
     claim: str
     verdict: Label
@@ -101,6 +147,8 @@ class CheckResponse(BaseModel):
     passages: list[PassageOut]
     stamp: StampOut
     timings: dict[str, float]
+    decided_by: Decider | None = None
+    signals: SignalsOut | None = None
 
     @classmethod
     def of(cls, verdict: Verdict) -> CheckResponse:
@@ -114,6 +162,8 @@ class CheckResponse(BaseModel):
             passages=[PassageOut.of(p) for p in verdict.passages],
             stamp=StampOut.of(verdict.stamp),
             timings=verdict.timings,
+            decided_by=verdict.decided_by,
+            signals=SignalsOut.of(verdict.signals) if verdict.signals else None,
         )
 
 
@@ -149,12 +199,16 @@ class ChangeResponse(BaseModel):
     updated: list[str]
     unchanged: list[str]
     deleted: list[str]
+    duplicates: dict[str, str] = Field(
+        description="Documents not stored because another document holds exactly the same text: "
+        "{doc_id: the stored doc_id}.")
     chunks: int
 
     @classmethod
     def of(cls, collection: str, summary: ChangeSummary) -> ChangeResponse:
         return cls(collection=collection, added=list(summary.added), updated=list(summary.updated),
-                   unchanged=list(summary.unchanged), deleted=list(summary.deleted), chunks=summary.chunks)
+                   unchanged=list(summary.unchanged), deleted=list(summary.deleted),
+                   duplicates=dict(summary.duplicates), chunks=summary.chunks)
 
 
 class DocumentOut(BaseModel):

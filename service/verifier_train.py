@@ -5,8 +5,8 @@
 Builds examples (`eval.training_pairs`), embeds every distinct text once with the bundled MiniLM, computes
 the features, fits a PCA projection of the embedding pair vectors and a softmax head (multinomial logistic
 regression or a small MLP, picked on a fixed tenth of the training claims), refits on all training claims
-and scores the held-out sets with gold evidence. Deterministic for a given seed. scikit-learn is needed to
-train, not to serve.
+and scores the held-out sets with gold evidence. Deterministic for a given seed. scikit-learn fits the head;
+serving needs numpy only.
 """
 
 from __future__ import annotations

@@ -104,6 +104,15 @@ def test_posted_json_document_is_listed(client: TestClient) -> None:
     assert again.json()["unchanged"] == ["acme.txt"]
 
 
+def test_posting_an_exact_copy_names_the_document_that_holds_its_text(loaded: TestClient) -> None:
+    response = loaded.post("/v1/documents", json={"doc_id": "copy.txt", "text": ACME_TEXT})
+
+    assert response.status_code == 200, response.text
+    assert response.json()["duplicates"] == {"copy.txt": "acme.txt"}
+    assert response.json()["added"] == []
+    assert doc_ids(loaded) == ["acme.txt"]
+
+
 def test_multipart_upload_of_a_markdown_file(client: TestClient, components: Components) -> None:
     response = client.post(
         "/v1/documents",
@@ -277,6 +286,37 @@ def test_search_returns_passages_with_offsets(loaded: TestClient) -> None:
     for passage in body["passages"]:
         assert ACME_TEXT[passage["start"]:passage["end"]] == passage["text"]
         assert {"dense", "lexical"} <= set(passage["scores"])
+
+
+def test_check_and_search_filter_by_document_date(loaded: TestClient) -> None:
+    loaded.post("/v1/documents", json={"doc_id": "acme-2025.txt", "date": "2025-02-10",
+                                       "text": "Acme Corporation reported revenue of $7.9 billion in 2025."})
+
+    searched = loaded.post("/v1/search", json={"query": "Acme revenue", "since": "2025"}).json()
+    checked = loaded.post("/v1/check", json={"claim": CLAIM, "since": "2025-01", "until": "2025-02-10"}).json()
+    undated = loaded.post("/v1/search", json={"query": "Acme revenue", "until": "2030"}).json()
+
+    assert searched["passages"] and {p["doc_id"] for p in searched["passages"]} == {"acme-2025.txt"}
+    assert {p["doc_id"] for p in checked["passages"]} == {"acme-2025.txt"}
+    assert {p["doc_id"] for p in undated["passages"]} == {"acme-2025.txt"}  # acme.txt has no date
+
+
+@pytest.mark.parametrize("route", ["/v1/check", "/v1/search", "/v1/ask"])
+@pytest.mark.parametrize(
+    ("dates", "field"),
+    [({"since": "2024-13"}, "since"), ({"until": "yesterday"}, "until"), ({"since": "2025", "until": "2024"}, None)],
+    ids=["no-month-13", "not-iso", "since-after-until"],
+)
+def test_a_bad_date_is_422_invalid_request(
+    loaded: TestClient, route: str, dates: dict[str, str], field: str | None
+) -> None:
+    text = {"/v1/check": "claim", "/v1/search": "query", "/v1/ask": "question"}[route]
+
+    body = assert_error(loaded.post(route, json={text: CLAIM, **dates}), 422, "invalid_request")
+
+    [problem] = body["detail"]
+    assert problem["loc"] == (["body", field] if field else ["body"])
+    assert ("YYYY-MM-DD" if field else "after until") in problem["msg"]
 
 
 def test_search_with_an_empty_query_is_422(loaded: TestClient) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from index.loaders import discover, load_file, load_jsonl
+from index.loaders import discover, load_file
 from service.errors import InputError, UnreadableDocumentError, UnsupportedFileTypeError
 
 pytestmark = pytest.mark.unit
@@ -251,13 +251,17 @@ def test_jsonl_bad_json_names_file_and_line(tmp_path: Path) -> None:
     [{"id": "a"}, {"id": "a", "text": 5}, {"text": "No id."}, {"id": "a", "text": "A.", "title": 3}, ["a", "b"]],
     ids=["missing-text", "text-not-string", "missing-id", "title-not-string", "not-an-object"],
 )
-def test_jsonl_rows_missing_fields_are_rejected(row: object) -> None:
-    data = (json.dumps({"id": "ok", "text": "Fine."}) + "\n" + json.dumps(row) + "\n").encode()
+def test_jsonl_rows_missing_fields_are_rejected(tmp_path: Path, row: object) -> None:
+    path = tmp_path / "corpus.jsonl"
+    path.write_text(json.dumps({"id": "ok", "text": "Fine."}) + "\n" + json.dumps(row) + "\n", encoding="utf-8")
 
     with pytest.raises(UnreadableDocumentError, match=re.escape("corpus.jsonl:2")):
-        list(load_jsonl(data, source="corpus.jsonl"))
+        list(load_file(path, "corpus.jsonl"))
 
 
-def test_jsonl_blank_text_is_rejected() -> None:
+def test_jsonl_blank_text_is_rejected(tmp_path: Path) -> None:
+    path = tmp_path / "corpus.jsonl"
+    path.write_bytes(b'{"id": "a", "text": "   "}\n')
+
     with pytest.raises(UnreadableDocumentError, match=re.escape("corpus.jsonl:1")):
-        list(load_jsonl(b'{"id": "a", "text": "   "}\n', source="corpus.jsonl"))
+        list(load_file(path, "corpus.jsonl"))

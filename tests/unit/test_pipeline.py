@@ -9,7 +9,7 @@ import pytest
 
 from service.bootstrap import Components, build
 from service.config import Settings
-from service.domain import Document, Label, Passage
+from service.domain import Decider, Document, Label, Passage
 from service.errors import ClaimTooLongError, EmptyClaimError, InvalidCollectionError
 from service.fakes import HashingEmbedder, KeywordJudge
 from service.pipeline import NO_ANSWER, Query
@@ -241,7 +241,7 @@ def verifier_components(tmp_path: Path, source: str) -> Components:
     return built
 
 
-def test_the_verifier_decides_by_default_and_the_llm_is_not_called(tmp_path: Path) -> None:
+def test_the_raw_verifier_decides_when_told_and_the_llm_is_not_called(tmp_path: Path) -> None:
     built = verifier_components(tmp_path, "verifier")
 
     verdict = built.pipeline.check(Query("Acme Corporation reported revenue"))
@@ -250,7 +250,8 @@ def test_the_verifier_decides_by_default_and_the_llm_is_not_called(tmp_path: Pat
     assert judge_of(built).calls == 0
     assert "verify_ms" in verdict.timings and "judge_ms" not in verdict.timings
     assert verdict.citations and "verifier" in verdict.rationale
-    assert verdict.stamp.decider == "verifier:constant-verifier"
+    assert verdict.stamp.decider == "verifier:constant-verifier+llm:auto"
+    assert verdict.decided_by is Decider.VERIFIER and verdict.signals is not None
 
 
 def test_verdict_source_llm_hands_the_decision_to_the_judge(tmp_path: Path) -> None:

@@ -62,3 +62,30 @@ def test_plots_are_non_empty_png_files(summary: dict, tmp_path: Path) -> None:
     for path in paths.values():
         data = path.read_bytes()
         assert data.startswith(PNG_SIGNATURE) and len(data) > 5000
+
+
+def with_signals(base: dict, decided_by: str, verifier: str, numeric: str | None = None, evidence: int = 3) -> dict:
+    probabilities = dict.fromkeys(("SUPPORTED", "REFUTED", "NOT_ENOUGH_INFO"), 0.2) | {verifier: 0.6}
+    signals = {"retrieval_score": 0.5, "retrieval_dense": 0.6, "evidence_count": evidence,
+               "verifier": probabilities,
+               "numeric": numeric, "numeric_agree": 0, "numeric_conflict": 0, "llm": None}
+    return {**base, "decided_by": decided_by, "signals": signals}
+
+
+def test_each_signal_is_scored_alone_beside_the_verdict() -> None:
+    rows = [with_signals(ROWS[0], "calibrated", "SUPPORTED"),
+            with_signals(ROWS[1], "numeric", "REFUTED", numeric="SUPPORTED"),
+            with_signals(ROWS[2], "no_evidence", "SUPPORTED", evidence=0),
+            with_signals(ROWS[3], "calibrated", "SUPPORTED")]
+    summary = summarise(rows, CLAIMS, choose_scheme(False, [GoldLabel.SUPPORTED]), header={"dataset": "hand"})
+
+    alone = summary["signals"]["alone"]
+    verifier, numeric = alone["verifier (argmax)"], alone["numeric decision"]
+    assert verifier == {"n": 4, "accuracy": 0.5, "verdict_accuracy": 0.75, "agrees_with_verdict": 0.25}
+    assert numeric == {"n": 1, "accuracy": 0.0, "verdict_accuracy": 0.0, "agrees_with_verdict": 1.0}
+    assert alone["retrieval (no evidence → NOT_ENOUGH_INFO)"]["accuracy"] == 1.0
+    assert alone["LLM judge (argmax)"]["n"] == 0
+    assert summary["signals"]["decided_by"]["calibrated"] == {"n": 2, "accuracy": 1.0}
+    report = render_report({**summary, "split": "dev", "label_note": "", "stamp": {}}, rows)
+    assert "| verifier (argmax) | 4 | 0.500 | 0.750 | 0.250 |" in report.split("## Signals")[1]
+    assert summarise(ROWS, CLAIMS, choose_scheme(False, [GoldLabel.SUPPORTED]), header={})["signals"] is None

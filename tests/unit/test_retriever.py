@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from index.dates import DateRange, first_day, last_day
 from index.library import Library
 from index.retriever import HybridRetriever
 from index.store import Snapshot
@@ -89,6 +90,48 @@ def test_doc_ids_filter_restricts_results(library: Library) -> None:
     assert retriever_for(library).search(snapshot, query, k=5, doc_ids={"missing.txt"}) == []
 
 
+DATED = [
+    Document("2023.txt", "Acme revenue was $5 billion in fiscal 2023.", date="2023-06-30"),
+    Document("2024.txt", "Acme revenue was $6 billion in fiscal 2024.", date="2024"),
+    Document("march.txt", "Acme revenue was $7 billion in March.", date="2025-03"),
+    Document("undated.txt", "Acme revenue was $8 billion, analysts say."),
+    Document("vague.txt", "Acme revenue was $9 billion last spring.", date="last spring"),
+]
+
+
+@pytest.mark.parametrize(
+    ("since", "until", "expected"),
+    [
+        ("2024", None, {"2024.txt", "march.txt"}),
+        (None, "2023-06-30", {"2023.txt"}),
+        ("2023-07", "2024-06", {"2024.txt"}),  # a document dated 2024 overlaps the first half of 2024
+        ("2025-03-31", "2025-03-31", {"march.txt"}),
+        ("2026", None, set()),
+    ],
+)
+def test_a_date_range_keeps_only_documents_dated_within_it(
+    tmp_path: Path, since: str | None, until: str | None, expected: set[str]
+) -> None:
+    library = library_with(tmp_path, DATED)
+    snapshot = library.snapshot()
+    dates = DateRange.of(since and first_day(since), until and last_day(until))
+
+    passages = retriever_for(library).search(snapshot, "Acme revenue in billions", k=5, dates=dates)
+
+    assert {p.doc_id for p in passages} == expected
+    assert_exact_offsets(snapshot, passages)
+
+
+def test_dates_and_doc_ids_filter_together(tmp_path: Path) -> None:
+    library = library_with(tmp_path, DATED)
+    dates = DateRange(since=first_day("2024"))
+
+    passages = retriever_for(library).search(library.snapshot(), "Acme revenue", k=5,
+                                             doc_ids={"2023.txt", "march.txt"}, dates=dates)
+
+    assert {p.doc_id for p in passages} == {"march.txt"}
+
+
 def test_k_limits_the_number_of_passages(library: Library) -> None:
     retriever = retriever_for(library)
     assert len(retriever.search(library.snapshot(), "Acme", k=1)) == 1
@@ -96,7 +139,8 @@ def test_k_limits_the_number_of_passages(library: Library) -> None:
 
 
 def test_mmr_keeps_a_different_relevant_sentence_in_the_top_two(tmp_path: Path) -> None:
-    copies = [Document(f"copy{i}.txt", "Acme revenue rose sharply in 2023.") for i in range(5)]
+    # the same sentence in five files that differ only in trailing newlines (exact copies are stored once)
+    copies = [Document(f"copy{i}.txt", "Acme revenue rose sharply in 2023." + "\n" * i) for i in range(5)]
     distinct = Document("distinct.txt", "Acme revenue in 2023 was a record high.")
     library = library_with(tmp_path, [*copies, distinct])
     snapshot, query = library.snapshot(), "Acme revenue in 2023"

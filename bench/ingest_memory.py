@@ -1,0 +1,104 @@
+"""Peak memory of a streamed ingest (`vericlaim ingest`, i.e. `Library.ingest_files`) as the corpus grows.
+
+    python bench/ingest_memory.py [--docs 1000,4000] [--batch-chars 1000000] [--embedder fake|minilm]
+
+For each size a synthetic corpus of N documents (15 sentences of 6-20 words each, about 1.1 kB) is written
+as one JSONL file and ingested into an empty collection by a fresh subprocess (ru_maxrss is a high-water
+mark): once in batches of `--batch-chars`, once as a single batch (the whole corpus read before anything is
+embedded). A third subprocess only loads the finished collection, as a server does: that is what the
+collection itself costs in memory, so the ingest's own cost is the difference. Figures are peak RSS above
+each process's baseline after imports. The fake embedder (384-d hashing) is the default: a model's own
+memory is a constant that would only hide the ingest's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from index.library import Library
+from service.bootstrap import build_embedder
+from service.config import Settings
+from service.fakes import HashingEmbedder
+
+
+def write_corpus(path: Path, documents: int) -> int:
+    """The corpus as JSONL; returns its characters of text."""
+    rng = random.Random(0)
+    chars = 0
+    words = [f"w{i}" for i in range(5000)]
+
+    def sentence() -> str:
+        return " ".join(rng.choice(words) for _ in range(rng.randint(6, 20))).capitalize() + "."
+
+    with path.open("w", encoding="utf-8") as out:
+        for i in range(documents):
+            text = " ".join(sentence() for _ in range(15))
+            out.write(json.dumps({"id": f"d{i}", "text": text}) + "\n")
+            chars += len(text)
+    return chars
+
+
+def peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
+
+
+def make_library(home: Path, batch_chars: int, embedder_name: str) -> Library:
+    settings = Settings(home=home, retrieval={"ingest_batch_chars": batch_chars})
+    return Library(settings, HashingEmbedder(384) if embedder_name == "fake" else build_embedder(settings))
+
+
+def measure(corpus: Path, home: Path, batch_chars: int, embedder: str, load_only: bool) -> dict[str, float]:
+    """One ingest (or one load) in this process; run it in a fresh one so the peak is its own."""
+    library = make_library(home, batch_chars, embedder)
+    baseline = peak_mib()
+    started = time.perf_counter()
+    if load_only:
+        library.snapshot().sentences  # noqa: B018 -- the sentence table is built on first use; a server needs it
+    else:
+        library.ingest_files([corpus])
+    return {"peak": peak_mib() - baseline, "seconds": time.perf_counter() - started}
+
+
+def run(corpus: Path, home: Path, batch_chars: int, embedder: str, load_only: bool = False) -> dict[str, float]:
+    command = [sys.executable, __file__, "--measure", str(corpus), str(home), "--batch-chars", str(batch_chars),
+               "--embedder", embedder, *(["--load-only"] if load_only else [])]
+    result = subprocess.run(command, capture_output=True, text=True, check=True)
+    return json.loads(result.stdout)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--docs", default="1000,4000", help="Corpus sizes, in documents.")
+    parser.add_argument("--batch-chars", type=int, default=Settings().retrieval.ingest_batch_chars)
+    parser.add_argument("--embedder", choices=["fake", "minilm"], default="fake")
+    parser.add_argument("--measure", nargs=2, type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--load-only", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure:
+        print(json.dumps(measure(*args.measure, args.batch_chars, args.embedder, args.load_only)))
+        return
+    print(f"peak RSS above the baseline after imports, MiB; batches of {args.batch_chars:,} characters")
+    print(f"{'docs':>6}{'chars':>8}{'loading it':>12}{'ingest, batches':>17}{'ingest, one batch':>19}{'ingest s':>10}")
+    for documents in (int(n) for n in args.docs.split(",")):
+        with tempfile.TemporaryDirectory() as folder:
+            corpus = Path(folder) / "corpus.jsonl"
+            chars = write_corpus(corpus, documents)
+            streamed = run(corpus, Path(folder) / "batches", args.batch_chars, args.embedder)
+            whole = run(corpus, Path(folder) / "whole", 2**62, args.embedder)
+            loaded = run(corpus, Path(folder) / "batches", args.batch_chars, args.embedder, load_only=True)
+        print(f"{documents:>6}{chars / 1e6:>7.1f}M{loaded['peak']:>12.0f}{streamed['peak']:>17.0f}"
+              f"{whole['peak']:>19.0f}{streamed['seconds']:>10.0f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,199 @@
+"""One verdict from several signals: a small fitted model, a calibrated confidence, a tuned NOT_ENOUGH_INFO
+threshold.
+
+    calibration = Calibration.load()            # the bundled file, service/models_data/calibration.v1.json
+    decision = calibration.decide(signals)      # label, confidence, probabilities, what decided
+
+The signals (`service.domain.Signals`): retrieval (best score, best cosine, evidence count), the verifier's
+probabilities, the numeric engine's decision and comparison counts and, when the LLM judge was asked, its
+label probabilities. Two rules come first, each with the accuracy it had on the calibration claims as its
+confidence: no evidence → NOT_ENOUGH_INFO, and a clear numeric decision → that label. Otherwise a
+multinomial logistic regression over the signal features gives probabilities (one model without the LLM's
+columns, and one with them when the calibration run asked the LLM); SUPPORTED or REFUTED is the verdict when
+its probability reaches the tuned threshold, NOT_ENOUGH_INFO otherwise; the confidence is the chosen label's
+probability mapped through a logistic (Platt) fit of being right. Everything is fitted out-of-fold by
+`vericlaim calibrate` (service/calibration_fit.py), which writes the file; numpy only here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from service.domain import Decider, Label, Signals
+from service.errors import ModelUnavailableError
+
+CALIBRATION_NAME = "calibration.v1.json"
+FORMAT = "vericlaim-calibration/1"
+LABELS: tuple[Label, ...] = (Label.SUPPORTED, Label.REFUTED, Label.NOT_ENOUGH_INFO)
+SIGNAL_GROUPS: dict[str, tuple[str, ...]] = {
+    "retrieval": ("retrieval_score", "retrieval_dense", "evidence_count"),
+    "verifier": ("verifier_log_supported", "verifier_log_refuted", "verifier_log_nei"),
+    "numeric": ("numeric_supports", "numeric_refutes", "numeric_agree", "numeric_conflict"),
+    "llm": ("llm_log_supported", "llm_log_refuted", "llm_log_nei"),
+}
+_FLOOR = 1e-4  # probabilities are clipped here before the log
+_UNIFORM = {label: 1 / len(LABELS) for label in LABELS}
+
+
+def bundled_calibration() -> Path:
+    return Path(str(resources.files("service") / "models_data" / CALIBRATION_NAME))
+
+
+def feature_names(with_llm: bool) -> tuple[str, ...]:
+    groups = [*SIGNAL_GROUPS] if with_llm else [g for g in SIGNAL_GROUPS if g != "llm"]
+    return tuple(name for group in groups for name in SIGNAL_GROUPS[group])
+
+
+def signal_features(signals: Signals, with_llm: bool) -> np.ndarray:
+    """The fitted model's input for one claim, in `feature_names(with_llm)` order."""
+    verifier = signals.verifier or _UNIFORM
+    row = [
+        signals.retrieval_score, signals.retrieval_dense, min(signals.evidence_count, 10),
+        *(_log(verifier[label]) for label in LABELS),
+        float(signals.numeric is Label.SUPPORTED), float(signals.numeric is Label.REFUTED),
+        min(signals.numeric_agree, 3), min(signals.numeric_conflict, 3),
+    ]
+    if with_llm:
+        row.extend(_log((signals.llm or _UNIFORM)[label]) for label in LABELS)
+    return np.array(row, dtype=np.float64)
+
+
+def _log(p: float) -> float:
+    return math.log(min(max(p, _FLOOR), 1.0))
+
+
+@dataclass(frozen=True)
+class Combiner:
+    """A multinomial logistic regression over standardised signal features, its SUPPORTED/REFUTED threshold
+    and the Platt map of its confidence: confidence = σ(a·logit(p) + b·[NEI] + c)."""
+
+    features: tuple[str, ...]
+    mean: np.ndarray
+    scale: np.ndarray
+    weights: np.ndarray  # (features, labels)
+    bias: np.ndarray  # (labels,)
+    threshold: float
+    platt: tuple[float, float, float]
+
+    def probabilities(self, rows: np.ndarray) -> np.ndarray:
+        logits = ((np.atleast_2d(rows) - self.mean) / self.scale) @ self.weights + self.bias
+        logits -= logits.max(axis=1, keepdims=True)
+        exp = np.exp(logits)
+        return exp / exp.sum(axis=1, keepdims=True)
+
+    def choose(self, probabilities: np.ndarray) -> tuple[Label, float]:
+        """The label for one row of probabilities, and its calibrated confidence."""
+        best = int(np.argmax(probabilities[:2]))
+        label = LABELS[best] if probabilities[best] >= self.threshold else Label.NOT_ENOUGH_INFO
+        return label, self.confidence(float(probabilities[LABELS.index(label)]), label)
+
+    def confidence(self, p: float, label: Label) -> float:
+        a, b, c = self.platt
+        p = min(max(p, _FLOOR), 1 - _FLOOR)
+        z = a * math.log(p / (1 - p)) + b * float(label is Label.NOT_ENOUGH_INFO) + c
+        return 1 / (1 + math.exp(-z))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"features": list(self.features), "mean": self.mean.tolist(), "scale": self.scale.tolist(),
+                "weights": self.weights.tolist(), "bias": self.bias.tolist(), "threshold": self.threshold,
+                "platt": list(self.platt)}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Combiner:
+        combiner = cls(tuple(data["features"]), np.array(data["mean"]), np.array(data["scale"]),
+                       np.array(data["weights"]), np.array(data["bias"]), float(data["threshold"]),
+                       tuple(float(x) for x in data["platt"]))  # type: ignore[arg-type]
+        n = len(combiner.features)
+        if combiner.weights.shape != (n, len(LABELS)) or combiner.mean.shape != (n,) or len(combiner.platt) != 3:
+            raise ValueError("combiner arrays do not match its feature list")
+        return combiner
+
+
+@dataclass(frozen=True)
+class Decision:
+    label: Label
+    confidence: float
+    probabilities: dict[Label, float]
+    decided_by: Decider
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Rules' confidences, the fitted combiners, and what they were fitted for (`fitted_for`: verifier,
+    embedding model, LLM file and sha256). `report` holds the calibration run's scores and each signal's
+    measured contribution."""
+
+    no_evidence_confidence: float
+    numeric_confidence: float
+    without_llm: Combiner
+    with_llm: Combiner | None = None
+    llm_gain: float | None = None  # out-of-fold macro-F1 gained by adding the LLM's columns
+    fitted_for: dict[str, str] = field(default_factory=dict)
+    report: dict[str, Any] = field(default_factory=dict)
+    sha256: str = ""
+
+    def decide(self, signals: Signals, *, numeric_rule: bool = True, use_llm: bool = False) -> Decision:
+        """The verdict the signals call for. `numeric_rule`: a clear numeric decision settles it; `use_llm`:
+        the model with the LLM's columns is used when `signals.llm` is set (see `fits_llm`)."""
+        if signals.evidence_count == 0:
+            return Decision(Label.NOT_ENOUGH_INFO, self.no_evidence_confidence, {}, Decider.NO_EVIDENCE)
+        if numeric_rule and signals.numeric is not None:
+            return Decision(signals.numeric, self.numeric_confidence, {}, Decider.NUMERIC)
+        with_llm = use_llm and signals.llm is not None and self.with_llm is not None
+        combiner = self.with_llm if with_llm and self.with_llm is not None else self.without_llm
+        probabilities = combiner.probabilities(signal_features(signals, with_llm))[0]
+        label, confidence = combiner.choose(probabilities)
+        return Decision(label, round(confidence, 4),
+                        {lab: round(float(p), 4) for lab, p in zip(LABELS, probabilities, strict=True)},
+                        Decider.CALIBRATED_LLM if with_llm else Decider.CALIBRATED)
+
+    def fits_llm(self, llm_sha256: str) -> bool:
+        """Whether this calibration has a model with the columns of this LLM (the same model file)."""
+        return self.with_llm is not None and self.fitted_for.get("llm_sha256") == llm_sha256
+
+    def llm_helps(self, llm_sha256: str) -> bool:
+        """Whether asking this LLM is worth it: fitted for it, and it raised macro-F1 out-of-fold."""
+        return self.fits_llm(llm_sha256) and (self.llm_gain or 0.0) > 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        return {"format": FORMAT, "no_evidence_confidence": self.no_evidence_confidence,
+                "numeric_confidence": self.numeric_confidence, "without_llm": self.without_llm.to_json(),
+                "with_llm": self.with_llm.to_json() if self.with_llm else None, "llm_gain": self.llm_gain,
+                "fitted_for": self.fitted_for, "report": self.report}
+
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(path.name + ".tmp")
+        temporary.write_text(json.dumps(self.to_json(), indent=1) + "\n", encoding="utf-8")
+        temporary.replace(path)
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> Calibration:
+        """The file at `path`, or the bundled one; a missing or malformed file is `ModelUnavailableError`."""
+        path = path or bundled_calibration()
+        try:
+            raw = path.read_bytes()
+            data = json.loads(raw)
+            if data.get("format") != FORMAT:
+                raise ValueError(f"not a {FORMAT} file")
+            return cls(
+                no_evidence_confidence=float(data["no_evidence_confidence"]),
+                numeric_confidence=float(data["numeric_confidence"]),
+                without_llm=Combiner.from_json(data["without_llm"]),
+                with_llm=Combiner.from_json(data["with_llm"]) if data.get("with_llm") else None,
+                llm_gain=data.get("llm_gain"),
+                fitted_for=dict(data.get("fitted_for", {})),
+                report=dict(data.get("report", {})),
+                sha256=hashlib.sha256(raw).hexdigest(),
+            )
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise ModelUnavailableError(f"cannot read calibration file {path}: {exc}") from None

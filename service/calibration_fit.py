@@ -1,0 +1,190 @@
+"""Fit a `Calibration` from labelled claims' signals (what `vericlaim calibrate` does after running them).
+
+Per claim: its `Signals` (from the same pipeline the service runs) and its gold label. The two rules get the
+accuracy they had here as their confidence (add-one smoothed). The combiners are multinomial logistic
+regressions over every claim that had evidence; their threshold and Platt map are fitted on 5-fold
+out-of-fold probabilities, so the scores in the report are out-of-fold too (the Platt map is then scored on
+the rows it was fitted on: its ECE is slightly optimistic). Each signal group's contribution is the
+out-of-fold macro-F1 lost when the combiner is refitted without that group. scikit-learn does the fitting.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from eval.metrics import accuracy, expected_calibration_error, per_label_prf
+from service.calibration import LABELS, SIGNAL_GROUPS, Calibration, Combiner, feature_names, signal_features
+from service.domain import Label, Signals
+
+FOLDS = 5
+MIN_LLM_CLAIMS = 30  # fewer claims with the LLM's probabilities than this: no model with its columns
+_THRESHOLDS = np.round(np.arange(0.20, 0.81, 0.01), 2)
+
+
+@dataclass(frozen=True)
+class CalibrationClaim:
+    signals: Signals
+    gold: Label
+
+
+@dataclass(frozen=True)
+class _Fit:
+    combiner: Combiner
+    out_of_fold: np.ndarray  # (rows, labels)
+    scores: dict[str, float]
+
+
+def fit_calibration(claims: Sequence[CalibrationClaim], *, fitted_for: dict[str, str],
+                    description: dict[str, Any] | None = None, seed: int = 0) -> Calibration:
+    """Rules, the combiner without the LLM's columns, and one with them when enough claims carry them."""
+    with_evidence = [c for c in claims if c.signals.evidence_count > 0]
+    if len(with_evidence) < 2 * FOLDS or len({c.gold for c in with_evidence}) < 2:
+        raise ValueError(f"{len(with_evidence)} claims with evidence and {len({c.gold for c in with_evidence})} "
+                         f"labels: calibration needs at least {2 * FOLDS} claims and two labels")
+    no_evidence = [c.gold is Label.NOT_ENOUGH_INFO for c in claims if c.signals.evidence_count == 0]
+    numeric = [c.gold is c.signals.numeric for c in with_evidence if c.signals.numeric is not None]
+    without = _fit(with_evidence, with_llm=False, seed=seed)
+    report: dict[str, Any] = {
+        **(description or {}),
+        "claims": len(claims),
+        "rules": {"no_evidence": _rule(no_evidence), "numeric": _rule(numeric)},
+        "combined": without.scores,
+        "contributions": _contributions(with_evidence, without.scores["macro_f1"], with_llm=False, seed=seed),
+    }
+    with_llm, llm_gain = None, None
+    asked = [c for c in with_evidence if c.signals.llm is not None]
+    if len(asked) >= max(MIN_LLM_CLAIMS, 2 * FOLDS) and len({c.gold for c in asked}) >= 2:
+        fit = _fit(asked, with_llm=True, seed=seed)
+        baseline = _fit(asked, with_llm=False, seed=seed).scores["macro_f1"]
+        with_llm, llm_gain = fit.combiner, round(fit.scores["macro_f1"] - baseline, 4)
+        report["with_llm"] = {**fit.scores, "macro_f1_without_llm_same_claims": baseline, "llm_gain": llm_gain,
+                              "contributions": _contributions(asked, fit.scores["macro_f1"], with_llm=True,
+                                                              seed=seed)}
+    return Calibration(
+        no_evidence_confidence=_smoothed(no_evidence),
+        numeric_confidence=_smoothed(numeric),
+        without_llm=without.combiner,
+        with_llm=with_llm,
+        llm_gain=llm_gain,
+        fitted_for=fitted_for,
+        report=report,
+    )
+
+
+def _fit(claims: Sequence[CalibrationClaim], *, with_llm: bool, seed: int,
+         drop: tuple[str, ...] = ()) -> _Fit:
+    names = feature_names(with_llm)
+    keep = [i for i, name in enumerate(names) if name not in drop]
+    rows = np.stack([signal_features(c.signals, with_llm) for c in claims])[:, keep]
+    gold = np.array([LABELS.index(c.gold) for c in claims])
+    mean, scale = rows.mean(axis=0), rows.std(axis=0)
+    scale[scale < 1e-9] = 1.0
+    design = (rows - mean) / scale
+    out_of_fold = _out_of_fold(design, gold, seed)
+    threshold = _best_threshold(out_of_fold, gold)
+    chosen, p_chosen = _choose(out_of_fold, threshold)
+    platt = _platt(p_chosen, chosen, gold)
+    weights, bias = _logistic(design, gold)
+    combiner = Combiner(tuple(names[i] for i in keep), mean, scale, weights, bias, float(threshold), platt)
+    confidences = np.array([combiner.confidence(float(p), LABELS[c]) for p, c in zip(p_chosen, chosen,
+                                                                                     strict=True)])
+    return _Fit(combiner, out_of_fold, _scores(gold, chosen, confidences, threshold))
+
+
+def _logistic(design: np.ndarray, gold: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Weights (features × all labels) and biases; a label absent from `gold` gets a bias it never wins with."""
+    from sklearn.linear_model import LogisticRegression
+
+    model = LogisticRegression(C=1.0, max_iter=5000)
+    model.fit(design, gold)
+    weights = np.zeros((design.shape[1], len(LABELS)))
+    bias = np.full(len(LABELS), -30.0)
+    classes = list(model.classes_)
+    if len(classes) == 2:  # sklearn keeps one column for two classes: p(second) = σ(w·x + b)
+        weights[:, classes[1]], bias[classes[1]] = model.coef_[0], model.intercept_[0]
+        bias[classes[0]] = 0.0
+    else:
+        for column, label in enumerate(classes):
+            weights[:, label], bias[label] = model.coef_[column], model.intercept_[column]
+    return weights, bias
+
+
+def _out_of_fold(design: np.ndarray, gold: np.ndarray, seed: int) -> np.ndarray:
+    from sklearn.model_selection import KFold, StratifiedKFold
+
+    smallest = np.bincount(gold).min(initial=len(gold)) if len(set(gold)) > 1 else 0
+    splitter = StratifiedKFold(FOLDS, shuffle=True, random_state=seed) if smallest >= FOLDS \
+        else KFold(FOLDS, shuffle=True, random_state=seed)
+    out = np.zeros((len(gold), len(LABELS)))
+    for train, test in splitter.split(design, gold):
+        if len(set(gold[train])) < 2:
+            out[test] = np.bincount(gold[train], minlength=len(LABELS)) / len(train)
+            continue
+        weights, bias = _logistic(design[train], gold[train])
+        logits = design[test] @ weights + bias
+        logits -= logits.max(axis=1, keepdims=True)
+        out[test] = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    return out
+
+
+def _choose(probabilities: np.ndarray, threshold: float) -> tuple[np.ndarray, np.ndarray]:
+    """Chosen label indices and their probabilities, as `Combiner.choose` picks them."""
+    best = probabilities[:, :2].argmax(axis=1)
+    nei = LABELS.index(Label.NOT_ENOUGH_INFO)
+    chosen = np.where(probabilities[np.arange(len(best)), best] >= threshold, best, nei)
+    return chosen, probabilities[np.arange(len(chosen)), chosen]
+
+
+def _best_threshold(probabilities: np.ndarray, gold: np.ndarray) -> float:
+    """The SUPPORTED/REFUTED threshold with the best macro-F1 (ties: the lowest threshold)."""
+    results = [(_macro_f1(gold, _choose(probabilities, t)[0]), -t) for t in _THRESHOLDS]
+    return float(-max(results)[1])
+
+
+def _platt(p_chosen: np.ndarray, chosen: np.ndarray, gold: np.ndarray) -> tuple[float, float, float]:
+    from sklearn.linear_model import LogisticRegression
+
+    correct = (chosen == gold).astype(int)
+    if correct.min() == correct.max():
+        return (1.0, 0.0, 0.0)
+    p = np.clip(p_chosen, 1e-4, 1 - 1e-4)
+    x = np.column_stack([np.log(p / (1 - p)), chosen == LABELS.index(Label.NOT_ENOUGH_INFO)])
+    model = LogisticRegression(C=100.0, max_iter=2000).fit(x, correct)
+    return float(model.coef_[0][0]), float(model.coef_[0][1]), float(model.intercept_[0])
+
+
+def _macro_f1(gold: np.ndarray, predicted: np.ndarray) -> float:
+    gold_labels = [LABELS[i] for i in gold]
+    prf = per_label_prf(gold_labels, [LABELS[i] for i in predicted], LABELS)
+    present = [label.value for label in LABELS if label in gold_labels]
+    return sum(prf[label]["f1"] for label in present) / len(present)
+
+
+def _scores(gold: np.ndarray, chosen: np.ndarray, confidences: np.ndarray, threshold: float) -> dict[str, float]:
+    gold_labels, chosen_labels = [LABELS[i] for i in gold], [LABELS[i] for i in chosen]
+    correct = [g == c for g, c in zip(gold_labels, chosen_labels, strict=True)]
+    return {"claims": len(gold), "accuracy": round(accuracy(gold_labels, chosen_labels), 4),
+            "macro_f1": round(_macro_f1(gold, chosen), 4), "threshold": threshold,
+            "ece": round(expected_calibration_error(confidences.tolist(), correct), 4)}
+
+
+def _contributions(claims: Sequence[CalibrationClaim], full: float, *, with_llm: bool,
+                   seed: int) -> dict[str, float]:
+    """Out-of-fold macro-F1 lost when each signal group is left out of the combiner."""
+    groups = [g for g in SIGNAL_GROUPS if with_llm or g != "llm"]
+    return {group: round(full - _fit(claims, with_llm=with_llm, seed=seed, drop=SIGNAL_GROUPS[group])
+                         .scores["macro_f1"], 4) for group in groups}
+
+
+def _rule(outcomes: Sequence[bool]) -> dict[str, float]:
+    return {"claims": len(outcomes), "accuracy": round(sum(outcomes) / len(outcomes), 4) if outcomes else math.nan}
+
+
+def _smoothed(outcomes: Sequence[bool]) -> float:
+    """Add-one smoothed accuracy: a rule seen on few claims gets a modest confidence."""
+    return round((sum(outcomes) + 1) / (len(outcomes) + 2), 4)

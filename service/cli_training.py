@@ -1,0 +1,181 @@
+"""`vericlaim calibrate` and `vericlaim verifier train`: fit what the service decides with.
+
+Registered on the main app by service/cli.py; the commands stay thin like the others: build, call the core
+(eval.calibration_run + service.calibration_fit; service.verifier_train / service.cross_verifier_train), print.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from eval.adapters.gold import Conflicting, OnError
+from service.cli import (
+    CollectionOption,
+    JsonOption,
+    _components,
+    _progress,
+    dataset_collection,
+    ingest_dataset,
+    out,
+    reports_errors,
+)
+from service.config import Settings
+from service.errors import InputError
+
+verifier_app = typer.Typer(no_args_is_help=True, help="Train the verifier that scores claims against evidence.")
+TRAINERS = {"feature": "service.verifier_train", "cross-encoder": "service.cross_verifier_train"}
+
+
+@reports_errors
+def calibrate(
+    claims: Annotated[list[Path] | None, typer.Argument(help="Labelled claim sets (native JSONL unless --format "
+                                                       "says); each is checked against its own corpus.")] = None,
+    out_file: Annotated[Path, typer.Option("--out", help="Calibration file to write (JSON); point "
+                                           "VERICLAIM_JUDGE__CALIBRATION at it to use it.")] = Path(
+        "calibration.json"),
+    fmt: Annotated[list[str] | None, typer.Option("--format", help="Format of each set, in order (one --format "
+                                                  "applies to all).")] = None,
+    split: Annotated[str, typer.Option(help="Split to fit on (keep dev splits for eval).")] = "train",
+    corpus: Annotated[list[Path] | None, typer.Option(help="Documents to ingest with every set.")] = None,
+    collection: CollectionOption = None,
+    limit: Annotated[int | None, typer.Option(min=1, help="Only the first N claims of each set.")] = None,
+    llm_claims: Annotated[int, typer.Option(min=0, help="Ask the LLM judge too for the first N claims of each "
+                                            "set, so the fit can weigh it (slow on a CPU).")] = 0,
+    from_signals: Annotated[list[Path] | None, typer.Option("--from-signals", help="Fit on signals saved by an "
+                                                            "earlier run instead of running claims.")] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the cross-validation folds.")] = 0,
+    as_json: JsonOption = False,
+) -> None:
+    """Run labelled claims through the pipeline and fit how its signals (retrieval, verifier, numeric, LLM)
+    combine into a verdict and a calibrated confidence. Writes the calibration file and, beside it,
+    the signals (FILE.signals.jsonl) for a refit with --from-signals."""
+    from eval.calibration_run import read_signals, write_signals
+    from service.calibration_fit import fit_calibration
+
+    if not claims and not from_signals:
+        raise InputError("name labelled claim sets to run, or --from-signals files")
+    gathered, origins, sets = [], [], []
+    for path in from_signals or []:
+        saved, fitted_for = read_signals(path)
+        gathered.extend(saved)
+        origins.append(fitted_for)
+        sets.append(str(path))
+    if claims:
+        claimed, fitted_for, names = _run_claims(claims, fmt or ["native"], split, corpus, collection, limit,
+                                                 llm_claims)
+        gathered.extend(claimed)
+        origins.append(fitted_for)
+        sets.extend(names)
+        write_signals(out_file.with_name(out_file.name + ".signals.jsonl"), claimed, fitted_for)
+    calibration = fit_calibration(gathered, fitted_for=_same_origin(origins),
+                                  description={"sets": sets, "split": split, "seed": seed}, seed=seed)
+    try:
+        calibration.save(out_file)
+    except OSError as exc:
+        raise InputError(f"cannot write {out_file}: {exc.strerror}") from None
+    if as_json:
+        sys.stdout.write(json.dumps(calibration.report, indent=2) + "\n")
+    else:
+        print_calibration(calibration.report, calibration.llm_gain)
+    out.print(f"wrote {out_file}", markup=False, highlight=False)
+
+
+def _run_claims(paths: list[Path], formats: list[str], split: str, corpus: list[Path] | None,
+                collection: str | None, limit: int | None,
+                llm_claims: int) -> tuple[list[Any], dict[str, str], list[str]]:
+    from eval.calibration_run import gather_signals
+    from eval.datasets import load_dataset
+
+    if len(formats) not in (1, len(paths)):
+        raise InputError(f"{len(formats)} --format values for {len(paths)} sets: give one, or one per set")
+    # the verifier's raw path asks the LLM only when told to (explain), whatever a calibration file says
+    settings = Settings(judge={**Settings().judge.model_dump(), "verdict_source": "verifier", "llm_call": "auto"})
+    components = _components(settings)
+    gathered, names = [], []
+    with _progress() as progress:
+        for path, fmt in zip(paths, formats * len(paths) if len(formats) == 1 else formats, strict=False):
+            dataset = load_dataset(fmt, path, split=split, conflicting=Conflicting.DROP, on_error=OnError.STOP)
+            target = dataset_collection(dataset, collection, corpus)
+            ingest_dataset(components.library, dataset, target, corpus)
+            chosen = dataset.claims[:limit] if limit else dataset.claims
+            task = progress.add_task(f"calibrating on {dataset.name}", total=None)
+            gathered.extend(gather_signals(components.pipeline, chosen, target, llm_claims=llm_claims,
+                                           advanced=lambda n, t=task, c=len(chosen): progress.update(t, completed=n,
+                                                                                                     total=c)))
+            names.append(f"{dataset.name} ({split}, {len(chosen)} claims)")
+    return gathered, _fitted_for(asked_llm=llm_claims > 0, pipeline=components.pipeline), names
+
+
+def _same_origin(origins: list[dict[str, str]]) -> dict[str, str]:
+    """Signals fitted together must come from the same verifier and embedder (the LLM may differ: claims
+    without its probabilities only fit the model without its columns)."""
+    keys = ("verifier", "embedding_model")
+    if len({tuple(origin.get(key) for key in keys) for origin in origins}) > 1:
+        raise InputError("the signals come from different verifiers or embedding models: "
+                         + "; ".join(f"{o.get('verifier')} / {o.get('embedding_model')}" for o in origins))
+    with_llm = [origin for origin in origins if origin.get("llm_sha256")]
+    if len({origin["llm_sha256"] for origin in with_llm}) > 1:
+        raise InputError("the signals come from different LLM files; fit one LLM at a time")
+    return {**origins[0], **(with_llm[0] if with_llm else {})}
+
+
+def _fitted_for(*, asked_llm: bool, pipeline: Any) -> dict[str, str]:
+    """What the signals came from: a calibration only fits the verifier (and LLM) it was fitted with."""
+    fitted = {"verifier": pipeline.verifier.name if pipeline.verifier else "",
+              "embedding_model": pipeline.finder.library.embedder.name}
+    if asked_llm:
+        fitted |= {"llm_file": pipeline.judge.model_name, "llm_sha256": pipeline.judge.model_sha256}
+    return fitted
+
+
+def print_calibration(report: dict[str, Any], llm_gain: float | None) -> None:
+    combined, rules = report["combined"], report["rules"]
+    lines = [
+        f"{report['claims']} claims from {', '.join(report['sets'])}",
+        f"  no evidence → NOT_ENOUGH_INFO: {rules['no_evidence']['claims']} claims, "
+        f"accuracy {rules['no_evidence']['accuracy']:.3f}",
+        f"  numeric decision: {rules['numeric']['claims']} claims, accuracy {rules['numeric']['accuracy']:.3f}",
+        f"  combined signals (out-of-fold, {combined['claims']} claims): accuracy {combined['accuracy']:.3f}, "
+        f"macro-F1 {combined['macro_f1']:.3f}, ECE {combined['ece']:.3f}, "
+        f"SUPPORTED/REFUTED threshold {combined['threshold']:.2f}",
+        "  macro-F1 lost without each signal: "
+        + ", ".join(f"{group} {drop:+.3f}" for group, drop in report["contributions"].items()),
+    ]
+    if "with_llm" in report:
+        with_llm = report["with_llm"]
+        without = with_llm["macro_f1_without_llm_same_claims"]
+        lines.append(f"  with the LLM's probabilities ({with_llm['claims']} claims): "
+                     f"macro-F1 {with_llm['macro_f1']:.3f} vs {without:.3f} without (gain {llm_gain:+.3f}); "
+                     + ("the LLM is asked when a verdict is unsure" if (llm_gain or 0) > 0
+                        else "the LLM is not worth asking"))
+    else:
+        lines.append("  the LLM was not asked (--llm-claims 0): verdicts will not ask it")
+    for line in lines:
+        out.print(line, markup=False, highlight=False)
+
+
+@verifier_app.command("train", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+@reports_errors
+def train_verifier(
+    context: typer.Context,
+    out_file: Annotated[Path, typer.Option("--out", help="Artifact to write.")],
+    kind: Annotated[str, typer.Option(help="feature (the default verifier) or cross-encoder.")] = "feature",
+    data: Annotated[Path, typer.Option(help="The shared datasets folder.")] = Path("../shared/datasets"),
+) -> None:
+    """Train a verifier on the labelled sets (their training splits or halves) and print its dev scores.
+    Options after these go to the trainer (`python -m service.verifier_train --help` lists them)."""
+    import importlib
+
+    if kind not in TRAINERS:
+        raise InputError(f"unknown verifier kind {kind!r}; choose one of {', '.join(TRAINERS)}")
+    if not data.is_dir():
+        raise InputError(f"datasets folder not found: {data}")
+    trainer = importlib.import_module(TRAINERS[kind])
+    code = trainer.main(["--out", str(out_file), "--data", str(data), *context.args])
+    if code:
+        raise typer.Exit(code)

@@ -1,0 +1,234 @@
+"""Calibration: the rules, the fitted combiner and its threshold, fitting on signals, the pipeline's LLM policy."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from eval.calibration_run import read_signals, signals_from_json, signals_to_json, write_signals
+from service.bootstrap import Components, build
+from service.calibration import LABELS, Calibration, Combiner, feature_names
+from service.calibration_fit import CalibrationClaim, fit_calibration
+from service.cli import app
+from service.config import Settings
+from service.domain import Decider, Document, Label, Signals
+from service.errors import DatasetFormatError, ModelUnavailableError
+from service.fakes import HashingEmbedder, KeywordJudge
+from service.pipeline import Query
+from service.verifier import ConstantVerifier
+
+pytestmark = pytest.mark.unit
+
+ACME = Document("acme.txt", "Acme Corporation reported revenue of $6.4 billion in 2023. Acme employs many people.")
+
+
+def signals(verifier: dict[Label, float] | None = None, **changes: object) -> Signals:
+    values: dict[str, object] = {"retrieval_score": 0.5, "retrieval_dense": 0.6, "evidence_count": 3,
+                                 "verifier": verifier or {Label.SUPPORTED: 0.6, Label.REFUTED: 0.2,
+                                                          Label.NOT_ENOUGH_INFO: 0.2}}
+    return Signals(**{**values, **changes})  # type: ignore[arg-type]
+
+
+def verifier_only_combiner(threshold: float = 0.5) -> Combiner:
+    """Probabilities equal to the verifier's: weights 1 on its log-probabilities, nothing else."""
+    names = feature_names(with_llm=False)
+    weights = np.zeros((len(names), len(LABELS)))
+    for column, label in enumerate(("supported", "refuted", "nei")):
+        weights[names.index(f"verifier_log_{label}"), column] = 1.0
+    return Combiner(names, np.zeros(len(names)), np.ones(len(names)), weights, np.zeros(3), threshold,
+                    (1.0, 0.0, 0.0))
+
+
+def with_llm_combiner() -> Combiner:
+    """Probabilities equal to the LLM's."""
+    names = feature_names(with_llm=True)
+    weights = np.zeros((len(names), len(LABELS)))
+    for column, label in enumerate(("supported", "refuted", "nei")):
+        weights[names.index(f"llm_log_{label}"), column] = 1.0
+    return Combiner(names, np.zeros(len(names)), np.ones(len(names)), weights, np.zeros(3), 0.5, (1.0, 0.0, 0.0))
+
+
+def calibration(llm_gain: float | None = None) -> Calibration:
+    return Calibration(0.9, 0.8, verifier_only_combiner(), with_llm_combiner() if llm_gain is not None else None,
+                       llm_gain, {"verifier": "constant-verifier", "llm_sha256": KeywordJudge.model_sha256})
+
+
+# ---- deciding ---------------------------------------------------------------------------------------------
+
+def test_no_evidence_and_a_numeric_decision_are_rules_with_their_measured_confidence() -> None:
+    cal = calibration()
+
+    assert cal.decide(signals(evidence_count=0)) == cal.decide(signals(evidence_count=0, numeric=Label.SUPPORTED))
+    assert cal.decide(signals(evidence_count=0)).label is Label.NOT_ENOUGH_INFO
+    assert cal.decide(signals(evidence_count=0)).confidence == 0.9
+    numeric = cal.decide(signals(numeric=Label.REFUTED))
+    assert (numeric.label, numeric.confidence, numeric.decided_by) == (Label.REFUTED, 0.8, Decider.NUMERIC)
+    assert cal.decide(signals(numeric=Label.REFUTED), numeric_rule=False).decided_by is Decider.CALIBRATED
+
+
+def test_supported_or_refuted_needs_the_threshold_else_not_enough_info() -> None:
+    sure = {Label.SUPPORTED: 0.6, Label.REFUTED: 0.1, Label.NOT_ENOUGH_INFO: 0.3}
+    unsure = {Label.SUPPORTED: 0.45, Label.REFUTED: 0.3, Label.NOT_ENOUGH_INFO: 0.25}
+
+    assert calibration().decide(signals(sure)).label is Label.SUPPORTED
+    decision = calibration().decide(signals(unsure))
+    assert decision.label is Label.NOT_ENOUGH_INFO  # NEI wins although it is the least likely label
+    assert decision.probabilities[Label.SUPPORTED] == pytest.approx(0.45, abs=1e-3)
+    assert decision.confidence == pytest.approx(0.25, abs=1e-3)  # identity Platt map
+
+
+def test_the_llm_columns_are_used_only_for_the_llm_the_calibration_was_fitted_for() -> None:
+    cal = calibration(llm_gain=0.05)
+    said = signals(llm={Label.SUPPORTED: 0.1, Label.REFUTED: 0.8, Label.NOT_ENOUGH_INFO: 0.1})
+
+    assert cal.decide(said, use_llm=True).label is Label.REFUTED
+    assert cal.decide(said, use_llm=True).decided_by is Decider.CALIBRATED_LLM
+    assert cal.decide(said, use_llm=False).label is Label.SUPPORTED
+    assert cal.fits_llm(KeywordJudge.model_sha256) and not cal.fits_llm("f" * 64)
+    assert cal.llm_helps(KeywordJudge.model_sha256) and not calibration(llm_gain=-0.01).llm_helps("0" * 64)
+
+
+def test_a_calibration_file_reads_back_and_a_broken_one_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "cal.json"
+    calibration(llm_gain=0.02).save(path)
+
+    loaded = Calibration.load(path)
+    assert loaded.decide(signals()) == calibration(llm_gain=0.02).decide(signals())
+    assert loaded.llm_gain == 0.02 and loaded.with_llm is not None and len(loaded.sha256) == 64
+    path.write_text(json.dumps({"format": "vericlaim-calibration/1", "no_evidence_confidence": 0.5}))
+    with pytest.raises(ModelUnavailableError, match="cannot read calibration"):
+        Calibration.load(path)
+
+
+def test_the_bundled_calibration_loads_and_names_what_it_was_fitted_for() -> None:
+    bundled = Calibration.load()
+
+    assert bundled.fitted_for["verifier"] and bundled.report["contributions"]
+    assert 0.0 < bundled.no_evidence_confidence < 1.0 and 0.0 < bundled.numeric_confidence < 1.0
+
+
+# ---- fitting ----------------------------------------------------------------------------------------------
+
+def synthetic_claims(n: int, seed: int, llm_informative: bool) -> list[CalibrationClaim]:
+    """The verifier is right 70% of the time; the LLM is right 90% of the time or random."""
+    rng = np.random.default_rng(seed)
+    claims = []
+    for _ in range(n):
+        gold = LABELS[rng.integers(3)]
+        said = gold if rng.random() < 0.7 else LABELS[rng.integers(3)]
+        verifier = {label: 0.6 if label is said else 0.2 for label in LABELS}
+        llm_said = gold if llm_informative and rng.random() < 0.9 else LABELS[rng.integers(3)]
+        llm = {label: 0.8 if label is llm_said else 0.1 for label in LABELS}
+        claims.append(CalibrationClaim(signals(verifier, retrieval_dense=float(rng.random()), llm=llm), gold))
+    return claims
+
+
+def test_a_fit_on_signals_learns_the_informative_signal_and_reports_its_contribution() -> None:
+    fitted = fit_calibration(synthetic_claims(300, 0, llm_informative=False), fitted_for={"verifier": "v"})
+
+    combined = fitted.report["combined"]
+    assert 0.7 <= combined["accuracy"] <= 0.9  # what the verifier alone can give
+    assert combined["ece"] < 0.1
+    contributions = fitted.report["contributions"]
+    assert contributions["verifier"] > 0.2 and abs(contributions["retrieval"]) < 0.05
+    assert fitted.llm_gain is not None and fitted.llm_gain < 0.03  # a random LLM earns nothing
+
+
+def test_an_informative_llm_earns_a_gain_and_is_then_worth_asking() -> None:
+    fitted = fit_calibration(synthetic_claims(300, 1, llm_informative=True),
+                             fitted_for={"verifier": "v", "llm_sha256": "abc"})
+
+    assert fitted.llm_gain is not None and fitted.llm_gain > 0.1
+    assert fitted.llm_helps("abc") and not fitted.llm_helps("other")
+    assert fitted.report["with_llm"]["contributions"]["llm"] > 0.1
+
+
+def test_too_few_claims_to_fit_is_a_clear_error() -> None:
+    with pytest.raises(ValueError, match="at least 10 claims"):
+        fit_calibration(synthetic_claims(5, 0, llm_informative=False), fitted_for={})
+
+
+def test_signals_survive_their_file(tmp_path: Path) -> None:
+    claims = synthetic_claims(4, 2, llm_informative=True)
+    path = tmp_path / "s.jsonl"
+    write_signals(path, claims, {"verifier": "v"})
+
+    assert read_signals(path) == (claims, {"verifier": "v"})
+    assert signals_from_json(signals_to_json(signals(numeric=Label.REFUTED))) == signals(numeric=Label.REFUTED)
+    path.write_text(path.read_text() + "{not json\n")
+    with pytest.raises(DatasetFormatError, match=r"s\.jsonl:6"):
+        read_signals(path)
+
+
+def test_calibrate_refits_from_saved_signals_on_the_command_line(tmp_path: Path) -> None:
+    saved = tmp_path / "s.jsonl"
+    write_signals(saved, synthetic_claims(120, 3, llm_informative=False), {"verifier": "v", "embedding_model": "e"})
+    out = tmp_path / "cal.json"
+
+    result = CliRunner().invoke(app, ["calibrate", "--from-signals", str(saved), "--out", str(out)])
+
+    assert result.exit_code == 0, result.output
+    assert "macro-F1 lost without each signal" in result.output
+    assert Calibration.load(out).fitted_for == {"verifier": "v", "embedding_model": "e"}
+    nothing = CliRunner().invoke(app, ["calibrate", "--out", str(out)])
+    assert nothing.exit_code != 0 and "name labelled claim sets" in nothing.output
+
+
+# ---- the pipeline's LLM policy --------------------------------------------------------------------------
+
+def calibrated_components(tmp_path: Path, verifier: dict[Label, float], llm_gain: float | None,
+                          **judge: object) -> Components:
+    settings = Settings(home=tmp_path, judge=judge)
+    built = build(settings, embedder=HashingEmbedder(), judge=KeywordJudge(), verifier=ConstantVerifier(verifier),
+                  calibration=calibration(llm_gain))
+    built.library.ingest([ACME])
+    return built
+
+
+SURE = {Label.SUPPORTED: 0.95, Label.REFUTED: 0.03, Label.NOT_ENOUGH_INFO: 0.02}
+UNSURE = {Label.SUPPORTED: 0.55, Label.REFUTED: 0.35, Label.NOT_ENOUGH_INFO: 0.1}
+CLAIM = Query("Acme Corporation reported revenue")
+
+
+@pytest.mark.parametrize(("verifier", "gain", "judge", "asked"), [
+    (SURE, 0.05, {}, False),  # confident: the fast path skips the LLM
+    (UNSURE, 0.05, {}, True),  # unsure, and the LLM helps: asked
+    (UNSURE, -0.01, {}, False),  # unsure, but the LLM did not help in calibration
+    (UNSURE, None, {}, False),  # never calibrated with the LLM
+    (SURE, None, {"llm_call": "always"}, True),
+    (UNSURE, 0.05, {"llm_call": "never"}, False),
+])
+def test_the_llm_is_asked_only_when_it_is_worth_it(tmp_path: Path, verifier: dict[Label, float],
+                                                   gain: float | None, judge: dict[str, str], asked: bool) -> None:
+    built = calibrated_components(tmp_path, verifier, gain, **judge)
+
+    verdict = built.pipeline.check(CLAIM)
+
+    assert (built.pipeline.judge.calls == 1) is asked  # type: ignore[attr-defined]
+    assert (verdict.signals is not None and verdict.signals.llm is not None) is asked
+    assert ("judge_ms" in verdict.timings) is asked
+    assert verdict.decided_by in (Decider.CALIBRATED, Decider.CALIBRATED_LLM)
+    assert verdict.stamp.decider.startswith("calibrated:")
+
+
+def test_explain_asks_the_llm_for_the_rationale_on_the_fast_path(tmp_path: Path) -> None:
+    built = calibrated_components(tmp_path, SURE, None)
+
+    verdict = built.pipeline.check(CLAIM, explain=True)
+
+    assert built.pipeline.judge.calls == 1  # type: ignore[attr-defined]
+    assert verdict.label is Label.SUPPORTED and verdict.decided_by is Decider.CALIBRATED
+    assert verdict.rationale.startswith("LLM judge (SUPPORTED)")
+
+
+def test_the_fast_path_verdict_carries_its_signals_and_citations(tmp_path: Path) -> None:
+    verdict = calibrated_components(tmp_path, SURE, None).pipeline.check(CLAIM)
+
+    assert verdict.label is Label.SUPPORTED and verdict.citations
+    assert verdict.signals is not None and verdict.signals.verifier == SURE
+    assert verdict.signals.evidence_count >= 1 and verdict.signals.retrieval_dense > 0
+    assert "Calibrated combination" in verdict.rationale

@@ -1,0 +1,35 @@
+"""The CLI's own checks, through typer's runner: they fail before any model or index loads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from service.cli import app
+
+pytestmark = pytest.mark.unit
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (["check", "Acme revenue", "--since", "2024-13"],
+         "error: --since: '2024-13' is not a date: use YYYY, YYYY-MM or YYYY-MM-DD"),
+        (["search", "Acme revenue", "--until", "last May"],
+         "error: --until: 'last May' is not a date: use YYYY, YYYY-MM or YYYY-MM-DD"),
+        (["ask", "Acme revenue?", "--since", "2025", "--until", "2024"],
+         "error: since (2025-01-01) is after until (2024-12-31)"),
+    ],
+)
+def test_a_bad_date_is_one_line_and_exit_code_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], line: str
+) -> None:
+    monkeypatch.setenv("VERICLAIM_HOME", str(tmp_path))
+
+    result = CliRunner().invoke(app, args)
+
+    assert result.exit_code == 2, result.output
+    assert result.stderr.splitlines() == [line]
+    assert not any(tmp_path.iterdir())  # nothing was loaded or created
