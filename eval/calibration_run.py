@@ -62,20 +62,22 @@ def signals_from_json(data: dict[str, Any]) -> Signals:
     )
 
 
-def write_signals(path: Path, claims: Iterable[CalibrationClaim], fitted_for: dict[str, str]) -> None:
-    """One header line (what produced the signals), then one line per claim."""
+def write_signals(path: Path, claims: Iterable[CalibrationClaim], fitted_for: dict[str, str],
+                  sets: Sequence[str] = ()) -> None:
+    """One header line (what produced the signals, from which sets), then one line per claim."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8") as out:
-        out.write(json.dumps({"fitted_for": fitted_for}) + "\n")
+        out.write(json.dumps({"fitted_for": fitted_for, "sets": list(sets)}) + "\n")
         for claim in claims:
             out.write(json.dumps({"gold": claim.gold.value, "signals": signals_to_json(claim.signals)}) + "\n")
 
 
-def read_signals(path: Path) -> tuple[list[CalibrationClaim], dict[str, str]]:
-    """The claims of a file `write_signals` wrote, and its header's `fitted_for`."""
+def read_signals(path: Path) -> tuple[list[CalibrationClaim], dict[str, str], list[str]]:
+    """The claims of a file `write_signals` wrote, and its header's `fitted_for` and sets."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
-        fitted_for = dict(json.loads(lines[0])["fitted_for"])
+        header = json.loads(lines[0])
+        fitted_for, sets = dict(header["fitted_for"]), [str(name) for name in header.get("sets", [])]
     except OSError as exc:
         raise DatasetFormatError(f"cannot read {path}: {exc.strerror}") from None
     except (IndexError, ValueError, KeyError, TypeError):
@@ -89,4 +91,4 @@ def read_signals(path: Path) -> tuple[list[CalibrationClaim], dict[str, str]]:
             claims.append(CalibrationClaim(signals_from_json(row["signals"]), Label(row["gold"])))
         except (ValueError, KeyError, TypeError) as exc:
             raise DatasetFormatError(f"{path}:{number}: not a signals row ({exc})") from None
-    return claims, fitted_for
+    return claims, fitted_for, sets or [str(path)]

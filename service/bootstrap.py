@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 
 from index.embedder import SentenceTransformerEmbedder
 from index.library import Library
@@ -51,10 +52,17 @@ def build_judge(settings: Settings) -> Judge:
     )
 
 
-def _bundled_verifier(embedder: Embedder) -> Verifier | None:
+def build_verifier(settings: Settings, embedder: Embedder) -> Verifier | None:
+    """The configured verifier; None (with a warning) when it cannot serve, e.g. when the feature verifier
+    meets another embedding model than it was trained on. The LLM judge then decides."""
+    choice = settings.models.verifier
     try:
-        return FeatureVerifier.load(embedder)
-    except ModelUnavailableError as exc:  # e.g. another embedding model is configured
+        if choice == "cross-encoder" or choice.endswith(".safetensors"):
+            from service.cross_verifier import CrossEncoderVerifier
+
+            return CrossEncoderVerifier.load(None if choice == "cross-encoder" else Path(choice))
+        return FeatureVerifier.load(embedder, None if choice == "feature" else Path(choice))
+    except ModelUnavailableError as exc:
         log.warning("trained verifier unavailable (%s); the LLM judge decides verdicts", exc.detail)
         return None
 
@@ -106,7 +114,7 @@ def build(
     """
     finder = build_finder(settings, embedder)
     if verifier is None and embedder is None:
-        verifier = _bundled_verifier(finder.library.embedder)
+        verifier = build_verifier(settings, finder.library.embedder)
     if calibration is None and embedder is None:
         calibration = load_calibration(settings, verifier)
     return Components(settings, finder.library,

@@ -136,7 +136,7 @@ class Calibration:
     numeric_confidence: float
     without_llm: Combiner
     with_llm: Combiner | None = None
-    llm_gain: float | None = None  # out-of-fold macro-F1 gained by adding the LLM's columns
+    llm_gain: float | None = None  # out-of-fold macro-F1 the LLM's columns surely add (bootstrap 5th pct)
     fitted_for: dict[str, str] = field(default_factory=dict)
     report: dict[str, Any] = field(default_factory=dict)
     sha256: str = ""
@@ -161,7 +161,7 @@ class Calibration:
         return self.with_llm is not None and self.fitted_for.get("llm_sha256") == llm_sha256
 
     def llm_helps(self, llm_sha256: str) -> bool:
-        """Whether asking this LLM is worth it: fitted for it, and it raised macro-F1 out-of-fold."""
+        """Whether asking this LLM is worth it: fitted for it, and it surely raised macro-F1 out-of-fold."""
         return self.fits_llm(llm_sha256) and (self.llm_gain or 0.0) > 0.0
 
     def to_json(self) -> dict[str, Any]:

@@ -5,12 +5,13 @@ accuracy they had here as their confidence (add-one smoothed). The combiners are
 regressions over every claim that had evidence; their threshold and Platt map are fitted on 5-fold
 out-of-fold probabilities, so the scores in the report are out-of-fold too (the Platt map is then scored on
 the rows it was fitted on: its ECE is slightly optimistic). Each signal group's contribution is the
-out-of-fold macro-F1 lost when the combiner is refitted without that group. scikit-learn does the fitting.
+out-of-fold macro-F1 lost when the combiner is refitted without that group. The LLM counts (is asked at
+all) only when the macro-F1 its columns add is above zero at the 5th percentile of a paired bootstrap.
+scikit-learn does the fitting.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -60,9 +61,14 @@ def fit_calibration(claims: Sequence[CalibrationClaim], *, fitted_for: dict[str,
     asked = [c for c in with_evidence if c.signals.llm is not None]
     if len(asked) >= max(MIN_LLM_CLAIMS, 2 * FOLDS) and len({c.gold for c in asked}) >= 2:
         fit = _fit(asked, with_llm=True, seed=seed)
-        baseline = _fit(asked, with_llm=False, seed=seed).scores["macro_f1"]
-        with_llm, llm_gain = fit.combiner, round(fit.scores["macro_f1"] - baseline, 4)
-        report["with_llm"] = {**fit.scores, "macro_f1_without_llm_same_claims": baseline, "llm_gain": llm_gain,
+        baseline = _fit(asked, with_llm=False, seed=seed)
+        gold = np.array([LABELS.index(c.gold) for c in asked])
+        llm_gain = _sure_gain(gold, _choose(fit.out_of_fold, fit.combiner.threshold)[0],
+                              _choose(baseline.out_of_fold, baseline.combiner.threshold)[0], seed)
+        with_llm = fit.combiner
+        report["with_llm"] = {**fit.scores, "macro_f1_without_llm_same_claims": baseline.scores["macro_f1"],
+                              "gain": round(fit.scores["macro_f1"] - baseline.scores["macro_f1"], 4),
+                              "sure_gain": llm_gain,
                               "contributions": _contributions(asked, fit.scores["macro_f1"], with_llm=True,
                                                               seed=seed)}
     return Calibration(
@@ -173,6 +179,18 @@ def _scores(gold: np.ndarray, chosen: np.ndarray, confidences: np.ndarray, thres
             "ece": round(expected_calibration_error(confidences.tolist(), correct), 4)}
 
 
+def _sure_gain(gold: np.ndarray, with_llm: np.ndarray, without: np.ndarray, seed: int,
+               resamples: int = 1000) -> float:
+    """The macro-F1 gain of the LLM's columns that is surely there: the 5th percentile of a paired bootstrap
+    over the claims (a gain within the noise of a small calibration set comes out at or below zero)."""
+    rng = np.random.default_rng(seed)
+    gains = []
+    for _ in range(resamples):
+        rows = rng.integers(0, len(gold), len(gold))
+        gains.append(_macro_f1(gold[rows], with_llm[rows]) - _macro_f1(gold[rows], without[rows]))
+    return round(float(np.percentile(gains, 5)), 4)
+
+
 def _contributions(claims: Sequence[CalibrationClaim], full: float, *, with_llm: bool,
                    seed: int) -> dict[str, float]:
     """Out-of-fold macro-F1 lost when each signal group is left out of the combiner."""
@@ -181,8 +199,8 @@ def _contributions(claims: Sequence[CalibrationClaim], full: float, *, with_llm:
                          .scores["macro_f1"], 4) for group in groups}
 
 
-def _rule(outcomes: Sequence[bool]) -> dict[str, float]:
-    return {"claims": len(outcomes), "accuracy": round(sum(outcomes) / len(outcomes), 4) if outcomes else math.nan}
+def _rule(outcomes: Sequence[bool]) -> dict[str, float | None]:
+    return {"claims": len(outcomes), "accuracy": round(sum(outcomes) / len(outcomes), 4) if outcomes else None}
 
 
 def _smoothed(outcomes: Sequence[bool]) -> float:

@@ -305,7 +305,7 @@ def dataset_collection(dataset: Dataset, collection: str | None, corpus: list[Pa
 def ingest_dataset(library: Library, dataset: Dataset, collection: str | None, corpus: list[Path] | None) -> None:
     """The user's corpus files and the set's own documents into `collection` (unchanged ones are skipped)."""
     if corpus:
-        library.ingest(library.read_files(corpus), collection)
+        library.ingest_files(corpus, collection)
     if dataset.documents:
         library.ingest(dataset.documents, collection)
 
@@ -397,7 +397,7 @@ def demo(
 
     components = _components()
     library = components.library
-    summary = library.ingest(library.read_files([DEMO_DIR / "docs"]), collection)
+    summary = library.ingest_files([DEMO_DIR / "docs"], collection)
     out.print(f"demo corpus: {summary.chunks} chunks in collection {collection!r}\n", highlight=False)
     for claim in demo_claims():
         print_verdict(CheckResponse.of(components.pipeline.check(Query(claim, collection))))

@@ -61,17 +61,17 @@ def calibrate(
         raise InputError("name labelled claim sets to run, or --from-signals files")
     gathered, origins, sets = [], [], []
     for path in from_signals or []:
-        saved, fitted_for = read_signals(path)
+        saved, fitted_for, names = read_signals(path)
         gathered.extend(saved)
         origins.append(fitted_for)
-        sets.append(str(path))
+        sets.extend(names)
     if claims:
         claimed, fitted_for, names = _run_claims(claims, fmt or ["native"], split, corpus, collection, limit,
                                                  llm_claims)
         gathered.extend(claimed)
         origins.append(fitted_for)
         sets.extend(names)
-        write_signals(out_file.with_name(out_file.name + ".signals.jsonl"), claimed, fitted_for)
+        write_signals(out_file.with_name(out_file.name + ".signals.jsonl"), claimed, fitted_for, names)
     calibration = fit_calibration(gathered, fitted_for=_same_origin(origins),
                                   description={"sets": sets, "split": split, "seed": seed}, seed=seed)
     try:
@@ -135,11 +135,15 @@ def _fitted_for(*, asked_llm: bool, pipeline: Any) -> dict[str, str]:
 
 def print_calibration(report: dict[str, Any], llm_gain: float | None) -> None:
     combined, rules = report["combined"], report["rules"]
+
+    def rule(name: str) -> str:
+        accuracy = rules[name]["accuracy"]
+        return f"{rules[name]['claims']} claims, accuracy " + ("–" if accuracy is None else f"{accuracy:.3f}")
+
     lines = [
         f"{report['claims']} claims from {', '.join(report['sets'])}",
-        f"  no evidence → NOT_ENOUGH_INFO: {rules['no_evidence']['claims']} claims, "
-        f"accuracy {rules['no_evidence']['accuracy']:.3f}",
-        f"  numeric decision: {rules['numeric']['claims']} claims, accuracy {rules['numeric']['accuracy']:.3f}",
+        f"  no evidence → NOT_ENOUGH_INFO: {rule('no_evidence')}",
+        f"  numeric decision: {rule('numeric')}",
         f"  combined signals (out-of-fold, {combined['claims']} claims): accuracy {combined['accuracy']:.3f}, "
         f"macro-F1 {combined['macro_f1']:.3f}, ECE {combined['ece']:.3f}, "
         f"SUPPORTED/REFUTED threshold {combined['threshold']:.2f}",
@@ -150,9 +154,10 @@ def print_calibration(report: dict[str, Any], llm_gain: float | None) -> None:
         with_llm = report["with_llm"]
         without = with_llm["macro_f1_without_llm_same_claims"]
         lines.append(f"  with the LLM's probabilities ({with_llm['claims']} claims): "
-                     f"macro-F1 {with_llm['macro_f1']:.3f} vs {without:.3f} without (gain {llm_gain:+.3f}); "
+                     f"macro-F1 {with_llm['macro_f1']:.3f} vs {without:.3f} without (gain {with_llm['gain']:+.3f}, "
+                     f"5th-percentile gain {llm_gain:+.3f}); "
                      + ("the LLM is asked when a verdict is unsure" if (llm_gain or 0) > 0
-                        else "the LLM is not worth asking"))
+                        else "not surely better: the LLM is not asked for verdicts"))
     else:
         lines.append("  the LLM was not asked (--llm-claims 0): verdicts will not ask it")
     for line in lines:

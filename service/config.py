@@ -49,6 +49,13 @@ class ModelSettings(BaseModel):
         ),
     )
     embedding_batch: int = Field(64, ge=1, description="Sentences per embedding batch.")
+    verifier: str = Field(
+        "feature",
+        description=(
+            "The trained verifier: 'feature' (bundled, default), 'cross-encoder' (bundled MiniLM cross-encoder; "
+            "measured weaker), or a path to an artifact from `vericlaim verifier train` (.npz or .safetensors)."
+        ),
+    )
     device: str = Field("cpu", description="Torch device for the embedder ('cpu', 'cuda').")
 
 

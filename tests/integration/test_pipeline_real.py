@@ -7,7 +7,7 @@ import json
 import pytest
 
 from service.bootstrap import Components
-from service.domain import Label
+from service.domain import Decider, Label
 from service.pipeline import Pipeline, Query
 from tests.integration.conftest import DEMO
 
@@ -89,3 +89,22 @@ def test_the_llm_judge_path_reads_label_probabilities_and_writes_a_rationale(rea
     assert verdict.label in Label and 0.0 <= verdict.confidence <= 1.0
     assert verdict.rationale.strip()
     assert verdict.stamp.prompt_name == "verify_claim.v1" and len(verdict.stamp.prompt_sha256) == 64
+
+
+def test_the_default_verdict_is_calibrated_and_skips_the_tiny_llm(real: Components) -> None:
+    """The bundled calibration fits the bundled verifier; Gemma earned no gain in it, so it is not asked."""
+    assert real.pipeline.calibration is not None
+    verdict = real.pipeline.check(Query("Northwind's Kestrel cluster holds 12,288 H100 GPUs.", "demo"))
+
+    assert verdict.decided_by in (Decider.NUMERIC, Decider.CALIBRATED)
+    assert verdict.signals is not None and verdict.signals.verifier is not None and verdict.signals.llm is None
+    assert "judge_ms" not in verdict.timings
+    assert verdict.stamp.decider.startswith("calibrated:")
+
+
+def test_explain_has_the_real_llm_write_the_rationale(real: Components) -> None:
+    verdict = real.pipeline.check(Query("Northwind's Kestrel cluster holds 12,288 H100 GPUs.", "demo"), explain=True)
+
+    assert "judge_ms" in verdict.timings
+    assert verdict.signals is not None and verdict.signals.llm is not None
+    assert "LLM judge (" in verdict.rationale

@@ -135,14 +135,15 @@ def test_a_fit_on_signals_learns_the_informative_signal_and_reports_its_contribu
     assert combined["ece"] < 0.1
     contributions = fitted.report["contributions"]
     assert contributions["verifier"] > 0.2 and abs(contributions["retrieval"]) < 0.05
-    assert fitted.llm_gain is not None and fitted.llm_gain < 0.03  # a random LLM earns nothing
+    assert fitted.llm_gain is not None and fitted.llm_gain <= 0.0  # a random LLM surely earns nothing
 
 
 def test_an_informative_llm_earns_a_gain_and_is_then_worth_asking() -> None:
     fitted = fit_calibration(synthetic_claims(300, 1, llm_informative=True),
                              fitted_for={"verifier": "v", "llm_sha256": "abc"})
 
-    assert fitted.llm_gain is not None and fitted.llm_gain > 0.1
+    assert fitted.llm_gain is not None and fitted.llm_gain > 0.05  # surely there: the bootstrap's 5th percentile
+    assert fitted.report["with_llm"]["gain"] > fitted.llm_gain
     assert fitted.llm_helps("abc") and not fitted.llm_helps("other")
     assert fitted.report["with_llm"]["contributions"]["llm"] > 0.1
 
@@ -155,9 +156,9 @@ def test_too_few_claims_to_fit_is_a_clear_error() -> None:
 def test_signals_survive_their_file(tmp_path: Path) -> None:
     claims = synthetic_claims(4, 2, llm_informative=True)
     path = tmp_path / "s.jsonl"
-    write_signals(path, claims, {"verifier": "v"})
+    write_signals(path, claims, {"verifier": "v"}, ["set-a (train, 4 claims)"])
 
-    assert read_signals(path) == (claims, {"verifier": "v"})
+    assert read_signals(path) == (claims, {"verifier": "v"}, ["set-a (train, 4 claims)"])
     assert signals_from_json(signals_to_json(signals(numeric=Label.REFUTED))) == signals(numeric=Label.REFUTED)
     path.write_text(path.read_text() + "{not json\n")
     with pytest.raises(DatasetFormatError, match=r"s\.jsonl:6"):

@@ -1,0 +1,412 @@
+r"""Train the cross-encoder verifier's artifact and print its dev scores.
+
+    python -m service.cross_verifier_train --out service/models_data/cross_verifier.v1.safetensors \
+        --cache /tmp/vc_cross/ce
+
+Builds the same examples as the feature verifier (`eval.training_pairs`), runs the frozen lower layers of the
+bundled MiniLM once over every (claim, evidence) pair and keeps their output (fp16, unpadded; `--cache` keeps
+it on disk between runs), then trains the top layer, the pooler and a 3-way classifier on those states:
+class-balanced cross-entropy, AdamW, nine tenths of the training claims, keeping the epoch that scores best
+on the other tenth (`verifier_train`'s validation rule). Only the CLS position of the top layer feeds the
+classifier, so training computes that layer for CLS alone (keys and values over every token): the same
+function as the full model at a fraction of the cost. Deterministic for a given seed and thread count.
+`--fusion` also reports the feature verifier fused with the cross-encoder's out-of-fold log-probabilities
+(a measurement; not shipped).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from eval.training_pairs import LICENCES, TRAINING_SETS, Example, dev_examples, training_examples
+from service.cross_verifier import (
+    LABELS,
+    CrossEncoderVerifier,
+    CrossVerifierWeights,
+    build_cross_encoder,
+    trained_prefixes,
+)
+from service.verifier_train import _is_validation, _report, scores
+
+DEFAULT_DATA = Path("../shared/datasets")
+BATCH = 32
+CACHE_BATCH = 64
+FOLDS = 5
+
+
+def evidence_text(example: Example) -> str:
+    return " ".join(example.sentences)
+
+
+def _digest(*parts: object) -> str:
+    return hashlib.sha1("\x00".join(map(str, parts)).encode("utf-8")).hexdigest()
+
+
+def additive_mask(mask: torch.Tensor) -> torch.Tensor:
+    """(batch, tokens) 1/0 → (batch, 1, 1, tokens) 0/-inf-like, added to attention scores."""
+    return (1.0 - mask[:, None, None, :].float()) * torch.finfo(torch.float32).min
+
+
+@dataclass(frozen=True)
+class HiddenCache:
+    """The frozen layers' output for each pair, unpadded fp16 rows of `hidden`, found by pair key."""
+
+    index: dict[str, int]
+    offsets: np.ndarray
+    lengths: np.ndarray
+    hidden: np.ndarray  # (tokens, hidden size)
+
+    def batch(self, keys: Sequence[str]) -> tuple[torch.Tensor, torch.Tensor]:
+        rows = [self.index[key] for key in keys]
+        width = int(self.lengths[rows].max())
+        hidden = np.zeros((len(rows), width, self.hidden.shape[1]), dtype=np.float32)
+        mask = np.zeros((len(rows), width), dtype=np.int64)
+        for i, row in enumerate(rows):
+            start, length = int(self.offsets[row]), int(self.lengths[row])
+            hidden[i, :length] = self.hidden[start:start + length]
+            mask[i, :length] = 1
+        return torch.from_numpy(hidden), torch.from_numpy(mask)
+
+
+def frozen_forward(network: torch.nn.Module, features: dict, layer: int) -> torch.Tensor:
+    """The input of transformer layer `layer`: embeddings, then layers 0 … layer-1."""
+    hidden = network.bert.embeddings(input_ids=features["input_ids"], token_type_ids=features["token_type_ids"])
+    mask = additive_mask(features["attention_mask"])
+    for block in network.bert.encoder.layer[:layer]:
+        hidden = block(hidden, mask)
+    return hidden
+
+
+def cache_hidden_states(model, pairs: Sequence[tuple[str, str]], layer: int, tag: str,
+                        folder: Path | None) -> HiddenCache:
+    """Every distinct pair's frozen-layer states, computed once (longest first), kept in `folder` if given."""
+    keys: list[str] = []
+    parts: list[np.ndarray] = []
+    if folder is not None and (folder / f"{tag}.keys.npy").is_file():
+        keys = np.load(folder / f"{tag}.keys.npy").tolist()
+        parts = [np.load(folder / f"{tag}.hidden.npy")]
+        lengths = np.load(folder / f"{tag}.lengths.npy").tolist()
+    else:
+        lengths = []
+    known = set(keys)
+    todo = {_digest(tag, a, b): (a, b) for a, b in pairs if _digest(tag, a, b) not in known}
+    order = sorted(todo, key=lambda key: -len(todo[key][0]) - len(todo[key][1]))
+    network = model[0].model.eval()
+    started = time.perf_counter()
+    with torch.inference_mode():
+        for offset in range(0, len(order), CACHE_BATCH):
+            chunk = order[offset:offset + CACHE_BATCH]
+            features = model.preprocess([todo[key] for key in chunk])
+            hidden = frozen_forward(network, features, layer).numpy()
+            for i, count in enumerate(features["attention_mask"].sum(dim=1).tolist()):
+                parts.append(hidden[i, :count].astype(np.float16))
+                lengths.append(count)
+            keys.extend(chunk)
+            if offset // CACHE_BATCH % 20 == 0:
+                print(f"  cached {offset + len(chunk)}/{len(order)} pairs ({time.perf_counter() - started:.0f}s)",
+                      flush=True)
+    flat = np.concatenate(parts) if parts else np.zeros((0, network.config.hidden_size), dtype=np.float16)
+    if folder is not None and order:
+        folder.mkdir(parents=True, exist_ok=True)
+        np.save(folder / f"{tag}.keys.npy", np.array(keys))
+        np.save(folder / f"{tag}.lengths.npy", np.array(lengths, dtype=np.int64))
+        np.save(folder / f"{tag}.hidden.npy", flat)
+    length_array = np.array(lengths, dtype=np.int64)
+    offsets = np.concatenate([[0], np.cumsum(length_array)[:-1]]).astype(np.int64)
+    return HiddenCache({key: i for i, key in enumerate(keys)}, offsets, length_array, flat)
+
+
+class TopHead(torch.nn.Module):
+    """The trained layer at the CLS position only, the pooler and the classifier: the network's logits."""
+
+    def __init__(self, network: torch.nn.Module, layer: int) -> None:
+        super().__init__()
+        self.block = network.bert.encoder.layer[layer]
+        self.pooler = network.bert.pooler
+        self.dropout = network.dropout
+        self.classifier = network.classifier
+        self.heads = network.config.num_attention_heads
+
+    def forward(self, hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        attention, (batch, tokens, width) = self.block.attention, hidden.shape
+        projections = attention.self
+        size = width // self.heads
+        query = projections.query(hidden[:, :1]).view(batch, 1, self.heads, size).transpose(1, 2)
+        key = projections.key(hidden).view(batch, tokens, self.heads, size).transpose(1, 2)
+        value = projections.value(hidden).view(batch, tokens, self.heads, size).transpose(1, 2)
+        weights = (query @ key.transpose(2, 3)) * projections.scaling + additive_mask(mask)
+        weights = projections.dropout(weights.softmax(dim=-1))
+        context = (weights @ value).transpose(1, 2).reshape(batch, 1, width)
+        attended = attention.output(context, hidden[:, :1])
+        top = self.block.output(self.block.intermediate(attended), attended)
+        return self.classifier(self.dropout(self.pooler(top)))
+
+
+def _length_batches(keys: Sequence[str], cache: HiddenCache, rng: np.random.Generator) -> list[list[str]]:
+    """Shuffled batches of similar length: shuffle, sort within windows of 50 batches, shuffle batches."""
+    order = [keys[i] for i in rng.permutation(len(keys))]
+    batches = []
+    for start in range(0, len(order), 50 * BATCH):
+        window = sorted(order[start:start + 50 * BATCH], key=lambda key: cache.lengths[cache.index[key]])
+        batches += [window[i:i + BATCH] for i in range(0, len(window), BATCH)]
+    return [batches[i] for i in rng.permutation(len(batches))]
+
+
+def train_head(head: TopHead, initial: dict[str, torch.Tensor], cache: HiddenCache, keys: Sequence[str],
+               labels: np.ndarray, *, epochs: int, lr: float, seed: int,
+               after_epoch: Callable[[int, float], None] | None = None) -> None:
+    """Reset the trained tensors to `initial`, then `epochs` passes of class-balanced AdamW over `keys`
+    (learning rate warmed up over the first tenth of the first epoch, then constant); `after_epoch` gets
+    the epoch and its mean training loss."""
+    torch.manual_seed(seed)
+    rng = np.random.default_rng(seed)
+    network_params = dict(head.named_parameters())
+    with torch.no_grad():
+        for name, value in initial.items():
+            network_params[name].copy_(value)
+    counts = np.bincount(labels, minlength=len(LABELS))
+    loss_fn = torch.nn.CrossEntropyLoss(weight=torch.tensor(len(labels) / (len(LABELS) * np.maximum(counts, 1)),
+                                                            dtype=torch.float32))
+    optimizer = torch.optim.AdamW(head.parameters(), lr=lr, weight_decay=0.01)
+    warmup = max(1, len(keys) // BATCH // 10)
+    schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda step: min(1.0, (step + 1) / warmup))
+    label_of = dict(zip(keys, labels.tolist(), strict=True))
+    for epoch in range(1, epochs + 1):
+        head.train()
+        losses = []
+        for batch in _length_batches(list(keys), cache, rng):
+            hidden, mask = cache.batch(batch)
+            loss = loss_fn(head(hidden, mask), torch.tensor([label_of[key] for key in batch]))
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            schedule.step()
+            losses.append(loss.item())
+        if after_epoch is not None:
+            after_epoch(epoch, float(np.mean(losses)))
+    head.eval()
+
+
+def predict_cached(head: TopHead, cache: HiddenCache, keys: Sequence[str]) -> np.ndarray:
+    """Probabilities (n, 3) for cached pairs, in `keys` order."""
+    head.eval()
+    order = sorted(range(len(keys)), key=lambda i: cache.lengths[cache.index[keys[i]]])
+    out = np.zeros((len(keys), len(LABELS)))
+    with torch.inference_mode():
+        for start in range(0, len(order), 128):
+            rows = order[start:start + 128]
+            out[rows] = head(*cache.batch([keys[i] for i in rows])).softmax(dim=-1).double().numpy()
+    return out
+
+
+@dataclass
+class Trainer:
+    """The network, its trainable head and the cache: what every training run of `main` shares."""
+
+    model: object  # sentence_transformers.CrossEncoder
+    head: TopHead
+    initial: dict[str, torch.Tensor]
+    cache: HiddenCache
+    tag: str
+    args: argparse.Namespace
+
+    def keys(self, examples: Sequence[Example]) -> list[str]:
+        return [_digest(self.tag, e.claim, evidence_text(e)) for e in examples]
+
+    def fit(self, examples: Sequence[Example], epochs: int,
+            after_epoch: Callable[[int, float], None] | None = None) -> None:
+        labels = np.array([LABELS.index(e.label) for e in examples])
+        train_head(self.head, self.initial, self.cache, self.keys(examples), labels, epochs=epochs,
+                   lr=self.args.lr, seed=self.args.seed, after_epoch=after_epoch)
+
+    def predict(self, examples: Sequence[Example]) -> np.ndarray:
+        return predict_cached(self.head, self.cache, self.keys(examples))
+
+
+def held_out(train: Sequence[Example]) -> tuple[list[Example], list[Example]]:
+    """(training claims minus a fixed tenth, that tenth): `verifier_train`'s validation rule."""
+    return [e for e in train if not _is_validation(e)], [e for e in train if _is_validation(e)]
+
+
+def fit_with_early_stopping(trainer: Trainer, train: Sequence[Example]) -> int:
+    """Train on nine tenths of the training claims for up to `--epochs` passes and keep the weights of the
+    epoch with the best macro-F1 on the held-out tenth's gold examples; returns that epoch."""
+    fit, held = held_out(train)
+    validation = [e for e in held if e.kind == "gold"]
+    best: dict[str, Any] = {"epoch": 0, "f1": -1.0}
+    started = time.perf_counter()
+
+    def record(epoch: int, loss: float) -> None:
+        f1 = scores(validation, trainer.predict(validation))["macro_f1"]
+        print(f"  epoch {epoch}: training loss {loss:.3f}, validation macro-F1 {f1:.3f} "
+              f"({time.perf_counter() - started:.0f}s)", flush=True)
+        if f1 > best["f1"]:
+            best.update(epoch=epoch, f1=f1, state={k: v.detach().clone() for k, v in trainer.head.state_dict().items()})
+
+    trainer.fit(fit, trainer.args.epochs, after_epoch=record)
+    trainer.head.load_state_dict(best["state"])
+    return int(best["epoch"])
+
+
+def _round_to_fp16(head: TopHead) -> None:
+    with torch.no_grad():
+        for parameter in head.parameters():
+            parameter.copy_(parameter.half().float())
+
+
+def trained_tensors(trainer: Trainer) -> dict[str, np.ndarray]:
+    prefixes = trained_prefixes(trainer.args.layer)
+    return {name: value.detach().numpy().copy() for name, value in trainer.model[0].model.state_dict().items()
+            if name.startswith(prefixes)}
+
+
+def check_served(path: Path, trainer: Trainer, examples: Sequence[Example]) -> CrossEncoderVerifier:
+    """The written file, served through `CrossEncoder`, gives the cached path's probabilities."""
+    served = CrossEncoderVerifier.load(path)
+    gap = np.abs(served.predict_pairs([e.claim for e in examples], [evidence_text(e) for e in examples])
+                 - trainer.predict(examples)).max()
+    print(f"served vs cached-path probabilities on {len(examples)} dev pairs: max |diff| {gap:.4f}")
+    if gap > 0.02:
+        raise RuntimeError(f"the served model disagrees with training by {gap:.3f}")
+    return served
+
+
+def time_serving(served: CrossEncoderVerifier, examples: Sequence[Example]) -> float:
+    """Milliseconds per claim of `score` (one claim at a time), over `examples`."""
+    from service.domain import Passage
+
+    started = time.perf_counter()
+    for example in examples:
+        served.score(example.claim, [Passage("doc", 0, len(s), s, 1.0) for s in example.sentences])
+    return 1000 * (time.perf_counter() - started) / max(1, len(examples))
+
+
+def _softmax(logits: np.ndarray) -> np.ndarray:
+    logits = logits - logits.max(axis=1, keepdims=True)
+    return np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+
+
+def out_of_fold(trainer: Trainer, train: Sequence[Example], epochs: int) -> np.ndarray:
+    """Cross-encoder probabilities for each training example from a model trained without its claim
+    (`FOLDS` folds by claim, `epochs` passes each). Leaves the last fold's weights in `trainer.head`."""
+    folds = np.array([int(_digest("fold", e.source, e.group)[:8], 16) % FOLDS for e in train])
+    probabilities = np.zeros((len(train), len(LABELS)))
+    for fold in range(FOLDS):
+        trainer.fit([e for e, f in zip(train, folds, strict=True) if f != fold], epochs)
+        probabilities[folds == fold] = trainer.predict([e for e, f in zip(train, folds, strict=True) if f == fold])
+    return probabilities
+
+
+def report_fusion(trainer: Trainer, train: Sequence[Example], dev: dict[str, list[Example]], epochs: int) -> None:
+    """Dev scores of the shipped feature verifier's design matrix plus the cross-encoder's log-probabilities,
+    into a class-balanced logistic regression (C = 0.1) fitted on every training example, whose cross-encoder
+    columns are out-of-fold. Dev columns come from the shipped cross-encoder. A measurement; nothing is saved;
+    call it last (it retrains the head)."""
+    from index.embedder import SentenceTransformerEmbedder
+    from service.verifier import VerifierModel, bundled_artifact
+    from service.verifier_train import embed_all, featurize, fit_head
+
+    dev_log = {name: np.log(np.clip(trainer.predict(items), 1e-6, 1.0)) for name, items in dev.items()}
+    started = time.perf_counter()
+    train_log = np.log(np.clip(out_of_fold(trainer, train, epochs), 1e-6, 1.0))
+    print(f"  out-of-fold cross-encoder probabilities for {len(train)} training examples in "
+          f"{time.perf_counter() - started:.0f}s", flush=True)
+    feature_model = VerifierModel.load(bundled_artifact())
+    embedder = SentenceTransformerEmbedder(feature_model.embedding_model)
+    every = [*train, *(e for items in dev.values() for e in items)]
+    vectors = embed_all(embedder, [t for e in every for t in (e.claim, *e.sentences)],
+                        cache=trainer.args.embedding_cache)
+    mean, scale = train_log.mean(axis=0), train_log.std(axis=0) + 1e-6
+
+    def design(examples: Sequence[Example], log_probabilities: np.ndarray) -> np.ndarray:
+        return np.hstack([feature_model.design(*featurize(examples, vectors)), (log_probabilities - mean) / scale])
+
+    labels = np.array([LABELS.index(e.label) for e in train])
+    weights, biases = fit_head(design(train, train_log), labels, "lr-0.1", trainer.args.seed, 0)
+    print("fused with the feature verifier (dev, gold evidence); the feature verifier alone for reference:")
+    for name, items in dev.items():
+        _report(f"fused: {name}", scores(items, _softmax(design(items, dev_log[name]) @ weights[0] + biases[0])))
+        _report(f"features: {name}", scores(items, feature_model.probabilities(
+            feature_model.design(*featurize(items, vectors)))))
+
+
+def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m service.cross_verifier_train",
+                                     description=__doc__.split("\n")[0])
+    parser.add_argument("--out", type=Path, required=True, help="where to write the .safetensors artifact")
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the shared datasets folder")
+    parser.add_argument("--sets", nargs="+", default=list(TRAINING_SETS), choices=sorted(LICENCES),
+                        help="training sets (fever-symmetric is CC BY-SA: the artifact then is too)")
+    parser.add_argument("--epochs", type=int, default=6, help="most passes; the best on validation is kept")
+    parser.add_argument("--lr", type=float, default=1e-3)
+    parser.add_argument("--max-length", type=int, default=160, help="tokens of claim + evidence")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--threads", type=int, default=2, help="torch CPU threads")
+    parser.add_argument("--base-model", default="all-MiniLM-L6-v2")
+    parser.add_argument("--cache", type=Path, help="a folder outside the repository for the frozen states")
+    parser.add_argument("--fusion", action="store_true",
+                        help="also report the feature verifier fused with out-of-fold cross-encoder scores")
+    parser.add_argument("--embedding-cache", type=Path, help="the feature verifier's vector cache (--fusion)")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parse(argv)
+    started = time.perf_counter()
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    model = build_cross_encoder(args.base_model, args.max_length)
+    network = model[0].model
+    args.layer = network.config.num_hidden_layers - 1
+    head = TopHead(network, args.layer)
+    for parameter in network.parameters():
+        parameter.requires_grad_(False)
+    for parameter in head.parameters():
+        parameter.requires_grad_(True)
+    initial = {name: value.detach().clone() for name, value in head.named_parameters()}
+    train = training_examples(args.data, tuple(args.sets))
+    dev = dev_examples(args.data)
+    print(f"{len(train)} training examples from {', '.join(args.sets)}; dev sets: "
+          + ", ".join(f"{name} ({len(items)})" for name, items in dev.items()), flush=True)
+    tag = _digest(args.base_model, args.max_length, args.layer)[:12]
+    every = [*train, *(e for items in dev.values() for e in items)]
+    cache = cache_hidden_states(model, [(e.claim, evidence_text(e)) for e in every], args.layer, tag, args.cache)
+    cached_at = time.perf_counter()
+    print(f"frozen states of {len(cache.index)} pairs ready in {cached_at - started:.0f}s "
+          f"({cache.hidden.nbytes / 2**20:.0f} MiB)", flush=True)
+    trainer = Trainer(model, head, initial, cache, tag, args)
+    epochs = fit_with_early_stopping(trainer, train)
+    _round_to_fp16(head)
+    print(f"kept epoch {epochs}; trained in {time.perf_counter() - cached_at:.0f}s; dev scores with gold evidence:")
+    results = {}
+    for name, items in dev.items():
+        results[name] = scores(items, trainer.predict(items))
+        _report(name, results[name])
+    metadata = {"name": "cross-verifier-v1", "sets": list(args.sets), "seed": args.seed, "epochs": epochs,
+                "trained_on": "training claims except the fixed validation tenth (early stopping)",
+                "lr": args.lr, "training_examples": len(train), "evidence": "sentences joined with spaces",
+                "licences": {name: LICENCES[name] for name in args.sets}, "dev_scores": results,
+                "base_model_licence": "Apache-2.0 (sentence-transformers/all-MiniLM-L6-v2)",
+                "licence": "CC BY-SA 3.0" if "fever-symmetric" in args.sets else "MIT"}
+    CrossVerifierWeights(trained_tensors(trainer), args.base_model, args.layer, args.max_length,
+                         metadata).save(args.out)
+    served = check_served(args.out, trainer, dev["check-covid dev"][:16])
+    print(f"serving: {time_serving(served, dev['climate-fever (all, 5 candidates)'][:40]):.0f} ms per claim "
+          "with 5 evidence sentences")
+    if args.fusion:
+        report_fusion(trainer, train, dev, epochs)
+    print(f"wrote {args.out} ({args.out.stat().st_size / 2**20:.2f} MiB) in {time.perf_counter() - started:.0f}s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
