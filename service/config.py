@@ -114,12 +114,13 @@ class RetrievalSettings(BaseModel):
 
 class JudgeSettings(BaseModel):
     prompt: str = Field("verify_claim.v1", description="Prompt template name in prompts/.")
-    verdict_source: Literal["calibrated", "verifier", "llm"] = Field(
-        "calibrated",
+    verdict_source: Literal["verifier", "calibrated", "llm"] = Field(
+        "verifier",
         description=(
-            "Who decides past the no-evidence and numeric rules: the calibrated combination of retrieval, "
-            "verifier, numeric and (when calibrated for it) LLM signals (default); the verifier's raw "
-            "probabilities; or the LLM judge's raw probabilities (a larger GGUF model not yet calibrated)."
+            "Who decides past the no-evidence and numeric rules: the trained verifier's probabilities (default); "
+            "the calibrated combination of retrieval, verifier, numeric and (when calibrated for it) LLM signals "
+            "from a `vericlaim calibrate` file (measured worse than the verifier alone with the bundled file on "
+            "most dev sets: fit one on your own labelled claims); or the LLM judge's raw probabilities."
         ),
     )
     llm_call: Literal["auto", "always", "never"] = Field(

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from service.bootstrap import Components
+from service.bootstrap import Components, load_calibration
 from service.domain import Decider, Label
-from service.pipeline import Pipeline, Query
+from service.pipeline import EvidenceFinder, Pipeline, Query
 from tests.integration.conftest import DEMO
 
 pytestmark = pytest.mark.integration
@@ -91,10 +91,16 @@ def test_the_llm_judge_path_reads_label_probabilities_and_writes_a_rationale(rea
     assert verdict.stamp.prompt_name == "verify_claim.v1" and len(verdict.stamp.prompt_sha256) == 64
 
 
-def test_the_default_verdict_is_calibrated_and_skips_the_tiny_llm(real: Components) -> None:
-    """The bundled calibration fits the bundled verifier; Gemma earned no gain in it, so it is not asked."""
-    assert real.pipeline.calibration is not None
-    verdict = real.pipeline.check(Query("Northwind's Kestrel cluster holds 12,288 H100 GPUs.", "demo"))
+def test_the_bundled_calibration_decides_when_chosen_and_skips_the_tiny_llm(real: Components) -> None:
+    """The bundled calibration fits the bundled verifier; Gemma earned no sure gain in it, so it is not asked."""
+    settings = real.settings.model_copy(update={"judge": real.settings.judge.model_copy(
+        update={"verdict_source": "calibrated"})})
+    calibration = load_calibration(settings, real.pipeline.verifier)
+    assert calibration is not None and not calibration.llm_helps(real.pipeline.judge.model_sha256)
+    finder = EvidenceFinder(settings, real.library, real.pipeline.finder.retriever)
+    calibrated = Pipeline(finder, real.pipeline.judge, real.pipeline.verifier, calibration)
+
+    verdict = calibrated.check(Query("Northwind's Kestrel cluster is the largest AI cluster in Europe.", "demo"))
 
     assert verdict.decided_by in (Decider.NUMERIC, Decider.CALIBRATED)
     assert verdict.signals is not None and verdict.signals.verifier is not None and verdict.signals.llm is None

@@ -183,7 +183,7 @@ def test_calibrate_refits_from_saved_signals_on_the_command_line(tmp_path: Path)
 
 def calibrated_components(tmp_path: Path, verifier: dict[Label, float], llm_gain: float | None,
                           **judge: object) -> Components:
-    settings = Settings(home=tmp_path, judge=judge)
+    settings = Settings(home=tmp_path, judge={"verdict_source": "calibrated", **judge})
     built = build(settings, embedder=HashingEmbedder(), judge=KeywordJudge(), verifier=ConstantVerifier(verifier),
                   calibration=calibration(llm_gain))
     built.library.ingest([ACME])
