@@ -93,12 +93,15 @@ def _run_claims(paths: list[Path], formats: list[str], split: str, corpus: list[
 
     if len(formats) not in (1, len(paths)):
         raise InputError(f"{len(formats)} --format values for {len(paths)} sets: give one, or one per set")
+    formats = formats * len(paths) if len(formats) == 1 else formats
     # the verifier's raw path asks the LLM only when told to (explain), whatever a calibration file says
-    settings = Settings(judge={**Settings().judge.model_dump(), "verdict_source": "verifier", "llm_call": "auto"})
+    base = Settings()
+    settings = base.model_copy(update={"judge": base.judge.model_copy(
+        update={"verdict_source": "verifier", "llm_call": "auto"})})
     components = _components(settings)
     gathered, names = [], []
     with _progress() as progress:
-        for path, fmt in zip(paths, formats * len(paths) if len(formats) == 1 else formats, strict=False):
+        for path, fmt in zip(paths, formats, strict=True):
             dataset = load_dataset(fmt, path, split=split, conflicting=Conflicting.DROP, on_error=OnError.STOP)
             target = dataset_collection(dataset, collection, corpus)
             ingest_dataset(components.library, dataset, target, corpus)

@@ -88,8 +88,10 @@ class EvidenceFinder:
 
 class Pipeline:
     """check and ask. A verdict comes from, in order: no evidence → NOT_ENOUGH_INFO; a clear numeric result;
-    then `judge.verdict_source`: the calibrated combination of the signals (default), the verifier's or the
-    LLM judge's raw probabilities. The LLM is asked only as `judge.llm_call` says (see `_asks_llm`)."""
+    then `judge.verdict_source`: the verifier's probabilities (default), the calibrated combination of the
+    signals, or the LLM judge's probabilities. The LLM is asked only as `judge.llm_call` says (`_asks_llm`).
+    The verifier scores every claim with evidence, also those a rule settles: its probabilities are part of
+    the verdict's signals, which calibration fits on."""
 
     def __init__(self, finder: EvidenceFinder, judge: Judge, verifier: Verifier | None = None,
                  calibration: Calibration | None = None) -> None:
