@@ -5,7 +5,7 @@
 # Each set is one `vericlaim eval --format SET` run into $OUT/SET (metrics.json, report.md, plots). A run
 # continues where an earlier one into the same folder stopped; RESTART=1 starts over.
 #
-#   bench/quality.sh                    # full dev sets: hours on 2 CPU cores
+#   bench/quality.sh                    # full dev sets: ~4 min on 2 CPU cores once each corpus is ingested
 #   LIMIT=20 bench/quality.sh           # the first 20 claims of each set
 #   SAMPLE=50 SEED=1 bench/quality.sh   # a seeded random 50 of each set (use a fresh OUT or RESTART=1)
 # Other knobs: DATASETS (default ../shared/datasets), OUT (default runs/quality).

@@ -159,7 +159,8 @@ def _one_line(text: str, limit: int = 300) -> str:
 def _skipped(summary: Mapping[str, Any]) -> list[str]:
     skipped = summary.get("skipped_rows") or {"count": 0, "messages": []}
     unscored = summary.get("unscored_predictions", 0)
-    if not skipped["count"] and not unscored:
+    trained = summary.get("stamp", {}).get("left_out_trained", 0)
+    if not skipped["count"] and not unscored and not trained:
         return []
     lines = ["## Left out", ""]
     if skipped["count"]:
@@ -169,6 +170,9 @@ def _skipped(summary: Mapping[str, Any]) -> list[str]:
             lines.append(f"- … and {skipped['count'] - MAX_SKIPPED_SHOWN} more")
     if unscored:
         lines.append(f"\n{unscored} predictions in predictions.jsonl are outside this run's selection and not scored.")
+    if trained:
+        lines.append(f"\n{trained} claims the verifier was trained on were left out before selection "
+                     "(`--include-trained` keeps them).")
     lines.append("")
     return lines
 

@@ -135,5 +135,5 @@ def _header(dataset: Dataset, options: RunOptions, stamp: dict[str, str], unscor
         "stamp": {**stamp, "dataset": dataset.name, "split": options.split, "format": options.fmt,
                   "conflicting": options.conflicting, "on_error": options.on_error, "sample": options.sample,
                   "seed": options.seed, "limit": options.limit, "collection": options.collection,
-                  "command": options.command},
+                  "command": options.command, "left_out_trained": options.left_out_trained},
     }

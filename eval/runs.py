@@ -41,6 +41,7 @@ class RunOptions:
     limit: int | None = None
     collection: str | None = None
     command: str = ""
+    left_out_trained: int = 0  # claims dropped because the verifier was trained on them
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)

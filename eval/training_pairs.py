@@ -2,9 +2,10 @@
 
 Only sets whose licence allows shipping a model derived from them are trained on (`TRAINING_SETS`);
 Climate-FEVER, QuanTemp and the sets with no licence are held out or not used (`EXCLUDED`). Sets with a
-train split train on it (Check-COVID, Citation-Integrity); single-file sets train on a fixed hash-based
-half of their claims (`in_training_half`) and keep the other half for dev scores, so nothing reported as
-dev is ever trained on.
+train split (Check-COVID, Citation-Integrity) train on two thirds of it and leave a fixed hash-based third
+(`in_calibration_share`) to `vericlaim calibrate`; single-file sets train on a fixed hash-based half of
+their claims (`in_training_half`) and keep the other half for dev scores, so nothing reported as dev is
+ever trained on.
 
 Training examples per claim: the gold sentences; the gold sentences with two other sentences of the same
 document (what retrieval adds); for half the claims a hard negative — one or two other sentences of the
@@ -18,9 +19,10 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from eval.datasets import Dataset, GoldLabel, LabelledClaim, load_dataset
 from service.domain import Label
@@ -33,6 +35,7 @@ LICENCES = {
     "fever-symmetric": "CC BY-SA 3.0 (share-alike: a model trained on it must be CC BY-SA)",
 }
 TRAINING_SETS = ("check-covid", "citation-integrity", "wice")  # the default: no share-alike data
+SINGLE_FILE_SETS = ("wice", "fever-symmetric")  # no train split: half the claims train, half score
 EXCLUDED = {
     "climate-fever": "no licence in the copy we have: used for held-out scores only",
     "quantemp": "CC BY-NC 4.0 (non-commercial)",
@@ -63,6 +66,29 @@ def _hash(*parts: str) -> int:
 def in_training_half(source: str, claim_id: str) -> bool:
     """The fixed half of a single-file set used for training; the other half is its dev half."""
     return _hash(source, claim_id) % 2 == 0
+
+
+def in_calibration_share(source: str, claim_id: str) -> bool:
+    """The fixed third of a training split the verifier never sees: `vericlaim calibrate` fits on it.
+
+    A calibration fitted on claims the verifier trained on learns how sure it is of answers it has seen,
+    and that does not carry over to new claims; this third keeps the two fits apart.
+    """
+    return _hash("calibration", source, claim_id) % 3 == 0
+
+
+def trained_on(metadata: Mapping[str, Any], dataset: str, split: str, claim_id: str) -> bool:
+    """Whether a verifier with this artifact metadata saw the claim in training, going by the split rules above.
+
+    Dev splits of sets with a train split never are; a single-file set's training half is; a train split is,
+    except the calibration share when the artifact says it held that share out."""
+    if dataset not in metadata.get("sets", ()):
+        return False
+    if dataset in SINGLE_FILE_SETS:
+        return in_training_half(dataset, claim_id)
+    if split != "train":
+        return False
+    return not ("calibration" in metadata.get("held_out", {}) and in_calibration_share(dataset, claim_id))
 
 
 def clean_claim(text: str) -> str:
@@ -116,8 +142,10 @@ def _load_source(name: str, root: Path, split: str) -> _Source:
 
 def _claims(source: _Source, *, training: bool) -> list[LabelledClaim]:
     claims = [c for c in source.dataset.claims if c.label is not GoldLabel.CONFLICTING]
-    if source.name in ("wice", "fever-symmetric"):
+    if source.name in SINGLE_FILE_SETS:
         claims = [c for c in claims if in_training_half(source.name, c.id) == training]
+    elif training:
+        claims = [c for c in claims if not in_calibration_share(source.name, c.id)]
     return claims
 
 
@@ -193,7 +221,7 @@ def training_examples(root: Path, sets: tuple[str, ...] = TRAINING_SETS) -> list
         raise ValueError(f"not allowed for training: {', '.join(unknown)} (allowed: {', '.join(LICENCES)})")
     examples = []
     for name in sets:
-        source = _load_source(name, root, "train" if name in ("check-covid", "citation-integrity") else "dev")
+        source = _load_source(name, root, "dev" if name in SINGLE_FILE_SETS else "train")
         for claim in _claims(source, training=True):
             examples.extend(_training_examples(source, claim))
     return examples

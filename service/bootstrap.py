@@ -68,12 +68,15 @@ def build_verifier(settings: Settings, embedder: Embedder) -> Verifier | None:
 
 
 def load_calibration(settings: Settings, verifier: Verifier | None) -> Calibration | None:
-    """The configured calibration file (or the bundled one) when it was fitted for this verifier; otherwise
-    None, and verdicts come from the verifier's raw probabilities. A configured file that cannot be read is
-    an error; a bundled one that does not fit is only a warning."""
-    if settings.judge.verdict_source != "calibrated" or verifier is None:
+    """The configured calibration file (or the bundled one) when it was fitted for this verifier, else None.
+    With `verdict_source=calibrated` its combiner decides; with `verifier` (the default) it calibrates the
+    verifier's confidences; with `llm` it is not used. A configured file that cannot be read is an error; a
+    bundled one that is missing or fitted for another verifier is skipped, with a warning when its combiner
+    was asked for."""
+    if settings.judge.verdict_source == "llm" or verifier is None:
         return None
     path = settings.judge.calibration
+    wanted = path is not None or settings.judge.verdict_source == "calibrated"
     try:
         calibration = Calibration.load(path)
     except ModelUnavailableError as exc:
@@ -83,8 +86,9 @@ def load_calibration(settings: Settings, verifier: Verifier | None) -> Calibrati
         return None
     fitted = calibration.fitted_for.get("verifier")
     if fitted != verifier.name:
-        log.warning("calibration %s was fitted for verifier %r, not %r; the verifier's raw probabilities decide "
-                    "(run `vericlaim calibrate`)", path or "(bundled)", fitted, verifier.name)
+        (log.warning if wanted else log.info)(
+            "calibration %s was fitted for verifier %r, not %r; the verifier's raw probabilities decide "
+            "(run `vericlaim calibrate`)", path or "(bundled)", fitted, verifier.name)
         return None
     return calibration
 

@@ -1,7 +1,7 @@
 """One verdict from several signals: a small fitted model, a calibrated confidence, a tuned NOT_ENOUGH_INFO
 threshold.
 
-    calibration = Calibration.load()            # the bundled file, service/models_data/calibration.v1.json
+    calibration = Calibration.load()            # the bundled file, service/models_data/calibration.v2.json
     decision = calibration.decide(signals)      # label, confidence, probabilities, what decided
 
 The signals (`service.domain.Signals`): retrieval (best score, best cosine, evidence count), the verifier's
@@ -31,7 +31,7 @@ import numpy as np
 from service.domain import Decider, Label, Signals
 from service.errors import ModelUnavailableError
 
-CALIBRATION_NAME = "calibration.v1.json"
+CALIBRATION_NAME = "calibration.v2.json"
 FORMAT = "vericlaim-calibration/1"
 LABELS: tuple[Label, ...] = (Label.SUPPORTED, Label.REFUTED, Label.NOT_ENOUGH_INFO)
 SIGNAL_GROUPS: dict[str, tuple[str, ...]] = {
@@ -40,6 +40,9 @@ SIGNAL_GROUPS: dict[str, tuple[str, ...]] = {
     "numeric": ("numeric_supports", "numeric_refutes", "numeric_agree", "numeric_conflict"),
     "llm": ("llm_log_supported", "llm_log_refuted", "llm_log_nei"),
 }
+# The rules' confidences before any calibration; a calibration file holds them measured (shrunk toward these).
+NO_EVIDENCE_PRIOR = 0.8
+NUMERIC_PRIOR = 0.85
 _FLOOR = 1e-4  # probabilities are clipped here before the log
 _UNIFORM = {label: 1 / len(LABELS) for label in LABELS}
 
@@ -65,6 +68,15 @@ def signal_features(signals: Signals, with_llm: bool) -> np.ndarray:
     if with_llm:
         row.extend(_log((signals.llm or _UNIFORM)[label]) for label in LABELS)
     return np.array(row, dtype=np.float64)
+
+
+def temper(probabilities: Mapping[Label, float], temperature: float) -> dict[Label, float]:
+    """Probabilities ∝ p^(1/T): above 1 they move toward uniform, below 1 away from it; the order stays."""
+    logs = {label: _log(p) / temperature for label, p in probabilities.items()}
+    top = max(logs.values())
+    exp = {label: math.exp(value - top) for label, value in logs.items()}
+    total = sum(exp.values())
+    return {label: value / total for label, value in exp.items()}
 
 
 def _log(p: float) -> float:
@@ -139,6 +151,7 @@ class Calibration:
     llm_gain: float | None = None  # out-of-fold macro-F1 the LLM's columns surely add (bootstrap 5th pct)
     fitted_for: dict[str, str] = field(default_factory=dict)
     report: dict[str, Any] = field(default_factory=dict)
+    verifier_temperature: float = 1.0  # the verifier's probabilities are tempered by it when it decides
     sha256: str = ""
 
     def decide(self, signals: Signals, *, numeric_rule: bool = True, use_llm: bool = False) -> Decision:
@@ -156,6 +169,20 @@ class Calibration:
                         {lab: round(float(p), 4) for lab, p in zip(LABELS, probabilities, strict=True)},
                         Decider.CALIBRATED_LLM if with_llm else Decider.CALIBRATED)
 
+    def decide_by_verifier(self, signals: Signals, *, numeric_rule: bool = True) -> Decision | None:
+        """The verifier's verdict with calibrated confidences: the rules' measured confidences, and the
+        verifier's probabilities tempered (`verifier_temperature`, which keeps the label the same). None when
+        there is no rule to apply and no verifier probability to temper."""
+        if signals.evidence_count == 0:
+            return Decision(Label.NOT_ENOUGH_INFO, self.no_evidence_confidence, {}, Decider.NO_EVIDENCE)
+        if numeric_rule and signals.numeric is not None:
+            return Decision(signals.numeric, self.numeric_confidence, {}, Decider.NUMERIC)
+        if not signals.verifier:
+            return None
+        tempered = temper(signals.verifier, self.verifier_temperature)
+        label = max(tempered, key=lambda key: tempered[key])
+        return Decision(label, round(tempered[label], 4), tempered, Decider.VERIFIER)
+
     def fits_llm(self, llm_sha256: str) -> bool:
         """Whether this calibration has a model with the columns of this LLM (the same model file)."""
         return self.with_llm is not None and self.fitted_for.get("llm_sha256") == llm_sha256
@@ -166,7 +193,8 @@ class Calibration:
 
     def to_json(self) -> dict[str, Any]:
         return {"format": FORMAT, "no_evidence_confidence": self.no_evidence_confidence,
-                "numeric_confidence": self.numeric_confidence, "without_llm": self.without_llm.to_json(),
+                "numeric_confidence": self.numeric_confidence, "verifier_temperature": self.verifier_temperature,
+                "without_llm": self.without_llm.to_json(),
                 "with_llm": self.with_llm.to_json() if self.with_llm else None, "llm_gain": self.llm_gain,
                 "fitted_for": self.fitted_for, "report": self.report}
 
@@ -190,6 +218,7 @@ class Calibration:
                 numeric_confidence=float(data["numeric_confidence"]),
                 without_llm=Combiner.from_json(data["without_llm"]),
                 with_llm=Combiner.from_json(data["with_llm"]) if data.get("with_llm") else None,
+                verifier_temperature=float(data.get("verifier_temperature", 1.0)),
                 llm_gain=data.get("llm_gain"),
                 fitted_for=dict(data.get("fitted_for", {})),
                 report=dict(data.get("report", {})),

@@ -1,13 +1,15 @@
 """Fit a `Calibration` from labelled claims' signals (what `vericlaim calibrate` does after running them).
 
 Per claim: its `Signals` (from the same pipeline the service runs) and its gold label. The two rules get the
-accuracy they had here as their confidence (add-one smoothed). The combiners are multinomial logistic
-regressions over every claim that had evidence; their threshold and Platt map are fitted on 5-fold
-out-of-fold probabilities, so the scores in the report are out-of-fold too (the Platt map is then scored on
-the rows it was fitted on: its ECE is slightly optimistic). Each signal group's contribution is the
-out-of-fold macro-F1 lost when the combiner is refitted without that group. The LLM counts (is asked at
-all) only when the macro-F1 its columns add is above zero at the 5th percentile of a paired bootstrap.
-scikit-learn does the fitting.
+accuracy they had here as their confidence, shrunk toward their priors by `PRIOR_WEIGHT` pseudo-claims (a
+rule seen on a handful of claims keeps most of its prior). The verifier's temperature is the one that
+minimises the log-loss of its probabilities on the claims with evidence: it sets the confidence of the
+default, verifier-decided verdicts. The combiners are multinomial logistic regressions over every claim that
+had evidence; their threshold and Platt map are fitted on 5-fold out-of-fold probabilities, so the scores in
+the report are out-of-fold too (the Platt map is then scored on the rows it was fitted on: its ECE is
+slightly optimistic). Each signal group's contribution is the out-of-fold macro-F1 lost when the combiner is
+refitted without that group. The LLM counts (is asked at all) only when the macro-F1 its columns add is above
+zero at the 5th percentile of a paired bootstrap. scikit-learn does the fitting.
 """
 
 from __future__ import annotations
@@ -19,12 +21,24 @@ from typing import Any
 import numpy as np
 
 from eval.metrics import accuracy, expected_calibration_error, per_label_prf
-from service.calibration import LABELS, SIGNAL_GROUPS, Calibration, Combiner, feature_names, signal_features
+from service.calibration import (
+    LABELS,
+    NO_EVIDENCE_PRIOR,
+    NUMERIC_PRIOR,
+    SIGNAL_GROUPS,
+    Calibration,
+    Combiner,
+    feature_names,
+    signal_features,
+    temper,
+)
 from service.domain import Label, Signals
 
 FOLDS = 5
 MIN_LLM_CLAIMS = 30  # fewer claims with the LLM's probabilities than this: no model with its columns
+PRIOR_WEIGHT = 10  # pseudo-claims of a rule's prior confidence added to what it scored here
 _THRESHOLDS = np.round(np.arange(0.20, 0.81, 0.01), 2)
+_TEMPERATURES = np.round(np.arange(0.25, 4.001, 0.05), 2)
 
 
 @dataclass(frozen=True)
@@ -50,11 +64,14 @@ def fit_calibration(claims: Sequence[CalibrationClaim], *, fitted_for: dict[str,
     no_evidence = [c.gold is Label.NOT_ENOUGH_INFO for c in claims if c.signals.evidence_count == 0]
     numeric = [c.gold is c.signals.numeric for c in with_evidence if c.signals.numeric is not None]
     without = _fit(with_evidence, with_llm=False, seed=seed)
+    temperature = _temperature(with_evidence)
     report: dict[str, Any] = {
         **(description or {}),
         "claims": len(claims),
         "rules": {"no_evidence": _rule(no_evidence), "numeric": _rule(numeric)},
         "combined": without.scores,
+        "verifier_temperature": temperature,
+        "verifier_alone": _verifier_alone(with_evidence),
         "contributions": _contributions(with_evidence, without.scores["macro_f1"], with_llm=False, seed=seed),
     }
     with_llm, llm_gain = None, None
@@ -72,10 +89,11 @@ def fit_calibration(claims: Sequence[CalibrationClaim], *, fitted_for: dict[str,
                               "contributions": _contributions(asked, fit.scores["macro_f1"], with_llm=True,
                                                               seed=seed)}
     return Calibration(
-        no_evidence_confidence=_smoothed(no_evidence),
-        numeric_confidence=_smoothed(numeric),
+        no_evidence_confidence=_shrunk(no_evidence, NO_EVIDENCE_PRIOR),
+        numeric_confidence=_shrunk(numeric, NUMERIC_PRIOR),
         without_llm=without.combiner,
         with_llm=with_llm,
+        verifier_temperature=temperature["temperature"],
         llm_gain=llm_gain,
         fitted_for=fitted_for,
         report=report,
@@ -203,6 +221,42 @@ def _rule(outcomes: Sequence[bool]) -> dict[str, float | None]:
     return {"claims": len(outcomes), "accuracy": round(sum(outcomes) / len(outcomes), 4) if outcomes else None}
 
 
-def _smoothed(outcomes: Sequence[bool]) -> float:
-    """Add-one smoothed accuracy: a rule seen on few claims gets a modest confidence."""
-    return round((sum(outcomes) + 1) / (len(outcomes) + 2), 4)
+def _shrunk(outcomes: Sequence[bool], prior: float) -> float:
+    """The rule's accuracy here, shrunk toward its prior by `PRIOR_WEIGHT` pseudo-claims."""
+    return round((sum(outcomes) + PRIOR_WEIGHT * prior) / (len(outcomes) + PRIOR_WEIGHT), 4)
+
+
+def _verifier_alone(claims: Sequence[CalibrationClaim]) -> dict[str, float]:
+    """The verifier's argmax on the same claims, no rules: what the combiner must beat to be worth using."""
+    scored = [c for c in claims if c.signals.verifier]
+    if not scored:
+        return {"claims": 0}
+    gold = np.array([LABELS.index(c.gold) for c in scored])
+    chosen = np.array([LABELS.index(max(c.signals.verifier, key=c.signals.verifier.__getitem__)) for c in scored])
+    return {"claims": len(scored), "accuracy": round(float((gold == chosen).mean()), 4),
+            "macro_f1": round(_macro_f1(gold, chosen), 4)}
+
+
+def _temperature(claims: Sequence[CalibrationClaim]) -> dict[str, float]:
+    """The temperature with the lowest log-loss of the verifier's probabilities, and the ECE of its argmax
+    confidence before and after (on these claims: one parameter, so hardly optimistic)."""
+    scored = [(c.signals.verifier, LABELS.index(c.gold)) for c in claims if c.signals.verifier]
+    if len(scored) < 2 * FOLDS:
+        return {"temperature": 1.0, "claims": len(scored), "ece_before": None, "ece_after": None}
+    gold = np.array([g for _, g in scored])
+    raw = np.array([[probabilities[label] for label in LABELS] for probabilities, _ in scored])
+
+    def tempered(t: float) -> np.ndarray:
+        return np.array([[row[label] for label in LABELS]
+                         for row in (temper(dict(zip(LABELS, values, strict=True)), t) for values in raw)])
+
+    def log_loss(t: float) -> float:
+        return float(-np.log(np.clip(tempered(t)[np.arange(len(gold)), gold], 1e-9, 1.0)).mean())
+
+    best = float(min(_TEMPERATURES, key=lambda t: (log_loss(float(t)), t)))
+
+    def ece(values: np.ndarray) -> float:
+        chosen = values.argmax(axis=1)
+        return round(expected_calibration_error(values.max(axis=1).tolist(), (chosen == gold).tolist()), 4)
+
+    return {"temperature": best, "claims": len(scored), "ece_before": ece(raw), "ece_after": ece(tempered(best))}

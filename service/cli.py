@@ -10,6 +10,7 @@ import json
 import re
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from eval.datasets import Dataset
     from eval.runner import EvalRun
     from index.library import Library
+    from service.verifier_port import Verifier
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -277,22 +279,42 @@ def evaluate(
     on_error: Annotated[OnError, typer.Option(help="Malformed rows: stop, or skip and list them in the "
                                               "report.")] = OnError.STOP,
     restart: Annotated[bool, typer.Option(help="Discard the predictions already in --out.")] = False,
+    include_trained: Annotated[bool, typer.Option("--include-trained", help="Keep the claims the verifier was "
+                                                  "trained on (left out by default: scores on them flatter "
+                                                  "it).")] = False,
 ) -> None:
     """Run labelled claims through the pipeline; write predictions.jsonl, metrics.json, plots and report.md."""
     from eval.datasets import load_dataset
     from eval.runner import RunOptions, run_eval
 
     dataset = load_dataset(fmt, claims, split=split, conflicting=conflicting, on_error=on_error)
+    components = _components()
+    left_out = 0
+    if not include_trained:
+        dataset, left_out = without_trained_claims(dataset, split, components.pipeline.verifier)
     collection = dataset_collection(dataset, collection, corpus)
     options = RunOptions(fmt=fmt, split=split, conflicting=conflicting.value, on_error=on_error.value,
-                         sample=sample, seed=seed, limit=limit, collection=collection, command=_command_line())
-    components = _components()
+                         sample=sample, seed=seed, limit=limit, collection=collection, command=_command_line(),
+                         left_out_trained=left_out)
+    if left_out:
+        out.print(f"left out {left_out} claims the verifier was trained on (--include-trained keeps them)",
+                  markup=False, highlight=False)
     with _progress() as progress:
         ingest_dataset(components.library, dataset, collection, corpus)
         task = progress.add_task("checking", total=None)
         run = run_eval(components.pipeline, dataset, out_dir, options=options, restart=restart,
                        progress=_task_updater(progress, task))
     print_run_summary(run)
+
+
+def without_trained_claims(dataset: Dataset, split: str, verifier: Verifier | None) -> tuple[Dataset, int]:
+    """The dataset less the claims `verifier` saw in training (as its artifact's metadata tells), and how many."""
+    from eval.training_pairs import trained_on
+
+    if verifier is None:
+        return dataset, 0
+    kept = [claim for claim in dataset.claims if not trained_on(verifier.metadata, dataset.name, split, claim.id)]
+    return replace(dataset, claims=kept), len(dataset.claims) - len(kept)
 
 
 def dataset_collection(dataset: Dataset, collection: str | None, corpus: list[Path] | None) -> str | None:

@@ -44,6 +44,9 @@ def calibrate(
     corpus: Annotated[list[Path] | None, typer.Option(help="Documents to ingest with every set.")] = None,
     collection: CollectionOption = None,
     limit: Annotated[int | None, typer.Option(min=1, help="Only the first N claims of each set.")] = None,
+    calibration_share: Annotated[bool, typer.Option("--calibration-share", help="Only the third of each set's "
+                                                    "claims that `verifier train` leaves out for calibration "
+                                                    "(use it on a split the verifier trained on).")] = False,
     llm_claims: Annotated[int, typer.Option(min=0, help="Ask the LLM judge too for the first N claims of each "
                                             "set, so the fit can weigh it (slow on a CPU).")] = 0,
     from_signals: Annotated[list[Path] | None, typer.Option("--from-signals", help="Fit on signals saved by an "
@@ -67,13 +70,14 @@ def calibrate(
         sets.extend(names)
     if claims:
         claimed, fitted_for, names = _run_claims(claims, fmt or ["native"], split, corpus, collection, limit,
-                                                 llm_claims)
+                                                 llm_claims, calibration_share)
         gathered.extend(claimed)
         origins.append(fitted_for)
         sets.extend(names)
         write_signals(out_file.with_name(out_file.name + ".signals.jsonl"), claimed, fitted_for, names)
     calibration = fit_calibration(gathered, fitted_for=_same_origin(origins),
-                                  description={"sets": sets, "split": split, "seed": seed}, seed=seed)
+                                  description={"sets": sets, "split": split, "calibration_share": calibration_share,
+                                               "seed": seed}, seed=seed)
     try:
         calibration.save(out_file)
     except OSError as exc:
@@ -86,10 +90,11 @@ def calibrate(
 
 
 def _run_claims(paths: list[Path], formats: list[str], split: str, corpus: list[Path] | None,
-                collection: str | None, limit: int | None,
-                llm_claims: int) -> tuple[list[Any], dict[str, str], list[str]]:
+                collection: str | None, limit: int | None, llm_claims: int,
+                calibration_share: bool) -> tuple[list[Any], dict[str, str], list[str]]:
     from eval.calibration_run import gather_signals
     from eval.datasets import load_dataset
+    from eval.training_pairs import in_calibration_share
 
     if len(formats) not in (1, len(paths)):
         raise InputError(f"{len(formats)} --format values for {len(paths)} sets: give one, or one per set")
@@ -105,12 +110,15 @@ def _run_claims(paths: list[Path], formats: list[str], split: str, corpus: list[
             dataset = load_dataset(fmt, path, split=split, conflicting=Conflicting.DROP, on_error=OnError.STOP)
             target = dataset_collection(dataset, collection, corpus)
             ingest_dataset(components.library, dataset, target, corpus)
-            chosen = dataset.claims[:limit] if limit else dataset.claims
+            chosen = [claim for claim in dataset.claims
+                      if not calibration_share or in_calibration_share(dataset.name, claim.id)]
+            chosen = chosen[:limit] if limit else chosen
             task = progress.add_task(f"calibrating on {dataset.name}", total=None)
             gathered.extend(gather_signals(components.pipeline, chosen, target, llm_claims=llm_claims,
                                            advanced=lambda n, t=task, c=len(chosen): progress.update(t, completed=n,
                                                                                                      total=c)))
-            names.append(f"{dataset.name} ({split}, {len(chosen)} claims)")
+            share = ", calibration share" if calibration_share else ""
+            names.append(f"{dataset.name} ({split}{share}, {len(chosen)} claims)")
     return gathered, _fitted_for(asked_llm=llm_claims > 0, pipeline=components.pipeline), names
 
 
@@ -136,6 +144,20 @@ def _fitted_for(*, asked_llm: bool, pipeline: Any) -> dict[str, str]:
     return fitted
 
 
+def _verifier_line(alone: dict[str, Any]) -> str:
+    if not alone.get("claims"):
+        return "  verifier alone: no claims with verifier probabilities"
+    return (f"  verifier alone (argmax, same claims): accuracy {alone['accuracy']:.3f}, "
+            f"macro-F1 {alone['macro_f1']:.3f}")
+
+
+def _temperature_line(fit: dict[str, Any]) -> str:
+    if fit.get("ece_before") is None:
+        return "  verifier temperature: 1.00 (too few claims with verifier probabilities to fit one)"
+    return (f"  verifier temperature {fit['temperature']:.2f} over {fit['claims']} claims (ECE "
+            f"{fit['ece_before']:.3f} → {fit['ece_after']:.3f}): sets the default verdicts' confidence")
+
+
 def print_calibration(report: dict[str, Any], llm_gain: float | None) -> None:
     combined, rules = report["combined"], report["rules"]
 
@@ -147,9 +169,11 @@ def print_calibration(report: dict[str, Any], llm_gain: float | None) -> None:
         f"{report['claims']} claims from {', '.join(report['sets'])}",
         f"  no evidence → NOT_ENOUGH_INFO: {rule('no_evidence')}",
         f"  numeric decision: {rule('numeric')}",
+        _temperature_line(report.get("verifier_temperature") or {}),
         f"  combined signals (out-of-fold, {combined['claims']} claims): accuracy {combined['accuracy']:.3f}, "
         f"macro-F1 {combined['macro_f1']:.3f}, ECE {combined['ece']:.3f}, "
         f"SUPPORTED/REFUTED threshold {combined['threshold']:.2f}",
+        _verifier_line(report.get("verifier_alone") or {}),
         "  macro-F1 lost without each signal: "
         + ", ".join(f"{group} {drop:+.3f}" for group, drop in report["contributions"].items()),
     ]

@@ -117,10 +117,11 @@ class JudgeSettings(BaseModel):
     verdict_source: Literal["verifier", "calibrated", "llm"] = Field(
         "verifier",
         description=(
-            "Who decides past the no-evidence and numeric rules: the trained verifier's probabilities (default); "
-            "the calibrated combination of retrieval, verifier, numeric and (when calibrated for it) LLM signals "
-            "from a `vericlaim calibrate` file (measured worse than the verifier alone with the bundled file on "
-            "most dev sets: fit one on your own labelled claims); or the LLM judge's raw probabilities."
+            "Who decides past the no-evidence and numeric rules: the trained verifier's probabilities (default; "
+            "a calibration file fitted for the verifier sets their confidence); the calibrated combination of "
+            "retrieval, verifier, numeric and (when calibrated for it) LLM signals from a `vericlaim calibrate` "
+            "file (measured worse than the verifier alone with the bundled file on 3-way dev sets: fit one on "
+            "your own labelled claims); or the LLM judge's raw probabilities."
         ),
     )
     llm_call: Literal["auto", "always", "never"] = Field(
@@ -134,7 +135,10 @@ class JudgeSettings(BaseModel):
         0.85, ge=0, le=1, description="With llm_call=auto, verdicts at least this confident skip the LLM."
     )
     calibration: Path | None = Field(
-        None, description="Calibration file from `vericlaim calibrate` (default: the bundled one)."
+        None, description=(
+            "Calibration file from `vericlaim calibrate` (default: the bundled one, used only with the bundled "
+            "verifier): the verifier's temperature, the rules' confidences, the combiner."
+        ),
     )
     numeric_decides: bool = Field(
         True, description="A clear numeric match or mismatch settles the verdict without the LLM."

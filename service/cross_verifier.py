@@ -145,6 +145,7 @@ class CrossEncoderVerifier:
         self.weights = weights
         self.batch_size = batch_size
         self.name = str(weights.metadata.get("name", "cross-verifier"))
+        self.metadata = weights.metadata
 
     @classmethod
     def load(cls, path: Path | None = None) -> CrossEncoderVerifier:

@@ -24,8 +24,6 @@ from service.numeric import (
     period_decision,
 )
 
-NUMERIC_CONFIDENCE = 0.85  # a prior for uncalibrated runs; a calibration file holds the measured accuracy
-
 
 @dataclass(frozen=True)
 class NumericFinding:

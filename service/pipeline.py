@@ -11,15 +11,14 @@ from index.dates import DateRange
 from index.library import Library
 from index.retriever import HybridRetriever
 from index.store import Snapshot
-from service.calibration import Calibration, Decision
+from service.calibration import NO_EVIDENCE_PRIOR, NUMERIC_PRIOR, Calibration, Decision
 from service.config import JudgeSettings, Settings
 from service.domain import Answer, Citation, Decider, Label, Passage, Relation, Signals, Stamp, Verdict
 from service.errors import ClaimTooLongError, EmptyClaimError
-from service.numeric_check import NO_FINDING, NUMERIC_CONFIDENCE, NumericFinding, check_numbers
+from service.numeric_check import NO_FINDING, NumericFinding, check_numbers
 from service.ports import Judge, JudgeOutput
 from service.verifier_port import Verifier
 
-NO_EVIDENCE_CONFIDENCE = 0.8  # a prior for uncalibrated runs; a calibration file holds the measured one
 NO_EVIDENCE_RATIONALE = "No passage in the collection is related closely enough to the claim."
 NO_ANSWER = "The documents do not say."
 
@@ -88,10 +87,11 @@ class EvidenceFinder:
 
 class Pipeline:
     """check and ask. A verdict comes from, in order: no evidence → NOT_ENOUGH_INFO; a clear numeric result;
-    then `judge.verdict_source`: the verifier's probabilities (default), the calibrated combination of the
-    signals, or the LLM judge's probabilities. The LLM is asked only as `judge.llm_call` says (`_asks_llm`).
-    The verifier scores every claim with evidence, also those a rule settles: its probabilities are part of
-    the verdict's signals, which calibration fits on."""
+    then `judge.verdict_source`: the verifier's probabilities (default; with a calibration fitted for this
+    verifier, its confidences are calibrated: tempered probabilities, the rules' measured confidences), the
+    calibrated combination of the signals, or the LLM judge's probabilities. The LLM is asked only as
+    `judge.llm_call` says (`_asks_llm`). The verifier scores every claim with evidence, also those a rule
+    settles: its probabilities are part of the verdict's signals, which calibration fits on."""
 
     def __init__(self, finder: EvidenceFinder, judge: Judge, verifier: Verifier | None = None,
                  calibration: Calibration | None = None) -> None:
@@ -159,11 +159,16 @@ class Pipeline:
             assert self.calibration is not None
             return self.calibration.decide(signals, numeric_rule=numeric_rule,
                                            use_llm=self.calibration.fits_llm(self.judge.model_sha256))
+        by_llm = self.settings.verdict_source == "llm" or self.verifier is None
+        if self.calibration is not None and not by_llm:
+            decision = self.calibration.decide_by_verifier(signals, numeric_rule=numeric_rule)
+            if decision is not None:
+                return decision
         if signals.evidence_count == 0:
-            return Decision(Label.NOT_ENOUGH_INFO, NO_EVIDENCE_CONFIDENCE, {}, Decider.NO_EVIDENCE)
+            return Decision(Label.NOT_ENOUGH_INFO, NO_EVIDENCE_PRIOR, {}, Decider.NO_EVIDENCE)
         if numeric_rule and signals.numeric is not None:
-            return Decision(signals.numeric, NUMERIC_CONFIDENCE, {}, Decider.NUMERIC)
-        if self.settings.verdict_source == "llm" or self.verifier is None:
+            return Decision(signals.numeric, NUMERIC_PRIOR, {}, Decider.NUMERIC)
+        if by_llm:
             probabilities, decider = signals.llm, Decider.LLM
         else:
             probabilities, decider = signals.verifier, Decider.VERIFIER
@@ -228,6 +233,8 @@ class Pipeline:
             return f"calibrated:{self.calibration.sha256[:12]}+{verifier}+{llm}"
         if self.settings.verdict_source == "llm" or self.verifier is None:
             return "llm"
+        if self.calibration is not None:  # its confidences (not its combiner) apply
+            return f"{verifier}+confidence:{self.calibration.sha256[:12]}+{llm}"
         return f"{verifier}+{llm}"
 
 

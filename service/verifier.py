@@ -27,7 +27,7 @@ from service.errors import ModelUnavailableError
 from service.ports import Embedder
 from service.verifier_features import FEATURES, MAX_SENTENCES, evidence_features, split_sentences
 
-ARTIFACT_NAME = "verifier.v1.npz"
+ARTIFACT_NAME = "verifier.v2.npz"
 LABELS: tuple[Label, ...] = (Label.SUPPORTED, Label.REFUTED, Label.NOT_ENOUGH_INFO)
 _FORMAT = "vericlaim-feature-verifier/1"
 
@@ -123,6 +123,7 @@ class FeatureVerifier:
         self.model = model
         self.embedder = embedder
         self.name = str(model.metadata.get("name", "feature-verifier"))
+        self.metadata = model.metadata
 
     @classmethod
     def load(cls, embedder: Embedder, path: Path | None = None) -> FeatureVerifier:
@@ -151,6 +152,7 @@ class ConstantVerifier:
     name = "constant-verifier"
 
     def __init__(self, probabilities: dict[Label, float] | None = None) -> None:
+        self.metadata: dict[str, object] = {}
         self._probabilities = probabilities or {label: 1 / len(LABELS) for label in LABELS}
 
     def score(self, claim: str, evidence: Sequence[Passage]) -> dict[Label, float]:

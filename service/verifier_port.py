@@ -6,15 +6,19 @@ implementation is `service.verifier.FeatureVerifier`; `service.verifier.Constant
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Protocol
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
 
 from service.domain import Label, Passage
 
 
 class Verifier(Protocol):
-    """Scores a claim against evidence passages; the probabilities cover every `Label` and sum to 1."""
+    """Scores a claim against evidence passages; the probabilities cover every `Label` and sum to 1.
+
+    `metadata` is what its artifact says of it (training sets, held-out shares, dev scores); eval reads it
+    to leave out claims the verifier was trained on."""
 
     name: str
+    metadata: Mapping[str, Any]
 
     def score(self, claim: str, evidence: Sequence[Passage]) -> dict[Label, float]: ...

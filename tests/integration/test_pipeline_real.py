@@ -7,6 +7,7 @@ import json
 import pytest
 
 from service.bootstrap import Components, load_calibration
+from service.calibration import temper
 from service.domain import Decider, Label
 from service.pipeline import EvidenceFinder, Pipeline, Query
 from tests.integration.conftest import DEMO
@@ -106,6 +107,20 @@ def test_the_bundled_calibration_decides_when_chosen_and_skips_the_tiny_llm(real
     assert verdict.signals is not None and verdict.signals.verifier is not None and verdict.signals.llm is None
     assert "judge_ms" not in verdict.timings
     assert verdict.stamp.decider.startswith("calibrated:")
+
+
+def test_by_default_the_bundled_calibration_sets_the_verifiers_confidence(real: Components) -> None:
+    """Fitted for the bundled verifier on claims it never trained on: its temperature and rule confidences
+    apply, its combiner does not."""
+    assert real.pipeline.calibration is not None and real.settings.judge.verdict_source == "verifier"
+    temperature = real.pipeline.calibration.verifier_temperature
+
+    verdict = real.pipeline.check(Query("Northwind's Kestrel cluster is the largest AI cluster in Europe.", "demo"))
+
+    assert verdict.decided_by in (Decider.NUMERIC, Decider.VERIFIER) and "+confidence:" in verdict.stamp.decider
+    if verdict.decided_by is Decider.VERIFIER:
+        assert verdict.signals is not None and verdict.signals.verifier is not None
+        assert verdict.confidence == round(temper(verdict.signals.verifier, temperature)[verdict.label], 4)
 
 
 def test_explain_has_the_real_llm_write_the_rationale(real: Components) -> None:

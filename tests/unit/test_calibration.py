@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +12,7 @@ from typer.testing import CliRunner
 
 from eval.calibration_run import read_signals, signals_from_json, signals_to_json, write_signals
 from service.bootstrap import Components, build
-from service.calibration import LABELS, Calibration, Combiner, feature_names
+from service.calibration import LABELS, NO_EVIDENCE_PRIOR, NUMERIC_PRIOR, Calibration, Combiner, feature_names, temper
 from service.calibration_fit import CalibrationClaim, fit_calibration
 from service.cli import app
 from service.config import Settings
@@ -52,9 +53,10 @@ def with_llm_combiner() -> Combiner:
     return Combiner(names, np.zeros(len(names)), np.ones(len(names)), weights, np.zeros(3), 0.5, (1.0, 0.0, 0.0))
 
 
-def calibration(llm_gain: float | None = None) -> Calibration:
+def calibration(llm_gain: float | None = None, temperature: float = 1.0) -> Calibration:
     return Calibration(0.9, 0.8, verifier_only_combiner(), with_llm_combiner() if llm_gain is not None else None,
-                       llm_gain, {"verifier": "constant-verifier", "llm_sha256": KeywordJudge.model_sha256})
+                       llm_gain, {"verifier": "constant-verifier", "llm_sha256": KeywordJudge.model_sha256},
+                       verifier_temperature=temperature)
 
 
 # ---- deciding ---------------------------------------------------------------------------------------------
@@ -92,13 +94,42 @@ def test_the_llm_columns_are_used_only_for_the_llm_the_calibration_was_fitted_fo
     assert cal.llm_helps(KeywordJudge.model_sha256) and not calibration(llm_gain=-0.01).llm_helps("0" * 64)
 
 
+def test_tempering_keeps_the_order_and_a_temperature_above_one_flattens() -> None:
+    sharp = {Label.SUPPORTED: 0.7, Label.REFUTED: 0.2, Label.NOT_ENOUGH_INFO: 0.1}
+
+    flat, same = temper(sharp, 2.0), temper(sharp, 1.0)
+    assert sorted(flat, key=flat.__getitem__) == sorted(sharp, key=sharp.__getitem__)
+    assert flat[Label.SUPPORTED] < 0.7 and flat[Label.NOT_ENOUGH_INFO] > 0.1
+    assert sum(flat.values()) == pytest.approx(1.0)
+    assert all(same[label] == pytest.approx(sharp[label]) for label in LABELS)
+
+
+def test_under_the_verifier_a_calibration_sets_confidences_but_never_the_label() -> None:
+    cal = calibration(temperature=2.0)
+    unsure = {Label.SUPPORTED: 0.45, Label.REFUTED: 0.3, Label.NOT_ENOUGH_INFO: 0.25}
+
+    decision = cal.decide_by_verifier(signals(unsure))
+    assert decision is not None and decision.label is Label.SUPPORTED  # the combiner would say NEI here
+    assert decision.decided_by is Decider.VERIFIER
+    assert decision.confidence == pytest.approx(temper(unsure, 2.0)[Label.SUPPORTED], abs=1e-4)
+    assert decision.confidence < 0.45
+    assert cal.decide_by_verifier(signals(evidence_count=0)).confidence == 0.9  # type: ignore[union-attr]
+    assert cal.decide_by_verifier(signals(numeric=Label.REFUTED)).confidence == 0.8  # type: ignore[union-attr]
+    assert cal.decide_by_verifier(replace(signals(), verifier=None)) is None
+
+
 def test_a_calibration_file_reads_back_and_a_broken_one_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "cal.json"
-    calibration(llm_gain=0.02).save(path)
+    calibration(llm_gain=0.02, temperature=1.3).save(path)
 
     loaded = Calibration.load(path)
     assert loaded.decide(signals()) == calibration(llm_gain=0.02).decide(signals())
     assert loaded.llm_gain == 0.02 and loaded.with_llm is not None and len(loaded.sha256) == 64
+    assert loaded.verifier_temperature == 1.3
+    older = json.loads(path.read_text())
+    del older["verifier_temperature"]  # files written before the temperature existed
+    path.write_text(json.dumps(older))
+    assert Calibration.load(path).verifier_temperature == 1.0
     path.write_text(json.dumps({"format": "vericlaim-calibration/1", "no_evidence_confidence": 0.5}))
     with pytest.raises(ModelUnavailableError, match="cannot read calibration"):
         Calibration.load(path)
@@ -146,6 +177,19 @@ def test_an_informative_llm_earns_a_gain_and_is_then_worth_asking() -> None:
     assert fitted.report["with_llm"]["gain"] > fitted.llm_gain
     assert fitted.llm_helps("abc") and not fitted.llm_helps("other")
     assert fitted.report["with_llm"]["contributions"]["llm"] > 0.1
+
+
+def test_an_overconfident_verifier_gets_a_temperature_above_one_and_rules_keep_their_priors() -> None:
+    claims = synthetic_claims(300, 4, llm_informative=False)  # its top label (0.6) is right about 0.8 of the time
+    overconfident = [CalibrationClaim(replace(c.signals, verifier=temper(c.signals.verifier or {}, 0.3)), c.gold)
+                     for c in claims]
+
+    fitted = fit_calibration(overconfident, fitted_for={"verifier": "v"})
+    fit = fitted.report["verifier_temperature"]
+    assert fitted.verifier_temperature > 2.0 and fit["ece_after"] < fit["ece_before"]
+    assert fitted.report["verifier_alone"]["claims"] == 300
+    # no claim had no evidence or a numeric decision: the rules keep their priors
+    assert (fitted.no_evidence_confidence, fitted.numeric_confidence) == (NO_EVIDENCE_PRIOR, NUMERIC_PRIOR)
 
 
 def test_too_few_claims_to_fit_is_a_clear_error() -> None:
@@ -224,6 +268,20 @@ def test_explain_asks_the_llm_for_the_rationale_on_the_fast_path(tmp_path: Path)
     assert built.pipeline.judge.calls == 1  # type: ignore[attr-defined]
     assert verdict.label is Label.SUPPORTED and verdict.decided_by is Decider.CALIBRATED
     assert verdict.rationale.startswith("LLM judge (SUPPORTED)")
+
+
+def test_the_default_verifier_decides_with_the_calibrations_confidence(tmp_path: Path) -> None:
+    settings = Settings(home=tmp_path)  # verdict_source=verifier
+    built = build(settings, embedder=HashingEmbedder(), judge=KeywordJudge(), verifier=ConstantVerifier(UNSURE),
+                  calibration=calibration(llm_gain=0.05, temperature=2.0))
+    built.library.ingest([ACME])
+
+    verdict = built.pipeline.check(CLAIM)
+
+    assert verdict.label is Label.SUPPORTED and verdict.decided_by is Decider.VERIFIER
+    assert verdict.confidence == pytest.approx(temper(UNSURE, 2.0)[Label.SUPPORTED], abs=1e-4)
+    assert built.pipeline.judge.calls == 0  # type: ignore[attr-defined]
+    assert "+confidence:" in verdict.stamp.decider
 
 
 def test_the_fast_path_verdict_carries_its_signals_and_citations(tmp_path: Path) -> None:

@@ -1,10 +1,11 @@
-"""Building verifier training examples: figure perturbations, claim clean-up, the fixed training half."""
+"""Building verifier training examples: figure perturbations, claim clean-up, the fixed training half and
+calibration share, and which claims a verifier was trained on."""
 
 from __future__ import annotations
 
 import pytest
 
-from eval.training_pairs import clean_claim, in_training_half, perturb_figure
+from eval.training_pairs import clean_claim, in_calibration_share, in_training_half, perturb_figure, trained_on
 
 pytestmark = pytest.mark.unit
 
@@ -39,3 +40,35 @@ def test_the_training_half_is_fixed_and_about_half() -> None:
     picks = [in_training_half("wice", str(i)) for i in range(1000)]
     assert picks == [in_training_half("wice", str(i)) for i in range(1000)]
     assert 400 < sum(picks) < 600
+
+
+def test_the_calibration_share_is_fixed_and_about_a_third() -> None:
+    picks = [in_calibration_share("check-covid", str(i)) for i in range(1500)]
+    assert picks == [in_calibration_share("check-covid", str(i)) for i in range(1500)]
+    assert 400 < sum(picks) < 600
+    # not the same draw as the training half, so the two splits do not line up
+    assert picks != [in_training_half("check-covid", str(i)) for i in range(1500)]
+
+
+BUNDLED_LIKE = {"sets": ["check-covid", "wice"], "held_out": {"calibration": "…"}}
+
+
+def test_dev_splits_of_sets_with_a_train_split_were_never_trained_on() -> None:
+    assert not any(trained_on(BUNDLED_LIKE, "check-covid", "dev", str(i)) for i in range(200))
+
+
+def test_a_single_file_set_was_trained_on_in_its_training_half_only() -> None:
+    for i in range(200):
+        assert trained_on(BUNDLED_LIKE, "wice", "dev", str(i)) == in_training_half("wice", str(i))
+
+
+def test_a_train_split_was_trained_on_except_the_calibration_share() -> None:
+    for i in range(200):
+        assert trained_on(BUNDLED_LIKE, "check-covid", "train", str(i)) != in_calibration_share("check-covid", str(i))
+    without_share = {"sets": ["check-covid"]}  # an artifact trained before the share was held out
+    assert all(trained_on(without_share, "check-covid", "train", str(i)) for i in range(200))
+
+
+def test_sets_the_verifier_did_not_train_on_are_all_held_out() -> None:
+    assert not any(trained_on(BUNDLED_LIKE, "fever-symmetric", "dev", str(i)) for i in range(200))
+    assert not any(trained_on({}, "wice", "dev", str(i)) for i in range(200))
