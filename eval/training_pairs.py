@@ -20,7 +20,7 @@ import hashlib
 import json
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -89,6 +89,12 @@ def trained_on(metadata: Mapping[str, Any], dataset: str, split: str, claim_id: 
     if split != "train":
         return False
     return not ("calibration" in metadata.get("held_out", {}) and in_calibration_share(dataset, claim_id))
+
+
+def without_trained_claims(dataset: Dataset, split: str, metadata: Mapping[str, Any]) -> tuple[Dataset, int]:
+    """The dataset less the claims a verifier with this artifact metadata saw in training, and how many."""
+    kept = [claim for claim in dataset.claims if not trained_on(metadata, dataset.name, split, claim.id)]
+    return replace(dataset, claims=kept), len(dataset.claims) - len(kept)
 
 
 def clean_claim(text: str) -> str:

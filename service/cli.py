@@ -10,7 +10,6 @@ import json
 import re
 import sys
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
@@ -37,7 +36,6 @@ if TYPE_CHECKING:
     from eval.datasets import Dataset
     from eval.runner import EvalRun
     from index.library import Library
-    from service.verifier_port import Verifier
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -286,12 +284,14 @@ def evaluate(
     """Run labelled claims through the pipeline; write predictions.jsonl, metrics.json, plots and report.md."""
     from eval.datasets import load_dataset
     from eval.runner import RunOptions, run_eval
+    from eval.training_pairs import without_trained_claims
 
     dataset = load_dataset(fmt, claims, split=split, conflicting=conflicting, on_error=on_error)
     components = _components()
     left_out = 0
     if not include_trained:
-        dataset, left_out = without_trained_claims(dataset, split, components.pipeline.verifier)
+        verifier = components.pipeline.verifier
+        dataset, left_out = without_trained_claims(dataset, split, verifier.metadata if verifier else {})
     collection = dataset_collection(dataset, collection, corpus)
     options = RunOptions(fmt=fmt, split=split, conflicting=conflicting.value, on_error=on_error.value,
                          sample=sample, seed=seed, limit=limit, collection=collection, command=_command_line(),
@@ -305,16 +305,6 @@ def evaluate(
         run = run_eval(components.pipeline, dataset, out_dir, options=options, restart=restart,
                        progress=_task_updater(progress, task))
     print_run_summary(run)
-
-
-def without_trained_claims(dataset: Dataset, split: str, verifier: Verifier | None) -> tuple[Dataset, int]:
-    """The dataset less the claims `verifier` saw in training (as its artifact's metadata tells), and how many."""
-    from eval.training_pairs import trained_on
-
-    if verifier is None:
-        return dataset, 0
-    kept = [claim for claim in dataset.claims if not trained_on(verifier.metadata, dataset.name, split, claim.id)]
-    return replace(dataset, claims=kept), len(dataset.claims) - len(kept)
 
 
 def dataset_collection(dataset: Dataset, collection: str | None, corpus: list[Path] | None) -> str | None:

@@ -226,16 +226,13 @@ def test_bad_rows_stop_with_the_line_or_are_skipped_and_reported(tiny: Component
 
 
 def test_claims_the_verifier_trained_on_are_left_out_and_counted() -> None:
-    from eval.training_pairs import in_training_half
-    from service.cli import without_trained_claims
-    from service.verifier import ConstantVerifier
+    from eval.training_pairs import in_training_half, without_trained_claims
 
     many = [LabelledClaim(f"w{i}", f"Claim number {i}.", NEI) for i in range(40)]
-    verifier = ConstantVerifier()
-    verifier.metadata = {"sets": ["wice"]}
-    kept, left_out = without_trained_claims(dataset(many, name="wice"), "dev", verifier)
+    metadata = {"sets": ["wice"]}
+    kept, left_out = without_trained_claims(dataset(many, name="wice"), "dev", metadata)
     assert [c.id for c in kept.claims] == [c.id for c in many if not in_training_half("wice", c.id)]
     assert left_out == 40 - len(kept.claims) > 0
     assert kept.documents == DOCUMENTS
-    untouched, none = without_trained_claims(dataset(many, name="tiny"), "dev", verifier)
+    untouched, none = without_trained_claims(dataset(many, name="tiny"), "dev", metadata)
     assert (len(untouched.claims), none) == (40, 0)
