@@ -70,13 +70,18 @@ def signal_features(signals: Signals, with_llm: bool) -> np.ndarray:
     return np.array(row, dtype=np.float64)
 
 
+def temper_rows(rows: np.ndarray, temperature: float) -> np.ndarray:
+    """Each row of probabilities ∝ p^(1/T): above 1 they move toward uniform, below 1 away; the order stays."""
+    logits = np.log(np.clip(np.atleast_2d(rows), _FLOOR, 1.0)) / temperature
+    exp = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return exp / exp.sum(axis=1, keepdims=True)
+
+
 def temper(probabilities: Mapping[Label, float], temperature: float) -> dict[Label, float]:
-    """Probabilities ∝ p^(1/T): above 1 they move toward uniform, below 1 away from it; the order stays."""
-    logs = {label: _log(p) / temperature for label, p in probabilities.items()}
-    top = max(logs.values())
-    exp = {label: math.exp(value - top) for label, value in logs.items()}
-    total = sum(exp.values())
-    return {label: value / total for label, value in exp.items()}
+    """`temper_rows` for one claim's probabilities by label."""
+    labels = list(probabilities)
+    row = temper_rows(np.array([probabilities[label] for label in labels]), temperature)[0]
+    return {label: float(p) for label, p in zip(labels, row, strict=True)}
 
 
 def _log(p: float) -> float:
@@ -157,10 +162,9 @@ class Calibration:
     def decide(self, signals: Signals, *, numeric_rule: bool = True, use_llm: bool = False) -> Decision:
         """The verdict the signals call for. `numeric_rule`: a clear numeric decision settles it; `use_llm`:
         the model with the LLM's columns is used when `signals.llm` is set (see `fits_llm`)."""
-        if signals.evidence_count == 0:
-            return Decision(Label.NOT_ENOUGH_INFO, self.no_evidence_confidence, {}, Decider.NO_EVIDENCE)
-        if numeric_rule and signals.numeric is not None:
-            return Decision(signals.numeric, self.numeric_confidence, {}, Decider.NUMERIC)
+        ruled = self.rule(signals, numeric_rule=numeric_rule)
+        if ruled is not None:
+            return ruled
         with_llm = use_llm and signals.llm is not None and self.with_llm is not None
         combiner = self.with_llm if with_llm and self.with_llm is not None else self.without_llm
         probabilities = combiner.probabilities(signal_features(signals, with_llm))[0]
@@ -169,15 +173,21 @@ class Calibration:
                         {lab: round(float(p), 4) for lab, p in zip(LABELS, probabilities, strict=True)},
                         Decider.CALIBRATED_LLM if with_llm else Decider.CALIBRATED)
 
-    def decide_by_verifier(self, signals: Signals, *, numeric_rule: bool = True) -> Decision | None:
-        """The verifier's verdict with calibrated confidences: the rules' measured confidences, and the
-        verifier's probabilities tempered (`verifier_temperature`, which keeps the label the same). None when
-        there is no rule to apply and no verifier probability to temper."""
+    def rule(self, signals: Signals, *, numeric_rule: bool = True) -> Decision | None:
+        """No evidence → NOT_ENOUGH_INFO, or a clear numeric decision, each with its measured confidence."""
         if signals.evidence_count == 0:
             return Decision(Label.NOT_ENOUGH_INFO, self.no_evidence_confidence, {}, Decider.NO_EVIDENCE)
         if numeric_rule and signals.numeric is not None:
             return Decision(signals.numeric, self.numeric_confidence, {}, Decider.NUMERIC)
-        if not signals.verifier:
+        return None
+
+    def decide_by_verifier(self, signals: Signals, *, numeric_rule: bool = True) -> Decision | None:
+        """The verifier's verdict with calibrated confidences: the rules' measured confidences, and the
+        verifier's probabilities tempered (`verifier_temperature`, which keeps the label the same). None when
+        there is no rule to apply and no verifier probability to temper."""
+        ruled = self.rule(signals, numeric_rule=numeric_rule)
+        if ruled is not None or not signals.verifier:
+            return ruled
             return None
         tempered = temper(signals.verifier, self.verifier_temperature)
         label = max(tempered, key=lambda key: tempered[key])

@@ -30,7 +30,7 @@ from service.calibration import (
     Combiner,
     feature_names,
     signal_features,
-    temper,
+    temper_rows,
 )
 from service.domain import Label, Signals
 
@@ -246,12 +246,8 @@ def _temperature(claims: Sequence[CalibrationClaim]) -> dict[str, float]:
     gold = np.array([g for _, g in scored])
     raw = np.array([[probabilities[label] for label in LABELS] for probabilities, _ in scored])
 
-    def tempered(t: float) -> np.ndarray:
-        return np.array([[row[label] for label in LABELS]
-                         for row in (temper(dict(zip(LABELS, values, strict=True)), t) for values in raw)])
-
     def log_loss(t: float) -> float:
-        return float(-np.log(np.clip(tempered(t)[np.arange(len(gold)), gold], 1e-9, 1.0)).mean())
+        return float(-np.log(np.clip(temper_rows(raw, t)[np.arange(len(gold)), gold], 1e-9, 1.0)).mean())
 
     best = float(min(_TEMPERATURES, key=lambda t: (log_loss(float(t)), t)))
 
@@ -259,4 +255,5 @@ def _temperature(claims: Sequence[CalibrationClaim]) -> dict[str, float]:
         chosen = values.argmax(axis=1)
         return round(expected_calibration_error(values.max(axis=1).tolist(), (chosen == gold).tolist()), 4)
 
-    return {"temperature": best, "claims": len(scored), "ece_before": ece(raw), "ece_after": ece(tempered(best))}
+    return {"temperature": best, "claims": len(scored), "ece_before": ece(raw),
+            "ece_after": ece(temper_rows(raw, best))}
