@@ -87,7 +87,7 @@ def compare_runs(folder_a: Path, folder_b: Path, *, n: int = 2000, seed: int = 0
                          "the runs are not of the same data")
     gold = [scheme.cls(a.rows[i]["gold"]) for i in shared]
     pred = {name: [scheme.cls(run.rows[i]["verdict"]) for i in shared] for name, run in (("a", a), ("b", b))}
-    conf = {name: [float(run.rows[i]["confidence"]) for i in shared] for name, run in (("a", a), ("b", b))}
+    conf = {name: [scheme.confidence(run.rows[i]) for i in shared] for name, run in (("a", a), ("b", b))}
     right = {name: np.array([g == p for g, p in zip(gold, pred[name], strict=True)]) for name in pred}
 
     def scorers(metric: str) -> tuple[Scorer, Scorer]:

@@ -59,6 +59,16 @@ def _headline(summary: Mapping[str, Any]) -> list[str]:
     lines.append(f"| throughput | {latency['throughput_per_s']:.2f} claims/s from mean latency"
                  + (f"; {wall:.2f} claims/s wall clock this run |" if wall else " |"))
     lines.append("")
+    repeated = summary.get("repeated_claim_texts")
+    if repeated:
+        lines += [f"**Ceiling:** {repeated['claims']} claims share their text with a claim of another gold class "
+                  f"({repeated['texts']} texts). Checked against the same collection they get the same verdict, so "
+                  f"accuracy cannot exceed {repeated['accuracy_ceiling']:.3f} in this run; `--evidence "
+                  "gold-documents` checks each claim against its own evidence instead.", ""]
+    if summary.get("stamp", {}).get("evidence") == "gold-documents":
+        lines += [f"**Evidence:** each claim searched only the documents of its gold evidence (oracle retrieval; "
+                  f"{summary.get('searched_whole_collection', 0)} claims with no gold evidence searched the whole "
+                  "collection).", ""]
     if evidence:
         lines += [f"A cited or retrieved span matches a gold span when it is {evidence['match_rule']}; "
                   f"{evidence['note']}.", ""]

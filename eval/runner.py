@@ -24,7 +24,7 @@ from eval import runs
 from eval.adapters.gold import Dataset, LabelledClaim
 from eval.plots import write_plots
 from eval.report import render_report
-from eval.runs import RunOptions
+from eval.runs import EvidenceScope, RunOptions
 from eval.scoring import Scheme, choose_scheme
 from eval.summary import PRIMARY_METRIC, effective_tags, summarise
 from service.errors import InputError
@@ -79,7 +79,7 @@ def run_eval(
     report = progress or (lambda _done, _total: None)
     report(already, len(claims))
     started = time.perf_counter()
-    new_rows, refused = _check_all(pipeline, pending, scheme, out_dir / runs.PREDICTIONS, options.collection,
+    new_rows, refused = _check_all(pipeline, pending, scheme, out_dir / runs.PREDICTIONS, options,
                                    lambda n: report(already + n, len(claims)))
     elapsed = time.perf_counter() - started
     done.update((row["id"], row) for row in new_rows)
@@ -87,6 +87,8 @@ def run_eval(
     rows = [done[claim.id] for claim in claims if claim.id in done]  # selection order
     by_id = {claim.id: claim for claim in claims}
     header = _header(dataset, options, stamp, unscored=sum(row["id"] not in by_id for row in kept))
+    if options.evidence == EvidenceScope.GOLD_DOCUMENTS:
+        header["searched_whole_collection"] = sum(not gold_documents(claim) for claim in claims)
     summary = summarise(rows, by_id, scheme, header=header,
                         skipped=[*dataset.skipped, *refused],
                         throughput=len(new_rows) / elapsed if new_rows and elapsed > 0 else None)
@@ -98,14 +100,14 @@ def run_eval(
 
 
 def _check_all(pipeline: Pipeline, claims: Sequence[LabelledClaim], scheme: Scheme, path: Path,
-               collection: str | None, advanced: Callable[[int], None]) -> tuple[list[dict[str, Any]], list[str]]:
+               options: RunOptions, advanced: Callable[[int], None]) -> tuple[list[dict[str, Any]], list[str]]:
     """Check each claim, appending its row to `path` as soon as it is known. A claim the service refuses
     (empty, over the length limit) is not scored; its reason is returned."""
     rows, refused = [], []
     with path.open("a", encoding="utf-8") as out:
         for count, claim in enumerate(claims, start=1):
             try:
-                verdict = pipeline.check(Query(claim.claim, collection))
+                verdict = pipeline.check(query_for(claim, options))
             except InputError as exc:
                 refused.append(f"claim {claim.id}: refused by the service ({exc.detail})")
             else:
@@ -115,6 +117,17 @@ def _check_all(pipeline: Pipeline, claims: Sequence[LabelledClaim], scheme: Sche
                 rows.append(row)
             advanced(count)
     return rows, refused
+
+
+def query_for(claim: LabelledClaim, options: RunOptions) -> Query:
+    """The check a claim gets: a search of the whole collection, or with `--evidence gold-documents` of only
+    the documents its gold evidence is in (claims with no gold evidence still search the whole collection)."""
+    documents = gold_documents(claim) if options.evidence == EvidenceScope.GOLD_DOCUMENTS else None
+    return Query(claim.claim, options.collection, doc_ids=documents or None)
+
+
+def gold_documents(claim: LabelledClaim) -> frozenset[str]:
+    return frozenset(evidence.doc_id for evidence in claim.evidence)
 
 
 def prediction_row(claim: LabelledClaim, response: CheckResponse, scheme: Scheme) -> dict[str, Any]:
@@ -135,5 +148,6 @@ def _header(dataset: Dataset, options: RunOptions, stamp: dict[str, str], unscor
         "stamp": {**stamp, "dataset": dataset.name, "split": options.split, "format": options.fmt,
                   "conflicting": options.conflicting, "on_error": options.on_error, "sample": options.sample,
                   "seed": options.seed, "limit": options.limit, "collection": options.collection,
-                  "command": options.command, "left_out_trained": options.left_out_trained},
+                  "command": options.command, "left_out_trained": options.left_out_trained,
+                  "evidence": options.evidence},
     }

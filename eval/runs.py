@@ -15,6 +15,7 @@ import random
 import shutil
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,17 @@ RUN_FILE = "run.json"
 METRICS = "metrics.json"
 REPORT = "report.md"
 PLOTS = "plots"
+
+
+class EvidenceScope(StrEnum):
+    """Where a claim's evidence is searched for: the whole collection, or only its gold evidence's documents."""
+
+    RETRIEVED = "retrieved"
+    GOLD_DOCUMENTS = "gold-documents"
+
+
+# Identity keys added later, with the value that runs written before them used.
+IDENTITY_DEFAULTS = {"evidence": EvidenceScope.RETRIEVED.value}
 
 
 @dataclass(frozen=True)
@@ -42,6 +54,7 @@ class RunOptions:
     collection: str | None = None
     command: str = ""
     left_out_trained: int = 0  # claims dropped because the verifier was trained on them
+    evidence: str = EvidenceScope.RETRIEVED.value
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -57,6 +70,7 @@ def identity(dataset_name: str, options: RunOptions, stamp: dict[str, str]) -> d
         "conflicting": options.conflicting,
         "sample_seed": options.seed if options.sample else None,
         "collection": options.collection,
+        "evidence": options.evidence,
         **{f"stamp.{key}": value for key, value in stamp.items()},
     }
 
@@ -119,6 +133,7 @@ def resume(out_dir: Path, expected: dict[str, Any], claims: Sequence[LabelledCla
         raise InputError(f"{out_dir} holds predictions but no {RUN_FILE}, so they cannot be matched to this run; "
                          "use --restart to start over, or another --out")
     recorded = json.loads(run_file.read_text(encoding="utf-8")).get("identity", {})
+    recorded = {**IDENTITY_DEFAULTS, **recorded}
     differences = [f"{key}: was {recorded.get(key)!r}, now {value!r}"
                    for key, value in expected.items() if recorded.get(key) != value]
     gold = {claim.id: claim.label.value for claim in claims}

@@ -15,7 +15,7 @@ rescored by the rule it was scored with.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, cast
@@ -52,6 +52,17 @@ class Scheme:
             return NOT_S
         return Scored(label)
 
+    def confidence(self, row: Mapping[str, Any]) -> float:
+        """The confidence in the class a prediction row is scored as. Where labels collapse, a NOT_SUPPORTED
+        prediction is as sure as SUPPORTED is unlikely (1 − P(SUPPORTED), from the row's `probabilities`):
+        "REFUTED at 0.45" can be "not supported at 0.80". Otherwise, and for rows without probabilities,
+        the verdict's own confidence."""
+        confidence = float(row["confidence"])
+        probabilities = row.get("probabilities") or {}
+        if self.collapse and self.cls(row["verdict"]) is NOT_S and S.value in probabilities:
+            return 1.0 - float(probabilities[S.value])
+        return confidence
+
     def as_json(self) -> dict[str, Any]:
         return {"name": self.name, "rule": self.rule, "labels": [c.value for c in self.labels],
                 "macro_f1_over": [c.value for c in self.averaged], "collapse_to_not_supported": self.collapse}
@@ -67,7 +78,8 @@ CONFLICTING_RULE = (" CONFLICTING is scored as its own class (--conflicting clas
                     "so every CONFLICTING claim counts as wrong and its F1 is 0.")
 SUPPORTED_VS_NOT_RULE = ("binary supported vs not: gold labels other than SUPPORTED, and REFUTED or NOT_ENOUGH_INFO "
                          "predictions, collapse to NOT_SUPPORTED; f1_supported is the F1 of SUPPORTED against "
-                         "NOT_SUPPORTED; macro-F1 averages SUPPORTED and NOT_SUPPORTED.")
+                         "NOT_SUPPORTED; macro-F1 averages SUPPORTED and NOT_SUPPORTED; a NOT_SUPPORTED prediction's "
+                         "confidence is 1 − P(SUPPORTED).")
 SUPPORTED_REFUTED_RULE = ("binary SUPPORTED/REFUTED: a NOT_ENOUGH_INFO prediction counts as wrong; accuracy over all "
                           "claims; macro-F1 averages the F1 of SUPPORTED and REFUTED (NOT_ENOUGH_INFO predictions "
                           "lower recall and count towards no class's precision).")

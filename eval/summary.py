@@ -39,18 +39,35 @@ def summarise(rows: Sequence[dict[str, Any]], claims: Mapping[str, LabelledClaim
     gold = [scheme.cls(row["gold"]) for row in rows]
     pred = [scheme.cls(row["verdict"]) for row in rows]
     summary.update(scoring.label_metrics(scheme, gold, pred))
-    confidences = [float(row["confidence"]) for row in rows]
+    confidences = [scheme.confidence(row) for row in rows]
     correct = [g == p for g, p in zip(gold, pred, strict=True)]
     summary["expected_calibration_error"] = metrics.expected_calibration_error(confidences, correct)
     summary["reliability_curve"] = metrics.reliability_curve(confidences, correct)
     summary["selective_accuracy"] = {str(coverage): value for coverage, value
                                      in metrics.selective_accuracy(confidences, correct, COVERAGES).items()}
     summary["evidence"] = evidence_metrics(rows, claims)
+    if header.get("stamp", {}).get("evidence", "retrieved") == "retrieved":
+        summary["repeated_claim_texts"] = repeated_claim_texts(rows, scheme)
     summary["slices"] = slices(rows, scheme)
     summary["signals"] = signal_contributions(rows, scheme)
     latency = metrics.latency_summary([float(row["timings"]["total_ms"]) for row in rows])
     summary["latency"] = {**latency, "wall_throughput_per_s": throughput}
     return summary
+
+
+def repeated_claim_texts(rows: Sequence[dict[str, Any]], scheme: Scheme) -> dict[str, Any] | None:
+    """Claims whose exact text recurs with another gold class (FEVER-Symmetric pairs every claim with a
+    supporting and a refuting sentence). Searching the same collection, such claims get the same verdict, so
+    at most the commonest class of each text can be right: `accuracy_ceiling`. None when no text recurs so."""
+    classes: dict[str, list[str]] = defaultdict(list)
+    for row in rows:
+        classes[" ".join(str(row["claim"]).split())].append(scheme.cls(row["gold"]).value)
+    mixed = [found for found in classes.values() if len(set(found)) > 1]
+    if not mixed:
+        return None
+    wrong_at_least = sum(len(found) - max(found.count(c) for c in set(found)) for found in mixed)
+    return {"claims": sum(len(found) for found in mixed), "texts": len(mixed),
+            "accuracy_ceiling": 1.0 - wrong_at_least / len(rows)}
 
 
 def _skipped(messages: Sequence[str]) -> dict[str, Any]:

@@ -1,7 +1,7 @@
 """One verdict from several signals: a small fitted model, a calibrated confidence, a tuned NOT_ENOUGH_INFO
 threshold.
 
-    calibration = Calibration.load()            # the bundled file, service/models_data/calibration.v2.json
+    calibration = Calibration.load()            # the bundled file, service/models_data/calibration.v3.json
     decision = calibration.decide(signals)      # label, confidence, probabilities, what decided
 
 The signals (`service.domain.Signals`): retrieval (best score, best cosine, evidence count), the verifier's
@@ -31,7 +31,7 @@ import numpy as np
 from service.domain import Decider, Label, Signals
 from service.errors import ModelUnavailableError
 
-CALIBRATION_NAME = "calibration.v2.json"
+CALIBRATION_NAME = "calibration.v3.json"
 FORMAT = "vericlaim-calibration/1"
 LABELS: tuple[Label, ...] = (Label.SUPPORTED, Label.REFUTED, Label.NOT_ENOUGH_INFO)
 SIGNAL_GROUPS: dict[str, tuple[str, ...]] = {
@@ -142,6 +142,12 @@ class Decision:
     probabilities: dict[Label, float]
     decided_by: Decider
 
+    @classmethod
+    def by_rule(cls, label: Label, confidence: float, decided_by: Decider) -> Decision:
+        """A rule's verdict: its label gets the rule's confidence, the other two labels share the rest."""
+        rest = round((1.0 - confidence) / 2, 4)
+        return cls(label, confidence, {lab: confidence if lab is label else rest for lab in LABELS}, decided_by)
+
 
 @dataclass(frozen=True)
 class Calibration:
@@ -176,9 +182,9 @@ class Calibration:
     def rule(self, signals: Signals, *, numeric_rule: bool = True) -> Decision | None:
         """No evidence → NOT_ENOUGH_INFO, or a clear numeric decision, each with its measured confidence."""
         if signals.evidence_count == 0:
-            return Decision(Label.NOT_ENOUGH_INFO, self.no_evidence_confidence, {}, Decider.NO_EVIDENCE)
+            return Decision.by_rule(Label.NOT_ENOUGH_INFO, self.no_evidence_confidence, Decider.NO_EVIDENCE)
         if numeric_rule and signals.numeric is not None:
-            return Decision(signals.numeric, self.numeric_confidence, {}, Decider.NUMERIC)
+            return Decision.by_rule(signals.numeric, self.numeric_confidence, Decider.NUMERIC)
         return None
 
     def decide_by_verifier(self, signals: Signals, *, numeric_rule: bool = True) -> Decision | None:
@@ -188,7 +194,6 @@ class Calibration:
         ruled = self.rule(signals, numeric_rule=numeric_rule)
         if ruled is not None or not signals.verifier:
             return ruled
-            return None
         tempered = temper(signals.verifier, self.verifier_temperature)
         label = max(tempered, key=lambda key: tempered[key])
         return Decision(label, round(tempered[label], 4), tempered, Decider.VERIFIER)

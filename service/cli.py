@@ -28,6 +28,7 @@ from rich.progress import (
 )
 
 from eval.adapters.gold import Conflicting, OnError
+from eval.runs import EvidenceScope
 from index.dates import DateRange, first_day, last_day
 from service.config import Settings
 from service.errors import InputError, VericlaimError
@@ -280,6 +281,9 @@ def evaluate(
     include_trained: Annotated[bool, typer.Option("--include-trained", help="Keep the claims the verifier was "
                                                   "trained on (left out by default: scores on them flatter "
                                                   "it).")] = False,
+    evidence: Annotated[EvidenceScope, typer.Option(help="Search the whole collection for each claim, or only "
+                                                    "its gold evidence's documents (oracle retrieval: the "
+                                                    "verdict step alone).")] = EvidenceScope.RETRIEVED,
 ) -> None:
     """Run labelled claims through the pipeline; write predictions.jsonl, metrics.json, plots and report.md."""
     from eval.datasets import load_dataset
@@ -295,7 +299,7 @@ def evaluate(
     collection = dataset_collection(dataset, collection, corpus)
     options = RunOptions(fmt=fmt, split=split, conflicting=conflicting.value, on_error=on_error.value,
                          sample=sample, seed=seed, limit=limit, collection=collection, command=_command_line(),
-                         left_out_trained=left_out)
+                         left_out_trained=left_out, evidence=evidence.value)
     if left_out:
         out.print(f"left out {left_out} claims the verifier was trained on (--include-trained keeps them)",
                   markup=False, highlight=False)

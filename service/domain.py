@@ -152,6 +152,7 @@ class Verdict:
     passages: tuple[Passage, ...] = ()
     signals: Signals | None = None
     decided_by: Decider | None = None
+    probabilities: dict[Label, float] = field(default_factory=dict)  # each label's, from whatever decided
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,10 @@
 """The numeric step of the pipeline: the claim's figures against the figures in the evidence sentences.
 
 A clear decision (every claim figure borne out, or an aligned clear mismatch) settles the verdict without
-the LLM; otherwise the comparisons are reported beside the judge's verdict. A claim with no figures is
+the LLM, but only from a sentence that tells of what the claim tells of: one that, with its document's title,
+uses most of the claim's other words (`MIN_SHARED_CLAIM_WORDS`). A figure alone is not the claim: "born in
+1980" bears out the year of "graduated in 1980" but not the claim. Otherwise the comparisons are reported
+beside the verdict the verifier or the judge gives. A claim with no figures is
 checked by its date instead, where an evidence sentence clearly tells of the same event (`match_periods`).
 """
 
@@ -23,6 +26,11 @@ from service.numeric import (
     numeric_decision,
     period_decision,
 )
+from service.periods import extract_periods
+from service.quantities import Quantity
+from service.subjects import content_words
+
+MIN_SHARED_CLAIM_WORDS = 0.6  # as for date claims (`numeric.MIN_SHARED_EVENT_WORDS`)
 
 
 @dataclass(frozen=True)
@@ -56,9 +64,10 @@ def check_numbers(claim: str, evidence: Sequence[Passage], snapshot: Snapshot) -
         for match, passage in found
         if match.subject_aligned
     )
-    if relation is None:
-        return NumericFinding(comparisons, None, "", ())
     deciding = [(m, p) for m, p in found if m.subject_aligned and m.relation is relation]
+    words = content_words(_without_figures(claim, claim_figures))
+    if relation is None or not any(_tells_of(words, passage) for _, passage in deciding):
+        return NumericFinding(comparisons, None, "", ())
     decisive = tuple({(p.doc_id, p.start): p for _, p in deciding}.values())
     if relation is Relation.CONTRADICTS:
         gaps = "; ".join(dict.fromkeys(m.gap or "" for m, _ in deciding if m.gap))
@@ -89,6 +98,21 @@ def check_dates(claim: str, evidence: Sequence[tuple[Passage, dt.date | None]], 
         return NumericFinding(comparisons, Label.REFUTED, f"The dates disagree: {gaps}.", decisive)
     pairs = "; ".join(dict.fromkeys(f"{m.claim.text} ~ {m.evidence.text}" for m, _ in deciding))
     return NumericFinding(comparisons, Label.SUPPORTED, f"The claim's date matches the source ({pairs}).", decisive)
+
+
+def _without_figures(claim: str, figures: Sequence[Quantity]) -> str:
+    spans = [(q.start, q.end) for q in figures] + [(p.start, p.end) for p in extract_periods(claim)]
+    for start, end in sorted(spans, reverse=True):
+        claim = f"{claim[:start]} {claim[end:]}"
+    return claim
+
+
+def _tells_of(claim_words: frozenset[str], passage: Passage) -> bool:
+    """Whether the passage (with its document's title) uses most of the claim's words besides its figures."""
+    if not claim_words:
+        return True
+    said = content_words(passage.text) | content_words(passage.title or passage.doc_id)
+    return len(claim_words & said) / len(claim_words) >= MIN_SHARED_CLAIM_WORDS
 
 
 def _passage_date(snapshot: Snapshot, passage: Passage) -> dt.date | None:

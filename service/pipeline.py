@@ -138,6 +138,7 @@ class Pipeline:
             passages=tuple(evidence),
             signals=signals,
             decided_by=decision.decided_by,
+            probabilities={label: round(p, 4) for label, p in decision.probabilities.items()},
         )
 
     def _signals(self, claim: str, evidence: Sequence[Passage], numbers: NumericFinding) -> Signals:
@@ -165,9 +166,9 @@ class Pipeline:
             if decision is not None:
                 return decision
         if signals.evidence_count == 0:
-            return Decision(Label.NOT_ENOUGH_INFO, NO_EVIDENCE_PRIOR, {}, Decider.NO_EVIDENCE)
+            return Decision.by_rule(Label.NOT_ENOUGH_INFO, NO_EVIDENCE_PRIOR, Decider.NO_EVIDENCE)
         if numeric_rule and signals.numeric is not None:
-            return Decision(signals.numeric, NUMERIC_PRIOR, {}, Decider.NUMERIC)
+            return Decision.by_rule(signals.numeric, NUMERIC_PRIOR, Decider.NUMERIC)
         if by_llm:
             probabilities, decider = signals.llm, Decider.LLM
         else:

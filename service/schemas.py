@@ -148,6 +148,7 @@ class CheckResponse(BaseModel):
     stamp: StampOut
     timings: dict[str, float]
     decided_by: Decider | None = None
+    probabilities: dict[Label, float] = {}  # each label's probability from the decider (rules: see Decision.by_rule)
     signals: SignalsOut | None = None
 
     @classmethod
@@ -163,6 +164,7 @@ class CheckResponse(BaseModel):
             stamp=StampOut.of(verdict.stamp),
             timings=verdict.timings,
             decided_by=verdict.decided_by,
+            probabilities=verdict.probabilities,
             signals=SignalsOut.of(verdict.signals) if verdict.signals else None,
         )
 

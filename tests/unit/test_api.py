@@ -217,6 +217,8 @@ def test_check_returns_a_cited_verdict(loaded: TestClient) -> None:
     assert body["claim"] == CLAIM
     assert body["verdict"] == "SUPPORTED"
     assert 0.0 <= body["confidence"] <= 1.0
+    assert set(body["probabilities"]) == {"SUPPORTED", "REFUTED", "NOT_ENOUGH_INFO"}
+    assert body["probabilities"]["SUPPORTED"] == max(body["probabilities"].values())
     assert body["citations"]
     for citation in body["citations"]:
         assert citation["doc_id"] == "acme.txt"

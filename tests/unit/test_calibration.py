@@ -69,6 +69,7 @@ def test_no_evidence_and_a_numeric_decision_are_rules_with_their_measured_confid
     assert cal.decide(signals(evidence_count=0)).confidence == 0.9
     numeric = cal.decide(signals(numeric=Label.REFUTED))
     assert (numeric.label, numeric.confidence, numeric.decided_by) == (Label.REFUTED, 0.8, Decider.NUMERIC)
+    assert numeric.probabilities == {Label.SUPPORTED: 0.1, Label.REFUTED: 0.8, Label.NOT_ENOUGH_INFO: 0.1}
     assert cal.decide(signals(numeric=Label.REFUTED), numeric_rule=False).decided_by is Decider.CALIBRATED
 
 
@@ -280,6 +281,8 @@ def test_the_default_verifier_decides_with_the_calibrations_confidence(tmp_path:
 
     assert verdict.label is Label.SUPPORTED and verdict.decided_by is Decider.VERIFIER
     assert verdict.confidence == pytest.approx(temper(UNSURE, 2.0)[Label.SUPPORTED], abs=1e-4)
+    assert verdict.probabilities == pytest.approx(temper(UNSURE, 2.0), abs=1e-4)
+    assert verdict.probabilities[Label.SUPPORTED] == verdict.confidence
     assert built.pipeline.judge.calls == 0  # type: ignore[attr-defined]
     assert "+confidence:" in verdict.stamp.decider
 

@@ -349,3 +349,25 @@ def test_the_pipeline_step_settles_a_date_claim_and_reports_the_dates() -> None:
     assert (comparison.claim_value, comparison.evidence_value) == ("March 2021", "March 2020")
     assert comparison.citation is not None and comparison.citation.doc_id == "acme.md"
     assert finding.decisive == (passage,)
+
+
+@pytest.mark.parametrize(
+    ("claim", "decision"),
+    [
+        ("The Kestrel cluster contains 12,288 H100 GPUs.", Label.SUPPORTED),
+        ("The Kestrel cluster contains 16,384 H100 GPUs.", Label.REFUTED),
+        # The same figures, but the sentence tells of something else: only the comparisons are reported.
+        ("Northwind bought 12,288 GPUs for its offices in Lisbon last winter.", None),
+        ("Northwind bought 16,384 GPUs for its offices in Lisbon last winter.", None),
+    ],
+)
+def test_a_figure_settles_the_verdict_only_from_a_sentence_telling_of_the_claim(claim: str,
+                                                                               decision: Label | None) -> None:
+    text = "Northwind's Kestrel cluster, which came online in March 2024, contains 12,288 H100 GPUs."
+    snapshot = Snapshot("v1", "fake", 1, {}, {"kestrel.md": Document("kestrel.md", text)}, [], np.zeros((0, 1)))
+    passage = Passage("kestrel.md", 0, len(text), text, 1.0, title="Kestrel")
+
+    finding = check_numbers(claim, [passage], snapshot)
+
+    assert finding.decision is decision
+    assert [c.evidence_value for c in finding.comparisons] == ["12,288"]

@@ -236,3 +236,40 @@ def test_claims_the_verifier_trained_on_are_left_out_and_counted() -> None:
     assert kept.documents == DOCUMENTS
     untouched, none = without_trained_claims(dataset(many, name="tiny"), "dev", metadata)
     assert (len(untouched.claims), none) == (40, 0)
+
+
+def test_gold_documents_searches_only_each_claims_evidence(tiny: Components, tmp_path: Path) -> None:
+    misfiled = LabelledClaim("m1", "The Falcon cluster is located in Oslo.", S,
+                             (GoldEvidence("kestrel.txt", 0, len(KESTREL), KESTREL),))
+    claims = [misfiled, CLAIMS[2]]  # the moon claim has no gold evidence: it searches the whole collection
+    run_eval(tiny.pipeline, dataset(claims), tmp_path, options=options())
+    assert "falcon.txt" in {p["doc_id"] for p in predictions(tmp_path)[0]["passages"]}
+    with pytest.raises(InputError, match="evidence: was 'retrieved', now 'gold-documents'"):
+        run_eval(tiny.pipeline, dataset(claims), tmp_path, options=options(evidence="gold-documents"))
+    run = run_eval(tiny.pipeline, dataset(claims), tmp_path, options=options(evidence="gold-documents"), restart=True)
+    rows = {row["id"]: row for row in predictions(tmp_path)}
+    assert {p["doc_id"] for p in rows["m1"]["passages"]} <= {"kestrel.txt"}
+    assert rows["m1"]["verdict"] != "SUPPORTED"  # Oslo is only in falcon.txt, which it may not see
+    assert run.metrics["stamp"]["evidence"] == "gold-documents" and run.metrics["searched_whole_collection"] == 1
+    assert "repeated_claim_texts" not in run.metrics
+    assert "oracle retrieval; 1 claims with no gold evidence" in (tmp_path / "report.md").read_text()
+
+
+def test_claim_texts_repeated_with_another_label_cap_accuracy(tiny: Components, tmp_path: Path) -> None:
+    twin = LabelledClaim("c1-twin", CLAIMS[0].claim, R)
+    run = run_eval(tiny.pipeline, dataset([*CLAIMS, twin]), tmp_path, options=options())
+    assert run.metrics["repeated_claim_texts"] == {"claims": 2, "texts": 1, "accuracy_ceiling": 4 / 5}
+    assert run.metrics["accuracy"] <= 4 / 5
+    assert "accuracy cannot exceed 0.800" in (tmp_path / "report.md").read_text()
+    alone = run_eval(tiny.pipeline, dataset(), tmp_path / "alone", options=options())
+    assert alone.metrics["repeated_claim_texts"] is None
+
+
+def test_not_supported_confidence_is_one_minus_p_supported_where_labels_collapse() -> None:
+    wice, fever = choose_scheme(True, [S, NEI]), choose_scheme(True, [S, R])
+    probabilities = {"SUPPORTED": 0.2, "REFUTED": 0.45, "NOT_ENOUGH_INFO": 0.35}
+    refuted = {"verdict": "REFUTED", "confidence": 0.45, "probabilities": probabilities}
+    assert wice.confidence(refuted) == pytest.approx(0.8)
+    assert fever.confidence(refuted) == 0.45  # REFUTED is its own class there
+    assert wice.confidence({**refuted, "verdict": "SUPPORTED", "confidence": 0.6}) == 0.6
+    assert wice.confidence({"verdict": "REFUTED", "confidence": 0.45}) == 0.45  # rows from before probabilities
