@@ -84,3 +84,20 @@ def test_cli_eval_writes_predictions_metrics_report(cli_home: Path, tmp_path: Pa
     assert len(metrics["confusion_matrix"]) == 3 and sum(map(sum, metrics["confusion_matrix"])) == 4
     assert "latency" in metrics and metrics["latency"]["p50_ms"] > 0
     assert "# Evaluation" in (out / "report.md").read_text()
+
+
+def test_cli_eval_with_gold_documents_searches_only_each_claims_documents(cli_home: Path, tmp_path: Path) -> None:
+    out = tmp_path / "gold"
+    result = run(cli_home, "eval", str(DEMO / "claims.jsonl"), "--corpus", str(DEMO / "docs"),
+                 "--collection", "demo-eval", "--limit", "6", "--evidence", "gold-documents", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    claims = {c["id"]: c for c in map(json.loads, (DEMO / "claims.jsonl").read_text().splitlines())}
+    predictions = [json.loads(line) for line in (out / "predictions.jsonl").read_text().splitlines()]
+    assert len(predictions) == 6 and any(p["passages"] for p in predictions)
+    for prediction in predictions:
+        gold = {e["doc_id"] for e in claims[prediction["id"]].get("evidence", [])}
+        assert not gold or {p["doc_id"] for p in prediction["passages"]} <= gold, prediction["id"]
+        assert set(prediction["probabilities"]) == {"SUPPORTED", "REFUTED", "NOT_ENOUGH_INFO"}
+    assert json.loads((out / "metrics.json").read_text())["stamp"]["evidence"] == "gold-documents"
+    bad = run(cli_home, "eval", str(DEMO / "claims.jsonl"), "--evidence", "everything", "--out", str(out))
+    assert bad.returncode == 2 and "everything" in bad.stderr
