@@ -9,7 +9,8 @@ it on disk between runs), then trains the top layer, the pooler and a 3-way clas
 class-balanced cross-entropy, AdamW, nine tenths of the training claims, keeping the epoch that scores best
 on the other tenth (`verifier_train`'s validation rule). Only the CLS position of the top layer feeds the
 classifier, so training computes that layer for CLS alone (keys and values over every token): the same
-function as the full model at a fraction of the cost. Deterministic for a given seed and thread count.
+function as the full model at a fraction of the cost (the cached states: `service/cross_verifier_cache.py`).
+Deterministic for a given seed and thread count.
 `--fusion` also reports the feature verifier fused with the cross-encoder's out-of-fold log-probabilities
 (a measurement; not shipped).
 """
@@ -17,7 +18,6 @@ function as the full model at a fraction of the cost. Deterministic for a given 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -35,94 +35,16 @@ from service.cross_verifier import (
     build_cross_encoder,
     trained_prefixes,
 )
+from service.cross_verifier_cache import HiddenCache, additive_mask, cache_hidden_states, digest
 from service.verifier_train import _is_validation, _report, scores
 
 DEFAULT_DATA = Path("../shared/datasets")
 BATCH = 32
-CACHE_BATCH = 64
 FOLDS = 5
 
 
 def evidence_text(example: Example) -> str:
     return " ".join(example.sentences)
-
-
-def _digest(*parts: object) -> str:
-    return hashlib.sha1("\x00".join(map(str, parts)).encode("utf-8")).hexdigest()
-
-
-def additive_mask(mask: torch.Tensor) -> torch.Tensor:
-    """(batch, tokens) 1/0 → (batch, 1, 1, tokens) 0/-inf-like, added to attention scores."""
-    return (1.0 - mask[:, None, None, :].float()) * torch.finfo(torch.float32).min
-
-
-@dataclass(frozen=True)
-class HiddenCache:
-    """The frozen layers' output for each pair, unpadded fp16 rows of `hidden`, found by pair key."""
-
-    index: dict[str, int]
-    offsets: np.ndarray
-    lengths: np.ndarray
-    hidden: np.ndarray  # (tokens, hidden size)
-
-    def batch(self, keys: Sequence[str]) -> tuple[torch.Tensor, torch.Tensor]:
-        rows = [self.index[key] for key in keys]
-        width = int(self.lengths[rows].max())
-        hidden = np.zeros((len(rows), width, self.hidden.shape[1]), dtype=np.float32)
-        mask = np.zeros((len(rows), width), dtype=np.int64)
-        for i, row in enumerate(rows):
-            start, length = int(self.offsets[row]), int(self.lengths[row])
-            hidden[i, :length] = self.hidden[start:start + length]
-            mask[i, :length] = 1
-        return torch.from_numpy(hidden), torch.from_numpy(mask)
-
-
-def frozen_forward(network: torch.nn.Module, features: dict, layer: int) -> torch.Tensor:
-    """The input of transformer layer `layer`: embeddings, then layers 0 … layer-1."""
-    hidden = network.bert.embeddings(input_ids=features["input_ids"], token_type_ids=features["token_type_ids"])
-    mask = additive_mask(features["attention_mask"])
-    for block in network.bert.encoder.layer[:layer]:
-        hidden = block(hidden, mask)
-    return hidden
-
-
-def cache_hidden_states(model, pairs: Sequence[tuple[str, str]], layer: int, tag: str,
-                        folder: Path | None) -> HiddenCache:
-    """Every distinct pair's frozen-layer states, computed once (longest first), kept in `folder` if given."""
-    keys: list[str] = []
-    parts: list[np.ndarray] = []
-    if folder is not None and (folder / f"{tag}.keys.npy").is_file():
-        keys = np.load(folder / f"{tag}.keys.npy").tolist()
-        parts = [np.load(folder / f"{tag}.hidden.npy")]
-        lengths = np.load(folder / f"{tag}.lengths.npy").tolist()
-    else:
-        lengths = []
-    known = set(keys)
-    todo = {_digest(tag, a, b): (a, b) for a, b in pairs if _digest(tag, a, b) not in known}
-    order = sorted(todo, key=lambda key: -len(todo[key][0]) - len(todo[key][1]))
-    network = model[0].model.eval()
-    started = time.perf_counter()
-    with torch.inference_mode():
-        for offset in range(0, len(order), CACHE_BATCH):
-            chunk = order[offset:offset + CACHE_BATCH]
-            features = model.preprocess([todo[key] for key in chunk])
-            hidden = frozen_forward(network, features, layer).numpy()
-            for i, count in enumerate(features["attention_mask"].sum(dim=1).tolist()):
-                parts.append(hidden[i, :count].astype(np.float16))
-                lengths.append(count)
-            keys.extend(chunk)
-            if offset // CACHE_BATCH % 20 == 0:
-                print(f"  cached {offset + len(chunk)}/{len(order)} pairs ({time.perf_counter() - started:.0f}s)",
-                      flush=True)
-    flat = np.concatenate(parts) if parts else np.zeros((0, network.config.hidden_size), dtype=np.float16)
-    if folder is not None and order:
-        folder.mkdir(parents=True, exist_ok=True)
-        np.save(folder / f"{tag}.keys.npy", np.array(keys))
-        np.save(folder / f"{tag}.lengths.npy", np.array(lengths, dtype=np.int64))
-        np.save(folder / f"{tag}.hidden.npy", flat)
-    length_array = np.array(lengths, dtype=np.int64)
-    offsets = np.concatenate([[0], np.cumsum(length_array)[:-1]]).astype(np.int64)
-    return HiddenCache({key: i for i, key in enumerate(keys)}, offsets, length_array, flat)
 
 
 class TopHead(torch.nn.Module):
@@ -220,7 +142,7 @@ class Trainer:
     args: argparse.Namespace
 
     def keys(self, examples: Sequence[Example]) -> list[str]:
-        return [_digest(self.tag, e.claim, evidence_text(e)) for e in examples]
+        return [digest(self.tag, e.claim, evidence_text(e)) for e in examples]
 
     def fit(self, examples: Sequence[Example], epochs: int,
             after_epoch: Callable[[int, float], None] | None = None) -> None:
@@ -298,7 +220,7 @@ def _softmax(logits: np.ndarray) -> np.ndarray:
 def out_of_fold(trainer: Trainer, train: Sequence[Example], epochs: int) -> np.ndarray:
     """Cross-encoder probabilities for each training example from a model trained without its claim
     (`FOLDS` folds by claim, `epochs` passes each). Leaves the last fold's weights in `trainer.head`."""
-    folds = np.array([int(_digest("fold", e.source, e.group)[:8], 16) % FOLDS for e in train])
+    folds = np.array([int(digest("fold", e.source, e.group)[:8], 16) % FOLDS for e in train])
     probabilities = np.zeros((len(train), len(LABELS)))
     for fold in range(FOLDS):
         trainer.fit([e for e, f in zip(train, folds, strict=True) if f != fold], epochs)
@@ -377,7 +299,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     dev = dev_examples(args.data)
     print(f"{len(train)} training examples from {', '.join(args.sets)}; dev sets: "
           + ", ".join(f"{name} ({len(items)})" for name, items in dev.items()), flush=True)
-    tag = _digest(args.base_model, args.max_length, args.layer)[:12]
+    tag = digest(args.base_model, args.max_length, args.layer)[:12]
     every = [*train, *(e for items in dev.values() for e in items)]
     cache = cache_hidden_states(model, [(e.claim, evidence_text(e)) for e in every], args.layer, tag, args.cache)
     cached_at = time.perf_counter()

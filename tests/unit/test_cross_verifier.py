@@ -23,14 +23,8 @@ from service.cross_verifier import (
     bundled_cross_artifact,
     trained_prefixes,
 )
-from service.cross_verifier_train import (
-    TopHead,
-    _digest,
-    cache_hidden_states,
-    frozen_forward,
-    predict_cached,
-    train_head,
-)
+from service.cross_verifier_cache import cache_hidden_states, digest, frozen_forward
+from service.cross_verifier_train import TopHead, predict_cached, train_head
 from service.domain import Label, Passage
 from service.errors import ModelUnavailableError
 
@@ -85,7 +79,7 @@ def test_cached_states_predict_what_the_cross_encoder_serves(tiny_base: str, tmp
     tiny_weights(tiny_base).save(path)
     served = CrossEncoderVerifier.load(path)
     cache = cache_hidden_states(served.model, PAIRS, 1, "t", tmp_path / "cache")
-    cached = predict_cached(TopHead(served.model[0].model, 1), cache, [_digest("t", a, b) for a, b in PAIRS])
+    cached = predict_cached(TopHead(served.model[0].model, 1), cache, [digest("t", a, b) for a, b in PAIRS])
     direct = served.predict_pairs([a for a, _ in PAIRS], [b for _, b in PAIRS])
     assert direct.shape == (len(PAIRS), 3)
     np.testing.assert_allclose(direct, cached, atol=2e-3)  # fp16 cache
@@ -144,7 +138,7 @@ def test_training_the_head_is_deterministic_and_learns(tiny_base: str) -> None:
     head = TopHead(network, 1)
     initial = {name: value.detach().clone() for name, value in head.named_parameters()}
     cache = cache_hidden_states(model, PAIRS, 1, "t", None)
-    keys = [_digest("t", a, b) for a, b in PAIRS] * 8
+    keys = [digest("t", a, b) for a, b in PAIRS] * 8
     labels = np.array([0, 1, 2, 0] * 8)
     runs = []
     for _ in range(2):
