@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from eval.runs import EvidenceScope
+
 WORST_ERRORS = 10
 MAX_SLICES = 25
 MAX_SKIPPED_SHOWN = 20
@@ -65,7 +67,7 @@ def _headline(summary: Mapping[str, Any]) -> list[str]:
                   f"({repeated['texts']} texts). Checked against the same collection they get the same verdict, so "
                   f"accuracy cannot exceed {repeated['accuracy_ceiling']:.3f} in this run; `--evidence "
                   "gold-documents` checks each claim against its own evidence instead.", ""]
-    if summary.get("stamp", {}).get("evidence") == "gold-documents":
+    if summary.get("stamp", {}).get("evidence") == EvidenceScope.GOLD_DOCUMENTS:
         lines += [f"**Evidence:** each claim searched only the documents of its gold evidence (oracle retrieval; "
                   f"{summary.get('searched_whole_collection', 0)} claims with no gold evidence searched the whole "
                   "collection).", ""]

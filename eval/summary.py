@@ -13,6 +13,7 @@ from typing import Any
 
 from eval import metrics, scoring
 from eval.adapters.gold import LabelledClaim
+from eval.runs import EvidenceScope
 from eval.scoring import Scheme
 from service.numeric import claim_tags
 
@@ -46,7 +47,7 @@ def summarise(rows: Sequence[dict[str, Any]], claims: Mapping[str, LabelledClaim
     summary["selective_accuracy"] = {str(coverage): value for coverage, value
                                      in metrics.selective_accuracy(confidences, correct, COVERAGES).items()}
     summary["evidence"] = evidence_metrics(rows, claims)
-    if header.get("stamp", {}).get("evidence", "retrieved") == "retrieved":
+    if header.get("stamp", {}).get("evidence", EvidenceScope.RETRIEVED) == EvidenceScope.RETRIEVED:
         summary["repeated_claim_texts"] = repeated_claim_texts(rows, scheme)
     summary["slices"] = slices(rows, scheme)
     summary["signals"] = signal_contributions(rows, scheme)
