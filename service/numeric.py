@@ -314,14 +314,15 @@ def _same_event(claim: str, claim_periods: list[Period], evidence: str, start: i
     sentence = evidence[start:end]
     if NEGATION.search(sentence) or REPORTED_CLAIM.search(sentence) or names_conflict(claim, sentence):
         return False
-    words = content_words(_without(claim, claim_periods))
+    words = content_words(without_spans(claim, claim_periods))
     shared = len(words & content_words(sentence)) / max(len(words), 1)
     return len(words) >= MIN_EVENT_WORDS and shared >= MIN_SHARED_EVENT_WORDS
 
 
-def _without(text: str, periods: list[Period]) -> str:
-    for period in sorted(periods, key=lambda p: p.start, reverse=True):
-        text = f"{text[:period.start]} {text[period.end:]}"
+def without_spans(text: str, found: Sequence[Period | Quantity]) -> str:
+    """`text` with each found figure or period blanked out (its words are not the claim's other words)."""
+    for item in sorted(found, key=lambda item: item.start, reverse=True):
+        text = f"{text[:item.start]} {text[item.end:]}"
     return text
 
 

@@ -25,9 +25,9 @@ from service.numeric import (
     match_periods,
     numeric_decision,
     period_decision,
+    without_spans,
 )
 from service.periods import extract_periods
-from service.quantities import Quantity
 from service.subjects import content_words
 
 MIN_SHARED_CLAIM_WORDS = 0.6  # as for date claims (`numeric.MIN_SHARED_EVENT_WORDS`)
@@ -65,7 +65,7 @@ def check_numbers(claim: str, evidence: Sequence[Passage], snapshot: Snapshot) -
         if match.subject_aligned
     )
     deciding = [(m, p) for m, p in found if m.subject_aligned and m.relation is relation]
-    words = content_words(_without_figures(claim, claim_figures))
+    words = content_words(without_spans(claim, [*claim_figures, *extract_periods(claim)]))
     if relation is None or not any(_tells_of(words, passage) for _, passage in deciding):
         return NumericFinding(comparisons, None, "", ())
     decisive = tuple({(p.doc_id, p.start): p for _, p in deciding}.values())
@@ -98,13 +98,6 @@ def check_dates(claim: str, evidence: Sequence[tuple[Passage, dt.date | None]], 
         return NumericFinding(comparisons, Label.REFUTED, f"The dates disagree: {gaps}.", decisive)
     pairs = "; ".join(dict.fromkeys(f"{m.claim.text} ~ {m.evidence.text}" for m, _ in deciding))
     return NumericFinding(comparisons, Label.SUPPORTED, f"The claim's date matches the source ({pairs}).", decisive)
-
-
-def _without_figures(claim: str, figures: Sequence[Quantity]) -> str:
-    spans = [(q.start, q.end) for q in figures] + [(p.start, p.end) for p in extract_periods(claim)]
-    for start, end in sorted(spans, reverse=True):
-        claim = f"{claim[:start]} {claim[end:]}"
-    return claim
 
 
 def _tells_of(claim_words: frozenset[str], passage: Passage) -> bool:
