@@ -320,9 +320,9 @@ def _same_event(claim: str, claim_periods: list[Period], evidence: str, start: i
 
 
 def without_spans(text: str, found: Sequence[Period | Quantity]) -> str:
-    """`text` with each found figure or period blanked out (its words are not the claim's other words)."""
-    for item in sorted(found, key=lambda item: item.start, reverse=True):
-        text = f"{text[:item.start]} {text[item.end:]}"
+    """`text` with each found figure or period blanked out by spaces, so offsets hold even where they overlap."""
+    for item in found:
+        text = f"{text[:item.start]}{' ' * (item.end - item.start)}{text[item.end:]}"
     return text
 
 
