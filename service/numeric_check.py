@@ -64,9 +64,11 @@ def check_numbers(claim: str, evidence: Sequence[Passage], snapshot: Snapshot) -
         for match, passage in found
         if match.subject_aligned
     )
+    if relation is None:
+        return NumericFinding(comparisons, None, "", ())
     deciding = [(m, p) for m, p in found if m.subject_aligned and m.relation is relation]
     words = content_words(without_spans(claim, [*claim_figures, *extract_periods(claim)]))
-    if relation is None or not any(_tells_of(words, passage) for _, passage in deciding):
+    if not any(_tells_of(words, passage) for _, passage in deciding):
         return NumericFinding(comparisons, None, "", ())
     decisive = tuple({(p.doc_id, p.start): p for _, p in deciding}.values())
     if relation is Relation.CONTRADICTS:
