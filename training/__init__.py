@@ -1,0 +1,1 @@
+"""Training: what builds the shipped models. Not imported by the service at run time."""

@@ -1,0 +1,117 @@
+r"""Turn a trained NLI cross-encoder (a transformers folder from `training.nli_train`) into the served artifact.
+
+    python -m training.nli_export /var/tmp/vericlaim-nli/minilm/final service/models_data/nli_verifier.v1 \
+        --name nli-minilm-l6-v1 --card-json extra.json
+
+The artifact is a folder: `model.onnx` (int8 dynamic quantisation by onnxruntime) and `verifier.json` (format,
+base model, labels, maximum length, the sha256 of the base model's word-embedding table, metadata). The graph
+takes `inputs_embeds` rather than token ids: the word-embedding table, frozen in training, is left out of the
+artifact and read at load time from the installed base model (`service.nli_verifier`), which checks its
+sha256. No torch is needed to serve it; onnxruntime and tokenizers are.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from service.nli_verifier import FORMAT, HEADER_FILE, MODEL_FILE, embedding_digest, read_word_embeddings
+
+
+class FromEmbeddings(torch.nn.Module):
+    """The classifier with its input as word embeddings (what the exported graph computes)."""
+
+    def __init__(self, model: torch.nn.Module, *, segments: bool) -> None:
+        super().__init__()
+        self.model = model
+        self.segments = segments
+
+    def forward(self, inputs_embeds: torch.Tensor, attention_mask: torch.Tensor,
+                token_type_ids: torch.Tensor | None = None) -> torch.Tensor:
+        extra = {"token_type_ids": token_type_ids} if self.segments else {}
+        return self.model(inputs_embeds=inputs_embeds, attention_mask=attention_mask, **extra).logits
+
+
+def export_onnx(model: torch.nn.Module, path: Path, *, width: int, segments: bool) -> None:
+    """fp32 ONNX of `model` with dynamic batch and length (the TorchScript exporter: no onnxscript needed)."""
+    wrapper = FromEmbeddings(model, segments=segments).eval()
+    embeds = torch.zeros(2, 8, width)
+    mask = torch.ones(2, 8, dtype=torch.int64)
+    names = ["inputs_embeds", "attention_mask", *(["token_type_ids"] if segments else [])]
+    args: tuple[torch.Tensor, ...] = (embeds, mask, *( (torch.zeros(2, 8, dtype=torch.int64),) if segments else ()))
+    axes = {name: {0: "batch", 1: "tokens"} for name in names} | {"logits": {0: "batch"}}
+    with torch.no_grad(), warnings.catch_warnings():
+        # the tracer notes Python conditions on shapes (padding, causal masks) that do not vary for this model
+        warnings.filterwarnings("ignore", category=torch.jit.TracerWarning)
+        warnings.filterwarnings("ignore", message="Exporting aten::index operator")
+        torch.onnx.export(wrapper, args, str(path), input_names=names, output_names=["logits"],
+                          dynamic_axes=axes, opset_version=17, dynamo=False)
+
+
+def quantise(source: Path, target: Path) -> None:
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    quantize_dynamic(str(source), str(target), weight_type=QuantType.QInt8, per_channel=True)
+
+
+def export(final: Path, out: Path, *, name: str, base: str, metadata: dict[str, Any], int8: bool = True) -> Path:
+    """Write the artifact folder `out` from the trained folder `final`; returns `out`."""
+    from transformers import AutoModelForSequenceClassification
+
+    from index.embedder import resolve_embedding_model
+
+    model = AutoModelForSequenceClassification.from_pretrained(final).eval()
+    table = model.get_input_embeddings().weight.detach().numpy()
+    base_folder, _ = resolve_embedding_model(base)
+    base_table = read_word_embeddings(Path(base_folder))
+    if not np.array_equal(table, base_table):
+        raise ValueError("the trained word embeddings differ from the base model's: train with them frozen")
+    segments = model.config.model_type in {"bert"} and model.config.type_vocab_size > 1
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as scratch:
+        fp32 = Path(scratch) / "model.fp32.onnx"
+        export_onnx(model, fp32, width=table.shape[1], segments=segments)
+        if int8:
+            quantise(fp32, out / MODEL_FILE)
+        else:
+            (out / MODEL_FILE).write_bytes(fp32.read_bytes())
+    labels = [model.config.id2label[i] for i in range(model.config.num_labels)]
+    header = {"format": FORMAT, "name": name, "base_model": base, "labels": labels, "segments": segments,
+              "max_length": int(metadata.pop("max_length", 128)), "word_embeddings_sha256": embedding_digest(table),
+              "quantisation": "int8 dynamic (onnxruntime, per channel)" if int8 else "none (fp32)",
+              "metadata": metadata}
+    (out / HEADER_FILE).write_text(json.dumps(header, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    return out
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m training.nli_export", description=__doc__.split("\n\n")[0])
+    parser.add_argument("final", type=Path, help="the trained transformers folder (CHECKPOINTS/final)")
+    parser.add_argument("out", type=Path, help="artifact folder to write")
+    parser.add_argument("--name", required=True, help="the verifier's name (stamped on verdicts)")
+    parser.add_argument("--base", default="all-MiniLM-L6-v2", help="base model the word embeddings come from")
+    parser.add_argument("--metadata", type=Path, help="JSON object merged into the artifact's metadata")
+    parser.add_argument("--fp32", action="store_true", help="skip int8 quantisation")
+    args = parser.parse_args(argv)
+    training = json.loads((args.final / "training.json").read_text()) if (args.final / "training.json").is_file() \
+        else {}
+    metadata = {"max_length": training.get("plan", {}).get("max_length", 128), "training": {
+        key: training[key] for key in ("plan", "steps", "train_pairs", "dev_pairs", "dev") if key in training}}
+    if args.metadata:
+        metadata |= json.loads(args.metadata.read_text())
+    out = export(args.final, args.out, name=args.name, base=args.base, metadata=metadata, int8=not args.fp32)
+    size = (out / MODEL_FILE).stat().st_size / 2**20
+    print(f"wrote {out} ({MODEL_FILE} {size:.1f} MiB)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

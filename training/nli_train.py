@@ -1,0 +1,313 @@
+r"""Fine-tune a cross-encoder on NLI pairs: the training half of the NLI verifier. Resumable.
+
+    python -m training.nli_train --checkpoints /var/tmp/vericlaim-nli --data ../shared/datasets \
+        [--base all-MiniLM-L6-v2] [--epochs 3] [--lr 6e-5] [--stop-after-minutes 60]
+
+The base model (a BERT-style encoder; the bundled all-MiniLM-L6-v2 by default) gets a 3-way head over
+`training.nli_pairs.TARGETS` and trains on every layer but the word embeddings, which stay the base model's so
+the shipped artifact can leave them out and read them from the installed base package. Batches of similar
+length (dynamic padding), AdamW with linear warm-up and decay over the planned steps. Two-way pairs train on
+−log(P(neutral) + P(contradiction)) when not entailed.
+
+Every `--checkpoint-minutes` (and on SIGTERM/SIGINT, and at `--stop-after-minutes`) the trainable weights, the
+optimiser and the position in the plan are written atomically to `--checkpoints`; running the same command
+again resumes there. A checkpoint made under another plan (data, base, hyper-parameters) is refused. When
+the plan is done the dev slice is scored and the model is saved to `CHECKPOINTS/final/` (a transformers
+folder) for `training.nli_export`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import math
+import signal
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from training.nli_pairs import NOT_ENTAILMENT, TARGETS, Pair, load_pairs, slice_report, split_pairs
+
+CHECKPOINT = "checkpoint.pt"
+FINAL = "final"
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Everything that decides the trained weights; a checkpoint resumes only under the same plan."""
+
+    base: str
+    data_digest: str
+    max_length: int
+    batch: int
+    epochs: float
+    lr: float
+    warmup: float
+    weight_decay: float
+    freeze_layers: int
+    domain_repeats: int
+    seed: int
+    bf16: bool
+
+    def digest(self) -> str:
+        return hashlib.sha256(json.dumps(asdict(self), sort_keys=True).encode()).hexdigest()[:16]
+
+
+@dataclass
+class Encoded:
+    """Token ids per pair (unpadded), their segment ids, and targets."""
+
+    ids: list[np.ndarray]
+    types: list[np.ndarray] | None  # None for models without segment ids (MPNet, RoBERTa)
+    targets: np.ndarray
+    sources: list[str]
+    pad_id: int = 0
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+def encode(pairs: Sequence[Pair], tokenizer: Any, max_length: int) -> Encoded:
+    ids: list[np.ndarray] = []
+    types: list[np.ndarray] | None = [] if "token_type_ids" in tokenizer.model_input_names else None
+    for start in range(0, len(pairs), 2048):
+        chunk = pairs[start:start + 2048]
+        out = tokenizer([p.premise for p in chunk], [p.hypothesis for p in chunk], truncation="longest_first",
+                        max_length=max_length)
+        ids.extend(np.asarray(x, dtype=np.int32) for x in out["input_ids"])
+        if types is not None:
+            types.extend(np.asarray(x, dtype=np.int8) for x in out["token_type_ids"])
+    return Encoded(ids, types, np.array([p.target for p in pairs], dtype=np.int64), [p.source for p in pairs],
+                   int(tokenizer.pad_token_id or 0))
+
+
+def batches_for_epoch(lengths: np.ndarray, batch: int, seed: int, epoch: int) -> list[np.ndarray]:
+    """Shuffled batches of similar length: shuffle, sort within windows of 64 batches, shuffle the batches."""
+    rng = np.random.default_rng([seed, epoch])
+    order = rng.permutation(len(lengths))
+    out = []
+    window = 64 * batch
+    for start in range(0, len(order), window):
+        part = order[start:start + window]
+        part = part[np.argsort(lengths[part], kind="stable")]
+        out.extend(part[i:i + batch] for i in range(0, len(part), batch))
+    return [out[i] for i in rng.permutation(len(out))]
+
+
+def collate(data: Encoded, index: np.ndarray) -> dict[str, torch.Tensor]:
+    width = max(len(data.ids[i]) for i in index)
+    ids = np.full((len(index), width), data.pad_id, dtype=np.int64)
+    types = np.zeros((len(index), width), dtype=np.int64)
+    mask = np.zeros((len(index), width), dtype=np.int64)
+    for row, i in enumerate(index):
+        n = len(data.ids[i])
+        ids[row, :n], mask[row, :n] = data.ids[i], 1
+        if data.types is not None:
+            types[row, :n] = data.types[i]
+    batch = {"input_ids": torch.from_numpy(ids), "attention_mask": torch.from_numpy(mask)}
+    if data.types is not None:
+        batch["token_type_ids"] = torch.from_numpy(types)
+    return batch
+
+
+def nli_loss(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+    """Cross-entropy on three-way targets; −log(1 − P(entailment)) on two-way "not entailed" ones."""
+    logp = logits.float().log_softmax(dim=-1)
+    two_way = targets == NOT_ENTAILMENT
+    losses = torch.where(two_way, -torch.logaddexp(logp[:, 1], logp[:, 2]),
+                         -logp.gather(1, targets.clamp(max=len(TARGETS) - 1)[:, None])[:, 0])
+    return losses.mean()
+
+
+def build_model(base: str, freeze_layers: int) -> tuple[Any, Any]:
+    """(tokenizer, model) for `base`: the bundled MiniLM name or a local transformers folder."""
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+    from transformers.utils import logging as transformers_logging
+
+    from index.embedder import resolve_embedding_model
+
+    location, _ = resolve_embedding_model(base)
+    transformers_logging.set_verbosity_error()  # "classifier weights newly initialised" is expected
+    tokenizer = AutoTokenizer.from_pretrained(location)
+    model = AutoModelForSequenceClassification.from_pretrained(
+        location, num_labels=len(TARGETS), id2label=dict(enumerate(TARGETS)),
+        label2id={name: i for i, name in enumerate(TARGETS)})
+    encoder = model.base_model
+    encoder.embeddings.word_embeddings.weight.requires_grad_(False)
+    if freeze_layers > 0:
+        for parameter in encoder.embeddings.parameters():
+            parameter.requires_grad_(False)
+        for layer in encoder.encoder.layer[:freeze_layers]:
+            for parameter in layer.parameters():
+                parameter.requires_grad_(False)
+    return tokenizer, model
+
+
+def trainable_state(model: torch.nn.Module) -> dict[str, torch.Tensor]:
+    names = {name for name, parameter in model.named_parameters() if parameter.requires_grad}
+    return {name: value for name, value in model.state_dict().items()
+            if name in names or (not name.endswith(".weight") and not name.endswith(".bias"))}
+
+
+@torch.no_grad()
+def predict(model: torch.nn.Module, data: Encoded, batch: int = 64, bf16: bool = False) -> np.ndarray:
+    """Probabilities (n, 3) in `TARGETS` order."""
+    model.eval()
+    lengths = np.array([len(x) for x in data.ids])
+    order = np.argsort(lengths, kind="stable")
+    out = np.zeros((len(data), len(TARGETS)), dtype=np.float32)
+    for start in range(0, len(order), batch):
+        index = order[start:start + batch]
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+            logits = model(**collate(data, index)).logits
+        out[index] = logits.float().softmax(dim=-1).numpy()
+    model.train()
+    return out
+
+
+class Stopper:
+    """Turns SIGTERM/SIGINT into a request to checkpoint and stop at the next step."""
+
+    def __init__(self) -> None:
+        self.requested = False
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, self._request)
+
+    def _request(self, *_: object) -> None:
+        self.requested = True
+
+
+def save_checkpoint(path: Path, model: torch.nn.Module, optimizer: torch.optim.Optimizer,
+                    scheduler: Any, step: int, plan: Plan, log: list[dict[str, Any]]) -> None:
+    temporary = path.with_name(path.name + ".tmp")
+    torch.save({"plan": plan.digest(), "step": step, "model": trainable_state(model),
+                "optimizer": optimizer.state_dict(), "scheduler": scheduler.state_dict(), "log": log}, temporary)
+    temporary.replace(path)
+
+
+def parse(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m training.nli_train", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--checkpoints", type=Path, required=True, help="folder for checkpoints and the result")
+    parser.add_argument("--data", type=Path, default=Path("../shared/datasets"))
+    parser.add_argument("--base", default="all-MiniLM-L6-v2")
+    parser.add_argument("--max-length", type=int, default=128)
+    parser.add_argument("--batch", type=int, default=32)
+    parser.add_argument("--epochs", type=float, default=3.0)
+    parser.add_argument("--lr", type=float, default=6e-5)
+    parser.add_argument("--warmup", type=float, default=0.06, help="share of the steps spent warming up")
+    parser.add_argument("--weight-decay", type=float, default=0.01)
+    parser.add_argument("--freeze-layers", type=int, default=0, help="also freeze the embeddings and N lower layers")
+    parser.add_argument("--domain-repeats", type=int, default=2, help="times each in-domain pair is seen per epoch")
+    parser.add_argument("--nli-sets", nargs="*", default=None, help="only these NLI sets (file stems)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--bf16", action=argparse.BooleanOptionalAction, default=True,
+                        help="bfloat16 autocast: 1.4× faster on CPUs with AVX512-BF16 or AMX (--no-bf16: float32)")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--checkpoint-minutes", type=float, default=10.0)
+    parser.add_argument("--stop-after-minutes", type=float, default=None)
+    parser.add_argument("--max-steps", type=int, default=None, help="stop (with a checkpoint) after this step")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse(argv)
+    torch.manual_seed(args.seed)
+    torch.set_num_threads(args.threads)
+    started = time.monotonic()
+    args.checkpoints.mkdir(parents=True, exist_ok=True)
+    pairs = load_pairs(args.data, **({"nli_sets": args.nli_sets} if args.nli_sets else {}))
+    train_pairs, dev_pairs = split_pairs(pairs)
+    train_pairs += [p for p in train_pairs if p.source.startswith("domain:")] * (args.domain_repeats - 1)
+    digest = hashlib.sha256("\n".join(f"{p.source}\t{p.premise}\t{p.hypothesis}\t{p.target}"
+                                      for p in train_pairs).encode()).hexdigest()[:16]
+    plan = Plan(args.base, digest, args.max_length, args.batch, args.epochs, args.lr, args.warmup,
+                args.weight_decay, args.freeze_layers, args.domain_repeats, args.seed, args.bf16)
+    tokenizer, model = build_model(args.base, args.freeze_layers)
+    train, dev = encode(train_pairs, tokenizer, args.max_length), encode(dev_pairs, tokenizer, args.max_length)
+    lengths = np.array([len(x) for x in train.ids])
+    per_epoch = math.ceil(len(train) / args.batch)
+    total = math.ceil(per_epoch * args.epochs)
+    print(f"{len(train)} training pairs, {len(dev)} dev pairs; {per_epoch} steps an epoch, {total} planned; "
+          f"mean length {lengths.mean():.1f} tokens; plan {plan.digest()}", flush=True)
+
+    parameters = [p for p in model.parameters() if p.requires_grad]
+    decay = [p for p in parameters if p.ndim > 1]
+    no_decay = [p for p in parameters if p.ndim <= 1]
+    optimizer = torch.optim.AdamW([{"params": decay, "weight_decay": args.weight_decay},
+                                   {"params": no_decay, "weight_decay": 0.0}], lr=args.lr)
+    warm = max(1, int(total * args.warmup))
+    scheduler = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda step: min((step + 1) / warm, max(0.0, (total - step) / max(1, total - warm))))
+    step, log = 0, []
+    checkpoint = args.checkpoints / CHECKPOINT
+    if checkpoint.is_file():
+        state = torch.load(checkpoint, weights_only=False)
+        if state["plan"] != plan.digest():
+            print(f"error: {checkpoint} was made under another plan; move it away to start again", file=sys.stderr)
+            return 2
+        model.load_state_dict(state["model"], strict=False)
+        optimizer.load_state_dict(state["optimizer"])
+        scheduler.load_state_dict(state["scheduler"])
+        step, log = int(state["step"]), list(state["log"])
+        print(f"resumed at step {step}", flush=True)
+
+    stopper = Stopper()
+    model.train()
+    last_save, window_loss, window_pairs, window_started = time.monotonic(), 0.0, 0, time.monotonic()
+    while step < total:
+        epoch, offset = divmod(step, per_epoch)
+        plan_batches = batches_for_epoch(lengths, args.batch, args.seed, epoch)
+        for index in plan_batches[offset:]:
+            if step >= total:
+                break
+            inputs = collate(train, index)
+            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=args.bf16):
+                logits = model(**inputs).logits
+            loss = nli_loss(logits, torch.from_numpy(train.targets[index]))
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(parameters, 1.0)
+            optimizer.step()
+            scheduler.step()
+            optimizer.zero_grad(set_to_none=True)
+            step += 1
+            window_loss += loss.item() * len(index)
+            window_pairs += len(index)
+            if step % 100 == 0:
+                rate = window_pairs / (time.monotonic() - window_started)
+                entry = {"step": step, "loss": round(window_loss / window_pairs, 4), "pairs_per_s": round(rate, 2),
+                         "lr": scheduler.get_last_lr()[0]}
+                log.append(entry)
+                print(json.dumps(entry), flush=True)
+                window_loss, window_pairs, window_started = 0.0, 0, time.monotonic()
+            elapsed = (time.monotonic() - started) / 60
+            stop = stopper.requested or (args.stop_after_minutes is not None and elapsed >= args.stop_after_minutes) \
+                or (args.max_steps is not None and step >= args.max_steps)
+            if stop or time.monotonic() - last_save >= args.checkpoint_minutes * 60:
+                save_checkpoint(checkpoint, model, optimizer, scheduler, step, plan, log)
+                last_save = time.monotonic()
+            if stop:
+                print(f"stopped at step {step} of {total}; run the same command to resume", flush=True)
+                return 0
+    save_checkpoint(checkpoint, model, optimizer, scheduler, step, plan, log)
+    report = slice_report(predict(model, dev, bf16=args.bf16), dev.targets, dev.sources)
+    final = args.checkpoints / FINAL
+    model.save_pretrained(final)
+    tokenizer.save_pretrained(final)
+    (final / "training.json").write_text(json.dumps({"plan": asdict(plan), "plan_digest": plan.digest(),
+                                                    "steps": step, "train_pairs": len(train),
+                                                    "dev_pairs": len(dev), "dev": report, "log": log}, indent=1))
+    print(json.dumps(report["all"]), flush=True)
+    for source, entry in report.items():
+        print(f"  {source}: {entry}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
