@@ -10,6 +10,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from service.domain import Label, Passage
+from service.nli_verifier import PairVerifier
 from service.ports import AnswerOutput, JudgeOutput
 
 _WORD = re.compile(r"\w+")
@@ -64,3 +65,28 @@ class KeywordJudge:
     def answer(self, question: str, evidence: Sequence[Passage]) -> AnswerOutput:
         self.calls += 1
         return AnswerOutput(evidence[0].text, (0,))
+
+
+class OverlapPairVerifier(PairVerifier):
+    """A pair verifier by word overlap: entailed when the evidence repeats most of the claim's words, contradicted
+    when it also has a 'not' the claim lacks (or the other way round), neutral otherwise."""
+
+    name = "overlap-pair-verifier"
+
+    def __init__(self) -> None:
+        self.metadata: dict[str, object] = {}
+        self.pairs_scored = 0
+
+    def predict_pairs(self, premises: Sequence[str], hypotheses: Sequence[str]) -> np.ndarray:
+        rows = []
+        for premise, claim in zip(premises, hypotheses, strict=True):
+            evidence_words, claim_words = set(_WORD.findall(premise.lower())), set(_WORD.findall(claim.lower()))
+            overlap = len(claim_words & evidence_words) / max(len(claim_words), 1)
+            if overlap < 0.6:
+                rows.append([0.1, 0.1, 0.8])
+            elif ("not" in evidence_words) != ("not" in claim_words):
+                rows.append([0.1, 0.8, 0.1])
+            else:
+                rows.append([0.8, 0.1, 0.1])
+        self.pairs_scored += len(rows)
+        return np.array(rows, dtype=np.float64).reshape(len(rows), 3)

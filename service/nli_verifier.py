@@ -1,0 +1,248 @@
+"""The NLI verifier: a cross-encoder reads each evidence passage with the claim and names entailment,
+contradiction or neutral; the passages' verdicts are aggregated into the claim's.
+
+    verifier = NliVerifier.load()                      # the bundled artifact, service/models_data/nli_verifier.v1
+    verifier.score(claim, passages)                    # {Label: probability}, summing to 1
+    verifier.assess(claim, passages)                   # the same, with each passage's probabilities
+
+The artifact is a folder (`training.nli_export` writes it): `model.onnx`, an int8 ONNX graph of the fine-tuned
+encoder and its 3-way head, and `verifier.json`, its header. The graph takes word embeddings, not token ids:
+the word-embedding table stayed frozen in training, so it is read from the installed base model (the bundled
+all-MiniLM-L6-v2) and checked against the sha256 in the header. The tokenizer is the base model's
+`tokenizer.json`. onnxruntime, tokenizers, safetensors and numpy serve it; torch is not imported.
+
+Every passage is scored in one batched call, and so is, when there are several, all of them read together
+(the evidence a single sentence does not carry). The claim's probabilities are those of the most decisive of
+these readings, the one with the highest entailment or contradiction probability (`aggregate`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Sequence
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from service.domain import Label, Passage
+from service.errors import ModelUnavailableError
+from service.verifier_port import Assessment
+
+ARTIFACT_DIR = "nli_verifier.v1"
+FORMAT = "vericlaim-nli-verifier/1"
+HEADER_FILE = "verifier.json"
+MODEL_FILE = "model.onnx"
+NLI_ORDER: tuple[Label, ...] = (Label.SUPPORTED, Label.REFUTED, Label.NOT_ENOUGH_INFO)  # probability columns
+_NO_EVIDENCE = {Label.SUPPORTED: 0.0, Label.REFUTED: 0.0, Label.NOT_ENOUGH_INFO: 1.0}
+# Label names models use, by what they mean. A two-way model ("not entailed") cannot tell REFUTED from NEI.
+_KINDS = {
+    "entailment": ("entail", "support", "true", "consistent", "faithful"),
+    "contradiction": ("contradict", "refute", "false"),
+    "neutral": ("neutral", "not enough", "not_enough", "nei", "unknown", "undetermined"),
+    "not_entailment": ("not_entail", "not entail", "non_entail", "non-entail", "unsupported", "not_supported",
+                       "not supported", "inconsistent", "unfaithful", "hallucinat"),
+}
+
+
+def bundled_nli_artifact() -> Path:
+    return Path(str(resources.files("service") / "models_data" / ARTIFACT_DIR))
+
+
+def label_kinds(names: Sequence[str]) -> list[str]:
+    """What each of a model's output labels means: entailment, contradiction, neutral or not_entailment.
+
+    Raises `ModelUnavailableError` when a name cannot be mapped, or the set is not a 3-way NLI head
+    (entailment, contradiction, neutral) or a 2-way one (entailment, not_entailment)."""
+    kinds = []
+    for name in names:
+        key = name.strip().lower().replace("-", "_")
+        # "not_entailment" contains "entail": test the negative names first
+        kind = next((k for k in ("not_entailment", "neutral", "contradiction", "entailment")
+                     if any(word.replace("-", "_") in key for word in _KINDS[k])), None)
+        if kind is None:
+            raise ModelUnavailableError(f"cannot tell what the verifier label {name!r} means; set "
+                                        "VERICLAIM_MODELS__VERIFIER_LABELS to its labels' meanings in order "
+                                        "(e.g. 'entailment,neutral,contradiction')")
+        kinds.append(kind)
+    if sorted(kinds) not in (["contradiction", "entailment", "neutral"], ["entailment", "not_entailment"]):
+        raise ModelUnavailableError(f"verifier labels {list(names)} map to {kinds}: need entailment, neutral and "
+                                    "contradiction, or entailment and not_entailment")
+    return kinds
+
+
+def to_label_columns(probabilities: np.ndarray, kinds: Sequence[str]) -> np.ndarray:
+    """(n, k) model probabilities → (n, 3) in `NLI_ORDER`. A two-way model's "not entailed" goes to
+    NOT_ENOUGH_INFO: it never says REFUTED."""
+    column = {kind: i for i, kind in enumerate(kinds)}
+    out = np.zeros((len(probabilities), 3), dtype=np.float64)
+    out[:, 0] = probabilities[:, column["entailment"]]
+    if "contradiction" in column:
+        out[:, 1] = probabilities[:, column["contradiction"]]
+        out[:, 2] = probabilities[:, column["neutral"]]
+    else:
+        out[:, 2] = probabilities[:, column["not_entailment"]]
+    return out
+
+
+def softmax(logits: np.ndarray) -> np.ndarray:
+    logits = np.asarray(logits, dtype=np.float64)
+    exp = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return exp / exp.sum(axis=1, keepdims=True)
+
+
+def aggregate(readings: np.ndarray) -> np.ndarray:
+    """The claim's probabilities from its readings' (rows in `NLI_ORDER`): the most decisive reading's, the one
+    whose entailment or contradiction probability is highest."""
+    readings = np.atleast_2d(readings)
+    return readings[int(np.argmax(readings[:, :2].max(axis=1)))]
+
+
+def evidence_readings(evidence: Sequence[Passage]) -> list[str]:
+    """What the model reads for a claim: each passage, then (if several) all of them in order."""
+    texts = [passage.text.strip() for passage in evidence]
+    return texts + ([" ".join(texts)] if len(texts) > 1 else [])
+
+
+def read_word_embeddings(folder: Path) -> np.ndarray:
+    """The word-embedding table of the transformers model in `folder` (its model.safetensors)."""
+    from safetensors import SafetensorError, safe_open
+
+    path = folder / "model.safetensors"
+    try:
+        with safe_open(str(path), framework="numpy") as handle:
+            key = next((k for k in handle.keys() if k.endswith("word_embeddings.weight")), None)  # noqa: SIM118
+            if key is None:
+                raise ModelUnavailableError(f"{path} has no word-embedding table")
+            return np.ascontiguousarray(handle.get_tensor(key), dtype=np.float32)
+    except (OSError, SafetensorError) as exc:
+        raise ModelUnavailableError(f"cannot read the base model's word embeddings from {path}: {exc}") from None
+
+
+def embedding_digest(table: np.ndarray) -> str:
+    return hashlib.sha256(np.ascontiguousarray(table, dtype=np.float32).tobytes()).hexdigest()
+
+
+def _pad_token(folder: Path) -> str:
+    try:
+        special = json.loads((folder / "special_tokens_map.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return "[PAD]"
+    pad = special.get("pad_token", "[PAD]")
+    return pad["content"] if isinstance(pad, dict) else str(pad)
+
+
+class PairVerifier:
+    """A `Verifier` from a model that scores (evidence, claim) pairs: `predict_pairs` is the model; reading
+    the evidence (`evidence_readings`) and aggregating (`aggregate`) are shared."""
+
+    name: str = "pair-verifier"
+    metadata: dict[str, Any]
+
+    def predict_pairs(self, premises: Sequence[str], hypotheses: Sequence[str]) -> np.ndarray:
+        """Probabilities (n, 3) in `NLI_ORDER` for each (evidence, claim) pair."""
+        raise NotImplementedError
+
+    def assess(self, claim: str, evidence: Sequence[Passage]) -> Assessment:
+        readings = evidence_readings(evidence)
+        if not any(readings):
+            return Assessment(dict(_NO_EVIDENCE), ())
+        rows = self.predict_pairs(readings, [claim] * len(readings))
+        return Assessment(_as_labels(aggregate(rows)), tuple(_as_labels(row) for row in rows))
+
+    def score(self, claim: str, evidence: Sequence[Passage]) -> dict[Label, float]:
+        return self.assess(claim, evidence).probabilities
+
+
+class NliVerifier(PairVerifier):
+    """`Verifier` over an NLI artifact. Loading takes well under a second; load once, not per request."""
+
+    def __init__(self, session: Any, tokenizer: Any, word_embeddings: np.ndarray, header: dict[str, Any]) -> None:
+        self.session = session
+        self.tokenizer = tokenizer
+        self.word_embeddings = word_embeddings
+        self.header = header
+        self.kinds = label_kinds(header["labels"])
+        self.segments = bool(header.get("segments", True))
+        self.name = str(header.get("name", "nli-verifier"))
+        self.metadata: dict[str, Any] = dict(header.get("metadata", {}))
+
+    @classmethod
+    def load(cls, path: Path | None = None, *, threads: int | None = None) -> NliVerifier:
+        """The artifact folder at `path`, or the bundled one, over the base model its header names."""
+        from index.embedder import resolve_embedding_model
+
+        folder = path or bundled_nli_artifact()
+        header = cls.read_header(folder)
+        base, _ = resolve_embedding_model(header["base_model"])
+        base_folder = Path(base)
+        if not base_folder.is_dir():
+            raise ModelUnavailableError(f"the NLI verifier's base model {header['base_model']!r} is not a local "
+                                        "folder; install it (see README, Models)")
+        table = read_word_embeddings(base_folder)
+        if embedding_digest(table) != header["word_embeddings_sha256"]:
+            raise ModelUnavailableError(f"the base model at {base_folder} is not the one {folder} was trained on "
+                                        "(word-embedding sha256 differs)")
+        return cls(_session(folder / MODEL_FILE, threads), _tokenizer(base_folder, int(header["max_length"])),
+                   table, header)
+
+    @staticmethod
+    def read_header(folder: Path) -> dict[str, Any]:
+        if not (folder / MODEL_FILE).is_file():
+            raise ModelUnavailableError(f"NLI verifier model not found: {folder / MODEL_FILE}")
+        try:
+            header = json.loads((folder / HEADER_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise ModelUnavailableError(f"cannot read {folder / HEADER_FILE}: {exc}") from None
+        if header.get("format") != FORMAT:
+            raise ModelUnavailableError(f"{folder} is not a {FORMAT} artifact")
+        return header
+
+    def predict_pairs(self, premises: Sequence[str], hypotheses: Sequence[str]) -> np.ndarray:
+        """Probabilities (n, 3) in `NLI_ORDER` for each (evidence, claim) pair, in one batched call."""
+        if len(premises) != len(hypotheses):
+            raise ValueError(f"{len(premises)} premises but {len(hypotheses)} hypotheses")
+        if not premises:
+            return np.zeros((0, 3))
+        encodings = self.tokenizer.encode_batch(list(zip(premises, hypotheses, strict=True)))
+        ids = np.array([e.ids for e in encodings], dtype=np.int64)
+        feeds = {"inputs_embeds": self.word_embeddings[ids],
+                 "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64)}
+        if self.segments:
+            feeds["token_type_ids"] = np.array([e.type_ids for e in encodings], dtype=np.int64)
+        (logits,) = self.session.run(["logits"], feeds)
+        return to_label_columns(softmax(logits), self.kinds)
+
+
+def _as_labels(row: np.ndarray) -> dict[Label, float]:
+    return {label: float(p) for label, p in zip(NLI_ORDER, row, strict=True)}
+
+
+def _session(path: Path, threads: int | None) -> Any:
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = threads or min(4, os.cpu_count() or 1)
+    options.inter_op_num_threads = 1
+    options.log_severity_level = 3
+    try:
+        return onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+    except Exception as exc:  # onnxruntime raises its own Fail/InvalidGraph types for a corrupt file
+        raise ModelUnavailableError(f"cannot load NLI verifier model {path}: {exc}") from None
+
+
+def _tokenizer(folder: Path, max_length: int) -> Any:
+    from tokenizers import Tokenizer
+
+    try:
+        tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+    except Exception as exc:  # tokenizers raises a bare Exception for a malformed file
+        raise ModelUnavailableError(f"cannot read {folder / 'tokenizer.json'}: {exc}") from None
+    pad = _pad_token(folder)
+    pad_id = tokenizer.token_to_id(pad)
+    tokenizer.enable_truncation(max_length, strategy="longest_first")
+    tokenizer.enable_padding(pad_id=pad_id if pad_id is not None else 0, pad_token=pad)
+    return tokenizer
