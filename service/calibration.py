@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -82,6 +82,26 @@ def temper(probabilities: Mapping[Label, float], temperature: float) -> dict[Lab
     labels = list(probabilities)
     row = temper_rows(np.array([probabilities[label] for label in labels]), temperature)[0]
     return {label: float(p) for label, p in zip(labels, row, strict=True)}
+
+
+def shift_rows(rows: np.ndarray, offsets: Sequence[float]) -> np.ndarray:
+    """Each row of probabilities (columns in `LABELS` order) ∝ p · exp(offset): per-label biases in log space."""
+    logits = np.log(np.clip(np.atleast_2d(rows), _FLOOR, 1.0)) + np.asarray(offsets, dtype=np.float64)
+    exp = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return exp / exp.sum(axis=1, keepdims=True)
+
+
+def adjust(probabilities: Mapping[Label, float], offsets: Sequence[float], temperature: float) -> dict[Label, float]:
+    """One claim's probabilities shifted by per-label offsets, then tempered: the label is argmax(log p + offset)."""
+    row = temper_rows(shift_rows(np.array([probabilities.get(label, 0.0) for label in LABELS]), offsets),
+                      temperature)[0]
+    return {label: float(p) for label, p in zip(LABELS, row, strict=True)}
+
+
+def _offsets(values: Sequence[float]) -> tuple[float, float, float]:
+    if len(values) != len(LABELS):
+        raise ValueError(f"verifier_offsets needs {len(LABELS)} values")
+    return (float(values[0]), float(values[1]), float(values[2]))
 
 
 def _log(p: float) -> float:
@@ -163,6 +183,8 @@ class Calibration:
     fitted_for: dict[str, str] = field(default_factory=dict)
     report: dict[str, Any] = field(default_factory=dict)
     verifier_temperature: float = 1.0  # the verifier's probabilities are tempered by it when it decides
+    verifier_offsets: tuple[float, float, float] = (0.0, 0.0, 0.0)  # log-space biases per label, before tempering
+    llm_offsets: tuple[float, float, float] | None = None  # the same for the LLM it was fitted with (fitted_for)
     sha256: str = ""
 
     def decide(self, signals: Signals, *, numeric_rule: bool = True, use_llm: bool = False) -> Decision:
@@ -189,14 +211,28 @@ class Calibration:
 
     def decide_by_verifier(self, signals: Signals, *, numeric_rule: bool = True) -> Decision | None:
         """The verifier's verdict with calibrated confidences: the rules' measured confidences, and the
-        verifier's probabilities tempered (`verifier_temperature`, which keeps the label the same). None when
-        there is no rule to apply and no verifier probability to temper."""
+        verifier's probabilities shifted by the fitted per-label offsets (the tuned NOT_ENOUGH_INFO threshold;
+        zero when they did not help) and tempered (`verifier_temperature`, which keeps the label). None when
+        there is no rule to apply and no verifier probability to adjust."""
         ruled = self.rule(signals, numeric_rule=numeric_rule)
         if ruled is not None or not signals.verifier:
             return ruled
-        tempered = temper(signals.verifier, self.verifier_temperature)
+        tempered = adjust(signals.verifier, self.verifier_offsets, self.verifier_temperature)
         label = max(tempered, key=lambda key: tempered[key])
         return Decision(label, round(tempered[label], 4), tempered, Decider.VERIFIER)
+
+    def decide_by_llm(self, signals: Signals, llm_sha256: str, *, numeric_rule: bool = True) -> Decision | None:
+        """The LLM's verdict with its fitted per-label offsets (a small judge's raw argmax can be one label for
+        everything) and the rules' measured confidences; None when this calibration has no offsets for this
+        LLM file, or the LLM has not been asked."""
+        ruled = self.rule(signals, numeric_rule=numeric_rule)
+        if ruled is not None:
+            return ruled
+        if self.llm_offsets is None or self.fitted_for.get("llm_sha256") != llm_sha256 or not signals.llm:
+            return None
+        adjusted = adjust(signals.llm, self.llm_offsets, 1.0)
+        label = max(adjusted, key=lambda key: adjusted[key])
+        return Decision(label, round(adjusted[label], 4), adjusted, Decider.LLM)
 
     def fits_llm(self, llm_sha256: str) -> bool:
         """Whether this calibration has a model with the columns of this LLM (the same model file)."""
@@ -209,6 +245,8 @@ class Calibration:
     def to_json(self) -> dict[str, Any]:
         return {"format": FORMAT, "no_evidence_confidence": self.no_evidence_confidence,
                 "numeric_confidence": self.numeric_confidence, "verifier_temperature": self.verifier_temperature,
+                "verifier_offsets": list(self.verifier_offsets),
+                "llm_offsets": list(self.llm_offsets) if self.llm_offsets is not None else None,
                 "without_llm": self.without_llm.to_json(),
                 "with_llm": self.with_llm.to_json() if self.with_llm else None, "llm_gain": self.llm_gain,
                 "fitted_for": self.fitted_for, "report": self.report}
@@ -234,6 +272,8 @@ class Calibration:
                 without_llm=Combiner.from_json(data["without_llm"]),
                 with_llm=Combiner.from_json(data["with_llm"]) if data.get("with_llm") else None,
                 verifier_temperature=float(data.get("verifier_temperature", 1.0)),
+                verifier_offsets=_offsets(data.get("verifier_offsets", (0.0, 0.0, 0.0))),
+                llm_offsets=_offsets(data["llm_offsets"]) if data.get("llm_offsets") else None,
                 llm_gain=data.get("llm_gain"),
                 fitted_for=dict(data.get("fitted_for", {})),
                 report=dict(data.get("report", {})),

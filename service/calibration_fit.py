@@ -29,6 +29,7 @@ from service.calibration import (
     Calibration,
     Combiner,
     feature_names,
+    shift_rows,
     signal_features,
     temper_rows,
 )
@@ -39,6 +40,8 @@ MIN_LLM_CLAIMS = 30  # fewer claims with the LLM's probabilities than this: no m
 PRIOR_WEIGHT = 10  # pseudo-claims of a rule's prior confidence added to what it scored here
 _THRESHOLDS = np.round(np.arange(0.20, 0.81, 0.01), 2)
 _TEMPERATURES = np.round(np.arange(0.25, 4.001, 0.05), 2)
+_OFFSETS = np.round(np.arange(-3.0, 3.001, 0.1), 2)
+MIN_OFFSET_GAIN = 0.01  # out-of-fold macro-F1 the verifier's offsets must add to be used
 
 
 @dataclass(frozen=True)
@@ -64,12 +67,14 @@ def fit_calibration(claims: Sequence[CalibrationClaim], *, fitted_for: dict[str,
     no_evidence = [c.gold is Label.NOT_ENOUGH_INFO for c in claims if c.signals.evidence_count == 0]
     numeric = [c.gold is c.signals.numeric for c in with_evidence if c.signals.numeric is not None]
     without = _fit(with_evidence, with_llm=False, seed=seed)
-    temperature = _temperature(with_evidence)
+    offsets = _verifier_offsets(with_evidence, seed)
+    temperature = _temperature(with_evidence, tuple(offsets["offsets"]))
     report: dict[str, Any] = {
         **(description or {}),
         "claims": len(claims),
         "rules": {"no_evidence": _rule(no_evidence), "numeric": _rule(numeric)},
         "combined": without.scores,
+        "verifier_offsets": offsets,
         "verifier_temperature": temperature,
         "verifier_alone": _verifier_alone(with_evidence),
         "contributions": _contributions(with_evidence, without.scores["macro_f1"], with_llm=False, seed=seed),
@@ -77,6 +82,7 @@ def fit_calibration(claims: Sequence[CalibrationClaim], *, fitted_for: dict[str,
     with_llm, llm_gain = None, None
     asked = [c for c in with_evidence if c.signals.llm is not None]
     if len(asked) >= max(MIN_LLM_CLAIMS, 2 * FOLDS) and len({c.gold for c in asked}) >= 2:
+        report["llm_offsets"] = _verifier_offsets(asked, seed, source="llm")
         fit = _fit(asked, with_llm=True, seed=seed)
         baseline = _fit(asked, with_llm=False, seed=seed)
         gold = np.array([LABELS.index(c.gold) for c in asked])
@@ -94,6 +100,8 @@ def fit_calibration(claims: Sequence[CalibrationClaim], *, fitted_for: dict[str,
         without_llm=without.combiner,
         with_llm=with_llm,
         verifier_temperature=temperature["temperature"],
+        verifier_offsets=tuple(offsets["offsets"]),  # type: ignore[arg-type]
+        llm_offsets=tuple(report["llm_offsets"]["offsets"]) if "llm_offsets" in report else None,  # type: ignore[arg-type]
         llm_gain=llm_gain,
         fitted_for=fitted_for,
         report=report,
@@ -237,14 +245,54 @@ def _verifier_alone(claims: Sequence[CalibrationClaim]) -> dict[str, float]:
             "macro_f1": round(_macro_f1(gold, chosen), 4)}
 
 
-def _temperature(claims: Sequence[CalibrationClaim]) -> dict[str, float]:
-    """The temperature with the lowest log-loss of the verifier's probabilities, and the ECE of its argmax
-    confidence before and after (on these claims: one parameter, so hardly optimistic)."""
-    scored = [(c.signals.verifier, LABELS.index(c.gold)) for c in claims if c.signals.verifier]
-    if len(scored) < 2 * FOLDS:
-        return {"temperature": 1.0, "claims": len(scored), "ece_before": None, "ece_after": None}
-    gold = np.array([g for _, g in scored])
-    raw = np.array([[probabilities[label] for label in LABELS] for probabilities, _ in scored])
+def _verifier_rows(claims: Sequence[CalibrationClaim], source: str = "verifier") -> tuple[np.ndarray, np.ndarray]:
+    """(probabilities in `LABELS` order, gold indices) of the claims `source` ("verifier" or "llm") scored."""
+    scored = [(getattr(c.signals, source), LABELS.index(c.gold)) for c in claims if getattr(c.signals, source)]
+    return (np.array([[p[label] for label in LABELS] for p, _ in scored]).reshape(-1, len(LABELS)),
+            np.array([g for _, g in scored], dtype=int))
+
+
+def _best_offsets(raw: np.ndarray, gold: np.ndarray) -> tuple[float, float, float]:
+    """Log-space biases for SUPPORTED and REFUTED (NOT_ENOUGH_INFO's is 0) with the best macro-F1 of
+    argmax(log p + bias); ties go to the smallest biases."""
+    logs = np.log(np.clip(raw, 1e-4, 1.0))
+    best = (-1.0, 0.0, (0.0, 0.0, 0.0))
+    for supported in _OFFSETS:
+        for refuted in _OFFSETS:
+            chosen = (logs + np.array([supported, refuted, 0.0])).argmax(axis=1)
+            key = (round(_macro_f1(gold, chosen), 6), -abs(supported) - abs(refuted))
+            if key > best[:2]:
+                best = (*key, (float(supported), float(refuted), 0.0))
+    return best[2]
+
+
+def _verifier_offsets(claims: Sequence[CalibrationClaim], seed: int, source: str = "verifier") -> dict[str, Any]:
+    """Per-label offsets for the verifier's (or the LLM's) probabilities: its tuned NOT_ENOUGH_INFO threshold,
+    kept only when they raise macro-F1 out-of-fold (fitted on four fifths, scored on the fifth left out) by at
+    least `MIN_OFFSET_GAIN`."""
+    raw, gold = _verifier_rows(claims, source)
+    if len(gold) < 2 * FOLDS or len(set(gold)) < 2:
+        return {"offsets": [0.0, 0.0, 0.0], "claims": len(gold), "used": False}
+    from sklearn.model_selection import KFold
+
+    shifted = np.zeros(len(gold), dtype=int)
+    for train, test in KFold(FOLDS, shuffle=True, random_state=seed).split(raw):
+        offsets = _best_offsets(raw[train], gold[train])
+        shifted[test] = (np.log(np.clip(raw[test], 1e-4, 1.0)) + np.array(offsets)).argmax(axis=1)
+    before, after = _macro_f1(gold, raw.argmax(axis=1)), _macro_f1(gold, shifted)
+    used = after - before >= MIN_OFFSET_GAIN
+    return {"offsets": list(_best_offsets(raw, gold)) if used else [0.0, 0.0, 0.0], "claims": len(gold),
+            "used": bool(used), "macro_f1_before": round(before, 4), "macro_f1_out_of_fold": round(after, 4)}
+
+
+def _temperature(claims: Sequence[CalibrationClaim], offsets: tuple[float, ...] = (0.0, 0.0, 0.0)
+                 ) -> dict[str, float]:
+    """The temperature with the lowest log-loss of the verifier's probabilities (after the offsets), and the
+    ECE of its argmax confidence before and after (on these claims: one parameter, so hardly optimistic)."""
+    raw, gold = _verifier_rows(claims)
+    if len(gold) < 2 * FOLDS:
+        return {"temperature": 1.0, "claims": len(gold), "ece_before": None, "ece_after": None}
+    raw = shift_rows(raw, offsets)
 
     def log_loss(t: float) -> float:
         return float(-np.log(np.clip(temper_rows(raw, t)[np.arange(len(gold)), gold], 1e-9, 1.0)).mean())
@@ -255,5 +303,5 @@ def _temperature(claims: Sequence[CalibrationClaim]) -> dict[str, float]:
         chosen = values.argmax(axis=1)
         return round(expected_calibration_error(values.max(axis=1).tolist(), (chosen == gold).tolist()), 4)
 
-    return {"temperature": best, "claims": len(scored), "ece_before": ece(raw),
+    return {"temperature": best, "claims": len(gold), "ece_before": ece(raw),
             "ece_after": ece(temper_rows(raw, best))}

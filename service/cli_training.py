@@ -28,7 +28,8 @@ from service.config import Settings
 from service.errors import InputError
 
 verifier_app = typer.Typer(no_args_is_help=True, help="Train the verifier that scores claims against evidence.")
-TRAINERS = {"feature": "service.verifier_train", "cross-encoder": "service.cross_verifier_train"}
+TRAINERS = {"nli": "training.nli_build", "feature": "service.verifier_train",
+            "cross-encoder": "service.cross_verifier_train"}
 
 
 @reports_errors
@@ -151,6 +152,16 @@ def _verifier_line(alone: dict[str, Any]) -> str:
             f"macro-F1 {alone['macro_f1']:.3f}")
 
 
+def _offsets_line(fit: dict[str, Any]) -> str:
+    if not fit.get("used"):
+        before, after = fit.get("macro_f1_before"), fit.get("macro_f1_out_of_fold")
+        measured = f" (macro-F1 {before:.3f} → {after:.3f} out-of-fold)" if before is not None else ""
+        return f"  verifier offsets: none: they did not surely help{measured}"
+    supported, refuted, _ = fit["offsets"]
+    return (f"  verifier offsets SUPPORTED {supported:+.1f}, REFUTED {refuted:+.1f} (log space; macro-F1 "
+            f"{fit['macro_f1_before']:.3f} → {fit['macro_f1_out_of_fold']:.3f} out-of-fold): set its labels")
+
+
 def _temperature_line(fit: dict[str, Any]) -> str:
     if fit.get("ece_before") is None:
         return "  verifier temperature: 1.00 (too few claims with verifier probabilities to fit one)"
@@ -169,6 +180,7 @@ def print_calibration(report: dict[str, Any], llm_gain: float | None) -> None:
         f"{report['claims']} claims from {', '.join(report['sets'])}",
         f"  no evidence → NOT_ENOUGH_INFO: {rule('no_evidence')}",
         f"  numeric decision: {rule('numeric')}",
+        _offsets_line(report.get("verifier_offsets") or {}),
         _temperature_line(report.get("verifier_temperature") or {}),
         f"  combined signals (out-of-fold, {combined['claims']} claims): accuracy {combined['accuracy']:.3f}, "
         f"macro-F1 {combined['macro_f1']:.3f}, ECE {combined['ece']:.3f}, "
@@ -196,11 +208,13 @@ def print_calibration(report: dict[str, Any], llm_gain: float | None) -> None:
 def train_verifier(
     context: typer.Context,
     out_file: Annotated[Path, typer.Option("--out", help="Artifact to write.")],
-    kind: Annotated[str, typer.Option(help="feature (the default verifier) or cross-encoder.")] = "feature",
+    kind: Annotated[str, typer.Option(help="nli (the default verifier: NLI cross-encoder, resumable), feature or "
+                                      "cross-encoder.")] = "nli",
     data: Annotated[Path, typer.Option(help="The shared datasets folder.")] = Path("../shared/datasets"),
 ) -> None:
     """Train a verifier on the labelled sets (their training splits or halves) and print its dev scores.
-    Options after these go to the trainer (`python -m service.verifier_train --help` lists them)."""
+    Options after these go to the trainer (`python -m training.nli_build --help` and `python -m
+    training.nli_train --help` for nli; `python -m service.verifier_train --help` for feature)."""
     import importlib
 
     if kind not in TRAINERS:

@@ -126,9 +126,9 @@ def test_a_calibration_file_reads_back_and_a_broken_one_is_refused(tmp_path: Pat
     loaded = Calibration.load(path)
     assert loaded.decide(signals()) == calibration(llm_gain=0.02).decide(signals())
     assert loaded.llm_gain == 0.02 and loaded.with_llm is not None and len(loaded.sha256) == 64
-    assert loaded.verifier_temperature == 1.3
+    assert loaded.verifier_temperature == 1.3 and loaded.verifier_offsets == (0.0, 0.0, 0.0)
     older = json.loads(path.read_text())
-    del older["verifier_temperature"]  # files written before the temperature existed
+    del older["verifier_temperature"], older["verifier_offsets"]  # files written before these existed
     path.write_text(json.dumps(older))
     assert Calibration.load(path).verifier_temperature == 1.0
     path.write_text(json.dumps({"format": "vericlaim-calibration/1", "no_evidence_confidence": 0.5}))
@@ -191,6 +191,33 @@ def test_an_overconfident_verifier_gets_a_temperature_above_one_and_rules_keep_t
     assert fitted.report["verifier_alone"]["claims"] == 300
     # no claim had no evidence or a numeric decision: the rules keep their priors
     assert (fitted.no_evidence_confidence, fitted.numeric_confidence) == (NO_EVIDENCE_PRIOR, NUMERIC_PRIOR)
+
+
+def test_a_verifier_that_says_nei_too_often_gets_offsets_that_fix_its_label() -> None:
+    """Like an NLI model that reads most evidence as neutral: NEI is its top label even when it leans S or R."""
+    rng = np.random.default_rng(5)
+    claims = []
+    for _ in range(300):
+        gold = LABELS[rng.integers(3)]
+        lean = {label: 0.35 if label is gold else 0.05 for label in LABELS[:2]}
+        claims.append(CalibrationClaim(signals({**lean, Label.NOT_ENOUGH_INFO: 1 - sum(lean.values())}), gold))
+
+    fitted = fit_calibration(claims, fitted_for={"verifier": "v"})
+
+    report = fitted.report["verifier_offsets"]
+    assert report["used"] and report["macro_f1_out_of_fold"] > report["macro_f1_before"] + 0.3
+    supported, refuted, nei = fitted.verifier_offsets
+    assert supported > 0 and refuted > 0 and nei == 0.0
+    leaning = signals({Label.SUPPORTED: 0.35, Label.REFUTED: 0.05, Label.NOT_ENOUGH_INFO: 0.6})
+    decision = fitted.decide_by_verifier(leaning)
+    assert decision is not None and decision.label is Label.SUPPORTED
+    assert sum(decision.probabilities.values()) == pytest.approx(1.0)
+
+
+def test_offsets_that_do_not_help_out_of_fold_are_not_used() -> None:
+    fitted = fit_calibration(synthetic_claims(300, 0, llm_informative=False), fitted_for={"verifier": "v"})
+
+    assert fitted.verifier_offsets == (0.0, 0.0, 0.0) and not fitted.report["verifier_offsets"]["used"]
 
 
 def test_too_few_claims_to_fit_is_a_clear_error() -> None:
@@ -268,13 +295,15 @@ def test_explain_asks_the_llm_for_the_rationale_on_the_fast_path(tmp_path: Path)
 
     assert built.pipeline.judge.calls == 1  # type: ignore[attr-defined]
     assert verdict.label is Label.SUPPORTED and verdict.decided_by is Decider.CALIBRATED
-    assert verdict.rationale.startswith("LLM judge (SUPPORTED)")
+    # the LLM did not decide: its text is commentary, after what did decide
+    assert verdict.rationale.startswith("Calibrated combination of the signals")
+    assert verdict.rationale.endswith("LLM commentary (it did not decide): passage 1 shares 100% of the words")
 
 
 def test_the_default_verifier_decides_with_the_calibrations_confidence(tmp_path: Path) -> None:
     settings = Settings(home=tmp_path)  # verdict_source=verifier
     built = build(settings, embedder=HashingEmbedder(), judge=KeywordJudge(), verifier=ConstantVerifier(UNSURE),
-                  calibration=calibration(llm_gain=0.05, temperature=2.0))
+                  calibration=calibration(temperature=2.0))  # no LLM fitted: it is never asked
     built.library.ingest([ACME])
 
     verdict = built.pipeline.check(CLAIM)
@@ -285,6 +314,44 @@ def test_the_default_verifier_decides_with_the_calibrations_confidence(tmp_path:
     assert verdict.probabilities[Label.SUPPORTED] == verdict.confidence
     assert built.pipeline.judge.calls == 0  # type: ignore[attr-defined]
     assert "+confidence:" in verdict.stamp.decider
+
+
+@pytest.mark.parametrize("verifier, asked", [(UNSURE, True), (SURE, False)])
+def test_under_the_verifier_an_llm_that_helps_is_asked_only_when_the_verdict_is_unsure(
+        tmp_path: Path, verifier: dict[Label, float], asked: bool) -> None:
+    built = build(Settings(home=tmp_path), embedder=HashingEmbedder(), judge=KeywordJudge(),
+                  verifier=ConstantVerifier(verifier), calibration=calibration(llm_gain=0.05))
+    built.library.ingest([ACME])
+
+    verdict = built.pipeline.check(CLAIM)
+    explained = built.pipeline.check(CLAIM, explain=True)
+
+    assert (built.pipeline.judge.calls == 2) is asked  # type: ignore[attr-defined]
+    assert verdict.decided_by is (Decider.CALIBRATED_LLM if asked else Decider.VERIFIER)
+    assert explained.decided_by is verdict.decided_by  # asking for a rationale does not change who decides
+
+
+def test_under_verdict_source_llm_its_fitted_offsets_set_the_label(tmp_path: Path) -> None:
+    says_nei = {Label.SUPPORTED: 0.3, Label.REFUTED: 0.1, Label.NOT_ENOUGH_INFO: 0.6}
+    fitted = replace(calibration(), llm_offsets=(1.0, 0.0, 0.0))
+    sure = signals(llm=says_nei)
+
+    decision = fitted.decide_by_llm(sure, KeywordJudge.model_sha256)
+    assert decision is not None and decision.label is Label.SUPPORTED and decision.decided_by is Decider.LLM
+    assert fitted.decide_by_llm(sure, "another model file") is None
+    assert calibration().decide_by_llm(sure, KeywordJudge.model_sha256) is None  # no offsets fitted
+
+    path = tmp_path / "cal.json"
+    fitted.save(path)
+    settings = Settings(home=tmp_path, judge={"verdict_source": "llm", "calibration": path})
+    built = build(settings, embedder=HashingEmbedder(), judge=KeywordJudge(), verifier=ConstantVerifier(SURE),
+                  calibration=Calibration.load(path))
+    assert built.pipeline.decide(sure).label is Label.SUPPORTED
+    from service.bootstrap import load_calibration
+
+    assert load_calibration(settings, None) is not None  # under `llm`, a file with LLM offsets is used
+    calibration().save(path)
+    assert load_calibration(settings, None) is None  # … and one without them is not
 
 
 def test_the_fast_path_verdict_carries_its_signals_and_citations(tmp_path: Path) -> None:
