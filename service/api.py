@@ -110,6 +110,7 @@ def _add_check_routes(app: FastAPI, components: Components) -> None:
             version=__version__,
             judge_model=pipeline.judge.model_name,
             embedding_model=library.embedder.name,
+            verifier=pipeline.verifier.name if pipeline.verifier else None,
             collections=library.collections(),
         )
 

@@ -52,30 +52,49 @@ def build_judge(settings: Settings) -> Judge:
     )
 
 
-def build_verifier(settings: Settings, embedder: Embedder) -> Verifier | None:
-    """The configured verifier; None (with a warning) when it cannot serve, e.g. when the feature verifier
-    meets another embedding model than it was trained on. The LLM judge then decides."""
-    choice = settings.models.verifier
-    try:
-        if choice == "cross-encoder" or choice.endswith(".safetensors"):
-            from service.cross_verifier import CrossEncoderVerifier
+def build_verifier(settings: Settings, embedder: Embedder) -> Verifier:
+    """The configured verifier. One that cannot load (a missing or corrupt artifact, a hub model that is not
+    cached while offline, labels that cannot be mapped) is `ModelUnavailableError`, at start-up."""
+    from service.hf_verifier import TransformersNliVerifier, is_transformers_reference
+    from service.nli_verifier import HEADER_FILE, NliVerifier
 
-            return CrossEncoderVerifier.load(None if choice == "cross-encoder" else Path(choice))
+    models = settings.models
+    choice = models.verifier
+    if choice == "nli" or (Path(choice).expanduser() / HEADER_FILE).is_file():
+        return NliVerifier.load(None if choice == "nli" else Path(choice).expanduser(), threads=models.verifier_threads)
+    if is_transformers_reference(choice):
+        return TransformersNliVerifier.load(choice, labels=models.verifier_labels, device=models.device)
+    if choice == "cross-encoder" or choice.endswith(".safetensors"):
+        from service.cross_verifier import CrossEncoderVerifier
+
+        return CrossEncoderVerifier.load(None if choice == "cross-encoder" else Path(choice))
+    if choice == "feature" or choice.endswith(".npz"):
         return FeatureVerifier.load(embedder, None if choice == "feature" else Path(choice))
-    except ModelUnavailableError as exc:
-        log.warning("trained verifier unavailable (%s); the LLM judge decides verdicts", exc.detail)
-        return None
+    if Path(choice).expanduser().is_dir():
+        raise ModelUnavailableError(f"{choice} is neither an NLI verifier artifact ({HEADER_FILE}) nor a "
+                                    "transformers model folder (config.json)")
+    raise ModelUnavailableError(f"verifier not found: {choice} (VERICLAIM_MODELS__VERIFIER: nli, feature, "
+                                "cross-encoder, an artifact path, hf:NAME)")
 
 
 def load_calibration(settings: Settings, verifier: Verifier | None) -> Calibration | None:
     """The configured calibration file (or the bundled one) when it was fitted for this verifier, else None.
-    With `verdict_source=calibrated` its combiner decides; with `verifier` (the default) it calibrates the
-    verifier's confidences; with `llm` it is not used. A configured file that cannot be read is an error; a
-    bundled one that is missing or fitted for another verifier is skipped, with a warning when its combiner
-    was asked for."""
-    if settings.judge.verdict_source == "llm" or verifier is None:
-        return None
+    With `verdict_source=calibrated` its combiner decides; with `verifier` (the default) it sets the
+    verifier's NEI threshold (offsets) and confidences, and brings in the LLM when it was fitted to help;
+    with `llm` only its LLM offsets are used (when fitted for the configured LLM file; checked per verdict).
+    A configured file that cannot be read is an error; a bundled one that is missing or fitted for another
+    verifier is skipped, with a warning when its combiner was asked for."""
     path = settings.judge.calibration
+    if settings.judge.verdict_source == "llm":
+        try:
+            calibration = Calibration.load(path)
+        except ModelUnavailableError:
+            if path is not None:
+                raise
+            return None
+        return calibration if calibration.llm_offsets is not None else None
+    if verifier is None:
+        return None
     wanted = path is not None or settings.judge.verdict_source == "calibrated"
     try:
         calibration = Calibration.load(path)

@@ -21,6 +21,7 @@ from pydantic_settings import (
 
 BUNDLED_GEMMA = "gemma3-270m"
 BUNDLED_SMOLLM2 = "smollm2-135m"
+BUNDLED_QWEN = "qwen2.5-coder-1.5b"
 BUNDLED_MINILM = "all-MiniLM-L6-v2"
 
 
@@ -33,8 +34,9 @@ class ModelSettings(BaseModel):
     llm: str = Field(
         BUNDLED_GEMMA,
         description=(
-            "The judge model: 'gemma3-270m' (bundled, default), 'smollm2-135m' (bundled, needs the smollm2 "
-            "extra), a path to any .gguf file, or 'hf:REPO_ID/FILE.gguf' to download from the Hugging Face hub."
+            "The judge model: 'gemma3-270m' (bundled, default), 'smollm2-135m' (needs the smollm2 extra), "
+            "'qwen2.5-coder-1.5b' (Qwen2.5-Coder-1.5B-Instruct Q4_K_M; needs the qwen extra), a path to any .gguf "
+            "file, or 'hf:REPO_ID/FILE.gguf' to download from the Hugging Face hub."
         ),
     )
     llm_context: int = Field(2048, ge=512, description="Context window in tokens for the judge.")
@@ -50,11 +52,22 @@ class ModelSettings(BaseModel):
     )
     embedding_batch: int = Field(64, ge=1, description="Sentences per embedding batch.")
     verifier: str = Field(
-        "feature",
+        "nli",
         description=(
-            "The trained verifier: 'feature' (bundled, default), 'cross-encoder' (bundled MiniLM cross-encoder; "
-            "measured weaker), or a path to an artifact from `vericlaim verifier train` (.npz or .safetensors)."
+            "The trained verifier: 'nli' (bundled NLI cross-encoder, default), 'feature' (the earlier feature "
+            "verifier), 'cross-encoder' (earlier MiniLM cross-encoder; measured weaker), a path to an artifact from "
+            "`vericlaim verifier train` (an NLI artifact folder, .npz or .safetensors), or any Hugging Face "
+            "sequence-classification NLI model: 'hf:OWNER/NAME' (hub or local cache) or a local folder."
         ),
+    )
+    verifier_labels: list[str] | None = Field(
+        None, description=(
+            "Meanings of a Hugging Face verifier's outputs in order (entailment, neutral, contradiction, "
+            "not_entailment…), when its config's id2label does not say (e.g. LABEL_0, LABEL_1)."
+        ),
+    )
+    verifier_threads: int | None = Field(
+        None, ge=1, description="CPU threads for the NLI verifier's ONNX session (default: up to 4)."
     )
     device: str = Field("cpu", description="Torch device for the embedder ('cpu', 'cuda').")
 
@@ -89,6 +102,13 @@ class RetrievalSettings(BaseModel):
     )
     rerank_chunks: int = Field(8, ge=1, description="Fused chunks whose documents' sentences are scored.")
     rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
+    rerank_candidates: int = Field(
+        0, ge=0, description=(
+            "Evidence candidates the NLI verifier reranks before the final top_k (its 1 − P(neutral) plus "
+            "rerank_weight × the retrieval score); at or below top_k, no reranking."
+        ),
+    )
+    rerank_weight: float = Field(1.0, ge=0, description="Weight of the retrieval score in the reranking.")
     mmr_lambda: float = Field(
         0.9, ge=0, le=1, description="Relevance vs diversity in evidence selection (1: relevance only)."
     )

@@ -17,7 +17,7 @@ from service.domain import Answer, Citation, Decider, Label, Passage, Relation, 
 from service.errors import ClaimTooLongError, EmptyClaimError
 from service.numeric_check import NO_FINDING, NumericFinding, check_numbers
 from service.ports import Judge, JudgeOutput
-from service.verifier_port import Verifier
+from service.verifier_port import Assessment, PassageVerifier, Verifier
 
 NO_EVIDENCE_RATIONALE = "No passage in the collection is related closely enough to the claim."
 NO_ANSWER = "The documents do not say."
@@ -109,28 +109,30 @@ class Pipeline:
         for the verdict."""
         timer = Timer()
         claim = self.finder.validate(query.text)
-        evidence, snapshot = self.finder.evidence(query)
-        timer.lap("retrieve")
+        evidence, snapshot = self._evidence(query, claim, timer)
         numbers = check_numbers(claim, evidence, snapshot) if evidence else NO_FINDING
         timer.lap("numeric")
-        signals = self._signals(claim, evidence, numbers)
+        assessment = self._assess(claim, evidence)
+        signals = self._signals(evidence, numbers, assessment)
         timer.lap("verify")
         decision = self.decide(signals)
         output = None
         if evidence and self._asks_llm(decision, explain):
+            unsure = self._unsure(decision)
             output = self.judge.judge(claim, evidence)
             timer.lap("judge")
             signals = replace(signals, llm=output.probabilities)
-            decision = self.decide(signals)
+            decision = self.decide(signals, llm_counts=unsure)
         if decision.decided_by is Decider.NUMERIC:
             cited = list(numbers.decisive)
         else:
-            cited = self._cited(evidence, output.cited if output else (0,), decision.label)
+            cited = self._cited(evidence, _citing(decision, output, assessment, len(evidence)),
+                                decision.label)
         return Verdict(
             claim=claim,
             label=decision.label,
             confidence=round(decision.confidence, 4),
-            rationale=_rationale(decision, signals, numbers, output, evidence),
+            rationale=_rationale(decision, signals, numbers, output, cited or evidence),
             citations=_verified(snapshot, cited),
             stamp=self.stamp(snapshot),
             timings=timer.done(),
@@ -141,28 +143,55 @@ class Pipeline:
             probabilities={label: round(p, 4) for label, p in decision.probabilities.items()},
         )
 
-    def _signals(self, claim: str, evidence: Sequence[Passage], numbers: NumericFinding) -> Signals:
+    def _evidence(self, query: Query, claim: str, timer: Timer) -> tuple[list[Passage], Snapshot]:
+        """The evidence passages; with `retrieval.rerank_candidates` above top-k and a passage verifier, that
+        many candidates are retrieved and the verifier's reranking (`rerank`) keeps the top k."""
+        k = query.top_k or self.finder.settings.retrieval.top_k
+        wider = self.finder.settings.retrieval.rerank_candidates
+        if wider <= k or not isinstance(self.verifier, PassageVerifier):
+            evidence, snapshot = self.finder.evidence(query)
+            timer.lap("retrieve")
+            return evidence, snapshot
+        candidates, snapshot = self.finder.evidence(replace(query, top_k=wider))
+        timer.lap("retrieve")
+        evidence = rerank(self.verifier, claim, candidates, k, self.finder.settings.retrieval.rerank_weight)
+        timer.lap("rerank")
+        return evidence, snapshot
+
+    def _assess(self, claim: str, evidence: Sequence[Passage]) -> Assessment | None:
+        if self.verifier is None or not evidence:
+            return None
+        if isinstance(self.verifier, PassageVerifier):
+            return self.verifier.assess(claim, evidence)
+        return Assessment(self.verifier.score(claim, evidence))
+
+    @staticmethod
+    def _signals(evidence: Sequence[Passage], numbers: NumericFinding, assessment: Assessment | None) -> Signals:
         relations = [c.relation for c in numbers.comparisons]
         return Signals(
             retrieval_score=evidence[0].score if evidence else 0.0,
             retrieval_dense=max((p.scores.get("dense", p.score) for p in evidence), default=0.0),
             evidence_count=len(evidence),
-            verifier=self.verifier.score(claim, evidence) if self.verifier and evidence else None,
+            verifier=assessment.probabilities if assessment else None,
             numeric=numbers.decision,
             numeric_agree=relations.count(Relation.CONSISTENT),
             numeric_conflict=relations.count(Relation.CONTRADICTS),
         )
 
-    def decide(self, signals: Signals) -> Decision:
-        """The verdict the signals call for under the settings (no model is run here)."""
+    def decide(self, signals: Signals, *, llm_counts: bool = False) -> Decision:
+        """The verdict the signals call for under the settings (no model is run here). `llm_counts`: the LLM
+        was asked because the verifier's verdict was unsure, so (under `verdict_source=verifier`, with a
+        calibration showing this LLM helps) the fitted combination with its probabilities decides."""
         numeric_rule = self.settings.numeric_decides
-        if self._calibrated:
-            assert self.calibration is not None
-            return self.calibration.decide(signals, numeric_rule=numeric_rule,
-                                           use_llm=self.calibration.fits_llm(self.judge.model_sha256))
+        calibration, llm_sha256 = self.calibration, self.judge.model_sha256
         by_llm = self.settings.verdict_source == "llm" or self.verifier is None
-        if self.calibration is not None and not by_llm:
-            decision = self.calibration.decide_by_verifier(signals, numeric_rule=numeric_rule)
+        if calibration is not None:
+            if self._calibrated:
+                return calibration.decide(signals, numeric_rule=numeric_rule, use_llm=calibration.fits_llm(llm_sha256))
+            if llm_counts and signals.llm is not None and calibration.llm_helps(llm_sha256) and not by_llm:
+                return calibration.decide(signals, numeric_rule=numeric_rule, use_llm=True)
+            decision = calibration.decide_by_llm(signals, llm_sha256, numeric_rule=numeric_rule) if by_llm \
+                else calibration.decide_by_verifier(signals, numeric_rule=numeric_rule)
             if decision is not None:
                 return decision
         if signals.evidence_count == 0:
@@ -178,6 +207,11 @@ class Pipeline:
         label = max(probabilities, key=lambda key: probabilities[key])
         return Decision(label, probabilities[label], dict(probabilities), decider)
 
+    def _unsure(self, decision: Decision) -> bool:
+        """A verdict of the verifier or the combiner below `fast_path_confidence`."""
+        return decision.decided_by in (Decider.CALIBRATED, Decider.VERIFIER) \
+            and decision.confidence < self.settings.fast_path_confidence
+
     def _asks_llm(self, decision: Decision, explain: bool) -> bool:
         """always: yes. never: only if the LLM decides (verdict_source=llm). auto: when it decides, when a
         rationale is asked for, or when the calibration shows this model helps and the verdict without it is
@@ -186,9 +220,8 @@ class Pipeline:
             return True
         if self.settings.llm_call == "never":
             return False
-        unsure = decision.decided_by is Decider.CALIBRATED and decision.confidence < self.settings.fast_path_confidence
         helps = self.calibration is not None and self.calibration.llm_helps(self.judge.model_sha256)
-        return explain or (unsure and helps)
+        return explain or (self._unsure(decision) and helps)
 
     @property
     def _calibrated(self) -> bool:
@@ -239,16 +272,48 @@ class Pipeline:
         return f"{verifier}+{llm}"
 
 
+def rerank(verifier: PassageVerifier, claim: str, candidates: Sequence[Passage], k: int,
+           weight: float) -> list[Passage]:
+    """The k candidates that bear most on the claim: the verifier's 1 − P(NOT_ENOUGH_INFO) for each, plus
+    `weight` × its retrieval score over the best candidate's. Order among the chosen follows that score."""
+    if len(candidates) <= k:
+        return list(candidates)
+    rows = verifier.predict_pairs([p.text for p in candidates], [claim] * len(candidates))
+    best = max((p.score for p in candidates), default=0.0) or 1.0
+    scored = [(1.0 - float(row[2])) + weight * passage.score / best for row, passage in zip(rows, candidates,
+                                                                                          strict=True)]
+    order = sorted(range(len(candidates)), key=lambda i: -scored[i])[:k]
+    return [candidates[i] for i in order]
+
+
+def _citing(decision: Decision, output: JudgeOutput | None, assessment: Assessment | None,
+            passages: int) -> Sequence[int]:
+    """Which passages a verdict rests on: the LLM's citations when it decided; else the passages the verifier
+    found for the verdict's label (P ≥ 0.5, most probable first; at least the most probable one); else the
+    first."""
+    if output is not None and decision.decided_by in (Decider.LLM, Decider.CALIBRATED_LLM):
+        return output.cited
+    if assessment is None or not assessment.passages or decision.label is Label.NOT_ENOUGH_INFO:
+        return (0,)
+    singles = assessment.passages[:passages]
+    ranked = sorted(range(len(singles)), key=lambda i: -singles[i][decision.label])
+    return [i for i in ranked if singles[i][decision.label] >= 0.5] or ranked[:1]
+
+
 def _rationale(decision: Decision, signals: Signals, numbers: NumericFinding, output: JudgeOutput | None,
                evidence: Sequence[Passage]) -> str:
+    """What decided, in words. The LLM's text (written for the label it read) appears only when that label is
+    the verdict's: as the rationale when the LLM decided, else as commentary after what did. Otherwise it is
+    left out, so a rationale never argues for another label than the verdict."""
     if decision.decided_by is Decider.NO_EVIDENCE:
         return NO_EVIDENCE_RATIONALE
-    if output is not None and output.rationale:
-        said = f"LLM judge ({output.label.value}): {output.rationale}"
-        return said if decision.decided_by is not Decider.NUMERIC else f"{numbers.rationale} {said}"
-    if decision.decided_by is Decider.NUMERIC:
-        return numbers.rationale
-    return _signals_rationale(decision, signals, evidence[0])
+    said = output.rationale if output is not None and output.label is decision.label else ""
+    if said and decision.decided_by in (Decider.LLM, Decider.CALIBRATED_LLM):
+        return f"LLM judge: {said}"
+    base = numbers.rationale if decision.decided_by is Decider.NUMERIC else _signals_rationale(decision, signals,
+                                                                                               evidence[0])
+    # `evidence` starts with what the verdict cites, when it cites anything
+    return f"{base} LLM commentary (it did not decide): {said}" if said else base
 
 
 def _signals_rationale(decision: Decision, signals: Signals, best: Passage) -> str:
@@ -261,7 +326,8 @@ def _signals_rationale(decision: Decision, signals: Signals, best: Passage) -> s
     what = {Decider.CALIBRATED: "Calibrated combination of the signals",
             Decider.CALIBRATED_LLM: "Calibrated combination of the signals and the LLM judge",
             Decider.VERIFIER: "Trained verifier", Decider.LLM: "LLM judge"}[decision.decided_by]
-    return f"{what} ({'; '.join(parts)}); closest evidence: {best.doc_id}."
+    which = "cited evidence" if decision.label is not Label.NOT_ENOUGH_INFO else "closest evidence"
+    return f"{what} ({'; '.join(parts)}); {which}: {best.doc_id}."
 
 
 def _verified(snapshot: Snapshot, passages: Sequence[Passage]) -> tuple[Citation, ...]:

@@ -234,6 +234,7 @@ class HealthResponse(BaseModel):
     version: str
     judge_model: str
     embedding_model: str
+    verifier: str | None = None
     collections: list[str]
 
 

@@ -80,6 +80,7 @@ def test_health(loaded: TestClient) -> None:
     assert body["status"] == "ok"
     assert body["judge_model"] == "keyword-judge"
     assert body["embedding_model"] == "hashing-64"
+    assert body["verifier"] is None  # the fakes build no verifier: the judge decides
     assert body["collections"] == ["default"]
 
 

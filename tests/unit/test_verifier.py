@@ -166,15 +166,3 @@ def test_a_missing_or_broken_artifact_is_model_unavailable(tmp_path: Path) -> No
 def test_the_fake_verifier_is_uniform() -> None:
     result = ConstantVerifier().score("claim", [])
     assert sum(result.values()) == pytest.approx(1.0) and len(result) == 3
-
-
-def test_a_configured_verifier_that_cannot_load_leaves_the_llm_to_decide(tmp_path: Path,
-                                                                        caplog: pytest.LogCaptureFixture) -> None:
-    from service.bootstrap import build_verifier
-    from service.config import Settings
-    from service.fakes import HashingEmbedder
-
-    settings = Settings(home=tmp_path, models={"verifier": str(tmp_path / "missing.npz")})
-
-    assert build_verifier(settings, HashingEmbedder()) is None
-    assert "verifier artifact not found" in caplog.text
