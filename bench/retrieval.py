@@ -13,6 +13,8 @@
      WiCE dev          the cited pages pooled into one collection; gold = the supporting sentences
      Climate-FEVER     every evidence sentence, grouped by article; gold = sentences labelled SUPPORTS/REFUTES
    `--limit N` keeps the first N claims of each set (WiCE then pools only their pages).
+   `--rerank N` adds one row per `--rerank-weights` value: hybrid's first N sentences reranked by the bundled
+   NLI verifier (1 − P(neutral) + weight × retrieval score over the best; `service.pipeline.rerank`).
 2. Ingest: chunks/s through `CollectionStore.apply` (chunking, embedding, BM25, files, fsync) against the
    embedder's bare `encode` of the same chunk texts.
 3. Dense search: latency of one query against the FAISS stage, exact vs approximate (index/ann.py), over
@@ -24,6 +26,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import sys
 import tempfile
@@ -45,6 +48,8 @@ from index.retriever import HybridRetriever, RetrievalMode
 from index.store import CollectionStore, Snapshot
 from service.bootstrap import build_finder
 from service.config import BUNDLED_MINILM, Settings
+from service.nli_verifier import NliVerifier
+from service.pipeline import rerank as rerank_passages
 
 MODES = (RetrievalMode.DENSE, RetrievalMode.BM25, RetrievalMode.HYBRID)
 DIMENSION = 384
@@ -83,7 +88,8 @@ class Scores:
 
 
 def evidence_table(data: Path, sets: list[str], limit: int | None, embedder: CachingEmbedder,
-                   split: str = "dev", half: str = "all") -> str:
+                   split: str = "dev", half: str = "all", rerank: int = 0,
+                   weights: Sequence[float] = ()) -> str:
     lines = [f"{'set':<14}{'claims':>7}{'chunks':>8}{'ingest s':>9}  {'retriever':<8}"
              f"{'R@1':>7}{'R@5':>7}{'R@10':>7}{'MRR':>7}{'gold@10':>8}{'doc@1':>7}{'doc@5':>7}{'ms/q':>7}"]
     for name in sets:
@@ -102,7 +108,19 @@ def evidence_table(data: Path, sets: list[str], limit: int | None, embedder: Cac
                 lines.append(f"{name:<14}{len(claims):>7}{len(snapshot.chunks):>8}{ingest_s:>9.1f}  {mode.value:<8}"
                              f"{recall1:>7.3f}{recall5:>7.3f}{recall10:>7.3f}{mrr:>7.3f}{coverage:>8.3f}"
                              f"{doc1:>7.3f}{doc5:>7.3f}{per_query:>7.0f}")
+            for weight in weights if rerank else ():
+                scores, per_query = _evaluate(finder.retriever, snapshot, claims, RetrievalMode.HYBRID,
+                                              rerank=(_nli_verifier(), rerank, weight))
+                recall1, recall5, recall10, mrr, coverage, doc1, doc5 = scores.row()
+                lines.append(f"{name:<14}{len(claims):>7}{len(snapshot.chunks):>8}{ingest_s:>9.1f}  "
+                             f"{f'nli w={weight:g}':<8}{recall1:>7.3f}{recall5:>7.3f}{recall10:>7.3f}{mrr:>7.3f}"
+                             f"{coverage:>8.3f}{doc1:>7.3f}{doc5:>7.3f}{per_query:>7.0f}")
     return "\n".join(lines)
+
+
+@functools.cache
+def _nli_verifier() -> NliVerifier:
+    return NliVerifier.load()
 
 
 def in_half(claim_id: str, half: str) -> bool:
@@ -114,11 +132,16 @@ def in_half(claim_id: str, half: str) -> bool:
     return parity == (0 if half == "even" else 1)
 
 
-def _evaluate(retriever: HybridRetriever, snapshot: Snapshot, claims: list, mode: RetrievalMode  # type: ignore[type-arg]
-              ) -> tuple[Scores, float]:
+def _evaluate(retriever: HybridRetriever, snapshot: Snapshot, claims: list, mode: RetrievalMode,  # type: ignore[type-arg]
+              rerank: tuple[NliVerifier, int, float] | None = None) -> tuple[Scores, float]:
     scores, started = Scores([], [], []), time.perf_counter()
     for claim in claims:
-        passages = retriever.search(snapshot, claim.claim, 10, mode=mode)
+        if rerank is None:
+            passages = retriever.search(snapshot, claim.claim, 10, mode=mode)
+        else:
+            verifier, candidates, weight = rerank
+            found = retriever.search(snapshot, claim.claim, candidates, mode=mode)
+            passages = rerank_passages(verifier, claim.claim, found, 10, weight)
         cited = [(p.doc_id, p.start, p.end) for p in passages]
         gold = [(g.doc_id, g.start, g.end) for g in claim.evidence]
         gold_docs = {g.doc_id for g in claim.evidence}
@@ -239,6 +262,8 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000,100000,1000000", help="synthetic index sizes for table 3")
     parser.add_argument("--kinds", default="hnsw,ivf", help="approximate index kinds for table 3")
     parser.add_argument("--skip", default="", help="tables to skip: evidence, ingest, latency")
+    parser.add_argument("--rerank", type=int, default=0, help="also rerank hybrid's first N with the NLI verifier")
+    parser.add_argument("--rerank-weights", default="1", help="retrieval-score weights to try in the reranking")
     args = parser.parse_args()
     skip = set(filter(None, args.skip.split(",")))
 
@@ -249,7 +274,8 @@ def main() -> None:
     if "evidence" not in skip and embedder is not None:
         started = time.perf_counter()
         table = evidence_table(args.data, args.sets.split(","), args.limit, CachingEmbedder(embedder),
-                               args.split, args.half)
+                               args.split, args.half, args.rerank,
+                               [float(w) for w in args.rerank_weights.split(",")])
         print(f"\n1. Sentence-level gold-evidence recall ({time.perf_counter() - started:.0f} s)\n{table}", flush=True)
     if "ingest" not in skip and embedder is not None:
         print(f"\n2. Ingest throughput (all-MiniLM-L6-v2, CPU)\n{ingest_table(args.data, embedder)}", flush=True)

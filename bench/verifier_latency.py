@@ -1,0 +1,77 @@
+"""What the verifier costs per claim: one claim at a time, five evidence sentences, on this machine's cores.
+
+    python bench/verifier_latency.py [--data ../shared/datasets] [--claims 100] [--threads 2]
+
+Claims are Check-COVID dev claims with their gold sentences padded to five with other sentences of the same
+abstract (what retrieval hands the verifier). Prints p50/p95/mean milliseconds per claim for the bundled NLI
+verifier (five passages and their joint reading in one ONNX call) and, for comparison, the earlier feature
+verifier (MiniLM embeddings of claim and sentences plus numpy features). Target: ≤ 150 ms per claim.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from eval.training_pairs import dev_examples
+from service.domain import Passage
+
+
+def five_sentence_claims(data: Path, count: int) -> list[tuple[str, list[Passage]]]:
+    examples = dev_examples(data)["check-covid dev, gold + 2 other sentences"]
+    out = []
+    for example in examples[:count]:
+        sentences = list(example.sentences)[:5]
+        out.append((example.claim, [Passage("doc", 0, len(s), s, 1.0) for s in sentences]))
+    return out
+
+
+def timed(score: Callable[[str, list[Passage]], object], claims: list[tuple[str, list[Passage]]]) -> np.ndarray:
+    score(*claims[0])  # warm-up
+    times = []
+    for claim, passages in claims:
+        started = time.perf_counter()
+        score(claim, passages)
+        times.append((time.perf_counter() - started) * 1000)
+    return np.array(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=Path("../shared/datasets"))
+    parser.add_argument("--claims", type=int, default=100)
+    parser.add_argument("--threads", type=int, default=2)
+    args = parser.parse_args()
+    claims = five_sentence_claims(args.data, args.claims)
+    sentences = np.mean([len(p) for _, p in claims])
+    print(f"{len(claims)} claims, {sentences:.1f} sentences each on average, {args.threads} threads")
+    print(f"{'verifier':<28}{'p50 ms':>8}{'p95 ms':>8}{'mean ms':>9}  target ≤ 150 ms")
+
+    from service.nli_verifier import NliVerifier
+
+    nli = NliVerifier.load(threads=args.threads)
+    ms = timed(nli.score, claims)
+    print(f"{nli.name:<28}{np.median(ms):>8.1f}{np.percentile(ms, 95):>8.1f}{ms.mean():>9.1f}  "
+          f"{'met' if np.median(ms) <= 150 else 'MISSED'}")
+
+    import torch
+
+    from index.embedder import SentenceTransformerEmbedder
+    from service.config import BUNDLED_MINILM
+    from service.verifier import FeatureVerifier
+
+    torch.set_num_threads(args.threads)
+    feature = FeatureVerifier.load(SentenceTransformerEmbedder(BUNDLED_MINILM))
+    ms = timed(feature.score, claims)
+    print(f"{feature.name:<28}{np.median(ms):>8.1f}{np.percentile(ms, 95):>8.1f}{ms.mean():>9.1f}")
+
+
+if __name__ == "__main__":
+    main()
