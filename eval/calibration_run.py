@@ -45,6 +45,8 @@ def signals_to_json(signals: Signals) -> dict[str, Any]:
 
     return {"retrieval_score": signals.retrieval_score, "retrieval_dense": signals.retrieval_dense,
             "evidence_count": signals.evidence_count, "verifier": probabilities(signals.verifier),
+            "verifier_max_supported": signals.verifier_max_supported,
+            "verifier_max_refuted": signals.verifier_max_refuted,
             "numeric": signals.numeric.value if signals.numeric else None, "numeric_agree": signals.numeric_agree,
             "numeric_conflict": signals.numeric_conflict, "llm": probabilities(signals.llm)}
 
@@ -56,10 +58,16 @@ def signals_from_json(data: dict[str, Any]) -> Signals:
     return Signals(
         retrieval_score=float(data["retrieval_score"]), retrieval_dense=float(data["retrieval_dense"]),
         evidence_count=int(data["evidence_count"]), verifier=probabilities(data.get("verifier")),
+        verifier_max_supported=_optional_float(data.get("verifier_max_supported")),
+        verifier_max_refuted=_optional_float(data.get("verifier_max_refuted")),
         numeric=Label(data["numeric"]) if data.get("numeric") else None,
         numeric_agree=int(data.get("numeric_agree", 0)), numeric_conflict=int(data.get("numeric_conflict", 0)),
         llm=probabilities(data.get("llm")),
     )
+
+
+def _optional_float(value: Any) -> float | None:
+    return float(value) if value is not None else None
 
 
 def write_signals(path: Path, claims: Iterable[CalibrationClaim], fitted_for: dict[str, str],

@@ -36,7 +36,8 @@ FORMAT = "vericlaim-calibration/1"
 LABELS: tuple[Label, ...] = (Label.SUPPORTED, Label.REFUTED, Label.NOT_ENOUGH_INFO)
 SIGNAL_GROUPS: dict[str, tuple[str, ...]] = {
     "retrieval": ("retrieval_score", "retrieval_dense", "evidence_count"),
-    "verifier": ("verifier_log_supported", "verifier_log_refuted", "verifier_log_nei"),
+    "verifier": ("verifier_log_supported", "verifier_log_refuted", "verifier_log_nei",
+                 "verifier_max_log_supported", "verifier_max_log_refuted"),
     "numeric": ("numeric_supports", "numeric_refutes", "numeric_agree", "numeric_conflict"),
     "llm": ("llm_log_supported", "llm_log_refuted", "llm_log_nei"),
 }
@@ -45,6 +46,7 @@ NO_EVIDENCE_PRIOR = 0.8
 NUMERIC_PRIOR = 0.85
 _FLOOR = 1e-4  # probabilities are clipped here before the log
 _UNIFORM = {label: 1 / len(LABELS) for label in LABELS}
+_KEYS = ("supported", "refuted", "nei")  # feature-name suffixes, in `LABELS` order
 
 
 def bundled_calibration() -> Path:
@@ -56,18 +58,25 @@ def feature_names(with_llm: bool) -> tuple[str, ...]:
     return tuple(name for group in groups for name in SIGNAL_GROUPS[group])
 
 
-def signal_features(signals: Signals, with_llm: bool) -> np.ndarray:
-    """The fitted model's input for one claim, in `feature_names(with_llm)` order."""
+def signal_features(signals: Signals, names: Sequence[str]) -> np.ndarray:
+    """The fitted model's input for one claim: the features `names` (see `SIGNAL_GROUPS`), in that order. A
+    file fitted before a feature existed simply does not name it."""
     verifier = signals.verifier or _UNIFORM
-    row = [
-        signals.retrieval_score, signals.retrieval_dense, min(signals.evidence_count, 10),
-        *(_log(verifier[label]) for label in LABELS),
-        float(signals.numeric is Label.SUPPORTED), float(signals.numeric is Label.REFUTED),
-        min(signals.numeric_agree, 3), min(signals.numeric_conflict, 3),
-    ]
-    if with_llm:
-        row.extend(_log((signals.llm or _UNIFORM)[label]) for label in LABELS)
-    return np.array(row, dtype=np.float64)
+    llm = signals.llm or _UNIFORM
+    most_supported = signals.verifier_max_supported
+    most_refuted = signals.verifier_max_refuted
+    values = {
+        "retrieval_score": signals.retrieval_score, "retrieval_dense": signals.retrieval_dense,
+        "evidence_count": min(signals.evidence_count, 10),
+        **{f"verifier_log_{key}": _log(verifier[label]) for key, label in zip(_KEYS, LABELS, strict=True)},
+        "verifier_max_log_supported": _log(verifier[Label.SUPPORTED] if most_supported is None else most_supported),
+        "verifier_max_log_refuted": _log(verifier[Label.REFUTED] if most_refuted is None else most_refuted),
+        "numeric_supports": float(signals.numeric is Label.SUPPORTED),
+        "numeric_refutes": float(signals.numeric is Label.REFUTED),
+        "numeric_agree": min(signals.numeric_agree, 3), "numeric_conflict": min(signals.numeric_conflict, 3),
+        **{f"llm_log_{key}": _log(llm[label]) for key, label in zip(_KEYS, LABELS, strict=True)},
+    }
+    return np.array([values[name] for name in names], dtype=np.float64)
 
 
 def temper_rows(rows: np.ndarray, temperature: float) -> np.ndarray:
@@ -195,7 +204,7 @@ class Calibration:
             return ruled
         with_llm = use_llm and signals.llm is not None and self.with_llm is not None
         combiner = self.with_llm if with_llm and self.with_llm is not None else self.without_llm
-        probabilities = combiner.probabilities(signal_features(signals, with_llm))[0]
+        probabilities = combiner.probabilities(signal_features(signals, combiner.features))[0]
         label, confidence = combiner.choose(probabilities)
         return Decision(label, round(confidence, 4),
                         {lab: round(float(p), 4) for lab, p in zip(LABELS, probabilities, strict=True)},

@@ -110,9 +110,8 @@ def fit_calibration(claims: Sequence[CalibrationClaim], *, fitted_for: dict[str,
 
 def _fit(claims: Sequence[CalibrationClaim], *, with_llm: bool, seed: int,
          drop: tuple[str, ...] = ()) -> _Fit:
-    names = feature_names(with_llm)
-    keep = [i for i, name in enumerate(names) if name not in drop]
-    rows = np.stack([signal_features(c.signals, with_llm) for c in claims])[:, keep]
+    names = tuple(name for name in feature_names(with_llm) if name not in drop)
+    rows = np.stack([signal_features(c.signals, names) for c in claims])
     gold = np.array([LABELS.index(c.gold) for c in claims])
     mean, scale = rows.mean(axis=0), rows.std(axis=0)
     scale[scale < 1e-9] = 1.0
@@ -122,7 +121,7 @@ def _fit(claims: Sequence[CalibrationClaim], *, with_llm: bool, seed: int,
     chosen, p_chosen = _choose(out_of_fold, threshold)
     platt = _platt(p_chosen, chosen, gold)
     weights, bias = _logistic(design, gold)
-    combiner = Combiner(tuple(names[i] for i in keep), mean, scale, weights, bias, float(threshold), platt)
+    combiner = Combiner(names, mean, scale, weights, bias, float(threshold), platt)
     confidences = np.array([combiner.confidence(float(p), LABELS[c]) for p, c in zip(p_chosen, chosen,
                                                                                      strict=True)])
     return _Fit(combiner, out_of_fold, _scores(gold, chosen, confidences, threshold))

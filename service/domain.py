@@ -122,6 +122,8 @@ class Signals:
     retrieval_dense: float  # the best cosine of an evidence sentence to the claim
     evidence_count: int  # evidence sentences above the similarity floor
     verifier: dict[Label, float] | None = None  # the trained verifier's probabilities
+    verifier_max_supported: float | None = None  # the highest P(SUPPORTED) of any one reading of the evidence
+    verifier_max_refuted: float | None = None  # … and P(REFUTED) (a passage verifier's; else the claim's)
     numeric: Label | None = None  # the numeric engine's clear decision, if any
     numeric_agree: int = 0  # figure or date comparisons that agree (subject-aligned)
     numeric_conflict: int = 0  # … that contradict

@@ -168,11 +168,14 @@ class Pipeline:
     @staticmethod
     def _signals(evidence: Sequence[Passage], numbers: NumericFinding, assessment: Assessment | None) -> Signals:
         relations = [c.relation for c in numbers.comparisons]
+        readings = (assessment.passages or (assessment.probabilities,)) if assessment else ()
         return Signals(
             retrieval_score=evidence[0].score if evidence else 0.0,
             retrieval_dense=max((p.scores.get("dense", p.score) for p in evidence), default=0.0),
             evidence_count=len(evidence),
             verifier=assessment.probabilities if assessment else None,
+            verifier_max_supported=max((r[Label.SUPPORTED] for r in readings), default=None),
+            verifier_max_refuted=max((r[Label.REFUTED] for r in readings), default=None),
             numeric=numbers.decision,
             numeric_agree=relations.count(Relation.CONSISTENT),
             numeric_conflict=relations.count(Relation.CONTRADICTS),

@@ -127,6 +127,8 @@ class SignalsOut(BaseModel):
     retrieval_dense: float
     evidence_count: int
     verifier: dict[Label, float] | None
+    verifier_max_supported: float | None = None
+    verifier_max_refuted: float | None = None
     numeric: Label | None
     numeric_agree: int
     numeric_conflict: int

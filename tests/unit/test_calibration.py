@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import replace
 from pathlib import Path
 
@@ -12,7 +13,16 @@ from typer.testing import CliRunner
 
 from eval.calibration_run import read_signals, signals_from_json, signals_to_json, write_signals
 from service.bootstrap import Components, build
-from service.calibration import LABELS, NO_EVIDENCE_PRIOR, NUMERIC_PRIOR, Calibration, Combiner, feature_names, temper
+from service.calibration import (
+    LABELS,
+    NO_EVIDENCE_PRIOR,
+    NUMERIC_PRIOR,
+    Calibration,
+    Combiner,
+    feature_names,
+    signal_features,
+    temper,
+)
 from service.calibration_fit import CalibrationClaim, fit_calibration
 from service.cli import app
 from service.config import Settings
@@ -361,3 +371,14 @@ def test_the_fast_path_verdict_carries_its_signals_and_citations(tmp_path: Path)
     assert verdict.signals is not None and verdict.signals.verifier == SURE
     assert verdict.signals.evidence_count >= 1 and verdict.signals.retrieval_dense > 0
     assert "Calibrated combination" in verdict.rationale
+
+
+def test_features_are_read_by_name_so_files_fitted_before_a_feature_still_load() -> None:
+    strongest = signals(verifier_max_supported=0.9, verifier_max_refuted=0.01)
+    older = ("verifier_log_supported", "evidence_count")
+
+    assert signal_features(strongest, older) == pytest.approx([math.log(0.6), 3.0])
+    assert signal_features(strongest, ("verifier_max_log_supported", "verifier_max_log_refuted")) == \
+        pytest.approx([math.log(0.9), math.log(0.01)])
+    # a verifier that reads no single passage: the claim's own probabilities stand in
+    assert signal_features(signals(), ("verifier_max_log_refuted",)) == pytest.approx([math.log(0.2)])

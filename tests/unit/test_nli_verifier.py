@@ -142,6 +142,16 @@ def test_the_verdict_cites_the_passage_the_verifier_found(with_pair_verifier: Co
     assert [c.quote for c in verdict.citations] == ["Acme did not open a factory in Brazil."]
 
 
+def test_the_signals_carry_the_strongest_single_reading(tmp_path: Path) -> None:
+    built = build(Settings(home=tmp_path), embedder=HashingEmbedder(), judge=KeywordJudge(), verifier=ChileVerifier())
+    built.library.ingest([ACME])
+
+    verdict = built.pipeline.check(Query("Acme did open a factory in Brazil"))
+
+    assert verdict.signals is not None and verdict.signals.verifier_max_supported == pytest.approx(0.9)
+    assert verdict.signals.verifier_max_refuted == pytest.approx(0.05)
+
+
 class ChileVerifier(OverlapPairVerifier):
     """Entailment from any passage that names Chile; neutral otherwise."""
 
