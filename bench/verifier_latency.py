@@ -2,10 +2,10 @@
 
     python bench/verifier_latency.py [--data ../shared/datasets] [--claims 100] [--threads 2]
 
-Claims are Check-COVID dev claims with their gold sentences padded to five with other sentences of the same
-abstract (what retrieval hands the verifier). Prints p50/p95/mean milliseconds per claim for the bundled NLI
-verifier (five passages and their joint reading in one ONNX call) and, for comparison, the earlier feature
-verifier (MiniLM embeddings of claim and sentences plus numpy features). Target: ≤ 150 ms per claim.
+Claims are Check-COVID dev claims with their gold sentences and up to two other sentences of the same abstract
+(what retrieval hands the verifier), at most five passages each. Prints p50/p95/mean milliseconds per claim
+for the bundled NLI verifier (the passages and their joint reading in one ONNX call) and, for comparison, the
+earlier feature verifier (MiniLM embeddings of claim and sentences plus numpy features). Target: ≤ 150 ms per claim.
 """
 
 from __future__ import annotations

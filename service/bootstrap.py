@@ -131,9 +131,8 @@ def build(
 ) -> Components:
     """Everything, with real models unless fakes are passed in (tests).
 
-    The bundled verifier was trained on the bundled embedder's vectors, so it is loaded only when the embedder
-    is the configured one; a caller that injects an embedder injects its verifier (and calibration) too, or
-    gets none (the judge then decides).
+    A caller that injects an embedder (tests) injects its verifier (and calibration) too, or gets none (the
+    judge then decides); otherwise the configured verifier is loaded, and one that cannot load is an error.
     """
     finder = build_finder(settings, embedder)
     if verifier is None and embedder is None:

@@ -158,6 +158,9 @@ class Combiner:
         combiner = cls(tuple(data["features"]), np.array(data["mean"]), np.array(data["scale"]),
                        np.array(data["weights"]), np.array(data["bias"]), float(data["threshold"]),
                        tuple(float(x) for x in data["platt"]))  # type: ignore[arg-type]
+        unknown = set(combiner.features) - set(feature_names(with_llm=True))
+        if unknown:
+            raise ValueError(f"combiner features this version does not compute: {', '.join(sorted(unknown))}")
         n = len(combiner.features)
         if combiner.weights.shape != (n, len(LABELS)) or combiner.mean.shape != (n,) or len(combiner.platt) != 3:
             raise ValueError("combiner arrays do not match its feature list")

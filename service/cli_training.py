@@ -105,6 +105,7 @@ def _run_claims(paths: list[Path], formats: list[str], split: str, corpus: list[
     settings = base.model_copy(update={"judge": base.judge.model_copy(
         update={"verdict_source": "verifier", "llm_call": "auto"})})
     components = _components(settings)
+    components.pipeline.calibration = None  # an earlier file's offsets or "LLM helps" must not steer what is gathered
     gathered, names = [], []
     with _progress() as progress:
         for path, fmt in zip(paths, formats, strict=True):

@@ -16,7 +16,6 @@ bundled base model. `python -m service.cross_verifier_train` builds it;
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -52,8 +51,6 @@ def build_cross_encoder(base_model: str, max_length: int) -> CrossEncoder:
     from index.embedder import resolve_embedding_model
 
     location, offline = resolve_embedding_model(base_model)
-    if offline:
-        os.environ["HF_HUB_OFFLINE"] = "1"
     from sentence_transformers import CrossEncoder
     from transformers.utils import logging as transformers_logging
 
@@ -61,7 +58,8 @@ def build_cross_encoder(base_model: str, max_length: int) -> CrossEncoder:
     verbosity = transformers_logging.get_verbosity()
     transformers_logging.set_verbosity_error()  # "classifier weights newly initialised" is expected here
     try:
-        model = CrossEncoder(location, num_labels=len(LABELS), max_length=max_length, device="cpu")
+        model = CrossEncoder(location, num_labels=len(LABELS), max_length=max_length, device="cpu",
+                             local_files_only=offline)
     except OSError as exc:
         raise ModelUnavailableError(f"cannot load cross-encoder base model {base_model!r}: {exc}") from None
     finally:

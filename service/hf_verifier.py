@@ -66,7 +66,7 @@ class TransformersNliVerifier(PairVerifier):
         try:
             tokenizer = AutoTokenizer.from_pretrained(source)
             model = AutoModelForSequenceClassification.from_pretrained(source).to(device).eval()
-        except (OSError, ValueError) as exc:
+        except (OSError, ValueError, RuntimeError, AssertionError) as exc:  # AssertionError: torch without CUDA
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise ModelUnavailableError(f"cannot load verifier model {name!r}: {first}") from None
         config = model.config
@@ -75,7 +75,7 @@ class TransformersNliVerifier(PairVerifier):
             raise ModelUnavailableError(f"{len(names)} verifier labels given for a model with {config.num_labels}")
         kinds = label_kinds(names)
         limit = min(max_length, int(getattr(tokenizer, "model_max_length", max_length) or max_length))
-        return cls(model, tokenizer, kinds, f"hf:{name}", max_length=limit)
+        return cls(model, tokenizer, kinds, str(local) if local.is_dir() else f"hf:{name}", max_length=limit)
 
     def predict_pairs(self, premises: Sequence[str], hypotheses: Sequence[str]) -> np.ndarray:
         import torch

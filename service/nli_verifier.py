@@ -36,6 +36,7 @@ ARTIFACT_DIR = "nli_verifier.v1"
 FORMAT = "vericlaim-nli-verifier/1"
 HEADER_FILE = "verifier.json"
 MODEL_FILE = "model.onnx"
+REQUIRED_KEYS = ("base_model", "labels", "max_length", "word_embeddings_sha256")
 NLI_ORDER: tuple[Label, ...] = (Label.SUPPORTED, Label.REFUTED, Label.NOT_ENOUGH_INFO)  # probability columns
 _NO_EVIDENCE = {Label.SUPPORTED: 0.0, Label.REFUTED: 0.0, Label.NOT_ENOUGH_INFO: 1.0}
 # Label names models use, by what they mean. A two-way model ("not entailed") cannot tell REFUTED from NEI.
@@ -199,6 +200,9 @@ class NliVerifier(PairVerifier):
             raise ModelUnavailableError(f"cannot read {folder / HEADER_FILE}: {exc}") from None
         if header.get("format") != FORMAT:
             raise ModelUnavailableError(f"{folder} is not a {FORMAT} artifact")
+        missing = [key for key in REQUIRED_KEYS if key not in header]
+        if missing:
+            raise ModelUnavailableError(f"{folder / HEADER_FILE} lacks {', '.join(missing)}")
         return header
 
     def predict_pairs(self, premises: Sequence[str], hypotheses: Sequence[str]) -> np.ndarray:

@@ -269,7 +269,9 @@ class Pipeline:
             assert self.calibration is not None
             return f"calibrated:{self.calibration.sha256[:12]}+{verifier}+{llm}"
         if self.settings.verdict_source == "llm" or self.verifier is None:
-            return "llm"
+            offsets = self.calibration is not None and self.calibration.llm_offsets is not None \
+                and self.calibration.fitted_for.get("llm_sha256") == self.judge.model_sha256
+            return f"llm+offsets:{self.calibration.sha256[:12]}" if offsets and self.calibration else "llm"
         if self.calibration is not None:  # its confidences (not its combiner) apply
             return f"{verifier}+confidence:{self.calibration.sha256[:12]}+{llm}"
         return f"{verifier}+{llm}"
@@ -291,11 +293,13 @@ def rerank(verifier: PassageVerifier, claim: str, candidates: Sequence[Passage],
 
 def _citing(decision: Decision, output: JudgeOutput | None, assessment: Assessment | None,
             passages: int) -> Sequence[int]:
-    """Which passages a verdict rests on: the LLM's citations when it decided; else the passages the verifier
+    """Which passages a verdict rests on: the LLM's citations when it decided for the label it read; else the
+    passages the verifier
     found for the verdict's label (P ≥ 0.5, most probable first; at least the most probable one); else the
     first."""
-    if output is not None and decision.decided_by in (Decider.LLM, Decider.CALIBRATED_LLM):
-        return output.cited
+    if output is not None and output.label is decision.label and decision.decided_by in (Decider.LLM,
+                                                                                        Decider.CALIBRATED_LLM):
+        return output.cited  # the LLM chose these for its own label
     if assessment is None or not assessment.passages or decision.label is Label.NOT_ENOUGH_INFO:
         return (0,)
     singles = assessment.passages[:passages]
@@ -321,8 +325,9 @@ def _rationale(decision: Decision, signals: Signals, numbers: NumericFinding, ou
 
 def _signals_rationale(decision: Decision, signals: Signals, best: Passage) -> str:
     parts = []
-    if signals.verifier:
-        parts.append("verifier " + " / ".join(f"{label.value} {p:.2f}" for label, p in signals.verifier.items()))
+    shown = decision.probabilities if decision.decided_by is Decider.VERIFIER else signals.verifier
+    if shown:  # the verifier's verdict: its probabilities after the calibration's offsets, which decided
+        parts.append("verifier " + " / ".join(f"{label.value} {p:.2f}" for label, p in shown.items()))
     if signals.numeric_agree or signals.numeric_conflict:
         parts.append(f"figures: {signals.numeric_agree} agree, {signals.numeric_conflict} conflict")
     parts.append(f"best evidence similarity {signals.retrieval_dense:.2f}")

@@ -4,12 +4,14 @@ need no model, and what the pipeline does with a passage verifier: citations, re
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from service.bootstrap import Components, build
+from service.calibration import Calibration
 from service.config import Settings
 from service.domain import Decider, Document, Label, Passage
 from service.errors import ModelUnavailableError
@@ -170,7 +172,35 @@ def test_the_citation_is_the_deciding_passage_not_the_best_retrieved(tmp_path: P
     assert verdict.label is Label.SUPPORTED and [c.quote for c in verdict.citations] == [chile]
 
 
+class LeaningVerifier(OverlapPairVerifier):
+    """Reads a passage naming Chile as leaning SUPPORTED but mostly neutral, as NLI models often do."""
+
+    def predict_pairs(self, premises: list[str], hypotheses: list[str]) -> np.ndarray:  # type: ignore[override]
+        return np.array([[0.35, 0.05, 0.6] if "Chile" in p else [0.05, 0.05, 0.9] for p in premises])
+
+
+def test_the_rationale_shows_the_probabilities_that_decided_after_the_offsets(tmp_path: Path) -> None:
+    from tests.unit.test_calibration import verifier_only_combiner
+
+    offsets = Calibration(0.9, 0.8, verifier_only_combiner(), None, None, {"verifier": LeaningVerifier.name},
+                          verifier_offsets=(1.0, 0.0, 0.0))
+    built = build(Settings(home=tmp_path), embedder=HashingEmbedder(), judge=KeywordJudge(),
+                  verifier=LeaningVerifier(), calibration=offsets)
+    built.library.ingest([ACME])
+
+    verdict = built.pipeline.check(Query("Acme opened a factory in Chile"))
+
+    assert verdict.label is Label.SUPPORTED and verdict.decided_by is Decider.VERIFIER
+    shown = dict(re.findall(r"(SUPPORTED|REFUTED|NOT_ENOUGH_INFO) (\d\.\d\d)", verdict.rationale))
+    assert float(shown["SUPPORTED"]) > float(shown["NOT_ENOUGH_INFO"])  # not the raw 0.35 against 0.60
+
+
 def test_reranking_is_off_by_default_and_on_it_is_timed(tmp_path: Path) -> None:
+    plain = build(Settings(home=tmp_path / "plain"), embedder=HashingEmbedder(), judge=KeywordJudge(),
+                  verifier=OverlapPairVerifier())
+    plain.library.ingest([ACME])
+    assert "rerank_ms" not in plain.pipeline.check(Query("Acme opened a factory in Chile in 2020")).timings
+
     settings = Settings(home=tmp_path, retrieval={"rerank_candidates": 4, "top_k": 2})
     built = build(settings, embedder=HashingEmbedder(), judge=KeywordJudge(), verifier=OverlapPairVerifier())
     built.library.ingest([ACME])
