@@ -31,7 +31,7 @@ import numpy as np
 from service.domain import Decider, Label, Signals
 from service.errors import ModelUnavailableError
 
-CALIBRATION_NAME = "calibration.v3.json"
+CALIBRATION_NAME = "calibration.v4.json"
 FORMAT = "vericlaim-calibration/1"
 LABELS: tuple[Label, ...] = (Label.SUPPORTED, Label.REFUTED, Label.NOT_ENOUGH_INFO)
 SIGNAL_GROUPS: dict[str, tuple[str, ...]] = {

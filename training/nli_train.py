@@ -1,7 +1,7 @@
 r"""Fine-tune a cross-encoder on NLI pairs: the training half of the NLI verifier. Resumable.
 
     python -m training.nli_train --checkpoints /var/tmp/vericlaim-nli --data ../shared/datasets \
-        [--base all-MiniLM-L6-v2] [--epochs 3] [--lr 6e-5] [--stop-after-minutes 60]
+        [--base all-MiniLM-L6-v2] [--epochs 1.5] [--lr 6e-5] [--stop-after-minutes 60]
 
 The base model (a BERT-style encoder; the bundled all-MiniLM-L6-v2 by default) gets a 3-way head over
 `training.nli_pairs.TARGETS` and trains on every layer but the word embeddings, which stay the base model's so
@@ -199,7 +199,7 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--base", default="all-MiniLM-L6-v2")
     parser.add_argument("--max-length", type=int, default=128)
     parser.add_argument("--batch", type=int, default=32)
-    parser.add_argument("--epochs", type=float, default=3.0)
+    parser.add_argument("--epochs", type=float, default=1.5)
     parser.add_argument("--lr", type=float, default=6e-5)
     parser.add_argument("--warmup", type=float, default=0.06, help="share of the steps spent warming up")
     parser.add_argument("--weight-decay", type=float, default=0.01)
