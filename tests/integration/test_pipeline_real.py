@@ -7,7 +7,7 @@ import json
 import pytest
 
 from service.bootstrap import Components, load_calibration
-from service.calibration import temper
+from service.calibration import adjust
 from service.domain import Decider, Label
 from service.pipeline import EvidenceFinder, Pipeline, Query
 from tests.integration.conftest import DEMO
@@ -119,7 +119,9 @@ def test_by_default_the_bundled_calibration_sets_the_verifiers_confidence(real: 
 
     assert verdict.decided_by is Decider.VERIFIER and "+confidence:" in verdict.stamp.decider  # no figure to rule on
     assert verdict.signals is not None and verdict.signals.verifier is not None
-    assert verdict.confidence == round(temper(verdict.signals.verifier, temperature)[verdict.label], 4)
+    calibration = real.pipeline.calibration
+    adjusted = adjust(verdict.signals.verifier, calibration.verifier_offsets, temperature)
+    assert verdict.confidence == round(adjusted[verdict.label], 4)
 
 
 def test_explain_has_the_real_llm_write_the_rationale(real: Components) -> None:
@@ -127,4 +129,10 @@ def test_explain_has_the_real_llm_write_the_rationale(real: Components) -> None:
 
     assert "judge_ms" in verdict.timings
     assert verdict.signals is not None and verdict.signals.llm is not None
-    assert "LLM judge (" in verdict.rationale
+    llm_label = max(verdict.signals.llm, key=verdict.signals.llm.__getitem__)
+    if llm_label is verdict.label:  # its text is shown, as commentary, since the numeric rule decided
+        assert verdict.decided_by is Decider.NUMERIC
+        assert "LLM commentary (it did not decide): " in verdict.rationale
+        assert len(verdict.rationale.split("LLM commentary (it did not decide): ")[1].strip()) > 0
+    else:  # text written for another label is left out
+        assert "LLM" not in verdict.rationale
