@@ -33,6 +33,7 @@ from service.bootstrap import build_finder
 from service.cli import dataset_collection, ingest_dataset
 from service.config import Settings
 from service.domain import Label
+from service.errors import InputError
 from service.nli_verifier import NLI_ORDER, NliVerifier, aggregate, evidence_readings
 from service.pipeline import Query
 
@@ -63,7 +64,10 @@ def readings(data: Path, name: str, split: str, share: bool, limit: int | None,
               and (not share or in_calibration_share(dataset.name, c.id))][:limit]
     out = []
     for claim in claims:
-        evidence, _ = finder.evidence(Query(claim.claim, collection))
+        try:
+            evidence, _ = finder.evidence(Query(claim.claim, collection))
+        except InputError:  # refused by the service (too long, empty): not a verdict either rule gives
+            continue
         label = claim.label.as_label()
         assert label is not None
         if not evidence:
