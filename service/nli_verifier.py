@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from scipy.special import softmax
 
 from service.domain import Label, Passage
 from service.errors import ModelUnavailableError
@@ -87,12 +88,6 @@ def to_label_columns(probabilities: np.ndarray, kinds: Sequence[str]) -> np.ndar
     else:
         out[:, 2] = probabilities[:, column["not_entailment"]]
     return out
-
-
-def softmax(logits: np.ndarray) -> np.ndarray:
-    logits = np.asarray(logits, dtype=np.float64)
-    exp = np.exp(logits - logits.max(axis=1, keepdims=True))
-    return exp / exp.sum(axis=1, keepdims=True)
 
 
 def aggregate(readings: np.ndarray) -> np.ndarray:
@@ -218,7 +213,7 @@ class NliVerifier(PairVerifier):
         if self.segments:
             feeds["token_type_ids"] = np.array([e.type_ids for e in encodings], dtype=np.int64)
         (logits,) = self.session.run(["logits"], feeds)
-        return to_label_columns(softmax(logits), self.kinds)
+        return to_label_columns(softmax(np.asarray(logits, dtype=np.float64), axis=1), self.kinds)
 
 
 def _as_labels(row: np.ndarray) -> dict[Label, float]:
