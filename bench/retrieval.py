@@ -141,7 +141,7 @@ def _evaluate(retriever: HybridRetriever, snapshot: Snapshot, claims: list, mode
         else:
             verifier, candidates, weight = rerank
             found = retriever.search(snapshot, claim.claim, candidates, mode=mode)
-            passages = rerank_passages(verifier, claim.claim, found, 10, weight)
+            passages, _ = rerank_passages(verifier, claim.claim, found, 10, weight)
         cited = [(p.doc_id, p.start, p.end) for p in passages]
         gold = [(g.doc_id, g.start, g.end) for g in claim.evidence]
         gold_docs = {g.doc_id for g in claim.evidence}

@@ -142,11 +142,16 @@ class PairVerifier:
         """Probabilities (n, 3) in `NLI_ORDER` for each (evidence, claim) pair."""
         raise NotImplementedError
 
-    def assess(self, claim: str, evidence: Sequence[Passage]) -> Assessment:
+    def assess(self, claim: str, evidence: Sequence[Passage], singles: np.ndarray | None = None) -> Assessment:
+        """`singles`: each passage's rows, already predicted (by `rerank`); only the joint reading is left."""
         readings = evidence_readings(evidence)
         if not any(readings):
             return Assessment(dict(_NO_EVIDENCE), ())
-        rows = self.predict_pairs(readings, [claim] * len(readings))
+        if singles is None:
+            rows = self.predict_pairs(readings, [claim] * len(readings))
+        else:
+            joint = readings[len(evidence):]
+            rows = np.vstack([singles, *([self.predict_pairs(joint, [claim] * len(joint))] if joint else [])])
         return Assessment(_as_labels(aggregate(rows)), tuple(_as_labels(row) for row in rows))
 
     def score(self, claim: str, evidence: Sequence[Passage]) -> dict[Label, float]:

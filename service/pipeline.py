@@ -7,6 +7,8 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
+import numpy as np
+
 from index.dates import DateRange
 from index.library import Library
 from index.retriever import HybridRetriever
@@ -109,10 +111,10 @@ class Pipeline:
         for the verdict."""
         timer = Timer()
         claim = self.finder.validate(query.text)
-        evidence, snapshot = self._evidence(query, claim, timer)
+        evidence, snapshot, singles = self._evidence(query, claim, timer)
         numbers = check_numbers(claim, evidence, snapshot) if evidence else NO_FINDING
         timer.lap("numeric")
-        assessment = self._assess(claim, evidence)
+        assessment = self._assess(claim, evidence, singles)
         signals = self._signals(evidence, numbers, assessment)
         timer.lap("verify")
         decision = self.decide(signals)
@@ -143,26 +145,27 @@ class Pipeline:
             probabilities={label: round(p, 4) for label, p in decision.probabilities.items()},
         )
 
-    def _evidence(self, query: Query, claim: str, timer: Timer) -> tuple[list[Passage], Snapshot]:
+    def _evidence(self, query: Query, claim: str, timer: Timer) -> tuple[list[Passage], Snapshot, np.ndarray | None]:
         """The evidence passages; with `retrieval.rerank_candidates` above top-k and a passage verifier, that
-        many candidates are retrieved and the verifier's reranking (`rerank`) keeps the top k."""
+        many candidates are retrieved and the verifier's reranking (`rerank`) keeps the top k. Third: the
+        verifier's rows for the kept passages when reranking computed them, else None."""
         k = query.top_k or self.finder.settings.retrieval.top_k
         wider = self.finder.settings.retrieval.rerank_candidates
         if wider <= k or not isinstance(self.verifier, PassageVerifier):
             evidence, snapshot = self.finder.evidence(query)
             timer.lap("retrieve")
-            return evidence, snapshot
+            return evidence, snapshot, None
         candidates, snapshot = self.finder.evidence(replace(query, top_k=wider))
         timer.lap("retrieve")
-        evidence = rerank(self.verifier, claim, candidates, k, self.finder.settings.retrieval.rerank_weight)
+        evidence, rows = rerank(self.verifier, claim, candidates, k, self.finder.settings.retrieval.rerank_weight)
         timer.lap("rerank")
-        return evidence, snapshot
+        return evidence, snapshot, rows
 
-    def _assess(self, claim: str, evidence: Sequence[Passage]) -> Assessment | None:
+    def _assess(self, claim: str, evidence: Sequence[Passage], singles: np.ndarray | None = None) -> Assessment | None:
         if self.verifier is None or not evidence:
             return None
         if isinstance(self.verifier, PassageVerifier):
-            return self.verifier.assess(claim, evidence)
+            return self.verifier.assess(claim, evidence, singles)
         return Assessment(self.verifier.score(claim, evidence))
 
     @staticmethod
@@ -278,17 +281,18 @@ class Pipeline:
 
 
 def rerank(verifier: PassageVerifier, claim: str, candidates: Sequence[Passage], k: int,
-           weight: float) -> list[Passage]:
+           weight: float) -> tuple[list[Passage], np.ndarray | None]:
     """The k candidates that bear most on the claim: the verifier's 1 − P(NOT_ENOUGH_INFO) for each, plus
-    `weight` × its retrieval score over the best candidate's. Order among the chosen follows that score."""
+    `weight` × its retrieval score over the best candidate's. Order among the chosen follows that score.
+    Second: the verifier's rows for the chosen (for `assess`), or None when there were only k to begin with."""
     if len(candidates) <= k:
-        return list(candidates)
-    rows = verifier.predict_pairs([p.text for p in candidates], [claim] * len(candidates))
+        return list(candidates), None
+    rows = verifier.predict_pairs([p.text.strip() for p in candidates], [claim] * len(candidates))
     best = max((p.score for p in candidates), default=0.0) or 1.0
     scored = [(1.0 - float(row[2])) + weight * passage.score / best for row, passage in zip(rows, candidates,
                                                                                           strict=True)]
     order = sorted(range(len(candidates)), key=lambda i: -scored[i])[:k]
-    return [candidates[i] for i in order]
+    return [candidates[i] for i in order], rows[order]
 
 
 def _citing(decision: Decision, output: JudgeOutput | None, assessment: Assessment | None,

@@ -40,6 +40,8 @@ class PassageVerifier(Verifier, Protocol):
     """A verifier that scores each passage against the claim, so verdicts can cite the passage that decided
     and candidates can be reranked by how much they bear on the claim."""
 
-    def assess(self, claim: str, evidence: Sequence[Passage]) -> Assessment: ...
+    def assess(self, claim: str, evidence: Sequence[Passage], singles: Any = None) -> Assessment:
+        """`singles`: the passages' own rows from `predict_pairs`, when already computed."""
+        ...
 
     def predict_pairs(self, premises: Sequence[str], hypotheses: Sequence[str]) -> Any: ...

@@ -94,11 +94,11 @@ def test_rerank_keeps_the_candidates_that_bear_on_the_claim() -> None:
     candidates = [passage("Bananas are yellow.", 0.9), passage("Acme has a factory in Brazil.", 0.5),
                   passage("Penguins swim.", 0.8), passage("Acme opened a factory in Brazil in 1990.", 0.4)]
 
-    kept = rerank(OverlapPairVerifier(), "Acme opened a factory in Brazil", candidates, 2, weight=0.5)
+    kept, _ = rerank(OverlapPairVerifier(), "Acme opened a factory in Brazil", candidates, 2, weight=0.5)
 
     # both bear on the claim (1 − P(neutral) = 0.9); the better-retrieved one comes first; bananas are out
     assert [p.text for p in kept] == ["Acme has a factory in Brazil.", "Acme opened a factory in Brazil in 1990."]
-    assert rerank(OverlapPairVerifier(), "claim", candidates[:2], 2, weight=0.5) == candidates[:2]
+    assert rerank(OverlapPairVerifier(), "claim", candidates[:2], 2, weight=0.5)[0] == candidates[:2]
 
 
 # ---- the artifact's own checks ------------------------------------------------------------------------------
@@ -209,6 +209,19 @@ def test_reranking_is_off_by_default_and_on_it_is_timed(tmp_path: Path) -> None:
 
     assert "rerank_ms" in verdict.timings and len(verdict.passages) == 2
     assert verdict.passages[0].text == "Acme opened a factory in Chile in 2020."
+
+
+def test_rows_the_reranking_computed_are_not_computed_again() -> None:
+    verifier = OverlapPairVerifier()
+    evidence = [passage("Acme opened a factory in Chile."), passage("Acme did not open a factory in Brazil.")]
+    claim = "Acme opened a factory in Brazil"
+    singles = verifier.predict_pairs([p.text for p in evidence], [claim] * 2)
+    before = verifier.pairs_scored
+
+    reused = verifier.assess(claim, evidence, singles)
+
+    assert verifier.pairs_scored == before + 1  # only the joint reading
+    assert reused == verifier.assess(claim, evidence)
 
 
 class AlwaysSupportsJudge(KeywordJudge):
