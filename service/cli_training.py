@@ -153,13 +153,13 @@ def _verifier_line(alone: dict[str, Any]) -> str:
             f"macro-F1 {alone['macro_f1']:.3f}")
 
 
-def _offsets_line(fit: dict[str, Any]) -> str:
+def _offsets_line(fit: dict[str, Any], source: str = "verifier") -> str:
     if not fit.get("used"):
         before, after = fit.get("macro_f1_before"), fit.get("macro_f1_out_of_fold")
         measured = f" (macro-F1 {before:.3f} → {after:.3f} out-of-fold)" if before is not None else ""
-        return f"  verifier offsets: none: they did not surely help{measured}"
+        return f"  {source} offsets: none: they did not surely help{measured}"
     supported, refuted, _ = fit["offsets"]
-    return (f"  verifier offsets SUPPORTED {supported:+.1f}, REFUTED {refuted:+.1f} (log space; macro-F1 "
+    return (f"  {source} offsets SUPPORTED {supported:+.1f}, REFUTED {refuted:+.1f} (log space; macro-F1 "
             f"{fit['macro_f1_before']:.3f} → {fit['macro_f1_out_of_fold']:.3f} out-of-fold): set its labels")
 
 
@@ -198,6 +198,8 @@ def print_calibration(report: dict[str, Any], llm_gain: float | None) -> None:
                      f"5th-percentile gain {llm_gain:+.3f}); "
                      + ("the LLM is asked when a verdict is unsure" if (llm_gain or 0) > 0
                         else "not surely better: the LLM is not asked for verdicts"))
+        if "llm_offsets" in report:  # used when the LLM decides (verdict_source=llm)
+            lines.append(_offsets_line(report["llm_offsets"], "LLM"))
     else:
         lines.append("  the LLM was not asked (--llm-claims 0): verdicts will not ask it")
     for line in lines:

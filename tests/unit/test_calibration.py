@@ -261,6 +261,17 @@ def test_calibrate_refits_from_saved_signals_on_the_command_line(tmp_path: Path)
     assert nothing.exit_code != 0 and "name labelled claim sets" in nothing.output
 
 
+def test_calibrate_prints_the_llm_offsets_it_fitted(tmp_path: Path) -> None:
+    saved = tmp_path / "s.jsonl"
+    write_signals(saved, synthetic_claims(120, 3, llm_informative=True),
+                  {"verifier": "v", "embedding_model": "e", "llm_file": "m.gguf", "llm_sha256": "abc"})
+
+    result = CliRunner().invoke(app, ["calibrate", "--from-signals", str(saved), "--out", str(tmp_path / "c.json")])
+
+    assert result.exit_code == 0, result.output
+    assert "  LLM offsets" in result.output
+
+
 # ---- the pipeline's LLM policy --------------------------------------------------------------------------
 
 def calibrated_components(tmp_path: Path, verifier: dict[Label, float], llm_gain: float | None,
