@@ -27,7 +27,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from eval.datasets import load_dataset
-from eval.metrics import accuracy, per_label_prf
+from eval.metrics import accuracy, macro_f1
 from eval.training_pairs import in_calibration_share
 from service.bootstrap import build_finder
 from service.cli import dataset_collection, ingest_dataset
@@ -82,9 +82,7 @@ def score(rows: list[tuple[Label, np.ndarray, int]], rule: Callable[[np.ndarray,
           ) -> tuple[float, float]:
     gold = [label for label, _, _ in rows]
     predicted = [NLI_ORDER[int(np.argmax(rule(r, k)))] if k else Label.NOT_ENOUGH_INFO for _, r, k in rows]
-    prf = per_label_prf(gold, predicted, NLI_ORDER)
-    present = [label.value for label in NLI_ORDER if label in gold]
-    return accuracy(gold, predicted), sum(prf[label]["f1"] for label in present) / len(present)
+    return accuracy(gold, predicted), macro_f1(gold, predicted, [label for label in NLI_ORDER if label in gold])
 
 
 def main() -> None:
