@@ -168,6 +168,21 @@ class JudgeSettings(BaseModel):
     )
 
 
+class ClaimSettings(BaseModel):
+    """How a claim or a text is read before it is checked (service/claims/)."""
+
+    screen: bool = Field(
+        True, description="Questions, predictions, opinions and filler get NOT_ENOUGH_INFO with the reason "
+        "'not a checkable statement (…)' instead of a check.")
+    decompose: bool = Field(
+        True, description="A compound claim is split into atomic parts, each checked; the claim is REFUTED if "
+        "any part is, SUPPORTED only if all are.")
+    max_parts: int = Field(6, ge=2, le=12, description="A claim that splits into more parts is checked whole.")
+    text_max_chars: int = Field(20_000, ge=100, description="Longest text `check-text` and /v1/check/text take.")
+    text_max_claims: int = Field(
+        40, ge=1, description="Checkable sentences `check-text` checks; the rest are listed as not checked.")
+
+
 class ServerSettings(BaseModel):
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
@@ -185,6 +200,7 @@ class Settings(BaseSettings):
     chunking: ChunkingSettings = ChunkingSettings()
     retrieval: RetrievalSettings = RetrievalSettings()
     judge: JudgeSettings = JudgeSettings()
+    claims: ClaimSettings = ClaimSettings()
     server: ServerSettings = ServerSettings()
 
     @field_validator("home")

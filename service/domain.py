@@ -139,6 +139,8 @@ class Decider(StrEnum):
     CALIBRATED_LLM = "calibrated+llm"  # … and the LLM judge's probabilities
     VERIFIER = "verifier"  # the verifier's raw probabilities (no calibration file)
     LLM = "llm"  # the LLM judge's raw probabilities
+    PARTS = "parts"  # a compound claim: its parts' verdicts combined (service/claims/compound.py)
+    NOT_CHECKABLE = "not_checkable"  # a question, prediction, opinion … (service/claims/checkworthiness.py)
 
 
 @dataclass(frozen=True)
@@ -155,13 +157,30 @@ class Verdict:
     signals: Signals | None = None
     decided_by: Decider | None = None
     probabilities: dict[Label, float] = field(default_factory=dict)  # each label's, from whatever decided
+    reason: str | None = None  # why no finding was made: "not a checkable statement (a prediction)"
+    parts: tuple[PartVerdict, ...] = ()  # a compound claim's atomic parts, each with its own verdict
+
+
+@dataclass(frozen=True)
+class PartVerdict:
+    """One atomic part of a compound claim: `text` is what was checked (its subject carried over, pronouns
+    resolved); `start:end` the claim's own words it comes from."""
+
+    text: str
+    start: int
+    end: int
+    verdict: Verdict
 
 
 @dataclass(frozen=True)
 class Answer:
     question: str
-    answer: str
+    answer: str  # the figure or date as written, the answering sentence, the LLM's phrasing, or NO_ANSWER
     citations: tuple[Citation, ...]
     stamp: Stamp
     timings: dict[str, float]
     passages: tuple[Passage, ...] = ()
+    kind: str = "text"  # what was asked for: amount, count, date or text (service/claims/answers.py)
+    value: str | None = None  # the figure or date normalised ("$410M", "2024-03-14"), for amount/count/date
+    abstained: bool = False  # no retrieved sentence answers the question
+    phrased: bool = False  # the answer is the LLM's wording of the quote (asked for, and checked)

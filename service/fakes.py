@@ -40,6 +40,8 @@ class KeywordJudge:
     model_sha256 = "0" * 64
     prompt_name = "none"
     prompt_sha256 = "0" * 64
+    answer_prompt_name = "none"
+    answer_prompt_sha256 = "0" * 64
 
     def __init__(self) -> None:
         self.calls = 0

@@ -36,6 +36,7 @@ from service.ports import AnswerOutput, JudgeOutput
 
 log = logging.getLogger(__name__)
 PASSAGE_CHARS = 600
+ANSWER_PROMPT = "answer_question.v1"
 _CITE = re.compile(r"\[(\d+)\]")
 _PASSAGE_NUMBER = re.compile(r"(?:passage|\[)\s*(\d+)", re.IGNORECASE)
 
@@ -111,7 +112,8 @@ class LlamaJudge:
         self.model_sha256 = sha256_file(model_path)
         self.prompt_name = prompt_name
         self._template, self.prompt_sha256 = load_prompt(prompt_name)
-        self._answer_template, _ = load_prompt("answer_question.v1")
+        self.answer_prompt_name = ANSWER_PROMPT
+        self._answer_template, self.answer_prompt_sha256 = load_prompt(ANSWER_PROMPT)
         self._rationale_tokens = rationale_tokens
         self._label_tokens = self._first_label_tokens()
 

@@ -46,6 +46,8 @@ class Judge(Protocol):
     model_sha256: str
     prompt_name: str
     prompt_sha256: str
+    answer_prompt_name: str  # the template `answer` writes with
+    answer_prompt_sha256: str
 
     def judge(self, claim: str, evidence: Sequence[Passage]) -> JudgeOutput: ...
 

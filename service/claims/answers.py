@@ -1,0 +1,319 @@
+"""Answer a question from the text: the sentence that answers it, quoted, and for how-much / how-many / when
+questions the figure or date the figures engine reads in it. No model writes the answer.
+
+A sentence answers when, with its document's title, it holds most of the question's content words
+(`MIN_COVERAGE`), every name and year the question asks about, and what the question asks for: an amount
+(a currency or a percentage), a count (a number that is not a year or an amount), a date, or, for other
+questions, anything. A figure directly followed by another period than the one asked about ("$212 million
+in fiscal 2023" for a 2024 question) is not the answer. When no retrieved sentence qualifies, the answer is
+an abstention.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from service.domain import Document, Passage
+from service.periods import Period, extract_periods, periods_align
+from service.quantities import Quantity, extract_quantities
+from service.quantity_format import format_quantity
+from service.subjects import content_words, named_entities
+
+MIN_COVERAGE = 0.5  # of the question's content words, in the sentence, the one before it and the title
+_LEAD = 200  # the document's opening characters count as every sentence's context
+_WINDOW = 250  # characters before the sentence that count as its context (a subject named just before)
+_DENSE = 0.35  # a sentence that shares few of a question's topic words must be at least this close to it
+_CODE = re.compile(r"\b[A-Z]{1,3}\d{2,4}[A-Z]?\b")  # model and product codes: H100, A100, MI300X, B200
+_ORDINAL = re.compile(r"\b(first|second|third|fourth|fifth|final|last)[\s-]+([a-z]+)")
+_UNDISCLOSED = re.compile(r"\b(?:declined to (?:name|say|disclose|comment|identify)|did not (?:disclose|say|name|"
+                          r"identify|specify)|(?:was|were|is|are) not disclosed|undisclosed|unnamed)\b", re.IGNORECASE)
+_RATE_WORDS = ("hour", "day", "week", "month", "year")
+_MONEY_WORDS = content_words("money put pay paid spend spent cost costs charge charges price bill much")
+_QUESTION_WORDS = content_words("how much many what when which who whom whose where why does did do is are was if "
+                                "now once roughly approximately about exactly "
+                                "were has have had can could will would much many long big large high low "
+                                "year date day month quarter number amount total cost price pay paid spend "
+                                "spent get got come came")
+_AMOUNT = re.compile(r"\bhow (?:much|big|large|high|low|expensive)\b|\b(?:price|cost|amount|share|percentage|"
+                     r"fee|bill|budget|discount|valuation|margin|revenue|loss|spend\w*|pay|paid|charge|capex|"
+                     r"commitment|investment|invest|worth|salary|rate)\b", re.IGNORECASE)
+_COUNT = re.compile(r"\bhow many\b|\bwhat (?:is |was )?(?:the )?number of\b", re.IGNORECASE)
+_WHEN = re.compile(r"^\s*when\b|\b(?:what|which) (?:year|date|day|month|quarter)\b|\bin which (?:year|month|quarter)\b|"
+                   r"\bsince when\b|\bon what date\b", re.IGNORECASE)
+_HOW_LONG = re.compile(r"\bhow long\b|\bhow many (?:minutes|hours|days|weeks|months|years)\b", re.IGNORECASE)
+_DURATION = re.compile(r"\b(?:\d[\d,.]*|a|an|one|two|three|four|five|six|seven|eight|nine|ten|several)\s+"
+                       r"(?:hours?|days?|weeks?|months?|years?|minutes?|quarters?)\b", re.IGNORECASE)
+_SAME_THING = [content_words(group) for group in (  # words a question and its answer use for the same thing
+    "people employee employees staff headcount worker workers job jobs hire hires",
+    "gpu gpus accelerator accelerators chip chips card cards",
+    "valuation valued value worth",
+    "revenue revenues sales turnover",
+    "capex spending spend spent investment invest invested",
+    "price prices cost costs charge charges charged fee fees bill bills billed",
+    "loss losses lost lose",
+    "raise raised raising funding round",
+    "start started starts begin began begun beginning launch launched",
+    "build building built construct constructed construction",
+    "end ended ends close closed finish finished",
+    "buy bought purchase purchased acquire acquired",
+    "rise rose risen increase increased grow grew grown",
+    "fall fell fallen decrease decreased drop dropped decline declined cut",
+    "loan loans debt lender lenders borrow borrowed",
+    "customer customers client clients",
+)]
+_MEASURES = content_words("valuation revenue revenues sales price prices cost costs capex loss losses profit "
+                          "salary fee fees budget margin funding investment spending bill commitment")
+_COUNTED = re.compile(r"\bhow many ([\w-]+(?: [\w-]+)?)", re.IGNORECASE)
+_WHO_WHICH = re.compile(r"^\s*(?:who|whom|whose|which)\b|\bwhich \w+ (?:did|does|do|is|was|are|were)\b",
+                        re.IGNORECASE)
+_WHO_WHICH_FIRST = re.compile(r"\s*(?:who|whom|whose|which)\b", re.IGNORECASE)
+_UNIT_WORDS = {"megawatt": "W", "mw": "W", "gigawatt": "W", "gw": "W", "kilowatt": "W", "watt": "W",
+               "token": "", "server": "", "rack": ""}  # "how many megawatts": a measurement, not a count
+_TABLE_ROW = re.compile(r"^\s*(?:\||[-*•]\s)|\S {3,}\S")  # a table row or list item: its header names the measure
+_PRONOUN_START = re.compile(r"\s*(?:it|its|they|their|this|these|that|those|he|she|the company|the firm)\b",
+                            re.IGNORECASE)
+_LEADING_WORD = re.compile(r"^\s*[A-Z][\w'’-]*\s+(?=[a-z])")  # "Headcount ended …": a common noun, capitalised
+_RATE_AFTER = re.compile(r"\s*(?:per|an?|/|each)\s*(hour|hr|day|week|month|mo|year|yr)\b", re.IGNORECASE)
+_RATE_NAMES = {"hr": "hour", "mo": "month", "yr": "year", "hour": "hour", "day": "day", "week": "week",
+               "month": "month", "year": "year"}
+_CAPITALISED = re.compile(r"(?<=\s)[A-Z][a-z]+")  # a capitalised word past the question's first
+_CURRENCY_UNITS = frozenset({"USD", "EUR", "GBP", "JPY", "INR", "CAD", "AUD", "CHF", "CNY"})
+
+
+class AnswerKind(StrEnum):
+    """What a question asks for, and so what an answer gives."""
+
+    DURATION = "duration"  # how long: a span of time
+    AMOUNT = "amount"  # how much: money or a percentage
+    COUNT = "count"  # how many
+    DATE = "date"  # when
+    TEXT = "text"  # anything else: the sentence itself
+
+
+@dataclass(frozen=True)
+class Extract:
+    """The answering sentence, and the figure or date in it that answers (None for TEXT questions)."""
+
+    passage: Passage
+    kind: AnswerKind
+    value: str | None  # the figure or date, normalised ("$410M", "2024-03-14")
+    written: str | None  # … as the sentence writes it ("roughly $410 million", "14 March 2024")
+
+    @property
+    def answer(self) -> str:
+        return self.written or self.passage.text.strip()
+
+
+def question_kind(question: str) -> AnswerKind:
+    if _HOW_LONG.search(question):
+        return AnswerKind.DURATION
+    if _WHEN.search(question):
+        return AnswerKind.DATE
+    if _WHO_WHICH_FIRST.match(question):  # "Which provider had the cheapest H100?" asks for a name, not a price
+        return AnswerKind.TEXT
+    if _COUNT.search(question):
+        return AnswerKind.COUNT
+    if _AMOUNT.search(question):
+        return AnswerKind.AMOUNT
+    return AnswerKind.TEXT
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What a question asks, read once: the words an answering sentence must share, and what it must hold."""
+
+    question: str
+    kind: AnswerKind
+    wanted: frozenset[str]  # the question's content words, less its question words
+    names: frozenset[str]  # the names it asks about ("veridian")
+    topic: frozenset[str]  # what it asks about them: `wanted` less names and capitalised words
+    periods: tuple[Period, ...]  # the periods it names ("fiscal 2024")
+    measures: frozenset[str]  # what an amount measures ("revenue", "valuation"): the sentence must say it
+    counted: frozenset[str]  # what a count counts ("customers" in "how many customers"): likewise
+    wants_name: bool  # who / which: the answer names someone or something the question does not
+
+    @classmethod
+    def of(cls, question: str) -> Asked:
+        kind = question_kind(question)
+        wanted = content_words(question) - _QUESTION_WORDS - (
+            _MONEY_WORDS if kind is AnswerKind.AMOUNT else frozenset())
+        names = named_entities(question) - _QUESTION_WORDS
+        topic = wanted - names - content_words(" ".join(_CAPITALISED.findall(question)))
+        counted = _COUNTED.search(question)
+        return cls(question, kind, wanted, names, topic, tuple(extract_periods(question)),
+                   content_words(question) & _MEASURES if kind is AnswerKind.AMOUNT else frozenset(),
+                   content_words(counted.group(1)) - _QUESTION_WORDS if counted else frozenset(),
+                   kind is AnswerKind.TEXT and bool(_WHO_WHICH.search(question)))
+
+
+def extract_answer(question: str, evidence: Sequence[Passage], documents: Mapping[str, Document]) -> Extract | None:
+    """The best-supported answer among the evidence sentences, or None (abstain)."""
+    asked = Asked.of(question)
+    if not asked.wanted:
+        return None
+    best: tuple[float, Extract] | None = None
+    for passage in evidence:
+        score = _score(asked, passage, documents.get(passage.doc_id))
+        found = _answer_in(passage, asked) if score is not None else None
+        if found is not None and score is not None and (best is None or score > best[0]):
+            best = (score, found)
+    return best[1] if best else None
+
+
+def _score(asked: Asked, passage: Passage, document: Document | None) -> float | None:
+    """How well the sentence fits the question, or None when it cannot answer it."""
+    text = document.text if document else passage.text
+    title = re.sub(r"[-_./]+", " ", f"{document.title if document and document.title else ''} {passage.doc_id}")
+    lead = f"{title} {text[:_LEAD]}"  # the title and the document's opening name its subject and period
+    window = f"{lead} {text[max(_LEAD, passage.start - _WINDOW):passage.end]}"  # … and what precedes the sentence
+    sentence, said = passage.text, content_words(passage.text.replace("-", " "))
+    if not asked.names <= content_words(f"{title} {text}") or _conflicts(asked, sentence):
+        return None
+    around = _share(asked.wanted, content_words(window))
+    if _TABLE_ROW.search(sentence) or _PRONOUN_START.match(sentence):
+        # a table row, a list item or "It took 3.5 days": what it is about is said in the lines before it
+        said = said | content_words(text[max(0, passage.start - _WINDOW):passage.start])
+    own = _share(asked.topic, said) if asked.topic else 1.0
+    dense = passage.scores.get("dense", passage.score)
+    if around < MIN_COVERAGE or not _related(asked.kind, own, around, dense) \
+            or not _periods_fit(asked.periods, sentence, lead) \
+            or (asked.measures and _share(asked.measures, said) < 1) \
+            or (asked.counted and not _share(asked.counted, said)) \
+            or (asked.wants_name and not _new_names(asked, sentence)):
+        return None
+    return around + own + dense
+
+
+def _share(asked: frozenset[str], said: frozenset[str]) -> float:
+    """The share of the asked words the text says, a word or one meaning the same thing ("staff" for "people")."""
+    return sum(1 for word in asked if word in said or any(word in group and group & said for group in _SAME_THING)) \
+        / len(asked)
+
+
+def _related(kind: AnswerKind, own: float, around: float, dense: float) -> bool:
+    """Whether the sentence itself is about what is asked: `own` is its share of the topic words (a table
+    row's with its header's), `around` the question's words' with the sentence's context."""
+    if kind is AnswerKind.TEXT:
+        return own >= 0.5 or (own > 0 and around >= 0.75 and dense >= _DENSE)
+    return own > 0
+
+
+def _new_names(asked: Asked, sentence: str) -> frozenset[str]:
+    """The names the sentence gives that the question does not (a sentence-initial common word is no name)."""
+    return named_entities(_LEADING_WORD.sub("", sentence)) - content_words(asked.question)
+
+
+def _conflicts(asked: Asked, sentence: str) -> bool:
+    """The sentence is about something else: none of the names asked about and another one ("Stratus GPU" for
+    "Altocloud"), another model code ("H100" for "H200"), another ordinal ("first phase" for "second
+    phase"), or it says the answer was not disclosed."""
+    question = asked.question
+    if _UNDISCLOSED.search(sentence):
+        return True
+    if asked.names and not asked.names & content_words(sentence) and _new_names(asked, sentence):
+        return True
+    asked_codes, codes = _codes(question), _codes(sentence)
+    if asked_codes and codes and not asked_codes & codes:
+        return True
+    for ordinal, noun in _ORDINAL.findall(question.lower()):
+        said = {o for o, n in _ORDINAL.findall(sentence.lower()) if n == noun}
+        if said and ordinal not in said:
+            return True
+    return False
+
+
+def _codes(text: str) -> set[str]:
+    """The model codes in `text`, upper-cased, plural s dropped ("A100s" → "A100")."""
+    return set(_CODE.findall(re.sub(r"(\d)s\b", r"\1", text).upper()))
+
+
+def _periods_fit(asked: Sequence[Period], sentence: str, lead: str) -> bool:
+    """Every period the question names is one the sentence is about: its own periods, less those that date
+    another figure ("up from $212 million in fiscal 2023"), or if it names none, its document's title and opening."""
+    if not asked:
+        return True
+    figures = extract_quantities(sentence)
+    own = [p for p in extract_periods(sentence) if not any(0 <= p.start - q.end <= 4 for q in figures)]
+    found = own or extract_periods(lead)
+    return all(any(_same_time(period, other) for other in found) for period in asked)
+
+
+def _same_time(first: Period, second: Period) -> bool:
+    """Whether two periods name the same time, or one lies within the other ("February 2024" and "2024")."""
+    return periods_align(first, second) or periods_align(second, first) or first.contains(second) \
+        or second.contains(first)
+
+
+def _answer_in(passage: Passage, asked: Asked) -> Extract | None:
+    text, kind, asked_periods = passage.text, asked.kind, asked.periods
+    wanted_rates = {rate for rate in _RATE_WORDS
+                    if re.search(rf"\b(?:{rate}|{rate}ly|per {rate})\b", asked.question, re.I)}
+    if kind is AnswerKind.TEXT:
+        return Extract(passage, kind, None, None)
+    if kind is AnswerKind.DURATION:
+        span = _DURATION.search(text)
+        return Extract(passage, kind, span.group(0), span.group(0)) if span else None
+    if kind is AnswerKind.DATE:
+        periods = [period for period in extract_periods(text)  # not the period the question names, or one holding it
+                   if not any(period.contains(a) or (_same_time(period, a) and not a.contains(period))
+                              for a in asked_periods)]
+        if not periods:
+            return None
+        period = min(periods, key=lambda p: _distance_to(text, p.start, asked.topic))  # the date of what is asked
+        iso = period.first_day.isoformat() if period.first_day == period.last_day else \
+            f"{period.first_day.isoformat()}/{period.last_day.isoformat()}"
+        return Extract(passage, kind, iso, period.text)
+    units = {_UNIT_WORDS[word] for word in asked.counted if word in _UNIT_WORDS}
+    figures = [q for q in extract_quantities(text) if _is_kind(q, kind, units) and not _other_period_follows(
+        text, q, asked_periods)]
+    if not figures:
+        return None
+    figure = min(figures, key=lambda q: (not _rate_fits(text, q, wanted_rates), not _period_follows(text, q, asked),
+                                         -len(_after(text, q) & asked.wanted), q.start))
+    return Extract(passage, kind, format_quantity(figure), figure.text.strip())
+
+
+def _distance_to(text: str, position: int, words: frozenset[str]) -> int:
+    """Characters from `position` to the nearest of `words` in `text` (its length when none is there)."""
+    found = [abs(m.start() - position) for m in re.finditer(r"\w+", text) if content_words(m.group()) & words]
+    return min(found, default=len(text))
+
+
+def _rate_fits(text: str, quantity: Quantity, rates: set[str]) -> bool:
+    """A figure per hour answers an hourly question, not a monthly one; a figure with no rate fits any."""
+    rate = (quantity.unit or "").partition("/")[2]
+    written = _RATE_AFTER.match(text, quantity.end)
+    rate = rate or (_RATE_NAMES.get(written.group(1).lower(), "") if written else "")
+    return not rate or not rates or rate in rates
+
+
+def _after(text: str, quantity: Quantity) -> frozenset[str]:
+    """The words right after a figure: what it counts or measures ("64 rented H100s")."""
+    return content_words(" ".join(text[quantity.end:].split()[:3]))
+
+
+def _is_kind(quantity: Quantity, kind: AnswerKind, units: set[str]) -> bool:
+    """An amount is money or a percentage; a count a bare number, or one in the unit asked for ("how many
+    megawatts": 17 MW)."""
+    base = (quantity.unit or "").partition("/")[0]
+    if kind is AnswerKind.AMOUNT:
+        return base in _CURRENCY_UNITS or base == "%"
+    measured = units - {""}
+    return base in measured if measured else base in {"", "count"}
+
+
+def _period_follows(text: str, figure: Quantity, asked: Asked) -> bool:
+    """"$640 million in fiscal 2024" for a question about fiscal 2024."""
+    after = extract_periods(text[figure.end:figure.end + 24])
+    return bool(after) and after[0].start <= 4 and any(_same_time(a, after[0]) for a in asked.periods)
+
+
+def _other_period_follows(text: str, figure: Quantity, asked: Sequence[Period]) -> bool:
+    """"$212 million in fiscal 2023" when the question asks about 2024."""
+    if not asked:
+        return False
+    after = extract_periods(text[figure.end:figure.end + 24])
+    return bool(after) and after[0].start <= 4 and not any(_same_time(a, after[0]) for a in asked)

@@ -1,0 +1,221 @@
+"""Split a compound claim into atomic, self-contained parts, each checked on its own.
+
+"xAI lost $6.4B in 2025 while running 100,000 H100s in Memphis" → "xAI lost $6.4B in 2025" and "xAI was
+running 100,000 H100s in Memphis". The rules, on the sentence's surface (see `wording` for why no parser):
+- a leading context ("In 2025, ", "According to X, ") is kept in every part;
+- a relative clause right after the subject ("Kestrel, which holds 12,288 GPUs, draws 18 MW") is a part;
+- two names sharing a predicate ("Veridian and Lumenfold reported losses") give a part each;
+- after the main verb, ";" and "and / but / while / whereas / although / yet" (with or without a comma)
+  start a new part when what follows is a predicate (the subject is carried: "… and raised $10B"), a
+  clause with a pronoun or "the company" as subject (resolved to the claim's subject), a clause with its
+  own subject and verb, or the next figure of a list ("$300M in 2023 and $250M in 2024", the words before
+  the first figure carried);
+- a time expression ending the last of several same-subject parts ("… and raised $10B in 2025") is
+  carried to the parts that name no time of their own.
+Anything else stays whole: "research and development spending", "between 2020 and 2022", "AT&T".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from service.claims.wording import (
+    ADVERBS,
+    POSSESSIVE_PRONOUNS,
+    REFERRING,
+    SUBJECT_PRONOUNS,
+    first_verb,
+    is_figure,
+    is_past,
+    is_verb,
+    possessive,
+    referent,
+    tokens,
+    wordset,
+)
+
+MAX_PARTS = 6
+_CONNECTOR = re.compile(r";\s*|,?\s+(?:and|but|while|whereas|although|though|yet)\s+|,\s+(?!\d{3}\b)",
+                        re.IGNORECASE)
+_BETWEEN = re.compile(r"\bbetween\s+(?:[^,;]|,(?=\d)){1,40}?\s+and\s+", re.IGNORECASE)
+_NAMES_WITH_AND = re.compile(r"\b(?:Procter and Gamble|Johnson and Johnson|Marks and Spencer|Barnes and Noble|"
+                             r"Ben and Jerry's|Simon and Schuster|Black and Decker|Arm and Hammer|Crate and Barrel|"
+                             r"Bath and Body Works|Dolce and Gabbana|Tiffany and Co|Church and Dwight|"
+                             r"Lord and Taylor|Ernst and Young|Standard and Poor's)\b", re.IGNORECASE)
+_LEADING = re.compile(r"^(?P<lead>(?:in|during|by|since|after|before|according to|as of|last|this|on|at|"
+                      r"for)\b[^,]{1,60},\s+)", re.IGNORECASE)
+_RELATIVE = re.compile(r"^(?P<head>[^,]{2,80}?),\s+(?P<pronoun>which|who|whose)\s+(?P<rel>(?:[^,]|,(?=\d)){3,}?),\s+"
+                       r"(?P<rest>.+)$",
+                       re.IGNORECASE | re.DOTALL)
+_TRAILING_TIME = re.compile(r"\s+(?:in|during|for|by|since|as of)\s+(?:(?:fiscal(?: year)?|FY|the (?:first|"
+                            r"second|third|fourth) quarter of|Q[1-4]|H[12]|the year)\s+)*(?:19|20)\d\d\b$|"
+                            r"\s+(?:last|this) (?:year|quarter)$", re.IGNORECASE)
+_HAS_TIME = re.compile(r"\b(?:19|20)\d\d\b|\b(?:last|this|next) (?:year|quarter|month)\b|\bQ[1-4]\b",
+                       re.IGNORECASE)
+_NOT_SUBJECT_START = wordset("""in on at for to of by with from as than over under about into per after before
+during since until not no so then""")
+_SINGULAR_OF = {"are": "is", "were": "was", "have": "has"}
+
+
+@dataclass(frozen=True)
+class ClaimPart:
+    """One atomic claim: `text` is what is checked; `start:end` the words of the claim it comes from."""
+
+    text: str
+    start: int
+    end: int
+
+
+def decompose(claim: str, max_parts: int = MAX_PARTS) -> list[ClaimPart]:
+    """The claim's atomic parts; a claim that is not compound (or has more than `max_parts`) is one part."""
+    body = claim.strip()
+    offset = len(claim) - len(claim.lstrip())
+    body = body.rstrip(" .!")
+    whole = [ClaimPart(body, offset, offset + len(body))]
+    lead_match = _LEADING.match(body)
+    lead = lead_match.group("lead") if lead_match else ""
+    parts = _split(body[len(lead):], offset + len(lead))
+    if len(parts) < 2 or len(parts) > max_parts:
+        return whole
+    return [ClaimPart(lead + part.text, part.start, part.end) for part in parts]
+
+
+def _split(text: str, offset: int, depth: int = 0) -> list[ClaimPart]:
+    relative = _RELATIVE.match(text)
+    if relative and first_verb(_words(relative.group("head"))) is None and _verb_leads(relative.group("rest")) \
+            and (relative.group("pronoun").lower() == "whose" or _verb_leads(relative.group("rel"))):
+        head, rel, rest = relative.group("head"), relative.group("rel"), relative.group("rest")
+        rel_start = offset + relative.start("rel")
+        owner = possessive(head) if relative.group("pronoun").lower() == "whose" else head
+        first = ClaimPart(f"{owner} {rel}", rel_start, rel_start + len(rel))
+        rest_parts = _split(f"{head} {rest}", offset + relative.start("rest") - len(head) - 1, depth + 1)
+        return [first, *[_clip(part, offset + relative.start("rest")) for part in rest_parts]]
+    words, toks = _words(text), tokens(text)
+    verb = first_verb(words)
+    while verb is not None and words[verb].lower().endswith("ing") and text[:toks[verb].start()].rstrip()[-1:] == ",":
+        verb = first_verb(words, verb + 1)  # ", including the power contract," describes the subject
+    if verb is None or verb == 0:
+        return [ClaimPart(text, offset, offset + len(text))]
+    subject_end = toks[verb - 1].end()
+    subject = re.sub(r"\s+(?:both|each|all|together)$", "", text[:subject_end], flags=re.IGNORECASE)
+    names = [] if _NAMES_WITH_AND.search(subject) else _coordinated_names(subject)
+    if names:
+        predicate = text[toks[verb].start():]
+        return [ClaimPart(f"{name} {_agree(predicate)}", offset, offset + len(text)) for name in names]
+    parts, kinds = _split_predicate(text, offset, subject, toks[verb].start(), is_past(words[verb]))
+    if depth < 2 and "clause" in kinds:  # a clause with its own subject may be compound itself
+        parts = [inner for part, kind in zip(parts, kinds, strict=True)
+                 for inner in (_split(part.text, part.start, depth + 1) if kind == "clause" else [part])]
+    return parts
+
+
+def _split_predicate(text: str, offset: int, subject: str, verb_start: int,
+                     past: bool) -> tuple[list[ClaimPart], list[str]]:
+    """Parts of `text` (subject, then its predicate from `verb_start`) split at the connectors after the verb,
+    and the kind of each ("main", "predicate", "pronoun", "clause", "figure")."""
+    cuts = [m for m in _CONNECTOR.finditer(text, verb_start) if not _inside_between(text, m.start())]
+    starts = [0, *(cut.end() for cut in cuts)]
+    ends = [*(cut.start() for cut in cuts), len(text)]
+    parts: list[ClaimPart] = []
+    kinds: list[str] = []
+    current, start, end, kind = text[:ends[0]], 0, ends[0], "main"
+    for cut, segment_start, segment_end in zip(cuts, starts[1:], ends[1:], strict=True):
+        built = _clause(text[segment_start:segment_end], subject, past, current, cut.group(0))
+        if built is None:  # not a part of its own: the connector and the segment stay in the current part
+            current, end = current + text[end:segment_end], segment_end
+            continue
+        parts.append(ClaimPart(current.strip(" ,;"), offset + start, offset + end))
+        kinds.append(kind)
+        (current, kind), start, end = built, segment_start, segment_end
+    parts.append(ClaimPart(current.strip(" ,;"), offset + start, offset + end))
+    kinds.append(kind)
+    return _carry_time(parts, kinds), kinds
+
+
+def _clause(segment: str, subject: str, past: bool, previous: str, connector: str) -> tuple[str, str] | None:
+    """The self-contained text of the clause `segment` that follows a connector, and its kind; None when
+    the segment does not start a part of its own."""
+    words = _words(segment)
+    if not words:
+        return None
+    lead = 0
+    while lead < len(words) - 1 and words[lead].lower() in ADVERBS:
+        lead += 1
+    first = words[lead].lower()
+    toks = tokens(segment)
+    owner = referent(subject)
+    if first in SUBJECT_PRONOUNS and _verb_at(words, lead + 1):
+        return owner + segment[toks[lead].end():], "pronoun"
+    referring = REFERRING.match(segment)
+    if referring and _verb_at(words, len(_words(referring.group(0)))):
+        return owner + segment[referring.end():], "pronoun"
+    if first in POSSESSIVE_PRONOUNS and first_verb(words, lead + 1) is not None:
+        return possessive(owner) + segment[toks[lead].end():], "clause"
+    if _verb_at(words, lead) and not is_figure(words[lead]):
+        if first.endswith("ing") and "while" in connector.lower():
+            be = "was" if past else "is"
+            return f"{subject} {be} {segment}", "predicate"
+        return f"{subject} {segment}", "predicate"
+    if is_figure(words[0]):
+        figures = [t for t in tokens(previous) if is_figure(t.group())]
+        if figures and first_verb(_words(previous)) is not None:
+            return previous[:figures[0].start()] + segment, "figure"
+        return None
+    verb = first_verb(words)
+    if verb is not None and 1 <= verb <= 6 and words[0].lower() not in _NOT_SUBJECT_START:
+        return segment, "clause"  # its own subject: "… and Veridian rents capacity", "… and costs rose"
+    return None
+
+
+def _carry_time(parts: list[ClaimPart], kinds: list[str]) -> list[ClaimPart]:
+    """"xAI lost $6.4B and raised $10B in 2025": the last part's trailing time is the other parts' too,
+    when they share its subject and name no time of their own."""
+    if len(parts) < 2 or kinds[-1] != "predicate":
+        return parts
+    time = _TRAILING_TIME.search(parts[-1].text)
+    if time is None:
+        return parts
+    carried = []
+    for part, kind in zip(parts[:-1], kinds[:-1], strict=True):
+        if kind in {"main", "predicate"} and not _HAS_TIME.search(part.text):
+            part = ClaimPart(part.text + time.group(0), part.start, part.end)
+        carried.append(part)
+    return [*carried, parts[-1]]
+
+
+def _coordinated_names(subject: str) -> list[str]:
+    """["Veridian", "Lumenfold"] for "Veridian and Lumenfold": two or three capitalised names, else []."""
+    pieces = re.split(r",\s*(?:and\s+)?|\s+and\s+", subject)
+    if len(pieces) < 2 or not all(p and p[0].isupper() and len(p.split()) <= 4 for p in pieces):
+        return []
+    return pieces
+
+
+def _agree(predicate: str) -> str:
+    """The predicate made singular for one of several subjects ("are" → "is")."""
+    head, _, rest = predicate.partition(" ")
+    return f"{_SINGULAR_OF.get(head.lower(), head)} {rest}".strip()
+
+
+def _verb_leads(text: str) -> bool:
+    words = _words(text)
+    return bool(words) and _verb_at(words, 0)
+
+
+def _verb_at(words: list[str], index: int) -> bool:
+    while index < len(words) and words[index].lower() in ADVERBS:
+        index += 1
+    return index < len(words) and first_verb(words, index) == index and is_verb(words[index])
+
+
+def _inside_between(text: str, position: int) -> bool:
+    return any(m.start() < position < m.end() for m in _BETWEEN.finditer(text))
+
+
+def _clip(part: ClaimPart, start: int) -> ClaimPart:
+    return ClaimPart(part.text, max(part.start, start), part.end)
+
+
+def _words(text: str) -> list[str]:
+    return [t.group() for t in tokens(text)]

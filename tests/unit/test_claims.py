@@ -1,0 +1,232 @@
+"""service/claims/: decomposition, check-worthiness, combining part verdicts, text splitting, extractive answers."""
+
+from __future__ import annotations
+
+import pytest
+
+from service.asking import faithful
+from service.claims.answers import AnswerKind, extract_answer, question_kind
+from service.claims.checkworthiness import Reason, checkworthiness
+from service.claims.compound import combine, not_checkable
+from service.claims.decompose import ClaimPart, decompose
+from service.claims.in_text import sentences_to_check
+from service.domain import Citation, Decider, Document, Label, Passage, Stamp, Verdict
+
+pytestmark = pytest.mark.unit
+
+STAMP = Stamp("model.gguf", "0" * 64, "embedder", "v1", "prompt", "0" * 64, "test")
+
+
+# ---- decomposition -----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("claim", "parts"), [
+    ("In 2025, xAI lost $6.4 billion and raised $10 billion in debt.",
+     ["In 2025, xAI lost $6.4 billion", "In 2025, xAI raised $10 billion in debt"]),
+    ("DeepSeek is based in Hangzhou and is backed by the hedge fund High-Flyer.",
+     ["DeepSeek is based in Hangzhou", "DeepSeek is backed by the hedge fund High-Flyer"]),
+    ("Northwind's cluster, which holds 12,288 H100 GPUs, draws 25 MW.",
+     ["Northwind's cluster draws 25 MW", "Northwind's cluster holds 12,288 H100 GPUs"]),
+])
+def test_a_compound_claim_splits_into_standalone_parts(claim: str, parts: list[str]) -> None:
+    found = decompose(claim)
+
+    assert sorted(p.text.rstrip(".") for p in found) == sorted(parts)
+
+
+@pytest.mark.parametrize("claim", [
+    "Procter and Gamble raised prices by 4% in 2024.",
+    "Capex will land between $180B and $210B in 2025.",
+    "Acme employs 200,000 people worldwide.",
+])
+def test_a_single_claim_is_not_split(claim: str) -> None:
+    assert len(decompose(claim)) < 2
+
+
+def test_each_part_points_at_words_of_the_claim() -> None:
+    claim = "Veridian Labs raised $4 billion in February 2024 and ended fiscal 2024 with 1,140 employees."
+
+    parts = decompose(claim)
+
+    assert len(parts) == 2
+    for part in parts:
+        assert 0 <= part.start < part.end <= len(claim)
+        assert claim[part.start:part.end].split()[-1].rstrip(".") == part.text.rstrip(".").split()[-1]
+
+
+def test_a_claim_with_more_parts_than_the_limit_is_kept_whole() -> None:
+    claim = "Acme hired 10 people, Beta hired 20 people, Gamma hired 30 people and Delta hired 40 people."
+
+    assert len(decompose(claim, max_parts=6)) == 4
+    assert [p.text for p in decompose(claim, max_parts=3)] == [claim.rstrip(".")]
+
+
+# ---- check-worthiness --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "reason"), [
+    ("Did xAI really lose $6.4 billion in 2025?", Reason.QUESTION),
+    ("Nvidia will be worth $10 trillion by 2030.", Reason.PREDICTION),
+    ("I think the H100 is overrated.", Reason.OPINION),
+    ("Everyone should buy more GPUs.", Reason.EXHORTATION),
+    ("Thanks for reading!", Reason.FILLER),
+])
+def test_statements_with_nothing_to_check_get_the_reason(text: str, reason: Reason) -> None:
+    worth = checkworthiness(text)
+
+    assert not worth.checkable
+    assert worth.reason is reason
+    assert worth.explanation == f"not a checkable statement ({reason.value})"
+
+
+@pytest.mark.parametrize("text", [
+    "Meta said it will spend $40 billion on data centres in 2025.",  # a reported plan is a fact about a statement
+    "Northwind Labs' Kestrel cluster holds 12,288 H100 GPUs.",
+    "The best-funded lab raised $10 billion in 2025.",  # evaluative word, but a figure to check
+])
+def test_statements_of_fact_are_checkable(text: str) -> None:
+    assert checkworthiness(text).checkable
+
+
+# ---- combining part verdicts -------------------------------------------------------------------------------
+
+def part_verdict(label: Label, probability: float, *, checkable: bool = True) -> Verdict:
+    rest = (1.0 - probability) / 2
+    probabilities = {other: rest for other in Label} | {label: probability}
+    citation = Citation("doc", 0, 4, "text")
+    return Verdict(claim="part", label=label, confidence=probability, rationale=f"{label.value} because",
+                   citations=(citation,) if label is not Label.NOT_ENOUGH_INFO else (), stamp=STAMP,
+                   timings={"judge_ms": 10.0, "total_ms": 12.0},
+                   decided_by=Decider.VERIFIER if checkable else Decider.NOT_CHECKABLE, probabilities=probabilities)
+
+
+PARTS = [ClaimPart("first part", 0, 10), ClaimPart("second part", 15, 26)]
+
+
+@pytest.mark.parametrize(("labels", "expected"), [
+    ((Label.SUPPORTED, Label.SUPPORTED), Label.SUPPORTED),
+    ((Label.SUPPORTED, Label.REFUTED), Label.REFUTED),
+    ((Label.NOT_ENOUGH_INFO, Label.REFUTED), Label.REFUTED),
+    ((Label.SUPPORTED, Label.NOT_ENOUGH_INFO), Label.NOT_ENOUGH_INFO),
+])
+def test_a_compound_claim_is_refuted_by_any_part_and_supported_only_by_all(
+        labels: tuple[Label, Label], expected: Label) -> None:
+    verdict = combine("claim", PARTS, [part_verdict(label, 0.8) for label in labels], STAMP, 30.0)
+
+    assert verdict.label is expected
+    assert verdict.decided_by is Decider.PARTS
+    assert [p.verdict.label for p in verdict.parts] == list(labels)
+    assert verdict.confidence == verdict.probabilities[expected]
+    assert sum(verdict.probabilities.values()) == pytest.approx(1.0, abs=1e-3)
+    assert verdict.timings == {"judge_ms": 20.0, "total_ms": 30.0}
+    assert bool(verdict.citations) == (expected is not Label.NOT_ENOUGH_INFO)
+
+
+def test_the_claim_is_as_sure_as_its_deciding_part() -> None:
+    supported = combine("claim", PARTS, [part_verdict(Label.SUPPORTED, 0.9), part_verdict(Label.SUPPORTED, 0.7)],
+                        STAMP, 30.0)
+    refuted = combine("claim", PARTS, [part_verdict(Label.SUPPORTED, 0.9), part_verdict(Label.REFUTED, 0.6)],
+                      STAMP, 30.0)
+
+    assert supported.confidence == pytest.approx(0.7)  # the least supported part
+    assert refuted.confidence == pytest.approx(0.6)  # the most refuting part
+    assert refuted.probabilities[Label.SUPPORTED] == pytest.approx(0.2)  # min(0.9, the refuting part's 0.2)
+
+
+def test_a_part_with_nothing_to_check_does_not_count() -> None:
+    verdicts = [part_verdict(Label.SUPPORTED, 0.8),
+                not_checkable("Elon never gives up", checkworthiness("Elon never gives up"), STAMP, {})]
+
+    verdict = combine("claim", PARTS, verdicts, STAMP, 30.0)
+
+    assert verdict.label is Label.SUPPORTED
+    assert verdict.confidence == pytest.approx(0.8, abs=1e-3)
+    assert verdict.parts[1].verdict.reason == "not a checkable statement (an opinion)"
+
+
+# ---- a text, sentence by sentence --------------------------------------------------------------------------
+
+ARTICLE = ("Northwind's cluster holds 12,288 H100 GPUs. Is that a lot?\n\n"
+           "Stay tuned for more. Veridian Labs raised $4 billion in 2024.")
+
+
+def test_a_text_splits_into_checkable_and_skipped_sentences_with_their_offsets() -> None:
+    chosen, skipped = sentences_to_check(ARTICLE, max_claims=10, max_chars=500)
+
+    assert [s.text for s in chosen] == ["Northwind's cluster holds 12,288 H100 GPUs.",
+                                        "Veridian Labs raised $4 billion in 2024."]
+    assert [s.reason for s in skipped] == ["not a checkable statement (a question)",
+                                           "not a checkable statement (no statement of fact)"]
+    for sentence in [*chosen, *skipped]:
+        assert ARTICLE[sentence.start:sentence.end] == sentence.text
+
+
+def test_sentences_over_the_limits_are_listed_as_skipped() -> None:
+    chosen, skipped = sentences_to_check(ARTICLE, max_claims=1, max_chars=500)
+
+    assert len(chosen) == 1
+    assert skipped[-1].text == "Veridian Labs raised $4 billion in 2024."
+    assert "over the limit of 1 claims" in skipped[-1].reason
+
+    chosen, skipped = sentences_to_check(ARTICLE, max_claims=10, max_chars=42)
+    assert [s.text for s in chosen] == ["Veridian Labs raised $4 billion in 2024."]
+    assert "42-character" in skipped[0].reason
+
+
+# ---- extractive answers ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("How much did Veridian Labs raise in 2024?", AnswerKind.AMOUNT),
+    ("How many H100 GPUs does the Kestrel cluster hold?", AnswerKind.COUNT),
+    ("When did Atlantica Compute begin construction?", AnswerKind.DATE),
+    ("How long did the outage last?", AnswerKind.DURATION),
+    ("Who backs DeepSeek?", AnswerKind.TEXT),
+])
+def test_the_kind_of_answer_follows_the_question(question: str, kind: AnswerKind) -> None:
+    assert question_kind(question) is kind
+
+
+DOCUMENT = Document("labs/veridian.md", "Veridian Labs annual summary. Veridian Labs raised $4 billion in February "
+                    "2024. It ended fiscal 2023 with 800 employees. Revenue was $212 million in fiscal 2023.",
+                    title="Veridian Labs")
+
+
+def passages_of(document: Document, *sentences: str) -> list[Passage]:
+    found = []
+    for sentence in sentences:
+        start = document.text.index(sentence)
+        found.append(Passage(document.doc_id, start, start + len(sentence), sentence, 0.6, {"dense": 0.6}))
+    return found
+
+
+def test_a_how_much_question_is_answered_with_the_figure_and_its_sentence() -> None:
+    evidence = passages_of(DOCUMENT, "It ended fiscal 2023 with 800 employees.",
+                           "Veridian Labs raised $4 billion in February 2024.")
+
+    found = extract_answer("How much did Veridian Labs raise in 2024?", evidence, {DOCUMENT.doc_id: DOCUMENT})
+
+    assert found is not None
+    assert found.kind is AnswerKind.AMOUNT
+    assert found.answer == "$4 billion"
+    assert found.passage.text == "Veridian Labs raised $4 billion in February 2024."
+
+
+def test_a_figure_of_another_period_is_not_the_answer() -> None:
+    evidence = passages_of(DOCUMENT, "Revenue was $212 million in fiscal 2023.")
+
+    assert extract_answer("What was Veridian Labs' revenue in fiscal 2024?", evidence,
+                          {DOCUMENT.doc_id: DOCUMENT}) is None
+
+
+def test_a_question_about_something_the_documents_do_not_cover_is_not_answered() -> None:
+    evidence = passages_of(DOCUMENT, "Veridian Labs raised $4 billion in February 2024.")
+
+    assert extract_answer("How much did Northwind pay for its Oregon campus?", evidence,
+                          {DOCUMENT.doc_id: DOCUMENT}) is None
+
+
+def test_a_phrased_answer_is_kept_only_when_its_figures_are_quoted() -> None:
+    quotes = (Citation("labs/veridian.md", 30, 79, "Veridian Labs raised $4 billion in February 2024."),)
+
+    assert faithful("Veridian Labs raised $4 billion.", quotes)
+    assert not faithful("Veridian Labs raised $4.5 billion.", quotes)
+    assert not faithful("According to <passage 1>, $4 billion.", quotes)
+    assert not faithful("  ", quotes)
