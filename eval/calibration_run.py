@@ -25,11 +25,12 @@ _LABELS = {label.value for label in Label}  # CONFLICTING gold labels are not fi
 
 def gather_signals(pipeline: Pipeline, claims: Sequence[LabelledClaim], collection: str | None, *,
                    llm_claims: int = 0, advanced: Callable[[int], None] | None = None) -> list[CalibrationClaim]:
-    """Each claim's signals and gold label; claims the service refuses (empty, too long) are left out."""
+    """Each claim's signals and gold label; claims the service refuses (empty, too long) are left out. Each
+    claim is checked whole (`check_atomic`): calibration fits what one check's signals mean."""
     gathered = []
     for count, claim in enumerate(claims, start=1):
         try:
-            verdict = pipeline.check(Query(claim.claim, collection), explain=count <= llm_claims)
+            verdict = pipeline.check_atomic(Query(claim.claim, collection), explain=count <= llm_claims)
         except InputError:
             verdict = None
         if verdict is not None and verdict.signals is not None and claim.label.value in _LABELS:

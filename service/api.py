@@ -40,6 +40,8 @@ from service.schemas import (
     PassageOut,
     SearchRequest,
     SearchResponse,
+    TextCheckRequest,
+    TextCheckResponse,
 )
 
 T = TypeVar("T")
@@ -122,7 +124,12 @@ def _add_check_routes(app: FastAPI, components: Components) -> None:
     @app.post("/v1/ask")
     async def ask(body: AskRequest) -> AskResponse:
         query = Query(body.question, body.collection, body.top_k, body.doc_ids, body.since, body.until)
-        return AskResponse.of(await admission.run(lambda: pipeline.ask(query)))
+        return AskResponse.of(await admission.run(lambda: pipeline.ask(query, phrase=body.phrase)))
+
+    @app.post("/v1/check/text")
+    async def check_text(body: TextCheckRequest) -> TextCheckResponse:
+        query = Query(body.text, body.collection, body.top_k, body.doc_ids, body.since, body.until)
+        return TextCheckResponse.of(await admission.run(lambda: pipeline.check_text(query)))
 
     @app.post("/v1/search")
     async def search(body: SearchRequest) -> SearchResponse:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
 import typer
 from pydantic import ValidationError
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     DownloadColumn,
@@ -171,23 +172,75 @@ def check(
         print_verdict(response)
 
 
-def print_citations(citations) -> None:  # type: ignore[no-untyped-def]
+def print_citations(citations, indent: str = "") -> None:  # type: ignore[no-untyped-def]
     for citation in citations:
-        out.print(f"  ▸ {citation.doc_id} [{citation.start}:{citation.end}] “{citation.quote}”",
+        out.print(f"{indent}  ▸ {citation.doc_id} [{citation.start}:{citation.end}] “{citation.quote}”",
                   markup=False, highlight=False)
 
 
-def print_verdict(response) -> None:  # type: ignore[no-untyped-def]
+def print_verdict(response, indent: str = "") -> None:  # type: ignore[no-untyped-def]
     colour = {"SUPPORTED": "green", "REFUTED": "red"}.get(response.verdict.value, "yellow")
-    out.print(f"[bold {colour}]{response.verdict.value}[/] ({response.confidence:.2f})  {response.claim}",
-              highlight=False)
-    out.print(f"  rationale: {response.rationale}", markup=False, highlight=False)
+    out.print(f"{indent}[bold {colour}]{response.verdict.value}[/] ({response.confidence:.2f})  "
+              f"{escape(response.claim)}", highlight=False)
+    if response.reason:
+        out.print(f"{indent}  reason: {response.reason}", markup=False, highlight=False)
+        return
+    if not response.parts:
+        out.print(f"{indent}  rationale: {response.rationale}", markup=False, highlight=False)
     if response.decided_by:
-        out.print(f"  decided by: {response.decided_by.value}", markup=False, highlight=False)
-    print_citations(response.citations)
+        out.print(f"{indent}  decided by: {response.decided_by.value}", markup=False, highlight=False)
+    for part in response.parts:
+        print_verdict(part.result, indent + "  ")
+    if response.parts:
+        return
+    print_citations(response.citations, indent)
     for item in response.numeric:
-        out.print(f"  # {item.relation}: claim {item.claim_value} vs source {item.evidence_value}"
+        out.print(f"{indent}  # {item.relation}: claim {item.claim_value} vs source {item.evidence_value}"
                   + (f" — {item.gap}" if item.gap else ""), markup=False, highlight=False)
+
+
+@app.command("check-text")
+@reports_errors
+def check_text(
+    path: Annotated[Path, typer.Argument(help="A text file (an article, a draft); '-' reads standard input.")],
+    collection: CollectionOption = None,
+    top_k: TopKOption = None,
+    doc_id: DocIdOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Check every checkable sentence of a text; the others are listed with the reason they were not checked."""
+    from service.pipeline import Query
+    from service.schemas import TextCheckResponse
+
+    text = read_text_argument(path)
+    query = Query(text, collection, top_k, doc_id, *query_dates(since, until))
+    response = TextCheckResponse.of(_components().pipeline.check_text(query))
+    if as_json:
+        _print_json(response)
+        return
+    rows = sorted([(c.start, c) for c in response.claims] + [(s.start, s) for s in response.skipped],
+                  key=lambda row: row[0])
+    for _, row in rows:
+        out.print(f"[{row.start}:{row.end}]", markup=False, highlight=False)
+        if hasattr(row, "result"):
+            print_verdict(row.result, "  ")
+        else:
+            out.print(f"  SKIPPED  {row.text}", markup=False, highlight=False)
+            out.print(f"    reason: {row.reason}", markup=False, highlight=False)
+
+
+def read_text_argument(path: Path) -> str:
+    """The text of `path`, or of standard input for '-'; a missing or undecodable file is an input error."""
+    if str(path) == "-":
+        return sys.stdin.read()
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"no such file: {path}") from None
+    except (UnicodeDecodeError, IsADirectoryError) as exc:
+        raise InputError(f"cannot read {path} as UTF-8 text: {exc.__class__.__name__}") from None
 
 
 @app.command()
@@ -227,20 +280,23 @@ def ask(
     doc_id: DocIdOption = None,
     since: SinceOption = None,
     until: UntilOption = None,
+    phrase: Annotated[bool, typer.Option(help="Have the LLM reword the quoted answer; kept only if every figure "
+                                         "in it is in the quote (slower).")] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Answer a question from your documents, with citations."""
+    """Answer a question from your documents: the figure or date and the sentence that says it, quoted."""
     from service.pipeline import Query, validate_text
     from service.schemas import AskResponse
 
     settings = Settings()
     validate_text(question, settings.max_claim_chars, "question")
     query = Query(question, collection, top_k, doc_id, *query_dates(since, until))
-    response = AskResponse.of(_components(settings).pipeline.ask(query))
+    response = AskResponse.of(_components(settings).pipeline.ask(query, phrase=phrase))
     if as_json:
         _print_json(response)
         return
-    out.print(response.answer, markup=False, highlight=False)
+    out.print(response.answer + (f"  ({response.kind}: {response.value})" if response.value else ""),
+              markup=False, highlight=False)
     print_citations(response.citations)
 
 

@@ -4,6 +4,7 @@
     ├── InputError                      bad_input       400   2
     │   ├── EmptyClaimError             empty_claim     422   2
     │   ├── ClaimTooLongError           claim_too_long  422   2
+    │   ├── TextTooLongError            text_too_long   422   2  (check-text)
     │   ├── UnsupportedFileTypeError    unsupported_file_type 415 2
     │   ├── UnreadableDocumentError     unreadable_document   422 2
     │   ├── InvalidCollectionError      invalid_collection    422 2
@@ -41,6 +42,11 @@ class EmptyClaimError(InputError):
 
 class ClaimTooLongError(InputError):
     code = "claim_too_long"
+    http_status = 422
+
+
+class TextTooLongError(InputError):
+    code = "text_too_long"
     http_status = 422
 
 

@@ -13,16 +13,20 @@ from index.dates import DateRange
 from index.library import Library
 from index.retriever import HybridRetriever
 from index.store import Snapshot
+from service import asking
 from service.calibration import NO_EVIDENCE_PRIOR, NUMERIC_PRIOR, Calibration, Decision
+from service.claims.checkworthiness import CHECKABLE, checkworthiness
+from service.claims.compound import combine, not_checkable
+from service.claims.decompose import decompose
+from service.claims.in_text import CheckedSentence, TextReport, sentences_to_check
 from service.config import JudgeSettings, Settings
 from service.domain import Answer, Citation, Decider, Label, Passage, Relation, Signals, Stamp, Verdict
-from service.errors import ClaimTooLongError, EmptyClaimError
+from service.errors import ClaimTooLongError, EmptyClaimError, TextTooLongError
 from service.numeric_check import NO_FINDING, NumericFinding, check_numbers
 from service.ports import Judge, JudgeOutput
 from service.verifier_port import Assessment, PassageVerifier, Verifier
 
 NO_EVIDENCE_RATIONALE = "No passage in the collection is related closely enough to the claim."
-NO_ANSWER = "The documents do not say."
 
 
 @dataclass(frozen=True)
@@ -107,8 +111,48 @@ class Pipeline:
         return self.finder.settings.judge
 
     def check(self, query: Query, *, explain: bool = False) -> Verdict:
-        """The verdict on `query.text`; `explain` has the LLM write the rationale even when it is not needed
-        for the verdict."""
+        """The verdict on `query.text`: a statement with nothing to check gets NOT_ENOUGH_INFO with the reason;
+        a compound claim is checked part by part (service/claims/); anything else is one `check_atomic`.
+        `explain` has the LLM write the rationale even when it is not needed for the verdict."""
+        timer = Timer()
+        claim = self.finder.validate(query.text)
+        rules = self.finder.settings.claims
+        worth = checkworthiness(claim) if rules.screen else CHECKABLE
+        if not worth.checkable:
+            snapshot = self.finder.library.snapshot(query.collection)  # an unknown collection is still an error
+            return not_checkable(claim, worth, self.stamp(snapshot), timer.done())
+        parts = decompose(claim, rules.max_parts) if rules.decompose else []
+        if len(parts) < 2:
+            return self.check_atomic(query, explain=explain)
+        verdicts = [self._check_part(replace(query, text=part.text), explain) for part in parts]
+        return combine(claim, parts, verdicts, verdicts[0].stamp, timer.done()["total_ms"])
+
+    def check_text(self, query: Query) -> TextReport:
+        """Every checkable sentence of the text `query.text` checked (service/claims/in_text.py); the others
+        listed with the reason. Offsets are into the text as given."""
+        timer = Timer()
+        text, rules = query.text, self.finder.settings.claims
+        if not text.strip():
+            raise EmptyClaimError("the text is empty")
+        if len(text) > rules.text_max_chars:
+            raise TextTooLongError(f"the text has {len(text)} characters; the limit is {rules.text_max_chars} "
+                                   "(VERICLAIM_CLAIMS__TEXT_MAX_CHARS)")
+        self.finder.library.snapshot(query.collection)  # an unknown collection fails before any sentence is read
+        chosen, skipped = sentences_to_check(text, max_claims=rules.text_max_claims,
+                                             max_chars=self.finder.settings.max_claim_chars, screen=rules.screen)
+        checked = tuple(CheckedSentence(s.start, s.end, s.text, self.check(replace(query, text=s.text)))
+                        for s in chosen)
+        return TextReport(checked, tuple(skipped), timer.done())
+
+    def _check_part(self, query: Query, explain: bool) -> Verdict:
+        worth = checkworthiness(query.text) if self.finder.settings.claims.screen else CHECKABLE
+        if worth.checkable:
+            return self.check_atomic(query, explain=explain)
+        return not_checkable(query.text, worth, self.stamp(self.finder.library.snapshot(query.collection)), {})
+
+    def check_atomic(self, query: Query, *, explain: bool = False) -> Verdict:
+        """The verdict on `query.text` read as one claim (no screening, no decomposition): what calibration
+        fits on."""
         timer = Timer()
         claim = self.finder.validate(query.text)
         evidence, snapshot, singles = self._evidence(query, claim, timer)
@@ -233,18 +277,18 @@ class Pipeline:
     def _calibrated(self) -> bool:
         return self.calibration is not None and self.settings.verdict_source == "calibrated"
 
-    def ask(self, query: Query) -> Answer:
+    def ask(self, query: Query, *, phrase: bool = False) -> Answer:
+        """The sentence that answers the question, quoted, with its figure or date (service/asking.py);
+        `phrase`: the LLM rewords it, kept only if it adds no figure."""
         timer = Timer()
         question = self.finder.validate(query.text, "question")
-        evidence, snapshot = self.finder.evidence(query)
+        evidence, snapshot = self.finder.evidence(replace(query, top_k=query.top_k or asking.CANDIDATES))
         timer.lap("retrieve")
-        if not evidence:
-            return Answer(question, NO_ANSWER, (), self.stamp(snapshot), timer.done())
-        output = self.judge.answer(question, evidence)
+        result = asking.answer(question, evidence, snapshot, self.judge, self.stamp(snapshot), timer.timings,
+                               phrase=phrase)
         timer.lap("answer")
-        cited = [evidence[i] for i in output.cited if 0 <= i < len(evidence)] or evidence[:2]
-        return Answer(question, output.text, _verified(snapshot, cited), self.stamp(snapshot), timer.done(),
-                      tuple(evidence))
+        timer.done()
+        return result
 
     @staticmethod
     def _cited(evidence: Sequence[Passage], cited: Sequence[int], label: Label) -> list[Passage]:
@@ -261,7 +305,7 @@ class Pipeline:
             index_version=snapshot.version,
             prompt_name=self.judge.prompt_name,
             prompt_sha256=self.judge.prompt_sha256,
-            decider=self._decider_name(),
+            decider=self._decider_name() + self._claim_rules(),
         )
 
     def _decider_name(self) -> str:
@@ -278,6 +322,11 @@ class Pipeline:
         if self.calibration is not None:  # its confidences (not its combiner) apply
             return f"{verifier}+confidence:{self.calibration.sha256[:12]}+{llm}"
         return f"{verifier}+{llm}"
+
+    def _claim_rules(self) -> str:
+        """"+screen+parts" when statements are screened and compound claims split (service/claims/)."""
+        rules = self.finder.settings.claims
+        return ("+screen" if rules.screen else "") + (f"+parts{rules.max_parts}" if rules.decompose else "")
 
 
 def rerank(verifier: PassageVerifier, claim: str, candidates: Sequence[Passage], k: int,

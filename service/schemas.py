@@ -11,7 +11,19 @@ from pydantic import BaseModel, BeforeValidator, Field, model_validator
 
 from index.dates import DateRange, first_day, last_day
 from index.writer import ChangeSummary
-from service.domain import Answer, Citation, Decider, Label, NumericComparison, Passage, Signals, Stamp, Verdict
+from service.claims.in_text import CheckedSentence, SkippedSentence, TextReport
+from service.domain import (
+    Answer,
+    Citation,
+    Decider,
+    Label,
+    NumericComparison,
+    PartVerdict,
+    Passage,
+    Signals,
+    Stamp,
+    Verdict,
+)
 
 
 def _day(read: Callable[[str], date]) -> BeforeValidator:
@@ -49,6 +61,15 @@ class AskRequest(DateFilter):
     top_k: int | None = Field(None, ge=1, le=50)
     collection: str | None = None
     doc_ids: list[str] | None = None
+    phrase: bool = Field(False, description="Have the LLM reword the quoted answer as a sentence; its wording is "
+                         "kept only if every figure in it is in the quote (slower).")
+
+
+class TextCheckRequest(DateFilter):
+    text: str = Field(description="A text (an article, a draft): each checkable sentence in it is checked.")
+    top_k: int | None = Field(None, ge=1, le=50, description="Evidence sentences to use per claim.")
+    collection: str | None = Field(None, description="Collection to search (default: the configured one).")
+    doc_ids: list[str] | None = Field(None, description="Only use evidence from these documents.")
 
 
 class SearchRequest(DateFilter):
@@ -152,6 +173,10 @@ class CheckResponse(BaseModel):
     decided_by: Decider | None = None
     probabilities: dict[Label, float] = {}  # each label's probability from the decider (rules: see Decision.by_rule)
     signals: SignalsOut | None = None
+    reason: str | None = Field(None, description="Why no finding was made, e.g. "
+                               "'not a checkable statement (a prediction)'.")
+    parts: list[SpanCheckOut] = Field([], description="A compound claim's atomic parts, each with its own verdict; "
+                                 "the claim's verdict combines them.")
 
     @classmethod
     def of(cls, verdict: Verdict) -> CheckResponse:
@@ -168,12 +193,54 @@ class CheckResponse(BaseModel):
             decided_by=verdict.decided_by,
             probabilities=verdict.probabilities,
             signals=SignalsOut.of(verdict.signals) if verdict.signals else None,
+            reason=verdict.reason,
+            parts=[SpanCheckOut.of(part) for part in verdict.parts],
         )
+
+
+class SpanCheckOut(BaseModel):
+    """A checked span of the input: a compound claim's part (`text` is what was checked, with its subject
+    carried over; `start:end` the claim's words it comes from) or a sentence of a text (offsets in the text)."""
+
+    text: str
+    start: int
+    end: int
+    result: CheckResponse
+
+    @classmethod
+    def of(cls, item: PartVerdict | CheckedSentence) -> SpanCheckOut:
+        return cls(text=item.text, start=item.start, end=item.end, result=CheckResponse.of(item.verdict))
+
+
+class SkippedSentenceOut(BaseModel):
+    start: int
+    end: int
+    text: str
+    reason: str
+
+    @classmethod
+    def of(cls, item: SkippedSentence) -> SkippedSentenceOut:
+        return cls(start=item.start, end=item.end, text=item.text, reason=item.reason)
+
+
+class TextCheckResponse(BaseModel):
+    claims: list[SpanCheckOut] = Field(description="The checkable sentences, in order, each with its verdict.")
+    skipped: list[SkippedSentenceOut] = Field(description="Sentences not checked, with the reason.")
+    timings: dict[str, float]
+
+    @classmethod
+    def of(cls, report: TextReport) -> TextCheckResponse:
+        return cls(claims=[SpanCheckOut.of(c) for c in report.claims],
+                   skipped=[SkippedSentenceOut.of(s) for s in report.skipped], timings=report.timings)
 
 
 class AskResponse(BaseModel):
     question: str
     answer: str
+    kind: str = Field(description="What the question asks for: amount, count, date, duration or text.")
+    value: str | None = Field(None, description="The figure or date, normalised ('$410M', '2024-03-14').")
+    abstained: bool = Field(description="No retrieved sentence answers the question; `answer` says so.")
+    phrased: bool = Field(description="`answer` is the LLM's wording of the quote, not the quote's own words.")
     citations: list[CitationOut]
     passages: list[PassageOut]
     stamp: StampOut
@@ -184,6 +251,10 @@ class AskResponse(BaseModel):
         return cls(
             question=answer.question,
             answer=answer.answer,
+            kind=answer.kind,
+            value=answer.value,
+            abstained=answer.abstained,
+            phrased=answer.phrased,
             citations=[CitationOut.of(c) for c in answer.citations],
             passages=[PassageOut.of(p) for p in answer.passages],
             stamp=StampOut.of(answer.stamp),

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.conftest import DEMO, subprocess_env, vericlaim_command
+from tests.integration.conftest import DEMO, ROOT, subprocess_env, vericlaim_command
 
 pytestmark = pytest.mark.integration
 
@@ -39,7 +39,18 @@ def test_cli_ingest_check_search_ask(cli_home: Path) -> None:
 
     asked = run(cli_home, "ask", "How many GPUs does Kestrel hold?", "--collection", "ai", "--json")
     assert asked.returncode == 0, asked.stderr
-    assert json.loads(asked.stdout)["citations"]
+    assert json.loads(asked.stdout)["value"] == "12,288"
+
+    article = ROOT / "examples" / "claim-structure" / "article.txt"
+    checked_text = run(cli_home, "check-text", str(article), "--collection", "ai", "--json")
+    assert checked_text.returncode == 0, checked_text.stderr
+    report = json.loads(checked_text.stdout)
+    text = article.read_text(encoding="utf-8")
+    assert report["claims"] and report["skipped"]
+    for item in report["claims"] + report["skipped"]:
+        assert text[item["start"]:item["end"]] == item["text"]
+    shown = run(cli_home, "check-text", str(article), "--collection", "ai")
+    assert "SKIPPED" in shown.stdout and "reason: not a checkable statement (a question)" in shown.stdout
 
 
 def test_cli_bad_input_is_one_line_and_nonzero(cli_home: Path, tmp_path: Path) -> None:
@@ -57,6 +68,8 @@ def test_cli_bad_input_is_one_line_and_nonzero(cli_home: Path, tmp_path: Path) -
     cases = [
         (("check", "   "), 2, "empty"),
         (("check", "x" * 5000), 2, "limit"),
+        (("check-text", str(tmp_path / "missing.txt")), 2, "no such file"),
+        (("check-text", str(latin)), 2, "UTF-8"),
         (("ingest", str(tmp_path / "missing.md")), 2, "no such file"),
         (("ingest", str(exe)), 2, "unsupported file type"),
         (("ingest", str(latin)), 2, "not UTF-8"),

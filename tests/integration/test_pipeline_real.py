@@ -10,7 +10,7 @@ from service.bootstrap import Components, load_calibration
 from service.calibration import adjust
 from service.domain import Decider, Label
 from service.pipeline import EvidenceFinder, Pipeline, Query
-from tests.integration.conftest import DEMO
+from tests.integration.conftest import DEMO, ROOT
 
 pytestmark = pytest.mark.integration
 
@@ -75,8 +75,8 @@ def test_claim_with_no_related_evidence_skips_the_judge(real: Components) -> Non
 
 def test_ask_answers_with_verified_citations(real: Components) -> None:
     answer = real.pipeline.ask(Query("How many GPUs are in the Kestrel cluster?", "demo"))
-    assert answer.answer
-    assert answer.citations
+    assert (answer.kind, answer.value, answer.abstained) == ("count", "12,288", False)
+    assert answer.citations and "12,288" in answer.citations[0].quote
     snapshot = real.library.snapshot("demo")
     for citation in answer.citations:
         assert snapshot.documents[citation.doc_id].text[citation.start:citation.end] == citation.quote
@@ -136,3 +136,36 @@ def test_explain_has_the_real_llm_write_the_rationale(real: Components) -> None:
         assert len(verdict.rationale.split("LLM commentary (it did not decide): ")[1].strip()) > 0
     else:  # text written for another label is left out
         assert "LLM" not in verdict.rationale
+
+
+def test_a_compound_claim_with_one_false_part_is_refuted_by_that_part(real: Components) -> None:
+    verdict = real.pipeline.check(Query("Northwind's Kestrel cluster holds 12,288 H100 GPUs and draws 25 MW.", "demo"))
+
+    assert verdict.decided_by is Decider.PARTS
+    assert len(verdict.parts) == 2
+    holds, draws = verdict.parts
+    assert "12,288" in holds.text and holds.verdict.label is Label.SUPPORTED
+    assert "25 MW" in draws.text and draws.verdict.label is Label.REFUTED  # the documents say 17 MW
+    assert verdict.label is Label.REFUTED
+
+
+def test_a_question_the_documents_do_not_answer_gets_no_figure(real: Components) -> None:
+    answer = real.pipeline.ask(Query("At what valuation did Veridian raise money in February 2024?", "demo"))
+
+    assert answer.abstained and answer.citations == () and answer.value is None
+
+
+def test_the_example_article_is_checked_sentence_by_sentence(real: Components) -> None:
+    text = (ROOT / "examples" / "claim-structure" / "article.txt").read_text(encoding="utf-8")
+
+    report = real.pipeline.check_text(Query(text, "demo"))
+
+    assert report.claims and report.skipped
+    reasons = {s.reason for s in report.skipped}
+    assert {"not a checkable statement (a question)", "not a checkable statement (a prediction)"} <= reasons
+    snapshot = real.library.snapshot("demo")
+    for item in [*report.claims, *report.skipped]:
+        assert text[item.start:item.end] == item.text
+    for item in report.claims:
+        for citation in item.verdict.citations:
+            assert snapshot.documents[citation.doc_id].text[citation.start:citation.end] == citation.quote

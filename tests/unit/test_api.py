@@ -331,11 +331,61 @@ def test_ask_returns_an_answer_with_citations(loaded: TestClient) -> None:
 
     assert response.status_code == 200, response.text
     body = response.json()
-    assert body["answer"] == "Acme employs 200,000 people worldwide."
-    assert body["citations"]
+    assert (body["answer"], body["kind"], body["value"]) == ("200,000", "count", "200,000")
+    assert body["abstained"] is False and body["phrased"] is False
+    assert [c["quote"] for c in body["citations"]] == ["Acme employs 200,000 people worldwide."]
     for citation in body["citations"]:
         assert ACME_TEXT[citation["start"]:citation["end"]] == citation["quote"]
     assert "total_ms" in body["timings"]
+
+
+def test_ask_can_have_the_answer_phrased(loaded: TestClient) -> None:
+    response = loaded.post("/v1/ask", json={"question": "How many people does Acme employ?", "phrase": True})
+
+    assert response.status_code == 200, response.text
+    assert response.json()["phrased"] is True
+
+
+def test_a_compound_claim_lists_its_parts_each_with_a_verdict(loaded: TestClient) -> None:
+    claim = "In 2023, Acme employed 200,000 people and reported revenue of $6.4 billion."
+    response = loaded.post("/v1/check", json={"claim": claim})
+
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["decided_by"] == "parts"
+    assert [p["text"] for p in body["parts"]] == ["In 2023, Acme employed 200,000 people",
+                                                  "In 2023, Acme reported revenue of $6.4 billion"]
+    assert all(p["result"]["verdict"] == "SUPPORTED" for p in body["parts"])
+    assert body["verdict"] == "SUPPORTED"
+
+
+def test_a_prediction_gets_the_reason_and_no_verdict_about_the_documents(loaded: TestClient) -> None:
+    response = loaded.post("/v1/check", json={"claim": "Acme will double its revenue by 2030."})
+
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert (body["verdict"], body["decided_by"]) == ("NOT_ENOUGH_INFO", "not_checkable")
+    assert body["reason"] == "not a checkable statement (a prediction)"
+    assert body["citations"] == [] and body["parts"] == []
+
+
+def test_check_text_checks_each_checkable_sentence(loaded: TestClient) -> None:
+    text = "What a year for Acme!\n\nAcme employs 200,000 people worldwide. Acme will double its revenue by 2030."
+    response = loaded.post("/v1/check/text", json={"text": text})
+
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert [(c["text"], c["result"]["verdict"]) for c in body["claims"]] == [
+        ("Acme employs 200,000 people worldwide.", "SUPPORTED")]
+    assert [s["reason"] for s in body["skipped"]] == ["not a checkable statement (no statement of fact)",
+                                                      "not a checkable statement (a prediction)"]
+    for item in body["claims"] + body["skipped"]:
+        assert text[item["start"]:item["end"]] == item["text"]
+
+
+@pytest.mark.parametrize(("text", "code"), [("   ", "empty_claim"), ("Acme hires. " * 3000, "text_too_long")])
+def test_check_text_refuses_an_empty_or_too_long_text(loaded: TestClient, text: str, code: str) -> None:
+    assert_error(loaded.post("/v1/check/text", json={"text": text}), 422, code)
 
 
 def test_an_unknown_route_is_404_json(client: TestClient) -> None:

@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from service.asking import NO_ANSWER
 from service.bootstrap import Components, build
 from service.config import Settings
 from service.domain import Decider, Document, Label, Passage
-from service.errors import ClaimTooLongError, EmptyClaimError, InvalidCollectionError
+from service.errors import ClaimTooLongError, EmptyClaimError, InvalidCollectionError, TextTooLongError
 from service.fakes import HashingEmbedder, KeywordJudge
-from service.pipeline import NO_ANSWER, Query
+from service.pipeline import Query
 
 pytestmark = pytest.mark.unit
 
@@ -206,8 +207,10 @@ def test_top_k_limits_the_evidence(components: Components) -> None:
 def test_ask_returns_an_answer_with_verified_citations(components: Components) -> None:
     answer = components.pipeline.ask(Query("How many people does Acme employ?"))
 
-    assert answer.answer == "Acme employs 200,000 people worldwide."
-    assert answer.citations
+    assert (answer.answer, answer.kind, answer.abstained, answer.phrased) == ("200,000", "count", False, False)
+    assert [c.quote for c in answer.citations] == ["Acme employs 200,000 people worldwide."]
+    assert answer.stamp.prompt_name == "extractive"
+    assert judge_of(components).calls == 0  # no model writes an extractive answer
     for citation in answer.citations:
         assert stored_text(components, citation.doc_id)[citation.start:citation.end] == citation.quote
     assert answer.stamp.index_version == components.library.snapshot().version
@@ -218,8 +221,88 @@ def test_ask_without_evidence_says_so_without_calling_the_judge(components: Comp
     answer = components.pipeline.ask(Query(UNRELATED_CLAIM + "?"))
 
     assert answer.answer == NO_ANSWER
+    assert answer.abstained
     assert answer.citations == ()
     assert judge_of(components).calls == 0
+
+
+def test_a_phrased_answer_is_the_judges_wording_when_it_quotes_only_figures_of_the_source(
+        components: Components) -> None:
+    answer = components.pipeline.ask(Query("How many people does Acme employ?"), phrase=True)
+
+    assert answer.phrased and answer.answer == "Acme employs 200,000 people worldwide."  # the fake echoes the quote
+    assert answer.stamp.prompt_name == judge_of(components).answer_prompt_name
+    assert judge_of(components).calls == 1
+
+
+# ---- statements with nothing to check, compound claims, texts ---------------------------------------------
+
+def test_a_question_gets_the_reason_instead_of_a_check(components: Components) -> None:
+    verdict = components.pipeline.check(Query("Does Acme employ 200,000 people?"))
+
+    assert verdict.label is Label.NOT_ENOUGH_INFO
+    assert verdict.decided_by is Decider.NOT_CHECKABLE
+    assert verdict.reason == "not a checkable statement (a question)"
+    assert verdict.citations == () and verdict.passages == ()
+    assert judge_of(components).calls == 0
+
+
+def test_a_statement_with_nothing_to_check_in_an_unknown_collection_is_still_an_error(
+        components: Components) -> None:
+    with pytest.raises(InvalidCollectionError):
+        components.pipeline.check(Query("Does Acme employ people?", collection="../../etc"))
+
+
+def test_screening_can_be_turned_off(tmp_path: Path) -> None:
+    settings = Settings(home=tmp_path, claims={"screen": False, "decompose": False})
+    built = build(settings, embedder=HashingEmbedder(), judge=KeywordJudge())
+    built.library.ingest([ACME])
+
+    verdict = built.pipeline.check(Query("Does Acme employ 200,000 people?"))
+
+    assert verdict.decided_by is not Decider.NOT_CHECKABLE
+    assert verdict.stamp.decider.endswith("llm")  # no "+screen+parts" when the rules are off
+
+
+def test_a_compound_claim_is_checked_part_by_part(components: Components) -> None:
+    claim = "Acme employs 200,000 people and did not open a factory in Brazil."
+
+    verdict = components.pipeline.check(Query(claim))
+
+    assert verdict.decided_by is Decider.PARTS
+    assert [p.text for p in verdict.parts] == ["Acme employs 200,000 people",
+                                               "Acme did not open a factory in Brazil"]
+    labels = {p.verdict.label for p in verdict.parts}
+    assert verdict.label is (Label.REFUTED if Label.REFUTED in labels else
+                             Label.SUPPORTED if labels == {Label.SUPPORTED} else Label.NOT_ENOUGH_INFO)
+    for part in verdict.parts:
+        assert 0 <= part.start < part.end <= len(claim)
+        for citation in part.verdict.citations:
+            assert stored_text(components, citation.doc_id)[citation.start:citation.end] == citation.quote
+    assert verdict.stamp.decider.endswith("+screen+parts6")
+
+
+def test_a_text_is_checked_sentence_by_sentence(components: Components) -> None:
+    text = "Acme employs 200,000 people worldwide. Will Acme open a factory in Brazil?\n\nThanks for reading!"
+
+    report = components.pipeline.check_text(Query(text))
+
+    assert [c.text for c in report.claims] == ["Acme employs 200,000 people worldwide."]
+    assert report.claims[0].verdict.label is Label.SUPPORTED
+    assert [s.reason for s in report.skipped] == ["not a checkable statement (a question)",
+                                                  "not a checkable statement (no statement of fact)"]
+    for item in [*report.claims, *report.skipped]:
+        assert text[item.start:item.end] == item.text
+
+
+def test_an_empty_or_too_long_text_is_refused(tmp_path: Path) -> None:
+    built = build(Settings(home=tmp_path, claims={"text_max_chars": 100}), embedder=HashingEmbedder(),
+                  judge=KeywordJudge())
+
+    with pytest.raises(EmptyClaimError):
+        built.pipeline.check_text(Query("  \n "))
+    with pytest.raises(TextTooLongError, match="VERICLAIM_CLAIMS__TEXT_MAX_CHARS"):
+        built.pipeline.check_text(Query("Acme employs people. " * 10))
 
 
 def test_ask_respects_the_doc_ids_filter(components: Components) -> None:
@@ -250,7 +333,7 @@ def test_the_raw_verifier_decides_when_told_and_the_llm_is_not_called(tmp_path: 
     assert judge_of(built).calls == 0
     assert "verify_ms" in verdict.timings and "judge_ms" not in verdict.timings
     assert verdict.citations and "verifier" in verdict.rationale
-    assert verdict.stamp.decider == "verifier:constant-verifier+llm:auto"
+    assert verdict.stamp.decider == "verifier:constant-verifier+llm:auto+screen+parts6"
     assert verdict.decided_by is Decider.VERIFIER and verdict.signals is not None
 
 
@@ -261,4 +344,4 @@ def test_verdict_source_llm_hands_the_decision_to_the_judge(tmp_path: Path) -> N
 
     assert judge_of(built).calls == 1
     assert verdict.label is Label.SUPPORTED and "judge_ms" in verdict.timings
-    assert verdict.stamp.decider == "llm"
+    assert verdict.stamp.decider == "llm+screen+parts6"
