@@ -180,7 +180,7 @@ class Answer:
     stamp: Stamp
     timings: dict[str, float]
     passages: tuple[Passage, ...] = ()
-    kind: str = "text"  # what was asked for: amount, count, date or text (service/claims/answers.py)
+    kind: str = "text"  # what was asked for: amount, count, date, duration or text (service/claims/answers.py)
     value: str | None = None  # the figure or date normalised ("$410M", "2024-03-14"), for amount/count/date
     abstained: bool = False  # no retrieved sentence answers the question
     phrased: bool = False  # the answer is the LLM's wording of the quote (asked for, and checked)

@@ -1,12 +1,21 @@
 """Answer a question from the text: the sentence that answers it, quoted, and for how-much / how-many / when
 questions the figure or date the figures engine reads in it. No model writes the answer.
 
-A sentence answers when, with its document's title, it holds most of the question's content words
-(`MIN_COVERAGE`), every name and year the question asks about, and what the question asks for: an amount
-(a currency or a percentage), a count (a number that is not a year or an amount), a date, or, for other
-questions, anything. A figure directly followed by another period than the one asked about ("$212 million
-in fiscal 2023" for a 2024 question) is not the answer. When no retrieved sentence qualifies, the answer is
-an abstention.
+A retrieved sentence answers when
+- with its document's title and opening and the lines before it, it holds at least `MIN_COVERAGE` of the
+  question's content words, and every name the question asks about is in its document;
+- it says something about what is asked of those names (a topic word, or one meaning the same thing:
+  `_SAME_THING`); a table row, list item or "It …" sentence is read with the lines before it;
+- the periods the question names are its own (or, if it names none, its document's opening's), a period that
+  dates another figure ("up from $212 million in fiscal 2023") aside;
+- it holds what the question asks for: an amount (money or a percentage, and the measure asked about:
+  "revenue", "valuation"), a count (of the thing asked about, or in the unit asked: "how many megawatts"), a
+  date, a duration, or for who/which questions a name the question does not give;
+- it is not about something else: another name with none of the asked ones, another model code ("H100" for
+  "H200"), another ordinal ("first phase" for "second phase"), or a figure said to be undisclosed.
+Of the sentences that answer, the one sharing most words with the question (and closest to it in the
+embedding space) is quoted. When none answers, the answer is an abstention. These are lexical rules: a
+question that paraphrases its answer's words is often missed (`python bench/ask.py --set heldout2`).
 """
 
 from __future__ import annotations

@@ -3,7 +3,8 @@
 No part-of-speech tagger is used (spaCy's English model installs from the package index here only as
 third-party re-uploads whose provenance cannot be checked), so verbs are recognised from a lexicon of the
 verbs news and filings use, their inflections, and regular past forms; a word the lexicon also knows as a
-noun ("costs", "plans") counts as a verb only when no verb follows it at once ("costs rose").
+noun ("costs", "plans") counts as a verb only when no verb follows it at once ("costs rose"), and no word
+right after a determiner or a possessive is a verb ("the end", "Northwind's total").
 """
 
 from __future__ import annotations
