@@ -53,6 +53,7 @@ _TRAILING_TIME = re.compile(r"\s+(?:in|during|for|by|since|as of)\s+(?:(?:fiscal
                             r"\s+(?:last|this) (?:year|quarter)$", re.IGNORECASE)
 _HAS_TIME = re.compile(r"\b(?:19|20)\d\d\b|\b(?:last|this|next) (?:year|quarter|month)\b|\bQ[1-4]\b",
                        re.IGNORECASE)
+_THAT = re.compile(r"\bthat\b", re.IGNORECASE)  # "said that its cluster, Kestrel, had passed": one clause
 _NOT_SUBJECT_START = wordset("""in on at for to of by with from as than over under about into per after before
 during since until not no so then""")
 _SINGULAR_OF = {"are": "is", "were": "was", "have": "has"}
@@ -114,7 +115,8 @@ def _split_predicate(text: str, offset: int, subject: str, verb_start: int,
                      past: bool) -> tuple[list[ClaimPart], list[str]]:
     """Parts of `text` (subject, then its predicate from `verb_start`) split at the connectors after the verb,
     and the kind of each ("main", "predicate", "pronoun", "clause", "figure")."""
-    cuts = [m for m in _CONNECTOR.finditer(text, verb_start) if not _inside_between(text, m.start())]
+    cuts = [m for m in _CONNECTOR.finditer(text, verb_start) if not _inside_between(text, m.start())
+            and not (m.group(0).strip() == "," and _THAT.search(text, verb_start, m.start()))]
     starts = [0, *(cut.end() for cut in cuts)]
     ends = [*(cut.start() for cut in cuts), len(text)]
     parts: list[ClaimPart] = []

@@ -37,6 +37,9 @@ def test_a_compound_claim_splits_into_standalone_parts(claim: str, parts: list[s
     "Procter and Gamble raised prices by 4% in 2024.",
     "Capex will land between $180B and $210B in 2025.",
     "Acme employs 200,000 people worldwide.",
+    "Veridian Labs held about $3.9 billion in cash and equivalents at the end of June 2024.",
+    "Northwind's total commitment for Kestrel, including the power contract, is about $6.4 billion.",
+    "Northwind said in March 2024 that its second cluster, Kestrel, had passed acceptance testing.",
 ])
 def test_a_single_claim_is_not_split(claim: str) -> None:
     assert len(decompose(claim)) < 2
