@@ -135,7 +135,8 @@ SIGNAL_SAYS = {  # what each signal alone would have answered for a row, where i
 
 def signal_contributions(rows: Sequence[dict[str, Any]], scheme: Scheme) -> dict[str, Any] | None:
     """How each signal did on its own where it spoke, beside the final verdict on the same claims, and which
-    step decided how many verdicts with what accuracy. None for rows without signals (older runs)."""
+    step decided how many verdicts with what accuracy (over all rows). None when no row has signals (older
+    runs)."""
     with_signals = [row for row in rows if row.get("signals")]
     if not with_signals:
         return None
@@ -151,7 +152,7 @@ def signal_contributions(rows: Sequence[dict[str, Any]], scheme: Scheme) -> dict
                        "agrees_with_verdict": sum(o == f for o, f in zip(own, final, strict=True)) / len(spoke)
                        if spoke else None}
     deciders: dict[str, list[bool]] = defaultdict(list)
-    for row in with_signals:
+    for row in rows:  # compound and not-checkable verdicts carry no signals of their own but are counted here
         deciders[row.get("decided_by") or "unknown"].append(bool(row["correct"]))
     decided = {name: {"n": len(hits), "accuracy": sum(hits) / len(hits)}
                for name, hits in sorted(deciders.items(), key=lambda item: -len(item[1]))}

@@ -211,12 +211,14 @@ def check_text(
     as_json: JsonOption = False,
 ) -> None:
     """Check every checkable sentence of a text; the others are listed with the reason they were not checked."""
-    from service.pipeline import Query
+    from service.pipeline import Query, validate_text_to_check
     from service.schemas import TextCheckResponse
 
+    settings = Settings()
     text = read_text_argument(path)
+    validate_text_to_check(text, settings.claims.text_max_chars)  # before the models load
     query = Query(text, collection, top_k, doc_id, *query_dates(since, until))
-    response = TextCheckResponse.of(_components().pipeline.check_text(query))
+    response = TextCheckResponse.of(_components(settings).pipeline.check_text(query))
     if as_json:
         _print_json(response)
         return
@@ -233,14 +235,14 @@ def check_text(
 
 def read_text_argument(path: Path) -> str:
     """The text of `path`, or of standard input for '-'; a missing or undecodable file is an input error."""
-    if str(path) == "-":
-        return sys.stdin.read()
     try:
-        return path.read_text(encoding="utf-8")
+        return sys.stdin.buffer.read().decode("utf-8") if str(path) == "-" else path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise InputError(f"no such file: {path}") from None
-    except (UnicodeDecodeError, IsADirectoryError) as exc:
-        raise InputError(f"cannot read {path} as UTF-8 text: {exc.__class__.__name__}") from None
+    except UnicodeDecodeError:
+        raise InputError(f"cannot read {path} as UTF-8 text") from None
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror or exc.__class__.__name__}") from None
 
 
 @app.command()

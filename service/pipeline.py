@@ -50,6 +50,16 @@ def validate_text(text: str, limit: int, what: str = "claim") -> str:
     return text
 
 
+def validate_text_to_check(text: str, limit: int) -> None:
+    """A text for `check_text`: empty or over-long is refused before any model work (its offsets are kept,
+    so it is not stripped)."""
+    if not text.strip():
+        raise EmptyClaimError("the text is empty")
+    if len(text) > limit:
+        raise TextTooLongError(f"the text has {len(text)} characters; the limit is {limit} "
+                               "(VERICLAIM_CLAIMS__TEXT_MAX_CHARS)")
+
+
 class Timer:
     def __init__(self) -> None:
         self.started = time.perf_counter()
@@ -122,8 +132,8 @@ class Pipeline:
             snapshot = self.finder.library.snapshot(query.collection)  # an unknown collection is still an error
             return not_checkable(claim, worth, self.stamp(snapshot), timer.done())
         parts = decompose(claim, rules.max_parts) if rules.decompose else []
-        if len(parts) < 2:
-            return self.check_atomic(query, explain=explain)
+        if len(parts) < 2 or any(len(part.text) > self.finder.settings.max_claim_chars for part in parts):
+            return self.check_atomic(query, explain=explain)  # one claim, or parts over the length limit
         verdicts = [self._check_part(replace(query, text=part.text), explain) for part in parts]
         return combine(claim, parts, verdicts, verdicts[0].stamp, timer.done()["total_ms"])
 
@@ -132,15 +142,12 @@ class Pipeline:
         listed with the reason. Offsets are into the text as given."""
         timer = Timer()
         text, rules = query.text, self.finder.settings.claims
-        if not text.strip():
-            raise EmptyClaimError("the text is empty")
-        if len(text) > rules.text_max_chars:
-            raise TextTooLongError(f"the text has {len(text)} characters; the limit is {rules.text_max_chars} "
-                                   "(VERICLAIM_CLAIMS__TEXT_MAX_CHARS)")
+        validate_text_to_check(text, rules.text_max_chars)
         self.finder.library.snapshot(query.collection)  # an unknown collection fails before any sentence is read
         chosen, skipped = sentences_to_check(text, max_claims=rules.text_max_claims,
                                              max_chars=self.finder.settings.max_claim_chars, screen=rules.screen)
-        checked = tuple(CheckedSentence(s.start, s.end, s.text, self.check(replace(query, text=s.text)))
+        checked = tuple(CheckedSentence(s.start, s.end, s.text,
+                                        _shifted(self.check(replace(query, text=s.text)), s.start))
                         for s in chosen)
         return TextReport(checked, tuple(skipped), timer.done())
 
@@ -327,6 +334,14 @@ class Pipeline:
         """"+screen+parts" when statements are screened and compound claims split (service/claims/)."""
         rules = self.finder.settings.claims
         return ("+screen" if rules.screen else "") + (f"+parts{rules.max_parts}" if rules.decompose else "")
+
+
+def _shifted(verdict: Verdict, offset: int) -> Verdict:
+    """The verdict with its parts' offsets moved from the sentence into the text it comes from."""
+    if not verdict.parts:
+        return verdict
+    return replace(verdict, parts=tuple(replace(part, start=part.start + offset, end=part.end + offset)
+                                        for part in verdict.parts))
 
 
 def rerank(verifier: PassageVerifier, claim: str, candidates: Sequence[Passage], k: int,

@@ -55,7 +55,7 @@ _FIGURE_OR_DATE = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|n
                              r"million|billion|trillion|half|double|triple|January|February|March|April|"
                              r"June|July|August|September|October|November|December)\b", re.IGNORECASE)
 _FILLER = re.compile(r"^(?:thanks?|thank you|hello|hi|hey|cheers|good (?:morning|evening|night)|welcome|"
-                     r"stay tuned|see you|bye|congrat\w*|happy|ok|okay|well|wow|lol|yes|no|sure|more on that)\b",
+                     r"stay tuned|see you|bye|congrat\w*|ok|okay|wow|lol|more on that)\b",
                      re.IGNORECASE)
 
 
@@ -88,8 +88,7 @@ def checkworthiness(statement: str) -> Checkworthiness:
     text = statement.strip()
     words = [t.group() for t in tokens(text)]
     content = [w for w in words if any(c.isalnum() for c in w)]
-    if text.endswith("?") or (_AUXILIARY_START.match(text) and not text.endswith(".") and len(content) > 2
-                              and _inverted(content)):
+    if text.endswith("?") or (_AUXILIARY_START.match(text) and not text.endswith(".") and len(content) > 2):
         return Checkworthiness(False, Reason.QUESTION)
     if (_FILLER.match(text) and not _FIGURE_OR_DATE.search(text)) or len(content) < 3 or _EXCLAMATION.match(text):
         return Checkworthiness(False, Reason.FILLER)
@@ -108,18 +107,13 @@ def checkworthiness(statement: str) -> Checkworthiness:
     return CHECKABLE
 
 
-def _inverted(words: list[str]) -> bool:
-    """"Did Veridian triple …" (a question without its mark) rather than "What they built is …"."""
-    return words[0].lower() not in {"what", "who", "how", "which", "where", "when", "why", "whose"} \
-        or first_verb(words, 1) == 1
-
-
 _IMPERATIVE_VERBS = wordset("""test sign check try keep make get use read watch join subscribe follow share click
 visit call ask tell let take give see look think stop start remember note plan book compare choose buy sell
 install run back up save download upgrade switch contact register learn imagine consider avoid""")
 
 
 def _imperative(words: list[str]) -> bool:
-    """"Test your restore before …", "Sign up for …": a bare verb first, not followed by another verb."""
+    """"Test your restore before …", "Sign up for …": a bare verb first, not followed by another verb or by a
+    capitalised word ("Check Point reported …" is a company)."""
     return len(words) > 1 and words[0].lower() in _IMPERATIVE_VERBS and words[0][0].isupper() \
-        and not is_verb(words[1])
+        and not is_verb(words[1]) and not words[1][0].isupper()

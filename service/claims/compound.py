@@ -2,12 +2,14 @@
 
 The claim is REFUTED if any checked part is refuted, SUPPORTED only if every checked part is supported, else
 NOT_ENOUGH_INFO. Parts that are not checkable ("… and Elon never gives up") are listed but do not count.
-Its probabilities are those of the deciding part: P(REFUTED) = max_i P_i(REFUTED) (the most refuting part),
-P(SUPPORTED) = min_i P_i(SUPPORTED) (the least supported), the rest NOT_ENOUGH_INFO; its confidence is the
-probability of its label. (Treating the parts as independent — 1 − Π(1 − P_i) — made REFUTED verdicts
-overconfident: the parts of one claim are read by the same verifier against the same documents, so their
-errors go together. On Climate-FEVER dev that product rule doubled the expected calibration error.) Its
-citations are those of the parts that carry its label.
+Its probabilities come from the deciding parts: P(REFUTED) = max_i P_i(REFUTED) (the most refuting part),
+P(SUPPORTED) = min_i P_i(SUPPORTED) (the least supported, capped at 1 − P(REFUTED)), the rest NOT_ENOUGH_INFO;
+its confidence is the probability of its label. The label follows the rule above, not the largest of these
+probabilities: two parts each labelled SUPPORTED by a narrow margin can leave P(REFUTED) above P(SUPPORTED), and
+the low confidence then says how unsure the verdict is. (Treating the parts as independent — 1 − Π(1 − P_i) —
+made REFUTED verdicts overconfident: the parts of one claim are read by the same verifier against the same
+documents, so their errors go together. On Climate-FEVER dev that product rule doubled the expected calibration
+error.) Its citations are those of the parts that carry its label.
 
 A statement with nothing to check gets NOT_ENOUGH_INFO with confidence `NOT_CHECKABLE_CONFIDENCE`: no
 finding is made, and how often such a statement's gold label is NOT_ENOUGH_INFO is not known in general

@@ -55,7 +55,7 @@ _HAS_TIME = re.compile(r"\b(?:19|20)\d\d\b|\b(?:last|this|next) (?:year|quarter|
                        re.IGNORECASE)
 _THAT = re.compile(r"\bthat\b", re.IGNORECASE)  # "said that its cluster, Kestrel, had passed": one clause
 _NOT_SUBJECT_START = wordset("""in on at for to of by with from as than over under about into per after before
-during since until not no so then""")
+during since until not no so then which who whom whose that where when""")  # "…, which was more than Meta"
 _SINGULAR_OF = {"are": "is", "were": "was", "have": "has"}
 
 
@@ -122,17 +122,38 @@ def _split_predicate(text: str, offset: int, subject: str, verb_start: int,
     parts: list[ClaimPart] = []
     kinds: list[str] = []
     current, start, end, kind = text[:ends[0]], 0, ends[0], "main"
+    pending: int | None = None  # where a bare name ("…, and AMD") starts that may open the next clause
     for cut, segment_start, segment_end in zip(cuts, starts[1:], ends[1:], strict=True):
-        built = _clause(text[segment_start:segment_end], subject, past, current, cut.group(0))
+        if pending is not None:  # "AMD and Intel shipped fewer": the name and this segment are one clause
+            built = _clause(text[pending:segment_end], subject, past, current, cut.group(0))
+            if built is not None and built[1] == "clause":
+                segment_start = pending
+            else:
+                current, end = current + text[end:pending], pending
+                built = _clause(text[segment_start:segment_end], subject, past, current, cut.group(0))
+            pending = None
+        else:
+            built = _clause(text[segment_start:segment_end], subject, past, current, cut.group(0))
+        if built is None and _bare_name(text[segment_start:segment_end]):
+            pending = segment_start
+            continue
         if built is None:  # not a part of its own: the connector and the segment stay in the current part
             current, end = current + text[end:segment_end], segment_end
             continue
         parts.append(ClaimPart(current.strip(" ,;"), offset + start, offset + end))
         kinds.append(kind)
         (current, kind), start, end = built, segment_start, segment_end
+    if pending is not None:
+        current, end = current + text[end:], len(text)
     parts.append(ClaimPart(current.strip(" ,;"), offset + start, offset + end))
     kinds.append(kind)
     return _carry_time(parts, kinds), kinds
+
+
+def _bare_name(segment: str) -> bool:
+    """"AMD" or "Stratus GPU": a short run of capitalised words with no verb."""
+    words = _words(segment)
+    return 0 < len(words) <= 4 and all(w[0].isupper() for w in words) and first_verb(words) is None
 
 
 def _clause(segment: str, subject: str, past: bool, previous: str, connector: str) -> tuple[str, str] | None:

@@ -1,6 +1,7 @@
 """Check a text (an article, a draft): split it into sentences with offsets, keep the checkable ones, and let
 the pipeline check each (compound sentences part by part). The rest are listed with the reason they were not
-checked, so a reader sees every sentence accounted for.
+checked. (A sentence the splitter rewrites so that it cannot be found verbatim in the text — rare — is neither
+checked nor listed, as it could not be quoted with offsets.)
 
 Sentences come from the same splitter documents are indexed with (index/chunking.py), so offsets are into the
 text as given: `text[start:end]` is the sentence as written.

@@ -40,9 +40,20 @@ def test_a_compound_claim_splits_into_standalone_parts(claim: str, parts: list[s
     "Veridian Labs held about $3.9 billion in cash and equivalents at the end of June 2024.",
     "Northwind's total commitment for Kestrel, including the power contract, is about $6.4 billion.",
     "Northwind said in March 2024 that its second cluster, Kestrel, had passed acceptance testing.",
+    "xAI lost $6.4 billion in 2025, which was more than Meta.",
 ])
 def test_a_single_claim_is_not_split(claim: str) -> None:
     assert len(decompose(claim)) < 2
+
+
+def test_names_coordinated_in_a_later_clause_each_get_a_part() -> None:
+    claim = "Nvidia shipped 2 million H100s, and AMD and Intel shipped fewer."
+
+    parts = decompose(claim)
+
+    assert [p.text for p in parts] == ["Nvidia shipped 2 million H100s", "AMD shipped fewer", "Intel shipped fewer"]
+    assert [claim[p.start:p.end] for p in parts] == ["Nvidia shipped 2 million H100s", "AMD and Intel shipped fewer",
+                                                     "AMD and Intel shipped fewer"]
 
 
 def test_each_part_points_at_words_of_the_claim() -> None:
@@ -233,3 +244,11 @@ def test_a_phrased_answer_is_kept_only_when_its_figures_are_quoted() -> None:
     assert not faithful("Veridian Labs raised $4.5 billion.", quotes)
     assert not faithful("According to <passage 1>, $4 billion.", quotes)
     assert not faithful("  ", quotes)
+
+
+def test_a_phrased_answer_must_keep_the_dates_and_the_answer_of_the_quote() -> None:
+    quotes = (Citation("labs/veridian.md", 30, 79, "Veridian Labs raised $4 billion in February 2024."),)
+
+    assert faithful("In February 2024 Veridian Labs raised $4 billion.", quotes, "$4 billion")
+    assert not faithful("Veridian Labs raised $4 billion in March 2024.", quotes)  # a date the quote lacks
+    assert not faithful("Veridian Labs did not say how much it raised.", quotes, "$4 billion")  # the answer dropped

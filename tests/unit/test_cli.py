@@ -33,3 +33,24 @@ def test_a_bad_date_is_one_line_and_exit_code_2(
     assert result.exit_code == 2, result.output
     assert result.stderr.splitlines() == [line]
     assert not any(tmp_path.iterdir())  # nothing was loaded or created
+
+
+@pytest.mark.parametrize(
+    ("stdin", "args", "line"),
+    [
+        (b"caf\xe9 prices rose", ["check-text", "-"], "error: cannot read - as UTF-8 text"),
+        (b"  \n ", ["check-text", "-"], "error: the text is empty"),
+        (None, ["check-text", "missing.txt"], "error: no such file: missing.txt"),
+    ],
+)
+def test_check_text_refuses_an_unreadable_or_empty_text_before_loading_anything(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stdin: bytes | None, args: list[str], line: str
+) -> None:
+    monkeypatch.setenv("VERICLAIM_HOME", str(tmp_path / "home"))
+    monkeypatch.chdir(tmp_path)
+
+    result = CliRunner().invoke(app, args, input=stdin)
+
+    assert result.exit_code == 2, result.output
+    assert result.stderr.splitlines() == [line]
+    assert not (tmp_path / "home").exists()  # no model or index was loaded

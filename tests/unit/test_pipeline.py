@@ -275,8 +275,9 @@ def test_a_compound_claim_is_checked_part_by_part(components: Components) -> Non
     labels = {p.verdict.label for p in verdict.parts}
     assert verdict.label is (Label.REFUTED if Label.REFUTED in labels else
                              Label.SUPPORTED if labels == {Label.SUPPORTED} else Label.NOT_ENOUGH_INFO)
+    assert [claim[p.start:p.end] for p in verdict.parts] == ["Acme employs 200,000 people",
+                                                             "did not open a factory in Brazil"]
     for part in verdict.parts:
-        assert 0 <= part.start < part.end <= len(claim)
         for citation in part.verdict.citations:
             assert stored_text(components, citation.doc_id)[citation.start:citation.end] == citation.quote
     assert verdict.stamp.decider.endswith("+screen+parts6")
@@ -293,6 +294,16 @@ def test_a_text_is_checked_sentence_by_sentence(components: Components) -> None:
                                                   "not a checkable statement (no statement of fact)"]
     for item in [*report.claims, *report.skipped]:
         assert text[item.start:item.end] == item.text
+
+
+def test_a_compound_sentence_of_a_text_has_its_parts_offsets_in_the_text(components: Components) -> None:
+    text = "Thanks for reading! Acme employs 200,000 people and did not open a factory in Brazil."
+
+    report = components.pipeline.check_text(Query(text))
+
+    [sentence] = report.claims
+    assert [text[p.start:p.end] for p in sentence.verdict.parts] == ["Acme employs 200,000 people",
+                                                                     "did not open a factory in Brazil"]
 
 
 def test_an_empty_or_too_long_text_is_refused(tmp_path: Path) -> None:
