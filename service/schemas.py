@@ -200,7 +200,9 @@ class CheckResponse(BaseModel):
 
 class SpanCheckOut(BaseModel):
     """A checked span of the input: a compound claim's part (`text` is what was checked, with its subject
-    carried over; `start:end` the claim's words it comes from) or a sentence of a text (offsets in the text)."""
+    carried over; `start:end` the words it comes from, in the response's `claim` — the request's, stripped — or,
+    under /v1/check/text, in the text) or a sentence of a text (offsets in the text). Offsets count Unicode
+    code points, as Python and JSON strings do."""
 
     text: str
     start: int

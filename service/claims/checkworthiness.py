@@ -12,7 +12,7 @@ The rules look at the statement's form, in this order:
 - a short verbless fragment naming nothing ("Big news today").
 A statement that reports what someone said, found or ranked ("Meta said it will spend $40B", "studies show …
 will", "was ranked …") is checkable: it is a fact about a statement. Everything else is checkable. The rules
-err towards checking: on the public claim sets they screen out 0.3–9.5% of labelled claims
+err towards checking: on the public claim sets they screen out 0.3–8.7% of labelled claims
 (`python bench/claim_structure.py --datasets ../shared/datasets`).
 """
 

@@ -13,7 +13,7 @@ error.) Its citations are those of the parts that carry its label.
 
 A statement with nothing to check gets NOT_ENOUGH_INFO with confidence `NOT_CHECKABLE_CONFIDENCE`: no
 finding is made, and how often such a statement's gold label is NOT_ENOUGH_INFO is not known in general
-(51% of the 47 Climate-FEVER dev claims the screen stops; the rest are labelled SUPPORTED or REFUTED).
+(22 of the 45 Climate-FEVER dev claims the screen stops; the rest are labelled SUPPORTED or REFUTED).
 """
 
 from __future__ import annotations
