@@ -465,7 +465,8 @@ def convert_dataset(
 def demo(
     collection: Annotated[str, typer.Option("--collection", "-c", help="Collection for the demo.")] = "demo",
 ) -> None:
-    """Ingest the bundled AI-compute demo corpus and check a few claims, with quotes."""
+    """Ingest the bundled AI-compute demo corpus, check a few claims (one compound, one prediction) and answer a
+    question, with quotes."""
     from service.pipeline import Query
     from service.schemas import CheckResponse
 
@@ -473,9 +474,19 @@ def demo(
     library = components.library
     summary = library.ingest_files([DEMO_DIR / "docs"], collection)
     out.print(f"demo corpus: {summary.chunks} chunks in collection {collection!r}\n", highlight=False)
-    for claim in demo_claims():
+    for claim in [*demo_claims(), *DEMO_READING]:
         print_verdict(CheckResponse.of(components.pipeline.check(Query(claim, collection))))
         out.print()
+    question = "How many GPUs does the Kestrel cluster hold?"
+    answer = components.pipeline.ask(Query(question, collection))
+    out.print(f"{question}\n  {answer.answer}", markup=False, highlight=False)
+    print_citations(answer.citations)
+
+
+DEMO_READING = (  # what claim reading does: a compound claim with one false part, and a prediction
+    "Kestrel holds 12,288 H100 GPUs and draws 25 megawatts at full load.",
+    "GPU rental prices will keep falling all the way through 2026.",
+)
 
 
 def demo_claims(per_label: int = 2) -> list[str]:

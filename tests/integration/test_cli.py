@@ -114,3 +114,12 @@ def test_cli_eval_with_gold_documents_searches_only_each_claims_documents(cli_ho
     assert json.loads((out / "metrics.json").read_text())["stamp"]["evidence"] == "gold-documents"
     bad = run(cli_home, "eval", str(DEMO / "claims.jsonl"), "--evidence", "everything", "--out", str(out))
     assert bad.returncode == 2 and "everything" in bad.stderr
+
+
+def test_cli_demo_shows_a_compound_claim_a_prediction_and_an_answer(cli_home: Path) -> None:
+    shown = run(cli_home, "demo")
+
+    assert shown.returncode == 0, shown.stderr
+    assert "decided by: parts" in shown.stdout
+    assert "reason: not a checkable statement (a prediction)" in shown.stdout
+    assert "How many GPUs does the Kestrel cluster hold?\n  12,288\n" in shown.stdout
