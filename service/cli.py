@@ -212,7 +212,7 @@ def check_text(
 ) -> None:
     """Check every checkable sentence of a text; the others are listed with the reason they were not checked."""
     from service.pipeline import Query, validate_text_to_check
-    from service.schemas import TextCheckResponse
+    from service.schemas import SpanCheckOut, TextCheckResponse
 
     settings = Settings()
     text = read_text_argument(path)
@@ -226,7 +226,7 @@ def check_text(
                   key=lambda row: row[0])
     for _, row in rows:
         out.print(f"[{row.start}:{row.end}]", markup=False, highlight=False)
-        if hasattr(row, "result"):
+        if isinstance(row, SpanCheckOut):
             print_verdict(row.result, "  ")
         else:
             out.print(f"  SKIPPED  {row.text}", markup=False, highlight=False)
