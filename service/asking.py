@@ -23,17 +23,17 @@ CANDIDATES = 10  # sentences retrieved for a question when the request names no 
 _RELATIVE_TOLERANCE = 0.005
 
 
-def answer(question: str, evidence: list[Passage], snapshot: Snapshot, judge: Judge, stamp: Stamp,
-           timings: dict[str, float], *, phrase: bool = False) -> Answer:
-    """The answer to `question` from `evidence` (already retrieved); `timings` is filled in place."""
+def answer(question: str, evidence: list[Passage], snapshot: Snapshot, judge: Judge, stamp: Stamp, *,
+           phrase: bool = False) -> Answer:
+    """The answer to `question` from `evidence` (already retrieved); the caller fills in the timings."""
     found = extract_answer(question, evidence, snapshot.documents) if evidence else None
     extractive = replace(stamp, prompt_name=EXTRACTIVE, prompt_sha256="")
     citation = snapshot.cite(found.passage) if found is not None else None
     if found is None or citation is None:  # nothing answers, or the sentence cannot be quoted: say so
-        return Answer(question, NO_ANSWER, (), extractive, timings, tuple(evidence),
+        return Answer(question, NO_ANSWER, (), extractive, {}, tuple(evidence),
                       kind=question_kind(question).value, abstained=True)
     citations = (citation,)
-    result = Answer(question, found.answer, citations, extractive, timings, tuple(evidence), kind=found.kind.value,
+    result = Answer(question, found.answer, citations, extractive, {}, tuple(evidence), kind=found.kind.value,
                     value=found.value)
     if not phrase:
         return result

@@ -286,16 +286,14 @@ class Pipeline:
 
     def ask(self, query: Query, *, phrase: bool = False) -> Answer:
         """The sentence that answers the question, quoted, with its figure or date (service/asking.py);
-        `phrase`: the LLM rewords it, kept only if it adds no figure."""
+        `phrase`: the LLM rewords it, kept only if it keeps to the quote's figures and dates."""
         timer = Timer()
         question = self.finder.validate(query.text, "question")
         evidence, snapshot = self.finder.evidence(replace(query, top_k=query.top_k or asking.CANDIDATES))
         timer.lap("retrieve")
-        result = asking.answer(question, evidence, snapshot, self.judge, self.stamp(snapshot), timer.timings,
-                               phrase=phrase)
+        result = asking.answer(question, evidence, snapshot, self.judge, self.stamp(snapshot), phrase=phrase)
         timer.lap("answer")
-        timer.done()
-        return result
+        return replace(result, timings=timer.done())
 
     @staticmethod
     def _cited(evidence: Sequence[Passage], cited: Sequence[int], label: Label) -> list[Passage]:

@@ -101,7 +101,7 @@ def tokens(text: str) -> list[re.Match[str]]:
     return list(TOKEN.finditer(text))
 
 
-DETERMINERS = wordset("the a an this these those its their his her our my your every")
+_DETERMINERS = wordset("the a an this these those its their his her our my your every")
 
 
 def is_verb(word: str) -> bool:
@@ -137,7 +137,7 @@ def first_verb(words: list[str], start: int = 0) -> int | None:
 
 def _noun_follows(word: str) -> bool:
     lower = word.lower()
-    return lower in DETERMINERS or (lower.endswith(("'s", "’s", "s'", "s’")) and word[0].isupper())
+    return lower in _DETERMINERS or (lower.endswith(("'s", "’s", "s'", "s’")) and word[0].isupper())
 
 
 def referent(subject: str) -> str:
