@@ -1,18 +1,19 @@
-"""One verdict from several signals: a small fitted model, a calibrated confidence, a tuned NOT_ENOUGH_INFO
-threshold.
+"""What `vericlaim calibrate` fits, loaded and applied: rule confidences, verifier and LLM offsets and
+temperature, and a small fitted combination of the signals.
 
-    calibration = Calibration.load()            # the bundled file, service/models_data/calibration.v3.json
-    decision = calibration.decide(signals)      # label, confidence, probabilities, what decided
+    calibration = Calibration.load()                 # the bundled file, service/models_data/calibration.v4.json
+    decision = calibration.combine(signals)          # the fitted combination's label, confidence, probabilities
+    adjusted = calibration.adjusted_verifier(probs)  # the verifier's probabilities, offset and tempered
 
+Which of these decides a verdict, and the rules that come first, are service/verdict_policy.py's business.
 The signals (`service.domain.Signals`): retrieval (best score, best cosine, evidence count), the verifier's
 probabilities, the numeric engine's decision and comparison counts and, when the LLM judge was asked, its
-label probabilities. Two rules come first, each with the accuracy it had on the calibration claims as its
-confidence: no evidence → NOT_ENOUGH_INFO, and a clear numeric decision → that label. Otherwise a
-multinomial logistic regression over the signal features gives probabilities (one model without the LLM's
-columns, and one with them when the calibration run asked the LLM); SUPPORTED or REFUTED is the verdict when
+label probabilities. The rules' confidences are the accuracy each had on the calibration claims. The
+combination is a multinomial logistic regression over the signal features (one model without the LLM's
+columns, and one with them when the calibration run asked the LLM); SUPPORTED or REFUTED is its verdict when
 its probability reaches the tuned threshold, NOT_ENOUGH_INFO otherwise; the confidence is the chosen label's
 probability mapped through a logistic (Platt) fit of being right. Everything is fitted out-of-fold by
-`vericlaim calibrate` (service/calibration_fit.py), which writes the file; numpy only here.
+`vericlaim calibrate` (training/calibration_fit.py), which writes the file; numpy only here.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from typing import Any
 import numpy as np
 from scipy.special import softmax
 
-from service.domain import Decider, Label, Signals
+from service.domain import Decider, Decision, Label, Signals
 from service.errors import ModelUnavailableError
 
 CALIBRATION_NAME = "calibration.v4.json"
@@ -42,9 +43,6 @@ SIGNAL_GROUPS: dict[str, tuple[str, ...]] = {
     "numeric": ("numeric_supports", "numeric_refutes", "numeric_agree", "numeric_conflict"),
     "llm": ("llm_log_supported", "llm_log_refuted", "llm_log_nei"),
 }
-# The rules' confidences before any calibration; a calibration file holds them measured (shrunk toward these).
-NO_EVIDENCE_PRIOR = 0.8
-NUMERIC_PRIOR = 0.85
 _FLOOR = 1e-4  # probabilities are clipped here before the log
 _UNIFORM = {label: 1 / len(LABELS) for label in LABELS}
 _KEYS = ("supported", "refuted", "nei")  # feature-name suffixes, in `LABELS` order
@@ -82,7 +80,7 @@ def signal_features(signals: Signals, names: Sequence[str]) -> np.ndarray:
 
 def temper_rows(rows: np.ndarray, temperature: float) -> np.ndarray:
     """Each row of probabilities ∝ p^(1/T): above 1 they move toward uniform, below 1 away; the order stays."""
-    return softmax(_logs(rows) / temperature, axis=1)
+    return np.asarray(softmax(_logs(rows) / temperature, axis=1))
 
 
 def temper(probabilities: Mapping[Label, float], temperature: float) -> dict[Label, float]:
@@ -94,11 +92,11 @@ def temper(probabilities: Mapping[Label, float], temperature: float) -> dict[Lab
 
 def shift_rows(rows: np.ndarray, offsets: Sequence[float]) -> np.ndarray:
     """Each row of probabilities (columns in `LABELS` order) ∝ p · exp(offset): per-label biases in log space."""
-    return softmax(_logs(rows) + np.asarray(offsets, dtype=np.float64), axis=1)
+    return np.asarray(softmax(_logs(rows) + np.asarray(offsets, dtype=np.float64), axis=1))
 
 
 def _logs(rows: np.ndarray) -> np.ndarray:
-    return np.log(np.clip(np.atleast_2d(rows), _FLOOR, 1.0))
+    return np.asarray(np.log(np.clip(np.atleast_2d(rows), _FLOOR, 1.0)))
 
 
 def adjust(probabilities: Mapping[Label, float], offsets: Sequence[float], temperature: float) -> dict[Label, float]:
@@ -132,7 +130,8 @@ class Combiner:
     platt: tuple[float, float, float]
 
     def probabilities(self, rows: np.ndarray) -> np.ndarray:
-        return softmax(((np.atleast_2d(rows) - self.mean) / self.scale) @ self.weights + self.bias, axis=1)
+        logits = ((np.atleast_2d(rows) - self.mean) / self.scale) @ self.weights + self.bias
+        return np.asarray(softmax(logits, axis=1))
 
     def choose(self, probabilities: np.ndarray) -> tuple[Label, float]:
         """The label for one row of probabilities, and its calibrated confidence."""
@@ -166,20 +165,6 @@ class Combiner:
 
 
 @dataclass(frozen=True)
-class Decision:
-    label: Label
-    confidence: float
-    probabilities: dict[Label, float]
-    decided_by: Decider
-
-    @classmethod
-    def by_rule(cls, label: Label, confidence: float, decided_by: Decider) -> Decision:
-        """A rule's verdict: its label gets the rule's confidence, the other two labels share the rest."""
-        rest = round((1.0 - confidence) / 2, 4)
-        return cls(label, confidence, {lab: confidence if lab is label else rest for lab in LABELS}, decided_by)
-
-
-@dataclass(frozen=True)
 class Calibration:
     """Rules' confidences, the fitted combiners, and what they were fitted for (`fitted_for`: verifier,
     embedding model, LLM file and sha256). `report` holds the calibration run's scores and each signal's
@@ -197,12 +182,9 @@ class Calibration:
     llm_offsets: tuple[float, float, float] | None = None  # the same for the LLM it was fitted with (fitted_for)
     sha256: str = ""
 
-    def decide(self, signals: Signals, *, numeric_rule: bool = True, use_llm: bool = False) -> Decision:
-        """The verdict the signals call for. `numeric_rule`: a clear numeric decision settles it; `use_llm`:
+    def combine(self, signals: Signals, *, use_llm: bool = False) -> Decision:
+        """The fitted combination's verdict (no rules: service/verdict_policy.py applies them first). `use_llm`:
         the model with the LLM's columns is used when `signals.llm` is set (see `fits_llm`)."""
-        ruled = self.rule(signals, numeric_rule=numeric_rule)
-        if ruled is not None:
-            return ruled
         with_llm = use_llm and signals.llm is not None and self.with_llm is not None
         combiner = self.with_llm if with_llm and self.with_llm is not None else self.without_llm
         probabilities = combiner.probabilities(signal_features(signals, combiner.features))[0]
@@ -211,38 +193,20 @@ class Calibration:
                         {lab: round(float(p), 4) for lab, p in zip(LABELS, probabilities, strict=True)},
                         Decider.CALIBRATED_LLM if with_llm else Decider.CALIBRATED)
 
-    def rule(self, signals: Signals, *, numeric_rule: bool = True) -> Decision | None:
-        """No evidence → NOT_ENOUGH_INFO, or a clear numeric decision, each with its measured confidence."""
-        if signals.evidence_count == 0:
-            return Decision.by_rule(Label.NOT_ENOUGH_INFO, self.no_evidence_confidence, Decider.NO_EVIDENCE)
-        if numeric_rule and signals.numeric is not None:
-            return Decision.by_rule(signals.numeric, self.numeric_confidence, Decider.NUMERIC)
-        return None
+    def adjusted_verifier(self, probabilities: Mapping[Label, float]) -> dict[Label, float]:
+        """The verifier's probabilities shifted by the fitted per-label offsets (the tuned NOT_ENOUGH_INFO
+        threshold; zero when they did not help) and tempered (`verifier_temperature`, which keeps the label)."""
+        return adjust(probabilities, self.verifier_offsets, self.verifier_temperature)
 
-    def decide_by_verifier(self, signals: Signals, *, numeric_rule: bool = True) -> Decision | None:
-        """The verifier's verdict with calibrated confidences: the rules' measured confidences, and the
-        verifier's probabilities shifted by the fitted per-label offsets (the tuned NOT_ENOUGH_INFO threshold;
-        zero when they did not help) and tempered (`verifier_temperature`, which keeps the label). None when
-        there is no rule to apply and no verifier probability to adjust."""
-        ruled = self.rule(signals, numeric_rule=numeric_rule)
-        if ruled is not None or not signals.verifier:
-            return ruled
-        tempered = adjust(signals.verifier, self.verifier_offsets, self.verifier_temperature)
-        label = max(tempered, key=lambda key: tempered[key])
-        return Decision(label, round(tempered[label], 4), tempered, Decider.VERIFIER)
+    def has_llm_offsets(self, llm_sha256: str) -> bool:
+        """Whether this calibration fitted per-label offsets for this LLM file."""
+        return self.llm_offsets is not None and self.fitted_for.get("llm_sha256") == llm_sha256
 
-    def decide_by_llm(self, signals: Signals, llm_sha256: str, *, numeric_rule: bool = True) -> Decision | None:
-        """The LLM's verdict with its fitted per-label offsets (a small judge's raw argmax can be one label for
-        everything) and the rules' measured confidences; None when this calibration has no offsets for this
-        LLM file, or the LLM has not been asked."""
-        ruled = self.rule(signals, numeric_rule=numeric_rule)
-        if ruled is not None:
-            return ruled
-        if self.llm_offsets is None or self.fitted_for.get("llm_sha256") != llm_sha256 or not signals.llm:
+    def adjusted_llm(self, probabilities: Mapping[Label, float], llm_sha256: str) -> dict[Label, float] | None:
+        """The LLM's probabilities shifted by the offsets fitted for this model file; None without them."""
+        if self.llm_offsets is None or not self.has_llm_offsets(llm_sha256):
             return None
-        adjusted = adjust(signals.llm, self.llm_offsets, 1.0)
-        label = max(adjusted, key=lambda key: adjusted[key])
-        return Decision(label, round(adjusted[label], 4), adjusted, Decider.LLM)
+        return adjust(probabilities, self.llm_offsets, 1.0)
 
     def fits_llm(self, llm_sha256: str) -> bool:
         """Whether this calibration has a model with the columns of this LLM (the same model file)."""

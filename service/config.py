@@ -19,10 +19,17 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from service.verdict_policy import LlmCall, VerdictSource
+
 BUNDLED_GEMMA = "gemma3-270m"
 BUNDLED_SMOLLM2 = "smollm2-135m"
 BUNDLED_QWEN = "qwen2.5-coder-1.5b"
 BUNDLED_MINILM = "all-MiniLM-L6-v2"
+
+
+def default_datasets() -> Path:
+    """`shared/datasets` beside the repository checkout (where the public labelled sets live in development)."""
+    return Path(__file__).resolve().parents[2] / "shared" / "datasets"
 
 
 def default_home() -> Path:
@@ -134,8 +141,8 @@ class RetrievalSettings(BaseModel):
 
 class JudgeSettings(BaseModel):
     prompt: str = Field("verify_claim.v1", description="Prompt template name in prompts/.")
-    verdict_source: Literal["verifier", "calibrated", "llm"] = Field(
-        "verifier",
+    verdict_source: VerdictSource = Field(
+        VerdictSource.VERIFIER,
         description=(
             "Who decides past the no-evidence and numeric rules: the trained verifier's probabilities (default; "
             "a calibration file fitted for the verifier sets their confidence); the calibrated combination of "
@@ -144,8 +151,8 @@ class JudgeSettings(BaseModel):
             "your own labelled claims); or the LLM judge's raw probabilities."
         ),
     )
-    llm_call: Literal["auto", "always", "never"] = Field(
-        "auto",
+    llm_call: LlmCall = Field(
+        LlmCall.AUTO,
         description=(
             "When the LLM judge is asked: auto (only when the calibration file shows this model helps and the "
             "verdict without it is below fast_path_confidence), always, or never."
@@ -196,6 +203,9 @@ class Settings(BaseSettings):
     home: Path = Field(default_factory=default_home, description="Data folder (VERICLAIM_HOME).")
     collection: str = Field("default", description="Collection used when none is named.")
     max_claim_chars: int = Field(1000, ge=10, description="Longest accepted claim or question.")
+    datasets: Path = Field(default_factory=default_datasets, description=(
+        "Folder of the public labelled claim sets and NLI pairs that training and benchmarks read "
+        "(VERICLAIM_DATASETS; default: shared/datasets beside the checkout)."))
     models: ModelSettings = ModelSettings()
     chunking: ChunkingSettings = ChunkingSettings()
     retrieval: RetrievalSettings = RetrievalSettings()

@@ -144,6 +144,23 @@ class Decider(StrEnum):
 
 
 @dataclass(frozen=True)
+class Decision:
+    """What decided a verdict, and its label, confidence and each label's probability
+    (service/verdict_policy.py)."""
+
+    label: Label
+    confidence: float
+    probabilities: dict[Label, float]
+    decided_by: Decider
+
+    @classmethod
+    def by_rule(cls, label: Label, confidence: float, decided_by: Decider) -> Decision:
+        """A rule's verdict: its label gets the rule's confidence, the other two labels share the rest."""
+        rest = round((1.0 - confidence) / 2, 4)
+        return cls(label, confidence, {lab: confidence if lab is label else rest for lab in tuple(Label)}, decided_by)
+
+
+@dataclass(frozen=True)
 class Verdict:
     claim: str
     label: Label
@@ -180,7 +197,7 @@ class Answer:
     stamp: Stamp
     timings: dict[str, float]
     passages: tuple[Passage, ...] = ()
-    kind: str = "text"  # what was asked for: amount, count, date, duration or text (service/claims/answers.py)
+    kind: str = "text"  # what was asked for: amount, count, date, duration or text (service/claims/questions.py)
     value: str | None = None  # the figure or date normalised ("$410M", "2024-03-14"), for amount/count/date
     abstained: bool = False  # no retrieved sentence answers the question
     phrased: bool = False  # the answer is the LLM's wording of the quote (asked for, and checked)

@@ -12,8 +12,8 @@ from service.bootstrap import Components, build
 from service.config import Settings
 from service.domain import Decider, Document, Label, Passage
 from service.errors import ClaimTooLongError, EmptyClaimError, InvalidCollectionError, TextTooLongError
+from service.evidence import Query
 from service.fakes import HashingEmbedder, KeywordJudge
-from service.pipeline import Query
 
 pytestmark = pytest.mark.unit
 
@@ -326,7 +326,7 @@ def test_ask_respects_the_doc_ids_filter(components: Components) -> None:
 # ---- who decides: the trained verifier or the LLM judge ---------------------------------------------------
 
 def verifier_components(tmp_path: Path, source: str) -> Components:
-    from service.verifier import ConstantVerifier
+    from service.fakes import ConstantVerifier
 
     settings = Settings(home=tmp_path, judge={"verdict_source": source})
     verifier = ConstantVerifier({Label.SUPPORTED: 0.1, Label.REFUTED: 0.7, Label.NOT_ENOUGH_INFO: 0.2})

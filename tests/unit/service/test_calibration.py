@@ -11,26 +11,24 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from eval.calibration_run import read_signals, signals_from_json, signals_to_json, write_signals
 from service.bootstrap import Components, build
 from service.calibration import (
     LABELS,
-    NO_EVIDENCE_PRIOR,
-    NUMERIC_PRIOR,
     Calibration,
     Combiner,
     feature_names,
     signal_features,
     temper,
 )
-from service.calibration_fit import CalibrationClaim, fit_calibration
-from service.cli import app
 from service.config import Settings
 from service.domain import Decider, Document, Label, Signals
 from service.errors import DatasetFormatError, ModelUnavailableError
-from service.fakes import HashingEmbedder, KeywordJudge
-from service.pipeline import Query
-from service.verifier import ConstantVerifier
+from service.evidence import Query
+from service.fakes import ConstantVerifier, HashingEmbedder, KeywordJudge
+from service.verdict_policy import NO_EVIDENCE_PRIOR, NUMERIC_PRIOR, LlmCall, VerdictPolicy, VerdictSource
+from training.calibration_fit import CalibrationClaim, fit_calibration
+from training.calibration_run import read_signals, signals_from_json, signals_to_json, write_signals
+from vericlaim.cli import app
 
 pytestmark = pytest.mark.unit
 
@@ -69,26 +67,35 @@ def calibration(llm_gain: float | None = None, temperature: float = 1.0) -> Cali
                        verifier_temperature=temperature)
 
 
+def policy(cal: Calibration, source: str = "calibrated", *, numeric: bool = True,
+           llm_sha256: str = KeywordJudge.model_sha256) -> VerdictPolicy:
+    return VerdictPolicy(source=VerdictSource(source), llm_call=LlmCall.AUTO, fast_path_confidence=0.85,
+                         numeric_decides=numeric, calibration=cal, verifier_name="constant-verifier",
+                         llm_sha256=lambda: llm_sha256)
+
+
 # ---- deciding ---------------------------------------------------------------------------------------------
 
 def test_no_evidence_and_a_numeric_decision_are_rules_with_their_measured_confidence() -> None:
     cal = calibration()
 
-    assert cal.decide(signals(evidence_count=0)) == cal.decide(signals(evidence_count=0, numeric=Label.SUPPORTED))
-    assert cal.decide(signals(evidence_count=0)).label is Label.NOT_ENOUGH_INFO
-    assert cal.decide(signals(evidence_count=0)).confidence == 0.9
-    numeric = cal.decide(signals(numeric=Label.REFUTED))
+    decide = policy(cal).decide
+
+    assert decide(signals(evidence_count=0)) == decide(signals(evidence_count=0, numeric=Label.SUPPORTED))
+    assert policy(cal).decide(signals(evidence_count=0)).label is Label.NOT_ENOUGH_INFO
+    assert policy(cal).decide(signals(evidence_count=0)).confidence == 0.9
+    numeric = policy(cal).decide(signals(numeric=Label.REFUTED))
     assert (numeric.label, numeric.confidence, numeric.decided_by) == (Label.REFUTED, 0.8, Decider.NUMERIC)
     assert numeric.probabilities == {Label.SUPPORTED: 0.1, Label.REFUTED: 0.8, Label.NOT_ENOUGH_INFO: 0.1}
-    assert cal.decide(signals(numeric=Label.REFUTED), numeric_rule=False).decided_by is Decider.CALIBRATED
+    assert policy(cal, numeric=False).decide(signals(numeric=Label.REFUTED)).decided_by is Decider.CALIBRATED
 
 
 def test_supported_or_refuted_needs_the_threshold_else_not_enough_info() -> None:
     sure = {Label.SUPPORTED: 0.6, Label.REFUTED: 0.1, Label.NOT_ENOUGH_INFO: 0.3}
     unsure = {Label.SUPPORTED: 0.45, Label.REFUTED: 0.3, Label.NOT_ENOUGH_INFO: 0.25}
 
-    assert calibration().decide(signals(sure)).label is Label.SUPPORTED
-    decision = calibration().decide(signals(unsure))
+    assert policy(calibration()).decide(signals(sure)).label is Label.SUPPORTED
+    decision = policy(calibration()).decide(signals(unsure))
     assert decision.label is Label.NOT_ENOUGH_INFO  # NEI wins although it is the least likely label
     assert decision.probabilities[Label.SUPPORTED] == pytest.approx(0.45, abs=1e-3)
     assert decision.confidence == pytest.approx(0.25, abs=1e-3)  # identity Platt map
@@ -98,9 +105,9 @@ def test_the_llm_columns_are_used_only_for_the_llm_the_calibration_was_fitted_fo
     cal = calibration(llm_gain=0.05)
     said = signals(llm={Label.SUPPORTED: 0.1, Label.REFUTED: 0.8, Label.NOT_ENOUGH_INFO: 0.1})
 
-    assert cal.decide(said, use_llm=True).label is Label.REFUTED
-    assert cal.decide(said, use_llm=True).decided_by is Decider.CALIBRATED_LLM
-    assert cal.decide(said, use_llm=False).label is Label.SUPPORTED
+    assert cal.combine(said, use_llm=True).label is Label.REFUTED
+    assert cal.combine(said, use_llm=True).decided_by is Decider.CALIBRATED_LLM
+    assert cal.combine(said, use_llm=False).label is Label.SUPPORTED
     assert cal.fits_llm(KeywordJudge.model_sha256) and not cal.fits_llm("f" * 64)
     assert cal.llm_helps(KeywordJudge.model_sha256) and not calibration(llm_gain=-0.01).llm_helps("0" * 64)
 
@@ -119,14 +126,15 @@ def test_under_the_verifier_a_calibration_sets_confidences_but_never_the_label()
     cal = calibration(temperature=2.0)
     unsure = {Label.SUPPORTED: 0.45, Label.REFUTED: 0.3, Label.NOT_ENOUGH_INFO: 0.25}
 
-    decision = cal.decide_by_verifier(signals(unsure))
+    decision = policy(cal, "verifier").decide(signals(unsure))
     assert decision is not None and decision.label is Label.SUPPORTED  # the combiner would say NEI here
     assert decision.decided_by is Decider.VERIFIER
     assert decision.confidence == pytest.approx(temper(unsure, 2.0)[Label.SUPPORTED], abs=1e-4)
     assert decision.confidence < 0.45
-    assert cal.decide_by_verifier(signals(evidence_count=0)).confidence == 0.9  # type: ignore[union-attr]
-    assert cal.decide_by_verifier(signals(numeric=Label.REFUTED)).confidence == 0.8  # type: ignore[union-attr]
-    assert cal.decide_by_verifier(replace(signals(), verifier=None)) is None
+    assert policy(cal, "verifier").decide(signals(evidence_count=0)).confidence == 0.9
+    assert policy(cal, "verifier").decide(signals(numeric=Label.REFUTED)).confidence == 0.8
+    unscored = policy(cal, "verifier").decide(replace(signals(), verifier=None))
+    assert (unscored.label, unscored.confidence, unscored.probabilities) == (Label.NOT_ENOUGH_INFO, 0.0, {})
 
 
 def test_a_calibration_file_reads_back_and_a_broken_one_is_refused(tmp_path: Path) -> None:
@@ -134,7 +142,7 @@ def test_a_calibration_file_reads_back_and_a_broken_one_is_refused(tmp_path: Pat
     calibration(llm_gain=0.02, temperature=1.3).save(path)
 
     loaded = Calibration.load(path)
-    assert loaded.decide(signals()) == calibration(llm_gain=0.02).decide(signals())
+    assert policy(loaded).decide(signals()) == policy(calibration(llm_gain=0.02)).decide(signals())
     assert loaded.llm_gain == 0.02 and loaded.with_llm is not None and len(loaded.sha256) == 64
     assert loaded.verifier_temperature == 1.3 and loaded.verifier_offsets == (0.0, 0.0, 0.0)
     older = json.loads(path.read_text())
@@ -219,7 +227,7 @@ def test_a_verifier_that_says_nei_too_often_gets_offsets_that_fix_its_label() ->
     supported, refuted, nei = fitted.verifier_offsets
     assert supported > 0 and refuted > 0 and nei == 0.0
     leaning = signals({Label.SUPPORTED: 0.35, Label.REFUTED: 0.05, Label.NOT_ENOUGH_INFO: 0.6})
-    decision = fitted.decide_by_verifier(leaning)
+    decision = policy(fitted, "verifier").decide(leaning)
     assert decision is not None and decision.label is Label.SUPPORTED
     assert sum(decision.probabilities.values()) == pytest.approx(1.0)
 
@@ -357,17 +365,18 @@ def test_under_verdict_source_llm_its_fitted_offsets_set_the_label(tmp_path: Pat
     fitted = replace(calibration(), llm_offsets=(1.0, 0.0, 0.0))
     sure = signals(llm=says_nei)
 
-    decision = fitted.decide_by_llm(sure, KeywordJudge.model_sha256)
-    assert decision is not None and decision.label is Label.SUPPORTED and decision.decided_by is Decider.LLM
-    assert fitted.decide_by_llm(sure, "another model file") is None
-    assert calibration().decide_by_llm(sure, KeywordJudge.model_sha256) is None  # no offsets fitted
+    decision = policy(fitted, "llm").decide(sure)
+    assert decision.label is Label.SUPPORTED and decision.decided_by is Decider.LLM
+    raw = policy(fitted, "llm", llm_sha256="another model file").decide(sure)  # offsets for another file: raw
+    assert raw.label is Label.NOT_ENOUGH_INFO and raw.probabilities == says_nei
+    assert policy(calibration(), "llm").decide(sure).probabilities == says_nei  # no offsets fitted
 
     path = tmp_path / "cal.json"
     fitted.save(path)
     settings = Settings(home=tmp_path, judge={"verdict_source": "llm", "calibration": path})
     built = build(settings, embedder=HashingEmbedder(), judge=KeywordJudge(), verifier=ConstantVerifier(SURE),
                   calibration=Calibration.load(path))
-    assert built.pipeline.decide(sure).label is Label.SUPPORTED
+    assert built.pipeline.policy.decide(sure).label is Label.SUPPORTED
     from service.bootstrap import load_calibration
 
     assert load_calibration(settings, None) is not None  # under `llm`, a file with LLM offsets is used
