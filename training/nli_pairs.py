@@ -4,7 +4,7 @@
     train, dev = split_pairs(pairs)                        # dev: a fixed 1/20 by hash of each pair's group
 
 Sources: the 13 NLI and fact-verification sets in `datasets/nli/` (premise = evidence, hypothesis = claim)
-and the in-domain claim sets `eval.training_pairs` builds examples from (their train splits or training
+and the in-domain claim sets `training.training_pairs` builds examples from (their train splits or training
 halves: gold sentences, gold plus distractors, hard negatives, perturbed figures). Targets are the model's
 three classes in `TARGETS` order, or `NOT_ENTAILMENT` for two-way pairs: those only say "not entailed" and
 are trained on P(neutral) + P(contradiction), never on a guessed three-way label.
@@ -27,8 +27,8 @@ from pathlib import Path
 
 import numpy as np
 
-from eval.training_pairs import dev_examples, training_examples
 from service.domain import Label
+from training.training_pairs import dev_examples, training_examples
 
 # Model outputs, in this order. The service's labels follow from them (`LABEL_OF_TARGET`).
 TARGETS = ("entailment", "contradiction", "neutral")
@@ -126,7 +126,7 @@ def nli_pairs(root: Path, excluded: set[str], sets: Iterable[str] = NLI_SETS) ->
 
 
 def in_domain_pairs(root: Path, excluded: set[str], sets: Iterable[str] = IN_DOMAIN_SETS) -> list[Pair]:
-    """`eval.training_pairs` examples (training splits and halves only) as pairs: sentences joined."""
+    """`training.training_pairs` examples (training splits and halves only) as pairs: sentences joined."""
     pairs = []
     for example in training_examples(root, tuple(sets)):
         if normalise(example.claim) in excluded:

@@ -3,7 +3,7 @@
     gold_scores(verifier, root)       # {set: {n, accuracy, macro_f1, supported_f1, accuracy_s_vs_r?}}
     nli_slice_scores(verifier, root)  # per NLI source: three-way and entailed-vs-not accuracy
 
-Gold evidence means the annotated sentences (`eval.training_pairs.dev_examples`), each given to the verifier
+Gold evidence means the annotated sentences (`training.training_pairs.dev_examples`), each given to the verifier
 as a passage, as retrieval would hand them over; none of these claims was trained on.
 """
 
@@ -16,12 +16,12 @@ from typing import Any
 
 import numpy as np
 
-from eval.training_pairs import Example, dev_examples
 from service.domain import Passage
 from service.nli_verifier import HEADER_FILE, NLI_ORDER
-from service.verifier_port import Verifier
-from service.verifier_train import scores
+from service.ports import Verifier
 from training.nli_pairs import load_pairs, slice_report, split_pairs
+from training.training_pairs import Example, dev_examples
+from training.verifier_train import scores
 
 
 def passages_of(sentences: Sequence[str]) -> list[Passage]:

@@ -1,8 +1,8 @@
 """Train the feature verifier's artifact and print its dev scores.
 
-    python -m service.verifier_train --out service/models_data/verifier.v2.npz
+    python -m training.verifier_train --out service/models_data/verifier.v2.npz
 
-Builds examples (`eval.training_pairs`), embeds every distinct text once with the bundled MiniLM, computes
+Builds examples (`training.training_pairs`), embeds every distinct text once with the bundled MiniLM, computes
 the features, fits a PCA projection of the embedding pair vectors and a softmax head (multinomial logistic
 regression with C = 0.1 by default; `--head auto` picks among four on a fixed tenth of the training claims),
 fits on all training claims
@@ -22,11 +22,11 @@ from pathlib import Path
 import numpy as np
 
 from eval.metrics import accuracy, binary_f1, per_label_prf
-from eval.training_pairs import LICENCES, TRAINING_SETS, Example, dev_examples, training_examples
 from service.domain import Label
 from service.ports import Embedder
 from service.verifier import LABELS, FeatureVerifier, VerifierModel
 from service.verifier_features import FEATURES, MAX_SENTENCES, evidence_features
+from training.training_pairs import LICENCES, TRAINING_SETS, Example, dev_examples, training_examples
 
 DEFAULT_DATA = Path("../shared/datasets")
 HEADS = {"lr-0.1": ("lr", 0.1), "lr-1": ("lr", 1.0), "mlp-32": ("mlp", 1e-2), "mlp-32-strong": ("mlp", 1e-1)}
@@ -172,7 +172,7 @@ def _report(name: str, result: dict[str, float]) -> None:
 
 
 def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m service.verifier_train", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m training.verifier_train", description=__doc__.split("\n")[0])
     parser.add_argument("--out", type=Path, required=True, help="where to write the .npz artifact")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the shared datasets folder")
     parser.add_argument("--sets", nargs="+", default=list(TRAINING_SETS), choices=sorted(LICENCES),

@@ -1,7 +1,8 @@
 """`vericlaim calibrate` and `vericlaim verifier train`: fit what the service decides with.
 
-Registered on the main app by service/cli.py; the commands stay thin like the others: build, call the core
-(eval.calibration_run + service.calibration_fit; service.verifier_train / service.cross_verifier_train), print.
+Registered on the `vericlaim` command by vericlaim/cli.py (`add_commands`); thin like the service's commands:
+build, call the core (training.calibration_run + training.calibration_fit; training.nli_build,
+training.verifier_train, training.cross_verifier_train), print.
 """
 
 from __future__ import annotations
@@ -12,24 +13,23 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.progress import TaskID
 
 from eval.adapters.gold import Conflicting, OnError
-from service.cli import (
-    CollectionOption,
-    JsonOption,
-    _components,
-    _progress,
-    dataset_collection,
-    ingest_dataset,
-    out,
-    reports_errors,
-)
+from eval.collections import dataset_collection, ingest_dataset
+from service.cli.common import CollectionOption, JsonOption, components, out, progress_bar, reports_errors
 from service.config import Settings
 from service.errors import InputError
 
 verifier_app = typer.Typer(no_args_is_help=True, help="Train the verifier that scores claims against evidence.")
-TRAINERS = {"nli": "training.nli_build", "feature": "service.verifier_train",
-            "cross-encoder": "service.cross_verifier_train"}
+
+
+def add_commands(app: typer.Typer) -> None:
+    """Register the training commands on `app`."""
+    app.command("calibrate")(calibrate)
+    app.add_typer(verifier_app, name="verifier")
+TRAINERS = {"nli": "training.nli_build", "feature": "training.verifier_train",
+            "cross-encoder": "training.cross_verifier_train"}
 
 
 @reports_errors
@@ -58,8 +58,8 @@ def calibrate(
     """Run labelled claims through the pipeline and fit how its signals (retrieval, verifier, numeric, LLM)
     combine into a verdict and a calibrated confidence. Writes the calibration file and, beside it,
     the signals (FILE.signals.jsonl) for a refit with --from-signals."""
-    from eval.calibration_run import read_signals, write_signals
-    from service.calibration_fit import fit_calibration
+    from training.calibration_fit import fit_calibration
+    from training.calibration_run import read_signals, write_signals
 
     if not claims and not from_signals:
         raise InputError("name labelled claim sets to run, or --from-signals files")
@@ -93,9 +93,9 @@ def calibrate(
 def _run_claims(paths: list[Path], formats: list[str], split: str, corpus: list[Path] | None,
                 collection: str | None, limit: int | None, llm_claims: int,
                 calibration_share: bool) -> tuple[list[Any], dict[str, str], list[str]]:
-    from eval.calibration_run import gather_signals
     from eval.datasets import load_dataset
-    from eval.training_pairs import in_calibration_share
+    from eval.trained_claims import in_calibration_share
+    from training.calibration_run import gather_signals
 
     if len(formats) not in (1, len(paths)):
         raise InputError(f"{len(formats)} --format values for {len(paths)} sets: give one, or one per set")
@@ -104,24 +104,26 @@ def _run_claims(paths: list[Path], formats: list[str], split: str, corpus: list[
     base = Settings()
     settings = base.model_copy(update={"judge": base.judge.model_copy(
         update={"verdict_source": "verifier", "llm_call": "auto"})})
-    components = _components(settings)
-    components.pipeline.calibration = None  # an earlier file's offsets or "LLM helps" must not steer what is gathered
+    built = components(settings)
+    pipeline = built.pipeline.uncalibrated()  # an earlier file's offsets or "LLM helps" must not steer what is gathered
     gathered, names = [], []
-    with _progress() as progress:
+    with progress_bar() as progress:
         for path, fmt in zip(paths, formats, strict=True):
             dataset = load_dataset(fmt, path, split=split, conflicting=Conflicting.DROP, on_error=OnError.STOP)
             target = dataset_collection(dataset, collection, corpus)
-            ingest_dataset(components.library, dataset, target, corpus)
+            ingest_dataset(built.library, dataset, target, corpus)
             chosen = [claim for claim in dataset.claims
                       if not calibration_share or in_calibration_share(dataset.name, claim.id)]
             chosen = chosen[:limit] if limit else chosen
             task = progress.add_task(f"calibrating on {dataset.name}", total=None)
-            gathered.extend(gather_signals(components.pipeline, chosen, target, llm_claims=llm_claims,
-                                           advanced=lambda n, t=task, c=len(chosen): progress.update(t, completed=n,
-                                                                                                     total=c)))
+
+            def advanced(n: int, t: TaskID = task, c: int = len(chosen)) -> None:
+                progress.update(t, completed=n, total=c)
+
+            gathered.extend(gather_signals(pipeline, chosen, target, llm_claims=llm_claims, advanced=advanced))
             share = ", calibration share" if calibration_share else ""
             names.append(f"{dataset.name} ({split}{share}, {len(chosen)} claims)")
-    return gathered, _fitted_for(asked_llm=llm_claims > 0, pipeline=components.pipeline), names
+    return gathered, _fitted_for(asked_llm=llm_claims > 0, pipeline=pipeline), names
 
 
 def _same_origin(origins: list[dict[str, str]]) -> dict[str, str]:
@@ -213,17 +215,19 @@ def train_verifier(
     out_file: Annotated[Path, typer.Option("--out", help="Artifact to write.")],
     kind: Annotated[str, typer.Option(help="nli (the default verifier: NLI cross-encoder, resumable), feature or "
                                       "cross-encoder.")] = "nli",
-    data: Annotated[Path, typer.Option(help="The shared datasets folder.")] = Path("../shared/datasets"),
+    data: Annotated[Path | None, typer.Option(help="The datasets folder (default: the `datasets` setting, "
+                                              "VERICLAIM_DATASETS).")] = None,
 ) -> None:
     """Train a verifier on the labelled sets (their training splits or halves) and print its dev scores.
     Options after these go to the trainer (`python -m training.nli_build --help` and `python -m
-    training.nli_train --help` for nli; `python -m service.verifier_train --help` for feature)."""
+    training.nli_train --help` for nli; `python -m training.verifier_train --help` for feature)."""
     import importlib
 
     if kind not in TRAINERS:
         raise InputError(f"unknown verifier kind {kind!r}; choose one of {', '.join(TRAINERS)}")
+    data = data or Settings().datasets
     if not data.is_dir():
-        raise InputError(f"datasets folder not found: {data}")
+        raise InputError(f"datasets folder not found: {data} (--data or VERICLAIM_DATASETS)")
     trainer = importlib.import_module(TRAINERS[kind])
     code = trainer.main(["--out", str(out_file), "--data", str(data), *context.args])
     if code:

@@ -20,28 +20,23 @@ from typing import Any
 
 import numpy as np
 
-from eval.metrics import accuracy, expected_calibration_error, per_label_prf
+from eval.metrics import accuracy, expected_calibration_error
 from service.calibration import (
     LABELS,
-    NO_EVIDENCE_PRIOR,
-    NUMERIC_PRIOR,
     SIGNAL_GROUPS,
     Calibration,
     Combiner,
     feature_names,
-    shift_rows,
     signal_features,
-    temper_rows,
 )
 from service.domain import Label, Signals
+from service.verdict_policy import NO_EVIDENCE_PRIOR, NUMERIC_PRIOR
+from training.probability_fit import fit_offsets, fit_temperature, macro_f1
 
 FOLDS = 5
 MIN_LLM_CLAIMS = 30  # fewer claims with the LLM's probabilities than this: no model with its columns
 PRIOR_WEIGHT = 10  # pseudo-claims of a rule's prior confidence added to what it scored here
 _THRESHOLDS = np.round(np.arange(0.20, 0.81, 0.01), 2)
-_TEMPERATURES = np.round(np.arange(0.25, 4.001, 0.05), 2)
-_OFFSETS = np.round(np.arange(-3.0, 3.001, 0.1), 2)
-MIN_OFFSET_GAIN = 0.01  # out-of-fold macro-F1 the verifier's offsets must add to be used
 
 
 @dataclass(frozen=True)
@@ -67,8 +62,8 @@ def fit_calibration(claims: Sequence[CalibrationClaim], *, fitted_for: dict[str,
     no_evidence = [c.gold is Label.NOT_ENOUGH_INFO for c in claims if c.signals.evidence_count == 0]
     numeric = [c.gold is c.signals.numeric for c in with_evidence if c.signals.numeric is not None]
     without = _fit(with_evidence, with_llm=False, seed=seed)
-    offsets = _verifier_offsets(with_evidence, seed)
-    temperature = _temperature(with_evidence, tuple(offsets["offsets"]))
+    offsets = fit_offsets(*_verifier_rows(with_evidence), seed=seed, folds=FOLDS)
+    temperature = fit_temperature(*_verifier_rows(with_evidence), tuple(offsets["offsets"]), folds=FOLDS)
     report: dict[str, Any] = {
         **(description or {}),
         "claims": len(claims),
@@ -82,7 +77,7 @@ def fit_calibration(claims: Sequence[CalibrationClaim], *, fitted_for: dict[str,
     with_llm, llm_gain = None, None
     asked = [c for c in with_evidence if c.signals.llm is not None]
     if len(asked) >= max(MIN_LLM_CLAIMS, 2 * FOLDS) and len({c.gold for c in asked}) >= 2:
-        report["llm_offsets"] = _verifier_offsets(asked, seed, source="llm")
+        report["llm_offsets"] = fit_offsets(*_verifier_rows(asked, "llm"), seed=seed, folds=FOLDS)
         fit = _fit(asked, with_llm=True, seed=seed)
         baseline = _fit(asked, with_llm=False, seed=seed)
         gold = np.array([LABELS.index(c.gold) for c in asked])
@@ -100,8 +95,8 @@ def fit_calibration(claims: Sequence[CalibrationClaim], *, fitted_for: dict[str,
         without_llm=without.combiner,
         with_llm=with_llm,
         verifier_temperature=temperature["temperature"],
-        verifier_offsets=tuple(offsets["offsets"]),  # type: ignore[arg-type]
-        llm_offsets=tuple(report["llm_offsets"]["offsets"]) if "llm_offsets" in report else None,  # type: ignore[arg-type]
+        verifier_offsets=tuple(offsets["offsets"]),
+        llm_offsets=tuple(report["llm_offsets"]["offsets"]) if "llm_offsets" in report else None,
         llm_gain=llm_gain,
         fitted_for=fitted_for,
         report=report,
@@ -173,7 +168,7 @@ def _choose(probabilities: np.ndarray, threshold: float) -> tuple[np.ndarray, np
 
 def _best_threshold(probabilities: np.ndarray, gold: np.ndarray) -> float:
     """The SUPPORTED/REFUTED threshold with the best macro-F1 (ties: the lowest threshold)."""
-    results = [(_macro_f1(gold, _choose(probabilities, t)[0]), -t) for t in _THRESHOLDS]
+    results = [(macro_f1(gold, _choose(probabilities, t)[0]), -t) for t in _THRESHOLDS]
     return float(-max(results)[1])
 
 
@@ -189,18 +184,11 @@ def _platt(p_chosen: np.ndarray, chosen: np.ndarray, gold: np.ndarray) -> tuple[
     return float(model.coef_[0][0]), float(model.coef_[0][1]), float(model.intercept_[0])
 
 
-def _macro_f1(gold: np.ndarray, predicted: np.ndarray) -> float:
-    gold_labels = [LABELS[i] for i in gold]
-    prf = per_label_prf(gold_labels, [LABELS[i] for i in predicted], LABELS)
-    present = [label.value for label in LABELS if label in gold_labels]
-    return sum(prf[label]["f1"] for label in present) / len(present)
-
-
 def _scores(gold: np.ndarray, chosen: np.ndarray, confidences: np.ndarray, threshold: float) -> dict[str, float]:
     gold_labels, chosen_labels = [LABELS[i] for i in gold], [LABELS[i] for i in chosen]
     correct = [g == c for g, c in zip(gold_labels, chosen_labels, strict=True)]
     return {"claims": len(gold), "accuracy": round(accuracy(gold_labels, chosen_labels), 4),
-            "macro_f1": round(_macro_f1(gold, chosen), 4), "threshold": threshold,
+            "macro_f1": round(macro_f1(gold, chosen), 4), "threshold": threshold,
             "ece": round(expected_calibration_error(confidences.tolist(), correct), 4)}
 
 
@@ -212,7 +200,7 @@ def _sure_gain(gold: np.ndarray, with_llm: np.ndarray, without: np.ndarray, seed
     gains = []
     for _ in range(resamples):
         rows = rng.integers(0, len(gold), len(gold))
-        gains.append(_macro_f1(gold[rows], with_llm[rows]) - _macro_f1(gold[rows], without[rows]))
+        gains.append(macro_f1(gold[rows], with_llm[rows]) - macro_f1(gold[rows], without[rows]))
     return round(float(np.percentile(gains, 5)), 4)
 
 
@@ -235,13 +223,13 @@ def _shrunk(outcomes: Sequence[bool], prior: float) -> float:
 
 def _verifier_alone(claims: Sequence[CalibrationClaim]) -> dict[str, float]:
     """The verifier's argmax on the same claims, no rules: what the combiner must beat to be worth using."""
-    scored = [c for c in claims if c.signals.verifier]
+    scored = [(c.signals.verifier, c.gold) for c in claims if c.signals.verifier]
     if not scored:
         return {"claims": 0}
-    gold = np.array([LABELS.index(c.gold) for c in scored])
-    chosen = np.array([LABELS.index(max(c.signals.verifier, key=c.signals.verifier.__getitem__)) for c in scored])
+    gold = np.array([LABELS.index(label) for _, label in scored])
+    chosen = np.array([LABELS.index(max(verifier, key=verifier.__getitem__)) for verifier, _ in scored])
     return {"claims": len(scored), "accuracy": round(float((gold == chosen).mean()), 4),
-            "macro_f1": round(_macro_f1(gold, chosen), 4)}
+            "macro_f1": round(macro_f1(gold, chosen), 4)}
 
 
 def _verifier_rows(claims: Sequence[CalibrationClaim], source: str = "verifier") -> tuple[np.ndarray, np.ndarray]:
@@ -249,58 +237,3 @@ def _verifier_rows(claims: Sequence[CalibrationClaim], source: str = "verifier")
     scored = [(getattr(c.signals, source), LABELS.index(c.gold)) for c in claims if getattr(c.signals, source)]
     return (np.array([[p[label] for label in LABELS] for p, _ in scored]).reshape(-1, len(LABELS)),
             np.array([g for _, g in scored], dtype=int))
-
-
-def _best_offsets(raw: np.ndarray, gold: np.ndarray) -> tuple[float, float, float]:
-    """Log-space biases for SUPPORTED and REFUTED (NOT_ENOUGH_INFO's is 0) with the best macro-F1 of
-    argmax(log p + bias); ties go to the smallest biases."""
-    logs = np.log(np.clip(raw, 1e-4, 1.0))
-    best = (-1.0, 0.0, (0.0, 0.0, 0.0))
-    for supported in _OFFSETS:
-        for refuted in _OFFSETS:
-            chosen = (logs + np.array([supported, refuted, 0.0])).argmax(axis=1)
-            key = (round(_macro_f1(gold, chosen), 6), -abs(supported) - abs(refuted))
-            if key > best[:2]:
-                best = (*key, (float(supported), float(refuted), 0.0))
-    return best[2]
-
-
-def _verifier_offsets(claims: Sequence[CalibrationClaim], seed: int, source: str = "verifier") -> dict[str, Any]:
-    """Per-label offsets for the verifier's (or the LLM's) probabilities: its tuned NOT_ENOUGH_INFO threshold,
-    kept only when they raise macro-F1 out-of-fold (fitted on four fifths, scored on the fifth left out) by at
-    least `MIN_OFFSET_GAIN`."""
-    raw, gold = _verifier_rows(claims, source)
-    if len(gold) < 2 * FOLDS or len(set(gold)) < 2:
-        return {"offsets": [0.0, 0.0, 0.0], "claims": len(gold), "used": False}
-    from sklearn.model_selection import KFold
-
-    shifted = np.zeros(len(gold), dtype=int)
-    for train, test in KFold(FOLDS, shuffle=True, random_state=seed).split(raw):
-        offsets = _best_offsets(raw[train], gold[train])
-        shifted[test] = shift_rows(raw[test], offsets).argmax(axis=1)
-    before, after = _macro_f1(gold, raw.argmax(axis=1)), _macro_f1(gold, shifted)
-    used = after - before >= MIN_OFFSET_GAIN
-    return {"offsets": list(_best_offsets(raw, gold)) if used else [0.0, 0.0, 0.0], "claims": len(gold),
-            "used": bool(used), "macro_f1_before": round(before, 4), "macro_f1_out_of_fold": round(after, 4)}
-
-
-def _temperature(claims: Sequence[CalibrationClaim], offsets: tuple[float, ...] = (0.0, 0.0, 0.0)
-                 ) -> dict[str, float]:
-    """The temperature with the lowest log-loss of the verifier's probabilities (after the offsets), and the
-    ECE of its argmax confidence before and after (on these claims: one parameter, so hardly optimistic)."""
-    raw, gold = _verifier_rows(claims)
-    if len(gold) < 2 * FOLDS:
-        return {"temperature": 1.0, "claims": len(gold), "ece_before": None, "ece_after": None}
-    raw = shift_rows(raw, offsets)
-
-    def log_loss(t: float) -> float:
-        return float(-np.log(np.clip(temper_rows(raw, t)[np.arange(len(gold)), gold], 1e-9, 1.0)).mean())
-
-    best = float(min(_TEMPERATURES, key=lambda t: (log_loss(float(t)), t)))
-
-    def ece(values: np.ndarray) -> float:
-        chosen = values.argmax(axis=1)
-        return round(expected_calibration_error(values.max(axis=1).tolist(), (chosen == gold).tolist()), 4)
-
-    return {"temperature": best, "claims": len(gold), "ece_before": ece(raw),
-            "ece_after": ece(temper_rows(raw, best))}

@@ -14,7 +14,6 @@ import numpy as np
 import pytest
 import torch
 
-from eval.training_pairs import LICENCES, TRAINING_SETS
 from service.cross_verifier import (
     LABELS,
     CrossEncoderVerifier,
@@ -23,10 +22,11 @@ from service.cross_verifier import (
     bundled_cross_artifact,
     trained_prefixes,
 )
-from service.cross_verifier_cache import cache_hidden_states, digest, frozen_forward
-from service.cross_verifier_train import TopHead, predict_cached, train_head
 from service.domain import Label, Passage
 from service.errors import ModelUnavailableError
+from training.cross_verifier_cache import cache_hidden_states, digest, frozen_forward
+from training.cross_verifier_head import TopHead, predict_cached, train_head
+from training.training_pairs import LICENCES, TRAINING_SETS
 
 PAIRS = [
     ("Masks reduce transmission.", "A trial found that masks cut transmission by half."),

@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from eval.adapters.gold import LabelledClaim
-from service.calibration_fit import CalibrationClaim
 from service.domain import Label, Signals
 from service.errors import DatasetFormatError, InputError
-from service.pipeline import Pipeline, Query
+from service.evidence import Query
+from service.pipeline import Pipeline
+from training.calibration_fit import CalibrationClaim
 
 _LABELS = {label.value for label in Label}  # CONFLICTING gold labels are not fitted on
 

@@ -55,7 +55,7 @@ def test_the_dev_slice_is_fixed_by_group_and_about_one_in_twenty() -> None:
 def test_two_way_pairs_only_teach_not_entailed() -> None:
     import torch
 
-    from training.nli_train import nli_loss
+    from training.nli_model import nli_loss
 
     logits = torch.tensor([[0.0, 3.0, -3.0], [0.0, -3.0, 3.0], [2.0, 0.0, 0.0]])
     not_entailed = torch.tensor([NOT_ENTAILMENT] * 3)
@@ -70,7 +70,7 @@ def test_two_way_pairs_only_teach_not_entailed() -> None:
 
 
 def test_length_batches_cover_every_pair_once_in_a_seeded_order() -> None:
-    from training.nli_train import batches_for_epoch
+    from training.nli_model import batches_for_epoch
 
     lengths = np.random.default_rng(0).integers(5, 120, 1000)
 

@@ -16,15 +16,14 @@ another year), REFUTED. Dev examples are gold evidence only.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from eval.datasets import Dataset, GoldLabel, LabelledClaim, load_dataset
+from eval.trained_claims import SINGLE_FILE_SETS, in_calibration_share, in_training_half, stable_hash
 from service.domain import Label
 from service.verifier_features import word_recall
 
@@ -35,7 +34,6 @@ LICENCES = {
     "fever-symmetric": "CC BY-SA 3.0 (share-alike: a model trained on it must be CC BY-SA)",
 }
 TRAINING_SETS = ("check-covid", "citation-integrity", "wice")  # the default: no share-alike data
-SINGLE_FILE_SETS = ("wice", "fever-symmetric")  # no train split: half the claims train, half score
 EXCLUDED = {
     "climate-fever": "no licence in the copy we have: used for held-out scores only",
     "quantemp": "CC BY-NC 4.0 (non-commercial)",
@@ -57,44 +55,6 @@ class Example:
     sentences: tuple[str, ...]
     label: Label
     kind: str  # gold | distractors | hard-negative | numeric-perturbation
-
-
-def _hash(*parts: str) -> int:
-    return int(hashlib.sha1(":".join(parts).encode("utf-8")).hexdigest()[:12], 16)
-
-
-def in_training_half(source: str, claim_id: str) -> bool:
-    """The fixed half of a single-file set used for training; the other half is its dev half."""
-    return _hash(source, claim_id) % 2 == 0
-
-
-def in_calibration_share(source: str, claim_id: str) -> bool:
-    """The fixed third of a training split the verifier never sees: `vericlaim calibrate` fits on it.
-
-    A calibration fitted on claims the verifier trained on learns how sure it is of answers it has seen,
-    and that does not carry over to new claims; this third keeps the two fits apart.
-    """
-    return _hash("calibration", source, claim_id) % 3 == 0
-
-
-def trained_on(metadata: Mapping[str, Any], dataset: str, split: str, claim_id: str) -> bool:
-    """Whether a verifier with this artifact metadata saw the claim in training, going by the split rules above.
-
-    Dev splits of sets with a train split never are; a single-file set's training half is; a train split is,
-    except the calibration share when the artifact says it held that share out."""
-    if dataset not in metadata.get("sets", ()):
-        return False
-    if dataset in SINGLE_FILE_SETS:
-        return in_training_half(dataset, claim_id)
-    if split != "train":
-        return False
-    return not ("calibration" in metadata.get("held_out", {}) and in_calibration_share(dataset, claim_id))
-
-
-def without_trained_claims(dataset: Dataset, split: str, metadata: Mapping[str, Any]) -> tuple[Dataset, int]:
-    """The dataset less the claims a verifier with this artifact metadata saw in training, and how many."""
-    kept = [claim for claim in dataset.claims if not trained_on(metadata, dataset.name, split, claim.id)]
-    return replace(dataset, claims=kept), len(dataset.claims) - len(kept)
 
 
 def clean_claim(text: str) -> str:
@@ -179,7 +139,7 @@ def perturb_figure(claim: str, evidence: str, key: str) -> str | None:
         if not re.search(rf"(?<![\w.,]){re.escape(token)}(?![\w])", evidence):
             continue
         value = float(token.replace(",", ""))
-        choice = _hash(key, token) % 3
+        choice = stable_hash(key, token) % 3
         if match.group(2) is None and "," not in token and 1900 <= value <= 2099:
             replacement = str(int(value) + (-2, -1, 1)[choice])
         elif value == 0:
@@ -209,7 +169,7 @@ def _training_examples(source: _Source, claim: LabelledClaim) -> Iterator[Exampl
     if others:
         extra = _closest(text, others, 2)
         yield Example(source.name, claim.id, text, (*gold, *extra), label, "distractors")
-        pick = _hash("negative", source.name, claim.id) % 4
+        pick = stable_hash("negative", source.name, claim.id) % 4
         wrong = _closest(text, others, 3)[1:]  # the very closest other sentence often supports the claim too
         if pick < 2 and wrong:  # half the claims; one or two sentences, like the gold evidence
             yield Example(source.name, claim.id, text, tuple(wrong[: pick + 1]), Label.NOT_ENOUGH_INFO,

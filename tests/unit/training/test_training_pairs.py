@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from eval.training_pairs import clean_claim, in_calibration_share, in_training_half, perturb_figure, trained_on
+from eval.trained_claims import in_calibration_share, in_training_half, trained_on
+from training.training_pairs import clean_claim, perturb_figure
 
 pytestmark = pytest.mark.unit
 
