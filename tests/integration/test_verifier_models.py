@@ -84,7 +84,7 @@ def test_an_exported_model_serves_what_torch_computes(tmp_path: Path) -> None:
     import torch
 
     from training.nli_export import export
-    from training.nli_train import build_model
+    from training.nli_model import build_model
 
     torch.manual_seed(0)
     tokenizer, model = build_model("all-MiniLM-L6-v2", 0)
