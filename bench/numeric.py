@@ -25,7 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from service.domain import Label, Relation
-from service.numeric import extract_quantities, match_numbers, numeric_decision
+from service.figures.numeric import extract_quantities, match_numbers, numeric_decision
 
 _DECISION_LABEL = {Relation.CONSISTENT: Label.SUPPORTED, Relation.CONTRADICTS: Label.REFUTED}
 

@@ -1,6 +1,6 @@
 """The numeric step alone (`check_numbers`, no judge) on the demo claims, one line per claim.
 
-    python bench/numeric_demo.py [--corpus examples/ai-compute]
+    python bench/numeric_demo.py [--corpus service/demo]
 
 Two kinds of evidence per claim:
   gold    the claim's own evidence quotes (none for NOT_ENOUGH_INFO claims)
@@ -25,7 +25,7 @@ from service.bootstrap import build
 from service.config import Settings
 from service.domain import Label, Passage
 from service.fakes import HashingEmbedder, KeywordJudge
-from service.numeric_check import check_numbers
+from service.figures.numeric_check import check_numbers
 
 
 def _snapshot(docs: Path, home: Path) -> Snapshot:
@@ -56,7 +56,7 @@ def _mark(decision: Label | None, gold: Label) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", type=Path, default=Path("examples/ai-compute"))
+    parser.add_argument("--corpus", type=Path, default=Path("service/demo"))
     parser.add_argument("-v", "--verbose", action="store_true", help="print each decision's rationale")
     args = parser.parse_args()
     corpus, verbose = args.corpus, args.verbose

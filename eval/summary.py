@@ -8,14 +8,14 @@ the texts the eval collection stores, so cited and retrieved spans are directly 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from eval import metrics, scoring
 from eval.adapters.gold import LabelledClaim
 from eval.runs import EvidenceScope
 from eval.scoring import Scheme
-from service.numeric import claim_tags
+from service.figures import claim_tags
 
 PRIMARY_METRIC = "accuracy"
 COVERAGES = (0.5, 0.8, 1.0)
@@ -124,7 +124,8 @@ def _argmax(probabilities: Mapping[str, float] | None) -> str | None:
     return max(probabilities, key=lambda label: probabilities[label]) if probabilities else None
 
 
-SIGNAL_SAYS = {  # what each signal alone would have answered for a row, where it spoke
+# what each signal alone would have answered for a row (from its `signals`), where it spoke
+SIGNAL_SAYS: dict[str, Callable[[dict[str, Any]], str | None]] = {
     "retrieval (no evidence → NOT_ENOUGH_INFO)":
         lambda s: "NOT_ENOUGH_INFO" if s["evidence_count"] == 0 else None,
     "numeric decision": lambda s: s["numeric"],
@@ -142,8 +143,8 @@ def signal_contributions(rows: Sequence[dict[str, Any]], scheme: Scheme) -> dict
         return None
     alone = {}
     for name, says in SIGNAL_SAYS.items():
-        spoke = [(row, says(row["signals"])) for row in with_signals]
-        spoke = [(row, label) for row, label in spoke if label is not None]
+        said = [(row, says(row["signals"])) for row in with_signals]
+        spoke = [(row, label) for row, label in said if label is not None]
         gold = [scheme.cls(row["gold"]) for row, _ in spoke]
         own = [scheme.cls(label) for _, label in spoke]
         final = [scheme.cls(row["verdict"]) for row, _ in spoke]

@@ -1,17 +1,16 @@
 """Sentence-aware chunking that keeps character offsets into the stored document text.
 
-Sentences come from pysbd (rule-based, handles "Dr.", "U.S.", "e.g." and decimals such as "$6.4B"); their
-offsets are found by scanning the original text, so `text[start:end]` is always the sentence as written.
-Chunks are runs of whole sentences up to `max_chars`, with `overlap` sentences shared between neighbours.
-A sentence longer than `max_chars` becomes a chunk of its own (never cut mid-sentence).
+Sentences come from `service.text.split_sentences` (pysbd, with offsets into the text as written), the same
+splitter claim reading uses on a text to check. Chunks are runs of whole sentences up to `max_chars`, with
+`overlap` sentences shared between neighbours. A sentence longer than `max_chars` becomes a chunk of its own
+(never cut mid-sentence).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
-Span = tuple[int, int]
+from service.text import Span, split_sentences
 
 
 @dataclass(frozen=True)
@@ -19,43 +18,6 @@ class ChunkSpan:
     start: int
     end: int
     sentences: tuple[Span, ...]
-
-
-@lru_cache(maxsize=1)
-def _segmenter():  # type: ignore[no-untyped-def]
-    import pysbd
-
-    return pysbd.Segmenter(language="en", clean=False)
-
-
-def split_sentences(text: str) -> list[Span]:
-    """Sentence spans over `text`, stripped of surrounding whitespace, in order, never overlapping."""
-    spans: list[Span] = []
-    cursor = 0
-    for block_start, block_end in _paragraphs(text):
-        block = text[block_start:block_end]
-        for sentence in _segmenter().segment(block):
-            piece = sentence.strip()
-            if not piece:
-                continue
-            found = text.find(piece, max(cursor, block_start), block_end)
-            if found < 0:  # pysbd normalised something; such a sentence cannot be cited, so skip it
-                continue
-            spans.append((found, found + len(piece)))
-            cursor = found + len(piece)
-    return spans
-
-
-def _paragraphs(text: str) -> list[Span]:
-    """Blocks separated by blank lines: sentences never run across a paragraph or heading break."""
-    blocks: list[Span] = []
-    start = 0
-    for part in text.split("\n\n"):
-        end = start + len(part)
-        if part.strip():
-            blocks.append((start, end))
-        start = end + 2
-    return blocks
 
 
 def chunk_text(text: str, max_chars: int = 700, overlap: int = 1) -> list[ChunkSpan]:

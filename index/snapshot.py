@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from index.ann import AnnParams, build_faiss_index
-from index.chunking import Span
 from service.domain import Citation, Document, Passage
+from service.text import Span
 
 
 @dataclass(frozen=True)

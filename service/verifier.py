@@ -7,7 +7,7 @@
 The artifact (`VerifierModel`, one `.npz` file well under 1 MB) holds the feature names, the projection
 of the embedding pair vector, the standardisation and the head's layers (multinomial logistic regression
 or a one-hidden-layer MLP), plus JSON metadata: training sets, licences, dev scores. Inference needs numpy
-only. `python -m service.verifier_train` builds it; `service/models_data/VERIFIER_CARD.md` describes it.
+only. `python -m training.verifier_train` builds it; `service/models_data/VERIFIER_CARD.md` describes it.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ import numpy as np
 from service.domain import Label, Passage
 from service.errors import ModelUnavailableError
 from service.ports import Embedder
-from service.verifier_features import FEATURES, MAX_SENTENCES, evidence_features, split_sentences
+from service.verifier_features import FEATURES, MAX_SENTENCES, evidence_features, passage_sentences
 
 ARTIFACT_NAME = "verifier.v2.npz"
 LABELS: tuple[Label, ...] = (Label.SUPPORTED, Label.REFUTED, Label.NOT_ENOUGH_INFO)
@@ -54,7 +54,7 @@ class VerifierModel:
     def design(self, features: np.ndarray, pair_vectors: np.ndarray) -> np.ndarray:
         """Rows of cue features plus the projected pair vectors, standardised: the head's input."""
         projected = (np.atleast_2d(pair_vectors) - self.projection_mean) @ self.projection
-        return (np.hstack([np.atleast_2d(features), projected]) - self.mean) / self.scale
+        return np.asarray((np.hstack([np.atleast_2d(features), projected]) - self.mean) / self.scale)
 
     def probabilities(self, design: np.ndarray) -> np.ndarray:
         """Softmax over `LABELS` for each row of a standardised design matrix."""
@@ -65,7 +65,7 @@ class VerifierModel:
                 hidden = np.maximum(hidden, 0.0)
         hidden -= hidden.max(axis=1, keepdims=True)
         exp = np.exp(hidden)
-        return exp / exp.sum(axis=1, keepdims=True)
+        return np.asarray(exp / exp.sum(axis=1, keepdims=True), dtype=np.float64)
 
     def save(self, path: Path) -> None:
         arrays = {
@@ -83,7 +83,8 @@ class VerifierModel:
         arrays["header"] = np.frombuffer(json.dumps(header, sort_keys=True).encode("utf-8"), dtype=np.uint8)
         path.parent.mkdir(parents=True, exist_ok=True)
         buffer = io.BytesIO()
-        np.savez_compressed(buffer, **arrays)
+        # allow_pickle named, so that mypy does not match `**arrays` against it (the arrays hold numbers only)
+        np.savez_compressed(buffer, allow_pickle=False, **arrays)
         path.write_bytes(buffer.getvalue())
 
     @classmethod
@@ -116,7 +117,7 @@ class FeatureVerifier:
     def __init__(self, model: VerifierModel, embedder: Embedder) -> None:
         if tuple(model.feature_names) != FEATURES:
             raise ModelUnavailableError("the verifier artifact was built for other features; retrain it "
-                                        "(python -m service.verifier_train)")
+                                        "(python -m training.verifier_train)")
         if model.embedding_model != embedder.name or model.projection.shape[0] != 2 * embedder.dimension:
             raise ModelUnavailableError(f"the verifier was trained on {model.embedding_model!r} embeddings, "
                                         f"not {embedder.name!r}")
@@ -134,7 +135,7 @@ class FeatureVerifier:
         return cls(VerifierModel.load(path), embedder)
 
     def score(self, claim: str, evidence: Sequence[Passage]) -> dict[Label, float]:
-        sentences = [s for passage in evidence for s in split_sentences(passage.text)][:MAX_SENTENCES]
+        sentences = [s for passage in evidence for s in passage_sentences(passage.text)][:MAX_SENTENCES]
         if not sentences:
             return {Label.SUPPORTED: 0.0, Label.REFUTED: 0.0, Label.NOT_ENOUGH_INFO: 1.0}
         vectors = self.embedder.encode([claim, *sentences])
@@ -144,16 +145,3 @@ class FeatureVerifier:
     def probabilities(self, features: np.ndarray, pair_vector: np.ndarray) -> dict[Label, float]:
         row = self.model.probabilities(self.model.design(features, pair_vector))[0]
         return {label: float(p) for label, p in zip(LABELS, row, strict=True)}
-
-
-class ConstantVerifier:
-    """The fake: the same probabilities for every claim (uniform unless told otherwise)."""
-
-    name = "constant-verifier"
-
-    def __init__(self, probabilities: dict[Label, float] | None = None) -> None:
-        self.metadata: dict[str, object] = {}
-        self._probabilities = probabilities or {label: 1 / len(LABELS) for label in LABELS}
-
-    def score(self, claim: str, evidence: Sequence[Passage]) -> dict[Label, float]:
-        return dict(self._probabilities)

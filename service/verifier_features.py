@@ -2,7 +2,7 @@
 
 Every evidence sentence is set against the claim (`pair_cues`): cosine of the two embeddings, how much of
 the claim's content the sentence repeats (words, word pairs, names, figures), negation on one side only,
-opposite words ("increase" vs "decrease"), figures that disagree (`service.numeric.match_numbers`), dates
+opposite words ("increase" vs "decrease"), figures that disagree (`service.figures.numeric.match_numbers`), dates
 that disagree, hedges and length. The sentence that best covers the claim (cosine + word recall) gives
 the full row; a few set-level maxima and the union's coverage are added (`SET_FEATURES`), so extra,
 unrelated passages do not dilute the signal. The embedding pair vector (|u−v|, u⊙v) of the best sentence
@@ -14,14 +14,14 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from functools import lru_cache
 
 import numpy as np
 
 from service.domain import Relation
-from service.numeric import match_numbers, match_periods
-from service.subjects import STOPWORDS, content_words, named_entities, names_conflict
+from service.figures import STOPWORDS, content_words, match_numbers, match_periods, named_entities, names_conflict
+from service.text import NEGATION_CUES, SENTENCE_BREAK
 
 PAIR_FEATURES: tuple[str, ...] = (
     "cosine", "word_recall", "word_precision", "bigram_recall", "words_missing", "claim_negated",
@@ -40,12 +40,6 @@ _TOP = 3
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d+(?:[.,]\d+)*")
 _FIGURE_TOKEN = re.compile(r"\d+(?:[.,]\d+)*")
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
-_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\[])|\n+")
-NEGATION = re.compile(
-    r"\b(?:not|no|never|none|nobody|nothing|neither|nor|without|cannot|unable|lack(?:s|ed|ing)?|absen(?:t|ce)"
-    r"|fail(?:s|ed|ing|ure)?|no longer|refute[sd]?|den(?:y|ies|ied)|false|untrue)\b|n't\b",
-    re.IGNORECASE,
-)
 HEDGE = re.compile(
     r"\b(?:may|might|could|possibl[ey]|potential(?:ly)?|suggest(?:s|ed|ing)?|likely|unlikely|unclear|preliminary"
     r"|appear(?:s|ed)?|seem(?:s|ed)?|associated|correlat\w*|perhaps|hypothes\w*)\b",
@@ -68,9 +62,9 @@ ANTONYMS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
 )
 
 
-def split_sentences(text: str) -> list[str]:
+def passage_sentences(text: str) -> list[str]:
     """A passage's sentences (or table rows), stripped, blanks dropped."""
-    return [part.strip() for part in _SENTENCE_BREAK.split(text) if part.strip()]
+    return [part.strip() for part in SENTENCE_BREAK.split(text) if part.strip()]
 
 
 @lru_cache(maxsize=65536)
@@ -128,7 +122,7 @@ def _date_cues(claim: str, sentence: str) -> tuple[float, float]:
     return float(Relation.CONTRADICTS in relations), float(Relation.CONSISTENT in relations)
 
 
-def _missing_share(wanted: set[str], present: set[str]) -> float:
+def _missing_share(wanted: Set[str], present: Set[str]) -> float:
     return len(wanted - present) / len(wanted) if wanted else 0.0
 
 
@@ -138,7 +132,7 @@ def pair_cues(claim: str, sentence: str, cosine: float) -> list[float]:
     claim_set, sentence_set = set(claim_seq), set(sentence_seq)
     shared = claim_set & sentence_set
     claim_bigrams = _bigrams(claim_seq)
-    claim_negated, evidence_negated = bool(NEGATION.search(claim)), bool(NEGATION.search(sentence))
+    claim_negated, evidence_negated = bool(NEGATION_CUES.search(claim)), bool(NEGATION_CUES.search(sentence))
     names = named_entities(claim)
     claim_figures = set(_FIGURE_TOKEN.findall(claim.replace(",", "")))
     sentence_figures = set(_FIGURE_TOKEN.findall(sentence.replace(",", "")))

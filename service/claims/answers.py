@@ -15,7 +15,8 @@ A retrieved sentence answers when
   "H200"), another ordinal ("first phase" for "second phase"), or a figure said to be undisclosed.
 Of the sentences that answer, the one sharing most words with the question (and closest to it in the
 embedding space) is quoted. When none answers, the answer is an abstention. These are lexical rules: a
-question that paraphrases its answer's words is often missed (`python bench/ask.py --set heldout2`).
+question that paraphrases its answer's words is often missed (`python bench/ask.py --set heldout2`). What the
+question asks for, and the words an answer must share with it, are read in `questions` (`Asked`).
 """
 
 from __future__ import annotations
@@ -23,13 +24,19 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 
+from service.claims.questions import AnswerKind, Asked
 from service.domain import Document, Passage
-from service.periods import Period, extract_periods, periods_align
-from service.quantities import Quantity, extract_quantities
-from service.quantity_format import format_quantity
-from service.subjects import content_words, named_entities
+from service.figures import (
+    Period,
+    Quantity,
+    content_words,
+    extract_periods,
+    extract_quantities,
+    format_quantity,
+    named_entities,
+    periods_align,
+)
 
 MIN_COVERAGE = 0.5  # of the question's content words, in the sentence, the one before it and the title
 _LEAD = 200  # the document's opening characters count as every sentence's context
@@ -40,19 +47,6 @@ _ORDINAL = re.compile(r"\b(first|second|third|fourth|fifth|final|last)[\s-]+([a-
 _UNDISCLOSED = re.compile(r"\b(?:declined to (?:name|say|disclose|comment|identify)|did not (?:disclose|say|name|"
                           r"identify|specify)|(?:was|were|is|are) not disclosed|undisclosed|unnamed)\b", re.IGNORECASE)
 _RATE_WORDS = ("hour", "day", "week", "month", "year")
-_MONEY_WORDS = content_words("money put pay paid spend spent cost costs charge charges price bill much")
-_QUESTION_WORDS = content_words("how much many what when which who whom whose where why does did do is are was if "
-                                "now once roughly approximately about exactly "
-                                "were has have had can could will would much many long big large high low "
-                                "year date day month quarter number amount total cost price pay paid spend "
-                                "spent get got come came")
-_AMOUNT = re.compile(r"\bhow (?:much|big|large|high|low|expensive)\b|\b(?:price|cost|amount|share|percentage|"
-                     r"fee|bill|budget|discount|valuation|margin|revenue|loss|spend\w*|pay|paid|charge|capex|"
-                     r"commitment|investment|invest|worth|salary|rate)\b", re.IGNORECASE)
-_COUNT = re.compile(r"\bhow many\b|\bwhat (?:is |was )?(?:the )?number of\b", re.IGNORECASE)
-_WHEN = re.compile(r"^\s*when\b|\b(?:what|which) (?:year|date|day|month|quarter)\b|\bin which (?:year|month|quarter)\b|"
-                   r"\bsince when\b|\bon what date\b", re.IGNORECASE)
-_HOW_LONG = re.compile(r"\bhow long\b|\bhow many (?:minutes|hours|days|weeks|months|years)\b", re.IGNORECASE)
 _DURATION = re.compile(r"\b(?:\d[\d,.]*|a|an|one|two|three|four|five|six|seven|eight|nine|ten|several)\s+"
                        r"(?:hours?|days?|weeks?|months?|years?|minutes?|quarters?)\b", re.IGNORECASE)
 _SAME_THING = [content_words(group) for group in (  # words a question and its answer use for the same thing
@@ -73,12 +67,6 @@ _SAME_THING = [content_words(group) for group in (  # words a question and its a
     "loan loans debt lender lenders borrow borrowed",
     "customer customers client clients",
 )]
-_MEASURES = content_words("valuation revenue revenues sales price prices cost costs capex loss losses profit "
-                          "salary fee fees budget margin funding investment spending bill commitment")
-_COUNTED = re.compile(r"\bhow many ([\w-]+(?: [\w-]+)?)", re.IGNORECASE)
-_WHO_WHICH = re.compile(r"^\s*(?:who|whom|whose|which)\b|\bwhich \w+ (?:did|does|do|is|was|are|were)\b",
-                        re.IGNORECASE)
-_WHO_WHICH_FIRST = re.compile(r"\s*(?:who|whom|whose|which)\b", re.IGNORECASE)
 _UNIT_WORDS = {"megawatt": "W", "mw": "W", "gigawatt": "W", "gw": "W", "kilowatt": "W", "watt": "W",
                "token": "", "server": "", "rack": ""}  # "how many megawatts": a measurement, not a count
 _TABLE_ROW = re.compile(r"^\s*(?:\||[-*•]\s)|\S {3,}\S")  # a table row or list item: its header names the measure
@@ -88,18 +76,7 @@ _LEADING_WORD = re.compile(r"^\s*[A-Z][\w'’-]*\s+(?=[a-z])")  # "Headcount end
 _RATE_AFTER = re.compile(r"\s*(?:per|an?|/|each)\s*(hour|hr|day|week|month|mo|year|yr)\b", re.IGNORECASE)
 _RATE_NAMES = {"hr": "hour", "mo": "month", "yr": "year", "hour": "hour", "day": "day", "week": "week",
                "month": "month", "year": "year"}
-_CAPITALISED = re.compile(r"(?<=\s)[A-Z][a-z]+")  # a capitalised word past the question's first
 _CURRENCY_UNITS = frozenset({"USD", "EUR", "GBP", "JPY", "INR", "CAD", "AUD", "CHF", "CNY"})
-
-
-class AnswerKind(StrEnum):
-    """What a question asks for, and so what an answer gives."""
-
-    DURATION = "duration"  # how long: a span of time
-    AMOUNT = "amount"  # how much: money or a percentage
-    COUNT = "count"  # how many
-    DATE = "date"  # when
-    TEXT = "text"  # anything else: the sentence itself
 
 
 @dataclass(frozen=True)
@@ -114,48 +91,6 @@ class Extract:
     @property
     def answer(self) -> str:
         return self.written or self.passage.text.strip()
-
-
-def question_kind(question: str) -> AnswerKind:
-    if _HOW_LONG.search(question):
-        return AnswerKind.DURATION
-    if _WHEN.search(question):
-        return AnswerKind.DATE
-    if _WHO_WHICH_FIRST.match(question):  # "Which provider had the cheapest H100?" asks for a name, not a price
-        return AnswerKind.TEXT
-    if _COUNT.search(question):
-        return AnswerKind.COUNT
-    if _AMOUNT.search(question):
-        return AnswerKind.AMOUNT
-    return AnswerKind.TEXT
-
-
-@dataclass(frozen=True)
-class Asked:
-    """What a question asks, read once: the words an answering sentence must share, and what it must hold."""
-
-    question: str
-    kind: AnswerKind
-    wanted: frozenset[str]  # the question's content words, less its question words
-    names: frozenset[str]  # the names it asks about ("veridian")
-    topic: frozenset[str]  # what it asks about them: `wanted` less names and capitalised words
-    periods: tuple[Period, ...]  # the periods it names ("fiscal 2024")
-    measures: frozenset[str]  # what an amount measures ("revenue", "valuation"): the sentence must say it
-    counted: frozenset[str]  # what a count counts ("customers" in "how many customers"): likewise
-    wants_name: bool  # who / which: the answer names someone or something the question does not
-
-    @classmethod
-    def of(cls, question: str) -> Asked:
-        kind = question_kind(question)
-        wanted = content_words(question) - _QUESTION_WORDS - (
-            _MONEY_WORDS if kind is AnswerKind.AMOUNT else frozenset())
-        names = named_entities(question) - _QUESTION_WORDS
-        topic = wanted - names - content_words(" ".join(_CAPITALISED.findall(question)))
-        counted = _COUNTED.search(question)
-        return cls(question, kind, wanted, names, topic, tuple(extract_periods(question)),
-                   content_words(question) & _MEASURES if kind is AnswerKind.AMOUNT else frozenset(),
-                   content_words(counted.group(1)) - _QUESTION_WORDS if counted else frozenset(),
-                   kind is AnswerKind.TEXT and bool(_WHO_WHICH.search(question)))
 
 
 def extract_answer(question: str, evidence: Sequence[Passage], documents: Mapping[str, Document]) -> Extract | None:

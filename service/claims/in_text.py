@@ -3,7 +3,7 @@ the pipeline check each (compound sentences part by part). The rest are listed w
 checked. (A sentence the splitter rewrites so that it cannot be found verbatim in the text — rare — is neither
 checked nor listed, as it could not be quoted with offsets.)
 
-Sentences come from the same splitter documents are indexed with (index/chunking.py), so offsets are into the
+Sentences come from the same splitter documents are indexed with (service/text.py), so offsets are into the
 text as given: `text[start:end]` is the sentence as written.
 """
 
@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from index.chunking import split_sentences
 from service.claims.checkworthiness import checkworthiness
 from service.domain import Verdict
+from service.text import split_sentences
 
 
 @dataclass(frozen=True)

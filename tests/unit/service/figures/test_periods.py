@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from service.periods import Granularity, extract_periods, periods_align
+from service.figures.periods import Granularity, extract_periods, periods_align
 
 pytestmark = pytest.mark.unit
 

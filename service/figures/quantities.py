@@ -19,13 +19,13 @@ import math
 import re
 from dataclasses import dataclass, replace
 
-from service.number_words import (
+from service.figures.number_words import (
     SCALE_SUFFIXES,
     SCALE_WORDS,
     WRITTEN_NUMBER,
     parse_written_number,
 )
-from service.quantity_vocab import (
+from service.figures.quantity_vocab import (
     CURRENCY_PREFIXES,
     HEDGES,
     RANGE_OPENERS,
@@ -36,7 +36,7 @@ from service.quantity_vocab import (
     Qualifier,
     alternation,
 )
-from service.subjects import bind_subjects, is_countable_word
+from service.figures.subjects import bind_subjects, is_countable_word
 
 __all__ = ["Qualifier", "Quantity", "extract_quantities"]
 
@@ -147,18 +147,18 @@ def _read_value(groups: dict[str, str | None]) -> tuple[float | None, float]:
         if suffix == "m" and not groups.get("currency"):
             return None, 0.0  # "5m" alone is as likely metres as millions
         scale = SCALE_SUFFIXES.get(suffix) or SCALE_SUFFIXES.get(suffix.lower(), 1.0)
-    elif groups.get("scale_word"):
-        scale = SCALE_WORDS[groups["scale_word"].lower()]  # type: ignore[index]
+    elif scale_word := groups.get("scale_word"):
+        scale = SCALE_WORDS[scale_word.lower()]
     value = float(number) * scale
     return (value, 0.5 * 10.0 ** -decimals * scale) if math.isfinite(value) else (None, 0.0)
 
 
 def _read_unit(groups: dict[str, str | None]) -> tuple[str | None, float]:
     unit, multiplier = None, 1.0
-    if groups.get("currency"):
-        unit = CURRENCY_PREFIXES[groups["currency"].strip(" |").lower()]  # type: ignore[union-attr]
-    if groups.get("unit"):
-        suffix_unit, multiplier = UNIT_SUFFIXES[re.sub(r"\s+", " ", groups["unit"].lower())]  # type: ignore[union-attr]
+    if currency := groups.get("currency"):
+        unit = CURRENCY_PREFIXES[currency.strip(" |").lower()]
+    if written := groups.get("unit"):
+        suffix_unit, multiplier = UNIT_SUFFIXES[re.sub(r"\s+", " ", written.lower())]
         unit = unit or suffix_unit  # "$5 dollars", "US$ 5 USD": the prefix already said it
     rate = groups.get("rate") or RATE_WORDS.get((groups.get("rate_word") or "").lower())
     if rate and unit:

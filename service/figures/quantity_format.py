@@ -5,8 +5,8 @@ The output parses back to the same value (to four significant digits) with `extr
 
 from __future__ import annotations
 
-from service.quantities import Quantity
-from service.quantity_vocab import Qualifier, currency_symbol
+from service.figures.quantities import Quantity
+from service.figures.quantity_vocab import Qualifier, currency_symbol
 
 _HEDGE_WORDS = {
     Qualifier.APPROX: "about ", Qualifier.OVER: "over ", Qualifier.AT_LEAST: "at least ",

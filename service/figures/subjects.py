@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 
-from service.number_words import SMALL_NUMBERS, TENS
+from service.figures.number_words import SMALL_NUMBERS, TENS
+from service.text import sentence_bounds
 
 STOPWORDS = frozenset(
     """
@@ -29,7 +30,6 @@ STOPWORDS = frozenset(
     """.split()  # noqa: SIM905 — a word list reads better as prose
 )
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’&-]*|\d+[A-Za-z]+[A-Za-z0-9]*")
-_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\[$€£])|\n")
 _LEFT_BREAK = re.compile(
     r"[,;:()\[\]]|\b(?:and|but|while|whereas|compared|versus|vs|than|including|excluding|of which"
     r"|respectively)\b",
@@ -116,15 +116,6 @@ def counted_noun(text: str, end: int) -> str | None:
     if following is None or _stem(following.group(1)) in STOPWORDS or following.group(1).lower() in _NUMBERS:
         return None
     return _stem(following.group(1))
-
-
-def sentence_bounds(text: str, position: int) -> tuple[int, int]:
-    """Start and end of the sentence (or table row) holding `position`."""
-    start = 0
-    for match in _SENTENCE_BREAK.finditer(text, 0, position):
-        start = match.end()
-    after = _SENTENCE_BREAK.search(text, position)
-    return start, after.start() if after else len(text)
 
 
 def _phrases(text: str, spans: list[tuple[int, int]]) -> list[tuple[str, str]]:

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from service.number_words import parse_written_number, to_words
-from service.quantities import Qualifier, Quantity, extract_quantities
-from service.quantity_format import format_quantity
+from service.figures.number_words import parse_written_number, to_words
+from service.figures.quantities import Qualifier, Quantity, extract_quantities
+from service.figures.quantity_format import format_quantity
 
 pytestmark = pytest.mark.unit
 

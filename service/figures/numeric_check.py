@@ -14,23 +14,21 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from index.store import Snapshot
 from service.domain import Label, NumericComparison, Passage, Relation
-from service.numeric import (
+from service.figures.numeric import (
     NumericMatch,
-    PeriodMatch,
     extract_quantities,
     format_quantity,
     match_numbers,
-    match_periods,
     numeric_decision,
-    period_decision,
     without_spans,
 )
-from service.periods import extract_periods
-from service.subjects import content_words
+from service.figures.period_match import PeriodMatch, match_periods, period_decision
+from service.figures.periods import extract_periods
+from service.figures.subjects import content_words
+from service.ports import CollectionView
 
-MIN_SHARED_CLAIM_WORDS = 0.6  # as for date claims (`numeric.MIN_SHARED_EVENT_WORDS`)
+MIN_SHARED_CLAIM_WORDS = 0.6  # as for date claims (`period_match.MIN_SHARED_EVENT_WORDS`)
 
 
 @dataclass(frozen=True)
@@ -44,7 +42,7 @@ class NumericFinding:
 NO_FINDING = NumericFinding((), None, "", ())  # no evidence, nothing compared
 
 
-def check_numbers(claim: str, evidence: Sequence[Passage], snapshot: Snapshot) -> NumericFinding:
+def check_numbers(claim: str, evidence: Sequence[Passage], snapshot: CollectionView) -> NumericFinding:
     claim_figures = extract_quantities(claim)
     dated = [(passage, _passage_date(snapshot, passage)) for passage in evidence]
     if not claim_figures:
@@ -80,7 +78,8 @@ def check_numbers(claim: str, evidence: Sequence[Passage], snapshot: Snapshot) -
                           decisive)
 
 
-def check_dates(claim: str, evidence: Sequence[tuple[Passage, dt.date | None]], snapshot: Snapshot) -> NumericFinding:
+def check_dates(claim: str, evidence: Sequence[tuple[Passage, dt.date | None]],
+                snapshot: CollectionView) -> NumericFinding:
     """A figure-free claim's date against the date the evidence gives for the same event."""
     found: list[tuple[PeriodMatch, Passage]] = [
         (match, passage) for passage, date in evidence
@@ -110,7 +109,7 @@ def _tells_of(claim_words: frozenset[str], passage: Passage) -> bool:
     return len(claim_words & said) / len(claim_words) >= MIN_SHARED_CLAIM_WORDS
 
 
-def _passage_date(snapshot: Snapshot, passage: Passage) -> dt.date | None:
+def _passage_date(snapshot: CollectionView, passage: Passage) -> dt.date | None:
     document = snapshot.documents.get(passage.doc_id)
     return _date(document.date) if document else None
 

@@ -7,13 +7,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from eval.training_pairs import Example
 from service.domain import Label, Passage
 from service.errors import ModelUnavailableError
-from service.fakes import HashingEmbedder
-from service.verifier import LABELS, ConstantVerifier, FeatureVerifier, VerifierModel
-from service.verifier_features import FEATURES, PAIR_FEATURES, evidence_features, pair_cues, split_sentences
-from service.verifier_train import build_model, featurize
+from service.fakes import ConstantVerifier, HashingEmbedder
+from service.verifier import LABELS, FeatureVerifier, VerifierModel
+from service.verifier_features import FEATURES, PAIR_FEATURES, evidence_features, pair_cues, passage_sentences
+from training.training_pairs import Example
+from training.verifier_train import build_model, featurize
 
 pytestmark = pytest.mark.unit
 
@@ -96,8 +96,8 @@ def test_no_sentences_gives_zero_features() -> None:
     assert pair.shape == (2 * EMBEDDER.dimension,)
 
 
-def test_split_sentences_keeps_each_sentence() -> None:
-    assert split_sentences("Cases rose. Deaths fell!\nIt ended.") == ["Cases rose.", "Deaths fell!", "It ended."]
+def test_passage_sentences_keeps_each_sentence() -> None:
+    assert passage_sentences("Cases rose. Deaths fell!\nIt ended.") == ["Cases rose.", "Deaths fell!", "It ended."]
 
 
 def test_probabilities_cover_every_label_and_sum_to_one(tiny_model: VerifierModel) -> None:

@@ -5,8 +5,8 @@ thing (compatible unit, the same subject words, the same period), and `compare_q
 they agree, with a tolerance that follows the claim's hedge ("about" ±5 %, "over" one-sided, a bare figure
 ±2 % or its rounding). `numeric_decision` turns the pairs into a verdict only when the subject and period
 line up; otherwise it abstains and the judge decides. A claim with no figures whose checkable content is a
-date ("went live in September 2023") goes through `match_periods` and `period_decision` instead. Extraction
-lives in `quantities` and `periods`.
+date ("went live in September 2023") goes through `period_match` instead. Extraction lives in `quantities`
+and `periods`.
 """
 
 from __future__ import annotations
@@ -18,16 +18,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from service.domain import Relation
-from service.periods import Granularity, Period, extract_periods, periods_align
-from service.quantities import Qualifier, Quantity, extract_quantities
-from service.quantity_format import format_quantity
-from service.quantity_vocab import RATES
-from service.subjects import bound_contexts, content_words, counted_noun, names_conflict, sentence_bounds
+from service.figures.periods import Period, extract_periods, periods_align
+from service.figures.quantities import Qualifier, Quantity, extract_quantities
+from service.figures.quantity_format import format_quantity
+from service.figures.quantity_vocab import RATES
+from service.figures.subjects import bound_contexts, content_words, counted_noun, names_conflict
+from service.text import sentence_bounds
 
 __all__ = [
-    "NumericMatch", "Period", "PeriodMatch", "Qualifier", "Quantity", "claim_tags", "compare_quantities",
-    "extract_periods", "extract_quantities", "format_quantity", "match_numbers", "match_periods",
-    "numeric_decision", "period_decision",
+    "NumericMatch", "Period", "Qualifier", "Quantity", "claim_tags", "compare_quantities", "extract_periods",
+    "extract_quantities", "format_quantity", "match_numbers", "numeric_decision",
 ]
 
 EXACT_TOLERANCE = 0.02  # a bare figure in a claim tolerates 2 % (or its own rounding, if wider)
@@ -35,7 +35,6 @@ CURRENCIES = frozenset({"USD", "EUR", "GBP", "JPY", "INR", "CAD", "AUD", "CHF", 
 MIN_SHARED_SUBJECT_WORDS = 1  # subject words a claim figure and an evidence figure must share to align
 MIN_SHARED_CLAIM_WORDS = 0.2  # share of the claim's words the evidence sentence must also use
 _MAX_PAIRS_PER_FIGURE = 3
-_GRANULARITY_RANK = {granularity: rank for rank, granularity in enumerate(Granularity)}  # day finest
 # A sentence that retells a claim (a fact-check quoting it, a viral post) does not confirm its figures.
 REPORTED_CLAIM = re.compile(
     r"\b(?:claim(?:s|ed|ing)?|viral|hoax|fake|false(?:ly)?|misleading|rumou?rs?|fact[- ]?check\w*|debunk\w*"
@@ -43,9 +42,6 @@ REPORTED_CLAIM = re.compile(
     re.IGNORECASE,
 )
 _REFERENCE_FOR_TAGS = dt.date(2000, 1, 1)
-MIN_SHARED_EVENT_WORDS = 0.6  # share of a date claim's words the evidence sentence must use to be the same event
-MIN_EVENT_WORDS = 3  # a date claim needs this many content words besides its dates to name an event at all
-NEGATION = re.compile(r"\b(?:not|never|no longer|neither|nor|cannot)\b|n't\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -58,16 +54,6 @@ class NumericMatch:
     gap: str | None  # "claimed $640M; source says $6.4B — off by 10× (scale slip)"
     subject_aligned: bool
     period_aligned: bool | None  # None when the claim names no period
-
-
-@dataclass(frozen=True)
-class PeriodMatch:
-    """The date a claim gives for an event set against the date an evidence sentence gives for it."""
-
-    claim: Period
-    evidence: Period
-    relation: Relation
-    gap: str | None  # "claimed September 2023; source says September 2022"
 
 
 def compare_quantities(claim: Quantity, evidence: Quantity) -> tuple[Relation, str | None]:
@@ -126,39 +112,13 @@ def numeric_decision(matches: Sequence[NumericMatch], *,
     verdicts: dict[tuple[int, int], set[Relation]] = {}
     for match in usable:
         verdicts.setdefault((match.claim.start, match.claim.end), set()).add(match.relation)
-    settled = {key: _settle(relations) for key, relations in verdicts.items()}
+    settled = {key: settle(relations) for key, relations in verdicts.items()}
     if Relation.CONTRADICTS in settled.values():
         return Relation.CONTRADICTS
     wanted = {(q.start, q.end) for q in claim_quantities} if claim_quantities is not None else set(settled)
     if wanted and all(settled.get(key) == Relation.CONSISTENT for key in wanted):
         return Relation.CONSISTENT
     return None
-
-
-def match_periods(claim: str, evidence: str, *, evidence_date: dt.date | None = None) -> list[PeriodMatch]:
-    """The claim's date against the date of the same event in each evidence sentence. Never raises on text.
-
-    Only for a claim with no figures, and only where the sentence clearly tells of the same event: it uses
-    most of the claim's words (`MIN_SHARED_EVENT_WORDS`), names no one else, is not negated or a claim
-    retold, and, once the dates both sides share are set aside ("fiscal year 2024"), the claim has one date
-    left and the sentence one, as fine as the claim's or finer. Inside → CONSISTENT, disjoint → CONTRADICTS,
-    overlapping → NOT_COMPARABLE; every claim date found as such in the sentence → CONSISTENT.
-    """
-    claim_periods = [p for p in extract_periods(claim) if not p.relative]
-    if not claim_periods or extract_quantities(claim) or NEGATION.search(claim):
-        return []
-    evidence_periods = extract_periods(evidence, evidence_date)
-    matches = []
-    for start, end in dict.fromkeys(sentence_bounds(evidence, p.start) for p in evidence_periods):
-        found = [p for p in evidence_periods if start <= p.start < end]
-        if _same_event(claim, claim_periods, evidence, start, end):
-            matches.extend(_dates_compared(claim_periods, found))
-    return matches
-
-
-def period_decision(matches: Sequence[PeriodMatch]) -> Relation | None:
-    """CONSISTENT or CONTRADICTS when every decisive date comparison says so, else None."""
-    return _settle({match.relation for match in matches})
 
 
 def claim_tags(claim: str) -> frozenset[str]:
@@ -306,19 +266,6 @@ def _nearest_period(text: str, figure: Quantity, periods: list[Period]) -> Perio
     return min(inside, key=lambda p: min(abs(p.start - figure.end), abs(figure.start - p.end)))
 
 
-def _same_days(first: Period, second: Period) -> bool:
-    return (first.first_day, first.last_day) == (second.first_day, second.last_day)
-
-
-def _same_event(claim: str, claim_periods: list[Period], evidence: str, start: int, end: int) -> bool:
-    sentence = evidence[start:end]
-    if NEGATION.search(sentence) or REPORTED_CLAIM.search(sentence) or names_conflict(claim, sentence):
-        return False
-    words = content_words(without_spans(claim, claim_periods))
-    shared = len(words & content_words(sentence)) / max(len(words), 1)
-    return len(words) >= MIN_EVENT_WORDS and shared >= MIN_SHARED_EVENT_WORDS
-
-
 def without_spans(text: str, found: Sequence[Period | Quantity]) -> str:
     """`text` with each found figure or period blanked out by spaces, so offsets hold even where they overlap."""
     for item in found:
@@ -326,35 +273,8 @@ def without_spans(text: str, found: Sequence[Period | Quantity]) -> str:
     return text
 
 
-def _dates_compared(claim_periods: list[Period], found: list[Period]) -> list[PeriodMatch]:
-    """One date against one; with more, the dates both sides give are set aside first, and if every claim
-    date is among the sentence's, they all agree."""
-    if len(claim_periods) == 1 and len(found) == 1:
-        return _date_pair(claim_periods[0], found[0])
-    twins = {p: next((q for q in found if _same_days(p, q)), None) for p in claim_periods}
-    if all(twins.values()):
-        return [PeriodMatch(p, q, Relation.CONSISTENT, None) for p, q in twins.items() if q is not None]
-    claimed = [p for p, twin in twins.items() if twin is None]
-    given = [q for q in found if not any(_same_days(p, q) for p in claim_periods)]
-    return _date_pair(claimed[0], given[0]) if len(claimed) == 1 and len(given) == 1 else []
-
-
-def _date_pair(claimed: Period, given: Period) -> list[PeriodMatch]:
-    """A comparison when the source's date is as fine as the claim's and both count the same calendar."""
-    as_fine = _GRANULARITY_RANK[given.granularity] <= _GRANULARITY_RANK[claimed.granularity]
-    if not as_fine or given.last_day - given.first_day > claimed.last_day - claimed.first_day:
-        return []
-    if given.fiscal != claimed.fiscal:
-        return []
-    if claimed.contains(given):
-        return [PeriodMatch(claimed, given, Relation.CONSISTENT, None)]
-    said = f"claimed {claimed.text}; source says {given.text}"
-    if given.last_day < claimed.first_day or claimed.last_day < given.first_day:
-        return [PeriodMatch(claimed, given, Relation.CONTRADICTS, said)]
-    return [PeriodMatch(claimed, given, Relation.NOT_COMPARABLE, f"{said} — the spans overlap")]
-
-
-def _settle(relations: set[Relation]) -> Relation | None:
+def settle(relations: set[Relation]) -> Relation | None:
+    """The one decisive relation among `relations` (NOT_COMPARABLE aside), or None when none is or they differ."""
     decisive = relations - {Relation.NOT_COMPARABLE}
     return decisive.pop() if len(decisive) == 1 else None
 

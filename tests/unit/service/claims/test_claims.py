@@ -5,11 +5,12 @@ from __future__ import annotations
 import pytest
 
 from service.asking import faithful
-from service.claims.answers import AnswerKind, extract_answer, question_kind
+from service.claims.answers import extract_answer
 from service.claims.checkworthiness import Reason, checkworthiness
 from service.claims.compound import combine, not_checkable
 from service.claims.decompose import ClaimPart, decompose
 from service.claims.in_text import sentences_to_check
+from service.claims.questions import AnswerKind, question_kind
 from service.domain import Citation, Decider, Document, Label, Passage, Stamp, Verdict
 
 pytestmark = pytest.mark.unit

@@ -1,0 +1,88 @@
+"""What a question asks, read once before any evidence sentence: what kind of answer it wants (`question_kind`:
+an amount, a count, a date, a duration or text) and what an answering sentence must share with it and hold
+(`Asked`): its content words less the question words, the names and periods it asks about, what an amount
+measures ("revenue"), what a count counts ("how many customers"), and whether it asks who or which.
+`answers` holds the sentences up against it; the question's word tables live here with the rules that read them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from service.figures import Period, content_words, extract_periods, named_entities
+
+_MONEY_WORDS = content_words("money put pay paid spend spent cost costs charge charges price bill much")
+_QUESTION_WORDS = content_words("how much many what when which who whom whose where why does did do is are was if "
+                                "now once roughly approximately about exactly "
+                                "were has have had can could will would much many long big large high low "
+                                "year date day month quarter number amount total cost price pay paid spend "
+                                "spent get got come came")
+_AMOUNT = re.compile(r"\bhow (?:much|big|large|high|low|expensive)\b|\b(?:price|cost|amount|share|percentage|"
+                     r"fee|bill|budget|discount|valuation|margin|revenue|loss|spend\w*|pay|paid|charge|capex|"
+                     r"commitment|investment|invest|worth|salary|rate)\b", re.IGNORECASE)
+_COUNT = re.compile(r"\bhow many\b|\bwhat (?:is |was )?(?:the )?number of\b", re.IGNORECASE)
+_WHEN = re.compile(r"^\s*when\b|\b(?:what|which) (?:year|date|day|month|quarter)\b|\bin which (?:year|month|quarter)\b|"
+                   r"\bsince when\b|\bon what date\b", re.IGNORECASE)
+_HOW_LONG = re.compile(r"\bhow long\b|\bhow many (?:minutes|hours|days|weeks|months|years)\b", re.IGNORECASE)
+_MEASURES = content_words("valuation revenue revenues sales price prices cost costs capex loss losses profit "
+                          "salary fee fees budget margin funding investment spending bill commitment")
+_COUNTED = re.compile(r"\bhow many ([\w-]+(?: [\w-]+)?)", re.IGNORECASE)
+_WHO_WHICH = re.compile(r"^\s*(?:who|whom|whose|which)\b|\bwhich \w+ (?:did|does|do|is|was|are|were)\b",
+                        re.IGNORECASE)
+_WHO_WHICH_FIRST = re.compile(r"\s*(?:who|whom|whose|which)\b", re.IGNORECASE)
+_CAPITALISED = re.compile(r"(?<=\s)[A-Z][a-z]+")  # a capitalised word past the question's first
+
+
+class AnswerKind(StrEnum):
+    """What a question asks for, and so what an answer gives."""
+
+    DURATION = "duration"  # how long: a span of time
+    AMOUNT = "amount"  # how much: money or a percentage
+    COUNT = "count"  # how many
+    DATE = "date"  # when
+    TEXT = "text"  # anything else: the sentence itself
+
+
+def question_kind(question: str) -> AnswerKind:
+    if _HOW_LONG.search(question):
+        return AnswerKind.DURATION
+    if _WHEN.search(question):
+        return AnswerKind.DATE
+    if _WHO_WHICH_FIRST.match(question):  # "Which provider had the cheapest H100?" asks for a name, not a price
+        return AnswerKind.TEXT
+    if _COUNT.search(question):
+        return AnswerKind.COUNT
+    if _AMOUNT.search(question):
+        return AnswerKind.AMOUNT
+    return AnswerKind.TEXT
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What a question asks, read once: the words an answering sentence must share, and what it must hold."""
+
+    question: str
+    kind: AnswerKind
+    wanted: frozenset[str]  # the question's content words, less its question words
+    names: frozenset[str]  # the names it asks about ("veridian")
+    topic: frozenset[str]  # what it asks about them: `wanted` less names and capitalised words
+    periods: tuple[Period, ...]  # the periods it names ("fiscal 2024")
+    measures: frozenset[str]  # what an amount measures ("revenue", "valuation"): the sentence must say it
+    counted: frozenset[str]  # what a count counts ("customers" in "how many customers"): likewise
+    wants_name: bool  # who / which: the answer names someone or something the question does not
+
+    @classmethod
+    def of(cls, question: str) -> Asked:
+        kind = question_kind(question)
+        wanted = content_words(question) - _QUESTION_WORDS - (
+            _MONEY_WORDS if kind is AnswerKind.AMOUNT else frozenset())
+        names = named_entities(question) - _QUESTION_WORDS
+        topic = wanted - names - content_words(" ".join(_CAPITALISED.findall(question)))
+        counted = _COUNTED.search(question)
+        return cls(question, kind, wanted, names, topic, tuple(extract_periods(question)),
+                   content_words(question) & _MEASURES if kind is AnswerKind.AMOUNT else frozenset(),
+                   content_words(counted.group(1)) - _QUESTION_WORDS if counted else frozenset(),
+                   kind is AnswerKind.TEXT and bool(_WHO_WHICH.search(question)))
+

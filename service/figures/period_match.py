@@ -1,0 +1,104 @@
+"""Check a claim's date against the evidence's: the numeric path for a claim with no figures whose checkable
+content is a date ("went live in September 2023").
+
+`match_periods` sets the claim's date against the date each evidence sentence gives for the same event, and
+`period_decision` turns the comparisons into a verdict, or abstains. Figures are paired and compared in
+`numeric`, whose reported-claim pattern and span blanking the same-event test reuses; dates are read in `periods`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from service.domain import Relation
+from service.figures.numeric import REPORTED_CLAIM, settle, without_spans
+from service.figures.periods import Granularity, Period, extract_periods
+from service.figures.quantities import extract_quantities
+from service.figures.subjects import content_words, names_conflict
+from service.text import NEGATION, sentence_bounds
+
+__all__ = ["MIN_EVENT_WORDS", "MIN_SHARED_EVENT_WORDS", "PeriodMatch", "match_periods", "period_decision"]
+
+_GRANULARITY_RANK = {granularity: rank for rank, granularity in enumerate(Granularity)}  # day finest
+MIN_SHARED_EVENT_WORDS = 0.6  # share of a date claim's words the evidence sentence must use to be the same event
+MIN_EVENT_WORDS = 3  # a date claim needs this many content words besides its dates to name an event at all
+
+
+@dataclass(frozen=True)
+class PeriodMatch:
+    """The date a claim gives for an event set against the date an evidence sentence gives for it."""
+
+    claim: Period
+    evidence: Period
+    relation: Relation
+    gap: str | None  # "claimed September 2023; source says September 2022"
+
+
+def match_periods(claim: str, evidence: str, *, evidence_date: dt.date | None = None) -> list[PeriodMatch]:
+    """The claim's date against the date of the same event in each evidence sentence. Never raises on text.
+
+    Only for a claim with no figures, and only where the sentence clearly tells of the same event: it uses
+    most of the claim's words (`MIN_SHARED_EVENT_WORDS`), names no one else, is not negated or a claim
+    retold, and, once the dates both sides share are set aside ("fiscal year 2024"), the claim has one date
+    left and the sentence one, as fine as the claim's or finer. Inside → CONSISTENT, disjoint → CONTRADICTS,
+    overlapping → NOT_COMPARABLE; every claim date found as such in the sentence → CONSISTENT.
+    """
+    claim_periods = [p for p in extract_periods(claim) if not p.relative]
+    if not claim_periods or extract_quantities(claim) or NEGATION.search(claim):
+        return []
+    evidence_periods = extract_periods(evidence, evidence_date)
+    matches = []
+    for start, end in dict.fromkeys(sentence_bounds(evidence, p.start) for p in evidence_periods):
+        found = [p for p in evidence_periods if start <= p.start < end]
+        if _same_event(claim, claim_periods, evidence, start, end):
+            matches.extend(_dates_compared(claim_periods, found))
+    return matches
+
+
+def period_decision(matches: Sequence[PeriodMatch]) -> Relation | None:
+    """CONSISTENT or CONTRADICTS when every decisive date comparison says so, else None."""
+    return settle({match.relation for match in matches})
+
+
+def _same_days(first: Period, second: Period) -> bool:
+    return (first.first_day, first.last_day) == (second.first_day, second.last_day)
+
+
+def _same_event(claim: str, claim_periods: list[Period], evidence: str, start: int, end: int) -> bool:
+    sentence = evidence[start:end]
+    if NEGATION.search(sentence) or REPORTED_CLAIM.search(sentence) or names_conflict(claim, sentence):
+        return False
+    words = content_words(without_spans(claim, claim_periods))
+    shared = len(words & content_words(sentence)) / max(len(words), 1)
+    return len(words) >= MIN_EVENT_WORDS and shared >= MIN_SHARED_EVENT_WORDS
+
+
+def _dates_compared(claim_periods: list[Period], found: list[Period]) -> list[PeriodMatch]:
+    """One date against one; with more, the dates both sides give are set aside first, and if every claim
+    date is among the sentence's, they all agree."""
+    if len(claim_periods) == 1 and len(found) == 1:
+        return _date_pair(claim_periods[0], found[0])
+    twins = {p: next((q for q in found if _same_days(p, q)), None) for p in claim_periods}
+    if all(twins.values()):
+        return [PeriodMatch(p, q, Relation.CONSISTENT, None) for p, q in twins.items() if q is not None]
+    claimed = [p for p, twin in twins.items() if twin is None]
+    given = [q for q in found if not any(_same_days(p, q) for p in claim_periods)]
+    return _date_pair(claimed[0], given[0]) if len(claimed) == 1 and len(given) == 1 else []
+
+
+def _date_pair(claimed: Period, given: Period) -> list[PeriodMatch]:
+    """A comparison when the source's date is as fine as the claim's and both count the same calendar."""
+    as_fine = _GRANULARITY_RANK[given.granularity] <= _GRANULARITY_RANK[claimed.granularity]
+    if not as_fine or given.last_day - given.first_day > claimed.last_day - claimed.first_day:
+        return []
+    if given.fiscal != claimed.fiscal:
+        return []
+    if claimed.contains(given):
+        return [PeriodMatch(claimed, given, Relation.CONSISTENT, None)]
+    said = f"claimed {claimed.text}; source says {given.text}"
+    if given.last_day < claimed.first_day or claimed.last_day < given.first_day:
+        return [PeriodMatch(claimed, given, Relation.CONTRADICTS, said)]
+    return [PeriodMatch(claimed, given, Relation.NOT_COMPARABLE, f"{said} — the spans overlap")]
+

@@ -1,0 +1,74 @@
+"""Sentences and negation: the text primitives shared by the chunker (index/chunking.py), claim reading
+(service/claims/), the figures engine (service/figures/) and the verifier's features.
+
+Two sentence splitters, for two jobs: `split_sentences` gives exact character spans over a stored text
+(pysbd: rule-based, handles "Dr.", "U.S.", "e.g." and decimals such as "$6.4B"; offsets found by scanning
+the original text, so `text[start:end]` is always the sentence as written) and is what is indexed and cited;
+`SENTENCE_BREAK` is a cheap regex for the sentence (or table row) around a position inside one passage, where
+no citation depends on it. Two negation patterns, also for two jobs: `NEGATION` says a sentence states that
+something did not happen (the figures engine then does not read its figures or dates as the event's), and
+`NEGATION_CUES` is the wider set of negative words the trained feature verifier counts.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+Span = tuple[int, int]
+SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\[$€£])|\n")
+NEGATION = re.compile(r"\b(?:not|never|no longer|neither|nor|cannot)\b|n't\b", re.IGNORECASE)
+NEGATION_CUES = re.compile(
+    r"\b(?:not|no|never|none|nobody|nothing|neither|nor|without|cannot|unable|lack(?:s|ed|ing)?|absen(?:t|ce)"
+    r"|fail(?:s|ed|ing|ure)?|no longer|refute[sd]?|den(?:y|ies|ied)|false|untrue)\b|n't\b",
+    re.IGNORECASE,
+)
+
+
+@lru_cache(maxsize=1)
+def _segmenter() -> Any:
+    import pysbd
+
+    return pysbd.Segmenter(language="en", clean=False)
+
+
+def split_sentences(text: str) -> list[Span]:
+    """Sentence spans over `text`, stripped of surrounding whitespace, in order, never overlapping."""
+    spans: list[Span] = []
+    cursor = 0
+    for block_start, block_end in _paragraphs(text):
+        block = text[block_start:block_end]
+        for sentence in _segmenter().segment(block):
+            piece = sentence.strip()
+            if not piece:
+                continue
+            found = text.find(piece, max(cursor, block_start), block_end)
+            if found < 0:  # pysbd normalised something; such a sentence cannot be cited, so skip it
+                continue
+            spans.append((found, found + len(piece)))
+            cursor = found + len(piece)
+    return spans
+
+
+def _paragraphs(text: str) -> list[Span]:
+    """Blocks separated by blank lines: sentences never run across a paragraph or heading break."""
+    blocks: list[Span] = []
+    start = 0
+    for part in text.split("\n\n"):
+        end = start + len(part)
+        if part.strip():
+            blocks.append((start, end))
+        start = end + 2
+    return blocks
+
+
+
+
+def sentence_bounds(text: str, position: int) -> tuple[int, int]:
+    """Start and end of the sentence (or table row) holding `position` (`SENTENCE_BREAK`)."""
+    start = 0
+    for match in SENTENCE_BREAK.finditer(text, 0, position):
+        start = match.end()
+    after = SENTENCE_BREAK.search(text, position)
+    return start, after.start() if after else len(text)

@@ -1,0 +1,91 @@
+"""Dates as claims: a claim's date against the date the evidence gives for the same event, the decision on the
+comparisons (service/figures/period_match.py), and the pipeline's numeric step settling a date claim."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+
+from index.store import Snapshot
+from service.domain import Document, Label, Passage, Relation
+from service.figures.numeric_check import check_numbers
+from service.figures.period_match import PeriodMatch, match_periods, period_decision
+from service.figures.periods import extract_periods
+
+pytestmark = pytest.mark.unit
+
+PLANT = "Acme's first plant, Delta, opened in March 2021."
+
+
+@pytest.mark.parametrize(
+    ("claim", "evidence", "relations"),
+    [
+        (PLANT, "Acme's first plant, Delta, opened in March 2020 with 400 workers.", [Relation.CONTRADICTS]),
+        (PLANT, "Acme's first plant, Delta, opened in March 2021 with 400 workers.", [Relation.CONSISTENT]),
+        (PLANT, "Acme's first plant, Delta, opened on 12 March 2021.", [Relation.CONSISTENT]),
+        (PLANT, "Acme's first plant, Delta, opened on 12 April 2021.", [Relation.CONTRADICTS]),
+        ("Acme's first plant, Delta, opened in 2021.", "Acme's first plant, Delta, opened in May 2021.",
+         [Relation.CONSISTENT]),
+        ("Acme's first plant, Delta, opened in Q1 2021.", "Acme's first plant, Delta, opened in first half 2021.",
+         []),  # the source is coarser than the claim
+        (PLANT, "Acme's first plant, Delta, opened in 2021.", []),
+        (PLANT, "Acme's first plant, Delta, did not open in March 2020.", []),  # negated
+        (PLANT, "Globex's first plant, Omega, opened in March 2020.", []),  # someone else
+        (PLANT, "Delta was announced in 2019 and opened in March 2020.", []),  # too few shared words
+        (PLANT, "Acme's first plant, Delta, was planned in 2019 and opened in March 2020.", []),  # two dates
+        ("Acme's first plant, Delta, opened in March 2021 with 400 workers.",
+         "Acme's first plant, Delta, opened in March 2020.", []),  # a claim with figures goes by its figures
+        ("Acme's prices rose between March 2020 and March 2021.",
+         "Acme's prices rose between March 2020 and March 2021.", [Relation.CONSISTENT] * 2),
+        ("Acme's prices rose between March 2020 and March 2021.", "Acme's prices rose in April 2021.", []),
+        ("Acme Labs' fiscal year 2024 ended on 31 December 2024.",  # the shared fiscal year is set aside
+         "Acme Labs closed its fiscal year 2024 on 30 June 2024, it said.", [Relation.CONTRADICTS]),
+    ],
+)
+def test_match_periods(claim: str, evidence: str, relations: list[Relation]) -> None:
+    assert [m.relation for m in match_periods(claim, evidence)] == relations
+
+
+def test_a_date_mismatch_names_both_dates() -> None:
+    [match] = match_periods(PLANT, "Acme's first plant, Delta, opened in March 2020 with 400 workers.")
+    assert (match.claim.text, match.evidence.text) == ("March 2021", "March 2020")
+    assert match.gap == "claimed March 2021; source says March 2020"
+
+
+@pytest.mark.parametrize(
+    ("relations", "decision"),
+    [
+        ([Relation.CONTRADICTS], Relation.CONTRADICTS),
+        ([Relation.CONSISTENT, Relation.CONSISTENT], Relation.CONSISTENT),
+        ([Relation.CONSISTENT, Relation.CONTRADICTS], None),
+        ([Relation.NOT_COMPARABLE], None),
+        ([], None),
+    ],
+)
+def test_period_decision(relations: list[Relation], decision: Relation | None) -> None:
+    [period] = extract_periods("March 2021")
+    matches = [PeriodMatch(period, period, relation, None) for relation in relations]
+    assert period_decision(matches) is decision
+
+
+def test_relative_dates_in_the_evidence_resolve_against_its_date() -> None:
+    matches = match_periods("Acme's first plant, Delta, opened in 2021.",
+                            "Acme's first plant, Delta, opened last year.", evidence_date=dt.date(2023, 5, 1))
+    assert [m.relation for m in matches] == [Relation.CONTRADICTS]
+
+
+def test_the_pipeline_step_settles_a_date_claim_and_reports_the_dates() -> None:
+    text = "Acme's first plant, Delta, opened in March 2020 with 400 workers. It makes bricks."
+    snapshot = Snapshot("v1", "fake", 1, {}, {"acme.md": Document("acme.md", text)}, [], np.zeros((0, 1)))
+    passage = Passage("acme.md", 0, len(text), text, 1.0)
+
+    finding = check_numbers(PLANT, [passage], snapshot)
+
+    assert finding.decision is Label.REFUTED
+    assert finding.rationale == "The dates disagree: claimed March 2021; source says March 2020."
+    [comparison] = finding.comparisons
+    assert (comparison.claim_value, comparison.evidence_value) == ("March 2021", "March 2020")
+    assert comparison.citation is not None and comparison.citation.doc_id == "acme.md"
+    assert finding.decisive == (passage,)
