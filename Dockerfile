@@ -27,6 +27,7 @@ COPY index ./index
 COPY eval ./eval
 COPY prompts ./prompts
 COPY training ./training
+COPY vericlaim ./vericlaim
 COPY examples ./examples
 RUN CMAKE_ARGS="${LLAMA_CMAKE_ARGS}" pip install -e .
 # Assemble the bundled judge model into the image so the first request does not wait for it.

@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: setup demo test test-unit lint eval-demo clean
+.PHONY: setup demo test check test-unit lint types eval-demo clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,8 +18,14 @@ setup: $(BIN)/python
 demo: setup
 	$(BIN)/vericlaim demo
 
-test: setup
+test: check
+
+# Lint, types, import contracts (no training code in the product; the verdict core reaches the index only
+# through service/ports.py), then the whole suite.
+check: setup
 	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
 test-unit: setup
@@ -28,8 +34,11 @@ test-unit: setup
 lint: setup
 	$(BIN)/ruff check .
 
+types: setup
+	$(BIN)/mypy
+
 eval-demo: setup
-	$(BIN)/vericlaim eval examples/ai-compute/claims.jsonl --corpus examples/ai-compute/docs \
+	$(BIN)/vericlaim eval run service/demo/claims.jsonl --corpus service/demo/docs \
 		--collection demo-eval --out runs/demo
 
 clean:

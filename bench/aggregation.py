@@ -26,16 +26,16 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from eval.collections import dataset_collection, ingest_dataset
 from eval.datasets import load_dataset
 from eval.metrics import accuracy, macro_f1
-from eval.training_pairs import in_calibration_share
+from eval.trained_claims import in_calibration_share
 from service.bootstrap import build_finder
-from service.cli import dataset_collection, ingest_dataset
 from service.config import Settings
 from service.domain import Label
 from service.errors import InputError
+from service.evidence import Query
 from service.nli_verifier import NLI_ORDER, NliVerifier, aggregate, evidence_readings
-from service.pipeline import Query
 
 
 def _max_rule(rows: np.ndarray, k: int) -> np.ndarray:

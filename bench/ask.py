@@ -1,4 +1,4 @@
-"""`ask` on the demo corpus against examples/ai-compute/questions.jsonl (30 answerable, 15 not), real models.
+"""`ask` on the demo corpus against service/demo/questions.jsonl (30 answerable, 15 not), real models.
 
     python bench/ask.py [--show-errors] [--phrase] [--set dev|heldout|heldout2]
 
@@ -27,11 +27,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from service.bootstrap import build
 from service.config import Settings
-from service.periods import extract_periods
-from service.pipeline import Query
-from service.quantities import extract_quantities
+from service.evidence import Query
+from service.figures.periods import extract_periods
+from service.figures.quantities import extract_quantities
 
-DEMO = Path(__file__).resolve().parents[1] / "examples" / "ai-compute"
+DEMO = Path(__file__).resolve().parents[1] / "service" / "demo"
 SETS = {"dev": "questions.jsonl", "heldout": "heldout-questions.jsonl", "heldout2": "heldout2-questions.jsonl"}
 
 

@@ -2,15 +2,15 @@
 the same set, one with the defaults and one with both steps off, compared claim by claim.
 
     VERICLAIM_CLAIMS__SCREEN=false VERICLAIM_CLAIMS__DECOMPOSE=false \\
-        vericlaim eval ../shared/datasets/climate-fever --format climate-fever --out runs/cf-off
-    vericlaim eval ../shared/datasets/climate-fever --format climate-fever --out runs/cf-on
+        vericlaim eval run ../shared/datasets/climate-fever --format climate-fever --out runs/cf-off
+    vericlaim eval run ../shared/datasets/climate-fever --format climate-fever --out runs/cf-on
     python bench/claim_reading.py runs/cf-off runs/cf-on
 
 Prints, for the claims screened out and the claims split: how many, and how many more are right than with
 both steps off; the split claims' gold × verdict table beside the same claims checked whole; and macro-F1
 (3-way) with the split claims' saved part verdicts replayed under other combination rules — a confidence
 floor a refuting part must reach (below it counts as NOT_ENOUGH_INFO; numeric decisions always count), or the
-main clause (first part) deciding alone. `vericlaim eval-compare` gives the overall change with its interval.
+main clause (first part) deciding alone. `vericlaim eval compare` gives the overall change with its interval.
 """
 
 from __future__ import annotations

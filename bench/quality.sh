@@ -2,7 +2,7 @@
 # Verdict quality on the dev splits, in one go, then one table:
 #   Check-COVID macro-F1 (3-way) · FEVER-Symmetric accuracy (S/R; an NEI verdict is wrong)
 #   Climate-FEVER macro-F1 (3-way, DISPUTED dropped) · WiCE F1 of SUPPORTED vs not · each set's ECE
-# Each set is one `vericlaim eval --format SET` run into $OUT/SET (metrics.json, report.md, plots). A run
+# Each set is one `vericlaim eval run --format SET` run into $OUT/SET (metrics.json, report.md, plots). A run
 # continues where an earlier one into the same folder stopped; RESTART=1 starts over.
 #
 #   bench/quality.sh                    # full dev sets: ~4 min on 2 CPU cores once each corpus is ingested
@@ -29,7 +29,7 @@ args=()
 
 for set in "${SETS[@]}"; do
     echo "== $set" >&2
-    "$BIN/vericlaim" eval --format "$set" "$DATA/$set" --split dev --out "$OUT/$set" ${args[@]+"${args[@]}"}
+    "$BIN/vericlaim" eval run --format "$set" "$DATA/$set" --split dev --out "$OUT/$set" ${args[@]+"${args[@]}"}
 done
 
 "$BIN/python" - "$OUT" "${SETS[@]}" <<'PY'

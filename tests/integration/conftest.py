@@ -13,7 +13,7 @@ from service.bootstrap import Components, build
 from service.config import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
-DEMO = ROOT / "examples" / "ai-compute"
+DEMO = ROOT / "service" / "demo"
 
 
 def vericlaim_command() -> list[str]:

@@ -87,7 +87,7 @@ def test_cli_bad_input_is_one_line_and_nonzero(cli_home: Path, tmp_path: Path) -
 
 def test_cli_eval_writes_predictions_metrics_report(cli_home: Path, tmp_path: Path) -> None:
     out = tmp_path / "run"
-    result = run(cli_home, "eval", str(DEMO / "claims.jsonl"), "--corpus", str(DEMO / "docs"),
+    result = run(cli_home, "eval", "run", str(DEMO / "claims.jsonl"), "--corpus", str(DEMO / "docs"),
                  "--collection", "demo-eval", "--limit", "4", "--out", str(out))
     assert result.returncode == 0, result.stderr
     predictions = [json.loads(line) for line in (out / "predictions.jsonl").read_text().splitlines()]
@@ -101,7 +101,7 @@ def test_cli_eval_writes_predictions_metrics_report(cli_home: Path, tmp_path: Pa
 
 def test_cli_eval_with_gold_documents_searches_only_each_claims_documents(cli_home: Path, tmp_path: Path) -> None:
     out = tmp_path / "gold"
-    result = run(cli_home, "eval", str(DEMO / "claims.jsonl"), "--corpus", str(DEMO / "docs"),
+    result = run(cli_home, "eval", "run", str(DEMO / "claims.jsonl"), "--corpus", str(DEMO / "docs"),
                  "--collection", "demo-eval", "--limit", "6", "--evidence", "gold-documents", "--out", str(out))
     assert result.returncode == 0, result.stderr
     claims = {c["id"]: c for c in map(json.loads, (DEMO / "claims.jsonl").read_text().splitlines())}
@@ -112,7 +112,7 @@ def test_cli_eval_with_gold_documents_searches_only_each_claims_documents(cli_ho
         assert not gold or {p["doc_id"] for p in prediction["passages"]} <= gold, prediction["id"]
         assert set(prediction["probabilities"]) == {"SUPPORTED", "REFUTED", "NOT_ENOUGH_INFO"}
     assert json.loads((out / "metrics.json").read_text())["stamp"]["evidence"] == "gold-documents"
-    bad = run(cli_home, "eval", str(DEMO / "claims.jsonl"), "--evidence", "everything", "--out", str(out))
+    bad = run(cli_home, "eval", "run", str(DEMO / "claims.jsonl"), "--evidence", "everything", "--out", str(out))
     assert bad.returncode == 2 and "everything" in bad.stderr
 
 

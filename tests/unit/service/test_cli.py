@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from service.cli import app
+from vericlaim.cli import app
 
 pytestmark = pytest.mark.unit
 

@@ -1,4 +1,4 @@
-"""The demo corpus in examples/ai-compute stays well formed: labels valid, every evidence quote verbatim."""
+"""The demo corpus in service/demo stays well formed: labels valid, every evidence quote verbatim."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from service.domain import Label
 
 pytestmark = pytest.mark.unit
 
-CORPUS = Path(__file__).resolve().parents[2] / "examples" / "ai-compute"
+CORPUS = Path(__file__).resolve().parents[3] / "service" / "demo"
 DOCS = CORPUS / "docs"
 
 

@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 from eval.compare import compare_runs, mcnemar_p, render_comparison
 from eval.datasets import load_dataset
 from eval.scoring import choose_scheme
-from service.cli import app
 from service.errors import InputError
+from vericlaim.cli import app
 
 pytestmark = pytest.mark.unit
 
@@ -71,7 +71,7 @@ def test_cli_eval_compare_and_dataset_convert(tmp_path: Path) -> None:
     runner = CliRunner()
     a = make_run(tmp_path / "a", set(range(20)))
     b = make_run(tmp_path / "b", set(range(32)))
-    result = runner.invoke(app, ["eval-compare", str(a), str(b), "--resamples", "200", "--json"])
+    result = runner.invoke(app, ["eval", "compare", str(a), str(b), "--resamples", "200", "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["metrics"]["accuracy"]["delta"] == pytest.approx(0.3)
 
@@ -93,7 +93,7 @@ def test_cli_eval_compare_and_dataset_convert(tmp_path: Path) -> None:
 def test_the_spelling_eval_compare_reaches_the_compare_command(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from service.cli import main
+    from vericlaim.cli import main
 
     run_a = make_run(tmp_path / "a", right={0, 1, 2})
     run_b = make_run(tmp_path / "b", right={0, 1, 2})

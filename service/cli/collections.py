@@ -1,0 +1,127 @@
+"""`ingest`, `documents list|delete`, `serve` and `demo`: the stored collections and the server."""
+
+from __future__ import annotations
+
+import json
+import sys
+from importlib import resources
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TextColumn,
+    TimeRemainingColumn,
+)
+
+from service.cli.common import CollectionOption, JsonOption, components, err, out, reports_errors
+from service.cli.printing import print_changes, print_citations, print_verdict
+from service.config import Settings
+
+DEMO = resources.files("service") / "demo"  # the AI-compute corpus and its labelled claims (package data)
+documents_app = typer.Typer(no_args_is_help=True, help="List or delete stored documents.")
+
+
+@reports_errors
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (.txt .md .html .pdf .jsonl).")],
+    collection: CollectionOption = None,
+) -> None:
+    """Add or update documents, read and embedded in batches, committed once (atomic). Unchanged documents
+    and exact duplicates of stored ones are skipped."""
+    from service.bootstrap import build_library
+    from service.schemas import ChangeResponse
+
+    library = build_library(Settings())
+    with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeRemainingColumn(),
+                  console=err, transient=True) as progress:
+        task = progress.add_task("reading", total=None)
+        summary = library.ingest_files(
+            paths, collection, on_file=lambda name: progress.update(task, description=name),
+            progress=lambda done, total: progress.update(task, completed=done, total=total))
+    print_changes(ChangeResponse.of(library.store(collection).name, summary))
+
+
+@reports_errors
+def serve(
+    host: Annotated[str | None, typer.Option(help="Bind address (default from settings).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default from settings).")] = None,
+) -> None:
+    """Serve the HTTP API (models load once, before the first request)."""
+    import uvicorn
+
+    from service.api import create_app
+
+    built = components()
+    server = built.settings.server
+    uvicorn.run(create_app(built), host=host or server.host, port=port or server.port, log_level="info")
+
+
+@reports_errors
+def demo(
+    collection: Annotated[str, typer.Option("--collection", "-c", help="Collection for the demo.")] = "demo",
+) -> None:
+    """Ingest the bundled AI-compute demo corpus, check a few claims (one compound, one prediction) and answer a
+    question, with quotes."""
+    from service.evidence import Query
+    from service.schemas import CheckResponse
+
+    built = components()
+    library = built.library
+    with resources.as_file(DEMO / "docs") as docs:
+        summary = library.ingest_files([docs], collection)
+    out.print(f"demo corpus: {summary.chunks} chunks in collection {collection!r}\n", highlight=False)
+    for claim in [*demo_claims(), *DEMO_READING]:
+        print_verdict(CheckResponse.of(built.pipeline.check(Query(claim, collection))))
+        out.print()
+    question = "How many GPUs does the Kestrel cluster hold?"
+    answer = built.pipeline.ask(Query(question, collection))
+    out.print(f"{question}\n  {answer.answer}", markup=False, highlight=False)
+    print_citations(answer.citations)
+
+
+DEMO_READING = (  # what claim reading does: a compound claim with one false part, and a prediction
+    "Kestrel holds 12,288 H100 GPUs and draws 25 megawatts at full load.",
+    "GPU rental prices will keep falling all the way through 2026.",
+)
+
+
+def demo_claims(per_label: int = 2) -> list[str]:
+    rows = [json.loads(line) for line in (DEMO / "claims.jsonl").read_text(encoding="utf-8").splitlines()
+            if line.strip()]
+    chosen: list[str] = []
+    for label in ("SUPPORTED", "REFUTED", "NOT_ENOUGH_INFO"):
+        chosen += [row["claim"] for row in rows if row["label"] == label][:per_label]
+    return chosen
+
+
+@documents_app.command("list")
+@reports_errors
+def list_documents(collection: CollectionOption = None, as_json: JsonOption = False) -> None:
+    """The documents stored in a collection."""
+    from service.bootstrap import build_library
+
+    snapshot = build_library(Settings()).snapshot(collection)
+    rows = [{"doc_id": d.doc_id, "title": d.title, "chars": len(d.text), "source": d.source}
+            for d in snapshot.documents.values()]
+    if as_json:
+        sys.stdout.write(json.dumps({"index_version": snapshot.version, "documents": rows}, indent=2) + "\n")
+        return
+    for row in rows:
+        out.print(f"{row['doc_id']}  ({row['chars']} chars)", markup=False, highlight=False)
+
+
+@documents_app.command("delete")
+@reports_errors
+def delete_documents(
+    doc_ids: Annotated[list[str], typer.Argument(help="Document ids to delete.")],
+    collection: CollectionOption = None,
+) -> None:
+    """Delete documents (atomic; unknown ids are an error and nothing is deleted)."""
+    from service.bootstrap import build_library
+
+    summary = build_library(Settings()).delete(doc_ids, collection)
+    out.print(f"deleted {len(summary.deleted)}; {summary.chunks} chunks remain", highlight=False)

@@ -1,0 +1,3 @@
+from vericlaim.cli import main
+
+main()
