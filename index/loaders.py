@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import json
 import logging
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from service.domain import Document
@@ -123,7 +125,7 @@ def decode_utf8(data: bytes, source: str) -> str:
 def html_to_text(html: str, source: str) -> str:
     import trafilatura
 
-    text = trafilatura.extract(html, include_comments=False, include_tables=True, favor_recall=True)
+    text: str | None = trafilatura.extract(html, include_comments=False, include_tables=True, favor_recall=True)
     if not text or not text.strip():
         raise UnreadableDocumentError(f"{source}: no readable text found in the HTML")
     return text
@@ -187,3 +189,30 @@ def _read_bytes(path: Path) -> bytes:
         return path.read_bytes()
     except OSError as exc:
         raise UnreadableDocumentError(f"cannot read {path}: {exc.strerror}") from None
+
+
+MAX_UPLOAD_NAME = 200  # characters of an uploaded file's name that are kept (the suffix always is)
+
+
+def upload_name(filename: str | None) -> str:
+    """A safe file name for an upload: its last path part, without control characters, at most
+    `MAX_UPLOAD_NAME` characters (suffix kept); an empty name, "." or ".." is an input error."""
+    name = "".join(ch for ch in (filename or "upload.txt").replace("\\", "/").split("/")[-1] if ch.isprintable())
+    name = name.strip()
+    if name in {"", ".", ".."}:
+        raise InputError("the uploaded file needs a file name, such as report.txt")
+    if len(name) > MAX_UPLOAD_NAME:
+        suffix = Path(name).suffix[:16]
+        name = name[: MAX_UPLOAD_NAME - len(suffix)] + suffix
+    return name
+
+
+def load_upload(filename: str | None, doc_id: str | None, data: bytes) -> list[Document]:
+    """The documents in an uploaded file's bytes, read as the CLI reads files (same types, same errors); the
+    document id is `doc_id`, else the file name."""
+    name = upload_name(filename)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / name
+        path.write_bytes(data)
+        discover([path])  # rejects unsupported types with the same error as the CLI
+        return [replace(d, source=f"upload:{name}") for d in load_file(path, doc_id or name)]

@@ -1,19 +1,21 @@
 """HTTP front door. Routes only translate HTTP ⇄ core; model work runs in the thread pool.
 
-Errors are JSON `{"error": code, "detail": ...}` with the status of the `VericlaimError` subclass. A bounded
-number of model calls may wait at once; past that the server answers 503 with `Retry-After`.
+The components (models, library, pipeline) are built once by the caller and kept in `app.state`; routes get
+them through `Depends`. Errors are JSON `{"error": code, "detail": ...}` (`ErrorResponse`) with the status of
+the `VericlaimError` subclass; an unexpected error is a 500 that carries only an error id, and the exception
+goes to the log under that id. A bounded number of model calls may wait at once; past that the server answers
+503 with `Retry-After`.
 """
 
 from __future__ import annotations
 
-import tempfile
+import logging
 import threading
+import uuid
 from collections.abc import Callable
-from dataclasses import replace
-from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi import Query as QueryParam
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -21,30 +23,37 @@ from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from index.loaders import discover, load_file, make_document
+from index.loaders import load_upload, make_document
 from service import __version__
 from service.bootstrap import Components
 from service.domain import Document
 from service.errors import BusyError, InputError, VericlaimError
-from service.pipeline import Query
+from service.requests import AskRequest, CheckRequest, DocumentRequest, SearchRequest, TextCheckRequest
 from service.schemas import (
-    AskRequest,
     AskResponse,
     ChangeResponse,
-    CheckRequest,
     CheckResponse,
     DocumentListResponse,
     DocumentOut,
-    DocumentRequest,
+    ErrorResponse,
     HealthResponse,
     PassageOut,
-    SearchRequest,
     SearchResponse,
-    TextCheckRequest,
     TextCheckResponse,
 )
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
+ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorResponse, "description": description} for status, description in (
+        (400, "The input cannot be used (e.g. an unsupported file type)."),
+        (404, "No such collection or document."),
+        (415, "The uploaded file's type is not supported (.txt .md .html .pdf .jsonl)."),
+        (422, "The request is malformed or a value is out of range."),
+        (500, "An unexpected error; the detail holds an error id to find it in the server log."),
+        (503, "Too many checks are waiting for the model (see Retry-After), or a model is unavailable."),
+    )
+}
 
 
 class Admission:
@@ -67,17 +76,35 @@ class Admission:
                 self._in_flight -= 1
 
 
-def error_response(status: int, code: str, detail: object, headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse({"error": code, "detail": detail}, status_code=status, headers=headers)
+def _components(request: Request) -> Components:
+    components: Components = request.app.state.components
+    return components
+
+
+def _admission(request: Request) -> Admission:
+    admission: Admission = request.app.state.admission
+    return admission
+
+
+Built = Annotated[Components, Depends(_components)]
+Admitted = Annotated[Admission, Depends(_admission)]
+checks = APIRouter(prefix="/v1", responses=ERRORS)
+documents = APIRouter(prefix="/v1/documents", responses=ERRORS)
 
 
 def create_app(components: Components) -> FastAPI:
     """The HTTP app over already-built components (models loaded by the caller, once)."""
     app = FastAPI(title="vericlaim", version=__version__)
+    app.state.components = components
+    app.state.admission = Admission(components.settings.server.queue_size)
     _add_error_handlers(app)
-    _add_check_routes(app, components)
-    _add_document_routes(app, components)
+    app.include_router(checks)
+    app.include_router(documents)
     return app
+
+
+def error_response(status: int, code: str, detail: object, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"error": code, "detail": detail}, status_code=status, headers=headers)
 
 
 def _add_error_handlers(app: FastAPI) -> None:
@@ -98,108 +125,100 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        return error_response(500, "internal_error", f"{type(exc).__name__}: {exc}")
+        error_id = uuid.uuid4().hex[:12]
+        log.error("error %s on %s %s", error_id, request.method, request.url.path, exc_info=exc)
+        return error_response(500, "internal_error", f"unexpected error {error_id} (see the server log)")
 
 
-def _add_check_routes(app: FastAPI, components: Components) -> None:
-    pipeline, library = components.pipeline, components.library
-    admission = Admission(components.settings.server.queue_size)
-
-    @app.get("/v1/health")
-    async def health() -> HealthResponse:
-        return HealthResponse(
-            status="ok",
-            version=__version__,
-            judge_model=pipeline.judge.model_name,
-            embedding_model=library.embedder.name,
-            verifier=pipeline.verifier.name if pipeline.verifier else None,
-            collections=library.collections(),
-        )
-
-    @app.post("/v1/check")
-    async def check(body: CheckRequest) -> CheckResponse:
-        query = Query(body.claim, body.collection, body.top_k, body.doc_ids, body.since, body.until)
-        return CheckResponse.of(await admission.run(lambda: pipeline.check(query, explain=body.explain)))
-
-    @app.post("/v1/ask")
-    async def ask(body: AskRequest) -> AskResponse:
-        query = Query(body.question, body.collection, body.top_k, body.doc_ids, body.since, body.until)
-        return AskResponse.of(await admission.run(lambda: pipeline.ask(query, phrase=body.phrase)))
-
-    @app.post("/v1/check/text")
-    async def check_text(body: TextCheckRequest) -> TextCheckResponse:
-        query = Query(body.text, body.collection, body.top_k, body.doc_ids, body.since, body.until)
-        return TextCheckResponse.of(await admission.run(lambda: pipeline.check_text(query)))
-
-    @app.post("/v1/search")
-    async def search(body: SearchRequest) -> SearchResponse:
-        query = Query(body.query, body.collection, body.top_k, body.doc_ids, body.since, body.until)
-        passages, snapshot = await run_in_threadpool(pipeline.finder.search, query)
-        return SearchResponse(query=body.query, index_version=snapshot.version,
-                              passages=[PassageOut.of(p) for p in passages])
+@checks.get("/health")
+async def health(built: Built) -> HealthResponse:
+    pipeline, library = built.pipeline, built.library
+    return HealthResponse(
+        status="ok",
+        version=__version__,
+        judge_model=pipeline.judge.model_name,
+        embedding_model=library.embedder.name,
+        verifier=pipeline.verifier.name if pipeline.verifier else None,
+        collections=library.collections(),
+    )
 
 
-def _add_document_routes(app: FastAPI, components: Components) -> None:
-    library = components.library
-    max_upload = components.settings.server.max_upload_bytes
-
-    @app.post("/v1/documents")
-    async def add_document(request: Request) -> ChangeResponse:
-        """JSON `{doc_id, text, title?, url?, date?, collection?}` or a multipart upload (`file`,
-        optional `doc_id` and `collection` fields)."""
-        if request.headers.get("content-type", "").startswith("multipart/form-data"):
-            documents, collection = await _uploaded(request, max_upload)
-        else:
-            body = await _json_body(request, DocumentRequest)
-            documents = [make_document(body.doc_id, body.text, source="api", title=body.title,
-                                       url=body.url, date=body.date)]
-            collection = body.collection
-        summary = await run_in_threadpool(library.ingest, documents, collection)
-        return ChangeResponse.of(library.store(collection).name, summary)
-
-    @app.get("/v1/documents")
-    async def list_documents(collection: str | None = None) -> DocumentListResponse:
-        snapshot = await run_in_threadpool(library.snapshot, collection)
-        documents = [
-            DocumentOut(doc_id=d.doc_id, title=d.title, url=d.url, date=d.date, source=d.source,
-                        chars=len(d.text), sha256=d.sha256)
-            for d in snapshot.documents.values()
-        ]
-        return DocumentListResponse(collection=library.store(collection).name,
-                                    index_version=snapshot.version, documents=documents)
-
-    @app.delete("/v1/documents/{doc_id:path}")
-    async def delete_document(
-        doc_id: str, collection: Annotated[str | None, QueryParam()] = None
-    ) -> ChangeResponse:
-        summary = await run_in_threadpool(library.delete, [doc_id], collection)
-        return ChangeResponse.of(library.store(collection).name, summary)
+@checks.post("/check")
+async def check(body: CheckRequest, built: Built, admission: Admitted) -> CheckResponse:
+    query = body.to_query()
+    return CheckResponse.of(await admission.run(lambda: built.pipeline.check(query, explain=body.explain)))
 
 
-async def _json_body(request: Request, model: type[DocumentRequest]) -> DocumentRequest:
+@checks.post("/ask")
+async def ask(body: AskRequest, built: Built, admission: Admitted) -> AskResponse:
+    query = body.to_query()
+    return AskResponse.of(await admission.run(lambda: built.pipeline.ask(query, phrase=body.phrase)))
+
+
+@checks.post("/check/text")
+async def check_text(body: TextCheckRequest, built: Built, admission: Admitted) -> TextCheckResponse:
+    query = body.to_query()
+    return TextCheckResponse.of(await admission.run(lambda: built.pipeline.check_text(query)))
+
+
+@checks.post("/search")
+async def search(body: SearchRequest, built: Built) -> SearchResponse:
+    passages, snapshot = await run_in_threadpool(built.pipeline.finder.search, body.to_query())
+    return SearchResponse(query=body.query, index_version=snapshot.version,
+                          passages=[PassageOut.of(p) for p in passages])
+
+
+@documents.post("")
+async def add_document(request: Request, built: Built) -> ChangeResponse:
+    """JSON `{doc_id, text, title?, url?, date?, collection?}` or a multipart upload (`file`, optional `doc_id`
+    and `collection` fields)."""
+    library = built.library
+    if request.headers.get("content-type", "").startswith("multipart/form-data"):
+        documents_in, collection = await _uploaded(request, built.settings.server.max_upload_bytes)
+    else:
+        body = await _json_body(request)
+        documents_in = [make_document(body.doc_id, body.text, source="api", title=body.title, url=body.url,
+                                      date=body.date)]
+        collection = body.collection
+    summary = await run_in_threadpool(library.ingest, documents_in, collection)
+    return ChangeResponse.of(library.store(collection).name, summary)
+
+
+@documents.get("")
+async def list_documents(built: Built, collection: str | None = None) -> DocumentListResponse:
+    library = built.library
+    snapshot = await run_in_threadpool(library.snapshot, collection)
+    listed = [DocumentOut(doc_id=d.doc_id, title=d.title, url=d.url, date=d.date, source=d.source,
+                          chars=len(d.text), sha256=d.sha256)
+              for d in snapshot.documents.values()]
+    return DocumentListResponse(collection=library.store(collection).name, index_version=snapshot.version,
+                                documents=listed)
+
+
+@documents.delete("/{doc_id:path}")
+async def delete_document(doc_id: str, built: Built,
+                          collection: Annotated[str | None, QueryParam()] = None) -> ChangeResponse:
+    library = built.library
+    summary = await run_in_threadpool(library.delete, [doc_id], collection)
+    return ChangeResponse.of(library.store(collection).name, summary)
+
+
+async def _json_body(request: Request) -> DocumentRequest:
     try:
-        return model.model_validate_json(await request.body())
+        return DocumentRequest.model_validate_json(await request.body())
     except ValidationError as exc:
         raise RequestValidationError(exc.errors()) from None
 
 
 async def _uploaded(request: Request, max_bytes: int) -> tuple[list[Document], str | None]:
+    """The documents of a multipart upload and the collection it names (index/loaders.py reads the file)."""
     async with request.form() as form:
         upload = form.get("file")
         if upload is None or isinstance(upload, str):
             raise InputError("multipart upload needs a 'file' field")
         data = await upload.read(max_bytes + 1)
-        name = Path(upload.filename or "upload.txt").name
-        doc_id = str(form.get("doc_id") or name)
-        collection = form.get("collection")
+        filename, doc_id, collection = upload.filename, form.get("doc_id"), form.get("collection")
     if len(data) > max_bytes:
         raise InputError(f"upload larger than {max_bytes} bytes (VERICLAIM_SERVER__MAX_UPLOAD_BYTES)")
-    return await run_in_threadpool(_load_upload, name, doc_id, data), (str(collection) if collection else None)
-
-
-def _load_upload(name: str, doc_id: str, data: bytes) -> list[Document]:
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / name
-        path.write_bytes(data)
-        discover([path])  # rejects unsupported types with the same error as the CLI
-        return [replace(d, source=f"upload:{name}") for d in load_file(path, doc_id)]
+    documents_in = await run_in_threadpool(load_upload, filename, str(doc_id) if doc_id else None, data)
+    return documents_in, (str(collection) if collection else None)

@@ -1,15 +1,12 @@
-"""The wire format: pydantic models named by direction, shared by HTTP, `--json` output and eval files."""
+"""The wire format of results: pydantic models shared by HTTP responses, `--json` output and eval files (what
+requests may carry is in service/requests.py)."""
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
-from datetime import date
-from typing import Annotated, Self
 
-from pydantic import BaseModel, BeforeValidator, Field, model_validator
+from pydantic import BaseModel, Field
 
-from index.dates import DateRange, first_day, last_day
 from index.writer import ChangeSummary
 from service.claims.in_text import CheckedSentence, SkippedSentence, TextReport
 from service.domain import (
@@ -24,68 +21,6 @@ from service.domain import (
     Stamp,
     Verdict,
 )
-
-
-def _day(read: Callable[[str], date]) -> BeforeValidator:
-    """A date given as YYYY, YYYY-MM or YYYY-MM-DD, read as one day by `read` (its first or its last)."""
-    return BeforeValidator(lambda value: read(value) if isinstance(value, str) else value)
-
-
-class DateFilter(BaseModel):
-    """`since`/`until` of check, ask and search (see index/dates.py)."""
-
-    since: Annotated[date | None, _day(first_day)] = Field(
-        None, description="Only documents dated on or after this: YYYY, YYYY-MM or YYYY-MM-DD (its first day). "
-        "Undated documents are left out.")
-    until: Annotated[date | None, _day(last_day)] = Field(
-        None, description="Only documents dated on or before this: YYYY, YYYY-MM or YYYY-MM-DD (its last day). "
-        "Undated documents are left out.")
-
-    @model_validator(mode="after")
-    def _ordered(self) -> Self:
-        DateRange.of(self.since, self.until)  # ValueError when since is after until
-        return self
-
-
-class CheckRequest(DateFilter):
-    claim: str = Field(description="The claim to verify.")
-    top_k: int | None = Field(None, ge=1, le=50, description="Evidence sentences to use.")
-    collection: str | None = Field(None, description="Collection to search (default: the configured one).")
-    doc_ids: list[str] | None = Field(None, description="Only use evidence from these documents.")
-    explain: bool = Field(False, description="Have the LLM judge write the rationale even when the verdict "
-                          "does not need it (slower).")
-
-
-class AskRequest(DateFilter):
-    question: str
-    top_k: int | None = Field(None, ge=1, le=50)
-    collection: str | None = None
-    doc_ids: list[str] | None = None
-    phrase: bool = Field(False, description="Have the LLM reword the quoted answer as a sentence; its wording is "
-                         "kept only if every figure in it is in the quote (slower).")
-
-
-class TextCheckRequest(DateFilter):
-    text: str = Field(description="A text (an article, a draft): each checkable sentence in it is checked.")
-    top_k: int | None = Field(None, ge=1, le=50, description="Evidence sentences to use per claim.")
-    collection: str | None = Field(None, description="Collection to search (default: the configured one).")
-    doc_ids: list[str] | None = Field(None, description="Only use evidence from these documents.")
-
-
-class SearchRequest(DateFilter):
-    query: str
-    top_k: int | None = Field(None, ge=1, le=50)
-    collection: str | None = None
-    doc_ids: list[str] | None = None
-
-
-class DocumentRequest(BaseModel):
-    doc_id: str = Field(min_length=1, max_length=512)
-    text: str
-    title: str | None = None
-    url: str | None = None
-    date: str | None = None
-    collection: str | None = None
 
 
 class CitationOut(BaseModel):
@@ -314,5 +249,7 @@ class HealthResponse(BaseModel):
 
 
 class ErrorResponse(BaseModel):
-    error: str
-    detail: object
+    """Every error the API returns: a stable code and what went wrong."""
+
+    error: str = Field(description="A stable error code, e.g. invalid_request, collection_not_found, busy.")
+    detail: object = Field(description="What went wrong: a message, or a list of problems with the request.")

@@ -469,3 +469,55 @@ def test_a_busy_model_answers_503_with_retry_after(tmp_path: Path) -> None:
         holder.join(timeout=10)
     assert [r.status_code for r in responses] == [200]
     assert client.post("/v1/check", json={"claim": CLAIM}).status_code == 200
+
+
+# ---- errors carry no server internals -------------------------------------------------------------------------
+
+class BrokenJudge(KeywordJudge):
+    def judge(self, claim: str, evidence: Sequence[Passage]) -> JudgeOutput:
+        raise RuntimeError("secret at /srv/private/path.gguf")
+
+
+def test_an_unexpected_error_is_a_500_with_an_error_id_and_no_exception_text(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    components = build(Settings(home=tmp_path, judge={"verdict_source": "llm"}), embedder=HashingEmbedder(),
+                       judge=BrokenJudge())
+    client = TestClient(create_app(components), raise_server_exceptions=False)
+    client.post("/v1/documents", json={"doc_id": "acme.txt", "text": ACME_TEXT})
+
+    response = client.post("/v1/check", json={"claim": JUDGED_CLAIM})
+
+    body = assert_error(response, 500, "internal_error")
+    assert "secret" not in response.text and "/srv" not in response.text and "RuntimeError" not in response.text
+    error_id = body["detail"].split()[2]
+    assert any(error_id in record.getMessage() and record.exc_info for record in caplog.records)
+
+
+@pytest.mark.parametrize("name", ["..", ".", "/", ""])
+def test_an_upload_without_a_usable_file_name_is_refused_in_a_line(client: TestClient, name: str) -> None:
+    response = client.post("/v1/documents", files={"file": (name, b"Some text.", "text/plain")})
+
+    assert response.status_code in (400, 422), response.text
+    assert response.json()["error"] in ("bad_input", "invalid_request")
+    assert "/tmp" not in response.text and "Error:" not in response.text
+    assert doc_ids(client) == []
+
+
+def test_a_very_long_upload_name_is_shortened_and_keeps_its_suffix(client: TestClient) -> None:
+    name = "report-" + "x" * 300 + ".md"
+
+    response = client.post("/v1/documents", files={"file": (name, NOTES_MD.encode(), "text/markdown")})
+
+    assert response.status_code == 200, response.text
+    [stored] = response.json()["added"]
+    assert len(stored) == 200 and stored.endswith(".md") and stored.startswith("report-xxx")
+
+
+def test_the_openapi_spec_documents_the_error_body_not_fastapis_default(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+
+    check = spec["paths"]["/v1/check"]["post"]["responses"]
+    for status in ("404", "422", "500", "503"):
+        assert check[status]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/ErrorResponse"}
+    assert "HTTPValidationError" not in spec["components"]["schemas"]

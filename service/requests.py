@@ -1,0 +1,84 @@
+"""What HTTP requests may carry: pydantic models for the request bodies, each turned into the core's `Query`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Annotated, Self
+
+from pydantic import BaseModel, BeforeValidator, Field, model_validator
+
+from index.dates import DateRange, first_day, last_day
+from service.evidence import Query
+
+
+def _day(read: Callable[[str], date]) -> BeforeValidator:
+    """A date given as YYYY, YYYY-MM or YYYY-MM-DD, read as one day by `read` (its first or its last)."""
+    return BeforeValidator(lambda value: read(value) if isinstance(value, str) else value)
+
+
+class QueryRequest(BaseModel):
+    """What check, check/text, ask and search share: where to look. `since`/`until`: see index/dates.py."""
+
+    top_k: int | None = Field(None, ge=1, le=50, description="Evidence sentences to use.")
+    collection: str | None = Field(None, description="Collection to search (default: the configured one).")
+    doc_ids: list[str] | None = Field(None, description="Only use evidence from these documents.")
+    since: Annotated[date | None, _day(first_day)] = Field(
+        None, description="Only documents dated on or after this: YYYY, YYYY-MM or YYYY-MM-DD (its first day). "
+        "Undated documents are left out.")
+    until: Annotated[date | None, _day(last_day)] = Field(
+        None, description="Only documents dated on or before this: YYYY, YYYY-MM or YYYY-MM-DD (its last day). "
+        "Undated documents are left out.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        DateRange.of(self.since, self.until)  # ValueError when since is after until
+        return self
+
+    def asked(self) -> str:
+        """The text the request is about (the claim, the question, the text or the search query)."""
+        raise NotImplementedError
+
+    def to_query(self) -> Query:
+        return Query(self.asked(), self.collection, self.top_k, self.doc_ids, self.since, self.until)
+
+
+class CheckRequest(QueryRequest):
+    claim: str = Field(description="The claim to verify.")
+    explain: bool = Field(False, description="Have the LLM judge write the rationale even when the verdict "
+                          "does not need it (slower).")
+
+    def asked(self) -> str:
+        return self.claim
+
+
+class AskRequest(QueryRequest):
+    question: str = Field(description="A question about the documents.")
+    phrase: bool = Field(False, description="Have the LLM reword the quoted answer as a sentence; its wording is "
+                         "kept only if every figure in it is in the quote (slower).")
+
+    def asked(self) -> str:
+        return self.question
+
+
+class TextCheckRequest(QueryRequest):
+    text: str = Field(description="A text (an article, a draft): each checkable sentence in it is checked.")
+
+    def asked(self) -> str:
+        return self.text
+
+
+class SearchRequest(QueryRequest):
+    query: str = Field(description="What to look for.")
+
+    def asked(self) -> str:
+        return self.query
+
+
+class DocumentRequest(BaseModel):
+    doc_id: str = Field(min_length=1, max_length=512)
+    text: str
+    title: str | None = None
+    url: str | None = None
+    date: str | None = None
+    collection: str | None = None
