@@ -48,8 +48,8 @@ from index.retriever import HybridRetriever, RetrievalMode
 from index.store import CollectionStore, Snapshot
 from service.bootstrap import build_finder
 from service.config import BUNDLED_MINILM, Settings
+from service.evidence import rerank as rerank_passages
 from service.nli_verifier import NliVerifier
-from service.pipeline import rerank as rerank_passages
 
 MODES = (RetrievalMode.DENSE, RetrievalMode.BM25, RetrievalMode.HYBRID)
 DIMENSION = 384

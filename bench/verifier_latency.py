@@ -21,8 +21,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from eval.training_pairs import dev_examples
 from service.domain import Passage
+from training.training_pairs import dev_examples
 
 
 def five_sentence_claims(data: Path, count: int) -> list[tuple[str, list[Passage]]]:

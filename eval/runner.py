@@ -28,7 +28,8 @@ from eval.runs import EvidenceScope, RunOptions
 from eval.scoring import Scheme, choose_scheme
 from eval.summary import PRIMARY_METRIC, effective_tags, summarise
 from service.errors import InputError
-from service.pipeline import Pipeline, Query
+from service.evidence import Query
+from service.pipeline import Pipeline
 from service.schemas import CheckResponse, StampOut
 
 __all__ = ["PRIMARY_METRIC", "EvalRun", "RunOptions", "run_eval"]

@@ -10,12 +10,11 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from index.store import Snapshot
-from service.claims.answers import extract_answer, question_kind
+from service.claims.answers import extract_answer
+from service.claims.questions import question_kind
 from service.domain import Answer, Citation, Passage, Stamp
-from service.periods import extract_periods
-from service.ports import Judge
-from service.quantities import Quantity, extract_quantities
+from service.figures import Quantity, extract_periods, extract_quantities
+from service.ports import CollectionView, Judge
 
 NO_ANSWER = "The documents do not say."
 EXTRACTIVE = "extractive"  # the stamp's prompt name when no prompt wrote the answer
@@ -23,7 +22,7 @@ CANDIDATES = 10  # sentences retrieved for a question when the request names no 
 _RELATIVE_TOLERANCE = 0.005
 
 
-def answer(question: str, evidence: list[Passage], snapshot: Snapshot, judge: Judge, stamp: Stamp, *,
+def answer(question: str, evidence: list[Passage], snapshot: CollectionView, judge: Judge, stamp: Stamp, *,
            phrase: bool = False) -> Answer:
     """The answer to `question` from `evidence` (already retrieved); the caller fills in the timings."""
     found = extract_answer(question, evidence, snapshot.documents) if evidence else None

@@ -13,15 +13,16 @@ from pathlib import Path
 from index.embedder import SentenceTransformerEmbedder
 from index.library import Library
 from index.retriever import HybridRetriever
+from index.search import CollectionSearch
 from service.calibration import Calibration
 from service.config import Settings
 from service.errors import ModelUnavailableError
+from service.evidence import EvidenceFinder
 from service.judge import LlamaJudge
 from service.models import resolve_llm
-from service.pipeline import EvidenceFinder, Pipeline
-from service.ports import Embedder, Judge
+from service.pipeline import Pipeline
+from service.ports import Embedder, Judge, Verifier
 from service.verifier import FeatureVerifier
-from service.verifier_port import Verifier
 
 log = logging.getLogger(__name__)
 
@@ -117,8 +118,14 @@ def build_library(settings: Settings, embedder: Embedder | None = None) -> Libra
 
 
 def build_finder(settings: Settings, embedder: Embedder | None = None) -> EvidenceFinder:
-    library = build_library(settings, embedder)
-    return EvidenceFinder(settings, library, HybridRetriever(library.embedder, settings.retrieval))
+    return _finder(settings, build_library(settings, embedder))
+
+
+def _finder(settings: Settings, library: Library) -> EvidenceFinder:
+    """Validation and retrieval over `library`; `build` keeps the concrete `Library` for `Components`, the
+    finder sees only its `Collections` seam."""
+    return EvidenceFinder(settings, library,
+                          CollectionSearch(library, HybridRetriever(library.embedder, settings.retrieval)))
 
 
 def build(
@@ -134,10 +141,10 @@ def build(
     A caller that injects an embedder (tests) injects its verifier (and calibration) too, or gets none (the
     judge then decides); otherwise the configured verifier is loaded, and one that cannot load is an error.
     """
-    finder = build_finder(settings, embedder)
+    library = build_library(settings, embedder)
+    finder = _finder(settings, library)
     if verifier is None and embedder is None:
-        verifier = build_verifier(settings, finder.library.embedder)
+        verifier = build_verifier(settings, library.embedder)
     if calibration is None and embedder is None:
         calibration = load_calibration(settings, verifier)
-    return Components(settings, finder.library,
-                      Pipeline(finder, judge or build_judge(settings), verifier, calibration))
+    return Components(settings, library, Pipeline(finder, judge or build_judge(settings), verifier, calibration))

@@ -9,7 +9,7 @@ classification head (claim as text A, the evidence texts joined with spaces as t
 top transformer layer, the pooler and the classifier were trained; the artifact (`CrossVerifierWeights`, one
 fp16 `.safetensors` file of about 3.7 MiB) holds just those tensors plus a JSON header: base model, trained
 layer, maximum length, labels, training sets and licences, dev scores. Every other weight comes from the
-bundled base model. `python -m service.cross_verifier_train` builds it;
+bundled base model. `python -m training.cross_verifier_train` builds it;
 `service/models_data/CROSS_VERIFIER_CARD.md` describes it.
 """
 
@@ -99,7 +99,7 @@ class CrossVerifierWeights:
 
         try:
             with safe_open(str(path), framework="numpy") as handle:
-                header = json.loads((handle.metadata() or {})[_HEADER_KEY])
+                header: dict[str, Any] = json.loads((handle.metadata() or {})[_HEADER_KEY])
         except (OSError, ValueError, KeyError, SafetensorError) as exc:
             raise ModelUnavailableError(f"cannot read cross-verifier artifact {path}: {exc}") from None
         if header.get("format") != FORMAT or header.get("labels") != [label.value for label in LABELS]:
@@ -167,7 +167,7 @@ class CrossEncoderVerifier:
         logits = np.asarray(logits, dtype=np.float64).reshape(len(claims), len(LABELS))
         logits -= logits.max(axis=1, keepdims=True)
         exp = np.exp(logits)
-        return exp / exp.sum(axis=1, keepdims=True)
+        return np.asarray(exp / exp.sum(axis=1, keepdims=True), dtype=np.float64)
 
     def score(self, claim: str, evidence: Sequence[Passage]) -> dict[Label, float]:
         text = " ".join(passage.text.strip() for passage in evidence).strip()

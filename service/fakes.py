@@ -30,7 +30,7 @@ class HashingEmbedder:
                 bucket = int.from_bytes(hashlib.blake2b(word.encode(), digest_size=4).digest(), "little")
                 vectors[row, bucket % self.dimension] += 1.0
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        return vectors / np.maximum(norms, 1e-12)
+        return np.asarray(vectors / np.maximum(norms, 1e-12), dtype=np.float32)
 
 
 class KeywordJudge:
@@ -92,3 +92,16 @@ class OverlapPairVerifier(PairVerifier):
                 rows.append([0.8, 0.1, 0.1])
         self.pairs_scored += len(rows)
         return np.array(rows, dtype=np.float64).reshape(len(rows), 3)
+
+
+class ConstantVerifier:
+    """The fake: the same probabilities for every claim (uniform unless told otherwise)."""
+
+    name = "constant-verifier"
+
+    def __init__(self, probabilities: dict[Label, float] | None = None) -> None:
+        self.metadata: dict[str, object] = {}
+        self._probabilities = probabilities or {label: 1 / len(Label) for label in Label}
+
+    def score(self, claim: str, evidence: Sequence[Passage]) -> dict[Label, float]:
+        return dict(self._probabilities)

@@ -25,6 +25,7 @@ import threading
 from collections.abc import Sequence
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from pydantic import BaseModel, Field, ValidationError
@@ -67,13 +68,13 @@ def format_evidence(evidence: Sequence[Passage]) -> str:
 
 
 @functools.cache
-def _route_llama_logs():  # type: ignore[no-untyped-def]
+def _route_llama_logs() -> object:
     """Send llama.cpp's own log lines (printed straight to stderr by default) to Python logging."""
     import ctypes
 
     import llama_cpp
 
-    @llama_cpp.llama_log_callback
+    @llama_cpp.llama_log_callback  # type: ignore[untyped-decorator]  # llama_cpp has no type information
     def forward(level: int, text: bytes, user_data: ctypes.c_void_p) -> None:
         log.debug("llama.cpp: %s", text.decode("utf-8", "replace").rstrip())
 
@@ -82,7 +83,12 @@ def _route_llama_logs():  # type: ignore[no-untyped-def]
 
 
 class LlamaJudge:
-    """A GGUF model behind llama-cpp-python, used as verdict judge and answer writer."""
+    """A GGUF model behind llama-cpp-python, used as verdict judge and answer writer.
+
+    Constructing one is cheap: the file is checked to be a GGUF and the prompts are read, but the model is
+    loaded on the first `judge` or `answer`, and its sha256 (for the verdict stamp) computed when first asked,
+    so commands and verdicts that never ask the LLM do not pay for it. A file llama.cpp cannot load is
+    `ModelUnavailableError` then."""
 
     def __init__(
         self,
@@ -95,27 +101,42 @@ class LlamaJudge:
         prompt_name: str = "verify_claim.v1",
         rationale_tokens: int = 40,
     ) -> None:
-        from llama_cpp import Llama
-
-        if not model_path.is_file():
-            raise ModelUnavailableError(f"judge model file not found: {model_path}")
-        _route_llama_logs()
-        try:
-            self._llm = Llama(
-                str(model_path), n_ctx=n_ctx, n_threads=n_threads, n_gpu_layers=n_gpu_layers,
-                n_batch=n_batch, verbose=False,
-            )
-        except (ValueError, RuntimeError) as exc:
-            raise ModelUnavailableError(f"cannot load judge model {model_path}: {exc}") from None
+        _check_gguf(model_path)
+        self._path = model_path
+        self._options = {"n_ctx": n_ctx, "n_threads": n_threads, "n_gpu_layers": n_gpu_layers, "n_batch": n_batch}
+        self._loaded: Any = None
+        self._load_lock = threading.Lock()
         self._lock = threading.Lock()
         self.model_name = model_path.name
-        self.model_sha256 = sha256_file(model_path)
         self.prompt_name = prompt_name
         self._template, self.prompt_sha256 = load_prompt(prompt_name)
         self.answer_prompt_name = ANSWER_PROMPT
         self._answer_template, self.answer_prompt_sha256 = load_prompt(ANSWER_PROMPT)
         self._rationale_tokens = rationale_tokens
-        self._label_tokens = self._first_label_tokens()
+        self._label_tokens: dict[Label, int] = {}
+
+    @functools.cached_property
+    def model_sha256(self) -> str:
+        return sha256_file(self._path)
+
+    @property
+    def _llm(self) -> Any:
+        """The loaded `Llama` (loaded once, on first use)."""
+        with self._load_lock:
+            if self._loaded is None:
+                llm = self._load()
+                self._label_tokens = self._first_label_tokens(llm)
+                self._loaded = llm
+            return self._loaded
+
+    def _load(self) -> Any:
+        from llama_cpp import Llama
+
+        _route_llama_logs()
+        try:
+            return Llama(str(self._path), verbose=False, **self._options)
+        except (ValueError, RuntimeError) as exc:
+            raise ModelUnavailableError(f"cannot load judge model {self.model_name}: {exc}") from None
 
     # ---- prompts -------------------------------------------------------------------------------------
 
@@ -132,18 +153,19 @@ class LlamaJudge:
             eos_token=vocab.detokenize([vocab.token_eos()]).decode("utf-8", "ignore"),
             bos_token=vocab.detokenize([vocab.token_bos()]).decode("utf-8", "ignore"),
         )
-        prompt = formatter(messages=[{"role": "user", "content": user}]).prompt
+        prompt: str = formatter(messages=[{"role": "user", "content": user}]).prompt
         bos = vocab.detokenize([vocab.token_bos()]).decode("utf-8", "ignore")
         return prompt[len(bos):] if bos and prompt.startswith(bos) else prompt
 
     def _tokens(self, text: str) -> list[int]:
-        return self._llm.tokenize(text.encode("utf-8"), add_bos=True, special=True)
+        tokens: list[int] = self._llm.tokenize(text.encode("utf-8"), add_bos=True, special=True)
+        return tokens
 
-    def _first_label_tokens(self) -> dict[Label, int]:
-        prefix = len(self._llm.tokenize(b'{"verdict": "', add_bos=False, special=False))
+    def _first_label_tokens(self, llm: Any) -> dict[Label, int]:
+        prefix = len(llm.tokenize(b'{"verdict": "', add_bos=False, special=False))
         first = {}
         for label in Label:
-            tokens = self._llm.tokenize(f'{{"verdict": "{label.value}'.encode(), add_bos=False, special=False)
+            tokens = llm.tokenize(f'{{"verdict": "{label.value}'.encode(), add_bos=False, special=False)
             first[label] = tokens[prefix]
         if len(set(first.values())) != len(first):
             raise ModelUnavailableError(f"{self.model_name}: the labels do not start with distinct tokens")
@@ -165,7 +187,7 @@ class LlamaJudge:
     def _label_probabilities(self, opening: str) -> dict[Label, float]:
         import llama_cpp
 
-        tokens = self._tokens(opening)
+        tokens = self._tokens(opening)  # loads the model first, and with it `_label_tokens`
         self._llm.reset()
         self._llm.eval(tokens)
         pointer = llama_cpp.llama_get_logits_ith(self._llm.ctx, -1)
@@ -187,7 +209,7 @@ class LlamaJudge:
         result = self._llm.create_completion(
             prompt, max_tokens=self._rationale_tokens, temperature=0.0, grammar=grammar,
         )
-        body = result["choices"][0]["text"]  # type: ignore[index]
+        body = result["choices"][0]["text"]
         if not body.endswith('"}'):
             body = body.rstrip('"}').rstrip() + '"}'
         try:
@@ -204,11 +226,22 @@ class LlamaJudge:
             result = self._llm.create_completion(
                 self._chat(user), max_tokens=80, temperature=0.0, stop=["\n", "<end_of_turn>"],
             )
-        text = re.sub(r"<[^>]{0,20}>", "", result["choices"][0]["text"])  # type: ignore[index]
+        text = re.sub(r"<[^>]{0,20}>", "", result["choices"][0]["text"])
         text = _first_sentence(text)  # small models drift into repetition and invention after one sentence
         cited = tuple(sorted({int(n) - 1 for n in _CITE.findall(text) if 0 < int(n) <= len(evidence)}))
         return AnswerOutput(text or "The documents do not say.", cited)
 
+
+
+def _check_gguf(path: Path) -> None:
+    """A missing file, or one that is not a GGUF model, is refused at start-up (loading waits for first use)."""
+    try:
+        with path.open("rb") as handle:
+            magic = handle.read(4)
+    except OSError:
+        raise ModelUnavailableError(f"judge model file not found: {path}") from None
+    if magic != b"GGUF":
+        raise ModelUnavailableError(f"judge model file is not a GGUF model: {path}")
 
 
 def _first_sentence(text: str) -> str:

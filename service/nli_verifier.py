@@ -31,7 +31,7 @@ from scipy.special import softmax
 
 from service.domain import Label, Passage
 from service.errors import ModelUnavailableError
-from service.verifier_port import Assessment
+from service.ports import Assessment
 
 ARTIFACT_DIR = "nli_verifier.v1"
 FORMAT = "vericlaim-nli-verifier/1"
@@ -94,7 +94,7 @@ def aggregate(readings: np.ndarray) -> np.ndarray:
     """The claim's probabilities from its readings' (rows in `NLI_ORDER`): the most decisive reading's, the one
     whose entailment or contradiction probability is highest."""
     readings = np.atleast_2d(readings)
-    return readings[int(np.argmax(readings[:, :2].max(axis=1)))]
+    return np.asarray(readings[int(np.argmax(readings[:, :2].max(axis=1)))])
 
 
 def evidence_readings(evidence: Sequence[Passage]) -> list[str]:
@@ -195,7 +195,7 @@ class NliVerifier(PairVerifier):
         if not (folder / MODEL_FILE).is_file():
             raise ModelUnavailableError(f"NLI verifier model not found: {folder / MODEL_FILE}")
         try:
-            header = json.loads((folder / HEADER_FILE).read_text(encoding="utf-8"))
+            header: dict[str, Any] = json.loads((folder / HEADER_FILE).read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise ModelUnavailableError(f"cannot read {folder / HEADER_FILE}: {exc}") from None
         if header.get("format") != FORMAT:

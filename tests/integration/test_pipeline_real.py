@@ -9,7 +9,8 @@ import pytest
 from service.bootstrap import Components, load_calibration
 from service.calibration import adjust
 from service.domain import Decider, Label
-from service.pipeline import EvidenceFinder, Pipeline, Query
+from service.evidence import EvidenceFinder, Query
+from service.pipeline import Pipeline
 from tests.integration.conftest import DEMO, ROOT
 
 pytestmark = pytest.mark.integration

@@ -15,6 +15,7 @@ from service.calibration import Calibration
 from service.config import Settings
 from service.domain import Decider, Document, Label, Passage
 from service.errors import ModelUnavailableError
+from service.evidence import Query, rerank
 from service.fakes import HashingEmbedder, KeywordJudge, OverlapPairVerifier
 from service.nli_verifier import (
     FORMAT,
@@ -26,8 +27,7 @@ from service.nli_verifier import (
     label_kinds,
     to_label_columns,
 )
-from service.pipeline import Query, rerank
-from service.verifier_port import PassageVerifier
+from service.ports import PassageVerifier
 
 pytestmark = pytest.mark.unit
 
@@ -180,7 +180,7 @@ class LeaningVerifier(OverlapPairVerifier):
 
 
 def test_the_rationale_shows_the_probabilities_that_decided_after_the_offsets(tmp_path: Path) -> None:
-    from tests.unit.test_calibration import verifier_only_combiner
+    from tests.unit.service.test_calibration import verifier_only_combiner
 
     offsets = Calibration(0.9, 0.8, verifier_only_combiner(), None, None, {"verifier": LeaningVerifier.name},
                           verifier_offsets=(1.0, 0.0, 0.0))
