@@ -27,9 +27,9 @@ from enum import StrEnum
 
 import numpy as np
 
+from index.bm25 import bm25_tokens
 from index.dates import DateRange
 from index.snapshot import Snapshot
-from index.store import bm25_tokens
 from service.config import RetrievalSettings
 from service.domain import Passage
 from service.ports import Embedder
@@ -97,7 +97,7 @@ class HybridRetriever:
         documents.update(table.doc_ids[r] for r in dense_rows)
         bm25 = _bm25_scores(snapshot.sentence_bm25, q.tokens, len(table))
         if allowed is not None:
-            bm25 = bm25 * np.isin(np.arange(len(table)), _allowed_rows(table.of_document, allowed))
+            bm25 = bm25 * np.isin(np.arange(len(table)), _document_rows(table.of_document, allowed))
         documents.update(table.doc_ids[r] for r in np.argsort(-bm25)[:depth] if bm25[r] > 0)
         return np.array(sorted(r for doc_id in documents for r in table.of_document[doc_id]), dtype=np.int64)
 
@@ -182,9 +182,12 @@ def _dense_top(index: object, vectors: np.ndarray, query: np.ndarray, rows: np.n
 
 
 def _allowed_rows(of_document: dict[str, tuple[int, ...]], allowed: set[str] | None) -> np.ndarray | None:
-    if allowed is None:
-        return None
-    return np.array(sorted(r for doc_id in allowed for r in of_document.get(doc_id, ())), dtype=np.int64)
+    return None if allowed is None else _document_rows(of_document, allowed)
+
+
+def _document_rows(of_document: dict[str, tuple[int, ...]], documents: set[str]) -> np.ndarray:
+    """The sentence rows of `documents`, ascending."""
+    return np.array(sorted(r for doc_id in documents for r in of_document.get(doc_id, ())), dtype=np.int64)
 
 
 def _bm25_scores(bm25: object | None, tokens: list[str], n: int) -> np.ndarray:
@@ -207,7 +210,7 @@ def _rows_of_chunks(snapshot: Snapshot, chunks: list[tuple[int, float]]) -> tupl
 def _group_max(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
     best = np.full(int(groups.max(initial=-1)) + 1, -np.inf)
     np.maximum.at(best, groups, values)
-    return best[groups]
+    return np.asarray(best[groups], dtype=np.float64)
 
 
 def _share(wanted: set[str], present: set[str]) -> float:

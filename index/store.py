@@ -37,7 +37,6 @@ import shutil
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -45,6 +44,8 @@ from filelock import FileLock
 from pydantic import BaseModel, ValidationError
 
 from index.ann import AnnParams
+from index.bm25 import build_bm25, load_bm25
+from index.durable import fsync_dir, fsync_file, fsync_tree
 from index.snapshot import SentenceTable, Snapshot, StoredChunk
 from index.writer import ChangeSummary, CollectionWriter, Progress
 from service.checksums import sha256_file
@@ -161,50 +162,16 @@ class CollectionStore:
         snapshot.bm25 = build_bm25(snapshot.chunk_text(i) for i in range(len(snapshot.chunks)))
         snapshot.sentence_bm25 = build_bm25(snapshot.sentence_text(r) for r in range(len(snapshot.sentences)))
         snapshot.version = _write_generation(staging, snapshot, number)
-        _fsync_tree(staging)
+        fsync_tree(staging)
         os.replace(staging, final)
-        _fsync_dir(self.folder)
+        fsync_dir(self.folder)
         pointer_tmp = self.folder / "CURRENT.tmp"
         pointer_tmp.write_text(final.name, encoding="utf-8")
-        _fsync_file(pointer_tmp)
+        fsync_file(pointer_tmp)
         os.replace(pointer_tmp, self.folder / "CURRENT")
-        _fsync_dir(self.folder)
+        fsync_dir(self.folder)
         _remove_strays(self.folder, keep=final)
         return snapshot
-
-
-# ---- BM25 ------------------------------------------------------------------------------------------------
-
-TOKEN_PATTERN = r"(?u)\b\w+(?:[.,]\d+)*\b"
-
-
-def bm25_tokens(texts: Sequence[str]) -> list[list[str]]:
-    import bm25s
-
-    return bm25s.tokenize(list(texts), **_tokenizer(), return_ids=False)
-
-
-def build_bm25(texts: Iterable[str]) -> object | None:
-    """A BM25 index over `texts` (None when there are none), built from token ids: no token strings per text."""
-    import bm25s
-
-    tokenized = bm25s.tokenize(texts, **_tokenizer(), return_ids=True)
-    if not tokenized.ids:
-        return None
-    retriever = bm25s.BM25()
-    retriever.index(tokenized, show_progress=False)
-    return retriever
-
-
-def _tokenizer() -> dict[str, object]:
-    return {"stopwords": "en", "stemmer": _stemmer(), "token_pattern": TOKEN_PATTERN, "show_progress": False}
-
-
-@lru_cache(maxsize=1)
-def _stemmer():  # type: ignore[no-untyped-def]
-    import Stemmer
-
-    return Stemmer.Stemmer("english")
 
 
 # ---- files -----------------------------------------------------------------------------------------------
@@ -285,8 +252,8 @@ def _read_generation(folder: Path) -> Snapshot:
     chunks = []
     for line in (folder / "chunks.jsonl").read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
-        sentences = tuple((int(s), int(e)) for s, e in row["sentences"])
-        chunks.append(StoredChunk(row["doc_id"], row["start"], row["end"], sentences))
+        spans = tuple((int(s), int(e)) for s, e in row["sentences"])
+        chunks.append(StoredChunk(row["doc_id"], row["start"], row["end"], spans))
     vectors = np.load(folder / "vectors.npy")
     sentence_vectors = np.load(folder / "sentence_vectors.npy")
     sentences = SentenceTable.of(chunks)
@@ -301,19 +268,10 @@ def _read_generation(folder: Path) -> Snapshot:
         chunks=chunks,
         vectors=vectors,
         sentence_vectors=sentence_vectors,
-        bm25=_load_bm25(folder / "bm25"),
-        sentence_bm25=_load_bm25(folder / "bm25_sentences"),
+        bm25=load_bm25(folder / "bm25"),
+        sentence_bm25=load_bm25(folder / "bm25_sentences"),
         _sentences=sentences,
     )
-
-
-def _load_bm25(path: Path) -> object | None:
-    if not path.is_dir():
-        return None
-    import bm25s
-
-    return bm25s.BM25.load(str(path), show_progress=False)
-
 
 
 def _remove_strays(folder: Path, keep: Path | None) -> None:
@@ -321,24 +279,3 @@ def _remove_strays(folder: Path, keep: Path | None) -> None:
         stray = path.name.startswith(".staging-") or re.fullmatch(r"gen-\d{6}", path.name)
         if stray and path.is_dir() and (keep is None or path != keep):
             shutil.rmtree(path, ignore_errors=True)
-
-
-def _fsync_file(path: Path) -> None:
-    with path.open("rb") as handle:
-        os.fsync(handle.fileno())
-
-
-def _fsync_dir(path: Path) -> None:
-    descriptor = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
-
-
-def _fsync_tree(folder: Path) -> None:
-    for path in folder.rglob("*"):
-        if path.is_file():
-            _fsync_file(path)
-    for path in [*sorted(p for p in folder.rglob("*") if p.is_dir()), folder]:
-        _fsync_dir(path)
