@@ -52,7 +52,7 @@ def mcnemar_p(a_only: int, b_only: int) -> float:
     n = a_only + b_only
     if n == 0:
         return 1.0
-    tail = sum(math.comb(n, k) for k in range(min(a_only, b_only) + 1)) / 2**n
+    tail: float = sum(math.comb(n, k) for k in range(min(a_only, b_only) + 1)) / 2**n
     return min(1.0, 2 * tail)
 
 

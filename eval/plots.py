@@ -7,7 +7,7 @@ says so.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,7 @@ def write_plots(summary: dict[str, Any], rows: Sequence[dict[str, Any]], folder:
         return {}
     folder.mkdir(parents=True, exist_ok=True)
     title = f"{summary['dataset']} ({summary['claims']} claims)"
-    drawings = {
+    drawings: dict[str, Callable[[Any], None]] = {  # each draws on a matplotlib Figure
         "confusion_matrix": lambda fig: _confusion(fig, summary, title),
         "reliability": lambda fig: _reliability(fig, summary, title),
         "latency": lambda fig: _latency(fig, [float(r["timings"]["total_ms"]) for r in rows], summary, title),

@@ -71,6 +71,7 @@ def build_faiss_index(vectors: np.ndarray, params: AnnParams | None = None) -> A
     vectors = np.ascontiguousarray(vectors, dtype=np.float32)
     rows, dimension = vectors.shape
     kind = resolve_kind(rows, params)
+    index: faiss.Index
     if kind is IndexKind.HNSW:
         index = faiss.IndexHNSWFlat(dimension, params.hnsw_m, faiss.METRIC_INNER_PRODUCT)
         index.hnsw.efConstruction = params.hnsw_ef_construction

@@ -20,7 +20,10 @@ _ISO = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
 def period(text: str) -> tuple[date, date]:
     """The first and last day that `text` names; ValueError unless it is YYYY, YYYY-MM or YYYY-MM-DD."""
     match = _ISO.fullmatch(text.strip())
-    days = _days(*(None if part is None else int(part) for part in match.groups())) if match else None
+    days = None
+    if match:
+        year, month, day = match.groups()
+        days = _days(int(year), None if month is None else int(month), None if day is None else int(day))
     if days is None:
         raise ValueError(f"{text!r} is not a date: use YYYY, YYYY-MM or YYYY-MM-DD")
     return days

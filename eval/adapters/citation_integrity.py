@@ -67,7 +67,8 @@ def _claim(row: Row, *, split: str, abstracts: dict[str, SentenceDocument]) -> L
     evidence = row.get("evidence") or {}
     if not isinstance(evidence, dict):
         raise RowError("field 'evidence' must map doc_id to evidence sets")
-    labels, gold = set(), []
+    labels: set[GoldLabel] = set()
+    gold: list[GoldEvidence] = []
     for doc_id, sets in evidence.items():
         gold.extend(_gold(abstracts, str(doc_id), sets))
         labels.update(map_label(SENTENCE_LABELS, item["label"]) for item in sets)

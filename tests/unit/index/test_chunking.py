@@ -8,7 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from index.chunking import chunk_text, split_sentences
+from index.chunking import chunk_text
+from service.text import split_sentences
 
 pytestmark = pytest.mark.unit
 

@@ -9,7 +9,7 @@ import pytest
 from index.library import Library
 from service.domain import Document
 from service.errors import InputError
-from tests.unit.test_store import ACME, BANANA, collection_folder, library_at, listing
+from tests.unit.index.test_store import ACME, BANANA, collection_folder, library_at, listing
 
 pytestmark = pytest.mark.unit
 

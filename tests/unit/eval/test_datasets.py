@@ -25,7 +25,7 @@ from service.errors import DatasetFormatError
 
 pytestmark = pytest.mark.unit
 
-DATASETS = Path(__file__).resolve().parents[2].parent / "shared" / "datasets"
+DATASETS = Path(__file__).resolve().parents[3].parent / "shared" / "datasets"
 needs_datasets = pytest.mark.skipif(not DATASETS.is_dir(), reason=f"shared datasets not found at {DATASETS}")
 
 S, R, NEI, C = GoldLabel.SUPPORTED, GoldLabel.REFUTED, GoldLabel.NOT_ENOUGH_INFO, GoldLabel.CONFLICTING

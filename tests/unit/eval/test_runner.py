@@ -226,7 +226,7 @@ def test_bad_rows_stop_with_the_line_or_are_skipped_and_reported(tiny: Component
 
 
 def test_claims_the_verifier_trained_on_are_left_out_and_counted() -> None:
-    from eval.training_pairs import in_training_half, without_trained_claims
+    from eval.trained_claims import in_training_half, without_trained_claims
 
     many = [LabelledClaim(f"w{i}", f"Claim number {i}.", NEI) for i in range(40)]
     metadata = {"sets": ["wice"]}

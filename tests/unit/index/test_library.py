@@ -16,7 +16,7 @@ from service.config import Settings
 from service.domain import Document
 from service.errors import InputError, UnreadableDocumentError
 from service.fakes import HashingEmbedder, KeywordJudge
-from tests.unit.test_store import collection_folder, listing
+from tests.unit.index.test_store import collection_folder, listing
 
 pytestmark = pytest.mark.unit
 
