@@ -35,7 +35,7 @@ from service.config import Settings
 from service.domain import Label
 from service.errors import InputError
 from service.evidence import Query
-from service.nli_verifier import NLI_ORDER, NliVerifier, aggregate, evidence_readings
+from service.verifiers.nli import NLI_ORDER, NliVerifier, aggregate, evidence_readings
 
 
 def _max_rule(rows: np.ndarray, k: int) -> np.ndarray:

@@ -49,7 +49,7 @@ from index.store import CollectionStore, Snapshot
 from service.bootstrap import build_finder
 from service.config import BUNDLED_MINILM, Settings
 from service.evidence import rerank as rerank_passages
-from service.nli_verifier import NliVerifier
+from service.verifiers.nli import NliVerifier
 
 MODES = (RetrievalMode.DENSE, RetrievalMode.BM25, RetrievalMode.HYBRID)
 DIMENSION = 384

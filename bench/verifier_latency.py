@@ -59,7 +59,7 @@ def main() -> None:
     print(f"{len(claims)} claims, {sentences:.1f} sentences each on average, {args.threads} threads")
     print(f"{'verifier':<28}{'p50 ms':>8}{'p95 ms':>8}{'mean ms':>9}  target ≤ 150 ms")
 
-    from service.nli_verifier import NliVerifier
+    from service.verifiers.nli import NliVerifier
 
     nli = NliVerifier.load(threads=args.threads)
     ms = timed(nli.score, claims)
@@ -70,7 +70,7 @@ def main() -> None:
 
     from index.embedder import SentenceTransformerEmbedder
     from service.config import BUNDLED_MINILM
-    from service.verifier import FeatureVerifier
+    from service.verifiers.feature import FeatureVerifier
 
     torch.set_num_threads(args.threads)
     feature = FeatureVerifier.load(SentenceTransformerEmbedder(BUNDLED_MINILM))

@@ -22,7 +22,7 @@ from service.judge import LlamaJudge
 from service.models import resolve_llm
 from service.pipeline import Pipeline
 from service.ports import Embedder, Judge, Verifier
-from service.verifier import FeatureVerifier
+from service.verifiers.feature import FeatureVerifier
 
 log = logging.getLogger(__name__)
 
@@ -56,8 +56,8 @@ def build_judge(settings: Settings) -> Judge:
 def build_verifier(settings: Settings, embedder: Embedder) -> Verifier:
     """The configured verifier. One that cannot load (a missing or corrupt artifact, a hub model that is not
     cached while offline, labels that cannot be mapped) is `ModelUnavailableError`, at start-up."""
-    from service.hf_verifier import TransformersNliVerifier, is_transformers_reference
-    from service.nli_verifier import HEADER_FILE, NliVerifier
+    from service.verifiers.hf import TransformersNliVerifier, is_transformers_reference
+    from service.verifiers.nli import HEADER_FILE, NliVerifier
 
     models = settings.models
     choice = models.verifier
@@ -66,7 +66,7 @@ def build_verifier(settings: Settings, embedder: Embedder) -> Verifier:
     if is_transformers_reference(choice):
         return TransformersNliVerifier.load(choice, labels=models.verifier_labels, device=models.device)
     if choice == "cross-encoder" or choice.endswith(".safetensors"):
-        from service.cross_verifier import CrossEncoderVerifier
+        from service.verifiers.cross_encoder import CrossEncoderVerifier
 
         return CrossEncoderVerifier.load(None if choice == "cross-encoder" else Path(choice))
     if choice == "feature" or choice.endswith(".npz"):

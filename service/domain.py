@@ -52,16 +52,6 @@ class Document:
 
 
 @dataclass(frozen=True)
-class Chunk:
-    """A span of a document's text; `text == document.text[start:end]`."""
-
-    doc_id: str
-    start: int
-    end: int
-    text: str
-
-
-@dataclass(frozen=True)
 class Passage:
     """A retrieved span with its retrieval scores (higher is better)."""
 

@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from service.domain import Label, Passage
-from service.nli_verifier import PairVerifier
 from service.ports import AnswerOutput, JudgeOutput
+from service.verifiers.nli import PairVerifier
 
 _WORD = re.compile(r"\w+")
 

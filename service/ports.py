@@ -1,7 +1,7 @@
 """The seams: small Protocols with a real adapter and a deterministic fake each (see `service.fakes`).
 
 Embedder (sentence-transformers), Collections and Retriever (the `index` package: FAISS + BM25 over stored
-collections), Judge (llama.cpp), Verifier (the NLI cross-encoder, `service.nli_verifier`). The pipeline
+collections), Judge (llama.cpp), Verifier (the NLI cross-encoder, `service.verifiers.nli`). The pipeline
 depends on these, never on the classes behind them.
 """
 

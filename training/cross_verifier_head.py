@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import torch
 
-from service.cross_verifier import LABELS
+from service.verifiers.cross_encoder import LABELS
 from training.cross_verifier_cache import HiddenCache, additive_mask
 
 BATCH = 32  # pairs per training step

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from service.cross_verifier import (
+from service.verifiers.cross_encoder import (
     LABELS,
     CrossEncoderVerifier,
     CrossVerifierWeights,
@@ -153,7 +153,7 @@ def report_fusion(trainer: Trainer, train: Sequence[Example], dev: dict[str, lis
     columns are out-of-fold. Dev columns come from the shipped cross-encoder. A measurement; nothing is saved;
     call it last (it retrains the head)."""
     from index.embedder import SentenceTransformerEmbedder
-    from service.verifier import VerifierModel, bundled_artifact
+    from service.verifiers.feature import VerifierModel, bundled_artifact
     from training.verifier_train import embed_all, featurize, fit_head
 
     dev_log = {name: np.log(np.clip(trainer.predict(items), 1e-6, 1.0)) for name, items in dev.items()}

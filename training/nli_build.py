@@ -53,7 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"wrote {out}", flush=True)
     if args.skip_scores:
         return 0
-    from service.nli_verifier import NliVerifier
+    from service.verifiers.nli import NliVerifier
     from training.verifier_scores import gold_scores, nli_slice_scores, write_scores
 
     verifier = NliVerifier.load(out)

@@ -6,7 +6,7 @@ r"""Turn a trained NLI cross-encoder (a transformers folder from `training.nli_t
 The artifact is a folder: `model.onnx` (int8 dynamic quantisation by onnxruntime) and `verifier.json` (format,
 base model, labels, maximum length, the sha256 of the base model's word-embedding table, metadata). The graph
 takes `inputs_embeds` rather than token ids: the word-embedding table, frozen in training, is left out of the
-artifact and read at load time from the installed base model (`service.nli_verifier`), which checks its
+artifact and read at load time from the installed base model (`service.verifiers.nli`), which checks its
 sha256. No torch is needed to serve it; onnxruntime and tokenizers are.
 """
 
@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from service.nli_verifier import FORMAT, HEADER_FILE, MODEL_FILE, embedding_digest, read_word_embeddings
+from service.verifiers.nli import FORMAT, HEADER_FILE, MODEL_FILE, embedding_digest, read_word_embeddings
 
 
 class FromEmbeddings(torch.nn.Module):

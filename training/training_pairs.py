@@ -25,7 +25,7 @@ from pathlib import Path
 from eval.datasets import Dataset, GoldLabel, LabelledClaim, load_dataset
 from eval.trained_claims import SINGLE_FILE_SETS, in_calibration_share, in_training_half, stable_hash
 from service.domain import Label
-from service.verifier_features import word_recall
+from service.verifiers.features import word_recall
 
 LICENCES = {
     "check-covid": "MIT",

@@ -17,8 +17,8 @@ from typing import Any
 import numpy as np
 
 from service.domain import Passage
-from service.nli_verifier import HEADER_FILE, NLI_ORDER
 from service.ports import Verifier
+from service.verifiers.nli import HEADER_FILE, NLI_ORDER
 from training.nli_pairs import load_pairs, slice_report, split_pairs
 from training.training_pairs import Example, dev_examples
 from training.verifier_train import scores

@@ -24,8 +24,8 @@ import numpy as np
 from eval.metrics import accuracy, binary_f1, per_label_prf
 from service.domain import Label
 from service.ports import Embedder
-from service.verifier import LABELS, FeatureVerifier, VerifierModel
-from service.verifier_features import FEATURES, MAX_SENTENCES, evidence_features
+from service.verifiers.feature import LABELS, FeatureVerifier, VerifierModel
+from service.verifiers.features import FEATURES, MAX_SENTENCES, evidence_features
 from training.training_pairs import LICENCES, TRAINING_SETS, Example, dev_examples, training_examples
 
 DEFAULT_DATA = Path("../shared/datasets")

@@ -81,7 +81,6 @@ RATES: dict[str, float] = {"day": 365.0, "week": 52.0, "month": 12.0, "mo": 12.0
                            "year": 1.0, "yr": 1.0, "annum": 1.0}
 RATE_WORDS: dict[str, str] = {"daily": "day", "weekly": "week", "monthly": "month", "quarterly": "quarter",
                               "annually": "year", "yearly": "year", "per annum": "year"}
-RATE_NAMES: dict[float, str] = {365.0: "day", 52.0: "week", 12.0: "month", 4.0: "quarter", 1.0: "year"}
 
 
 def alternation(phrases: object) -> str:

@@ -12,7 +12,7 @@ import pytest
 from service.config import Settings
 from service.domain import Label, Passage
 from service.errors import ModelUnavailableError
-from service.nli_verifier import HEADER_FILE, NliVerifier
+from service.verifiers.nli import HEADER_FILE, NliVerifier
 
 pytestmark = pytest.mark.integration
 
@@ -65,7 +65,7 @@ def test_the_bundled_verifier_scores_every_passage_in_one_call(bundled: NliVerif
 
 
 def test_a_base_model_other_than_the_one_trained_on_is_refused(tmp_path: Path) -> None:
-    from service.nli_verifier import bundled_nli_artifact
+    from service.verifiers.nli import bundled_nli_artifact
 
     copy = tmp_path / "artifact"
     copy.mkdir()
@@ -127,7 +127,7 @@ def tiny_model(folder: Path, id2label: dict[int, str]) -> Path:
 def test_a_local_three_way_model_loads_with_its_label_names(tmp_path: Path) -> None:
     from service.bootstrap import build_verifier
     from service.fakes import HashingEmbedder
-    from service.hf_verifier import TransformersNliVerifier
+    from service.verifiers.hf import TransformersNliVerifier
 
     folder = tiny_model(tmp_path / "nli", {0: "CONTRADICTION", 1: "NEUTRAL", 2: "ENTAILMENT"})
 
@@ -142,7 +142,7 @@ def test_a_local_three_way_model_loads_with_its_label_names(tmp_path: Path) -> N
 
 
 def test_labels_that_say_nothing_are_refused_unless_named(tmp_path: Path) -> None:
-    from service.hf_verifier import TransformersNliVerifier
+    from service.verifiers.hf import TransformersNliVerifier
 
     folder = tiny_model(tmp_path / "minicheck", {0: "LABEL_0", 1: "LABEL_1"})
 
@@ -155,7 +155,7 @@ def test_labels_that_say_nothing_are_refused_unless_named(tmp_path: Path) -> Non
 
 
 def test_a_hub_model_that_is_not_cached_is_one_clear_error_offline(monkeypatch: pytest.MonkeyPatch) -> None:
-    from service.hf_verifier import TransformersNliVerifier
+    from service.verifiers.hf import TransformersNliVerifier
 
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     with pytest.raises(ModelUnavailableError, match="not in the local Hugging Face cache") as raised:

@@ -17,7 +17,8 @@ from service.domain import Decider, Document, Label, Passage
 from service.errors import ModelUnavailableError
 from service.evidence import Query, rerank
 from service.fakes import HashingEmbedder, KeywordJudge, OverlapPairVerifier
-from service.nli_verifier import (
+from service.ports import PassageVerifier
+from service.verifiers.nli import (
     FORMAT,
     HEADER_FILE,
     MODEL_FILE,
@@ -27,7 +28,6 @@ from service.nli_verifier import (
     label_kinds,
     to_label_columns,
 )
-from service.ports import PassageVerifier
 
 pytestmark = pytest.mark.unit
 

@@ -10,8 +10,8 @@ import pytest
 from service.domain import Label, Passage
 from service.errors import ModelUnavailableError
 from service.fakes import ConstantVerifier, HashingEmbedder
-from service.verifier import LABELS, FeatureVerifier, VerifierModel
-from service.verifier_features import FEATURES, PAIR_FEATURES, evidence_features, pair_cues, passage_sentences
+from service.verifiers.feature import LABELS, FeatureVerifier, VerifierModel
+from service.verifiers.features import FEATURES, PAIR_FEATURES, evidence_features, pair_cues, passage_sentences
 from training.training_pairs import Example
 from training.verifier_train import build_model, featurize
 

@@ -14,7 +14,9 @@ import numpy as np
 import pytest
 import torch
 
-from service.cross_verifier import (
+from service.domain import Label, Passage
+from service.errors import ModelUnavailableError
+from service.verifiers.cross_encoder import (
     LABELS,
     CrossEncoderVerifier,
     CrossVerifierWeights,
@@ -22,8 +24,6 @@ from service.cross_verifier import (
     bundled_cross_artifact,
     trained_prefixes,
 )
-from service.domain import Label, Passage
-from service.errors import ModelUnavailableError
 from training.cross_verifier_cache import cache_hidden_states, digest, frozen_forward
 from training.cross_verifier_head import TopHead, predict_cached, train_head
 from training.training_pairs import LICENCES, TRAINING_SETS

@@ -25,7 +25,7 @@ import numpy as np
 from service.domain import Label, Passage
 from service.errors import ModelUnavailableError
 from service.ports import Embedder
-from service.verifier_features import FEATURES, MAX_SENTENCES, evidence_features, passage_sentences
+from service.verifiers.features import FEATURES, MAX_SENTENCES, evidence_features, passage_sentences
 
 ARTIFACT_NAME = "verifier.v2.npz"
 LABELS: tuple[Label, ...] = (Label.SUPPORTED, Label.REFUTED, Label.NOT_ENOUGH_INFO)

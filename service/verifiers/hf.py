@@ -22,7 +22,7 @@ import numpy as np
 from scipy.special import softmax
 
 from service.errors import ModelUnavailableError
-from service.nli_verifier import PairVerifier, label_kinds, to_label_columns
+from service.verifiers.nli import PairVerifier, label_kinds, to_label_columns
 
 HF_PREFIX = "hf:"
 
