@@ -31,7 +31,7 @@ from eval.datasets import load_dataset
 from eval.metrics import accuracy, macro_f1
 from eval.trained_claims import in_calibration_share
 from service.bootstrap import build_finder
-from service.config import Settings
+from service.config import Settings, default_datasets
 from service.domain import Label
 from service.errors import InputError
 from service.evidence import Query
@@ -87,7 +87,8 @@ def score(rows: list[tuple[Label, np.ndarray, int]], rule: Callable[[np.ndarray,
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=Path("../shared/datasets"))
+    parser.add_argument("--data", type=Path, default=default_datasets(),
+                        help="datasets folder (default: VERICLAIM_DATASETS, else shared/datasets by the checkout)")
     parser.add_argument("--sets", default="check-covid,citation-integrity")
     parser.add_argument("--split", default="train")
     parser.add_argument("--calibration-share", action="store_true")

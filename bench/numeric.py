@@ -24,6 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from service.config import default_datasets
 from service.domain import Label, Relation
 from service.figures.numeric import extract_quantities, match_numbers, numeric_decision
 
@@ -123,7 +124,8 @@ def render(results: list[SetResult]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=Path("../shared/datasets"))
+    parser.add_argument("--data", type=Path, default=default_datasets(),
+                        help="datasets folder (default: VERICLAIM_DATASETS, else shared/datasets by the checkout)")
     root = parser.parse_args().data
     results = [
         run_set("QuanTemp (dev half)", load_quantemp(root)),

@@ -47,7 +47,7 @@ from index.embedder import SentenceTransformerEmbedder
 from index.retriever import HybridRetriever, RetrievalMode
 from index.store import CollectionStore, Snapshot
 from service.bootstrap import build_finder
-from service.config import BUNDLED_MINILM, Settings
+from service.config import BUNDLED_MINILM, Settings, default_datasets
 from service.evidence import rerank as rerank_passages
 from service.verifiers.nli import NliVerifier
 
@@ -253,7 +253,8 @@ def _latency_target(size: int, ms: np.ndarray, recall: float) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=Path("../shared/datasets"))
+    parser.add_argument("--data", type=Path, default=default_datasets(),
+                        help="datasets folder (default: VERICLAIM_DATASETS, else shared/datasets by the checkout)")
     parser.add_argument("--sets", default="check-covid,wice,climate-fever")
     parser.add_argument("--limit", type=int, default=None, help="claims per set (default: all)")
     parser.add_argument("--split", default="dev", help="dataset split (check-covid has train for tuning)")

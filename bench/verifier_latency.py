@@ -21,6 +21,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from service.config import default_datasets
 from service.domain import Passage
 from training.training_pairs import dev_examples
 
@@ -50,7 +51,8 @@ def timed(score: Callable[[str, list[Passage]], object], claims: list[tuple[str,
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=Path("../shared/datasets"))
+    parser.add_argument("--data", type=Path, default=default_datasets(),
+                        help="datasets folder (default: VERICLAIM_DATASETS, else shared/datasets by the checkout)")
     parser.add_argument("--claims", type=int, default=100)
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()

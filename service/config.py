@@ -28,8 +28,10 @@ BUNDLED_MINILM = "all-MiniLM-L6-v2"
 
 
 def default_datasets() -> Path:
-    """`shared/datasets` beside the repository checkout (where the public labelled sets live in development)."""
-    return Path(__file__).resolve().parents[2] / "shared" / "datasets"
+    """VERICLAIM_DATASETS, else `shared/datasets` beside the repository checkout (where the public labelled sets
+    live in development): never relative to the working directory."""
+    configured = os.environ.get("VERICLAIM_DATASETS")
+    return Path(configured).expanduser() if configured else Path(__file__).resolve().parents[2] / "shared" / "datasets"
 
 
 def default_home() -> Path:

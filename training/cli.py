@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -28,8 +29,7 @@ def add_commands(app: typer.Typer) -> None:
     """Register the training commands on `app`."""
     app.command("calibrate")(calibrate)
     app.add_typer(verifier_app, name="verifier")
-TRAINERS = {"nli": "training.nli_build", "feature": "training.verifier_train",
-            "cross-encoder": "training.cross_verifier_train"}
+TRAINERS = ("nli", "feature", "cross-encoder")
 
 
 @reports_errors
@@ -221,14 +221,26 @@ def train_verifier(
     """Train a verifier on the labelled sets (their training splits or halves) and print its dev scores.
     Options after these go to the trainer (`python -m training.nli_build --help` and `python -m
     training.nli_train --help` for nli; `python -m training.verifier_train --help` for feature)."""
-    import importlib
-
     if kind not in TRAINERS:
         raise InputError(f"unknown verifier kind {kind!r}; choose one of {', '.join(TRAINERS)}")
     data = data or Settings().datasets
     if not data.is_dir():
         raise InputError(f"datasets folder not found: {data} (--data or VERICLAIM_DATASETS)")
-    trainer = importlib.import_module(TRAINERS[kind])
-    code = trainer.main(["--out", str(out_file), "--data", str(data), *context.args])
+    code = _trainer(kind)(["--out", str(out_file), "--data", str(data), *context.args])
     if code:
         raise typer.Exit(code)
+
+
+def _trainer(kind: str) -> Callable[[list[str]], int]:
+    """The trainer's entry point (imported only when asked: each pulls in torch)."""
+    if kind == "nli":
+        from training import nli_build
+
+        return nli_build.main
+    if kind == "feature":
+        from training import verifier_train
+
+        return verifier_train.main
+    from training import cross_verifier_train
+
+    return cross_verifier_train.main

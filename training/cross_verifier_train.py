@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from service.config import default_datasets
 from service.verifiers.cross_encoder import (
     LABELS,
     CrossEncoderVerifier,
@@ -40,7 +41,7 @@ from training.cross_verifier_head import TopHead, predict_cached, train_head
 from training.training_pairs import LICENCES, TRAINING_SETS, Example, dev_examples, training_examples
 from training.verifier_train import _is_validation, _report, scores
 
-DEFAULT_DATA = Path("../shared/datasets")
+DEFAULT_DATA = default_datasets()
 FOLDS = 5
 
 

@@ -17,6 +17,7 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
+from service.config import default_datasets
 from training import nli_export, nli_train
 from training.nli_pairs import IN_DOMAIN_SETS, NLI_SETS
 
@@ -24,7 +25,8 @@ from training.nli_pairs import IN_DOMAIN_SETS, NLI_SETS
 def parse(argv: Sequence[str] | None) -> tuple[argparse.Namespace, list[str]]:
     parser = argparse.ArgumentParser(prog="vericlaim verifier train --kind nli", description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, required=True, help="artifact folder to write")
-    parser.add_argument("--data", type=Path, default=Path("../shared/datasets"))
+    parser.add_argument("--data", type=Path, default=default_datasets(),
+                        help="datasets folder (default: VERICLAIM_DATASETS, else shared/datasets by the checkout)")
     parser.add_argument("--checkpoints", type=Path, default=Path("/var/tmp/vericlaim-nli/minilm"),
                         help="where training checkpoints live (outside the repository)")
     parser.add_argument("--name", default="nli-minilm-l6-v1", help="the verifier's name, stamped on verdicts")

@@ -1,6 +1,6 @@
 """(evidence, claim) pairs with NLI labels for training the NLI cross-encoder verifier, and its dev slices.
 
-    pairs = load_pairs(Path("../shared/datasets"))        # NLI sets + in-domain claim sets, deduplicated
+    pairs = load_pairs(Settings().datasets)               # NLI sets + in-domain claim sets, deduplicated
     train, dev = split_pairs(pairs)                        # dev: a fixed 1/20 by hash of each pair's group
 
 Sources: the 13 NLI and fact-verification sets in `datasets/nli/` (premise = evidence, hypothesis = claim)

@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from service.config import default_datasets
 from training.nli_model import batches_for_epoch, build_model, collate, encode, nli_loss, predict, trainable_state
 from training.nli_pairs import load_pairs, slice_report, split_pairs
 
@@ -85,7 +86,8 @@ def save_checkpoint(path: Path, model: torch.nn.Module, optimizer: torch.optim.O
 def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m training.nli_train", description=__doc__.split("\n\n")[0])
     parser.add_argument("--checkpoints", type=Path, required=True, help="folder for checkpoints and the result")
-    parser.add_argument("--data", type=Path, default=Path("../shared/datasets"))
+    parser.add_argument("--data", type=Path, default=default_datasets(),
+                        help="datasets folder (default: VERICLAIM_DATASETS, else shared/datasets by the checkout)")
     parser.add_argument("--base", default="all-MiniLM-L6-v2")
     parser.add_argument("--max-length", type=int, default=128)
     parser.add_argument("--batch", type=int, default=32)

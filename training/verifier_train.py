@@ -22,13 +22,14 @@ from pathlib import Path
 import numpy as np
 
 from eval.metrics import accuracy, binary_f1, per_label_prf
+from service.config import default_datasets
 from service.domain import Label
 from service.ports import Embedder
 from service.verifiers.feature import LABELS, FeatureVerifier, VerifierModel
 from service.verifiers.features import FEATURES, MAX_SENTENCES, evidence_features
 from training.training_pairs import LICENCES, TRAINING_SETS, Example, dev_examples, training_examples
 
-DEFAULT_DATA = Path("../shared/datasets")
+DEFAULT_DATA = default_datasets()
 HEADS = {"lr-0.1": ("lr", 0.1), "lr-1": ("lr", 1.0), "mlp-32": ("mlp", 1e-2), "mlp-32-strong": ("mlp", 1e-1)}
 
 
