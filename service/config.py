@@ -65,8 +65,9 @@ class ModelSettings(BaseModel):
         description=(
             "The trained verifier: 'nli' (bundled NLI cross-encoder, default), 'feature' (the earlier feature "
             "verifier), 'cross-encoder' (earlier MiniLM cross-encoder; measured weaker), a path to an artifact from "
-            "`vericlaim verifier train` (an NLI artifact folder, .npz or .safetensors), or any Hugging Face "
-            "sequence-classification NLI model: 'hf:OWNER/NAME' (hub or local cache) or a local folder."
+            "`vericlaim verifier train` (an NLI artifact folder), `train-feature` (.npz) or `train-cross-encoder` "
+            "(.safetensors), or any Hugging Face sequence-classification NLI model: 'hf:OWNER/NAME' (hub or local "
+            "cache) or a local folder."
         ),
     )
     verifier_labels: list[str] | None = Field(

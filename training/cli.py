@@ -1,15 +1,14 @@
-"""`vericlaim calibrate` and `vericlaim verifier train`: fit what the service decides with.
+"""`vericlaim calibrate` and `vericlaim verifier …`: fit what the service decides with.
 
 Registered on the `vericlaim` command by vericlaim/cli.py (`add_commands`); thin like the service's commands:
-build, call the core (training.calibration_run + training.calibration_fit; training.nli_build,
-training.verifier_train, training.cross_verifier_train), print.
+build, call the core (training.calibration_run + training.calibration_fit), print. The `verifier` commands
+(training the verifiers) are in training/verifier_cli.py.
 """
 
 from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -21,15 +20,13 @@ from eval.collections import dataset_collection, ingest_dataset
 from service.cli.common import CollectionOption, JsonOption, components, out, progress_bar, reports_errors
 from service.config import Settings
 from service.errors import InputError
-
-verifier_app = typer.Typer(no_args_is_help=True, help="Train the verifier that scores claims against evidence.")
+from training.verifier_cli import verifier_app
 
 
 def add_commands(app: typer.Typer) -> None:
     """Register the training commands on `app`."""
     app.command("calibrate")(calibrate)
     app.add_typer(verifier_app, name="verifier")
-TRAINERS = ("nli", "feature", "cross-encoder")
 
 
 @reports_errors
@@ -206,41 +203,3 @@ def print_calibration(report: dict[str, Any], llm_gain: float | None) -> None:
         lines.append("  the LLM was not asked (--llm-claims 0): verdicts will not ask it")
     for line in lines:
         out.print(line, markup=False, highlight=False)
-
-
-@verifier_app.command("train", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
-@reports_errors
-def train_verifier(
-    context: typer.Context,
-    out_file: Annotated[Path, typer.Option("--out", help="Artifact to write.")],
-    kind: Annotated[str, typer.Option(help="nli (the default verifier: NLI cross-encoder, resumable), feature or "
-                                      "cross-encoder.")] = "nli",
-    data: Annotated[Path | None, typer.Option(help="The datasets folder (default: the `datasets` setting, "
-                                              "VERICLAIM_DATASETS).")] = None,
-) -> None:
-    """Train a verifier on the labelled sets (their training splits or halves) and print its dev scores.
-    Options after these go to the trainer (`python -m training.nli_build --help` and `python -m
-    training.nli_train --help` for nli; `python -m training.verifier_train --help` for feature)."""
-    if kind not in TRAINERS:
-        raise InputError(f"unknown verifier kind {kind!r}; choose one of {', '.join(TRAINERS)}")
-    data = data or Settings().datasets
-    if not data.is_dir():
-        raise InputError(f"datasets folder not found: {data} (--data or VERICLAIM_DATASETS)")
-    code = _trainer(kind)(["--out", str(out_file), "--data", str(data), *context.args])
-    if code:
-        raise typer.Exit(code)
-
-
-def _trainer(kind: str) -> Callable[[list[str]], int]:
-    """The trainer's entry point (imported only when asked: each pulls in torch)."""
-    if kind == "nli":
-        from training import nli_build
-
-        return nli_build.main
-    if kind == "feature":
-        from training import verifier_train
-
-        return verifier_train.main
-    from training import cross_verifier_train
-
-    return cross_verifier_train.main

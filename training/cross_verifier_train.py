@@ -1,6 +1,6 @@
 r"""Train the cross-encoder verifier's artifact and print its dev scores.
 
-    python -m training.cross_verifier_train --out service/models_data/cross_verifier.v1.safetensors \
+    vericlaim verifier train-cross-encoder --out service/models_data/cross_verifier.v1.safetensors \
         --cache /tmp/vc_cross/ce
 
 Builds the same examples as the feature verifier (`training.training_pairs`), runs the frozen lower layers of the
@@ -18,7 +18,6 @@ Deterministic for a given seed and thread count.
 
 from __future__ import annotations
 
-import argparse
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -39,7 +38,7 @@ from service.verifiers.cross_encoder import (
 from training.cross_verifier_cache import HiddenCache, cache_hidden_states, digest
 from training.cross_verifier_head import TopHead, predict_cached, train_head
 from training.training_pairs import LICENCES, TRAINING_SETS, Example, dev_examples, training_examples
-from training.verifier_train import _is_validation, _report, scores
+from training.verifier_train import _is_validation, _report, check_sets, scores
 
 DEFAULT_DATA = default_datasets()
 FOLDS = 5
@@ -52,14 +51,15 @@ def evidence_text(example: Example) -> str:
 
 @dataclass
 class Trainer:
-    """The network, its trainable head and the cache: what every training run of `main` shares."""
+    """The network, its trainable head and the cache: what every training run of `run` shares."""
 
     model: object  # sentence_transformers.CrossEncoder
     head: TopHead
     initial: dict[str, torch.Tensor]
     cache: HiddenCache
     tag: str
-    args: argparse.Namespace
+    args: CrossTrainOptions
+    layer: int  # the top layer: the one trained
 
     def keys(self, examples: Sequence[Example]) -> list[str]:
         return [digest(self.tag, e.claim, evidence_text(e)) for e in examples]
@@ -106,7 +106,7 @@ def _round_to_fp16(head: TopHead) -> None:
 
 
 def trained_tensors(trainer: Trainer) -> dict[str, np.ndarray]:
-    prefixes = trained_prefixes(trainer.args.layer)
+    prefixes = trained_prefixes(trainer.layer)
     return {name: value.detach().numpy().copy() for name, value in trainer.model[0].model.state_dict().items()
             if name.startswith(prefixes)}
 
@@ -181,35 +181,35 @@ def report_fusion(trainer: Trainer, train: Sequence[Example], dev: dict[str, lis
             feature_model.design(*featurize(items, vectors)))))
 
 
-def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m training.cross_verifier_train",
-                                     description=__doc__.split("\n")[0])
-    parser.add_argument("--out", type=Path, required=True, help="where to write the .safetensors artifact")
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the shared datasets folder")
-    parser.add_argument("--sets", nargs="+", default=list(TRAINING_SETS), choices=sorted(LICENCES),
-                        help="training sets (fever-symmetric is CC BY-SA: the artifact then is too)")
-    parser.add_argument("--epochs", type=int, default=6, help="most passes; the best on validation is kept")
-    parser.add_argument("--lr", type=float, default=1e-3)
-    parser.add_argument("--max-length", type=int, default=160, help="tokens of claim + evidence")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--threads", type=int, default=2, help="torch CPU threads")
-    parser.add_argument("--base-model", default="all-MiniLM-L6-v2")
-    parser.add_argument("--cache", type=Path, help="a folder outside the repository for the frozen states")
-    parser.add_argument("--fusion", action="store_true",
-                        help="also report the feature verifier fused with out-of-fold cross-encoder scores")
-    parser.add_argument("--embedding-cache", type=Path, help="the feature verifier's vector cache (--fusion)")
-    return parser.parse_args(argv)
+@dataclass(frozen=True)
+class CrossTrainOptions:
+    """What `run` trains with (`vericlaim verifier train-cross-encoder` sets them; its --help says what each does)."""
+
+    out: Path  # where to write the .safetensors artifact
+    data: Path = DEFAULT_DATA
+    sets: tuple[str, ...] = TRAINING_SETS  # of LICENCES; fever-symmetric is CC BY-SA: the artifact then is too
+    epochs: int = 6  # most passes; the best on validation is kept
+    lr: float = 1e-3
+    max_length: int = 160  # tokens of claim + evidence
+    seed: int = 0
+    threads: int = 2  # torch CPU threads
+    base_model: str = "all-MiniLM-L6-v2"
+    cache: Path | None = None  # a folder outside the repository for the frozen states
+    fusion: bool = False  # also report the feature verifier fused with out-of-fold cross-encoder scores
+    embedding_cache: Path | None = None  # the feature verifier's vector cache (fusion)
+
+    def __post_init__(self) -> None:
+        check_sets(self.sets)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = _parse(argv)
+def run(args: CrossTrainOptions) -> int:
     started = time.perf_counter()
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     model = build_cross_encoder(args.base_model, args.max_length)
     network = model[0].model
-    args.layer = network.config.num_hidden_layers - 1
-    head = TopHead(network, args.layer)
+    layer = network.config.num_hidden_layers - 1
+    head = TopHead(network, layer)
     for parameter in network.parameters():
         parameter.requires_grad_(False)
     for parameter in head.parameters():
@@ -219,13 +219,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     dev = dev_examples(args.data)
     print(f"{len(train)} training examples from {', '.join(args.sets)}; dev sets: "
           + ", ".join(f"{name} ({len(items)})" for name, items in dev.items()), flush=True)
-    tag = digest(args.base_model, args.max_length, args.layer)[:12]
+    tag = digest(args.base_model, args.max_length, layer)[:12]
     every = [*train, *(e for items in dev.values() for e in items)]
-    cache = cache_hidden_states(model, [(e.claim, evidence_text(e)) for e in every], args.layer, tag, args.cache)
+    cache = cache_hidden_states(model, [(e.claim, evidence_text(e)) for e in every], layer, tag, args.cache)
     cached_at = time.perf_counter()
     print(f"frozen states of {len(cache.index)} pairs ready in {cached_at - started:.0f}s "
           f"({cache.hidden.nbytes / 2**20:.0f} MiB)", flush=True)
-    trainer = Trainer(model, head, initial, cache, tag, args)
+    trainer = Trainer(model, head, initial, cache, tag, args, layer)
     epochs = fit_with_early_stopping(trainer, train)
     _round_to_fp16(head)
     print(f"kept epoch {epochs}; trained in {time.perf_counter() - cached_at:.0f}s; dev scores with gold evidence:")
@@ -239,7 +239,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "licences": {name: LICENCES[name] for name in args.sets}, "dev_scores": results,
                 "base_model_licence": "Apache-2.0 (sentence-transformers/all-MiniLM-L6-v2)",
                 "licence": "CC BY-SA 3.0" if "fever-symmetric" in args.sets else "MIT"}
-    CrossVerifierWeights(trained_tensors(trainer), args.base_model, args.layer, args.max_length,
+    CrossVerifierWeights(trained_tensors(trainer), args.base_model, layer, args.max_length,
                          metadata).save(args.out)
     served = check_served(args.out, trainer, dev["check-covid dev"][:16])
     print(f"serving: {time_serving(served, dev['climate-fever (all, 5 candidates)'][:40]):.0f} ms per claim "
@@ -248,7 +248,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         report_fusion(trainer, train, dev, epochs)
     print(f"wrote {args.out} ({args.out.stat().st_size / 2**20:.2f} MiB) in {time.perf_counter() - started:.0f}s")
     return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

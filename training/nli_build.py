@@ -1,10 +1,11 @@
-r"""`vericlaim verifier train --kind nli`: train (or resume), export and score the NLI verifier in one command.
+r"""`vericlaim verifier train`: train (or resume), export and score the NLI verifier in one command.
 
-    vericlaim verifier train --kind nli --out service/models_data/nli_verifier.v1 \
+    vericlaim verifier train --out service/models_data/nli_verifier.v1 \
         [--checkpoints /var/tmp/vericlaim-nli/minilm] [--name nli-minilm-l6-v1] [training options…]
 
-1. `training.nli_train` with the given options (resumes from `--checkpoints` when a checkpoint of the same plan
-   is there; stops early with `--stop-after-minutes`, and the same command carries on later).
+1. `training.nli_train` with the given options (`NliBuildOptions` holds its options and the export's; resumes
+   from `--checkpoints` when a checkpoint of the same plan is there; stops early with `--stop-after-minutes`,
+   and the same command carries on later).
 2. `training.nli_export`: int8 ONNX artifact into `--out`.
 3. Scores of the served artifact, written into its header and printed: the NLI dev slice (per set; MNLI's is
    the held-out MNLI figure), and the in-domain dev sets with gold evidence (`training.verifier_scores`).
@@ -12,33 +13,28 @@ r"""`vericlaim verifier train --kind nli`: train (or resume), export and score t
 
 from __future__ import annotations
 
-import argparse
 import json
-from collections.abc import Sequence
+from dataclasses import dataclass, fields
 from pathlib import Path
 
-from service.config import default_datasets
 from training import nli_export, nli_train
 from training.nli_pairs import IN_DOMAIN_SETS, NLI_SETS
+from training.nli_train import NliTrainOptions
 
 
-def parse(argv: Sequence[str] | None) -> tuple[argparse.Namespace, list[str]]:
-    parser = argparse.ArgumentParser(prog="vericlaim verifier train --kind nli", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out", type=Path, required=True, help="artifact folder to write")
-    parser.add_argument("--data", type=Path, default=default_datasets(),
-                        help="datasets folder (default: VERICLAIM_DATASETS, else shared/datasets by the checkout)")
-    parser.add_argument("--checkpoints", type=Path, default=Path("/var/tmp/vericlaim-nli/minilm"),
-                        help="where training checkpoints live (outside the repository)")
-    parser.add_argument("--name", default="nli-minilm-l6-v1", help="the verifier's name, stamped on verdicts")
-    parser.add_argument("--base", default="all-MiniLM-L6-v2")
-    parser.add_argument("--skip-scores", action="store_true", help="export without scoring the dev sets")
-    return parser.parse_known_args(argv)
+@dataclass(frozen=True, kw_only=True)
+class NliBuildOptions(NliTrainOptions):
+    """Training's options (`nli_train`, into `checkpoints`) and the export's: the artifact folder and its name."""
+
+    out: Path  # artifact folder to write
+    checkpoints: Path = Path("/var/tmp/vericlaim-nli/minilm")  # outside the repository
+    name: str = "nli-minilm-l6-v1"  # the verifier's name, stamped on verdicts
+    skip_scores: bool = False  # export without scoring the dev sets
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args, training_args = parse(argv)
-    code = nli_train.main(["--checkpoints", str(args.checkpoints), "--data", str(args.data), "--base", args.base,
-                           *training_args])
+def run(args: NliBuildOptions) -> int:
+    code = nli_train.run(NliTrainOptions(**{option.name: getattr(args, option.name)
+                                            for option in fields(NliTrainOptions)}))
     final = args.checkpoints / nli_train.FINAL
     if code or not (final / "training.json").is_file():
         return code
@@ -64,7 +60,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     for name, result in scores.items():
         print(f"  {name}: {json.dumps(result)}", flush=True)
     return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -1,7 +1,9 @@
 r"""Turn a trained NLI cross-encoder (a transformers folder from `training.nli_train`) into the served artifact.
 
-    python -m training.nli_export /var/tmp/vericlaim-nli/minilm/final service/models_data/nli_verifier.v1 \
-        --name nli-minilm-l6-v1 --card-json extra.json
+    vericlaim verifier export /var/tmp/vericlaim-nli/minilm/final service/models_data/nli_verifier.v1 \
+        --name nli-minilm-l6-v1 --metadata extra.json
+
+(`vericlaim verifier train` calls `export` itself once training is done; this re-exports a trained folder.)
 
 The artifact is a folder: `model.onnx` (int8 dynamic quantisation by onnxruntime) and `verifier.json` (format,
 base model, labels, maximum length, the sha256 of the base model's word-embedding table, metadata). The graph
@@ -12,11 +14,10 @@ sha256. No torch is needed to serve it; onnxruntime and tokenizers are.
 
 from __future__ import annotations
 
-import argparse
 import json
 import tempfile
 import warnings
-from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -92,15 +93,19 @@ def export(final: Path, out: Path, *, name: str, base: str, metadata: dict[str, 
     return out
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m training.nli_export", description=__doc__.split("\n\n")[0])
-    parser.add_argument("final", type=Path, help="the trained transformers folder (CHECKPOINTS/final)")
-    parser.add_argument("out", type=Path, help="artifact folder to write")
-    parser.add_argument("--name", required=True, help="the verifier's name (stamped on verdicts)")
-    parser.add_argument("--base", default="all-MiniLM-L6-v2", help="base model the word embeddings come from")
-    parser.add_argument("--metadata", type=Path, help="JSON object merged into the artifact's metadata")
-    parser.add_argument("--fp32", action="store_true", help="skip int8 quantisation")
-    args = parser.parse_args(argv)
+@dataclass(frozen=True)
+class ExportOptions:
+    """What `run` exports (`vericlaim verifier export` sets them; its --help says what each does)."""
+
+    final: Path  # the trained transformers folder (CHECKPOINTS/final)
+    out: Path  # artifact folder to write
+    name: str  # the verifier's name (stamped on verdicts)
+    base: str = "all-MiniLM-L6-v2"  # base model the word embeddings come from
+    metadata: Path | None = None  # JSON object merged into the artifact's metadata
+    fp32: bool = False  # skip int8 quantisation
+
+
+def run(args: ExportOptions) -> int:
     training = json.loads((args.final / "training.json").read_text()) if (args.final / "training.json").is_file() \
         else {}
     metadata = {"max_length": training.get("plan", {}).get("max_length", 128), "training": {
@@ -111,7 +116,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     size = (out / MODEL_FILE).stat().st_size / 2**20
     print(f"wrote {out} ({MODEL_FILE} {size:.1f} MiB)")
     return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -1,6 +1,8 @@
 r"""Fine-tune a cross-encoder on NLI pairs: the training half of the NLI verifier. Resumable.
 
-    python -m training.nli_train --checkpoints /var/tmp/vericlaim-nli --data ../shared/datasets \
+`run(NliTrainOptions(...))`; `vericlaim verifier train` (training.nli_build) runs it, then exports and scores:
+
+    vericlaim verifier train --out DIR --checkpoints /var/tmp/vericlaim-nli --data ../shared/datasets \
         [--base all-MiniLM-L6-v2] [--epochs 1.5] [--lr 6e-5] [--stop-after-minutes 60]
 
 The base model (a BERT-style encoder; the bundled all-MiniLM-L6-v2 by default) gets a 3-way head over
@@ -19,15 +21,13 @@ folder) for `training.nli_export`.
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import json
 import math
 import signal
 import sys
 import time
-from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -83,33 +83,31 @@ def save_checkpoint(path: Path, model: torch.nn.Module, optimizer: torch.optim.O
     temporary.replace(path)
 
 
-def parse(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m training.nli_train", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--checkpoints", type=Path, required=True, help="folder for checkpoints and the result")
-    parser.add_argument("--data", type=Path, default=default_datasets(),
-                        help="datasets folder (default: VERICLAIM_DATASETS, else shared/datasets by the checkout)")
-    parser.add_argument("--base", default="all-MiniLM-L6-v2")
-    parser.add_argument("--max-length", type=int, default=128)
-    parser.add_argument("--batch", type=int, default=32)
-    parser.add_argument("--epochs", type=float, default=1.5)
-    parser.add_argument("--lr", type=float, default=6e-5)
-    parser.add_argument("--warmup", type=float, default=0.06, help="share of the steps spent warming up")
-    parser.add_argument("--weight-decay", type=float, default=0.01)
-    parser.add_argument("--freeze-layers", type=int, default=0, help="also freeze the embeddings and N lower layers")
-    parser.add_argument("--domain-repeats", type=int, default=2, help="times each in-domain pair is seen per epoch")
-    parser.add_argument("--nli-sets", nargs="*", default=None, help="only these NLI sets (file stems)")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--bf16", action=argparse.BooleanOptionalAction, default=True,
-                        help="bfloat16 autocast: 1.4× faster on CPUs with AVX512-BF16 or AMX (--no-bf16: float32)")
-    parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--checkpoint-minutes", type=float, default=10.0)
-    parser.add_argument("--stop-after-minutes", type=float, default=None)
-    parser.add_argument("--max-steps", type=int, default=None, help="stop (with a checkpoint) after this step")
-    return parser.parse_args(argv)
+@dataclass(frozen=True, kw_only=True)
+class NliTrainOptions:
+    """What `run` trains with (`vericlaim verifier train` sets them; its --help says what each does)."""
+
+    checkpoints: Path  # folder for checkpoints and the result
+    data: Path = field(default_factory=default_datasets)
+    base: str = "all-MiniLM-L6-v2"
+    max_length: int = 128
+    batch: int = 32
+    epochs: float = 1.5
+    lr: float = 6e-5
+    warmup: float = 0.06  # share of the steps spent warming up
+    weight_decay: float = 0.01
+    freeze_layers: int = 0  # also freeze the embeddings and N lower layers
+    domain_repeats: int = 2  # times each in-domain pair is seen per epoch
+    nli_sets: tuple[str, ...] | None = None  # only these NLI sets (file stems)
+    seed: int = 0
+    bf16: bool = True  # bfloat16 autocast (False: float32)
+    threads: int = 2
+    checkpoint_minutes: float = 10.0
+    stop_after_minutes: float | None = None
+    max_steps: int | None = None  # stop (with a checkpoint) after this step
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = parse(argv)
+def run(args: NliTrainOptions) -> int:
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
     started = time.monotonic()
@@ -199,7 +197,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     for source, entry in report.items():
         print(f"  {source}: {entry}", flush=True)
     return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -1,6 +1,6 @@
 """Train the feature verifier's artifact and print its dev scores.
 
-    python -m training.verifier_train --out service/models_data/verifier.v2.npz
+    vericlaim verifier train-feature --out service/models_data/verifier.v2.npz
 
 Builds examples (`training.training_pairs`), embeds every distinct text once with the bundled MiniLM, computes
 the features, fits a PCA projection of the embedding pair vectors and a softmax head (multinomial logistic
@@ -12,11 +12,11 @@ serving needs numpy only.
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import time
 import warnings
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +24,7 @@ import numpy as np
 from eval.metrics import accuracy, binary_f1, per_label_prf
 from service.config import default_datasets
 from service.domain import Label
+from service.errors import InputError
 from service.ports import Embedder
 from service.verifiers.feature import LABELS, FeatureVerifier, VerifierModel
 from service.verifiers.features import FEATURES, MAX_SENTENCES, evidence_features
@@ -136,7 +137,7 @@ def _is_validation(example: Example) -> bool:
 
 
 def select_head(features: np.ndarray, pairs: np.ndarray, labels: np.ndarray, examples: Sequence[Example],
-                args: argparse.Namespace, embedding_model: str) -> str:
+                args: FeatureTrainOptions, embedding_model: str) -> str:
     """The head with the best macro-F1 on a fixed tenth of the training claims (gold examples only)."""
     held = np.array([_is_validation(e) for e in examples])
     gold_rows = held & np.array([e.kind == "gold" for e in examples])
@@ -172,25 +173,36 @@ def _report(name: str, result: dict[str, float]) -> None:
           f"  {extra}")
 
 
-def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m training.verifier_train", description=__doc__.split("\n")[0])
-    parser.add_argument("--out", type=Path, required=True, help="where to write the .npz artifact")
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the shared datasets folder")
-    parser.add_argument("--sets", nargs="+", default=list(TRAINING_SETS), choices=sorted(LICENCES),
-                        help="training sets (fever-symmetric is CC BY-SA: the artifact then is too)")
-    parser.add_argument("--head", default="lr-0.1", choices=["auto", *HEADS],
-                        help="head (auto picks on an in-domain tenth of the training claims; it picked an MLP "
-                             "that lost 5-15 points on the out-of-domain sets, so the default is fixed)")
-    parser.add_argument("--epochs", type=int, default=300, help="MLP passes over the training examples")
-    parser.add_argument("--projection", type=int, default=32, help="PCA dimensions kept of the pair vector")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--embedding-model", default="all-MiniLM-L6-v2")
-    parser.add_argument("--embedding-cache", type=Path, help="an .npz to keep text vectors between runs")
-    return parser.parse_args(argv)
+@dataclass(frozen=True)
+class FeatureTrainOptions:
+    """What `run` trains with (`vericlaim verifier train-feature` sets them; its --help says what each does)."""
+
+    out: Path  # where to write the .npz artifact
+    data: Path = DEFAULT_DATA
+    sets: tuple[str, ...] = TRAINING_SETS  # of LICENCES; fever-symmetric is CC BY-SA: the artifact then is too
+    head: str = "lr-0.1"  # "auto" or one of HEADS
+    epochs: int = 300  # MLP passes over the training examples
+    projection: int = 32  # PCA dimensions kept of the pair vector
+    seed: int = 0
+    embedding_model: str = "all-MiniLM-L6-v2"
+    embedding_cache: Path | None = None  # an .npz to keep text vectors between runs
+
+    def __post_init__(self) -> None:
+        check_sets(self.sets)
+        if self.head not in ("auto", *HEADS):
+            raise InputError(f"unknown head {self.head!r}; choose auto, {', '.join(HEADS)}")
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = _parse(argv)
+def check_sets(sets: Sequence[str]) -> None:
+    """Only sets whose licence is known (`LICENCES`) are trained on."""
+    known = ", ".join(sorted(LICENCES))
+    if not sets:
+        raise InputError(f"name at least one training set: {known}")
+    if unknown := sorted(set(sets) - set(LICENCES)):
+        raise InputError(f"unknown training set {', '.join(unknown)}; choose among {known}")
+
+
+def run(args: FeatureTrainOptions) -> int:
     started = time.perf_counter()
     from index.embedder import SentenceTransformerEmbedder
 
@@ -227,7 +239,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     FeatureVerifier.load(embedder, args.out)  # the file reads back
     print(f"wrote {args.out} ({args.out.stat().st_size / 1024:.0f} KiB) in {time.perf_counter() - started:.0f}s")
     return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

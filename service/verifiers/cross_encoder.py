@@ -9,7 +9,7 @@ classification head (claim as text A, the evidence texts joined with spaces as t
 top transformer layer, the pooler and the classifier were trained; the artifact (`CrossVerifierWeights`, one
 fp16 `.safetensors` file of about 3.7 MiB) holds just those tensors plus a JSON header: base model, trained
 layer, maximum length, labels, training sets and licences, dev scores. Every other weight comes from the
-bundled base model. `python -m training.cross_verifier_train` builds it;
+bundled base model. `vericlaim verifier train-cross-encoder` builds it;
 `service/models_data/CROSS_VERIFIER_CARD.md` describes it.
 """
 

@@ -7,7 +7,7 @@
 The artifact (`VerifierModel`, one `.npz` file well under 1 MB) holds the feature names, the projection
 of the embedding pair vector, the standardisation and the head's layers (multinomial logistic regression
 or a one-hidden-layer MLP), plus JSON metadata: training sets, licences, dev scores. Inference needs numpy
-only. `python -m training.verifier_train` builds it; `service/models_data/VERIFIER_CARD.md` describes it.
+only. `vericlaim verifier train-feature` builds it; `service/models_data/VERIFIER_CARD.md` describes it.
 """
 
 from __future__ import annotations
@@ -117,7 +117,7 @@ class FeatureVerifier:
     def __init__(self, model: VerifierModel, embedder: Embedder) -> None:
         if tuple(model.feature_names) != FEATURES:
             raise ModelUnavailableError("the verifier artifact was built for other features; retrain it "
-                                        "(python -m training.verifier_train)")
+                                        "(vericlaim verifier train-feature)")
         if model.embedding_model != embedder.name or model.projection.shape[0] != 2 * embedder.dimension:
             raise ModelUnavailableError(f"the verifier was trained on {model.embedding_model!r} embeddings, "
                                         f"not {embedder.name!r}")
