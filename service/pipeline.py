@@ -50,9 +50,13 @@ class Pipeline:
         self.finder = finder
         self.judge = judge
         self.verifier = verifier
-        self.calibration = calibration
         self.policy = VerdictPolicy.of(finder.settings.judge, calibration, verifier.name if verifier else None,
                                        lambda: judge.model_sha256)
+
+    @property
+    def calibration(self) -> Calibration | None:
+        """The calibration in force (the policy's; a new one means a new pipeline: `uncalibrated`)."""
+        return self.policy.calibration
 
     def uncalibrated(self) -> Pipeline:
         """The same pipeline without a calibration: the verifier's (or the LLM's) raw probabilities decide."""
