@@ -10,8 +10,9 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from index.embedder import SentenceTransformerEmbedder
+from index.embedder import SentenceTransformerEmbedder, resolve_embedding_model
 from index.library import Library
+from index.onnx_embedder import OnnxEmbedder, exportable
 from index.retriever import HybridRetriever
 from index.search import CollectionSearch
 from service.calibration import Calibration
@@ -35,9 +36,14 @@ class Components:
 
 
 def build_embedder(settings: Settings) -> Embedder:
-    return SentenceTransformerEmbedder(
-        settings.models.embedding, batch_size=settings.models.embedding_batch, device=settings.models.device
-    )
+    """The embedding model: on onnxruntime when it can serve it exactly (no torch import: seconds off every
+    start), else sentence-transformers (index/onnx_embedder.py)."""
+    models = settings.models
+    if models.embedding_backend == "onnx" and models.device == "cpu":
+        location, _ = resolve_embedding_model(models.embedding)
+        if exportable(Path(location)):
+            return OnnxEmbedder(models.embedding, Path(location), models.onnx_cache, batch_size=models.embedding_batch)
+    return SentenceTransformerEmbedder(models.embedding, batch_size=models.embedding_batch, device=models.device)
 
 
 def build_judge(settings: Settings) -> Judge:

@@ -60,6 +60,18 @@ class ModelSettings(BaseModel):
         ),
     )
     embedding_batch: int = Field(64, ge=1, description="Sentences per embedding batch.")
+    embedding_backend: Literal["onnx", "torch"] = Field(
+        "onnx", description=(
+            "onnx: a local sentence-transformers folder with mean pooling (the bundled MiniLM, all-mpnet-base-v2) "
+            "is exported once to ONNX (cached in onnx_cache) and served by onnxruntime, the same vectors without "
+            "importing torch; other models, and any model on a GPU device, use sentence-transformers. torch: "
+            "always sentence-transformers."
+        ),
+    )
+    onnx_cache: Path = Field(
+        default_factory=lambda: Path(platformdirs.user_cache_dir("vericlaim", appauthor=False)) / "onnx",
+        description="Where exported ONNX graphs are kept (shared by every VERICLAIM_HOME of this user).",
+    )
     verifier: str = Field(
         "nli",
         description=(

@@ -1,0 +1,42 @@
+"""The bundled MiniLM on onnxruntime (the default) gives sentence-transformers' vectors, from a graph exported
+once into the cache."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from index.embedder import SentenceTransformerEmbedder
+from index.onnx_embedder import OnnxEmbedder
+from service.bootstrap import build_embedder
+from service.config import BUNDLED_MINILM, Settings
+
+pytestmark = pytest.mark.integration
+
+TEXTS = ["Acme Corporation reported revenue of $6.4 billion in 2023.", "Hi", "",
+         "The cluster, called Kestrel, holds 12,288 H100 GPUs across 1,536 servers with eight each. " * 12,
+         "Vitamin D had no measurable effect on COVID-19 outcomes in the trial."]
+
+
+def test_the_default_embedder_is_onnx_and_matches_sentence_transformers(tmp_path: Path) -> None:
+    settings = Settings(home=tmp_path, models={"onnx_cache": tmp_path / "onnx"})
+
+    served = build_embedder(settings)
+    reference = SentenceTransformerEmbedder(BUNDLED_MINILM)
+
+    assert isinstance(served, OnnxEmbedder) and served.name == reference.name == BUNDLED_MINILM
+    assert served.dimension == reference.dimension == 384
+    ours, theirs = served.encode(TEXTS), reference.encode(TEXTS)
+    assert ours.shape == theirs.shape and ours.dtype == np.float32
+    assert np.abs(ours - theirs).max() < 1e-4
+    assert np.allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
+    assert [p.suffix for p in (tmp_path / "onnx").iterdir()] == [".onnx"]  # exported once, no temporary left
+
+
+def test_the_torch_backend_stays_one_setting_away(tmp_path: Path) -> None:
+    settings = Settings(home=tmp_path, models={"embedding_backend": "torch", "onnx_cache": tmp_path / "onnx"})
+
+    assert isinstance(build_embedder(settings), SentenceTransformerEmbedder)
+    assert not (tmp_path / "onnx").exists()
