@@ -20,21 +20,20 @@ no fusion and no MMR — as baselines for bench/retrieval.py.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection
 from dataclasses import dataclass
 from enum import StrEnum
 
 import numpy as np
 
+from index.ann import one_thread
 from index.bm25 import bm25_tokens
 from index.dates import DateRange
-from index.snapshot import Snapshot
+from index.snapshot import NUMBER, Snapshot
 from service.config import RetrievalSettings
 from service.domain import Passage
 from service.ports import Embedder
 
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _MMR_POOL = 50  # only the best this many sentences compete in MMR
 
 
@@ -106,17 +105,21 @@ class HybridRetriever:
         dense = snapshot.sentence_vectors[rows] @ q.vector
         sentence_bm25 = _bm25_scores(snapshot.sentence_bm25, q.tokens, len(table))
         lexical = sentence_bm25[rows] / max(float(sentence_bm25.max()), 1e-9)
-        chunk_ids = sorted({c for r in rows for c in table.chunks_of[r]})
-        chunk_dense = dict(zip(chunk_ids, snapshot.vectors[chunk_ids] @ q.vector, strict=True))
+        of_rows = table.chunk_index[rows]  # each candidate's chunks, padded with -1
+        held = of_rows >= 0
+        chunk_ids = np.unique(of_rows[held])
+        chunk_dense = np.zeros(len(snapshot.chunks), dtype=np.float32)
+        chunk_dense[chunk_ids] = snapshot.vectors[chunk_ids] @ q.vector
         chunk_bm25 = _bm25_scores(snapshot.bm25, q.tokens, len(snapshot.chunks))
         chunk_bm25 = chunk_bm25 / max(float(chunk_bm25.max()), 1e-9)
-        context_dense = np.array([max(chunk_dense[c] for c in table.chunks_of[r]) for r in rows])
-        context_bm25 = np.array([max(chunk_bm25[c] for c in table.chunks_of[r]) for r in rows])
+        of_rows = np.where(held, of_rows, 0)
+        context_dense = np.where(held, chunk_dense[of_rows], -np.inf).max(axis=1)
+        context_bm25 = np.where(held, chunk_bm25[of_rows], -np.inf).max(axis=1)
         doc_of = np.unique(np.array([table.doc_ids[r] for r in rows]), return_inverse=True)[1]
         document = (weights.document_dense * _group_max(dense, doc_of)
                     + weights.document_bm25 * _group_max(lexical, doc_of))
-        query_numbers = set(_NUMBER.findall(q.text))
-        numbers = np.array([_share(query_numbers, set(_NUMBER.findall(snapshot.sentence_text(r)))) for r in rows]) \
+        query_numbers = set(NUMBER.findall(q.text))
+        numbers = np.array([_share(query_numbers, snapshot.sentence_numbers(r)) for r in rows]) \
             if query_numbers else np.zeros(len(rows))
         chunk = weights.chunk_dense * context_dense + weights.chunk_bm25 * context_bm25
         score = weights.dense * dense + weights.bm25 * lexical + chunk + document + weights.numbers * numbers
@@ -175,7 +178,8 @@ def _dense_top(index: object, vectors: np.ndarray, query: np.ndarray, rows: np.n
     """Row ids by cosine: the FAISS index over everything, or an exact scan of the allowed rows only
     (an approximate index cannot be asked for every row)."""
     if rows is None:
-        _, ids = index.search(query[None, :], min(depth, len(vectors)))  # type: ignore[attr-defined]
+        with one_thread():
+            _, ids = index.search(query[None, :], min(depth, len(vectors)))  # type: ignore[attr-defined]
         return [int(i) for i in ids[0] if i >= 0]
     order = np.argsort(-(vectors[rows] @ query), kind="stable")[:depth]
     return [int(i) for i in rows[order]]
@@ -213,7 +217,7 @@ def _group_max(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
     return np.asarray(best[groups], dtype=np.float64)
 
 
-def _share(wanted: set[str], present: set[str]) -> float:
+def _share(wanted: set[str], present: frozenset[str]) -> float:
     return len(wanted & present) / len(wanted) if wanted else 0.0
 
 

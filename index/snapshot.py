@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
 from index.ann import AnnParams, build_faiss_index
 from service.domain import Citation, Document, Passage
 from service.text import Span
+
+NUMBER = re.compile(r"\d+(?:[.,]\d+)*")  # a figure as written: "6.4", "200,000"
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,15 @@ class SentenceTable:
     def __len__(self) -> int:
         return len(self.spans)
 
+    @cached_property
+    def chunk_index(self) -> np.ndarray:
+        """`chunks_of` as an int array (rows, most chunks of one row), padded with -1: for vectorised maxima."""
+        width = max((len(c) for c in self.chunks_of), default=1)
+        index = np.full((len(self.chunks_of), width), -1, dtype=np.int64)
+        for row, chunks in enumerate(self.chunks_of):
+            index[row, :len(chunks)] = chunks
+        return index
+
 
 
 @dataclass
@@ -76,6 +89,7 @@ class Snapshot:
     _faiss: object | None = field(default=None, repr=False)
     _sentence_faiss: object | None = field(default=None, repr=False)
     _sentences: SentenceTable | None = field(default=None, repr=False)
+    _numbers: dict[int, frozenset[str]] = field(default_factory=dict, repr=False)
 
     @property
     def sentences(self) -> SentenceTable:
@@ -86,6 +100,13 @@ class Snapshot:
     def sentence_text(self, row: int) -> str:
         start, end = self.sentences.spans[row]
         return self.documents[self.sentences.doc_ids[row]].text[start:end]
+
+    def sentence_numbers(self, row: int) -> frozenset[str]:
+        """The figures written in sentence `row` (`NUMBER`), read once per snapshot, not once per query."""
+        found = self._numbers.get(row)
+        if found is None:
+            found = self._numbers[row] = frozenset(NUMBER.findall(self.sentence_text(row)))
+        return found
 
     def cite(self, passage: Passage) -> Citation | None:
         """A citation only if the passage text is exactly the stored document text at its offsets."""
