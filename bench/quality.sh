@@ -16,7 +16,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-DATA=${DATASETS:-../shared/datasets}
+DATA=${VERICLAIM_DATASETS:-${DATASETS:-$(cd .. && pwd)/shared/datasets}}  # beside the checkout by default
 OUT=${OUT:-runs/quality}
 BIN=$([[ -x .venv/bin/vericlaim ]] && echo .venv/bin || dirname "$(command -v vericlaim)")
 SETS=(check-covid fever-symmetric climate-fever wice)
