@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import uuid
 import warnings
@@ -25,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from service.errors import ModelUnavailableError
+from service.onnx_sessions import cpu_session
 
 _MODULES = ("sentence_transformers.models.Transformer", "sentence_transformers.models.Pooling",
             "sentence_transformers.models.Normalize")
@@ -51,7 +51,6 @@ class OnnxEmbedder:
 
     def __init__(self, name: str, folder: Path, cache: Path, *, batch_size: int = 64,
                  threads: int | None = None) -> None:
-        import onnxruntime
         from tokenizers import Tokenizer
 
         self.name = name
@@ -64,18 +63,7 @@ class OnnxEmbedder:
         self._tokenizer.enable_truncation(self.max_length)
         self._tokenizer.no_padding()
         graph = exported_graph(name, folder, cache)
-        options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = threads or min(4, os.cpu_count() or 1)
-        options.inter_op_num_threads = 1
-        options.log_severity_level = 3
-        # no busy-waiting between runs: spinning threads starve the next stage (retrieval, the verifier) of
-        # the few cores there are (measured on 2 cores: a claim check 195 → 143 ms with FAISS on one thread)
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        try:
-            self._session = onnxruntime.InferenceSession(str(graph), options, providers=["CPUExecutionProvider"])
-        except Exception as exc:  # onnxruntime raises its own types for a damaged file
-            raise ModelUnavailableError(f"cannot load the embedding graph {graph} (delete it to re-export): "
-                                        f"{exc}") from None
+        self._session = cpu_session(graph, threads, "the embedding graph (delete it to re-export)")
         self._inputs = {item.name for item in self._session.get_inputs()}
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:

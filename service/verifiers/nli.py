@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
@@ -31,6 +30,7 @@ from scipy.special import softmax
 
 from service.domain import Label, Passage
 from service.errors import ModelUnavailableError
+from service.onnx_sessions import cpu_session
 from service.ports import Assessment
 
 ARTIFACT_DIR = "nli_verifier.v1"
@@ -187,8 +187,8 @@ class NliVerifier(PairVerifier):
         if embedding_digest(table) != header["word_embeddings_sha256"]:
             raise ModelUnavailableError(f"the base model at {base_folder} is not the one {folder} was trained on "
                                         "(word-embedding sha256 differs)")
-        return cls(_session(folder / MODEL_FILE, threads), _tokenizer(base_folder, int(header["max_length"])),
-                   table, header)
+        session = cpu_session(folder / MODEL_FILE, threads, "NLI verifier model")
+        return cls(session, _tokenizer(base_folder, int(header["max_length"])), table, header)
 
     @staticmethod
     def read_header(folder: Path) -> dict[str, Any]:
@@ -223,22 +223,6 @@ class NliVerifier(PairVerifier):
 
 def _as_labels(row: np.ndarray) -> dict[Label, float]:
     return {label: float(p) for label, p in zip(NLI_ORDER, row, strict=True)}
-
-
-def _session(path: Path, threads: int | None) -> Any:
-    import onnxruntime
-
-    options = onnxruntime.SessionOptions()
-    options.intra_op_num_threads = threads or min(4, os.cpu_count() or 1)
-    options.inter_op_num_threads = 1
-    options.log_severity_level = 3
-    # no busy-waiting between runs: spinning threads starve the next stage (retrieval, the other model) of
-    # the few cores there are (measured on 2 cores: a claim check 195 → 143 ms with FAISS on one thread)
-    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-    try:
-        return onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-    except Exception as exc:  # onnxruntime raises its own Fail/InvalidGraph types for a corrupt file
-        raise ModelUnavailableError(f"cannot load NLI verifier model {path}: {exc}") from None
 
 
 def _tokenizer(folder: Path, max_length: int) -> Any:
