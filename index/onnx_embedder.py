@@ -102,9 +102,9 @@ def exported_graph(name: str, folder: Path, cache: Path) -> Path:
     graph = cache / f"{re.sub(r'[^A-Za-z0-9_.-]+', '-', name)[-60:]}-{key}.onnx"
     if graph.is_file():
         return graph
-    cache.mkdir(parents=True, exist_ok=True)
     temporary = cache / f".{graph.name}.{uuid.uuid4().hex}.tmp"
     try:
+        cache.mkdir(parents=True, exist_ok=True)
         _export(folder, temporary)
         temporary.replace(graph)  # atomic: a concurrent export writes its own temporary file
     except Exception as exc:

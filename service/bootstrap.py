@@ -42,7 +42,11 @@ def build_embedder(settings: Settings) -> Embedder:
     if models.embedding_backend == "onnx" and models.device == "cpu":
         location, _ = resolve_embedding_model(models.embedding)
         if exportable(Path(location)):
-            return OnnxEmbedder(models.embedding, Path(location), models.onnx_cache, batch_size=models.embedding_batch)
+            try:
+                return OnnxEmbedder(models.embedding, Path(location), models.onnx_cache,
+                                    batch_size=models.embedding_batch)
+            except ModelUnavailableError as exc:  # e.g. a cache folder that cannot be written
+                log.warning("%s; embedding with sentence-transformers instead", exc.detail)
     return SentenceTransformerEmbedder(models.embedding, batch_size=models.embedding_batch, device=models.device)
 
 

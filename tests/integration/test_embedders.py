@@ -40,3 +40,14 @@ def test_the_torch_backend_stays_one_setting_away(tmp_path: Path) -> None:
 
     assert isinstance(build_embedder(settings), SentenceTransformerEmbedder)
     assert not (tmp_path / "onnx").exists()
+
+
+def test_a_cache_that_cannot_be_written_falls_back_to_sentence_transformers(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    settings = Settings(home=tmp_path, models={"onnx_cache": blocked / "onnx"})
+
+    assert isinstance(build_embedder(settings), SentenceTransformerEmbedder)
+    assert "embedding with sentence-transformers instead" in caplog.text
