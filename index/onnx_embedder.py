@@ -12,6 +12,7 @@ in numpy.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import re
@@ -111,7 +112,8 @@ def exported_graph(name: str, folder: Path, cache: Path) -> Path:
         raise ModelUnavailableError(f"cannot export the embedding model in {folder} to ONNX: "
                                     f"{str(exc).splitlines()[0][:300]}") from None
     finally:
-        temporary.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # nothing was written when the cache folder could not be made
+            temporary.unlink(missing_ok=True)
     return graph
 
 
