@@ -15,6 +15,9 @@
    with a third, direct pass over them (caches as warm as the HTTP pass found them).
 5. `--cold`: fresh processes: `vericlaim check` to its verdict, `vericlaim documents list`, a bad argument,
    and `vericlaim serve` to its first `/v1/health` answer; and the resident size of this process.
+6. `--ingest`: Check-COVID's and Climate-FEVER's documents ingested into an empty collection, against a bare
+   `encode` of the same sentences in batches of the same size (ingest throughput over encode throughput).
+7. `--serve-checks N`: a `vericlaim serve` process's resident size after warm-up and after N more checks.
 """
 
 from __future__ import annotations
@@ -148,6 +151,53 @@ def cold(home: Path, claim: str) -> dict[str, float]:
     return figures
 
 
+def ingest_ratio(data: Path) -> dict[str, float]:
+    """Seconds to ingest two sets' documents into an empty collection, and to encode their sentences bare."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as home:
+        components = build(Settings(home=Path(home)))
+        documents = [d for name in ("check-covid", "climate-fever")
+                     for d in load_dataset(name, data / name, split="dev").documents]
+        started = time.perf_counter()
+        components.library.ingest(documents, "ingest")
+        ingest = time.perf_counter() - started
+        snapshot = components.library.snapshot("ingest")
+        sentences = [snapshot.sentence_text(row) for row in range(len(snapshot.sentences))]
+        started = time.perf_counter()
+        components.library.embedder.encode(sentences)
+        encode = time.perf_counter() - started
+    return {"sentences": len(sentences), "ingest_s": ingest, "encode_s": encode}
+
+
+def serve_rss(home: Path, texts: list[str], checks: int, port: int = 8767) -> tuple[float, float]:
+    """MiB resident in a `vericlaim serve` process after five checks, and after `checks` more."""
+    command = [str(Path(sys.executable).with_name("vericlaim")), "serve", "--port", str(port)]
+    env = {**os.environ, "VERICLAIM_HOME": str(home), "HF_HUB_OFFLINE": "1"}
+    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def rss() -> float:
+        status = Path(f"/proc/{server.pid}/status").read_text()
+        return int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS"))) / 1024
+
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as client:
+            while True:
+                try:
+                    client.get("/v1/health").raise_for_status()
+                    break
+                except httpx.HTTPError:
+                    time.sleep(0.2)
+            for i in range(5 + checks):
+                if i == 5:
+                    warm = rss()
+                client.post("/v1/check", json={"claim": texts[i % len(texts)], "collection": COLLECTION})
+            return warm, rss()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--home", type=Path, default=Path("/var/tmp/vericlaim-bench"))
@@ -155,6 +205,8 @@ def main() -> None:
     parser.add_argument("--chunks", type=int, default=10_000)
     parser.add_argument("--claims", type=int, default=100)
     parser.add_argument("--cold", action="store_true", help="also time fresh processes (start-up)")
+    parser.add_argument("--ingest", action="store_true", help="also time an ingest against a bare encode")
+    parser.add_argument("--serve-checks", type=int, default=0, help="also measure a server's RSS over N checks")
     args = parser.parse_args()
     components = build(Settings(home=args.home))
     held = fill(components, args.data, args.chunks)
@@ -183,6 +235,15 @@ def main() -> None:
     if args.cold:
         for name, seconds in cold(args.home, texts[0]).items():
             print(f"cold {name}: {seconds:.1f} s")
+    if args.ingest:
+        measured = ingest_ratio(args.data)
+        print(f"ingest of {measured['sentences']} sentences {measured['ingest_s']:.1f} s, bare encode of the same "
+              f"{measured['encode_s']:.1f} s: ingest runs at {measured['encode_s'] / measured['ingest_s']:.2f}× "
+              f"bare encode")
+    if args.serve_checks:
+        warm, after = serve_rss(args.home, texts, args.serve_checks)
+        print(f"vericlaim serve RSS {warm:.0f} MiB after warm-up, {after:.0f} MiB after {args.serve_checks} more "
+              f"checks ({after / warm - 1:+.1%})")
 
 
 if __name__ == "__main__":
