@@ -12,11 +12,10 @@ NO_EVIDENCE_RATIONALE = "No passage in the collection is related closely enough 
 
 
 def citing(decision: Decision, output: JudgeOutput | None, assessment: Assessment | None,
-            passages: int) -> Sequence[int]:
+           passages: int) -> Sequence[int]:
     """Which passages a verdict rests on: the LLM's citations when it decided for the label it read; else the
-    passages the verifier
-    found for the verdict's label (P ≥ 0.5, most probable first; at least the most probable one); else the
-    first."""
+    passages the verifier found for the verdict's label (P ≥ 0.5, most probable first; at least the most
+    probable one); else the first."""
     if output is not None and output.label is decision.label and decision.decided_by in (Decider.LLM,
                                                                                         Decider.CALIBRATED_LLM):
         return output.cited  # the LLM chose these for its own label
