@@ -25,7 +25,7 @@ from service.errors import DocumentNotFoundError, InputError
 from service.ports import Embedder
 
 Progress = Callable[[int, int], None]
-_ENCODE_BATCH = 256  # sentences per embedder call, between progress reports
+_ENCODE_BATCH = 1024  # sentences per embedder call, between progress reports (it sorts them by length again)
 
 
 @dataclass(frozen=True)
@@ -172,8 +172,12 @@ def embed_documents(
     text_of = {doc.doc_id: doc.text for doc in documents}
     texts = [text_of[doc_id][s:e] for doc_id, (s, e) in zip(table.doc_ids, table.spans, strict=True)]
     vectors = np.empty((len(texts), embedder.dimension), dtype=np.float32)
-    for first in range(0, len(texts), _ENCODE_BATCH):
-        vectors[first:first + _ENCODE_BATCH] = embedder.encode(texts[first:first + _ENCODE_BATCH])
+    # shortest first, so each model batch pads to similar lengths (in document order a batch pads to its
+    # longest sentence: measured on 2 cores, ingest 0.44× → 0.83× a bare encode of the same sentences)
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    for first in range(0, len(order), _ENCODE_BATCH):
+        chosen = order[first:first + _ENCODE_BATCH]
+        vectors[chosen] = embedder.encode([texts[i] for i in chosen])
         if progress:
             progress(min(first + _ENCODE_BATCH, len(texts)), len(texts))
     return chunks, table, vectors
