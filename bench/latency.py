@@ -18,6 +18,10 @@
 6. `--ingest`: Check-COVID's and Climate-FEVER's documents ingested into an empty collection, against a bare
    `encode` of the same sentences in batches of the same size (ingest throughput over encode throughput).
 7. `--serve-checks N`: a `vericlaim serve` process's resident size after warm-up and after N more checks.
+8. `--llm N`: N of the claims checked with `explain` (the LLM judge is asked; the model is
+   `VERICLAIM_MODELS__LLM`): the judge stage's p50/p95, beside llama.cpp reading the same prompt from
+   scratch (`reset` + `eval` of its tokens), so the gain of the kept prompt prefix and the cost of the
+   rationale's generation show.
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ from service.api import create_app
 from service.bootstrap import Components, build
 from service.config import Settings, default_datasets
 from service.evidence import Query
+from service.judge import LlamaJudge, format_evidence
 from service.verifiers.nli import PairVerifier, evidence_readings
 
 SETS = ("wice", "citation-integrity", "check-covid", "climate-fever")
@@ -118,6 +123,27 @@ def http_times(components: Components, texts: list[str], port: int = 8765) -> li
             times.append((time.perf_counter() - started) * 1000)
     server.should_exit = True
     thread.join()
+    return times
+
+
+def llm_times(components: Components, texts: list[str]) -> dict[str, list[float]]:
+    """The judge stage of checks made with `explain`, and llama.cpp reading each same prompt from scratch."""
+    judge = components.pipeline.judge
+    assert isinstance(judge, LlamaJudge), "--llm needs the llama.cpp judge"
+    times: dict[str, list[float]] = {"judge stage": [], "raw prompt read": [], "prompt tokens": []}
+    for text in texts:
+        verdict = components.pipeline.check(Query(text, COLLECTION), explain=True)
+        for atom in [part.verdict for part in verdict.parts] or [verdict]:
+            if not atom.timings.get("judge_ms"):
+                continue
+            times["judge stage"].append(atom.timings["judge_ms"])
+            user = judge._template.format(claim=atom.claim, evidence=format_evidence(atom.passages))
+            tokens = judge._tokens(judge._chat(user) + '{"verdict": "')
+            started = time.perf_counter()
+            judge._llm.reset()
+            judge._llm.eval(tokens)
+            times["raw prompt read"].append((time.perf_counter() - started) * 1000)
+            times["prompt tokens"].append(len(tokens))
     return times
 
 
@@ -207,6 +233,7 @@ def main() -> None:
     parser.add_argument("--cold", action="store_true", help="also time fresh processes (start-up)")
     parser.add_argument("--ingest", action="store_true", help="also time an ingest against a bare encode")
     parser.add_argument("--serve-checks", type=int, default=0, help="also measure a server's RSS over N checks")
+    parser.add_argument("--llm", type=int, default=0, help="also time the LLM judge on N claims (explain)")
     args = parser.parse_args()
     components = build(Settings(home=args.home))
     held = fill(components, args.data, args.chunks)
@@ -232,6 +259,13 @@ def main() -> None:
           f"made directly (second pass, {statistics.fmean(again['total_ms']):.0f} ms mean): {http_extra:+.0%}")
     print(f"peak RSS of this process after warm-up {rss_warm:.0f} MiB, after the checks "
           f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+    if args.llm:
+        measured = llm_times(components, texts[:args.llm])
+        print(f"LLM judge {components.pipeline.judge.model_name}, {len(measured['judge stage'])} checks, prompts of "
+              f"{statistics.fmean(measured['prompt tokens']):.0f} tokens on average")
+        for name in ("judge stage", "raw prompt read"):
+            print(f"{name:<26}{len(measured[name]):>5}{percentile(measured[name], 0.5):>10.1f}"
+                  f"{percentile(measured[name], 0.95):>10.1f}{statistics.fmean(measured[name]):>10.1f}")
     if args.cold:
         for name, seconds in cold(args.home, texts[0]).items():
             print(f"cold {name}: {seconds:.1f} s")
