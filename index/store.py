@@ -2,7 +2,7 @@
 
 Layout of `HOME/collections/NAME/`:
 
-    CURRENT            name of the live generation folder (replaced atomically with os.replace)
+    CURRENT            the live generation folder's name and its manifest.json's sha256 (replaced atomically)
     gen-000007/        one complete, immutable snapshot
         manifest.json  embedding model, dimension, chunking, documents → sha256, files → sha256, version
         documents.jsonl
@@ -23,8 +23,9 @@ A write (`apply_batches`) takes the lock, lets index/writer.py embed the changes
 the loaded generation, then builds the next generation in a temporary folder, fsyncs it, renames it, then
 swaps CURRENT: one commit per write, however many batches.
 A crash at any point leaves CURRENT naming either the old or the new generation, both complete; stray
-folders are removed by the next write. Every file's sha256 is in the manifest and checked at load, so a
-damaged index is reported, never served.
+folders are removed by the next write. Every file's sha256 is in the manifest, the manifest's own in CURRENT
+(older pointers name the folder alone), and a generation must hold exactly its manifest's files: all checked
+at load, so a damaged or edited index is reported, never served.
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ from service.errors import IndexCorruptError, InvalidCollectionError
 from service.ports import Embedder
 
 FORMAT = 2
+REQUIRED_FILES = frozenset({"documents.jsonl", "chunks.jsonl", "vectors.npy", "sentence_vectors.npy"})
 _COLLECTION_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 
 
@@ -82,10 +84,10 @@ class CollectionStore:
 
     def load(self, dimension: int) -> Snapshot:
         """The live generation, verified; an empty snapshot when the collection does not exist yet."""
-        generation = self._current_generation()
-        if generation is None:
+        live = self._current_generation()
+        if live is None:
             return self._empty(dimension)
-        snapshot = _read_generation(generation)
+        snapshot = _read_generation(*live)
         snapshot.ann = self.ann
         if snapshot.embedding_model != self.embedding_model or snapshot.dimension != dimension:
             raise IndexCorruptError(
@@ -95,15 +97,16 @@ class CollectionStore:
             )
         return snapshot
 
-    def _current_generation(self) -> Path | None:
+    def _current_generation(self) -> tuple[Path, str | None] | None:
+        """The live generation's folder and its manifest's sha256 (None for a pointer from before it was kept)."""
         pointer = self.folder / "CURRENT"
         if not pointer.exists():
             return None
-        name = pointer.read_text(encoding="utf-8").strip()
+        name, _, checksum = pointer.read_text(encoding="utf-8").strip().partition(" ")
         generation = self.folder / name
         if not re.fullmatch(r"gen-\d{6}", name) or not generation.is_dir():
             raise IndexCorruptError(f"collection {self.name!r}: CURRENT names a missing generation {name!r}")
-        return generation
+        return generation, checksum or None
 
     def _empty(self, dimension: int) -> Snapshot:
         return Snapshot(
@@ -153,7 +156,8 @@ class CollectionStore:
             return replace(summary, chunks=len(snapshot.chunks)), snapshot
 
     def _commit(self, snapshot: Snapshot) -> Snapshot:
-        current = self._current_generation()
+        live = self._current_generation()
+        current = live[0] if live else None
         number = int(current.name.split("-")[1]) + 1 if current else 1
         final = self.folder / f"gen-{number:06d}"
         staging = self.folder / f".staging-{number:06d}-{os.getpid()}"
@@ -162,11 +166,12 @@ class CollectionStore:
         snapshot.bm25 = build_bm25(snapshot.chunk_text(i) for i in range(len(snapshot.chunks)))
         snapshot.sentence_bm25 = build_bm25(snapshot.sentence_text(r) for r in range(len(snapshot.sentences)))
         snapshot.version = _write_generation(staging, snapshot, number)
+        manifest_sha256 = sha256_file(staging / "manifest.json")
         fsync_tree(staging)
         os.replace(staging, final)
         fsync_dir(self.folder)
         pointer_tmp = self.folder / "CURRENT.tmp"
-        pointer_tmp.write_text(final.name, encoding="utf-8")
+        pointer_tmp.write_text(f"{final.name} {manifest_sha256}", encoding="utf-8")
         fsync_file(pointer_tmp)
         os.replace(pointer_tmp, self.folder / "CURRENT")
         fsync_dir(self.folder)
@@ -223,28 +228,42 @@ class Manifest(BaseModel):
     files: dict[str, str]
 
 
+def _where(folder: Path) -> str:  # a generation named without server paths (details reach HTTP clients)
+    return f"collection {folder.parent.name!r} ({folder.name})"
+
+
 def _read_manifest(folder: Path) -> Manifest:
     try:
         manifest = Manifest.model_validate_json((folder / "manifest.json").read_bytes())
-    except (OSError, ValidationError) as exc:
-        raise IndexCorruptError(f"{folder}: unreadable manifest ({str(exc).splitlines()[0]})") from None
+    except OSError as exc:
+        raise IndexCorruptError(f"{_where(folder)}: unreadable manifest ({exc.strerror})") from None
+    except ValidationError as exc:
+        raise IndexCorruptError(f"{_where(folder)}: unreadable manifest ({str(exc).splitlines()[0]})") from None
     if manifest.format < FORMAT:
         raise IndexCorruptError(
-            f"{folder}: index format {manifest.format} predates format {FORMAT} (sentence vectors stored at "
+            f"{_where(folder)}: index format {manifest.format} predates format {FORMAT} (sentence vectors stored at "
             "ingest); re-ingest the documents into a new collection, or delete this collection's folder and "
             "ingest them again"
         )
     if manifest.format != FORMAT:
-        raise IndexCorruptError(f"{folder}: unknown index format {manifest.format!r}")
+        raise IndexCorruptError(f"{_where(folder)}: unknown index format {manifest.format!r}")
     return manifest
 
 
-def _read_generation(folder: Path) -> Snapshot:
+def _read_generation(folder: Path, manifest_sha256: str | None) -> Snapshot:
+    if manifest_sha256 is not None and sha256_file(folder / "manifest.json") != manifest_sha256:
+        raise IndexCorruptError(f"{_where(folder)}: manifest.json does not match the checksum in CURRENT")
     manifest = _read_manifest(folder)
-    for name, expected in manifest.files.items():
-        path = folder / name
-        if not path.is_file() or sha256_file(path) != expected:
-            raise IndexCorruptError(f"{folder}: {name} is missing or does not match its checksum")
+    present = {path.relative_to(folder).as_posix() for path in folder.rglob("*") if path.is_file()} - {"manifest.json"}
+    listed = set(manifest.files)
+    problems = [f"{what}: {', '.join(sorted(names))}" for what, names in (
+        ("missing", listed - present), ("not in the manifest", present - listed),
+        ("required but not listed", REQUIRED_FILES - listed)) if names]
+    if problems:
+        raise IndexCorruptError(f"{_where(folder)}: the files do not match the manifest's list ({'; '.join(problems)})")
+    changed = [name for name, expected in manifest.files.items() if sha256_file(folder / name) != expected]
+    if changed:
+        raise IndexCorruptError(f"{_where(folder)}: not as written (checksum): {', '.join(changed)}")
     documents = {}
     for line in (folder / "documents.jsonl").read_text(encoding="utf-8").splitlines():
         doc = Document(**json.loads(line))
@@ -258,7 +277,7 @@ def _read_generation(folder: Path) -> Snapshot:
     sentence_vectors = np.load(folder / "sentence_vectors.npy")
     sentences = SentenceTable.of(chunks)
     if len(vectors) != len(chunks) or len(sentence_vectors) != len(sentences):
-        raise IndexCorruptError(f"{folder}: vector rows do not match the chunks and sentences")
+        raise IndexCorruptError(f"{_where(folder)}: vector rows do not match the chunks and sentences")
     return Snapshot(
         version=manifest.version,
         embedding_model=manifest.embedding_model,

@@ -105,7 +105,7 @@ def _assert_old_or_new(store: CollectionStore, dimension: int, before: Snapshot,
 
 
 def _assert_clean(folder: Path) -> None:
-    current = (folder / "CURRENT").read_text(encoding="utf-8").strip()
+    current = (folder / "CURRENT").read_text(encoding="utf-8").split()[0]
     assert sorted(p.name for p in folder.iterdir()) == sorted([".lock", "CURRENT", current])
 
 

@@ -27,7 +27,7 @@ def test_demo_corpus_is_indexed_with_manifest(real: Components) -> None:
     assert sorted(snapshot.documents) == on_disk
     assert snapshot.vectors.shape == (len(snapshot.chunks), 384)
     folder = real.library.store("demo").folder
-    manifest = json.loads((folder / (folder / "CURRENT").read_text() / "manifest.json").read_text())
+    manifest = json.loads((folder / (folder / "CURRENT").read_text().split()[0] / "manifest.json").read_text())
     assert manifest["embedding_model"] == "all-MiniLM-L6-v2"
     assert manifest["dimension"] == 384
     assert set(manifest["documents"]) == set(on_disk)

@@ -17,6 +17,7 @@ from service.bootstrap import build
 from service.config import Settings
 from service.domain import Document
 from service.errors import (
+    CollectionNotFoundError,
     DocumentNotFoundError,
     IndexCorruptError,
     InvalidCollectionError,
@@ -43,7 +44,7 @@ def collection_folder(home: Path, name: str = "default") -> Path:
 
 def current_generation(home: Path, name: str = "default") -> Path:
     folder = collection_folder(home, name)
-    return folder / (folder / "CURRENT").read_text(encoding="utf-8").strip()
+    return folder / (folder / "CURRENT").read_text(encoding="utf-8").split()[0]
 
 
 def listing(folder: Path) -> dict[str, int]:
@@ -252,7 +253,8 @@ def test_two_collections_are_independent(tmp_path: Path) -> None:
     assert fresh.snapshot("alpha").documents == {}
     assert set(fresh.snapshot("beta").documents) == {"fruit/banana.md"}
     assert fresh.snapshot("beta").version == beta_version
-    assert fresh.snapshot().version == "empty"
+    with pytest.raises(CollectionNotFoundError, match="collections: alpha, beta"):
+        fresh.snapshot()  # the default collection was never written
     with pytest.raises(DocumentNotFoundError):
         fresh.delete(["fruit/banana.md"], collection="alpha")
 
@@ -293,7 +295,7 @@ def test_a_crash_while_writing_keeps_the_old_generation(
         library.ingest([Document("new.txt", "A new document.")])
 
     folder = collection_folder(tmp_path)
-    assert (folder / "CURRENT").read_text(encoding="utf-8") == "gen-000001"
+    assert (folder / "CURRENT").read_text(encoding="utf-8").split()[0] == "gen-000001"
     assert [p.name for p in folder.iterdir() if p.name.startswith(".staging-")]  # left behind by the crash
     fresh = library_at(tmp_path).snapshot()
     assert fresh.version == version
@@ -361,6 +363,44 @@ def test_an_index_in_the_old_format_asks_for_a_reingest(library: Library, tmp_pa
     path = current_generation(tmp_path) / "manifest.json"
     manifest = json.loads(path.read_text(encoding="utf-8"))
     path.write_text(json.dumps({**manifest, "format": 1}), encoding="utf-8")
+    pointer = collection_folder(tmp_path) / "CURRENT"  # format 1 wrote no manifest checksum there
+    pointer.write_text(path.parent.name, encoding="utf-8")
 
     with pytest.raises(IndexCorruptError, match=r"format 1 predates format 2.*re-ingest"):
+        library_at(tmp_path).snapshot()
+
+
+# ---- the manifest protects itself (issue 17: an edited manifest let an edited document be cited) -----------
+
+def drop_from_manifest(generation: Path, name: str | None = None) -> None:
+    """Remove one file's entry (or, with None, every entry) from the generation's manifest."""
+    manifest = json.loads((generation / "manifest.json").read_text(encoding="utf-8"))
+    manifest["files"] = {} if name is None else {k: v for k, v in manifest["files"].items() if k != name}
+    (generation / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+
+
+def test_a_manifest_that_does_not_match_its_checksum_in_current_is_corrupt(library: Library, tmp_path: Path) -> None:
+    drop_from_manifest(current_generation(tmp_path))
+
+    with pytest.raises(IndexCorruptError, match=re.escape("manifest.json does not match the checksum in CURRENT")):
+        library_at(tmp_path).snapshot()
+
+
+@pytest.mark.parametrize("edit", ["empty files map", "one entry dropped, its file edited", "a file added"])
+def test_a_generation_whose_files_differ_from_its_manifest_is_corrupt(
+        library: Library, tmp_path: Path, edit: str) -> None:
+    generation = current_generation(tmp_path)
+    pointer = collection_folder(tmp_path) / "CURRENT"
+    pointer.write_text(generation.name, encoding="utf-8")  # a pointer without the checksum (older, or rewritten)
+    library_at(tmp_path).snapshot()  # still readable as it stands
+    if edit == "empty files map":
+        drop_from_manifest(generation)
+    elif edit == "one entry dropped, its file edited":
+        drop_from_manifest(generation, "documents.jsonl")
+        documents = generation / "documents.jsonl"
+        documents.write_text(documents.read_text(encoding="utf-8").replace("Acme", "Acne"), encoding="utf-8")
+    else:
+        (generation / "extra.bin").write_bytes(b"\0")
+
+    with pytest.raises(IndexCorruptError, match="do not match the manifest's list"):
         library_at(tmp_path).snapshot()
