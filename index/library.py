@@ -21,7 +21,7 @@ from index.store import CollectionStore, validate_collection_name
 from index.writer import ChangeSummary, Progress
 from service.config import Settings
 from service.domain import Document
-from service.errors import DocumentNotFoundError, InputError
+from service.errors import CollectionNotFoundError, DocumentNotFoundError, InputError
 from service.ports import Embedder
 
 FileProgress = Callable[[str], None]
@@ -45,9 +45,15 @@ class Library:
         )
 
     def snapshot(self, collection: str | None = None) -> Snapshot:
+        """The collection's current snapshot; `CollectionNotFoundError` when nothing was ever added to it (a
+        misspelled name must not read as "no evidence")."""
         store = self.store(collection)
         pointer = store.folder / "CURRENT"
-        marker = pointer.read_text(encoding="utf-8") if pointer.exists() else ""
+        if not pointer.exists():
+            known = ", ".join(self.collections()) or "none yet"
+            raise CollectionNotFoundError(f"no collection {store.name!r} (collections: {known}); adding documents "
+                                          f"to a collection creates it")
+        marker = pointer.read_text(encoding="utf-8")
         with self._lock:
             cached = self._snapshots.get(store.name)
             if cached and cached[0] == marker:

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
+from index.dates import document_period
 from service.domain import Document
 from service.errors import InputError, UnreadableDocumentError, UnsupportedFileTypeError
 
@@ -110,6 +111,10 @@ def make_document(
         raise InputError(f"empty document id in {source}")
     if not text.strip():
         raise UnreadableDocumentError(f"{source}: no text found in document {doc_id!r}")
+    if date is not None and (not isinstance(date, str) or document_period(date) is None):
+        # an unreadable date would silently drop the document from every date filter
+        raise InputError(f"{source}: document {doc_id!r} has date {date!r}: use YYYY, YYYY-MM or YYYY-MM-DD "
+                         f"(a time may follow a full date)")
     return Document(doc_id=doc_id, text=text, title=title, url=url, date=date, source=source)
 
 
@@ -214,5 +219,8 @@ def load_upload(filename: str | None, doc_id: str | None, data: bytes) -> list[D
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / name
         path.write_bytes(data)
-        discover([path])  # rejects unsupported types with the same error as the CLI
-        return [replace(d, source=f"upload:{name}") for d in load_file(path, doc_id or name)]
+        try:
+            discover([path])  # rejects unsupported types with the same error as the CLI
+            return [replace(d, source=f"upload:{name}") for d in load_file(path, doc_id or name)]
+        except InputError as exc:  # the detail reaches the client: name the upload, not the server's folder
+            raise type(exc)(exc.detail.replace(str(path), f"upload:{name}")) from None

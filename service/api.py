@@ -25,9 +25,18 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from index.loaders import load_upload, make_document
 from service import __version__
+from service.access import require_read_token, require_write_token
+from service.body_limit import BodyLimit
 from service.bootstrap import Components
 from service.domain import Document
-from service.errors import BusyError, InputError, VericlaimError
+from service.errors import (
+    BodyTooLargeError,
+    BusyError,
+    IndexCorruptError,
+    InputError,
+    UnauthorizedError,
+    VericlaimError,
+)
 from service.requests import AskRequest, CheckRequest, DocumentRequest, SearchRequest, TextCheckRequest
 from service.schemas import (
     AskResponse,
@@ -38,6 +47,7 @@ from service.schemas import (
     ErrorResponse,
     HealthResponse,
     PassageOut,
+    ReadyResponse,
     SearchResponse,
     TextCheckResponse,
 )
@@ -47,7 +57,9 @@ log = logging.getLogger(__name__)
 ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorResponse, "description": description} for status, description in (
         (400, "The input cannot be used (e.g. an unsupported file type)."),
+        (401, "The route needs the API token (Authorization: Bearer), and it was missing or wrong."),
         (404, "No such collection or document."),
+        (413, "The request body or the uploaded file is over its size limit."),
         (415, "The uploaded file's type is not supported (.txt .md .html .pdf .jsonl)."),
         (422, "The request is malformed or a value is out of range."),
         (500, "An unexpected error; the detail holds an error id to find it in the server log."),
@@ -88,7 +100,10 @@ def _admission(request: Request) -> Admission:
 
 Built = Annotated[Components, Depends(_components)]
 Admitted = Annotated[Admission, Depends(_admission)]
-checks = APIRouter(prefix="/v1", responses=ERRORS)
+Reader = Depends(require_read_token)
+Writer = Depends(require_write_token)
+probes = APIRouter(prefix="/v1", responses={500: ERRORS[500]})
+checks = APIRouter(prefix="/v1", responses=ERRORS, dependencies=[Reader])
 documents = APIRouter(prefix="/v1/documents", responses=ERRORS)
 
 
@@ -97,7 +112,9 @@ def create_app(components: Components) -> FastAPI:
     app = FastAPI(title="vericlaim", version=__version__)
     app.state.components = components
     app.state.admission = Admission(components.settings.server.queue_size)
+    app.add_middleware(BodyLimit, limit=components.settings.server.max_body_bytes)
     _add_error_handlers(app)
+    app.include_router(probes)
     app.include_router(checks)
     app.include_router(documents)
     return app
@@ -111,6 +128,8 @@ def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(VericlaimError)
     async def _core_error(request: Request, exc: VericlaimError) -> JSONResponse:
         headers = {"Retry-After": "5"} if isinstance(exc, BusyError) else None
+        if isinstance(exc, UnauthorizedError):
+            headers = {"WWW-Authenticate": "Bearer"}
         return error_response(exc.http_status, exc.code, exc.detail, headers)
 
     @app.exception_handler(RequestValidationError)
@@ -130,8 +149,9 @@ def _add_error_handlers(app: FastAPI) -> None:
         return error_response(500, "internal_error", f"unexpected error {error_id} (see the server log)")
 
 
-@checks.get("/health")
+@probes.get("/health")
 async def health(built: Built) -> HealthResponse:
+    """Liveness: the process answers. Whether it can check claims is `/v1/ready`."""
     pipeline, library = built.pipeline, built.library
     return HealthResponse(
         status="ok",
@@ -141,6 +161,22 @@ async def health(built: Built) -> HealthResponse:
         verifier=pipeline.verifier.name if pipeline.verifier else None,
         collections=library.collections(),
     )
+
+
+@probes.get("/ready", response_model=ReadyResponse,
+            responses={503: {"model": ReadyResponse, "description": "A collection's index cannot be read."}})
+async def ready(built: Built) -> JSONResponse:
+    """Readiness: the models are loaded (before the app exists) and every collection's index reads. 503 with
+    the collections that do not read (names only) until then."""
+    library = built.library
+    unreadable = []
+    for name in library.collections():
+        try:
+            await run_in_threadpool(library.snapshot, name)
+        except IndexCorruptError:
+            unreadable.append(name)
+    body = ReadyResponse(status="not_ready" if unreadable else "ready", unreadable_collections=unreadable)
+    return JSONResponse(body.model_dump(), status_code=503 if unreadable else 200)
 
 
 @checks.post("/check")
@@ -162,13 +198,14 @@ async def check_text(body: TextCheckRequest, built: Built, admission: Admitted) 
 
 
 @checks.post("/search")
-async def search(body: SearchRequest, built: Built) -> SearchResponse:
-    passages, snapshot = await run_in_threadpool(built.pipeline.finder.search, body.to_query())
+async def search(body: SearchRequest, built: Built, admission: Admitted) -> SearchResponse:
+    query = body.to_query()  # embeds the query: it waits in the same bounded queue as the checks
+    passages, snapshot = await admission.run(lambda: built.pipeline.finder.search(query))
     return SearchResponse(query=body.query, index_version=snapshot.version,
                           passages=[PassageOut.of(p) for p in passages])
 
 
-@documents.post("")
+@documents.post("", dependencies=[Writer])
 async def add_document(request: Request, built: Built) -> ChangeResponse:
     """JSON `{doc_id, text, title?, url?, date?, collection?}` or a multipart upload (`file`, optional `doc_id`
     and `collection` fields)."""
@@ -184,7 +221,7 @@ async def add_document(request: Request, built: Built) -> ChangeResponse:
     return ChangeResponse.of(library.store(collection).name, summary)
 
 
-@documents.get("")
+@documents.get("", dependencies=[Reader])
 async def list_documents(built: Built, collection: str | None = None) -> DocumentListResponse:
     library = built.library
     snapshot = await run_in_threadpool(library.snapshot, collection)
@@ -195,7 +232,7 @@ async def list_documents(built: Built, collection: str | None = None) -> Documen
                                 documents=listed)
 
 
-@documents.delete("/{doc_id:path}")
+@documents.delete("/{doc_id:path}", dependencies=[Writer])
 async def delete_document(doc_id: str, built: Built,
                           collection: Annotated[str | None, QueryParam()] = None) -> ChangeResponse:
     library = built.library
@@ -219,6 +256,6 @@ async def _uploaded(request: Request, max_bytes: int) -> tuple[list[Document], s
         data = await upload.read(max_bytes + 1)
         filename, doc_id, collection = upload.filename, form.get("doc_id"), form.get("collection")
     if len(data) > max_bytes:
-        raise InputError(f"upload larger than {max_bytes} bytes (VERICLAIM_SERVER__MAX_UPLOAD_BYTES)")
+        raise BodyTooLargeError(f"upload larger than {max_bytes} bytes (VERICLAIM_SERVER__MAX_UPLOAD_BYTES)")
     documents_in = await run_in_threadpool(load_upload, filename, str(doc_id) if doc_id else None, data)
     return documents_in, (str(collection) if collection else None)

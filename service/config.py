@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import platformdirs
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -209,7 +209,14 @@ class ServerSettings(BaseModel):
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
     queue_size: int = Field(8, ge=1, description="Checks waiting for the model before HTTP 503.")
-    max_upload_bytes: int = Field(20_000_000, ge=1)
+    max_upload_bytes: int = Field(20_000_000, ge=1, description="Largest uploaded file (HTTP 413 past it).")
+    max_body_bytes: int = Field(25_000_000, ge=1, description=(
+        "Largest request body of any kind, JSON or multipart (HTTP 413 past it)."))
+    allow_open_writes: bool = Field(False, description=(
+        "Serve a non-loopback address with no API token (VERICLAIM_SERVER__ALLOW_OPEN_WRITES; the serve flag "
+        "--allow-open-writes): anyone who reaches the port can then add and delete documents."))
+    token_for_reads: bool = Field(False, description="Checks, searches and listings need the API token too "
+                                  "(VERICLAIM_SERVER__TOKEN_FOR_READS); /v1/health and /v1/ready never do.")
 
 
 class Settings(BaseSettings):
@@ -221,6 +228,9 @@ class Settings(BaseSettings):
     datasets: Path = Field(default_factory=default_datasets, description=(
         "Folder of the public labelled claim sets and NLI pairs that training and benchmarks read "
         "(VERICLAIM_DATASETS; default: shared/datasets beside the checkout)."))
+    api_token: SecretStr | None = Field(None, description=(
+        "Bearer token that adding and deleting documents over HTTP require (VERICLAIM_API_TOKEN); unset, "
+        "writes are open, and `vericlaim serve` then binds only a loopback address."))
     models: ModelSettings = ModelSettings()
     chunking: ChunkingSettings = ChunkingSettings()
     retrieval: RetrievalSettings = RetrievalSettings()

@@ -6,11 +6,14 @@
     │   ├── ClaimTooLongError           claim_too_long  422   2
     │   ├── TextTooLongError            text_too_long   422   2  (check-text)
     │   ├── UnsupportedFileTypeError    unsupported_file_type 415 2
+    │   ├── BodyTooLargeError           body_too_large  413   2  (a request body or an upload over its limit)
     │   ├── UnreadableDocumentError     unreadable_document   422 2
     │   ├── InvalidCollectionError      invalid_collection    422 2
     │   └── DatasetFormatError          bad_dataset     422   2
     ├── NotFoundError                   not_found       404   3
-    │   └── DocumentNotFoundError       document_not_found 404 3
+    │   ├── DocumentNotFoundError       document_not_found 404 3
+    │   └── CollectionNotFoundError     collection_not_found 404 3
+    ├── UnauthorizedError               unauthorized    401   7  (HTTP: a missing or wrong API token)
     ├── IndexCorruptError               index_corrupt   500   4
     ├── ModelUnavailableError           model_unavailable 503 5
     └── BusyError                       busy            503   6  (queue full; retry later)
@@ -55,6 +58,11 @@ class UnsupportedFileTypeError(InputError):
     http_status = 415
 
 
+class BodyTooLargeError(InputError):
+    code = "body_too_large"
+    http_status = 413
+
+
 class UnreadableDocumentError(InputError):
     code = "unreadable_document"
     http_status = 422
@@ -78,6 +86,16 @@ class NotFoundError(VericlaimError):
 
 class DocumentNotFoundError(NotFoundError):
     code = "document_not_found"
+
+
+class CollectionNotFoundError(NotFoundError):
+    code = "collection_not_found"
+
+
+class UnauthorizedError(VericlaimError):
+    code = "unauthorized"
+    http_status = 401
+    exit_code = 7
 
 
 class IndexCorruptError(VericlaimError):

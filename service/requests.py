@@ -6,18 +6,33 @@ from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Self
 
-from pydantic import BaseModel, BeforeValidator, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, model_validator
 
 from index.dates import DateRange, first_day, last_day
 from service.evidence import Query
 
 
 def _day(read: Callable[[str], date]) -> BeforeValidator:
-    """A date given as YYYY, YYYY-MM or YYYY-MM-DD, read as one day by `read` (its first or its last)."""
-    return BeforeValidator(lambda value: read(value) if isinstance(value, str) else value)
+    """A date given as the string YYYY, YYYY-MM or YYYY-MM-DD, read as one day by `read` (its first or its last).
+    Nothing else is a date here: a number would otherwise be read as seconds since 1970."""
+
+    def parse(value: object) -> date | None:
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            raise ValueError("a date is a string: YYYY, YYYY-MM or YYYY-MM-DD")
+        return read(value)
+
+    return BeforeValidator(parse)
 
 
-class QueryRequest(BaseModel):
+class Strict(BaseModel):
+    """A request body: an unknown field (a misspelled `top_kk`) is an error, not silently ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class QueryRequest(Strict):
     """What check, check/text, ask and search share: where to look. `since`/`until`: see index/dates.py."""
 
     top_k: int | None = Field(None, ge=1, le=50, description="Evidence sentences to use.")
@@ -45,7 +60,7 @@ class QueryRequest(BaseModel):
 
 class CheckRequest(QueryRequest):
     claim: str = Field(description="The claim to verify.")
-    explain: bool = Field(False, description="Have the LLM judge write the rationale even when the verdict "
+    explain: StrictBool = Field(False, description="Have the LLM judge write the rationale even when the verdict "
                           "does not need it (slower).")
 
     def asked(self) -> str:
@@ -54,7 +69,7 @@ class CheckRequest(QueryRequest):
 
 class AskRequest(QueryRequest):
     question: str = Field(description="A question about the documents.")
-    phrase: bool = Field(False, description="Have the LLM reword the quoted answer as a sentence; its wording is "
+    phrase: StrictBool = Field(False, description="Have the LLM reword the quoted answer as a sentence; its wording is "
                          "kept only if every figure in it is in the quote (slower).")
 
     def asked(self) -> str:
@@ -75,7 +90,7 @@ class SearchRequest(QueryRequest):
         return self.query
 
 
-class DocumentRequest(BaseModel):
+class DocumentRequest(Strict):
     doc_id: str = Field(min_length=1, max_length=512)
     text: str
     title: str | None = None

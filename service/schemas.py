@@ -248,6 +248,11 @@ class HealthResponse(BaseModel):
     collections: list[str]
 
 
+class ReadyResponse(BaseModel):
+    status: str = Field(description="ready, or not_ready (HTTP 503).")
+    unreadable_collections: list[str] = Field(description="Collections whose index cannot be read.")
+
+
 class ErrorResponse(BaseModel):
     """Every error the API returns: a stable code and what went wrong."""
 

@@ -20,6 +20,7 @@ from rich.progress import (
 from service.cli.common import CollectionOption, JsonOption, components, err, out, reports_errors
 from service.cli.printing import print_changes, print_citations, print_verdict
 from service.config import Settings
+from service.errors import InputError
 
 DEMO = resources.files("service") / "demo"  # the AI-compute corpus and its labelled claims (package data)
 documents_app = typer.Typer(no_args_is_help=True, help="List or delete stored documents.")
@@ -49,15 +50,22 @@ def ingest(
 def serve(
     host: Annotated[str | None, typer.Option(help="Bind address (default from settings).")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default from settings).")] = None,
+    allow_open_writes: Annotated[bool, typer.Option(
+        help="Bind a non-loopback address although no API token guards the document writes.")] = False,
 ) -> None:
     """Serve the HTTP API (models load once, before the first request)."""
     import uvicorn
 
+    from service.access import open_writes_refused
     from service.api import create_app
 
-    built = components()
-    server = built.settings.server
-    uvicorn.run(create_app(built), host=host or server.host, port=port or server.port, log_level="info")
+    settings = Settings()
+    bind = host or settings.server.host
+    refused = open_writes_refused(settings, bind, allow_open_writes)
+    if refused:
+        raise InputError(refused)  # before any model loads
+    built = components(settings)
+    uvicorn.run(create_app(built), host=bind, port=port or settings.server.port, log_level="info")
 
 
 @reports_errors

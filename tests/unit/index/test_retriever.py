@@ -155,7 +155,7 @@ def test_mmr_keeps_a_different_relevant_sentence_in_the_top_two(tmp_path: Path) 
 
 def test_an_empty_collection_returns_nothing(tmp_path: Path) -> None:
     library = build(Settings(home=tmp_path), embedder=HashingEmbedder(), judge=KeywordJudge()).library
-    snapshot = library.snapshot()
+    snapshot = library.store().load(library.embedder.dimension)  # what a store holds before its first write
 
     assert snapshot.version == "empty"
     assert retriever_for(library).search(snapshot, "Acme revenue", k=5) == []

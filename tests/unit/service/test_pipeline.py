@@ -11,7 +11,13 @@ from service.asking import NO_ANSWER
 from service.bootstrap import Components, build
 from service.config import Settings
 from service.domain import Decider, Document, Label, Passage
-from service.errors import ClaimTooLongError, EmptyClaimError, InvalidCollectionError, TextTooLongError
+from service.errors import (
+    ClaimTooLongError,
+    CollectionNotFoundError,
+    EmptyClaimError,
+    InvalidCollectionError,
+    TextTooLongError,
+)
 from service.evidence import Query
 from service.fakes import HashingEmbedder, KeywordJudge
 
@@ -63,12 +69,22 @@ def test_no_related_evidence_is_not_enough_info_without_calling_the_judge(compon
 
 def test_an_empty_collection_is_not_enough_info_without_calling_the_judge(tmp_path: Path) -> None:
     empty = build(Settings(home=tmp_path), embedder=HashingEmbedder(), judge=KeywordJudge())
+    empty.library.ingest([Document("gone.txt", "Acme revenue was $6.4 billion in 2023.")])
+    empty.library.delete(["gone.txt"])  # a collection that exists and holds nothing
 
     verdict = empty.pipeline.check(Query("Acme revenue was $6.4 billion in 2023"))
 
     assert verdict.label is Label.NOT_ENOUGH_INFO
-    assert verdict.stamp.index_version == "empty"
+    assert verdict.citations == ()
     assert judge_of(empty).calls == 0
+
+
+def test_a_collection_never_written_is_not_found_not_a_verdict(tmp_path: Path) -> None:
+    fresh = build(Settings(home=tmp_path), embedder=HashingEmbedder(), judge=KeywordJudge())
+
+    with pytest.raises(CollectionNotFoundError, match="'defualt'"):
+        fresh.pipeline.check(Query("Acme revenue was $6.4 billion in 2023", "defualt"))
+    assert judge_of(fresh).calls == 0
 
 
 @pytest.mark.parametrize("claim", ["", "   ", "\n\t "])

@@ -1,0 +1,61 @@
+"""Who may call what over HTTP: the API token (`VERICLAIM_API_TOKEN`).
+
+With a token set, adding and deleting documents need `Authorization: Bearer <token>`, and with
+`server.token_for_reads` so do checks, searches and listings; `/v1/health` and `/v1/ready` never do (probes).
+A missing or wrong token is 401 `unauthorized` with `WWW-Authenticate: Bearer`. The comparison takes the same
+time whatever the guess, and the token is never logged or echoed. Without a token the writes are open, so
+`vericlaim serve` binds only a loopback address unless told otherwise (`open_writes_refused`).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import secrets
+
+from fastapi import Request
+
+from service.config import Settings
+from service.errors import UnauthorizedError
+
+
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.components.settings
+    return settings
+
+
+def _check_token(request: Request) -> None:
+    token = _settings(request).api_token
+    if token is None:
+        return
+    scheme, _, given = request.headers.get("authorization", "").partition(" ")
+    expected = token.get_secret_value().encode("utf-8")
+    if scheme.lower() != "bearer" or not secrets.compare_digest(given.strip().encode("utf-8"), expected):
+        raise UnauthorizedError("this route needs 'Authorization: Bearer <token>' with the server's API token")
+
+
+def require_write_token(request: Request) -> None:
+    """A route dependency: writes need the token whenever one is set."""
+    _check_token(request)
+
+
+def require_read_token(request: Request) -> None:
+    """A route dependency: reads need the token when `server.token_for_reads` is on."""
+    if _settings(request).server.token_for_reads:
+        _check_token(request)
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False  # a host name: it may resolve to anything
+
+
+def open_writes_refused(settings: Settings, host: str, allow_open_writes: bool) -> str | None:
+    """Why `vericlaim serve` must not bind `host`, or None when it may."""
+    if settings.api_token is not None or is_loopback(host) or allow_open_writes or settings.server.allow_open_writes:
+        return None
+    return (f"refusing to serve on {host} with document writes open to anyone who can reach it: set "
+            f"VERICLAIM_API_TOKEN, or pass --allow-open-writes (VERICLAIM_SERVER__ALLOW_OPEN_WRITES=true)")

@@ -1,0 +1,207 @@
+"""What guards the HTTP API (issue 17's probe findings): the API token, strict request bodies, unknown
+collections, body limits, readiness, and the bounded queue for searches."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from service.access import is_loopback, open_writes_refused
+from service.api import create_app
+from service.config import Settings
+from tests.unit.service.test_api import ACME_TEXT, CLAIM, assert_error, components_at, doc_ids
+from vericlaim.cli import app as cli
+
+pytestmark = pytest.mark.unit
+
+TOKEN = "s3cret-token-for-tests"
+DOCUMENT = {"doc_id": "acme.txt", "text": ACME_TEXT}
+
+
+def client_at(home: Path, **settings: Any) -> TestClient:
+    return TestClient(create_app(components_at(home, **settings)))
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+# ---- the API token --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("headers", [{}, bearer("wrong"), {"Authorization": TOKEN},
+                                     {"Authorization": f"Basic {TOKEN}"}])
+def test_writes_without_the_token_are_401_and_store_nothing(tmp_path: Path, headers: dict[str, str]) -> None:
+    client = client_at(tmp_path, api_token=TOKEN)
+
+    response = client.post("/v1/documents", json=DOCUMENT, headers=headers)
+
+    body = assert_error(response, 401, "unauthorized")
+    assert response.headers["WWW-Authenticate"] == "Bearer"
+    assert TOKEN not in response.text and TOKEN not in str(body)
+    assert not (tmp_path / "collections").exists() or doc_ids(client) == []
+
+
+def test_writes_with_the_token_go_through_and_reads_stay_open(tmp_path: Path) -> None:
+    client = client_at(tmp_path, api_token=TOKEN)
+
+    assert client.post("/v1/documents", json=DOCUMENT, headers=bearer(TOKEN)).status_code == 200
+    assert_error(client.delete("/v1/documents/acme.txt"), 401, "unauthorized")
+    assert doc_ids(client) == ["acme.txt"]
+    assert client.post("/v1/check", json={"claim": CLAIM}).status_code == 200
+    assert client.delete("/v1/documents/acme.txt", headers=bearer(TOKEN)).status_code == 200
+
+
+def test_reads_can_need_the_token_too_but_probes_never_do(tmp_path: Path) -> None:
+    client = client_at(tmp_path, api_token=TOKEN, server={"token_for_reads": True})
+    client.post("/v1/documents", json=DOCUMENT, headers=bearer(TOKEN))
+
+    for path, payload in (("/v1/check", {"claim": CLAIM}), ("/v1/search", {"query": "Acme"}),
+                          ("/v1/ask", {"question": "What was Acme's revenue?"})):
+        assert_error(client.post(path, json=payload), 401, "unauthorized")
+        assert client.post(path, json=payload, headers=bearer(TOKEN)).status_code == 200
+    assert_error(client.get("/v1/documents"), 401, "unauthorized")
+    assert client.get("/v1/health").status_code == 200
+    assert client.get("/v1/ready").status_code == 200
+
+
+def test_without_a_token_only_a_loopback_address_is_served(tmp_path: Path) -> None:
+    open_settings = Settings(home=tmp_path)
+    assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
+    assert not is_loopback("0.0.0.0") and not is_loopback("example.org")
+    assert open_writes_refused(open_settings, "127.0.0.1", False) is None
+    assert "VERICLAIM_API_TOKEN" in str(open_writes_refused(open_settings, "0.0.0.0", False))
+    assert open_writes_refused(open_settings, "0.0.0.0", True) is None
+    assert open_writes_refused(Settings(home=tmp_path, server={"allow_open_writes": True}), "0.0.0.0", False) is None
+    assert open_writes_refused(Settings(home=tmp_path, api_token=TOKEN), "0.0.0.0", False) is None
+
+
+def test_serve_on_an_open_address_without_a_token_is_one_line_and_exit_2(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VERICLAIM_HOME", str(tmp_path))
+    monkeypatch.delenv("VERICLAIM_API_TOKEN", raising=False)
+
+    result = CliRunner().invoke(cli, ["serve", "--host", "0.0.0.0"])
+
+    assert result.exit_code == 2, result.output
+    assert len(result.stderr.splitlines()) == 1 and "--allow-open-writes" in result.stderr
+    assert not any(tmp_path.iterdir())  # refused before any model loaded
+
+
+# ---- strict bodies and unknown collections -------------------------------------------------------------
+
+@pytest.mark.parametrize("payload", [
+    {"claim": CLAIM, "top_kk": 3},          # a misspelled field is not silently ignored
+    {"claim": CLAIM, "explain": "yes"},     # nor is a string read as a boolean
+    {"claim": CLAIM, "since": 0},           # nor a number as seconds since 1970
+])
+def test_a_check_body_that_would_be_misread_is_422(tmp_path: Path, payload: dict[str, Any]) -> None:
+    client = client_at(tmp_path)
+    client.post("/v1/documents", json=DOCUMENT)
+
+    assert_error(client.post("/v1/check", json=payload), 422, "invalid_request")
+
+
+def test_a_document_with_an_unreadable_date_is_refused_and_not_stored(tmp_path: Path) -> None:
+    client = client_at(tmp_path)
+    client.post("/v1/documents", json=DOCUMENT)
+
+    for date in ("not-a-date", "2024-13"):
+        response = client.post("/v1/documents", json={"doc_id": "dated.txt", "text": "Acme grew.", "date": date})
+        assert_error(response, 400, "bad_input")
+    assert client.post("/v1/documents", json={**DOCUMENT, "extra": 1}).status_code == 422
+    assert doc_ids(client) == ["acme.txt"]
+    dated = {"doc_id": "dated.txt", "text": "Acme grew.", "date": "2024-03-05T10:00:00Z"}
+    assert client.post("/v1/documents", json=dated).status_code == 200
+
+
+def test_an_unknown_collection_is_404_not_a_verdict(tmp_path: Path) -> None:
+    client = client_at(tmp_path)
+    client.post("/v1/documents", json=DOCUMENT)
+
+    for path, payload in (("/v1/check", {"claim": CLAIM}), ("/v1/search", {"query": "Acme"}),
+                          ("/v1/ask", {"question": "What was Acme's revenue?"}),
+                          ("/v1/check/text", {"text": CLAIM + "."})):
+        body = assert_error(client.post(path, json={**payload, "collection": "defualt"}), 404,
+                            "collection_not_found")
+        assert "'defualt'" in body["detail"] and "default" in body["detail"]
+    assert_error(client.get("/v1/documents", params={"collection": "defualt"}), 404, "collection_not_found")
+    assert not (tmp_path / "collections" / "defualt").exists()
+
+
+# ---- limits, readiness, the queue ----------------------------------------------------------------------
+
+def test_a_body_over_the_limit_is_413_whether_declared_or_streamed(tmp_path: Path) -> None:
+    client = client_at(tmp_path, server={"max_body_bytes": 2_000})
+    big = {"doc_id": "big.txt", "text": "A sentence. " * 400}
+
+    assert_error(client.post("/v1/documents", json=big), 413, "body_too_large")
+
+    def chunks() -> Iterator[bytes]:  # no Content-Length: the limit is counted as the body arrives
+        yield b'{"doc_id": "big.txt", "text": "'
+        for _ in range(100):
+            yield b"A sentence. " * 10
+        yield b'"}'
+
+    response = client.post("/v1/documents", content=chunks(), headers={"Content-Type": "application/json"})
+    assert_error(response, 413, "body_too_large")
+    assert client.post("/v1/documents", json=DOCUMENT).status_code == 200
+    assert doc_ids(client) == ["acme.txt"]
+
+
+def test_ready_says_which_collection_cannot_be_read_while_health_stays_alive(tmp_path: Path) -> None:
+    client = client_at(tmp_path)
+    assert client.get("/v1/ready").json() == {"status": "ready", "unreadable_collections": []}
+    client.post("/v1/documents", json=DOCUMENT)
+    client.post("/v1/documents", json={**DOCUMENT, "collection": "other"})
+    folder = tmp_path / "collections" / "other"
+    (folder / "CURRENT").write_text("a-generation-that-is-gone", encoding="utf-8")
+
+    response = client.get("/v1/ready")
+
+    assert response.status_code == 503
+    assert response.json() == {"status": "not_ready", "unreadable_collections": ["other"]}
+    assert str(tmp_path) not in response.text
+    assert client.get("/v1/health").status_code == 200
+
+
+def test_searches_wait_in_the_bounded_queue_like_checks(tmp_path: Path) -> None:
+    app = create_app(components_at(tmp_path, server={"queue_size": 1}))
+    client = TestClient(app)
+    client.post("/v1/documents", json=DOCUMENT)
+    app.state.admission._in_flight = 1  # one model call already waiting
+
+    response = client.post("/v1/search", json={"query": "Acme revenue"})
+
+    assert_error(response, 503, "busy")
+    assert response.headers["Retry-After"] == "5"
+
+
+# ---- no server paths in error details ------------------------------------------------------------------
+
+def test_an_unreadable_upload_is_named_by_its_upload_name_not_a_server_path(tmp_path: Path) -> None:
+    client = client_at(tmp_path)
+
+    response = client.post("/v1/documents", files={"file": ("report.pdf", b"%PDF-1.4 not really", "application/pdf")})
+
+    body = assert_error(response, 422, "unreadable_document")
+    assert "upload:report.pdf" in body["detail"]
+    assert "/tmp" not in response.text and str(tmp_path) not in response.text
+
+
+def test_a_corrupt_index_is_reported_without_server_paths(tmp_path: Path) -> None:
+    client = client_at(tmp_path)
+    client.post("/v1/documents", json=DOCUMENT)
+    folder = tmp_path / "collections" / "default"
+    generation = folder / (folder / "CURRENT").read_text(encoding="utf-8").split()[0]
+    (generation / "manifest.json").write_text("{not json", encoding="utf-8")
+
+    response = client_at(tmp_path).post("/v1/check", json={"claim": CLAIM})  # a process that reads it afresh
+
+    body = assert_error(response, 500, "index_corrupt")
+    assert "collection 'default'" in body["detail"]
+    assert str(tmp_path) not in response.text
