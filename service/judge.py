@@ -7,10 +7,11 @@ claim, once per process where the model allows it: `_keep_prefix`):
 1. The prompt, then the forced opening `{"verdict": "`, is evaluated and the next-token logits are read:
    a softmax over the first token of each label gives the label probabilities (one forward pass, no
    sampling; the label with the highest probability is the verdict).
-2. With that label written in, the model continues `, "rationale": "` under a GBNF grammar that admits only
-   a JSON string body of at most `rationale_chars` characters followed by `"}`; the whole reply is then
-   validated against `JudgeReply`, so it always parses. Generation is short on purpose: with Gemma's
-   262k-token vocabulary each grammar-constrained token costs ~0.1 s on two cores.
+2. With that label written in, the model continues `, "rationale": "` greedily until the string's closing
+   quote (or a line break, or `rationale_tokens`); control characters and backslashes are dropped and the
+   reply is validated against `JudgeReply` (a failure gives a stock rationale). Generation is short on
+   purpose. It runs without a GBNF grammar: with Gemma's 262k-token vocabulary a grammar-constrained token
+   costs ~0.1 s on two cores, 3-4x an unconstrained one, for the same greedy text.
 
 Passages are quoted as data inside `<passage>` blocks and the prompt says never to follow instructions
 found there. The model is not thread-safe: every call holds `self._lock`.
@@ -41,6 +42,7 @@ PASSAGE_CHARS = 600
 ANSWER_PROMPT = "answer_question.v1"
 _CITE = re.compile(r"\[(\d+)\]")
 _PASSAGE_NUMBER = re.compile(r"(?:passage|\[)\s*(\d+)", re.IGNORECASE)
+_CONTROL = re.compile(r"[\x00-\x1f]")
 
 
 class JudgeReply(BaseModel):
@@ -220,19 +222,14 @@ class LlamaJudge:
         fallback = f"The judge model chose {label.value}."
         if self._rationale_tokens <= 0:
             return fallback
-        from llama_cpp import LlamaGrammar
-
-        grammar = LlamaGrammar.from_string(
-            'root ::= char{1,200} "\\"}"\nchar ::= [^"\\\\\\x00-\\x1f]', verbose=False
-        )
+        # greedy text up to the string's closing quote; no grammar: a GBNF grammar over Gemma's vocabulary
+        # made each token 3-4x dearer for the same text (measured: 0.55-3.8 s against 0.15-0.95 s a rationale)
         result = self._llm.create_completion(
-            prompt, max_tokens=self._rationale_tokens, temperature=0.0, grammar=grammar,
+            prompt, max_tokens=self._rationale_tokens, temperature=0.0, stop=['"', "\n"],
         )
-        body = result["choices"][0]["text"]
-        if not body.endswith('"}'):
-            body = body.rstrip('"}').rstrip() + '"}'
+        body = _CONTROL.sub("", result["choices"][0]["text"]).replace("\\", "").strip()
         try:
-            reply = JudgeReply.model_validate_json(f'{{"verdict": "{label.value}", "rationale": "{body}')
+            reply = JudgeReply(verdict=label, rationale=body)
         except ValidationError:
             return fallback
         return _first_sentence(reply.rationale) or fallback

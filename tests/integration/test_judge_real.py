@@ -1,5 +1,6 @@
-"""The judge keeps the prompt's fixed opening in its context across claims (`LlamaJudge._keep_prefix`) where
-the model allows it, and its label probabilities stay those of a fresh read."""
+"""The llama.cpp judge with real models: it keeps the prompt's fixed opening in its context across claims
+(`LlamaJudge._keep_prefix`) where the model allows it, its label probabilities stay those of a fresh read,
+and its rationale is the model's own short text."""
 
 from __future__ import annotations
 
@@ -59,3 +60,12 @@ def test_second_claim_reads_only_what_is_new_and_scores_as_a_fresh_read(
         assert counts and counts[0] > prompt
     for label, probability in expected.probabilities.items():
         assert kept.probabilities[label] == pytest.approx(probability, abs=1e-5)
+
+
+def test_the_rationale_is_the_models_own_text_in_one_line(tmp_path_factory: pytest.TempPathFactory) -> None:
+    judge = LlamaJudge(resolve_llm(BUNDLED_GEMMA, tmp_path_factory.mktemp("models")), rationale_tokens=40)
+
+    output = judge.judge(FIRST[0], passages(FIRST[1]))
+
+    assert output.rationale and not output.rationale.startswith("The judge model chose")
+    assert '"' not in output.rationale and "\n" not in output.rationale and len(output.rationale) <= 400
