@@ -18,7 +18,8 @@ from typing import Annotated, Any, TypeVar
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi import Query as QueryParam
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, PlainTextResponse
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -37,6 +38,7 @@ from service.errors import (
     UnauthorizedError,
     VericlaimError,
 )
+from service.observability import Metrics, Observability
 from service.requests import AskRequest, CheckRequest, DocumentRequest, SearchRequest, TextCheckRequest
 from service.schemas import (
     AskResponse,
@@ -76,6 +78,10 @@ class Admission:
         self._in_flight = 0
         self._lock = threading.Lock()
 
+    @property
+    def in_flight(self) -> int:
+        return self._in_flight
+
     async def run(self, work: Callable[[], T]) -> T:
         with self._lock:
             if self._in_flight >= self.limit:
@@ -98,11 +104,18 @@ def _admission(request: Request) -> Admission:
     return admission
 
 
+def _metrics(request: Request) -> Metrics:
+    metrics: Metrics = request.app.state.metrics
+    return metrics
+
+
 Built = Annotated[Components, Depends(_components)]
 Admitted = Annotated[Admission, Depends(_admission)]
+Measured = Annotated[Metrics, Depends(_metrics)]
 Reader = Depends(require_read_token)
 Writer = Depends(require_write_token)
 probes = APIRouter(prefix="/v1", responses={500: ERRORS[500]})
+operations = APIRouter(responses={401: ERRORS[401]}, dependencies=[Reader])
 checks = APIRouter(prefix="/v1", responses=ERRORS, dependencies=[Reader])
 documents = APIRouter(prefix="/v1/documents", responses=ERRORS)
 
@@ -112,9 +125,12 @@ def create_app(components: Components) -> FastAPI:
     app = FastAPI(title="vericlaim", version=__version__)
     app.state.components = components
     app.state.admission = Admission(components.settings.server.queue_size)
+    app.state.metrics = Metrics(lambda: app.state.admission.in_flight)
     app.add_middleware(BodyLimit, limit=components.settings.server.max_body_bytes)
+    app.add_middleware(Observability, metrics=app.state.metrics)  # outermost: every answer gets a request id
     _add_error_handlers(app)
     app.include_router(probes)
+    app.include_router(operations)
     app.include_router(checks)
     app.include_router(documents)
     return app
@@ -145,7 +161,8 @@ def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         error_id = uuid.uuid4().hex[:12]
-        log.error("error %s on %s %s", error_id, request.method, request.url.path, exc_info=exc)
+        log.error("error %s on %s %s", error_id, request.method, request.url.path, exc_info=exc,
+                  extra={"error_id": error_id, "request_id": request.state.request_id})
         return error_response(500, "internal_error", f"unexpected error {error_id} (see the server log)")
 
 
@@ -179,10 +196,18 @@ async def ready(built: Built) -> JSONResponse:
     return JSONResponse(body.model_dump(), status_code=503 if unreadable else 200)
 
 
+@operations.get("/metrics", response_class=PlainTextResponse)
+async def metrics(measured: Measured) -> PlainTextResponse:
+    """Prometheus metrics (text exposition format): requests, latency, queue depth, verdicts by label."""
+    return PlainTextResponse(generate_latest(measured.registry), media_type=CONTENT_TYPE_LATEST)
+
+
 @checks.post("/check")
-async def check(body: CheckRequest, built: Built, admission: Admitted) -> CheckResponse:
+async def check(body: CheckRequest, built: Built, admission: Admitted, measured: Measured) -> CheckResponse:
     query = body.to_query()
-    return CheckResponse.of(await admission.run(lambda: built.pipeline.check(query, explain=body.explain)))
+    verdict = await admission.run(lambda: built.pipeline.check(query, explain=body.explain))
+    measured.verdicts.labels(verdict.label.value).inc()
+    return CheckResponse.of(verdict)
 
 
 @checks.post("/ask")
@@ -192,9 +217,13 @@ async def ask(body: AskRequest, built: Built, admission: Admitted) -> AskRespons
 
 
 @checks.post("/check/text")
-async def check_text(body: TextCheckRequest, built: Built, admission: Admitted) -> TextCheckResponse:
+async def check_text(body: TextCheckRequest, built: Built, admission: Admitted,
+                     measured: Measured) -> TextCheckResponse:
     query = body.to_query()
-    return TextCheckResponse.of(await admission.run(lambda: built.pipeline.check_text(query)))
+    report = await admission.run(lambda: built.pipeline.check_text(query))
+    for checked in report.claims:
+        measured.verdicts.labels(checked.verdict.label.value).inc()
+    return TextCheckResponse.of(report)
 
 
 @checks.post("/search")

@@ -215,6 +215,8 @@ class ServerSettings(BaseModel):
     allow_open_writes: bool = Field(False, description=(
         "Serve a non-loopback address with no API token (VERICLAIM_SERVER__ALLOW_OPEN_WRITES; the serve flag "
         "--allow-open-writes): anyone who reaches the port can then add and delete documents."))
+    shutdown_seconds: int = Field(30, ge=1, description=(
+        "On SIGTERM, how long `vericlaim serve` waits for in-flight requests before it exits."))
     token_for_reads: bool = Field(False, description="Checks, searches and listings need the API token too "
                                   "(VERICLAIM_SERVER__TOKEN_FOR_READS); /v1/health and /v1/ready never do.")
 

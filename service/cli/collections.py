@@ -58,6 +58,7 @@ def serve(
 
     from service.access import open_writes_refused
     from service.api import create_app
+    from service.observability import log_config
 
     settings = Settings()
     bind = host or settings.server.host
@@ -65,7 +66,10 @@ def serve(
     if refused:
         raise InputError(refused)  # before any model loads
     built = components(settings)
-    uvicorn.run(create_app(built), host=bind, port=port or settings.server.port, log_level="info")
+    # JSON log lines; on SIGTERM uvicorn stops accepting and lets in-flight checks finish, for at most
+    # `server.shutdown_seconds`
+    uvicorn.run(create_app(built), host=bind, port=port or settings.server.port, log_config=log_config(),
+                timeout_graceful_shutdown=settings.server.shutdown_seconds)
 
 
 @reports_errors

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import subprocess
 import time
@@ -102,3 +103,20 @@ def test_http_bad_input_gets_json_errors_and_keeps_the_index(server: httpx.Clien
         assert response.json()["error"] == code
         assert response.json()["detail"]
     assert server.get("/v1/documents").json() == before
+
+
+def test_http_answers_carry_request_ids_logged_as_json_and_counted_in_metrics(
+        server: httpx.Client, tmp_path: Path) -> None:
+    server.post("/v1/documents", json={"doc_id": "a.md", "text": "The Kestrel cluster holds 12,288 GPUs."})
+    response = server.post("/v1/check", json={"claim": "The Kestrel cluster holds 12,288 GPUs."},
+                           headers={"X-Request-ID": "it-trace-1"})
+
+    assert response.status_code == 200 and response.headers["x-request-id"] == "it-trace-1"
+    metrics = server.get("/metrics").text
+    assert 'vericlaim_requests_total{method="POST",route="/v1/check",status="200"} 1.0' in metrics
+    assert f'vericlaim_verdicts_total{{label="{response.json()["verdict"]}"}} 1.0' in metrics
+    assert server.get("/v1/ready").json() == {"status": "ready", "unreadable_collections": []}
+    lines = [json.loads(line) for line in (tmp_path / "server.log").read_text().splitlines()
+             if line.startswith("{")]
+    logged = [line for line in lines if line.get("request_id") == "it-trace-1"]
+    assert logged and logged[0]["route"] == "/v1/check" and logged[0]["status"] == 200
