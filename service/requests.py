@@ -67,6 +67,19 @@ class CheckRequest(QueryRequest):
         return self.claim
 
 
+class BatchCheckRequest(QueryRequest):
+    claims: list[str] = Field(min_length=1, description="Claims to verify, each as /v1/check would, in order "
+                              "(at most VERICLAIM_SERVER__MAX_BATCH_CLAIMS).")
+    explain: StrictBool = Field(False, description="As in /v1/check, for every claim.")
+
+    def asked(self) -> str:
+        return self.claims[0]
+
+    def queries(self) -> list[Query]:
+        return [Query(claim, self.collection, self.top_k, self.doc_ids, self.since, self.until)
+                for claim in self.claims]
+
+
 class AskRequest(QueryRequest):
     question: str = Field(description="A question about the documents.")
     phrase: StrictBool = Field(False, description="Have the LLM reword the quoted answer as a sentence; its wording is "

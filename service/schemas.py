@@ -248,6 +248,10 @@ class HealthResponse(BaseModel):
     collections: list[str]
 
 
+class BatchCheckResponse(BaseModel):
+    results: list[CheckResponse] = Field(description="One result per claim, in the order asked.")
+
+
 class ReadyResponse(BaseModel):
     status: str = Field(description="ready, or not_ready (HTTP 503).")
     unreadable_collections: list[str] = Field(description="Collections whose index cannot be read.")

@@ -490,12 +490,14 @@ def test_an_unexpected_error_is_a_500_with_an_error_id_and_no_exception_text(
     client = TestClient(create_app(components), raise_server_exceptions=False)
     client.post("/v1/documents", json={"doc_id": "acme.txt", "text": ACME_TEXT})
 
-    response = client.post("/v1/check", json={"claim": JUDGED_CLAIM})
+    response = client.post("/v1/check", json={"claim": JUDGED_CLAIM}, headers={"X-Request-ID": "trace-500"})
 
     body = assert_error(response, 500, "internal_error")
     assert "secret" not in response.text and "/srv" not in response.text and "RuntimeError" not in response.text
+    assert response.headers["X-Request-ID"] == "trace-500"
     error_id = body["detail"].split()[2]
-    assert any(error_id in record.getMessage() and record.exc_info for record in caplog.records)
+    assert any(error_id in record.getMessage() and record.exc_info and getattr(record, "request_id", "") ==
+               "trace-500" for record in caplog.records)
 
 
 @pytest.mark.parametrize("name", ["..", ".", "/", ""])
