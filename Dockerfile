@@ -1,14 +1,16 @@
 # CPU image that serves the vericlaim HTTP API on port 8000.
 #   docker build -t vericlaim .
-#   docker run -p 8000:8000 -v vericlaim-data:/data vericlaim
+#   docker run -p 8000:8000 -e VERICLAIM_API_TOKEN=$(openssl rand -hex 24) -v vericlaim-data:/data vericlaim
+# (without a token `vericlaim serve` refuses 0.0.0.0, the container's address, unless
+#  VERICLAIM_SERVER__ALLOW_OPEN_WRITES=true: anyone reaching the port could then change the documents)
 # CUDA build of llama-cpp-python (the judge): use a CUDA devel base image that has Python 3.11, e.g.
 #   docker build --build-arg BASE_IMAGE=<cuda-devel image with python3.11> \
-#                --build-arg LLAMA_CMAKE_ARGS="-DGGML_CUDA=on" -t vericlaim:cuda .
+#                --build-arg LLAMA_CMAKE_ARGS="-DLLAVA_BUILD=OFF -DGGML_CUDA=on" -t vericlaim:cuda .
 # and run with VERICLAIM_MODELS__LLM_GPU_LAYERS=-1.
 ARG BASE_IMAGE=python:3.11-slim
 FROM ${BASE_IMAGE}
 
-ARG LLAMA_CMAKE_ARGS=""
+ARG LLAMA_CMAKE_ARGS="-DLLAVA_BUILD=OFF"
 ENV PIP_NO_CACHE_DIR=1 \
     HF_HUB_OFFLINE=1 \
     VERICLAIM_HOME=/data \

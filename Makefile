@@ -10,10 +10,13 @@ $(BIN)/python:
 	$(BIN)/pip install --quiet --upgrade pip wheel
 
 # torch is pinned to the CPU build first: an unpinned torch would pull several GB of CUDA packages.
-# llama-cpp-python builds from source the first time (~15 min on 2 cores); pip caches the wheel after.
+# llama-cpp-python builds from source the first time (no prebuilt wheel on the package index); pip caches the
+# wheel after. The multimodal library (mtmd/llava) is not built: vericlaim reads text only. Add build flags
+# with LLAMA_CMAKE_ARGS, e.g. make setup LLAMA_CMAKE_ARGS="-DLLAVA_BUILD=OFF -DGGML_CUDA=on".
+LLAMA_CMAKE_ARGS ?= -DLLAVA_BUILD=OFF
 setup: $(BIN)/python
 	$(BIN)/pip install --quiet torch==2.13.0
-	$(BIN)/pip install --quiet -e '.[dev]'
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/pip install --quiet -e '.[dev]'
 
 demo: setup
 	$(BIN)/vericlaim demo
