@@ -117,6 +117,7 @@ class LlamaJudge:
         self._answer_template, self.answer_prompt_sha256 = load_prompt(ANSWER_PROMPT)
         self._rationale_tokens = rationale_tokens
         self._label_tokens: dict[Label, int] = {}
+        self._fixed: list[int] | None = None  # the prompt's fixed opening, tokenised once loaded
 
     @functools.cached_property
     def model_sha256(self) -> str:
@@ -201,22 +202,38 @@ class LlamaJudge:
         return {label: float(w) for label, w in zip(self._label_tokens, weights, strict=True)}
 
     def _keep_prefix(self, tokens: list[int]) -> None:
-        """Keep the context's state for the tokens it already holds at the start of `tokens` (the chat header
-        and the prompt's fixed rules, read once instead of once per claim), so only the rest is evaluated;
-        the last token is always evaluated again, for fresh logits. Label probabilities are the same as from
-        a fresh read (measured with SmolLM2: identical, 23% less time). A model with sliding-window attention
-        (Gemma 3) has dropped the oldest keys of its last read, so it reads the whole prompt again."""
+        """Leave in the context the prompt's fixed opening (the chat header and the rules, whole lines up to
+        the claim), evaluated on its own, so only the rest of `tokens` is read: once loaded, the opening is
+        read once per process instead of once per claim. Every claim's probabilities are then computed the
+        same way whatever was judged before (the suffix always follows the same state; a longest-common-prefix
+        reuse would not: llama.cpp's results shift ~1e-2 with how a prompt is split into batches). A model with
+        sliding-window attention (Gemma 3) drops the oldest keys, so it reads the whole prompt every time."""
         import llama_cpp
 
         llm = self._llm
-        kept = min(llama_cpp.Llama.longest_token_prefix(llm.input_ids[:llm.n_tokens].tolist(), tokens),
-                   len(tokens) - 1)
-        windowed = llama_cpp.llama_model_n_swa(llm.model) > 0
+        if self._fixed is None:
+            self._fixed = self._fixed_opening()
+        fixed = self._fixed
+        if (not fixed or len(tokens) <= len(fixed) or tokens[:len(fixed)] != fixed
+                or llama_cpp.llama_model_n_swa(llm.model) > 0):
+            llm.reset()
+            return
+        held = llm.n_tokens >= len(fixed) and llm.input_ids[:len(fixed)].tolist() == fixed
         # the same cache call llama-cpp-python's own `generate` makes to reuse a prefix
-        if kept > 0 and not windowed and llm._ctx.kv_cache_seq_rm(-1, kept, -1):
-            llm.n_tokens = kept
+        if held and llm._ctx.kv_cache_seq_rm(-1, len(fixed), -1):
+            llm.n_tokens = len(fixed)
         else:
             llm.reset()
+            llm.eval(fixed)
+
+    def _fixed_opening(self) -> list[int]:
+        """The tokens every verify prompt begins with: where two prompts with unlike claims part, less one
+        token (the last may merge with the claim's first characters)."""
+        import llama_cpp
+
+        prompts = [self._tokens(self._chat(self._template.format(claim=claim, evidence="-")))
+                   for claim in ("Alpha", "7 zebras")]
+        return prompts[0][:max(0, llama_cpp.Llama.longest_token_prefix(*prompts) - 1)]
 
     def _rationale(self, prompt: str, label: Label) -> str:
         fallback = f"The judge model chose {label.value}."

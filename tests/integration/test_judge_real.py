@@ -11,7 +11,7 @@ import pytest
 
 from service.config import BUNDLED_GEMMA, BUNDLED_SMOLLM2
 from service.domain import Passage
-from service.judge import LlamaJudge
+from service.judge import LlamaJudge, format_evidence
 from service.models import resolve_llm
 
 pytestmark = pytest.mark.integration
@@ -41,25 +41,33 @@ def evaluated(judge: LlamaJudge) -> list[int]:
     return counts
 
 
+THIRD = ("Orbital Freight's chief executive resigned in March.",
+         ["Orbital Freight named a new chief executive in March after the founder stepped down."])
+
+
 @pytest.mark.parametrize(("model", "reuses"), [(BUNDLED_SMOLLM2, True), (BUNDLED_GEMMA, False)])
-def test_second_claim_reads_only_what_is_new_and_scores_as_a_fresh_read(
+def test_a_claim_scores_the_same_whatever_was_judged_before_and_reads_only_what_is_new(
         model: str, reuses: bool, tmp_path_factory: pytest.TempPathFactory) -> None:
     path: Path = resolve_llm(model, tmp_path_factory.mktemp("models"))
     warm = LlamaJudge(path, rationale_tokens=0)
     warm.judge(FIRST[0], passages(FIRST[1]))
     counts = evaluated(warm)
-    kept = warm.judge(SECOND[0], passages(SECOND[1]))
+    after_first = warm.judge(SECOND[0], passages(SECOND[1]))
+    warm.judge(THIRD[0], passages(THIRD[1]))  # shares more leading tokens with SECOND than FIRST does
+    after_third = warm.judge(SECOND[0], passages(SECOND[1]))
 
     fresh = LlamaJudge(path, rationale_tokens=0)
     expected = fresh.judge(SECOND[0], passages(SECOND[1]))
 
-    prompt = len(fresh._tokens(fresh._chat(fresh._template.format(claim=SECOND[0], evidence=""))))
+    full = len(fresh._tokens(fresh._chat(fresh._template.format(claim=SECOND[0], evidence=format_evidence(
+        passages(SECOND[1])))) + '{"verdict": "'))
     if reuses:  # the chat header and the rules were not read again
-        assert counts and counts[0] < prompt
+        assert counts[0] == full - len(fresh._fixed or []) and 0 < counts[0] < full - 100
     else:  # Gemma 3's sliding window dropped the oldest keys: the whole prompt is read again
-        assert counts and counts[0] > prompt
+        assert counts[0] == full
     for label, probability in expected.probabilities.items():
-        assert kept.probabilities[label] == pytest.approx(probability, abs=1e-5)
+        assert after_first.probabilities[label] == pytest.approx(probability, abs=1e-9)
+        assert after_third.probabilities[label] == pytest.approx(probability, abs=1e-9)
 
 
 def test_the_rationale_is_the_models_own_text_in_one_line(tmp_path_factory: pytest.TempPathFactory) -> None:
