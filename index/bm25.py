@@ -18,11 +18,12 @@ def bm25_tokens(texts: Sequence[str]) -> list[list[str]]:
 
 
 def build_bm25(texts: Iterable[str]) -> object | None:
-    """A BM25 index over `texts` (None when there are none), built from token ids: no token strings per text."""
+    """A BM25 index over `texts` (None when there are none, or when no text has a word BM25 can index, such
+    as a collection of "!" and stop words), built from token ids: no token strings per text."""
     import bm25s
 
     tokenized = bm25s.tokenize(texts, **_tokenizer(), return_ids=True)
-    if not tokenized.ids:
+    if not tokenized.ids or not tokenized.vocab:
         return None
     retriever = bm25s.BM25()
     retriever.index(tokenized, show_progress=False)

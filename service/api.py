@@ -12,7 +12,9 @@ goes to the log under that id. A bounded number of model calls may wait at once;
 from __future__ import annotations
 
 import logging
+import re
 import uuid
+from collections.abc import Mapping
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -48,7 +50,7 @@ def create_app(components: Components) -> FastAPI:
     return app
 
 
-def error_response(status: int, code: str, detail: object, headers: dict[str, str] | None = None) -> JSONResponse:
+def error_response(status: int, code: str, detail: object, headers: Mapping[str, str] | None = None) -> JSONResponse:
     return JSONResponse({"error": code, "detail": detail}, status_code=status, headers=headers)
 
 
@@ -68,7 +70,8 @@ def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-        return error_response(exc.status_code, code, exc.detail)
+        headers = {"Allow": _allowed(request)} if exc.status_code == 405 else exc.headers
+        return error_response(exc.status_code, code, exc.detail, headers)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
@@ -79,3 +82,14 @@ def _add_error_handlers(app: FastAPI) -> None:
         # answered outside the middleware (by Starlette's outermost error layer), so the id is added here
         return error_response(500, "internal_error", f"unexpected error {error_id} (see the server log)",
                               {"X-Request-ID": request_id} if request_id else None)
+
+
+def _allowed(request: Request) -> str:
+    """Every method the API serves at this path, read from its OpenAPI paths (Starlette's 405 names only the
+    first route that matched the path); GET implies HEAD."""
+    methods: set[str] = set()
+    for template, served in request.app.openapi()["paths"].items():
+        pattern = ".+".join(re.escape(part) for part in re.split(r"\{[^}]+\}", template))
+        if re.fullmatch(pattern, request.url.path):
+            methods |= {method.upper() for method in served}
+    return ", ".join(sorted(methods | ({"HEAD"} if "GET" in methods else set())))

@@ -7,9 +7,17 @@ from datetime import date
 from typing import Annotated, Self
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, model_validator
+from pydantic.config import JsonDict
 
 from index.dates import DateRange, first_day, last_day
 from service.evidence import Query
+
+# What the OpenAPI schema documents beyond the types, so that a request the schema admits is one the API
+# accepts; the checks themselves stay in the core (their own error codes: empty_claim, invalid_collection …).
+COLLECTION_NAME = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
+NAMED: JsonDict = {"pattern": COLLECTION_NAME}
+NOT_BLANK: JsonDict = {"minLength": 1, "pattern": r"\S"}
+ISO_DATE: JsonDict = {"pattern": r"^[1-9][0-9]{3}(-(0[1-9]|1[0-2])(-(0[1-9]|1[0-9]|2[0-8]))?)?$"}
 
 
 def _day(read: Callable[[str], date]) -> BeforeValidator:
@@ -27,16 +35,29 @@ def _day(read: Callable[[str], date]) -> BeforeValidator:
 
 
 class Strict(BaseModel):
-    """A request body: an unknown field (a misspelled `top_kk`) is an error, not silently ignored."""
+    """A request body: an unknown field (a misspelled `top_kk`) is an error, not silently ignored, and so is
+    text that is not Unicode (JSON's `\\udc00` escapes can carry a lone surrogate, which no file can store)."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="after")
+    def _unicode(self) -> Self:
+        for name, value in self:
+            for text in value if isinstance(value, list) else [value]:
+                if isinstance(text, str) and not text.isascii():
+                    try:
+                        text.encode("utf-8")
+                    except UnicodeEncodeError:
+                        raise ValueError(f"{name}: not valid Unicode text (a lone surrogate)") from None
+        return self
 
 
 class QueryRequest(Strict):
     """What check, check/text, ask and search share: where to look. `since`/`until`: see index/dates.py."""
 
     top_k: int | None = Field(None, ge=1, le=50, description="Evidence sentences to use.")
-    collection: str | None = Field(None, description="Collection to search (default: the configured one).")
+    collection: str | None = Field(None, description="Collection to search (default: the configured one).",
+                                   json_schema_extra=NAMED)
     doc_ids: list[str] | None = Field(None, description="Only use evidence from these documents.")
     since: Annotated[date | None, _day(first_day)] = Field(
         None, description="Only documents dated on or after this: YYYY, YYYY-MM or YYYY-MM-DD (its first day). "
@@ -59,7 +80,7 @@ class QueryRequest(Strict):
 
 
 class CheckRequest(QueryRequest):
-    claim: str = Field(description="The claim to verify.")
+    claim: str = Field(description="The claim to verify.", json_schema_extra=NOT_BLANK)
     explain: StrictBool = Field(False, description="Have the LLM judge write the rationale even when the verdict "
                           "does not need it (slower).")
 
@@ -68,8 +89,9 @@ class CheckRequest(QueryRequest):
 
 
 class BatchCheckRequest(QueryRequest):
-    claims: list[str] = Field(min_length=1, description="Claims to verify, each as /v1/check would, in order "
-                              "(at most VERICLAIM_SERVER__MAX_BATCH_CLAIMS).")
+    claims: list[Annotated[str, Field(json_schema_extra=NOT_BLANK)]] = Field(
+        min_length=1, description="Claims to verify, each as /v1/check would, in order (at most "
+        "VERICLAIM_SERVER__MAX_BATCH_CLAIMS).")
     explain: StrictBool = Field(False, description="As in /v1/check, for every claim.")
 
     def asked(self) -> str:
@@ -81,7 +103,7 @@ class BatchCheckRequest(QueryRequest):
 
 
 class AskRequest(QueryRequest):
-    question: str = Field(description="A question about the documents.")
+    question: str = Field(description="A question about the documents.", json_schema_extra=NOT_BLANK)
     phrase: StrictBool = Field(False, description="Have the LLM reword the quoted answer as a sentence; its wording is "
                          "kept only if every figure in it is in the quote (slower).")
 
@@ -90,23 +112,26 @@ class AskRequest(QueryRequest):
 
 
 class TextCheckRequest(QueryRequest):
-    text: str = Field(description="A text (an article, a draft): each checkable sentence in it is checked.")
+    text: str = Field(description="A text (an article, a draft): each checkable sentence in it is checked.",
+                      json_schema_extra=NOT_BLANK)
 
     def asked(self) -> str:
         return self.text
 
 
 class SearchRequest(QueryRequest):
-    query: str = Field(description="What to look for.")
+    query: str = Field(description="What to look for.", json_schema_extra=NOT_BLANK)
 
     def asked(self) -> str:
         return self.query
 
 
 class DocumentRequest(Strict):
-    doc_id: str = Field(min_length=1, max_length=512)
-    text: str
+    doc_id: str = Field(min_length=1, max_length=512, json_schema_extra=NOT_BLANK)
+    text: str = Field(json_schema_extra=NOT_BLANK)
     title: str | None = None
     url: str | None = None
-    date: str | None = None
-    collection: str | None = None
+    date: str | None = Field(None, description="YYYY, YYYY-MM or YYYY-MM-DD, any real date (a time may follow a "
+                             "full date; the schema's pattern, for fuzzers, stops at day 28).",
+                             json_schema_extra=ISO_DATE)
+    collection: str | None = Field(None, json_schema_extra=NAMED)

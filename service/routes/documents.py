@@ -14,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from index.loaders import load_upload, make_document
 from service.domain import Document
 from service.errors import BodyTooLargeError, InputError
-from service.requests import DocumentRequest
+from service.requests import NAMED, NOT_BLANK, DocumentRequest
 from service.routes.deps import ERRORS, Built, Reader, Writer
 from service.schemas import ChangeResponse, DocumentListResponse, DocumentOut
 
@@ -22,7 +22,17 @@ documents = APIRouter(prefix="/v1/documents", responses=ERRORS)
 
 
 
-@documents.post("", dependencies=[Writer])
+UPLOAD_TYPES = "text/plain, text/markdown, text/html, application/pdf, application/jsonl"
+UPLOAD = {"type": "object", "required": ["file"], "properties": {
+    "file": {"type": "string", "format": "binary", "description": ".txt .md .html .pdf .jsonl"},
+    "doc_id": {"type": "string", **NOT_BLANK}, "collection": {"type": "string", **NAMED}}}
+BODY = {"requestBody": {"required": True, "content": {
+    "application/json": {"schema": DocumentRequest.model_json_schema()},
+    "multipart/form-data": {"schema": UPLOAD, "encoding": {"file": {"contentType": UPLOAD_TYPES}}}}}}
+Collection = Annotated[str | None, QueryParam(json_schema_extra=NAMED)]
+
+
+@documents.post("", dependencies=[Writer], openapi_extra=BODY)
 async def add_document(request: Request, built: Built) -> ChangeResponse:
     """JSON `{doc_id, text, title?, url?, date?, collection?}` or a multipart upload (`file`, optional `doc_id`
     and `collection` fields)."""
@@ -39,7 +49,7 @@ async def add_document(request: Request, built: Built) -> ChangeResponse:
 
 
 @documents.get("", dependencies=[Reader])
-async def list_documents(built: Built, collection: str | None = None) -> DocumentListResponse:
+async def list_documents(built: Built, collection: Collection = None) -> DocumentListResponse:
     library = built.library
     snapshot = await run_in_threadpool(library.snapshot, collection)
     listed = [DocumentOut(doc_id=d.doc_id, title=d.title, url=d.url, date=d.date, source=d.source,
@@ -51,7 +61,7 @@ async def list_documents(built: Built, collection: str | None = None) -> Documen
 
 @documents.delete("/{doc_id:path}", dependencies=[Writer])
 async def delete_document(doc_id: str, built: Built,
-                          collection: Annotated[str | None, QueryParam()] = None) -> ChangeResponse:
+                          collection: Collection = None) -> ChangeResponse:
     library = built.library
     summary = await run_in_threadpool(library.delete, [doc_id], collection)
     return ChangeResponse.of(library.store(collection).name, summary)

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import index.generation
 import index.store
 from index.library import Library
 from index.store import CollectionStore, validate_collection_name
@@ -25,6 +26,7 @@ from service.errors import (
 )
 from service.fakes import HashingEmbedder, KeywordJudge
 from service.ports import Embedder
+from tests.unit.index.test_retriever import retriever_for
 
 pytestmark = pytest.mark.unit
 
@@ -344,7 +346,7 @@ def test_each_distinct_sentence_is_embedded_once_and_chunk_vectors_are_their_mea
         np.testing.assert_allclose(snapshot.vectors[chunk_index], mean / np.linalg.norm(mean), atol=1e-5)
     generation = current_generation(tmp_path)
     manifest = json.loads((generation / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["format"] == index.store.FORMAT == 2
+    assert manifest["format"] == index.generation.FORMAT == 2
     assert {"sentence_vectors.npy", "vectors.npy"} <= set(manifest["files"])
     assert any(name.startswith("bm25_sentences/") for name in manifest["files"])
 
@@ -404,3 +406,26 @@ def test_a_generation_whose_files_differ_from_its_manifest_is_corrupt(
 
     with pytest.raises(IndexCorruptError, match="do not match the manifest's list"):
         library_at(tmp_path).snapshot()
+
+
+def test_a_document_with_unicode_line_separators_reads_back(tmp_path: Path) -> None:
+    # found by fuzzing the API: str.splitlines() also breaks at U+0085 and U+2028, which JSON leaves unescaped
+    odd = Document("odd\u0085id\u2028.txt", "Acme grew.\u2028Its revenue\u0085rose 12%.\x1c It hired.")
+    library_at(tmp_path).ingest([odd, ACME])
+
+    fresh = library_at(tmp_path).snapshot()
+
+    assert fresh.documents[odd.doc_id].text == odd.text
+    assert set(fresh.documents) == {odd.doc_id, ACME.doc_id}
+
+
+def test_a_collection_with_no_word_bm25_can_index_is_stored_and_searched(tmp_path: Path) -> None:
+    # found by fuzzing the API: bm25s cannot build an index over an empty vocabulary
+    library = library_at(tmp_path)
+    library.ingest([Document("bang.txt", "\x05!"), Document("stop.txt", "It is the.")])
+
+    fresh = library_at(tmp_path).snapshot()
+
+    assert set(fresh.documents) == {"bang.txt", "stop.txt"} and fresh.bm25 is None
+    found = retriever_for(library).search(fresh, "It is the.", k=3)  # dense search alone, no error
+    assert all(passage.doc_id in fresh.documents for passage in found)

@@ -205,3 +205,25 @@ def test_a_corrupt_index_is_reported_without_server_paths(tmp_path: Path) -> Non
     body = assert_error(response, 500, "index_corrupt")
     assert "collection 'default'" in body["detail"]
     assert str(tmp_path) not in response.text
+
+
+# ---- found by fuzzing the schema (schemathesis) --------------------------------------------------------
+
+def test_a_405_lists_every_method_the_path_serves(tmp_path: Path) -> None:
+    response = client_at(tmp_path).request("TRACE", "/v1/documents")
+
+    assert_error(response, 405, "method_not_allowed")
+    assert {"GET", "POST"} <= set(response.headers["Allow"].split(", "))
+
+
+def test_text_with_a_lone_surrogate_is_422_and_nothing_is_stored(tmp_path: Path) -> None:
+    client = client_at(tmp_path)
+    client.post("/v1/documents", json=DOCUMENT)
+    body = '{"doc_id": "odd.txt", "text": "Acme \\udc8e grew."}'
+
+    response = client.post("/v1/documents", content=body, headers={"Content-Type": "application/json"})
+
+    assert_error(response, 422, "invalid_request")
+    assert_error(client.post("/v1/check", content='{"claim": "Acme \\ud800"}',
+                             headers={"Content-Type": "application/json"}), 422, "invalid_request")
+    assert doc_ids(client) == ["acme.txt"]
