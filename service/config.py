@@ -205,6 +205,9 @@ class ClaimSettings(BaseModel):
         40, ge=1, description="Checkable sentences `check-text` checks; the rest are listed as not checked.")
 
 
+API_TOKEN_MIN_CHARS = 16
+
+
 class ServerSettings(BaseModel):
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
@@ -245,6 +248,16 @@ class Settings(BaseSettings):
     @classmethod
     def _expand_home(cls, value: Path) -> Path:
         return value.expanduser()
+
+    @field_validator("api_token")
+    @classmethod
+    def _usable_token(cls, value: SecretStr | None) -> SecretStr | None:
+        """An empty token is no token (an unset variable in a compose file); a short one is refused."""
+        if value is None or not value.get_secret_value():
+            return None
+        if len(value.get_secret_value()) < API_TOKEN_MIN_CHARS:
+            raise ValueError(f"VERICLAIM_API_TOKEN must be at least {API_TOKEN_MIN_CHARS} characters")
+        return value
 
     @classmethod
     def settings_customise_sources(

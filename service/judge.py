@@ -202,8 +202,8 @@ class LlamaJudge:
         return {label: float(w) for label, w in zip(self._label_tokens, weights, strict=True)}
 
     def _keep_prefix(self, tokens: list[int]) -> None:
-        """Leave in the context the prompt's fixed opening (the chat header and the rules, whole lines up to
-        the claim), evaluated on its own, so only the rest of `tokens` is read: once loaded, the opening is
+        """Leave in the context the prompt's fixed opening (the chat header and the rules, up to the claim:
+        `_fixed_opening`), evaluated on its own, so only the rest of `tokens` is read: once loaded, the opening is
         read once per process instead of once per claim. Every claim's probabilities are then computed the
         same way whatever was judged before (the suffix always follows the same state; a longest-common-prefix
         reuse would not: llama.cpp's results shift ~1e-2 with how a prompt is split into batches). A model with

@@ -227,3 +227,11 @@ def test_text_with_a_lone_surrogate_is_422_and_nothing_is_stored(tmp_path: Path)
     assert_error(client.post("/v1/check", content='{"claim": "Acme \\ud800"}',
                              headers={"Content-Type": "application/json"}), 422, "invalid_request")
     assert doc_ids(client) == ["acme.txt"]
+
+
+def test_an_empty_token_is_no_token_and_a_short_one_is_refused(tmp_path: Path) -> None:
+    assert Settings(home=tmp_path, api_token="").api_token is None
+    with pytest.raises(ValueError, match="at least 16 characters"):
+        Settings(home=tmp_path, api_token="short")
+    client = client_at(tmp_path, api_token="")
+    assert client.post("/v1/documents", json=DOCUMENT, headers={"Authorization": "Bearer "}).status_code == 200

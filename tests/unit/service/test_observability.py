@@ -63,10 +63,11 @@ def test_metrics_count_requests_by_route_template_and_verdicts_by_label(client: 
 
 
 def test_metrics_need_the_token_when_reads_do(tmp_path: Path) -> None:
-    client = TestClient(create_app(components_at(tmp_path, api_token="t0ken", server={"token_for_reads": True})))
+    components = components_at(tmp_path, api_token="t0ken-for-metrics-tests", server={"token_for_reads": True})
+    client = TestClient(create_app(components))
 
     assert client.get("/metrics").status_code == 401
-    assert client.get("/metrics", headers={"Authorization": "Bearer t0ken"}).status_code == 200
+    assert client.get("/metrics", headers={"Authorization": "Bearer t0ken-for-metrics-tests"}).status_code == 200
 
 
 def test_a_request_is_logged_as_one_line_with_its_id(client: TestClient, caplog: pytest.LogCaptureFixture) -> None:
