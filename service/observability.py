@@ -19,11 +19,13 @@ import logging
 import re
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+from service.domain import Verdict
 
 log = logging.getLogger("vericlaim.requests")
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
@@ -41,6 +43,10 @@ class Metrics:
         self.queue.set_function(queue_depth)
         self.verdicts = Counter("vericlaim_verdicts", "Verdicts returned, by label.", ["label"],
                                 registry=self.registry)
+
+    def count(self, verdicts: Iterable[Verdict]) -> None:
+        for verdict in verdicts:
+            self.verdicts.labels(verdict.label.value).inc()
 
 
 class Observability:

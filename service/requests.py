@@ -75,8 +75,10 @@ class QueryRequest(Strict):
         """The text the request is about (the claim, the question, the text or the search query)."""
         raise NotImplementedError
 
-    def to_query(self) -> Query:
-        return Query(self.asked(), self.collection, self.top_k, self.doc_ids, self.since, self.until)
+    def to_query(self, text: str | None = None) -> Query:
+        """The core's query for `text` (by default what the request asks) with the request's scope."""
+        return Query(self.asked() if text is None else text, self.collection, self.top_k, self.doc_ids, self.since,
+                     self.until)
 
 
 class CheckRequest(QueryRequest):
@@ -98,8 +100,7 @@ class BatchCheckRequest(QueryRequest):
         return self.claims[0]
 
     def queries(self) -> list[Query]:
-        return [Query(claim, self.collection, self.top_k, self.doc_ids, self.since, self.until)
-                for claim in self.claims]
+        return [self.to_query(claim) for claim in self.claims]
 
 
 class AskRequest(QueryRequest):

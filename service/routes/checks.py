@@ -68,7 +68,7 @@ async def metrics(measured: Measured) -> PlainTextResponse:
 async def check(body: CheckRequest, built: Built, admission: Admitted, measured: Measured) -> CheckResponse:
     query = body.to_query()
     verdict = await admission.run(lambda: built.pipeline.check(query, explain=body.explain))
-    measured.verdicts.labels(verdict.label.value).inc()
+    measured.count([verdict])
     return CheckResponse.of(verdict)
 
 
@@ -88,8 +88,7 @@ async def check_batch(body: BatchCheckRequest, built: Built, admission: Admitted
         except InputError as exc:
             raise type(exc)(f"claims[{number}]: {exc.detail}") from None
     verdicts = await admission.run(lambda: [built.pipeline.check(q, explain=body.explain) for q in queries])
-    for verdict in verdicts:
-        measured.verdicts.labels(verdict.label.value).inc()
+    measured.count(verdicts)
     return BatchCheckResponse(results=[CheckResponse.of(verdict) for verdict in verdicts])
 
 
@@ -104,14 +103,14 @@ async def check_text(body: TextCheckRequest, built: Built, admission: Admitted,
                      measured: Measured) -> TextCheckResponse:
     query = body.to_query()
     report = await admission.run(lambda: built.pipeline.check_text(query))
-    for checked in report.claims:
-        measured.verdicts.labels(checked.verdict.label.value).inc()
+    measured.count(checked.verdict for checked in report.claims)
     return TextCheckResponse.of(report)
 
 
 @checks.post("/search")
 async def search(body: SearchRequest, built: Built, admission: Admitted) -> SearchResponse:
-    query = body.to_query()  # embeds the query: it waits in the same bounded queue as the checks
+    query = body.to_query()
+    # a search embeds its query: it waits in the same bounded queue as the checks
     passages, snapshot = await admission.run(lambda: built.pipeline.finder.search(query))
     return SearchResponse(query=body.query, index_version=snapshot.version,
                           passages=[PassageOut.of(p) for p in passages])
