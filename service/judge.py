@@ -11,7 +11,7 @@ claim, once per process where the model allows it: `_keep_prefix`):
    quote (or a line break, or `rationale_tokens`); control characters and backslashes are dropped and the
    reply is validated against `JudgeReply` (a failure gives a stock rationale). Generation is short on
    purpose. It runs without a GBNF grammar: with Gemma's 262k-token vocabulary a grammar-constrained token
-   costs ~0.1 s on two cores, 3-4x an unconstrained one, for the same greedy text.
+   costs several times an unconstrained one, for the same greedy text (`bench/judge.py`).
 
 Passages are quoted as data inside `<passage>` blocks and the prompt says never to follow instructions
 found there. The model is not thread-safe: every call holds `self._lock`.
@@ -189,11 +189,15 @@ class LlamaJudge:
         return JudgeOutput(probabilities, cited, rationale)
 
     def _label_probabilities(self, opening: str) -> dict[Label, float]:
-        import llama_cpp
-
         tokens = self._tokens(opening)  # loads the model first, and with it `_label_tokens`
         self._keep_prefix(tokens)
         self._llm.eval(tokens[self._llm.n_tokens:])
+        return self._label_softmax()
+
+    def _label_softmax(self) -> dict[Label, float]:
+        """A softmax over the labels' first tokens in the logits of the last token evaluated."""
+        import llama_cpp
+
         pointer = llama_cpp.llama_get_logits_ith(self._llm.ctx, -1)
         logits = np.ctypeslib.as_array(pointer, shape=(self._llm.n_vocab(),))
         chosen = np.array([logits[token] for token in self._label_tokens.values()], dtype=np.float64)
@@ -206,7 +210,8 @@ class LlamaJudge:
         `_fixed_opening`), evaluated on its own, so only the rest of `tokens` is read: once loaded, the opening is
         read once per process instead of once per claim. Every claim's probabilities are then computed the
         same way whatever was judged before (the suffix always follows the same state; a longest-common-prefix
-        reuse would not: llama.cpp's results shift ~1e-2 with how a prompt is split into batches). A model with
+        reuse would not: llama.cpp's probabilities move, up to 6.4e-2 for Qwen in bench/judge.py, with how a
+        prompt is split into batches). A model with
         sliding-window attention (Gemma 3) drops the oldest keys, so it reads the whole prompt every time."""
         import llama_cpp
 
@@ -240,7 +245,7 @@ class LlamaJudge:
         if self._rationale_tokens <= 0:
             return fallback
         # greedy text up to the string's closing quote; no grammar: a GBNF grammar over Gemma's vocabulary
-        # made each token 3-4x dearer for the same text (measured: 0.55-3.8 s against 0.15-0.95 s a rationale)
+        # made a rationale 4.5x dearer for the same text (bench/judge.py: 1.41 s against 0.31 s)
         result = self._llm.create_completion(
             prompt, max_tokens=self._rationale_tokens, temperature=0.0, stop=['"', "\n"],
         )
