@@ -5,8 +5,9 @@ The components (models, library, pipeline) are built once by the caller and kept
 them through `Depends`. Errors are JSON `{"error": code, "detail": ...}` (`ErrorResponse`) with the status of
 the `VericlaimError` subclass; an unexpected error is a 500 that carries only an error id, and the exception
 goes to the log under that id. A bounded number of model calls may wait at once; past that the server answers
-503 with `Retry-After`. Middleware, outermost first: request ids, metrics and log lines
-(service/observability.py), then the body limit (service/body_limit.py).
+503 with `Retry-After`. Jobs (service/jobs/) run in one background thread while the app runs: started at
+start-up, stopped after the line in progress at shutdown. Middleware, outermost first: request ids, metrics and
+log lines (service/observability.py), then the body limit (service/body_limit.py).
 """
 
 from __future__ import annotations
@@ -14,11 +15,14 @@ from __future__ import annotations
 import logging
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from service import __version__
@@ -29,6 +33,7 @@ from service.observability import Metrics, Observability
 from service.routes.checks import checks, operations, probes
 from service.routes.deps import Admission
 from service.routes.documents import documents
+from service.routes.jobs import job_runner, jobs
 
 __all__ = ["Admission", "create_app", "error_response"]
 log = logging.getLogger(__name__)
@@ -36,17 +41,28 @@ log = logging.getLogger(__name__)
 
 def create_app(components: Components) -> FastAPI:
     """The HTTP app over already-built components (models loaded by the caller, once)."""
-    app = FastAPI(title="vericlaim", version=__version__)
+    settings = components.settings
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.jobs.start()
+        yield
+        await run_in_threadpool(app.state.jobs.stop, settings.server.shutdown_seconds)
+
+    app = FastAPI(title="vericlaim", version=__version__, lifespan=lifespan)
     app.state.components = components
-    app.state.admission = Admission(components.settings.server.queue_size)
+    app.state.admission = Admission(settings.server.queue_size)
     app.state.metrics = Metrics(lambda: app.state.admission.in_flight)
-    app.add_middleware(BodyLimit, limit=components.settings.server.max_body_bytes)
+    app.state.jobs = job_runner(components, app.state.admission, app.state.metrics)
+    app.state.metrics.watch_jobs(app.state.jobs.store.counts)
+    app.add_middleware(BodyLimit, limit=settings.server.max_body_bytes)
     app.add_middleware(Observability, metrics=app.state.metrics)  # outermost: every answer gets a request id
     _add_error_handlers(app)
     app.include_router(probes)
     app.include_router(operations)
     app.include_router(checks)
     app.include_router(documents)
+    app.include_router(jobs)
     return app
 
 
@@ -86,10 +102,15 @@ def _add_error_handlers(app: FastAPI) -> None:
 
 def _allowed(request: Request) -> str:
     """Every method the API serves at this path, read from its OpenAPI paths (Starlette's 405 names only the
-    first route that matched the path); GET implies HEAD."""
+    first route that matched the path); GET implies HEAD. A parameter is one path segment, unless no path
+    matches so (a document id may hold slashes)."""
+    paths: dict[str, dict[str, Any]] = request.app.openapi()["paths"]
     methods: set[str] = set()
-    for template, served in request.app.openapi()["paths"].items():
-        pattern = ".+".join(re.escape(part) for part in re.split(r"\{[^}]+\}", template))
-        if re.fullmatch(pattern, request.url.path):
-            methods |= {method.upper() for method in served}
+    for segment in ("[^/]+", ".+"):
+        for template, served in paths.items():
+            pattern = segment.join(re.escape(part) for part in re.split(r"\{[^}]+\}", template))
+            if re.fullmatch(pattern, request.url.path):
+                methods |= {method.upper() for method in served}
+        if methods:
+            break
     return ", ".join(sorted(methods | ({"HEAD"} if "GET" in methods else set())))

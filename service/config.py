@@ -219,6 +219,7 @@ class ServerSettings(BaseModel):
         "Serve a non-loopback address with no API token (VERICLAIM_SERVER__ALLOW_OPEN_WRITES; the serve flag "
         "--allow-open-writes): anyone who reaches the port can then add and delete documents."))
     max_batch_claims: int = Field(64, ge=1, description="Most claims one POST /v1/check/batch may carry (422).")
+    max_job_claims: int = Field(10_000, ge=1, description="Most lines one POST /v1/jobs upload may hold (422).")
     shutdown_seconds: int = Field(30, ge=1, description=(
         "On SIGTERM, how long `vericlaim serve` waits for in-flight requests before it exits."))
     token_for_reads: bool = Field(False, description="Checks, searches and listings need the API token too "

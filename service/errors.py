@@ -9,10 +9,12 @@
     │   ├── BodyTooLargeError           body_too_large  413   2  (a request body or an upload over its limit)
     │   ├── UnreadableDocumentError     unreadable_document   422 2
     │   ├── InvalidCollectionError      invalid_collection    422 2
+    │   ├── InvalidJobError             invalid_job     422   2  (a job upload with no checkable line)
     │   └── DatasetFormatError          bad_dataset     422   2
     ├── NotFoundError                   not_found       404   3
     │   ├── DocumentNotFoundError       document_not_found 404 3
-    │   └── CollectionNotFoundError     collection_not_found 404 3
+    │   ├── CollectionNotFoundError     collection_not_found 404 3
+    │   └── JobNotFoundError            job_not_found   404   3
     ├── UnauthorizedError               unauthorized    401   7  (HTTP: a missing or wrong API token)
     ├── IndexCorruptError               index_corrupt   500   4
     ├── ModelUnavailableError           model_unavailable 503 5
@@ -73,6 +75,11 @@ class InvalidCollectionError(InputError):
     http_status = 422
 
 
+class InvalidJobError(InputError):
+    code = "invalid_job"
+    http_status = 422
+
+
 class DatasetFormatError(InputError):
     code = "bad_dataset"
     http_status = 422
@@ -90,6 +97,10 @@ class DocumentNotFoundError(NotFoundError):
 
 class CollectionNotFoundError(NotFoundError):
     code = "collection_not_found"
+
+
+class JobNotFoundError(NotFoundError):
+    code = "job_not_found"
 
 
 class UnauthorizedError(VericlaimError):

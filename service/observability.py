@@ -9,7 +9,9 @@ the app's own registry, served at `/metrics`:
     vericlaim_requests_total{method, route, status}   requests answered
     vericlaim_request_seconds{route}                  latency histogram
     vericlaim_queue_depth                             model calls in flight or waiting (the bounded queue)
-    vericlaim_verdicts_total{label}                   verdicts returned, by label
+    vericlaim_verdicts_total{label}                   verdicts returned, by label (jobs' included)
+    vericlaim_jobs{state}                             jobs queued, running, done, cancelled
+    vericlaim_job_lines_total{outcome}                job lines checked, or failed
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
 
 from service.domain import Verdict
 
@@ -44,9 +48,30 @@ class Metrics:
         self.verdicts = Counter("vericlaim_verdicts", "Verdicts returned, by label.", ["label"],
                                 registry=self.registry)
 
+        self.job_lines = Counter("vericlaim_job_lines", "Job lines checked, or failed.", ["outcome"],
+                                 registry=self.registry)
+
+    def watch_jobs(self, counts: Callable[[], dict[str, int]]) -> None:
+        """Reports `counts()` (jobs by state) at every scrape."""
+        self.registry.register(_JobStates(counts))
+
+    def count_job_line(self, outcome: str) -> None:
+        self.job_lines.labels(outcome).inc()
+
     def count(self, verdicts: Iterable[Verdict]) -> None:
         for verdict in verdicts:
             self.verdicts.labels(verdict.label.value).inc()
+
+
+class _JobStates(Collector):
+    def __init__(self, counts: Callable[[], dict[str, int]]) -> None:
+        self._counts = counts
+
+    def collect(self) -> Iterable[GaugeMetricFamily]:
+        family = GaugeMetricFamily("vericlaim_jobs", "Jobs by state.", labels=["state"])
+        for state, count in self._counts().items():
+            family.add_metric([state], count)
+        yield family
 
 
 class Observability:

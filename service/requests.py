@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Self
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictInt, StrictStr, model_validator
 from pydantic.config import JsonDict
 
 from index.dates import DateRange, first_day, last_day
@@ -125,6 +125,19 @@ class SearchRequest(QueryRequest):
 
     def asked(self) -> str:
         return self.query
+
+
+class JobClaim(QueryRequest):
+    """One line of a job's JSONL upload: a claim and, optionally, its own id and scope (a line's `collection`
+    overrides the job's). Other fields, such as an eval file's `label` and `evidence`, are ignored, so a labelled
+    claims file can be submitted as it is."""
+
+    model_config = ConfigDict(extra="ignore")
+    claim: str = Field(description="The claim to verify.", json_schema_extra=NOT_BLANK)
+    id: StrictStr | StrictInt | None = Field(None, description="Echoed in the line's result.")
+
+    def asked(self) -> str:
+        return self.claim
 
 
 class DocumentRequest(Strict):

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
+import subprocess
 import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
 
 from service.bootstrap import Components, build
@@ -45,3 +52,44 @@ def cli_home(tmp_path: Path, real: Components) -> Path:
     home.mkdir()
     (home / "models").symlink_to(real.settings.models_dir, target_is_directory=True)
     return home
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@dataclass
+class Served:
+    process: subprocess.Popen[bytes]
+    client: httpx.Client
+
+
+@contextmanager
+def serving(home: Path, log: Path, *, port: int | None = None, env: dict[str, str] | None = None) -> Iterator[Served]:
+    """`vericlaim serve` on 127.0.0.1 over `home`, ready (health answers) when the block starts, stopped with
+    SIGTERM when it ends (unless the test already stopped it). Its output is appended to `log`."""
+    port = port or free_port()
+    with log.open("ab") as sink:
+        process = subprocess.Popen([*vericlaim_command(), "serve", "--host", "127.0.0.1", "--port", str(port)],
+                                   env=subprocess_env(home) | (env or {}), stdout=sink, stderr=subprocess.STDOUT)
+    client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=120)
+    try:
+        deadline = time.monotonic() + 180
+        while True:
+            assert process.poll() is None, log.read_text(errors="replace")
+            try:
+                if client.get("/v1/health").status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, "server did not start within 180 s"
+            time.sleep(0.5)
+        yield Served(process, client)
+    finally:
+        client.close()
+        if process.poll() is None:
+            process.terminate()
+            process.wait(timeout=60)

@@ -3,53 +3,24 @@
 from __future__ import annotations
 
 import json
-import socket
+import re
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.integration.conftest import DEMO, subprocess_env, vericlaim_command
+from tests.integration.conftest import DEMO, serving
 
 pytestmark = pytest.mark.integration
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture()
 def server(cli_home: Path, tmp_path: Path) -> Iterator[httpx.Client]:
-    port = free_port()
-    log = tmp_path / "server.log"
-    with log.open("wb") as sink:
-        process = subprocess.Popen(
-            [*vericlaim_command(), "serve", "--host", "127.0.0.1", "--port", str(port)],
-            env=subprocess_env(cli_home), stdout=sink, stderr=subprocess.STDOUT,
-        )
-    client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=120)
-    try:
-        deadline = time.monotonic() + 180
-        while True:
-            assert process.poll() is None, log.read_text(errors="replace")
-            try:
-                if client.get("/v1/health").status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "server did not start within 180 s"
-            time.sleep(0.5)
-        yield client
-    finally:
-        client.close()
-        process.terminate()
-        process.wait(timeout=30)
+    with serving(cli_home, tmp_path / "server.log") as served:
+        yield served.client
 
 
 def test_http_ingest_check_list_delete(server: httpx.Client) -> None:
@@ -135,4 +106,5 @@ def test_fuzzing_the_openapi_schema_finds_no_server_error_and_no_undocumented_an
     result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=600)
 
     assert result.returncode == 0, result.stdout[-6000:]
-    assert "No issues found" in result.stdout.splitlines()[-1]
+    # warnings only: random job ids are 404s, and most random bodies are not JSONL claims (422)
+    assert re.fullmatch(r"=+ (No issues found|\d+ warnings?) in [\d.]+s =+", result.stdout.splitlines()[-1])

@@ -1,0 +1,151 @@
+"""Jobs over HTTP: submit a JSONL file of claims (202 and a job id), follow its progress, download its results
+as JSONL, cancel it. Submitting and cancelling need the API token when one is set; reading is a read. The
+work itself is service/jobs/; `job_runner` wires it to the pipeline and the server's queue."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi import Query as QueryParam
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
+
+from service.bootstrap import Components
+from service.jobs.runner import JobRunner
+from service.jobs.store import Job, JobStore
+from service.jobs.upload import read_upload
+from service.observability import Metrics
+from service.requests import NAMED, JobClaim
+from service.routes.deps import ERRORS, Admission, Built, Reader, Writer
+from service.schemas import CheckResponse
+
+jobs = APIRouter(prefix="/v1/jobs", responses=ERRORS)
+Collection = Annotated[str | None, QueryParam(description="The claims' collection (a line may name its own).",
+                                              json_schema_extra=NAMED)]
+UPLOAD = {"requestBody": {"required": True, "description": "One JSON object per line: `{\"claim\": …}`, with "
+          "optional `id`, `collection`, `doc_ids`, `since`, `until`, `top_k`; other fields are ignored.",
+          "content": {media: {"schema": {"type": "string", "format": "binary"}}
+                      for media in ("application/jsonl", "application/x-ndjson", "text/plain")}}}
+RESULTS: dict[int | str, dict[str, Any]] = {200: {
+    "description": "One JSON object per finished line, in line order: `{line, id, claim, result}` (result as "
+    "/v1/check answers) or `{line, id, claim, error, detail}`.",
+           "content": {"application/jsonl": {"schema": {"type": "string"}}}}}
+SHOWN_ERRORS = 100
+
+
+class LineErrorOut(BaseModel):
+    line: int
+    error: str
+    detail: str
+
+
+class JobOut(BaseModel):
+    id: str
+    state: str = Field(description="queued, running, done or cancelled.")
+    collection: str | None
+    explain: bool
+    created: str
+    started: str | None
+    finished: str | None
+    lines: int = Field(description="Non-blank lines uploaded.")
+    checked: int = Field(description="Lines checked so far.")
+    failed: int = Field(description="Lines refused at upload or whose check failed.")
+    progress: float = Field(description="(checked + failed) / lines.")
+    errors: list[LineErrorOut] = Field(description=f"The first {SHOWN_ERRORS} refused or failed lines.")
+    results: str = Field(description="Where the results are (JSONL, finished lines so far).")
+
+    @classmethod
+    def of(cls, job: Job) -> JobOut:
+        done = job.checked + len(job.errors)
+        return cls(id=job.id, state=job.state, collection=job.collection, explain=job.explain,
+                   created=_iso(job.created), started=_iso(job.started), finished=_iso(job.finished),
+                   lines=job.lines, checked=job.checked, failed=len(job.errors),
+                   progress=round(done / job.lines, 4) if job.lines else 1.0,
+                   errors=[LineErrorOut(**e.__dict__) for e in job.errors[:SHOWN_ERRORS]],
+                   results=f"/v1/jobs/{job.id}/results")
+
+
+class JobListResponse(BaseModel):
+    jobs: list[JobOut] = Field(description="The most recent jobs, newest first.")
+
+
+def _runner(request: Request) -> JobRunner:
+    runner: JobRunner = request.app.state.jobs
+    return runner
+
+
+Runner = Annotated[JobRunner, Depends(_runner)]
+
+
+@jobs.post("", status_code=202, dependencies=[Writer], openapi_extra=UPLOAD)
+async def submit_job(request: Request, built: Built, runner: Runner, collection: Collection = None,
+                     explain: bool = False) -> JSONResponse:
+    """A JSONL upload of claims, checked in the background one at a time, after interactive requests. Lines
+    that cannot be checked are listed in the job's `errors` with their numbers; the rest are checked."""
+    library, finder = built.library, built.pipeline.finder
+    known: set[str | None] = set()
+
+    def accept(claim: JobClaim) -> None:
+        finder.validate(claim.claim)
+        name = claim.collection or collection
+        if name not in known:
+            library.snapshot(name)  # an unknown collection refuses the line, not the job
+            known.add(name)
+
+    data = await request.body()
+    limit = built.settings.server.max_job_claims
+    upload = await run_in_threadpool(read_upload, data, accept, limit)
+    job = await run_in_threadpool(runner.store.create, upload.claims, upload.refused, collection, explain)
+    runner.wake()
+    body = JobOut.of(job)
+    return JSONResponse(body.model_dump(), status_code=202, headers={"Location": f"/v1/jobs/{job.id}"})
+
+
+@jobs.get("", dependencies=[Reader])
+async def list_jobs(runner: Runner, limit: Annotated[int, QueryParam(ge=1, le=500)] = 50) -> JobListResponse:
+    return JobListResponse(jobs=[JobOut.of(job) for job in await run_in_threadpool(runner.store.recent, limit)])
+
+
+@jobs.get("/{job_id}", dependencies=[Reader])
+async def get_job(job_id: str, runner: Runner) -> JobOut:
+    return JobOut.of(await run_in_threadpool(runner.store.get, job_id))
+
+
+@jobs.get("/{job_id}/results", dependencies=[Reader], response_class=Response, responses=RESULTS)
+async def job_results(job_id: str, runner: Runner) -> Response:
+    """The finished lines so far (all of them once the job is done), as a JSONL download."""
+    text = await run_in_threadpool(
+        lambda: "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in runner.store.results(job_id)))
+    return Response(text, media_type="application/jsonl",
+                    headers={"Content-Disposition": f'attachment; filename="{job_id}.jsonl"'})
+
+
+@jobs.delete("/{job_id}", dependencies=[Writer])
+async def cancel_job(job_id: str, runner: Runner) -> JobOut:
+    """Cancels an unfinished job after the line in progress; the results so far stay. A finished job is
+    answered as it is."""
+    return JobOut.of(await run_in_threadpool(runner.store.cancel, job_id))
+
+
+def job_runner(components: Components, admission: Admission, metrics: Metrics) -> JobRunner:
+    """The runner over `VERICLAIM_HOME/jobs.sqlite3`: each line checked as /v1/check would, yielding to any
+    request in the queue."""
+    pipeline = components.pipeline
+
+    def check(claim: JobClaim, job: Job) -> dict[str, Any]:
+        query = claim.to_query()
+        verdict = pipeline.check(replace(query, collection=query.collection or job.collection), explain=job.explain)
+        metrics.count([verdict])
+        return CheckResponse.of(verdict).model_dump(mode="json")
+
+    store = JobStore(components.settings.home / "jobs.sqlite3")
+    return JobRunner(store, check, lambda: admission.in_flight > 0, on_line=metrics.count_job_line)
+
+
+def _iso(seconds: float | None) -> str | None:
+    return datetime.fromtimestamp(seconds, UTC).isoformat(timespec="seconds") if seconds is not None else None

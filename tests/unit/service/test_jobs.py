@@ -1,0 +1,239 @@
+"""Jobs: a JSONL upload checked in the background, persisted in SQLite (service/jobs/), over the API with the
+shipped fakes, and the runner on its own (resume, cancel, yielding to interactive requests)."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from service.api import create_app
+from service.jobs.runner import JobRunner
+from service.jobs.store import JobStore, LineError
+from service.requests import JobClaim
+from tests.unit.service.test_api import ACME_TEXT, CLAIM, assert_error, components_at
+
+pytestmark = pytest.mark.unit
+TOKEN = "s3cret-token-for-tests"
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> Iterator[TestClient]:
+    with TestClient(create_app(components_at(tmp_path, max_claim_chars=200))) as client:  # runs the job thread
+        assert client.post("/v1/documents", json={"doc_id": "acme.txt", "text": ACME_TEXT}).status_code == 200
+        yield client
+
+
+def jsonl(*lines: object) -> bytes:
+    return "\n".join(line if isinstance(line, str) else json.dumps(line) for line in lines).encode()
+
+
+def finished(client: TestClient, job_id: str, timeout: float = 30) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while True:
+        job: dict[str, Any] = client.get(f"/v1/jobs/{job_id}").json()
+        if job["state"] not in {"queued", "running"}:
+            return job
+        assert time.monotonic() < deadline, job
+        time.sleep(0.02)
+
+
+def results(client: TestClient, job_id: str) -> list[dict[str, Any]]:
+    response = client.get(f"/v1/jobs/{job_id}/results")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/jsonl")
+    return [json.loads(line) for line in response.text.splitlines()]
+
+
+def test_a_job_checks_every_good_line_and_lists_the_bad_ones_by_number(client: TestClient) -> None:
+    upload = jsonl({"id": "a", "claim": CLAIM, "label": "SUPPORTED"},  # an eval file's extra fields are ignored
+                   "{not json",
+                   "",  # blank lines are skipped, but still counted as lines
+                   {"id": 4, "text": "no claim field"},
+                   {"claim": "   "},
+                   {"claim": "Acme employs 200,000 people", "collection": "nowhere"},
+                   {"id": "b", "claim": "Acme employs 200,000 people"})
+
+    response = client.post("/v1/jobs", content=upload, headers={"Content-Type": "application/jsonl"})
+
+    assert response.status_code == 202, response.text
+    submitted = response.json()
+    assert response.headers["Location"] == f"/v1/jobs/{submitted['id']}"
+    assert submitted["lines"] == 6
+    job = finished(client, submitted["id"])
+    assert job["state"] == "done" and job["progress"] == 1.0
+    assert (job["checked"], job["failed"]) == (2, 4)
+    assert [(e["line"], e["error"]) for e in job["errors"]] == [
+        (2, "invalid_line"), (4, "invalid_line"), (5, "empty_claim"), (6, "collection_not_found")]
+    assert "not JSON" in job["errors"][0]["detail"] and "claim" in job["errors"][1]["detail"]
+
+    lines = results(client, submitted["id"])
+    assert [line["line"] for line in lines] == [1, 2, 4, 5, 6, 7]
+    first, last = lines[0], lines[-1]
+    assert (first["id"], first["claim"]) == ("a", CLAIM)
+    assert first["result"]["verdict"] == "SUPPORTED"
+    assert first["result"] == client.post("/v1/check", json={"claim": CLAIM}).json() | {
+        "timings": first["result"]["timings"]}  # the same answer /v1/check gives
+    assert last["id"] == "b" and last["result"]["claim"] == "Acme employs 200,000 people"
+    assert lines[3] == {"line": 5, "id": None, "claim": "   ", "error": "empty_claim",
+                        "detail": lines[3]["detail"]}
+
+
+def test_jobs_are_listed_newest_first_and_counted_in_metrics(client: TestClient) -> None:
+    ids = [client.post("/v1/jobs", content=jsonl({"claim": CLAIM})).json()["id"] for _ in range(2)]
+    for job_id in ids:
+        finished(client, job_id)
+
+    listed = client.get("/v1/jobs").json()["jobs"]
+
+    assert [job["id"] for job in listed] == ids[::-1]
+    metrics = client.get("/metrics").text
+    assert 'vericlaim_jobs{state="done"} 2.0' in metrics
+    assert 'vericlaim_job_lines_total{outcome="checked"} 2.0' in metrics
+
+
+@pytest.mark.parametrize("upload, found", [
+    (b"", "no lines"),
+    (b"\n\n", "no lines"),
+    (jsonl("[1, 2]", {"claim": ""}), "line 1: not a JSON object; line 2:"),
+    (b"\xff\xfe\n", "line 1: not UTF-8 text"),
+])
+def test_an_upload_with_nothing_to_check_is_422_and_makes_no_job(client: TestClient, upload: bytes,
+                                                                 found: str) -> None:
+    body = assert_error(client.post("/v1/jobs", content=upload), 422, "invalid_job")
+
+    assert found in body["detail"]
+    assert client.get("/v1/jobs").json()["jobs"] == []
+
+
+def test_more_lines_than_the_limit_is_422(tmp_path: Path) -> None:
+    client = TestClient(create_app(components_at(tmp_path, server={"max_job_claims": 2})))
+
+    body = assert_error(client.post("/v1/jobs", content=jsonl(*[{"claim": CLAIM}] * 3)), 422, "invalid_job")
+
+    assert "VERICLAIM_SERVER__MAX_JOB_CLAIMS" in body["detail"]
+
+
+def test_an_unknown_job_is_404_job_not_found(client: TestClient) -> None:
+    for response in (client.get("/v1/jobs/nope"), client.get("/v1/jobs/nope/results"),
+                     client.delete("/v1/jobs/nope")):
+        assert_error(response, 404, "job_not_found")
+
+
+def test_submitting_and_cancelling_need_the_token_and_reading_does_not(tmp_path: Path) -> None:
+    client = TestClient(create_app(components_at(tmp_path, api_token=TOKEN)))
+    client.post("/v1/documents", json={"doc_id": "acme.txt", "text": ACME_TEXT},
+                headers={"Authorization": f"Bearer {TOKEN}"})
+
+    assert_error(client.post("/v1/jobs", content=jsonl({"claim": CLAIM})), 401, "unauthorized")
+    assert_error(client.post("/v1/jobs", content=jsonl({"claim": CLAIM}),
+                             headers={"Authorization": "Bearer wrong-token-wrong-token"}), 401, "unauthorized")
+    job = client.post("/v1/jobs", content=jsonl({"claim": CLAIM}), headers={"Authorization": f"Bearer {TOKEN}"})
+    assert job.status_code == 202
+    assert client.get(f"/v1/jobs/{job.json()['id']}").status_code == 200
+    assert_error(client.delete(f"/v1/jobs/{job.json()['id']}"), 401, "unauthorized")
+
+
+# ---- the runner and the store on their own ----------------------------------------------------------------
+
+def claim_line(text: str) -> str:
+    return json.dumps({"claim": text})
+
+
+def wait_for(condition: Any, timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+
+
+def test_a_new_runner_resumes_where_the_last_one_stopped_and_keeps_finished_results(tmp_path: Path) -> None:
+    store = JobStore(tmp_path / "jobs.sqlite3")
+    job = store.create([(n, claim_line(f"claim {n}")) for n in range(1, 6)], [(LineError(6, "invalid_line", "x"), "{")],
+                       None, False)
+    gate, checked = threading.Event(), []
+
+    def check(claim: JobClaim, _job: Any) -> dict[str, Any]:
+        checked.append(claim.claim)
+        if len(checked) == 3:
+            gate.wait(10)  # the third line is in progress when the runner is stopped
+        return {"checked": claim.claim, "run": 1 if len(checked) <= 3 else 2}
+
+    first = JobRunner(JobStore(store.path), check, lambda: False)
+    first.start()
+    wait_for(lambda: len(checked) == 3)
+    threading.Timer(0.1, gate.set).start()
+    first.stop(timeout=10)  # finishes the line in progress, then stops
+    assert store.get(job.id).state == "running" and store.get(job.id).checked == 3
+
+    second = JobRunner(JobStore(store.path), check, lambda: False)  # as after a restart
+    second.start()
+    wait_for(lambda: store.get(job.id).state == "done")
+    second.stop()
+
+    assert checked == [f"claim {n}" for n in (1, 2, 3, 4, 5)]  # no line checked twice
+    lines = list(store.results(job.id))
+    assert [line.get("result", {}).get("run") for line in lines] == [1, 1, 1, 2, 2, None]
+    assert lines[-1]["error"] == "invalid_line"
+
+
+def test_a_cancelled_job_stops_after_the_line_in_progress(tmp_path: Path) -> None:
+    store = JobStore(tmp_path / "jobs.sqlite3")
+    job = store.create([(n, claim_line(f"claim {n}")) for n in range(1, 4)], [], None, False)
+    started, gate = threading.Event(), threading.Event()
+
+    def check(claim: JobClaim, _job: Any) -> dict[str, Any]:
+        started.set()
+        gate.wait(10)
+        return {}
+
+    runner = JobRunner(store, check, lambda: False)
+    runner.start()
+    assert started.wait(10)
+    assert store.cancel(job.id).state == "cancelled"
+    gate.set()
+    runner.stop(timeout=10)
+
+    assert store.get(job.id).checked == 1
+    assert store.get(job.id).state == "cancelled"
+    assert store.cancel(job.id).state == "cancelled"  # cancelling again changes nothing
+
+
+def test_the_runner_waits_while_interactive_requests_hold_the_queue(tmp_path: Path) -> None:
+    store = JobStore(tmp_path / "jobs.sqlite3")
+    job = store.create([(1, claim_line("claim"))], [], None, False)
+    busy = threading.Event()
+    busy.set()
+    runner = JobRunner(store, lambda claim, _job: {}, busy.is_set, poll_seconds=0.01)
+    runner.start()
+
+    time.sleep(0.3)
+    assert store.get(job.id).checked == 0
+    busy.clear()
+    wait_for(lambda: store.get(job.id).state == "done")
+    runner.stop()
+
+
+def test_a_failing_check_is_that_lines_error_and_the_job_goes_on(tmp_path: Path) -> None:
+    store = JobStore(tmp_path / "jobs.sqlite3")
+    job = store.create([(1, claim_line("boom")), (2, claim_line("fine"))], [], None, False)
+
+    def check(claim: JobClaim, _job: Any) -> dict[str, Any]:
+        if claim.claim == "boom":
+            raise RuntimeError("/secret/server/path")
+        return {"ok": True}
+
+    runner = JobRunner(store, check, lambda: False)
+    runner.start()
+    wait_for(lambda: store.get(job.id).state == "done")
+    runner.stop()
+
+    first, second = store.results(job.id)
+    assert first["error"] == "internal_error" and "/secret" not in first["detail"]
+    assert second["result"] == {"ok": True}
