@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: setup demo test check test-unit lint types eval-demo clean
+.PHONY: setup demo test check test-unit lint types eval-demo browser screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +25,7 @@ test: check
 
 # Lint, types, import contracts (no training code in the product; the verdict core reaches the index only
 # through service/ports.py), then the whole suite.
-check: setup
+check: setup browser
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
@@ -39,6 +39,18 @@ lint: setup
 
 types: setup
 	$(BIN)/mypy
+
+# Headless Chromium for the page's browser tests (tests/integration/test_page.py), from Debian's packages; the
+# tests drive it with Playwright (a dev dependency). Where it cannot be installed (no root, no sudo, not Debian)
+# the browser tests skip, unless VERICLAIM_REQUIRE_BROWSER is set (CI sets it).
+browser:
+	@test -x /usr/bin/chromium || { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get install -y -q chromium || { $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium; } \
+		|| echo "chromium not installed: the page's browser tests will be skipped"; }
+
+# The README's screenshots of the page, taken by its browser tests.
+screenshots: setup browser
+	VERICLAIM_SCREENSHOTS=docs/screenshots HF_HUB_OFFLINE=1 $(BIN)/python -m pytest -q tests/integration/test_page.py
 
 eval-demo: setup
 	$(BIN)/vericlaim eval run service/demo/claims.jsonl --corpus service/demo/docs \

@@ -6,8 +6,9 @@ them through `Depends`. Errors are JSON `{"error": code, "detail": ...}` (`Error
 the `VericlaimError` subclass; an unexpected error is a 500 that carries only an error id, and the exception
 goes to the log under that id. A bounded number of model calls may wait at once; past that the server answers
 503 with `Retry-After`. Jobs (service/jobs/) run in one background thread while the app runs: started at
-start-up, stopped after the line in progress at shutdown. Middleware, outermost first: request ids, metrics and
-log lines (service/observability.py), then the body limit (service/body_limit.py).
+start-up, stopped after the line in progress at shutdown; an ingest still running then stops before its
+commit. Middleware, outermost first: request ids, metrics and log lines (service/observability.py), then the
+body limit (service/body_limit.py).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from service.routes.checks import checks, operations, probes
 from service.routes.deps import Admission
 from service.routes.documents import documents
 from service.routes.jobs import job_runner, jobs
+from service.routes.page import page, static
 
 __all__ = ["Admission", "create_app", "error_response"]
 log = logging.getLogger(__name__)
@@ -47,12 +49,15 @@ def create_app(components: Components) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.jobs.start()
         yield
+        for stop in list(app.state.ingests):  # ingests still running stop at their next batch, uncommitted
+            stop.set()
         await run_in_threadpool(app.state.jobs.stop, settings.server.shutdown_seconds)
 
     app = FastAPI(title="vericlaim", version=__version__, lifespan=lifespan)
     app.state.components = components
     app.state.admission = Admission(settings.server.queue_size)
     app.state.metrics = Metrics(lambda: app.state.admission.in_flight)
+    app.state.ingests = set()  # a stop event per running ingest (service/routes/documents.py)
     app.state.jobs = job_runner(components, app.state.admission, app.state.metrics)
     app.state.metrics.watch_jobs(app.state.jobs.store.counts)
     app.add_middleware(BodyLimit, limit=settings.server.max_body_bytes)
@@ -63,6 +68,8 @@ def create_app(components: Components) -> FastAPI:
     app.include_router(checks)
     app.include_router(documents)
     app.include_router(jobs)
+    app.include_router(page)
+    app.mount("/static", static, name="static")
     return app
 
 

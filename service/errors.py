@@ -16,6 +16,7 @@
     │   ├── CollectionNotFoundError     collection_not_found 404 3
     │   └── JobNotFoundError            job_not_found   404   3
     ├── UnauthorizedError               unauthorized    401   7  (HTTP: a missing or wrong API token)
+    ├── ClientGoneError                 client_gone     499   1  (HTTP: logged only; nobody is left to answer)
     ├── IndexCorruptError               index_corrupt   500   4
     ├── ModelUnavailableError           model_unavailable 503 5
     └── BusyError                       busy            503   6  (queue full; retry later)
@@ -107,6 +108,14 @@ class UnauthorizedError(VericlaimError):
     code = "unauthorized"
     http_status = 401
     exit_code = 7
+
+
+class ClientGoneError(VericlaimError):
+    """The client disconnected while its write was running; the write stopped before its commit. The status
+    (nginx's "client closed request") only reaches the log and the metrics."""
+
+    code = "client_gone"
+    http_status = 499
 
 
 class IndexCorruptError(VericlaimError):

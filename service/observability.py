@@ -100,7 +100,8 @@ class Observability:
             await self.app(scope, receive, sending)
         finally:
             seconds = time.perf_counter() - started
-            route = getattr(scope.get("route"), "path", None) or "unmatched"  # the template, never raw ids
+            route = getattr(scope.get("route"), "path", None) or (  # the template, never raw ids
+                "/static" if scope["path"].startswith("/static/") else "unmatched")
             self.metrics.requests.labels(scope["method"], route, str(status)).inc()
             self.metrics.latency.labels(route).observe(seconds)
             log.info("%s %s %s", scope["method"], route, status, extra={

@@ -233,6 +233,10 @@ class DocumentOut(BaseModel):
     sha256: str
 
 
+class DocumentTextOut(DocumentOut):
+    text: str = Field(description="The stored text; citations' start:end index into it (Unicode code points).")
+
+
 class DocumentListResponse(BaseModel):
     collection: str
     index_version: str

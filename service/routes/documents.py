@@ -1,8 +1,12 @@
-"""Routes over a collection's documents: add (JSON or a multipart upload), list, delete. Writes need the API
+"""Routes over a collection's documents: add (JSON or a multipart upload), list, read one, delete. Writes need the API
 token when one is set; listing is a read."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import threading
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Request
@@ -12,13 +16,15 @@ from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from index.loaders import load_upload, make_document
+from index.writer import ChangeSummary, Progress
 from service.domain import Document
-from service.errors import BodyTooLargeError, InputError
+from service.errors import BodyTooLargeError, ClientGoneError, DocumentNotFoundError, InputError
 from service.requests import NAMED, NOT_BLANK, DocumentRequest
 from service.routes.deps import ERRORS, Built, Reader, Writer
-from service.schemas import ChangeResponse, DocumentListResponse, DocumentOut
+from service.schemas import ChangeResponse, DocumentListResponse, DocumentOut, DocumentTextOut
 
 documents = APIRouter(prefix="/v1/documents", responses=ERRORS)
+log = logging.getLogger(__name__)
 
 
 
@@ -44,7 +50,7 @@ async def add_document(request: Request, built: Built) -> ChangeResponse:
         documents_in = [make_document(body.doc_id, body.text, source="api", title=body.title, url=body.url,
                                       date=body.date)]
         collection = body.collection
-    summary = await run_in_threadpool(library.ingest, documents_in, collection)
+    summary = await _ingest_while_wanted(request, lambda progress: library.ingest(documents_in, collection, progress))
     return ChangeResponse.of(library.store(collection).name, summary)
 
 
@@ -59,12 +65,56 @@ async def list_documents(built: Built, collection: Collection = None) -> Documen
                                 documents=listed)
 
 
+@documents.get("/{doc_id:path}", dependencies=[Reader])
+async def get_document(doc_id: str, built: Built, collection: Collection = None) -> DocumentTextOut:
+    """One document with its whole text: a citation's `start:end` index into `text`."""
+    library = built.library
+    snapshot = await run_in_threadpool(library.snapshot, collection)
+    document = snapshot.documents.get(doc_id)
+    if document is None:
+        raise DocumentNotFoundError(f"no document {doc_id!r} in collection {library.store(collection).name!r}")
+    return DocumentTextOut(doc_id=document.doc_id, title=document.title, url=document.url, date=document.date,
+                           source=document.source, chars=len(document.text), sha256=document.sha256,
+                           text=document.text)
+
+
 @documents.delete("/{doc_id:path}", dependencies=[Writer])
 async def delete_document(doc_id: str, built: Built,
                           collection: Collection = None) -> ChangeResponse:
     library = built.library
     summary = await run_in_threadpool(library.delete, [doc_id], collection)
     return ChangeResponse.of(library.store(collection).name, summary)
+
+
+class _Abandoned(Exception):
+    """The client went away or the server is stopping: the ingest stops before its commit."""
+
+
+async def _ingest_while_wanted(request: Request, ingest: Callable[[Progress], ChangeSummary]) -> ChangeSummary:
+    """Runs `ingest` in a worker thread and stops it at its next embedded batch (nothing is committed: the
+    collection stays as it was) when the client disconnects, or when the server shuts down (the app's
+    lifespan sets every event in `app.state.ingests`)."""
+    stop = threading.Event()
+
+    def progress(done: int, total: int) -> None:
+        if stop.is_set():
+            raise _Abandoned
+
+    running: set[threading.Event] = request.app.state.ingests
+    running.add(stop)
+    work = asyncio.ensure_future(run_in_threadpool(ingest, progress))
+    try:
+        while not work.done():
+            await asyncio.wait({work}, timeout=0.5)
+            if not work.done() and await request.is_disconnected():
+                stop.set()
+        return work.result()
+    except _Abandoned:
+        log.info("ingest stopped before its commit: the client went away or the server is stopping")
+        raise ClientGoneError("the client disconnected before the ingest finished; nothing was stored") from None
+    finally:
+        stop.set()  # also when this request is cancelled (shutdown): the thread stops at its next batch
+        running.discard(stop)
 
 
 async def _json_body(request: Request) -> DocumentRequest:

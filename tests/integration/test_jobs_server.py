@@ -1,10 +1,14 @@
-"""Jobs on the real server: killed (-9) with a job half done, restarted over the same data folder, the
-finished results are still there, unchanged, and the job resumes where it stopped."""
+"""Long work on the real server. Jobs: killed (-9) with a job half done, restarted over the same data folder,
+the finished results are still there, unchanged, and the job resumes where it stopped. Ingests: a client that
+drops its upload stops the ingest, and SIGTERM stops a long one; neither commits anything."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import signal
 import sqlite3
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -78,3 +82,54 @@ def test_a_killed_server_keeps_finished_results_and_resumes_the_job(cli_home: Pa
         if "result" in line:
             by_claim.setdefault(line["claim"], set()).add(line["result"]["verdict"])
     assert all(len(verdicts) == 1 for verdicts in by_claim.values())  # before and after the kill alike
+
+
+def long_text(paragraphs: int) -> str:
+    """Distinct sentences in short paragraphs: minutes of embedding on these cores."""
+    return "\n\n".join(
+        f"Paragraph {p} notes that plant {p % 97} shipped {p * 13 % 1000} units in week {p % 52}. "
+        f"Its output rose by {p % 31} percent against the same week a year before. "
+        f"Managers at site {p % 211} expect {p * 7 % 500} more units next quarter." for p in range(paragraphs))
+
+
+def log_says(log: Path, text: str, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if text in log.read_text(errors="replace"):
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_a_dropped_upload_stops_its_ingest_and_sigterm_stops_a_long_one(cli_home: Path, tmp_path: Path) -> None:
+    log = tmp_path / "server.log"
+    big = {"doc_id": "big.md", "text": long_text(12_000)}
+    with serving(cli_home, log, env={"VERICLAIM_SERVER__SHUTDOWN_SECONDS": "2"}) as served:
+        ingest_demo(served.client)
+        before = served.client.get("/v1/documents").json()
+
+        with pytest.raises(httpx.ReadTimeout):  # the client gives up and closes its connection
+            served.client.post("/v1/documents", json=big, timeout=httpx.Timeout(60, read=3))
+        assert log_says(log, "ingest stopped before its commit", timeout=120), "the ingest went on"
+        small = served.client.post("/v1/documents", json={"doc_id": "small.md", "text": "Plant 7 shipped 40 units."})
+        assert small.status_code == 200  # the write lock was let go
+
+        def post_big() -> None:
+            with contextlib.suppress(httpx.TransportError):  # the server goes away, as asked
+                served.client.post("/v1/documents", json=big, timeout=600)
+
+        writer = threading.Thread(target=post_big)
+        writer.start()
+        time.sleep(3)
+        stopping = time.monotonic()
+        served.process.send_signal(signal.SIGTERM)
+        served.process.wait(timeout=120)  # without the stop it would embed for minutes
+        took = time.monotonic() - stopping
+        writer.join(timeout=30)
+
+    with serving(cli_home, log) as restarted:
+        after = restarted.client.get("/v1/documents").json()
+        assert restarted.client.get("/v1/ready").json()["status"] == "ready"
+    ids = sorted(d["doc_id"] for d in after["documents"])
+    assert ids == sorted([*(d["doc_id"] for d in before["documents"]), "small.md"])  # big.md never committed
+    print(f"SIGTERM during a long ingest: exited after {took:.1f} s")

@@ -235,3 +235,20 @@ def test_an_empty_token_is_no_token_and_a_short_one_is_refused(tmp_path: Path) -
         Settings(home=tmp_path, api_token="short")
     client = client_at(tmp_path, api_token="")
     assert client.post("/v1/documents", json=DOCUMENT, headers={"Authorization": "Bearer "}).status_code == 200
+
+
+def test_the_page_is_served_at_the_root_with_a_strict_content_policy_and_stays_out_of_the_schema(
+        tmp_path: Path) -> None:
+    client = client_at(tmp_path, api_token=TOKEN, server={"token_for_reads": True})
+
+    page = client.get("/")  # the page holds no data: no token needed to load it
+
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert "script-src 'self'" in page.headers["content-security-policy"]
+    assert '<script src="/static/app.js"' in page.text
+    for asset, kind in (("/static/app.js", "javascript"), ("/static/style.css", "text/css")):
+        response = client.get(asset)
+        assert response.status_code == 200 and kind in response.headers["content-type"]
+    assert client.get("/static/missing.js").status_code == 404
+    assert not {path for path in client.get("/openapi.json").json()["paths"] if not path.startswith("/v1/")} - {
+        "/metrics"}
