@@ -527,3 +527,16 @@ def test_the_openapi_spec_documents_the_error_body_not_fastapis_default(client: 
     for status in ("404", "422", "500", "503"):
         assert check[status]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/ErrorResponse"}
     assert "HTTPValidationError" not in spec["components"]["schemas"]
+
+
+def test_one_document_is_read_with_its_text_so_citations_index_into_it(loaded: TestClient) -> None:
+    verdict = loaded.post("/v1/check", json={"claim": CLAIM}).json()
+
+    document = loaded.get("/v1/documents/acme.txt").json()
+
+    assert document["text"] == ACME_TEXT and document["title"] == "Acme" and document["chars"] == len(ACME_TEXT)
+    for citation in verdict["citations"]:
+        assert document["text"][citation["start"]:citation["end"]] == citation["quote"]
+    assert_error(loaded.get("/v1/documents/missing.txt"), 404, "document_not_found")
+    assert_error(loaded.get("/v1/documents/acme.txt", params={"collection": "nowhere"}), 404,
+                 "collection_not_found")
