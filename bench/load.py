@@ -2,11 +2,14 @@
 
     python bench/load.py [--clients 50] [--seconds 60] [--url http://127.0.0.1:8000]
     python bench/load.py --short            # 4 clients for 5 s (what CI runs)
+    python bench/load.py --rounds 3         # the load three times over, RSS read after each
 
 Without `--url` it starts its own server (a temporary `VERICLAIM_HOME` holding the demo corpus, default
 settings) and reads that server's resident size before and after. Each client posts `/v1/check` with the demo
 claims in turn, back to back, for `--seconds`. Printed: accepted checks a second, p50/p99 of accepted checks,
-counts by status, refusals without `Retry-After` (there should be none), and the RSS. The exit code is 1 when a
+counts by status, refusals without `Retry-After` (there should be none), and the RSS after each round (the
+first round grows it once, as every thread that ran a check keeps its buffers; the later ones show whether it
+keeps growing). The exit code is 1 when a
 status other than 200 and the documented 429/503 was seen, so the short mode is a check as well.
 """
 
@@ -95,6 +98,7 @@ def main() -> int:
     parser.add_argument("--url", help="an already running server (default: start one on the demo corpus)")
     parser.add_argument("--short", action="store_true", help="4 clients for 5 s")
     parser.add_argument("--queue-size", type=int, default=8, help="the server's VERICLAIM_SERVER__QUEUE_SIZE")
+    parser.add_argument("--rounds", type=int, default=1, help="run the load this many times, RSS after each")
     args = parser.parse_args()
     if args.short:
         args.clients, args.seconds = 4, 5.0
@@ -110,15 +114,20 @@ def main() -> int:
             single = statistics.median(alone[3:])
             before = rss_mib(process.pid) if process else None
             seen: list[tuple[int, float, bool]] = []
-            until = time.monotonic() + args.seconds
-            started = time.perf_counter()
+            rounds: list[tuple[int, float]] = []  # (checks answered so far, RSS) after each round
+            elapsed = 0.0
+            for _ in range(args.rounds):
+                until = time.monotonic() + args.seconds
+                started = time.perf_counter()
 
-            async def run_all() -> None:
-                await asyncio.gather(*(client(url, claims, until, n, seen) for n in range(args.clients)))
+                async def run_all(until: float = until) -> None:
+                    await asyncio.gather(*(client(url, claims, until, n, seen) for n in range(args.clients)))
 
-            asyncio.run(run_all())
-            elapsed = time.perf_counter() - started
-            after = rss_mib(process.pid) if process else None
+                asyncio.run(run_all())
+                elapsed += time.perf_counter() - started
+                if process:
+                    rounds.append((sum(1 for status, _, _ in seen if status == 200), rss_mib(process.pid)))
+            after = rounds[-1][1] if rounds else None
         finally:
             if process:
                 process.terminate()
@@ -126,7 +135,7 @@ def main() -> int:
     statuses = Counter(status for status, _, _ in seen)
     accepted = [seconds * 1000 for status, seconds, _ in seen if status == 200]
     bare = sum(1 for status, _, retry in seen if status in (429, 503) and not retry)
-    print(f"{args.clients} clients for {args.seconds:.0f} s on {url}, {os.cpu_count()} cores")
+    print(f"{args.clients} clients for {args.rounds} × {args.seconds:.0f} s on {url}, {os.cpu_count()} cores")
     print(f"accepted checks: {len(accepted) / elapsed:.2f}/s; p50 {percentile(accepted, 0.5):.0f} ms, "
           f"p99 {percentile(accepted, 0.99):.0f} ms; one check alone {single:.0f} ms, so 2 × alone × queue size "
           f"({args.queue_size}) = {2 * single * args.queue_size:.0f} ms")
@@ -135,6 +144,9 @@ def main() -> int:
     print(f"refusals without Retry-After: {bare}")
     if before is not None and after is not None:
         print(f"server RSS {before:.0f} MiB before, {after:.0f} MiB after ({after / before - 1:+.1%})")
+        print("server RSS after each round: " + ", ".join(f"{rss:.0f} MiB ({checks} checks)" for checks, rss in rounds))
+        if len(rounds) > 1:
+            print(f"from the end of round 1 to the end: {rounds[-1][1] / rounds[0][1] - 1:+.1%}")
     unexpected = sorted(set(statuses) - EXPECTED)
     if unexpected or bare:
         print(f"unexpected: statuses {unexpected}, refusals without Retry-After {bare}")
