@@ -27,7 +27,8 @@ from eval.report import render_report
 from eval.runs import EvidenceScope, RunOptions
 from eval.scoring import Scheme, choose_scheme
 from eval.summary import PRIMARY_METRIC, effective_tags, summarise
-from service.errors import InputError
+from service.batch import Checks, local_checks
+from service.errors import InputError, VericlaimError
 from service.evidence import Query
 from service.pipeline import Pipeline
 from service.schemas import CheckResponse, StampOut
@@ -57,11 +58,14 @@ def run_eval(
     options: RunOptions | None = None,
     restart: bool = False,
     progress: Progress | None = None,
+    checks: Checks | None = None,
 ) -> EvalRun:
     """Check the chosen claims of `dataset` (continuing an earlier run in `out_dir`), then score and report.
 
     `progress(done, total)` is called once before the first check (with the claims already done) and after
-    each check. Raises `InputError` when `out_dir` holds predictions of a different run and not `restart`.
+    each check. `checks` checks the claims (default: `pipeline`, in this process; see service/batch.py and
+    distributed/ray_checks.py). Raises `InputError` when `out_dir` holds predictions of a different run and not
+    `restart`.
     """
     options = options or RunOptions()
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -80,8 +84,8 @@ def run_eval(
     report = progress or (lambda _done, _total: None)
     report(already, len(claims))
     started = time.perf_counter()
-    new_rows, refused = _check_all(pipeline, pending, scheme, out_dir / runs.PREDICTIONS, options,
-                                   lambda n: report(already + n, len(claims)))
+    new_rows, refused = _check_all(checks or local_checks(pipeline), pending, scheme, out_dir / runs.PREDICTIONS,
+                                   options, lambda n: report(already + n, len(claims)))
     elapsed = time.perf_counter() - started
     done.update((row["id"], row) for row in new_rows)
 
@@ -100,19 +104,20 @@ def run_eval(
     return EvalRun(out_dir, summary, resumed=len(rows) - len(new_rows), checked=len(new_rows))
 
 
-def _check_all(pipeline: Pipeline, claims: Sequence[LabelledClaim], scheme: Scheme, path: Path,
+def _check_all(checks: Checks, claims: Sequence[LabelledClaim], scheme: Scheme, path: Path,
                options: RunOptions, advanced: Callable[[int], None]) -> tuple[list[dict[str, Any]], list[str]]:
     """Check each claim, appending its row to `path` as soon as it is known. A claim the service refuses
-    (empty, over the length limit) is not scored; its reason is returned."""
+    (empty, over the length limit) is not scored; its reason is returned. Any other error stops the run."""
     rows, refused = [], []
+    outcomes = checks([query_for(claim, options) for claim in claims])
     with path.open("a", encoding="utf-8") as out:
-        for count, claim in enumerate(claims, start=1):
-            try:
-                verdict = pipeline.check(query_for(claim, options))
-            except InputError as exc:
-                refused.append(f"claim {claim.id}: refused by the service ({exc.detail})")
+        for count, (claim, outcome) in enumerate(zip(claims, outcomes, strict=True), start=1):
+            if isinstance(outcome, InputError):
+                refused.append(f"claim {claim.id}: refused by the service ({outcome.detail})")
+            elif isinstance(outcome, VericlaimError):
+                raise outcome
             else:
-                row = prediction_row(claim, CheckResponse.of(verdict), scheme)
+                row = prediction_row(claim, outcome, scheme)
                 out.write(json.dumps(row, ensure_ascii=False) + "\n")
                 out.flush()
                 rows.append(row)

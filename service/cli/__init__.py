@@ -1,6 +1,7 @@
 """The service's commands: thin, like api.py. Each command builds what it needs, calls the core, prints.
 
     checking.py     check, check-text, search, ask
+    batches.py      check-batch (here or on Ray workers)
     collections.py  ingest, documents list|delete, serve, demo
     evaluation.py   eval run|compare, dataset convert
     common.py       options, error reporting, progress; printing.py: text output
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 import typer
 
-from service.cli import checking, collections, evaluation
+from service.cli import batches, checking, collections, evaluation
 
 HELP = "Check claims against your own documents."
 
@@ -21,6 +22,7 @@ def add_commands(app: typer.Typer) -> None:
     """Register the service's commands on `app`."""
     app.command("check")(checking.check)
     app.command("check-text")(checking.check_text)
+    app.command("check-batch")(batches.check_batch)
     app.command("search")(checking.search)
     app.command("ask")(checking.ask)
     app.command("ingest")(collections.ingest)

@@ -12,6 +12,7 @@ import typer
 
 from eval.adapters.gold import Conflicting, OnError
 from eval.runs import EvidenceScope
+from service.cli.batches import RayOption, WorkersOption, open_checks
 from service.cli.common import (
     CollectionOption,
     JsonOption,
@@ -54,6 +55,8 @@ def evaluate(
     evidence: Annotated[EvidenceScope, typer.Option(help="Search the whole collection for each claim, or only "
                                                     "its gold evidence's documents (oracle retrieval: the "
                                                     "verdict step alone).")] = EvidenceScope.RETRIEVED,
+    ray: RayOption = None,
+    workers: WorkersOption = None,
 ) -> None:
     """Run labelled claims through the pipeline; write predictions.jsonl, metrics.json, plots and report.md."""
     from eval.collections import claims_to_score, dataset_collection, ingest_dataset
@@ -73,10 +76,14 @@ def evaluate(
                   markup=False, highlight=False)
     with progress_bar() as progress:
         ingest_dataset(built.library, dataset, collection, corpus)
+    with open_checks(built, ray, workers) as (checks, load), progress_bar() as progress:
         task = progress.add_task("checking", total=None)
         run = run_eval(built.pipeline, dataset, out_dir, options=options, restart=restart,
-                       progress=task_updater(progress, task))
+                       progress=task_updater(progress, task), checks=checks)
     print_run_summary(run)
+    for name, figures in load.items():
+        out.print(f"  worker {name}: {figures['claims']:.0f} claims, {figures['claims_per_second']:.2f}/s",
+                  markup=False, highlight=False)
 
 
 @eval_app.command("compare")

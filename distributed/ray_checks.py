@@ -1,0 +1,111 @@
+"""Checking many claims on Ray (`pip install 'vericlaim[ray]'`): one actor per worker, each holding its own
+loaded models (and so its own LLM lock), fed claims by an `ActorPool` and answering in the order asked.
+
+Without an address a local Ray instance starts with one CPU per worker; with one (`ray://…` or `auto`) the
+workers join the user's cluster. Every worker reads the same `Settings`, so on a cluster the collection must
+be where each node finds it (a shared `VERICLAIM_HOME`). A claim the service refuses comes back as its error;
+the run goes on.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import time
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from service.bootstrap import build
+from service.config import Settings
+from service.errors import VericlaimError
+from service.evidence import Query
+from service.schemas import CheckResponse
+
+
+class _Worker:
+    """What each Ray actor runs: the components built once, then one claim per call."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.components = build(settings)
+        self.name = f"{socket.gethostname()}:{os.getpid()}"
+
+    def ready(self) -> str:
+        return self.name
+
+    def check(self, query: Query) -> dict[str, Any]:
+        started = time.perf_counter()
+        try:
+            verdict = self.components.pipeline.check(query)
+        except VericlaimError as exc:
+            out: dict[str, Any] = {"error": type(exc).__name__, "detail": str(exc.detail)}
+        else:
+            out = {"result": CheckResponse.of(verdict).model_dump(mode="json")}
+        return {**out, "worker": self.name, "seconds": time.perf_counter() - started}
+
+
+@dataclass
+class WorkerLoad:
+    claims: int = 0
+    seconds: float = 0.0
+
+    @property
+    def per_second(self) -> float:
+        return self.claims / self.seconds if self.seconds else 0.0
+
+
+@dataclass
+class RayChecks:
+    """Checks queries on Ray workers; `__call__` yields, in order, each query's `CheckResponse` or the
+    `VericlaimError` the service raised for it. `load` holds each worker's claims and busy seconds."""
+
+    settings: Settings
+    address: str | None = None
+    workers: int | None = None
+    load: dict[str, WorkerLoad] = field(default_factory=lambda: defaultdict(WorkerLoad))
+
+    def __post_init__(self) -> None:
+        import ray
+        from ray.util import ActorPool
+
+        self._started_ray = not ray.is_initialized()
+        if self._started_ray:
+            local = self.address in (None, "", "local")
+            ray.init(address=None if local else self.address, num_cpus=(self.workers or 2) if local else None,
+                     include_dashboard=False, log_to_driver=False, configure_logging=False)
+        count = self.workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
+        remote = ray.remote(num_cpus=1)(_Worker)
+        self._actors = [remote.remote(self.settings) for _ in range(count)]
+        ray.get([actor.ready.remote() for actor in self._actors])  # models loaded: start-up is not checking time
+        self._pool = ActorPool(self._actors)
+
+    @property
+    def worker_count(self) -> int:
+        return len(self._actors)
+
+    def __call__(self, queries: Sequence[Query]) -> Iterator[CheckResponse | VericlaimError]:
+        for out in self._pool.map(lambda actor, query: actor.check.remote(query), list(queries)):
+            load = self.load[out["worker"]]
+            load.claims += 1
+            load.seconds += out["seconds"]
+            if "result" in out:
+                yield CheckResponse.model_validate(out["result"])
+            else:
+                yield _error(out["error"], out["detail"])
+
+    def close(self) -> None:
+        import ray
+
+        for actor in self._actors:
+            ray.kill(actor)
+        if self._started_ray:
+            ray.shutdown()
+
+
+def _error(name: str, detail: str) -> VericlaimError:
+    """The service's own error type again, by name (its code and exit status come with it)."""
+    import service.errors as errors
+
+    kind = getattr(errors, name, VericlaimError)
+    return kind(detail) if isinstance(kind, type) and issubclass(kind, VericlaimError) else VericlaimError(detail)
