@@ -10,7 +10,7 @@ from typing import Any
 
 from eval.adapters.gold import Dataset
 from eval.trained_claims import without_trained_claims
-from index.library import Library
+from service.bootstrap import AnyLibrary
 
 
 def dataset_collection(dataset: Dataset, collection: str | None, corpus: list[Path] | None) -> str | None:
@@ -20,7 +20,7 @@ def dataset_collection(dataset: Dataset, collection: str | None, corpus: list[Pa
     return collection
 
 
-def ingest_dataset(library: Library, dataset: Dataset, collection: str | None, corpus: list[Path] | None) -> None:
+def ingest_dataset(library: AnyLibrary, dataset: Dataset, collection: str | None, corpus: list[Path] | None) -> None:
     """The user's corpus files and the set's own documents into `collection` (unchanged ones are skipped)."""
     if corpus:
         library.ingest_files(corpus, collection)

@@ -15,6 +15,8 @@ from index.library import Library
 from index.onnx_embedder import OnnxEmbedder, exportable
 from index.retriever import HybridRetriever
 from index.search import CollectionSearch
+from pgstore.library import PostgresLibrary
+from pgstore.search import PostgresSearch
 from service.calibration import Calibration
 from service.config import Settings
 from service.errors import ModelUnavailableError
@@ -28,10 +30,13 @@ from service.verifiers.feature import FeatureVerifier
 log = logging.getLogger(__name__)
 
 
+AnyLibrary = Library | PostgresLibrary
+
+
 @dataclass(frozen=True)
 class Components:
     settings: Settings
-    library: Library
+    library: AnyLibrary
     pipeline: Pipeline
 
 
@@ -123,17 +128,25 @@ def load_calibration(settings: Settings, verifier: Verifier | None) -> Calibrati
     return calibration
 
 
-def build_library(settings: Settings, embedder: Embedder | None = None) -> Library:
-    return Library(settings, embedder or build_embedder(settings))
+def build_library(settings: Settings, embedder: Embedder | None = None) -> AnyLibrary:
+    """The collections: FAISS files under VERICLAIM_HOME, or PostgreSQL when `store` names a database."""
+    embedder = embedder or build_embedder(settings)
+    if settings.store:
+        if not settings.store.startswith(("postgresql://", "postgres://")):
+            raise ModelUnavailableError("VERICLAIM_STORE must be a postgresql:// URL (unset: files)")
+        return PostgresLibrary(settings, embedder, settings.store)
+    return Library(settings, embedder)
 
 
 def build_finder(settings: Settings, embedder: Embedder | None = None) -> EvidenceFinder:
     return _finder(settings, build_library(settings, embedder))
 
 
-def _finder(settings: Settings, library: Library) -> EvidenceFinder:
-    """Validation and retrieval over `library`; `build` keeps the concrete `Library` for `Components`, the
+def _finder(settings: Settings, library: AnyLibrary) -> EvidenceFinder:
+    """Validation and retrieval over `library`; `build` keeps the concrete library for `Components`, the
     finder sees only its `Collections` seam."""
+    if isinstance(library, PostgresLibrary):
+        return EvidenceFinder(settings, library, PostgresSearch(library, settings.retrieval.rrf_k))
     return EvidenceFinder(settings, library,
                           CollectionSearch(library, HybridRetriever(library.embedder, settings.retrieval)))
 

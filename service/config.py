@@ -231,6 +231,9 @@ class Settings(BaseSettings):
 
     home: Path = Field(default_factory=default_home, description="Data folder (VERICLAIM_HOME).")
     collection: str = Field("default", description="Collection used when none is named.")
+    store: str | None = Field(None, description=(
+        "postgresql://… keeps collections in PostgreSQL with pgvector, shared by every process pointed at it "
+        "(VERICLAIM_STORE; pip install 'vericlaim[postgres]'); unset: FAISS files under VERICLAIM_HOME."))
     max_claim_chars: int = Field(1000, ge=10, description="Longest accepted claim or question.")
     datasets: Path = Field(default_factory=default_datasets, description=(
         "Folder of the public labelled claim sets and NLI pairs that training and benchmarks read "

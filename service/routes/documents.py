@@ -57,7 +57,7 @@ async def add_document(request: Request, built: Built) -> ChangeResponse:
 @documents.get("", dependencies=[Reader])
 async def list_documents(built: Built, collection: Collection = None) -> DocumentListResponse:
     library = built.library
-    snapshot = await run_in_threadpool(library.snapshot, collection)
+    snapshot = await run_in_threadpool(lambda: library.snapshot(collection))
     listed = [DocumentOut(doc_id=d.doc_id, title=d.title, url=d.url, date=d.date, source=d.source,
                           chars=len(d.text), sha256=d.sha256)
               for d in snapshot.documents.values()]
@@ -69,7 +69,7 @@ async def list_documents(built: Built, collection: Collection = None) -> Documen
 async def get_document(doc_id: str, built: Built, collection: Collection = None) -> DocumentTextOut:
     """One document with its whole text: a citation's `start:end` index into `text`."""
     library = built.library
-    snapshot = await run_in_threadpool(library.snapshot, collection)
+    snapshot = await run_in_threadpool(lambda: library.snapshot(collection))
     document = snapshot.documents.get(doc_id)
     if document is None:
         raise DocumentNotFoundError(f"no document {doc_id!r} in collection {library.store(collection).name!r}")

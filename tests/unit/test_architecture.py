@@ -13,7 +13,7 @@ import pytest
 pytestmark = pytest.mark.unit
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("service", "index", "eval", "training", "vericlaim", "distributed")
+PACKAGES = ("service", "index", "eval", "training", "vericlaim", "distributed", "pgstore")
 MAX_LINES = 300
 
 

@@ -97,3 +97,4 @@ def test_another_file_into_the_same_folder_needs_restart(built: Components, tmp_
     run = run_batch(other, out_dir, local_checks(built.pipeline), accept_for(built), restart=True)
 
     assert run.checked == 1 and [row["claim"] for row in rows(out_dir)] == ["Acme employs 200,000 people"]
+

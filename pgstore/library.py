@@ -1,0 +1,201 @@
+"""Collections in PostgreSQL (`VERICLAIM_STORE=postgresql://…`, `pip install 'vericlaim[postgres]'`): the same
+surface the server and the CLI use of `index.library.Library`, over one database that several processes share.
+
+    vc_collections  name, embedding model, dimension, version (bumped by every committed change)
+    vc_documents    collection, doc_id, title, url, date, source, sha256, text
+    vc_sentences    collection, doc_id, start, end (offsets into the text), embedding vector(D) with an HNSW
+                    index (cosine), tsv tsvector (English) with a GIN index
+
+An ingest or a delete is one transaction, under a per-collection advisory lock: a crash (kill -9 included)
+leaves the collection as it was before or as it is after, never between. Sentences are split and embedded
+exactly as for the FAISS files (service.text.split_sentences, the configured embedder); retrieval is
+pgstore/search.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from index.loaders import discover, read_documents
+from index.store import validate_collection_name
+from index.writer import ChangeSummary, Progress
+from pgstore.view import PostgresView
+from service.config import Settings
+from service.domain import Document
+from service.errors import CollectionNotFoundError, DocumentNotFoundError, InputError, ModelUnavailableError
+from service.ports import Embedder
+from service.text import split_sentences
+
+FileProgress = Callable[[str], None]
+_ENCODE_BATCH = 512
+_SCHEMA = """
+CREATE EXTENSION IF NOT EXISTS vector;
+CREATE TABLE IF NOT EXISTS vc_collections (
+    name text PRIMARY KEY, embedding_model text NOT NULL, dimension int NOT NULL, version bigint NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS vc_documents (
+    collection text NOT NULL REFERENCES vc_collections (name) ON DELETE CASCADE, doc_id text NOT NULL,
+    title text, url text, date text, source text, sha256 text NOT NULL, text text NOT NULL,
+    PRIMARY KEY (collection, doc_id));
+CREATE INDEX IF NOT EXISTS vc_documents_sha ON vc_documents (collection, sha256);
+CREATE TABLE IF NOT EXISTS vc_sentences (
+    id bigserial PRIMARY KEY, collection text NOT NULL, doc_id text NOT NULL, start int NOT NULL, stop int NOT NULL,
+    embedding vector({dimension}) NOT NULL, tsv tsvector NOT NULL,
+    FOREIGN KEY (collection, doc_id) REFERENCES vc_documents (collection, doc_id) ON DELETE CASCADE);
+CREATE INDEX IF NOT EXISTS vc_sentences_doc ON vc_sentences (collection, doc_id);
+CREATE INDEX IF NOT EXISTS vc_sentences_hnsw ON vc_sentences USING hnsw (embedding vector_cosine_ops)
+    WITH (m = 16, ef_construction = 64);
+CREATE INDEX IF NOT EXISTS vc_sentences_tsv ON vc_sentences USING gin (tsv);
+"""
+
+
+@dataclass(frozen=True)
+class NamedCollection:
+    name: str
+
+
+class PostgresLibrary:
+    def __init__(self, settings: Settings, embedder: Embedder, url: str) -> None:
+        try:
+            import psycopg
+            import psycopg_pool  # noqa: F401
+        except ImportError:
+            raise ModelUnavailableError("VERICLAIM_STORE=postgresql://… needs pip install 'vericlaim[postgres]'") \
+                from None
+        import psycopg
+        from pgvector.psycopg import register_vector
+        from psycopg_pool import ConnectionPool
+
+        self.settings = settings
+        self.embedder = embedder
+        self.url = url
+        try:
+            with psycopg.connect(url) as db:
+                db.execute("SELECT pg_advisory_xact_lock(7315)")  # one schema creator at a time
+                db.execute(_SCHEMA.format(dimension=embedder.dimension))
+        except psycopg.OperationalError as exc:
+            raise ModelUnavailableError(f"cannot reach the PostgreSQL store: {exc}".splitlines()[0]) from None
+        # a few open connections, each knowing pgvector's type, shared by the threads that check and ingest
+        self._pool = ConnectionPool(url, min_size=1, max_size=4, configure=register_vector, open=True,
+                                    kwargs={"autocommit": False})
+
+    @contextmanager
+    def connect(self) -> Iterator[Any]:
+        """One pooled connection and one transaction: committed when the block ends, rolled back if it
+        raises."""
+        with self._pool.connection() as db:
+            yield db
+
+    def close(self) -> None:
+        self._pool.close()
+
+    def store(self, collection: str | None = None) -> NamedCollection:
+        return NamedCollection(validate_collection_name(collection or self.settings.collection))
+
+    def collections(self) -> list[str]:
+        with self.connect() as db:
+            return [row[0] for row in db.execute("SELECT name FROM vc_collections ORDER BY name")]
+
+    def snapshot(self, collection: str | None = None) -> PostgresView:
+        name = self.store(collection).name
+        with self.connect() as db:
+            row = db.execute("SELECT version, embedding_model FROM vc_collections WHERE name = %s", (name,)).fetchone()
+        if row is None:
+            known = ", ".join(self.collections()) or "none yet"
+            raise CollectionNotFoundError(f"no collection {name!r} (collections: {known}); adding documents "
+                                          f"to a collection creates it")
+        return PostgresView(self, name, int(row[0]))
+
+    def read_files(self, paths: Sequence[Path], on_file: FileProgress | None = None) -> list[Document]:
+        return [document for document, _ in read_documents(discover(list(paths)), on_file)]
+
+    def ingest_files(self, paths: Sequence[Path], collection: str | None = None, on_file: FileProgress | None = None,
+                     progress: Progress | None = None) -> ChangeSummary:
+        files = discover(list(paths))
+        if not files:
+            raise InputError("no supported documents found (.txt, .md, .html, .pdf, .jsonl)")
+        return self.ingest([document for document, _ in read_documents(files, on_file)], collection, progress)
+
+    def ingest(self, documents: Sequence[Document], collection: str | None = None,
+               progress: Progress | None = None) -> ChangeSummary:
+        """Adds or updates `documents` in one transaction. `progress(done, total)` counts characters and is
+        called after each embedded batch; raising from it rolls everything back."""
+        name = self.store(collection).name
+        added: list[str] = []
+        updated: list[str] = []
+        unchanged: list[str] = []
+        duplicates: list[tuple[str, str]] = []
+        rows = 0
+        total, done = sum(len(d.text) for d in documents), 0
+        with self.connect() as db:
+            self._lock(db, name)
+            db.execute("INSERT INTO vc_collections (name, embedding_model, dimension) VALUES (%s, %s, %s) "
+                       "ON CONFLICT (name) DO NOTHING", (name, self.embedder.name, self.embedder.dimension))
+            model = db.execute("SELECT embedding_model FROM vc_collections WHERE name = %s", (name,)).fetchone()[0]
+            if model != self.embedder.name:
+                raise InputError(f"collection {name!r} was embedded with {model}, not {self.embedder.name}")
+            for document in documents:
+                stored = db.execute("SELECT sha256 FROM vc_documents WHERE collection = %s AND doc_id = %s",
+                                    (name, document.doc_id)).fetchone()
+                if stored and stored[0] == document.sha256:
+                    unchanged.append(document.doc_id)
+                    continue
+                twin = db.execute("SELECT doc_id FROM vc_documents WHERE collection = %s AND sha256 = %s AND "
+                                  "doc_id <> %s LIMIT 1", (name, document.sha256, document.doc_id)).fetchone()
+                if twin:
+                    duplicates.append((document.doc_id, twin[0]))
+                    continue
+                db.execute("DELETE FROM vc_documents WHERE collection = %s AND doc_id = %s", (name, document.doc_id))
+                (updated if stored else added).append(document.doc_id)
+                rows += self._insert(db, name, document)
+                done += len(document.text)
+                if progress:
+                    progress(done, total)
+            if added or updated:
+                db.execute("UPDATE vc_collections SET version = version + 1 WHERE name = %s", (name,))
+        return ChangeSummary(added=tuple(added), updated=tuple(updated), unchanged=tuple(unchanged),
+                             duplicates=tuple(duplicates), chunks=rows)
+
+    def delete(self, doc_ids: Sequence[str], collection: str | None = None) -> ChangeSummary:
+        name = self.store(collection).name
+        with self.connect() as db:
+            self._lock(db, name)
+            found = {row[0] for row in db.execute("SELECT doc_id FROM vc_documents WHERE collection = %s AND "
+                                                  "doc_id = ANY(%s)", (name, list(doc_ids)))}
+            missing = [doc_id for doc_id in doc_ids if doc_id not in found]
+            if missing:
+                raise DocumentNotFoundError(f"no document with id {missing[0]!r} in collection {name!r}")
+            db.execute("DELETE FROM vc_documents WHERE collection = %s AND doc_id = ANY(%s)", (name, list(doc_ids)))
+            db.execute("UPDATE vc_collections SET version = version + 1 WHERE name = %s", (name,))
+        return ChangeSummary(deleted=tuple(doc_ids))
+
+    def _lock(self, db: Any, name: str) -> None:
+        """Writers to one collection wait for each other, across processes (released at commit)."""
+        db.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"vericlaim:{name}",))
+
+    def _insert(self, db: Any, name: str, document: Document) -> int:
+        db.execute("INSERT INTO vc_documents (collection, doc_id, title, url, date, source, sha256, text) "
+                   "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+                   (name, document.doc_id, document.title, document.url, document.date, document.source,
+                    document.sha256, document.text))
+        spans = [(start, end) for start, end in split_sentences(document.text)
+                 if document.text[start:end].strip()]
+        for first in range(0, len(spans), _ENCODE_BATCH):
+            batch = spans[first:first + _ENCODE_BATCH]
+            vectors = self.embedder.encode([document.text[start:end] for start, end in batch])
+            with db.cursor().copy("COPY vc_sentences (collection, doc_id, start, stop, embedding, tsv) FROM STDIN "
+                                  "WITH (FORMAT text)") as copy:
+                for (start, end), vector in zip(batch, vectors, strict=True):
+                    copy.write_row((name, document.doc_id, start, end, _vector_text(vector), ""))
+        db.execute("UPDATE vc_sentences SET tsv = to_tsvector('english', substr(d.text, start + 1, stop - start)) "
+                   "FROM vc_documents d WHERE vc_sentences.collection = %s AND vc_sentences.doc_id = %s AND "
+                   "d.collection = vc_sentences.collection AND d.doc_id = vc_sentences.doc_id",
+                   (name, document.doc_id))
+        return len(spans)
+
+
+def _vector_text(vector: Any) -> str:
+    return "[" + ",".join(f"{float(value):.8g}" for value in vector) + "]"

@@ -1,0 +1,80 @@
+"""The `Retriever` port over a PostgreSQL collection: sentences ranked by pgvector's HNSW index (cosine) and by
+PostgreSQL full-text search (ts_rank_cd over an OR of the query's words), fused by reciprocal rank.
+
+It is simpler than the FAISS files' retriever (index/retriever.py: document candidates, neighbouring-sentence
+context, number overlap, MMR), so verdicts over the two stores can differ; the README gives both scores on the
+demo claims. `Passage.scores["dense"]` is the sentence's cosine to the query, as there (the evidence floor).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from datetime import date
+
+from index.dates import DateRange
+from pgstore.library import PostgresLibrary
+from pgstore.view import PostgresView
+from service.domain import Document, Passage
+
+_WORD = re.compile(r"[A-Za-z0-9]+")
+_POOL = 50  # candidates from each ranking
+_QUERY = """
+WITH dense AS (
+    SELECT id, row_number() OVER (ORDER BY distance) AS place FROM (
+        SELECT id, embedding <=> %(vector)s AS distance FROM vc_sentences WHERE collection = %(collection)s {filter}
+        ORDER BY embedding <=> %(vector)s LIMIT %(pool)s) ranked),
+lexical AS (
+    SELECT id, row_number() OVER (ORDER BY rank DESC) AS place FROM (
+        SELECT id, ts_rank_cd(tsv, to_tsquery('english', %(words)s)) AS rank FROM vc_sentences
+        WHERE collection = %(collection)s AND %(words)s <> '' AND tsv @@ to_tsquery('english', %(words)s) {filter}
+        ORDER BY rank DESC LIMIT %(pool)s) ranked)
+SELECT s.doc_id, s.start, s.stop, 1 - (s.embedding <=> %(vector)s) AS cosine,
+       coalesce(1.0 / (%(rrf)s + d.place), 0) + coalesce(1.0 / (%(rrf)s + l.place), 0) AS fused,
+       l.place IS NOT NULL AS lexical, doc.text, doc.title, doc.url, doc.date, doc.source
+FROM vc_sentences s
+LEFT JOIN dense d ON d.id = s.id LEFT JOIN lexical l ON l.id = s.id
+JOIN vc_documents doc ON doc.collection = s.collection AND doc.doc_id = s.doc_id
+WHERE s.id IN (SELECT id FROM dense UNION SELECT id FROM lexical)
+ORDER BY fused DESC, cosine DESC LIMIT %(k)s
+"""
+
+
+class PostgresSearch:
+    def __init__(self, library: PostgresLibrary, rrf_k: int = 60, ef_search: int = 128) -> None:
+        self.library = library
+        self.rrf_k = rrf_k
+        self.ef_search = ef_search
+
+    def search(self, collection: str | None, text: str, k: int, *, doc_ids: Collection[str] | None = None,
+               since: date | None = None, until: date | None = None) -> tuple[list[Passage], PostgresView]:
+        view = self.library.snapshot(collection)
+        allowed = self._allowed(view, doc_ids, DateRange.of(since, until))
+        if allowed is not None and not allowed:
+            return [], view
+        vector = self.library.embedder.encode([text])[0]
+        words = " | ".join(sorted({word.lower() for word in _WORD.findall(text)}))
+        params = {"collection": view.collection, "vector": vector, "words": words, "pool": max(_POOL, k),
+                  "rrf": self.rrf_k, "k": k, "allowed": sorted(allowed) if allowed is not None else None}
+        query = _QUERY.format(filter="AND doc_id = ANY(%(allowed)s)" if allowed is not None else "")
+        with self.library.connect() as db:
+            db.execute(f"SET LOCAL hnsw.ef_search = {int(max(self.ef_search, k))}")
+            rows = db.execute(query, params).fetchall()
+        passages = []
+        for doc_id, start, stop, cosine, fused, lexical, doc_text, title, url, day, source in rows:
+            view.remember(Document(doc_id, doc_text, title, url, day, source))
+            passages.append(Passage(doc_id=doc_id, start=start, end=stop, text=doc_text[start:stop],
+                                    score=round(float(fused), 6), title=title,
+                                    scores={"dense": round(float(cosine), 4), "lexical": 1.0 if lexical else 0.0}))
+        return passages, view
+
+    def _allowed(self, view: PostgresView, doc_ids: Collection[str] | None,
+                 dates: DateRange | None) -> set[str] | None:
+        """The documents a filter lets through (None: no filter)."""
+        if doc_ids is None and dates is None:
+            return None
+        with self.library.connect() as db:
+            rows = db.execute("SELECT doc_id, date FROM vc_documents WHERE collection = %s",
+                              (view.collection,)).fetchall()
+        return {doc_id for doc_id, day in rows
+                if (doc_ids is None or doc_id in doc_ids) and (dates is None or dates.admits(day))}
