@@ -1,7 +1,9 @@
 """The job runner: one thread that checks the oldest unfinished job's lines, one at a time, and commits each
 result before the next (service/jobs/store.py). It yields to interactive requests: before each line it waits
 while any request holds a place in the server's queue. A cancelled job stops after the line in progress; on
-`stop` the runner finishes that line and exits, and the job resumes at the next start."""
+`stop` the runner finishes that line and exits, and the job resumes at the next start. Of the servers sharing
+one data folder, one runs the jobs (it holds `jobs.sqlite3.lock`); the others take their submissions and take
+over the running when that one stops."""
 
 from __future__ import annotations
 
@@ -11,6 +13,8 @@ import threading
 import uuid
 from collections.abc import Callable
 from typing import Any
+
+from filelock import FileLock, Timeout
 
 from service.errors import VericlaimError
 from service.jobs.store import Job, JobStore, LineError
@@ -22,12 +26,14 @@ CheckLine = Callable[[JobClaim, Job], dict[str, Any]]  # one line's result as a 
 
 class JobRunner:
     def __init__(self, store: JobStore, check: CheckLine, busy: Callable[[], bool], *,
-                 on_line: Callable[[str], None] = lambda outcome: None, poll_seconds: float = 0.05) -> None:
+                 on_line: Callable[[str], None] = lambda outcome: None, poll_seconds: float = 0.05,
+                 takeover_seconds: float = 5.0) -> None:
         self.store = store
         self._check = check
         self._busy = busy
         self._on_line = on_line
         self._poll = poll_seconds
+        self._takeover = takeover_seconds
         self._stopping = threading.Event()
         self._work = threading.Event()
         self._thread: threading.Thread | None = None
@@ -49,6 +55,19 @@ class JobRunner:
         self._work.set()
 
     def _run(self) -> None:
+        lock = FileLock(f"{self.store.path}.lock")
+        while not self._stopping.is_set():
+            try:
+                lock.acquire(timeout=0)
+            except Timeout:  # another server runs this folder's jobs; look again later
+                self._stopping.wait(self._takeover)
+                continue
+            try:
+                self._run_jobs()
+            finally:
+                lock.release()
+
+    def _run_jobs(self) -> None:
         while not self._stopping.is_set():
             job = self.store.next_unfinished()
             if job is None:

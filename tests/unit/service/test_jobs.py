@@ -237,3 +237,24 @@ def test_a_failing_check_is_that_lines_error_and_the_job_goes_on(tmp_path: Path)
     first, second = store.results(job.id)
     assert first["error"] == "internal_error" and "/secret" not in first["detail"]
     assert second["result"] == {"ok": True}
+
+
+def test_of_two_servers_on_one_folder_one_runs_the_jobs_and_the_other_takes_over(tmp_path: Path) -> None:
+    store = JobStore(tmp_path / "jobs.sqlite3")
+    ran: list[str] = []
+    first = JobRunner(JobStore(store.path), lambda claim, _job: ran.append("first") or {}, lambda: False,
+                      takeover_seconds=0.05)
+    second = JobRunner(JobStore(store.path), lambda claim, _job: ran.append("second") or {}, lambda: False,
+                       takeover_seconds=0.05)
+    first.start()
+    time.sleep(0.2)  # the first holds the folder's jobs
+    second.start()
+    job = store.create([(n, claim_line(f"claim {n}")) for n in range(1, 4)], [], None, False)
+    wait_for(lambda: store.get(job.id).state == "done")
+    assert ran == ["first"] * 3
+
+    first.stop(timeout=10)
+    later = store.create([(1, claim_line("after"))], [], None, False)
+    wait_for(lambda: store.get(later.id).state == "done")
+    second.stop(timeout=10)
+    assert ran == ["first"] * 3 + ["second"]
