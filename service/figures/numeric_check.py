@@ -11,6 +11,7 @@ checked by its date instead, where an evidence sentence clearly tells of the sam
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -101,11 +102,15 @@ def check_dates(claim: str, evidence: Sequence[tuple[Passage, dt.date | None]],
     return NumericFinding(comparisons, Label.SUPPORTED, f"The claim's date matches the source ({pairs}).", decisive)
 
 
+_FILE_NAME_JOINS = re.compile(r"[-_.]+")
+
+
 def _tells_of(claim_words: frozenset[str], passage: Passage) -> bool:
     """Whether the passage (with its document's title) uses most of the claim's words besides its figures."""
     if not claim_words:
         return True
-    said = content_words(passage.text) | content_words(passage.title or passage.doc_id)
+    # a title or id made from a file name joins its words with hyphens, underscores or dots
+    said = content_words(passage.text) | content_words(_FILE_NAME_JOINS.sub(" ", passage.title or passage.doc_id))
     return len(claim_words & said) / len(claim_words) >= MIN_SHARED_CLAIM_WORDS
 
 

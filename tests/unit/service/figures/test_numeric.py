@@ -290,3 +290,16 @@ def test_a_figure_settles_the_verdict_only_from_a_sentence_telling_of_the_claim(
 
     assert finding.decision is decision
     assert [c.evidence_value for c in finding.comparisons] == ["12,288"]
+
+
+@pytest.mark.parametrize("title", ["northwind-cluster", "northwind_cluster", None])
+def test_a_title_made_from_a_file_name_counts_its_words(title: str | None) -> None:
+    """The sentence does not name Northwind; the document's title (or id), a file name, does."""
+    claim = "Northwind Labs' Kestrel cluster contains 12,288 H100 GPUs."
+    text = "The cluster, called Kestrel, holds 12,288 H100 GPUs spread across 1,536 servers."
+    doc_id = "northwind-cluster.md"
+    snapshot = Snapshot("v1", "fake", 1, {}, {doc_id: Document(doc_id, text)}, [], np.zeros((0, 1)))
+
+    finding = check_numbers(claim, [Passage(doc_id, 0, len(text), text, 1.0, title=title)], snapshot)
+
+    assert finding.decision is Label.SUPPORTED
