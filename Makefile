@@ -44,7 +44,7 @@ types: setup
 # tests drive it with Playwright (a dev dependency). Where it cannot be installed (no root, no sudo, not Debian)
 # the browser tests skip, unless VERICLAIM_REQUIRE_BROWSER is set (CI sets it).
 browser:
-	@test -x /usr/bin/chromium || { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	@test -x /usr/bin/chromium || { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo -n); \
 		$$SUDO apt-get install -y -q chromium || { $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium; } \
 		|| echo "chromium not installed: the page's browser tests will be skipped"; }
 

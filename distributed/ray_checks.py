@@ -74,10 +74,15 @@ class RayChecks:
             local = self.address in (None, "", "local")
             ray.init(address=None if local else self.address, num_cpus=(self.workers or 2) if local else None,
                      include_dashboard=False, log_to_driver=False, configure_logging=False)
-        count = self.workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
-        remote = ray.remote(num_cpus=1)(_Worker)
-        self._actors = [remote.remote(self.settings) for _ in range(count)]
-        ray.get([actor.ready.remote() for actor in self._actors])  # models loaded: start-up is not checking time
+        self._actors: list[Any] = []
+        try:
+            count = self.workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
+            remote = ray.remote(num_cpus=1)(_Worker)
+            self._actors = [remote.remote(self.settings) for _ in range(count)]
+            ray.get([actor.ready.remote() for actor in self._actors])  # models loaded: start-up is not checking
+        except Exception:
+            self.close()
+            raise
         self._pool = ActorPool(self._actors)
 
     @property

@@ -32,6 +32,7 @@ from service.text import split_sentences
 
 FileProgress = Callable[[str], None]
 _ENCODE_BATCH = 512
+_WAIT_SECONDS = 10  # for a pooled connection, before the store counts as unavailable
 _SCHEMA = """
 CREATE EXTENSION IF NOT EXISTS vector;
 CREATE TABLE IF NOT EXISTS vc_collections (
@@ -76,8 +77,14 @@ class PostgresLibrary:
             with psycopg.connect(url) as db:
                 db.execute("SELECT pg_advisory_xact_lock(7315)")  # one schema creator at a time
                 db.execute(_SCHEMA.format(dimension=embedder.dimension))
+                column = db.execute("SELECT atttypmod FROM pg_attribute WHERE attrelid = 'vc_sentences'::regclass "
+                                    "AND attname = 'embedding'").fetchone()
         except psycopg.OperationalError as exc:
             raise ModelUnavailableError(f"cannot reach the PostgreSQL store: {exc}".splitlines()[0]) from None
+        stored = column[0] if column else None
+        if stored != embedder.dimension:  # the table's vectors have one size, set when it was created
+            raise ModelUnavailableError(f"the PostgreSQL store holds {stored}-dimension vectors; {embedder.name} "
+                                        f"makes {embedder.dimension} (use another database for this model)")
         # a few open connections, each knowing pgvector's type, shared by the threads that check and ingest
         self._pool = ConnectionPool(url, min_size=1, max_size=4, configure=register_vector, open=True,
                                     kwargs={"autocommit": False})
@@ -85,9 +92,19 @@ class PostgresLibrary:
     @contextmanager
     def connect(self) -> Iterator[Any]:
         """One pooled connection and one transaction: committed when the block ends, rolled back if it
-        raises."""
-        with self._pool.connection() as db:
-            yield db
+        raises. A database that cannot be reached is `ModelUnavailableError` (HTTP 503); text PostgreSQL
+        cannot hold (a NUL character) is `InputError`."""
+        import psycopg
+        from psycopg_pool import PoolTimeout
+
+        try:
+            with self._pool.connection(timeout=_WAIT_SECONDS) as db:
+                yield db
+        except (psycopg.OperationalError, PoolTimeout) as exc:
+            raise ModelUnavailableError(f"the PostgreSQL store is unavailable: {str(exc).splitlines()[0]}") \
+                from None
+        except psycopg.DataError as exc:
+            raise InputError(f"PostgreSQL cannot store this: {str(exc).splitlines()[0]}") from None
 
     def close(self) -> None:
         self._pool.close()
@@ -122,7 +139,7 @@ class PostgresLibrary:
     def ingest(self, documents: Sequence[Document], collection: str | None = None,
                progress: Progress | None = None) -> ChangeSummary:
         """Adds or updates `documents` in one transaction. `progress(done, total)` counts characters and is
-        called after each embedded batch; raising from it rolls everything back."""
+        called after each embedded batch of sentences; raising from it rolls everything back."""
         name = self.store(collection).name
         added: list[str] = []
         updated: list[str] = []
@@ -150,10 +167,8 @@ class PostgresLibrary:
                     continue
                 db.execute("DELETE FROM vc_documents WHERE collection = %s AND doc_id = %s", (name, document.doc_id))
                 (updated if stored else added).append(document.doc_id)
-                rows += self._insert(db, name, document)
+                rows += self._insert(db, name, document, _reporter(progress, done, total))
                 done += len(document.text)
-                if progress:
-                    progress(done, total)
             if added or updated:
                 db.execute("UPDATE vc_collections SET version = version + 1 WHERE name = %s", (name,))
         return ChangeSummary(added=tuple(added), updated=tuple(updated), unchanged=tuple(unchanged),
@@ -176,7 +191,8 @@ class PostgresLibrary:
         """Writers to one collection wait for each other, across processes (released at commit)."""
         db.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"vericlaim:{name}",))
 
-    def _insert(self, db: Any, name: str, document: Document) -> int:
+    def _insert(self, db: Any, name: str, document: Document, embedded: Callable[[int], object]) -> int:
+        """The document and its sentences; `embedded(offset)` after each batch of sentences is embedded."""
         db.execute("INSERT INTO vc_documents (collection, doc_id, title, url, date, source, sha256, text) "
                    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
                    (name, document.doc_id, document.title, document.url, document.date, document.source,
@@ -190,11 +206,22 @@ class PostgresLibrary:
                                   "WITH (FORMAT text)") as copy:
                 for (start, end), vector in zip(batch, vectors, strict=True):
                     copy.write_row((name, document.doc_id, start, end, _vector_text(vector), ""))
+            embedded(batch[-1][1])
         db.execute("UPDATE vc_sentences SET tsv = to_tsvector('english', substr(d.text, start + 1, stop - start)) "
                    "FROM vc_documents d WHERE vc_sentences.collection = %s AND vc_sentences.doc_id = %s AND "
                    "d.collection = vc_sentences.collection AND d.doc_id = vc_sentences.doc_id",
                    (name, document.doc_id))
         return len(spans)
+
+
+def _reporter(progress: Progress | None, before: int, total: int) -> Callable[[int], None]:
+    """`progress` at a position inside the document that starts `before` characters into the ingest."""
+
+    def report(offset: int) -> None:
+        if progress:
+            progress(before + offset, total)
+
+    return report
 
 
 def _vector_text(vector: Any) -> str:

@@ -1,9 +1,11 @@
 """The `Retriever` port over a PostgreSQL collection: sentences ranked by pgvector's HNSW index (cosine) and by
 PostgreSQL full-text search (ts_rank_cd over an OR of the query's words), fused by reciprocal rank.
 
-It is simpler than the FAISS files' retriever (index/retriever.py: document candidates, neighbouring-sentence
-context, number overlap, MMR), so verdicts over the two stores can differ; the README gives both scores on the
-demo claims. `Passage.scores["dense"]` is the sentence's cosine to the query, as there (the evidence floor).
+Filtered searches (`doc_ids`, dates) rank the allowed sentences exactly, since pgvector would filter after its
+index scan. It is simpler than the FAISS files' retriever (index/retriever.py: document candidates,
+neighbouring-sentence context, number overlap, MMR), so verdicts over the two stores can differ; the README
+gives both scores on the demo claims. `Passage.scores["dense"]` is the sentence's cosine to the query, as
+there (the evidence floor).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from datetime import date
 from index.dates import DateRange
 from pgstore.library import PostgresLibrary
 from pgstore.view import PostgresView
-from service.domain import Document, Passage
+from service.domain import Passage
 
 _WORD = re.compile(r"[A-Za-z0-9]+")
 _POOL = 50  # candidates from each ranking
@@ -23,7 +25,7 @@ _QUERY = """
 WITH dense AS (
     SELECT id, row_number() OVER (ORDER BY distance) AS place FROM (
         SELECT id, embedding <=> %(vector)s AS distance FROM vc_sentences WHERE collection = %(collection)s {filter}
-        ORDER BY embedding <=> %(vector)s LIMIT %(pool)s) ranked),
+        ORDER BY {order} LIMIT %(pool)s) ranked),
 lexical AS (
     SELECT id, row_number() OVER (ORDER BY rank DESC) AS place FROM (
         SELECT id, ts_rank_cd(tsv, to_tsquery('english', %(words)s)) AS rank FROM vc_sentences
@@ -31,7 +33,7 @@ lexical AS (
         ORDER BY rank DESC LIMIT %(pool)s) ranked)
 SELECT s.doc_id, s.start, s.stop, 1 - (s.embedding <=> %(vector)s) AS cosine,
        coalesce(1.0 / (%(rrf)s + d.place), 0) + coalesce(1.0 / (%(rrf)s + l.place), 0) AS fused,
-       l.place IS NOT NULL AS lexical, doc.text, doc.title, doc.url, doc.date, doc.source
+       l.place IS NOT NULL AS lexical, substr(doc.text, s.start + 1, s.stop - s.start) AS passage, doc.title
 FROM vc_sentences s
 LEFT JOIN dense d ON d.id = s.id LEFT JOIN lexical l ON l.id = s.id
 JOIN vc_documents doc ON doc.collection = s.collection AND doc.doc_id = s.doc_id
@@ -56,14 +58,17 @@ class PostgresSearch:
         words = " | ".join(sorted({word.lower() for word in _WORD.findall(text)}))
         params = {"collection": view.collection, "vector": vector, "words": words, "pool": max(_POOL, k),
                   "rrf": self.rrf_k, "k": k, "allowed": sorted(allowed) if allowed is not None else None}
-        query = _QUERY.format(filter="AND doc_id = ANY(%(allowed)s)" if allowed is not None else "")
+        # a filter is applied after an HNSW scan, which could leave too few of the allowed sentences: filtered
+        # searches rank the allowed sentences exactly instead (`+ 0` keeps the planner off the index)
+        query = _QUERY.format(filter="AND doc_id = ANY(%(allowed)s)" if allowed is not None else "",
+                              order="(embedding <=> %(vector)s) + 0" if allowed is not None
+                              else "embedding <=> %(vector)s")
         with self.library.connect() as db:
             db.execute(f"SET LOCAL hnsw.ef_search = {int(max(self.ef_search, k))}")
             rows = db.execute(query, params).fetchall()
         passages = []
-        for doc_id, start, stop, cosine, fused, lexical, doc_text, title, url, day, source in rows:
-            view.remember(Document(doc_id, doc_text, title, url, day, source))
-            passages.append(Passage(doc_id=doc_id, start=start, end=stop, text=doc_text[start:stop],
+        for doc_id, start, stop, cosine, fused, lexical, text_at, title in rows:
+            passages.append(Passage(doc_id=doc_id, start=start, end=stop, text=text_at,
                                     score=round(float(fused), 6), title=title,
                                     scores={"dense": round(float(cosine), 4), "lexical": 1.0 if lexical else 0.0}))
         return passages, view

@@ -44,9 +44,6 @@ class _Documents(Mapping[str, Document]):
     def __len__(self) -> int:
         return sum(1 for _ in self)
 
-    def remember(self, document: Document) -> None:
-        self._cache[document.doc_id] = document
-
 
 class PostgresView:
     def __init__(self, library: PostgresLibrary, collection: str, version: int) -> None:
@@ -61,10 +58,6 @@ class PostgresView:
     @property
     def documents(self) -> Mapping[str, Document]:
         return self._documents
-
-    def remember(self, document: Document) -> None:
-        """A document already read (by a search), so citing it needs no second query."""
-        self._documents.remember(document)
 
     def cite(self, passage: Passage) -> Citation | None:
         document = self._documents.get(passage.doc_id)

@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from service.errors import InputError, VericlaimError
+from service.errors import InputError, NotFoundError, VericlaimError
 from service.evidence import Query
 from service.jobs.upload import read_upload
 from service.pipeline import Pipeline
@@ -62,9 +62,11 @@ class BatchRun:
 def run_batch(claims_file: Path, out_dir: Path, checks: Checks, accept: Callable[[JobClaim], None],
               collection: str | None = None, *, restart: bool = False,
               progress: Callable[[int, int], None] | None = None) -> BatchRun:
-    """Checks every claim line of `claims_file` not yet in `out_dir/results.jsonl`. `accept` refuses a claim
-    the service cannot check (see service.jobs.upload). Raises `InputError` when the folder holds results of
-    another file or collection, unless `restart`."""
+    """Checks every claim line of `claims_file` not yet in `out_dir/results.jsonl`, writing them in line order.
+    `accept` refuses a claim the service cannot check (see service.jobs.upload); such a line, and one the
+    service refuses while checking, gets its error. A failure of the service itself (a model, the index) stops
+    the run with that error; a rerun continues after the last line written. Raises `InputError` when the
+    folder holds results of another file or collection, unless `restart`."""
     data = claims_file.read_bytes()
     upload = read_upload(data, accept, max_lines=10**9)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -79,18 +81,26 @@ def run_batch(claims_file: Path, out_dir: Path, checks: Checks, accept: Callable
     report(len(done), total)
     checked = errors = 0
     started = time.perf_counter()
+    outcomes = checks(queries)  # lazily, in the order of `pending`
+    turns = sorted([(error.line, (error, given), None) for error, given in refused] +
+                   [(line, None, claim) for line, claim in pending], key=lambda turn: turn[0])
     with (out_dir / RESULTS).open("a", encoding="utf-8") as out:
-        for error, given in refused:
-            _write(out, {"line": error.line, **_named(given), "error": error.error, "detail": error.detail})
-            errors += 1
-        for (line, claim), outcome in zip(pending, checks(queries), strict=True):
-            named = {"id": claim.id, "claim": claim.claim}
-            if isinstance(outcome, VericlaimError):
-                _write(out, {"line": line, **named, "error": outcome.code, "detail": str(outcome.detail)})
+        for line, refusal, claim in turns:  # line order, refused lines in their place
+            if refusal is not None:
+                error, given = refusal
+                _write(out, {"line": line, **_named(given), "error": error.error, "detail": error.detail})
                 errors += 1
-            else:
-                _write(out, {"line": line, **named, "result": outcome.model_dump(mode="json")})
-                checked += 1
+            elif claim is not None:
+                named = {"id": claim.id, "claim": claim.claim}
+                outcome = next(outcomes)
+                if isinstance(outcome, InputError | NotFoundError):  # the line's own problem: its answer
+                    _write(out, {"line": line, **named, "error": outcome.code, "detail": str(outcome.detail)})
+                    errors += 1
+                elif isinstance(outcome, VericlaimError):  # the service's: stop; a rerun continues here
+                    raise outcome
+                else:
+                    _write(out, {"line": line, **named, "result": outcome.model_dump(mode="json")})
+                    checked += 1
             report(len(done) + errors + checked, total)
     seconds = time.perf_counter() - started
     earlier_errors = sum(1 for row in done.values() if "error" in row)

@@ -69,7 +69,12 @@ class _JobStates(Collector):
 
     def collect(self) -> Iterable[GaugeMetricFamily]:
         family = GaugeMetricFamily("vericlaim_jobs", "Jobs by state.", labels=["state"])
-        for state, count in self._counts().items():
+        try:
+            counts = self._counts()
+        except Exception:  # an unreadable jobs file must not take the other metrics down with it
+            log.exception("metrics: cannot count the jobs")
+            counts = {}
+        for state, count in counts.items():
             family.add_metric([state], count)
         yield family
 

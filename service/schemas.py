@@ -259,6 +259,7 @@ class BatchCheckResponse(BaseModel):
 class ReadyResponse(BaseModel):
     status: str = Field(description="ready, or not_ready (HTTP 503).")
     unreadable_collections: list[str] = Field(description="Collections whose index cannot be read.")
+    detail: str | None = Field(None, description="Why the store cannot be reached, when it cannot.")
 
 
 class ErrorResponse(BaseModel):

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -33,11 +34,11 @@ def open_checks(built: Components, ray: str | None, workers: int | None) -> Iter
             raise InputError("--workers needs --ray")
         yield local_checks(built.pipeline), load
         return
-    try:
-        from distributed.ray_checks import RayChecks
-    except ImportError:
-        raise ModelUnavailableError("--ray needs Ray: pip install 'vericlaim[ray]'") from None
-    checks = RayChecks(built.settings, address=ray, workers=workers)
+    if importlib.util.find_spec("ray") is None:
+        raise ModelUnavailableError("--ray needs Ray: pip install 'vericlaim[ray]'")
+    from distributed.ray_checks import RayChecks
+
+    checks = RayChecks(built.settings, address=ray, workers=workers)  # closes what it started if it fails
     try:
         yield checks, load
     finally:

@@ -112,7 +112,7 @@ class JobStore:
 
     def recent(self, limit: int) -> list[Job]:
         with self._connection() as db:
-            rows = db.execute("SELECT * FROM jobs ORDER BY created DESC LIMIT ?", (limit,)).fetchall()
+            rows = db.execute("SELECT * FROM jobs ORDER BY created DESC, rowid DESC LIMIT ?", (limit,)).fetchall()
             return [_job(db, row) for row in rows]
 
     def counts(self) -> dict[str, int]:
@@ -124,7 +124,7 @@ class JobStore:
     def next_unfinished(self) -> Job | None:
         """The oldest job still to run (one that was running when the server stopped comes first)."""
         with self._connection() as db:
-            row = db.execute("SELECT * FROM jobs WHERE state IN (?, ?) ORDER BY state = ?, created LIMIT 1",
+            row = db.execute("SELECT * FROM jobs WHERE state IN (?, ?) ORDER BY state = ?, created, rowid LIMIT 1",
                              (RUNNING, QUEUED, QUEUED)).fetchone()
             return _job(db, row) if row else None
 

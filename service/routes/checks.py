@@ -9,7 +9,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.concurrency import run_in_threadpool
 
 from service import __version__
-from service.errors import IndexCorruptError, InputError
+from service.errors import IndexCorruptError, InputError, ModelUnavailableError
 from service.requests import AskRequest, BatchCheckRequest, CheckRequest, SearchRequest, TextCheckRequest
 from service.routes.deps import ERRORS, Admitted, Built, Measured, Reader
 from service.schemas import (
@@ -32,24 +32,33 @@ checks = APIRouter(prefix="/v1", responses=ERRORS, dependencies=[Reader])
 async def health(built: Built) -> HealthResponse:
     """Liveness: the process answers. Whether it can check claims is `/v1/ready`."""
     pipeline, library = built.pipeline, built.library
+    try:  # a shared store is a network call away: off the event loop, and its outage is not this process's
+        collections = await run_in_threadpool(library.collections)
+    except ModelUnavailableError:
+        collections = []
     return HealthResponse(
         status="ok",
         version=__version__,
         judge_model=pipeline.judge.model_name,
         embedding_model=library.embedder.name,
         verifier=pipeline.verifier.name if pipeline.verifier else None,
-        collections=library.collections(),
+        collections=collections,
     )
 
 
 @probes.get("/ready", response_model=ReadyResponse,
             responses={503: {"model": ReadyResponse, "description": "A collection's index cannot be read."}})
 async def ready(built: Built) -> JSONResponse:
-    """Readiness: the models are loaded (before the app exists) and every collection's index reads. 503 with
-    the collections that do not read (names only) until then."""
+    """Readiness: the models are loaded (before the app exists), the store answers and every collection's
+    index reads. 503 with the collections that do not read (names only), or why the store does not answer."""
     library = built.library
+    try:
+        names = await run_in_threadpool(library.collections)
+    except ModelUnavailableError as exc:  # the store cannot be reached
+        body = ReadyResponse(status="not_ready", unreadable_collections=[], detail=exc.detail)
+        return JSONResponse(body.model_dump(), status_code=503)
     unreadable = []
-    for name in library.collections():
+    for name in names:
         try:
             await run_in_threadpool(library.snapshot, name)
         except IndexCorruptError:
@@ -61,7 +70,8 @@ async def ready(built: Built) -> JSONResponse:
 @operations.get("/metrics", response_class=PlainTextResponse)
 async def metrics(measured: Measured) -> PlainTextResponse:
     """Prometheus metrics (text exposition format): requests, latency, queue depth, verdicts by label."""
-    return PlainTextResponse(generate_latest(measured.registry), media_type=CONTENT_TYPE_LATEST)
+    text = await run_in_threadpool(generate_latest, measured.registry)  # job counts read SQLite
+    return PlainTextResponse(text, media_type=CONTENT_TYPE_LATEST)
 
 
 @checks.post("/check")

@@ -115,6 +115,8 @@ async def _ingest_while_wanted(request: Request, ingest: Callable[[Progress], Ch
     finally:
         stop.set()  # also when this request is cancelled (shutdown): the thread stops at its next batch
         running.discard(stop)
+        if not work.done():  # cancelled: nobody awaits the thread's outcome any more, so it is collected here
+            work.add_done_callback(lambda done: done.cancelled() or done.exception())
 
 
 async def _json_body(request: Request) -> DocumentRequest:

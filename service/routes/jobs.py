@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from service.bootstrap import Components
+from service.errors import UnsupportedFileTypeError
 from service.jobs.runner import JobRunner
 from service.jobs.store import Job, JobStore
 from service.jobs.upload import read_upload
@@ -88,7 +89,12 @@ async def submit_job(request: Request, built: Built, runner: Runner, collection:
     """A JSONL upload of claims, checked in the background one at a time, after interactive requests. Lines
     that cannot be checked are listed in the job's `errors` with their numbers; the rest are checked."""
     library, finder = built.library, built.pipeline.finder
-    known: set[str | None] = set()
+    if request.headers.get("content-type", "").startswith(("multipart/", "application/x-www-form-urlencoded")):
+        raise UnsupportedFileTypeError("a job is the JSONL itself as the request body (curl --data-binary "
+                                       "@claims.jsonl -H 'content-type: application/jsonl'), not a form")
+    if collection is not None:
+        await run_in_threadpool(library.snapshot, collection)  # an unknown collection refuses the job: 404
+    known: set[str | None] = {collection} if collection is not None else set()
 
     def accept(claim: JobClaim) -> None:
         finder.validate(claim.claim)

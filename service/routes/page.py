@@ -1,6 +1,7 @@
-"""The page at `/` (service/web/: plain HTML, CSS and JavaScript over the same API) and its files at
-`/static/`. Not part of the API's schema. The page itself holds no data, so it never needs the token; the
-calls it makes do, with the token the user gives it."""
+"""The page at `/` (service/web/index.html: plain HTML, CSS and JavaScript over the same API) and its script,
+style and icon at `/static/` (service/web/static/; the page itself is served only at `/`, with its policy).
+Not part of the API's schema. The page holds no data, so it never needs the token; the calls it makes do,
+with the token the user gives it."""
 
 from __future__ import annotations
 
@@ -25,4 +26,4 @@ async def index() -> FileResponse:
     return FileResponse(WEB / "index.html", media_type="text/html; charset=utf-8", headers=HEADERS)
 
 
-static = StaticFiles(directory=WEB)
+static = StaticFiles(directory=WEB / "static")

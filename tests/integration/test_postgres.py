@@ -22,7 +22,7 @@ import pytest
 from service.bootstrap import Components, build
 from service.config import Settings
 from service.domain import Document
-from service.errors import CollectionNotFoundError, DocumentNotFoundError
+from service.errors import CollectionNotFoundError, DocumentNotFoundError, InputError
 from service.evidence import Query
 from tests.integration.conftest import DEMO, serving, subprocess_env, vericlaim_command
 
@@ -89,6 +89,9 @@ def test_documents_are_added_updated_deduplicated_and_deleted_in_postgres(store:
         library.delete(["nowhere.md"], "demo")
     with pytest.raises(CollectionNotFoundError):
         library.snapshot("misspelled")
+    with pytest.raises(InputError, match="NUL"):  # PostgreSQL text cannot hold it: refused, nothing stored
+        library.ingest([Document("nul.md", "A line with a \x00 in it.", source="test")], "demo")
+    assert "nul.md" not in library.snapshot("demo").documents
     assert library.collections() == ["demo"]
 
 

@@ -87,7 +87,7 @@ def test_http_answers_carry_request_ids_logged_as_json_and_counted_in_metrics(
     metrics = server.get("/metrics").text
     assert 'vericlaim_requests_total{method="POST",route="/v1/check",status="200"} 1.0' in metrics
     assert f'vericlaim_verdicts_total{{label="{response.json()["verdict"]}"}} 1.0' in metrics
-    assert server.get("/v1/ready").json() == {"status": "ready", "unreadable_collections": []}
+    assert server.get("/v1/ready").json() == {"status": "ready", "unreadable_collections": [], "detail": None}
     lines = [json.loads(line) for line in (tmp_path / "server.log").read_text().splitlines()
              if line.startswith("{")]
     logged = [line for line in lines if line.get("request_id") == "it-trace-1"]

@@ -535,6 +535,7 @@ def test_one_document_is_read_with_its_text_so_citations_index_into_it(loaded: T
     document = loaded.get("/v1/documents/acme.txt").json()
 
     assert document["text"] == ACME_TEXT and document["title"] == "Acme" and document["chars"] == len(ACME_TEXT)
+    assert verdict["citations"]
     for citation in verdict["citations"]:
         assert document["text"][citation["start"]:citation["end"]] == citation["quote"]
     assert_error(loaded.get("/v1/documents/missing.txt"), 404, "document_not_found")

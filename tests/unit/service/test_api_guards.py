@@ -155,7 +155,7 @@ def test_a_body_over_the_limit_is_413_whether_declared_or_streamed(tmp_path: Pat
 
 def test_ready_says_which_collection_cannot_be_read_while_health_stays_alive(tmp_path: Path) -> None:
     client = client_at(tmp_path)
-    assert client.get("/v1/ready").json() == {"status": "ready", "unreadable_collections": []}
+    assert client.get("/v1/ready").json() == {"status": "ready", "unreadable_collections": [], "detail": None}
     client.post("/v1/documents", json=DOCUMENT)
     client.post("/v1/documents", json={**DOCUMENT, "collection": "other"})
     folder = tmp_path / "collections" / "other"
@@ -164,7 +164,7 @@ def test_ready_says_which_collection_cannot_be_read_while_health_stays_alive(tmp
     response = client.get("/v1/ready")
 
     assert response.status_code == 503
-    assert response.json() == {"status": "not_ready", "unreadable_collections": ["other"]}
+    assert response.json() == {"status": "not_ready", "unreadable_collections": ["other"], "detail": None}
     assert str(tmp_path) not in response.text
     assert client.get("/v1/health").status_code == 200
 
@@ -250,5 +250,6 @@ def test_the_page_is_served_at_the_root_with_a_strict_content_policy_and_stays_o
         response = client.get(asset)
         assert response.status_code == 200 and kind in response.headers["content-type"]
     assert client.get("/static/missing.js").status_code == 404
+    assert client.get("/static/index.html").status_code == 404  # the page only where its policy comes with it
     assert not {path for path in client.get("/openapi.json").json()["paths"] if not path.startswith("/v1/")} - {
         "/metrics"}

@@ -120,6 +120,15 @@ def test_more_lines_than_the_limit_is_422(tmp_path: Path) -> None:
     assert "VERICLAIM_SERVER__MAX_JOB_CLAIMS" in body["detail"]
 
 
+def test_a_form_upload_is_415_and_an_unknown_job_collection_is_404(client: TestClient) -> None:
+    form = client.post("/v1/jobs", files={"file": ("claims.jsonl", jsonl({"claim": CLAIM}))})
+    unknown = client.post("/v1/jobs", params={"collection": "nowhere"}, content=jsonl({"claim": CLAIM}))
+
+    assert_error(form, 415, "unsupported_file_type")
+    assert_error(unknown, 404, "collection_not_found")
+    assert client.get("/v1/jobs").json()["jobs"] == []
+
+
 def test_an_unknown_job_is_404_job_not_found(client: TestClient) -> None:
     for response in (client.get("/v1/jobs/nope"), client.get("/v1/jobs/nope/results"),
                      client.delete("/v1/jobs/nope")):
@@ -258,3 +267,25 @@ def test_of_two_servers_on_one_folder_one_runs_the_jobs_and_the_other_takes_over
     wait_for(lambda: store.get(later.id).state == "done")
     second.stop(timeout=10)
     assert ran == ["first"] * 3 + ["second"]
+
+
+def test_a_failing_service_leaves_the_line_pending_and_retries_it(tmp_path: Path) -> None:
+    from service.errors import ModelUnavailableError
+
+    store = JobStore(tmp_path / "jobs.sqlite3")
+    job = store.create([(1, claim_line("claim"))], [], None, False)
+    attempts: list[int] = []
+
+    def check(claim: JobClaim, _job: Any) -> dict[str, Any]:
+        attempts.append(1)
+        if len(attempts) < 3:
+            raise ModelUnavailableError("the model is not loaded yet")
+        return {"ok": True}
+
+    runner = JobRunner(store, check, lambda: False, retry_seconds=0.01)
+    runner.start()
+    wait_for(lambda: store.get(job.id).state == "done")
+    runner.stop()
+
+    assert len(attempts) == 3
+    assert [line.get("result") for line in store.results(job.id)] == [{"ok": True}]

@@ -18,6 +18,7 @@ def test_a_store_that_is_not_postgresql_or_cannot_be_reached_is_one_clear_error(
 
     with pytest.raises(ModelUnavailableError, match="postgresql://"):
         build_library(Settings(home=tmp_path, store="mysql://db/claims"), HashingEmbedder())
+    pytest.importorskip("psycopg_pool", reason="the postgres extra is not installed")
     with pytest.raises(ModelUnavailableError, match="cannot reach the PostgreSQL store"):
         build_library(Settings(home=tmp_path, store=f"postgresql://nobody@/x?host={tmp_path}&connect_timeout=2"),
                       HashingEmbedder())

@@ -8,6 +8,7 @@ const state = {
   token: localStorage.getItem("vericlaim.token") || "",
   collection: localStorage.getItem("vericlaim.collection") || "",
   openJob: null,
+  shownResults: null,
   polling: null,
 };
 
@@ -226,7 +227,17 @@ function documentFetcher() {
 }
 
 function documentPath(docId) {
-  return `/v1/documents/${docId.split("/").map(encodeURIComponent).join("/")}`;
+  // the whole id as one segment (its slashes too), so that "a/../b" cannot become another document's path
+  return `/v1/documents/${encodeURIComponent(docId)}`;
+}
+
+function safeLink(url) {
+  // a document's URL is untrusted metadata: only web links become links
+  try {
+    return ["http:", "https:"].includes(new URL(url).protocol) ? url : null;
+  } catch {
+    return null;
+  }
 }
 
 function documentLink(docId, title, citation) {
@@ -240,8 +251,9 @@ async function openDocument(docId, citation) {
     const doc = await api(withCollection(documentPath(docId)));
     $("#document-title").textContent = doc.title || doc.doc_id;
     const meta = [doc.doc_id, doc.date, `${doc.chars.toLocaleString()} characters`].filter(Boolean).join(" · ");
-    $("#document-meta").replaceChildren(meta, doc.url ? " · " : "",
-      doc.url ? el("a", { href: doc.url, target: "_blank", rel: "noopener noreferrer", text: "source" }) : "");
+    const link = doc.url ? safeLink(doc.url) : null;
+    $("#document-meta").replaceChildren(meta, link ? " · " : "",
+      link ? el("a", { href: link, target: "_blank", rel: "noopener noreferrer", text: "source" }) : "");
     const body = $("#document-text");
     let mark = null;
     if (citation && doc.text.slice(citation.start, citation.end) === citation.quote) {
@@ -352,7 +364,11 @@ async function loadJobs() {
     $("#jobs-table tbody").replaceChildren(...jobs.map(renderJobRow));
     $("#jobs-empty").hidden = jobs.length > 0;
     const open = jobs.find((job) => job.id === state.openJob);
-    if (open) await showResults(open);
+    const progress = open ? `${open.id}:${open.checked + open.failed}:${open.state}` : null;
+    if (open && progress !== state.shownResults) {  // results again only when there are new ones
+      await showResults(open);
+      state.shownResults = progress;
+    }
     const running = jobs.some((job) => job.state === "queued" || job.state === "running");
     clearTimeout(state.polling);
     if (running && !$("#panel-batch").hidden) state.polling = setTimeout(loadJobs, 1000);
