@@ -142,6 +142,27 @@ def test_upload_needs_the_token_then_a_job_runs_to_its_results(browser: Browser,
     assert [p.split(" ")[0] for p in problems] == ["401"]  # the upload without the token, and nothing else
 
 
+def test_a_quote_after_an_emoji_is_marked_in_its_paragraph(browser: Browser, site: str) -> None:
+    """Offsets count code points; the page's strings count UTF-16 units, which differ after an emoji."""
+    import httpx
+
+    text = "🚀🚀 Launch note. Orbital Dynamics raised $42 million in March 2025 to build a second plant."
+    added = httpx.post(f"{site}/v1/documents", json={"doc_id": "orbital.md", "text": text},
+                       headers={"Authorization": f"Bearer {TOKEN}"})
+    assert added.status_code == 200, added.text
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(site)
+
+    page.fill("#claim", "Orbital Dynamics raised $42 million in March 2025.")
+    page.click("#check-button")
+
+    citation = page.locator('[data-testid="citation"]', has_text="Orbital").first
+    expect(citation.locator("mark")).to_contain_text("Orbital Dynamics raised $42 million", timeout=60_000)
+    expect(citation.locator("blockquote")).to_contain_text("🚀🚀 Launch note.")  # its context, from the document
+    citation.locator(".doc-link").click()
+    expect(page.locator("#document-dialog mark")).to_contain_text("Orbital Dynamics raised $42 million")
+
+
 def test_the_page_fits_a_phone_screen(browser: Browser, site: str, tmp_path: Path) -> None:
     page = browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True)
     page.goto(site)

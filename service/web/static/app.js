@@ -191,14 +191,29 @@ function renderCitation(citation, passages, documents) {
   const passage = passages.find((p) => p.doc_id === citation.doc_id && p.start <= citation.start && citation.end <= p.end);
   const quoteBlock = el("blockquote", {}, el("mark", { text: citation.quote }));
   documents(citation.doc_id).then((doc) => {
-    if (doc.text.slice(citation.start, citation.end) !== citation.quote) return;
-    const [from, to, cutBefore, cutAfter] = contextAround(doc.text, citation.start, citation.end);
-    quoteBlock.replaceChildren(cutBefore ? "…" : "", doc.text.slice(from, citation.start),
-      el("mark", { text: citation.quote }), doc.text.slice(citation.end, to), cutAfter ? "…" : "");
+    const [start, end] = quoteUnits(doc.text, citation);
+    if (start === null) return;
+    const [from, to, cutBefore, cutAfter] = contextAround(doc.text, start, end);
+    quoteBlock.replaceChildren(cutBefore ? "…" : "", doc.text.slice(from, start),
+      el("mark", { text: citation.quote }), doc.text.slice(end, to), cutAfter ? "…" : "");
   }).catch(() => {});  // the quote alone is still right
   return el("figure", { class: "citation", "data-testid": "citation" }, quoteBlock,
     el("figcaption", {}, documentLink(citation.doc_id, passage && passage.title, citation),
       ` · characters ${citation.start}–${citation.end}`));
+}
+
+function quoteUnits(text, citation) {
+  // the citation's offsets count code points (as Python and JSON do); JavaScript strings index UTF-16 units,
+  // which differ after any character above U+FFFF (an emoji). [null, null] when the quote is not there.
+  let units = 0;
+  let seen = 0;
+  for (const character of text) {
+    if (seen === citation.start) break;
+    units += character.length;
+    seen += 1;
+  }
+  const end = units + citation.quote.length;
+  return text.slice(units, end) === citation.quote ? [units, end] : [null, null];
 }
 
 function contextAround(text, start, end, reach = 260) {
@@ -256,9 +271,10 @@ async function openDocument(docId, citation) {
       link ? el("a", { href: link, target: "_blank", rel: "noopener noreferrer", text: "source" }) : "");
     const body = $("#document-text");
     let mark = null;
-    if (citation && doc.text.slice(citation.start, citation.end) === citation.quote) {
+    const [start, end] = citation ? quoteUnits(doc.text, citation) : [null, null];
+    if (start !== null) {
       mark = el("mark", { text: citation.quote });
-      body.replaceChildren(doc.text.slice(0, citation.start), mark, doc.text.slice(citation.end));
+      body.replaceChildren(doc.text.slice(0, start), mark, doc.text.slice(end));
     } else {
       body.replaceChildren(doc.text);
     }
