@@ -14,13 +14,15 @@ pgstore/search.py.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
-from index.loaders import discover, read_documents
+from index.library import NO_DOCUMENTS
+from index.loaders import discover, file_size, read_documents
 from index.store import validate_collection_name
 from index.writer import ChangeSummary, Progress
 from pgstore.view import PostgresView
@@ -131,22 +133,31 @@ class PostgresLibrary:
 
     def ingest_files(self, paths: Sequence[Path], collection: str | None = None, on_file: FileProgress | None = None,
                      progress: Progress | None = None) -> ChangeSummary:
+        """Read and ingest files as a stream, one document in memory at a time, in one transaction. `progress`
+        counts bytes of input."""
         files = discover(list(paths))
         if not files:
-            raise InputError("no supported documents found (.txt, .md, .html, .pdf, .jsonl)")
-        return self.ingest([document for document, _ in read_documents(files, on_file)], collection, progress)
+            raise InputError(NO_DOCUMENTS)
+        total = sum(file_size(path) for path, _ in files)
+        return self._ingest(read_documents(files, on_file), total, collection, progress, need_one=True)
 
     def ingest(self, documents: Sequence[Document], collection: str | None = None,
                progress: Progress | None = None) -> ChangeSummary:
         """Adds or updates `documents` in one transaction. `progress(done, total)` counts characters and is
         called after each embedded batch of sentences; raising from it rolls everything back."""
+        ends = accumulate(len(document.text) for document in documents)
+        total = sum(len(document.text) for document in documents)
+        return self._ingest(zip(documents, ends, strict=True), total, collection, progress)
+
+    def _ingest(self, tracked: Iterable[tuple[Document, int]], total: int, collection: str | None,
+                progress: Progress | None, need_one: bool = False) -> ChangeSummary:
+        """`tracked`: each document with the input position where it ends (characters or bytes)."""
         name = self.store(collection).name
         added: list[str] = []
         updated: list[str] = []
         unchanged: list[str] = []
         duplicates: list[tuple[str, str]] = []
-        rows = 0
-        total, done = sum(len(d.text) for d in documents), 0
+        rows = before = read = 0
         with self.connect() as db:
             self._lock(db, name)
             db.execute("INSERT INTO vc_collections (name, embedding_model, dimension) VALUES (%s, %s, %s) "
@@ -154,21 +165,25 @@ class PostgresLibrary:
             model = db.execute("SELECT embedding_model FROM vc_collections WHERE name = %s", (name,)).fetchone()[0]
             if model != self.embedder.name:
                 raise InputError(f"collection {name!r} was embedded with {model}, not {self.embedder.name}")
-            for document in documents:
+            for document, end in tracked:
+                read += 1
                 stored = db.execute("SELECT sha256 FROM vc_documents WHERE collection = %s AND doc_id = %s",
                                     (name, document.doc_id)).fetchone()
+                twin = None if stored and stored[0] == document.sha256 else db.execute(
+                    "SELECT doc_id FROM vc_documents WHERE collection = %s AND sha256 = %s AND doc_id <> %s LIMIT 1",
+                    (name, document.sha256, document.doc_id)).fetchone()
                 if stored and stored[0] == document.sha256:
                     unchanged.append(document.doc_id)
-                    continue
-                twin = db.execute("SELECT doc_id FROM vc_documents WHERE collection = %s AND sha256 = %s AND "
-                                  "doc_id <> %s LIMIT 1", (name, document.sha256, document.doc_id)).fetchone()
-                if twin:
+                elif twin:
                     duplicates.append((document.doc_id, twin[0]))
-                    continue
-                db.execute("DELETE FROM vc_documents WHERE collection = %s AND doc_id = %s", (name, document.doc_id))
-                (updated if stored else added).append(document.doc_id)
-                rows += self._insert(db, name, document, _reporter(progress, done, total))
-                done += len(document.text)
+                else:
+                    db.execute("DELETE FROM vc_documents WHERE collection = %s AND doc_id = %s",
+                               (name, document.doc_id))
+                    (updated if stored else added).append(document.doc_id)
+                    rows += self._insert(db, name, document, _reporter(progress, before, end, total))
+                before = end
+            if need_one and not read:
+                raise InputError(NO_DOCUMENTS)  # rolls back: not even an empty collection is left
             if added or updated:
                 db.execute("UPDATE vc_collections SET version = version + 1 WHERE name = %s", (name,))
         return ChangeSummary(added=tuple(added), updated=tuple(updated), unchanged=tuple(unchanged),
@@ -214,12 +229,12 @@ class PostgresLibrary:
         return len(spans)
 
 
-def _reporter(progress: Progress | None, before: int, total: int) -> Callable[[int], None]:
-    """`progress` at a position inside the document that starts `before` characters into the ingest."""
+def _reporter(progress: Progress | None, before: int, end: int, total: int) -> Callable[[int], None]:
+    """`progress` at a character offset inside a document whose input runs from `before` to `end`."""
 
     def report(offset: int) -> None:
         if progress:
-            progress(before + offset, total)
+            progress(min(end, before + offset), total)
 
     return report
 

@@ -166,17 +166,22 @@ class JobStore:
             raise JobNotFoundError(f"no job {job_id!r}")
         return str(row[0])
 
-    def results(self, job_id: str) -> Iterator[dict[str, Any]]:
-        """Each finished line in order: `{line, id, claim, result}` or `{line, id?, claim?, error, detail}`."""
-        self.get(job_id)  # JobNotFoundError
-        with self._connection() as db:
-            rows = db.execute("SELECT line, claim, result, error FROM lines WHERE job = ? AND "
-                              "(result IS NOT NULL OR error IS NOT NULL) ORDER BY line", (job_id,)).fetchall()
-        for line, claim, result, error in rows:
-            given = _object(claim)
-            out: dict[str, Any] = {"line": line, "id": given.get("id"), "claim": given.get("claim")}
-            out.update({"result": json.loads(result)} if result is not None else json.loads(error))
-            yield out
+    def results(self, job_id: str, after: int = 0, page: int = 500) -> Iterator[dict[str, Any]]:
+        """Each finished line after line `after`, in order: `{line, id, claim, result}` or `{line, id, claim,
+        error, detail}`; read `page` lines at a time, so a large job is never held whole."""
+        while True:
+            with self._connection() as db:
+                rows = db.execute("SELECT line, claim, result, error FROM lines WHERE job = ? AND line > ? AND "
+                                  "(result IS NOT NULL OR error IS NOT NULL) ORDER BY line LIMIT ?",
+                                  (job_id, after, page)).fetchall()
+            for line, claim, result, error in rows:
+                given = _object(claim)
+                out: dict[str, Any] = {"line": line, "id": given.get("id"), "claim": given.get("claim")}
+                out.update({"result": json.loads(result)} if result is not None else json.loads(error))
+                yield out
+            if len(rows) < page:
+                return
+            after = rows[-1][0]
 
 
 def _job(db: sqlite3.Connection, row: Sequence[Any]) -> Job:

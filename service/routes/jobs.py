@@ -5,13 +5,15 @@ work itself is service/jobs/; `job_runner` wires it to the pipeline and the serv
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
+from itertools import islice
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi import Query as QueryParam
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
@@ -122,13 +124,21 @@ async def get_job(job_id: str, runner: Runner) -> JobOut:
     return JobOut.of(await run_in_threadpool(runner.store.get, job_id))
 
 
-@jobs.get("/{job_id}/results", dependencies=[Reader], response_class=Response, responses=RESULTS)
-async def job_results(job_id: str, runner: Runner) -> Response:
-    """The finished lines so far (all of them once the job is done), as a JSONL download."""
-    text = await run_in_threadpool(
-        lambda: "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in runner.store.results(job_id)))
-    return Response(text, media_type="application/jsonl",
-                    headers={"Content-Disposition": f'attachment; filename="{job_id}.jsonl"'})
+@jobs.get("/{job_id}/results", dependencies=[Reader], response_class=StreamingResponse, responses=RESULTS)
+async def job_results(job_id: str, runner: Runner,
+                      after: Annotated[int, QueryParam(ge=0, description="Only lines after this one.")] = 0,
+                      limit: Annotated[int | None, QueryParam(ge=1, description="At most this many lines.")] = None,
+                      ) -> StreamingResponse:
+    """The finished lines so far (all of them once the job is done), as JSONL, streamed: `after` and `limit`
+    page through a large job."""
+    await run_in_threadpool(runner.store.get, job_id)  # 404 before the stream starts
+
+    def lines() -> Iterator[str]:  # Starlette iterates it in the thread pool
+        for row in islice(runner.store.results(job_id, after), limit):
+            yield json.dumps(row, ensure_ascii=False) + "\n"
+
+    return StreamingResponse(lines(), media_type="application/jsonl",
+                             headers={"Content-Disposition": f'attachment; filename="{job_id}.jsonl"'})
 
 
 @jobs.delete("/{job_id}", dependencies=[Writer])

@@ -85,6 +85,23 @@ def test_a_job_checks_every_good_line_and_lists_the_bad_ones_by_number(client: T
                         "detail": lines[3]["detail"]}
 
 
+def test_results_page_with_after_and_limit(client: TestClient) -> None:
+    upload = jsonl(*[{"id": n, "claim": f"{CLAIM} ({n})"} for n in range(5)])
+    job_id = client.post("/v1/jobs", content=upload).json()["id"]
+    finished(client, job_id)
+
+    def lines(**params: int) -> list[int]:
+        response = client.get(f"/v1/jobs/{job_id}/results", params=params)
+        assert response.status_code == 200
+        return [json.loads(line)["line"] for line in response.text.splitlines()]
+
+    assert lines() == [1, 2, 3, 4, 5]
+    assert lines(after=2) == [3, 4, 5]
+    assert lines(after=1, limit=2) == [2, 3]
+    assert lines(after=5) == []
+    assert_error(client.get(f"/v1/jobs/{job_id}/results", params={"limit": 0}), 422, "invalid_request")
+
+
 def test_jobs_are_listed_newest_first_and_counted_in_metrics(client: TestClient) -> None:
     ids = [client.post("/v1/jobs", content=jsonl({"claim": CLAIM})).json()["id"] for _ in range(2)]
     for job_id in ids:
@@ -289,3 +306,13 @@ def test_a_failing_service_leaves_the_line_pending_and_retries_it(tmp_path: Path
 
     assert len(attempts) == 3
     assert [line.get("result") for line in store.results(job.id)] == [{"ok": True}]
+
+
+def test_results_are_read_a_page_at_a_time_and_none_is_lost_between_pages(tmp_path: Path) -> None:
+    store = JobStore(tmp_path / "jobs.sqlite3")
+    job = store.create([(n, claim_line(f"claim {n}")) for n in range(1, 8)], [], None, False)
+    for n in range(1, 8):
+        store.record(job.id, n, result=json.dumps({"n": n}))
+
+    assert [row["result"]["n"] for row in store.results(job.id, page=3)] == list(range(1, 8))
+    assert [row["line"] for row in store.results(job.id, after=3, page=2)] == [4, 5, 6, 7]
