@@ -1,10 +1,11 @@
 """Checking many claims on Ray (`pip install 'vericlaim[ray]'`): one actor per worker, each holding its own
 loaded models (and so its own LLM lock), fed claims by an `ActorPool` and answering in the order asked.
 
-Without an address a local Ray instance starts with one CPU per worker; with one (`ray://…` or `auto`) the
-workers join the user's cluster. Every worker reads the same `Settings`, so on a cluster the collection must
-be where each node finds it (a shared `VERICLAIM_HOME`). A claim the service refuses comes back as its error;
-the run goes on.
+With the address `local` (or none) a Ray instance starts here with one CPU per worker; with `auto` or
+`ray://…` the workers join the user's cluster. Every worker reads the same `Settings`, so on a cluster the
+collection must be where each node finds it (a shared `VERICLAIM_HOME`, or the PostgreSQL store). Each claim
+comes back as its `CheckResponse` or the service's error; the caller (service/batch.py, eval) decides what an
+error means.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from service.batch import local_checks
 from service.bootstrap import build
 from service.config import Settings
 from service.errors import VericlaimError
@@ -25,24 +27,21 @@ from service.schemas import CheckResponse
 
 
 class _Worker:
-    """What each Ray actor runs: the components built once, then one claim per call."""
+    """What each Ray actor runs: the components built once, then one claim per call, checked as in one
+    process (service.batch.local_checks); the outcome (a `CheckResponse` or the service's error) travels back
+    pickled."""
 
     def __init__(self, settings: Settings) -> None:
-        self.components = build(settings)
+        self.checks = local_checks(build(settings).pipeline)
         self.name = f"{socket.gethostname()}:{os.getpid()}"
 
     def ready(self) -> str:
         return self.name
 
-    def check(self, query: Query) -> dict[str, Any]:
+    def check(self, query: Query) -> tuple[CheckResponse | VericlaimError, str, float]:
         started = time.perf_counter()
-        try:
-            verdict = self.components.pipeline.check(query)
-        except VericlaimError as exc:
-            out: dict[str, Any] = {"error": type(exc).__name__, "detail": str(exc.detail)}
-        else:
-            out = {"result": CheckResponse.of(verdict).model_dump(mode="json")}
-        return {**out, "worker": self.name, "seconds": time.perf_counter() - started}
+        [outcome] = self.checks([query])
+        return outcome, self.name, time.perf_counter() - started
 
 
 @dataclass
@@ -90,14 +89,12 @@ class RayChecks:
         return len(self._actors)
 
     def __call__(self, queries: Sequence[Query]) -> Iterator[CheckResponse | VericlaimError]:
-        for out in self._pool.map(lambda actor, query: actor.check.remote(query), list(queries)):
-            load = self.load[out["worker"]]
+        for outcome, worker, seconds in self._pool.map(lambda actor, query: actor.check.remote(query),
+                                                       list(queries)):
+            load = self.load[worker]
             load.claims += 1
-            load.seconds += out["seconds"]
-            if "result" in out:
-                yield CheckResponse.model_validate(out["result"])
-            else:
-                yield _error(out["error"], out["detail"])
+            load.seconds += seconds
+            yield outcome
 
     def close(self) -> None:
         import ray
@@ -107,10 +104,3 @@ class RayChecks:
         if self._started_ray:
             ray.shutdown()
 
-
-def _error(name: str, detail: str) -> VericlaimError:
-    """The service's own error type again, by name (its code and exit status come with it)."""
-    import service.errors as errors
-
-    kind = getattr(errors, name, VericlaimError)
-    return kind(detail) if isinstance(kind, type) and issubclass(kind, VericlaimError) else VericlaimError(detail)

@@ -28,6 +28,14 @@ FileProgress = Callable[[str], None]
 NO_DOCUMENTS = "no supported documents found (.txt, .md, .html, .pdf, .jsonl)"
 
 
+def read_files(paths: Sequence[Path], on_file: FileProgress | None = None) -> list[Document]:
+    """Every document of the files, in memory (`ingest_files` streams them instead)."""
+    documents = [document for document, _ in read_documents(discover(list(paths)), on_file)]
+    if not documents:
+        raise InputError(NO_DOCUMENTS)
+    return documents
+
+
 class Library:
     def __init__(self, settings: Settings, embedder: Embedder) -> None:
         self.settings = settings
@@ -67,11 +75,7 @@ class Library:
         return sorted(p.name for p in root.iterdir() if (p / "CURRENT").exists()) if root.is_dir() else []
 
     def read_files(self, paths: Sequence[Path], on_file: FileProgress | None = None) -> list[Document]:
-        """Every document of the files, in memory (`ingest_files` streams them instead)."""
-        documents = [document for document, _ in read_documents(discover(list(paths)), on_file)]
-        if not documents:
-            raise InputError(NO_DOCUMENTS)
-        return documents
+        return read_files(paths, on_file)
 
     def ingest(
         self, documents: Sequence[Document], collection: str | None = None, progress: Progress | None = None

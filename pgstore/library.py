@@ -21,7 +21,7 @@ from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
-from index.library import NO_DOCUMENTS
+from index.library import NO_DOCUMENTS, FileProgress, read_files
 from index.loaders import discover, file_size, read_documents
 from index.store import validate_collection_name
 from index.writer import ChangeSummary, Progress
@@ -32,7 +32,6 @@ from service.errors import CollectionNotFoundError, DocumentNotFoundError, Input
 from service.ports import Embedder
 from service.text import split_sentences
 
-FileProgress = Callable[[str], None]
 _ENCODE_BATCH = 512
 _WAIT_SECONDS = 10  # for a pooled connection, before the store counts as unavailable
 _SCHEMA = """
@@ -129,7 +128,7 @@ class PostgresLibrary:
         return PostgresView(self, name, int(row[0]))
 
     def read_files(self, paths: Sequence[Path], on_file: FileProgress | None = None) -> list[Document]:
-        return [document for document, _ in read_documents(discover(list(paths)), on_file)]
+        return read_files(paths, on_file)
 
     def ingest_files(self, paths: Sequence[Path], collection: str | None = None, on_file: FileProgress | None = None,
                      progress: Progress | None = None) -> ChangeSummary:

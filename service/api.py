@@ -6,9 +6,9 @@ them through `Depends`. Errors are JSON `{"error": code, "detail": ...}` (`Error
 the `VericlaimError` subclass; an unexpected error is a 500 that carries only an error id, and the exception
 goes to the log under that id. A bounded number of model calls may wait at once; past that the server answers
 503 with `Retry-After`. Jobs (service/jobs/) run in one background thread while the app runs: started at
-start-up, stopped after the line in progress at shutdown; an ingest still running then stops before its
-commit. Middleware, outermost first: request ids, metrics and log lines (service/observability.py), then the
-body limit (service/body_limit.py).
+start-up, stopped after the line in progress at shutdown (an ingest still running when uvicorn cancels its
+request stops before its commit: service/routes/documents.py). Middleware, outermost first: request ids,
+metrics and log lines (service/observability.py), then the body limit (service/body_limit.py).
 """
 
 from __future__ import annotations
@@ -49,15 +49,12 @@ def create_app(components: Components) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.jobs.start()
         yield
-        for stop in list(app.state.ingests):  # ingests still running stop at their next batch, uncommitted
-            stop.set()
         await run_in_threadpool(app.state.jobs.stop, settings.server.shutdown_seconds)
 
     app = FastAPI(title="vericlaim", version=__version__, lifespan=lifespan)
     app.state.components = components
     app.state.admission = Admission(settings.server.queue_size)
     app.state.metrics = Metrics(lambda: app.state.admission.in_flight)
-    app.state.ingests = set()  # a stop event per running ingest (service/routes/documents.py)
     app.state.jobs = job_runner(components, app.state.admission, app.state.metrics)
     app.state.metrics.watch_jobs(app.state.jobs.store.counts)
     app.add_middleware(BodyLimit, limit=settings.server.max_body_bytes)

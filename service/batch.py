@@ -23,6 +23,7 @@ from typing import Any
 
 from service.errors import InputError, NotFoundError, VericlaimError
 from service.evidence import Query
+from service.jobs.store import named
 from service.jobs.upload import read_upload
 from service.pipeline import Pipeline
 from service.requests import JobClaim
@@ -88,18 +89,18 @@ def run_batch(claims_file: Path, out_dir: Path, checks: Checks, accept: Callable
         for line, refusal, claim in turns:  # line order, refused lines in their place
             if refusal is not None:
                 error, given = refusal
-                _write(out, {"line": line, **_named(given), "error": error.error, "detail": error.detail})
+                _write(out, {"line": line, **named(given), "error": error.error, "detail": error.detail})
                 errors += 1
             elif claim is not None:
-                named = {"id": claim.id, "claim": claim.claim}
+                given_as = {"id": claim.id, "claim": claim.claim}
                 outcome = next(outcomes)
                 if isinstance(outcome, InputError | NotFoundError):  # the line's own problem: its answer
-                    _write(out, {"line": line, **named, "error": outcome.code, "detail": str(outcome.detail)})
+                    _write(out, {"line": line, **given_as, "error": outcome.code, "detail": str(outcome.detail)})
                     errors += 1
                 elif isinstance(outcome, VericlaimError):  # the service's: stop; a rerun continues here
                     raise outcome
                 else:
-                    _write(out, {"line": line, **named, "result": outcome.model_dump(mode="json")})
+                    _write(out, {"line": line, **given_as, "result": outcome.model_dump(mode="json")})
                     checked += 1
             report(len(done) + errors + checked, total)
     seconds = time.perf_counter() - started
@@ -143,11 +144,3 @@ def _write(out: Any, row: dict[str, Any]) -> None:
     out.write(json.dumps(row, ensure_ascii=False) + "\n")
     out.flush()
 
-
-def _named(given: str | None) -> dict[str, Any]:
-    try:
-        value = json.loads(given) if given else {}
-    except ValueError:
-        value = {}
-    return {"id": value.get("id"), "claim": value.get("claim")} if isinstance(value, dict) else {"id": None,
-                                                                                                  "claim": None}

@@ -61,19 +61,13 @@ def check_batch(
 ) -> None:
     """Check every claim of a file; results in line order, the same format as a job's."""
     from service.batch import run_batch, write_summary
-    from service.requests import JobClaim
+    from service.jobs.upload import acceptor
 
     built = components()
-    finder, library = built.pipeline.finder, built.library
-
-    def accept(claim: JobClaim) -> None:
-        finder.validate(claim.claim)
-        library.snapshot(claim.collection or collection)
-
     with open_checks(built, ray, workers) as (checks, load), progress_bar() as progress:
         task = progress.add_task("checking", total=None)
-        run = run_batch(claims, out_dir, checks, accept, collection, restart=restart,
-                        progress=task_updater(progress, task))
+        run = run_batch(claims, out_dir, checks, acceptor(built.pipeline.finder, collection), collection,
+                        restart=restart, progress=task_updater(progress, task))
     summary = write_summary(run, load)
     if as_json:
         sys.stdout.write(summary.read_text(encoding="utf-8"))

@@ -175,8 +175,7 @@ class JobStore:
                                   "(result IS NOT NULL OR error IS NOT NULL) ORDER BY line LIMIT ?",
                                   (job_id, after, page)).fetchall()
             for line, claim, result, error in rows:
-                given = _object(claim)
-                out: dict[str, Any] = {"line": line, "id": given.get("id"), "claim": given.get("claim")}
+                out: dict[str, Any] = {"line": line, **named(claim)}
                 out.update({"result": json.loads(result)} if result is not None else json.loads(error))
                 yield out
             if len(rows) < page:
@@ -192,10 +191,11 @@ def _job(db: sqlite3.Connection, row: Sequence[Any]) -> Job:
     return Job(job_id, state, collection, bool(explain), created, started, finished, lines, checked, errors)
 
 
-def _object(text: str | None) -> dict[str, Any]:
-    """The uploaded line as an object ({} for a refused line, which may not be one)."""
+def named(text: str | None) -> dict[str, Any]:
+    """`{id, claim}` of an uploaded line, each None where the line (refused, perhaps not JSON) has none."""
     try:
         value = json.loads(text) if text else {}
     except ValueError:
-        return {}
-    return value if isinstance(value, dict) else {}
+        value = {}
+    given = value if isinstance(value, dict) else {}
+    return {"id": given.get("id"), "claim": given.get("claim")}

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pydantic import ValidationError
 
 from service.errors import InvalidJobError, VericlaimError
+from service.evidence import EvidenceFinder
 from service.jobs.store import LineError
 from service.requests import JobClaim
 
@@ -18,6 +19,21 @@ from service.requests import JobClaim
 class Upload:
     claims: list[tuple[int, str]]  # (line number, the line as uploaded)
     refused: list[tuple[LineError, str | None]]  # (why, the line as uploaded when it is text)
+
+
+def acceptor(finder: EvidenceFinder, collection: str | None) -> Callable[[JobClaim], None]:
+    """What `read_upload` refuses a line for: a claim the service would refuse (empty, too long), or a
+    collection (the line's own, else `collection`) that does not exist; each collection is looked up once."""
+    known: set[str | None] = set()
+
+    def accept(claim: JobClaim) -> None:
+        finder.validate(claim.claim)
+        name = claim.collection or collection
+        if name not in known:
+            finder.library.snapshot(name)
+            known.add(name)
+
+    return accept
 
 
 def read_upload(data: bytes, accept: Callable[[JobClaim], None], max_lines: int) -> Upload:

@@ -92,16 +92,14 @@ class _Abandoned(Exception):
 
 async def _ingest_while_wanted(request: Request, ingest: Callable[[Progress], ChangeSummary]) -> ChangeSummary:
     """Runs `ingest` in a worker thread and stops it at its next embedded batch (nothing is committed: the
-    collection stays as it was) when the client disconnects, or when the server shuts down (the app's
-    lifespan sets every event in `app.state.ingests`)."""
+    collection stays as it was) when the client disconnects, or when the request is cancelled (uvicorn cancels
+    the requests still running once the shutdown timeout is over)."""
     stop = threading.Event()
 
     def progress(done: int, total: int) -> None:
         if stop.is_set():
             raise _Abandoned
 
-    running: set[threading.Event] = request.app.state.ingests
-    running.add(stop)
     work = asyncio.ensure_future(run_in_threadpool(ingest, progress))
     try:
         while not work.done():
@@ -114,7 +112,6 @@ async def _ingest_while_wanted(request: Request, ingest: Callable[[Progress], Ch
         raise ClientGoneError("the client disconnected before the ingest finished; nothing was stored") from None
     finally:
         stop.set()  # also when this request is cancelled (shutdown): the thread stops at its next batch
-        running.discard(stop)
         if not work.done():  # cancelled: nobody awaits the thread's outcome any more, so it is collected here
             work.add_done_callback(lambda done: done.cancelled() or done.exception())
 

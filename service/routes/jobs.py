@@ -21,7 +21,7 @@ from service.bootstrap import Components
 from service.errors import UnsupportedFileTypeError
 from service.jobs.runner import JobRunner
 from service.jobs.store import Job, JobStore
-from service.jobs.upload import read_upload
+from service.jobs.upload import acceptor, read_upload
 from service.observability import Metrics
 from service.requests import NAMED, JobClaim
 from service.routes.deps import ERRORS, Admission, Built, Reader, Writer
@@ -95,19 +95,11 @@ async def submit_job(request: Request, built: Built, runner: Runner, collection:
         raise UnsupportedFileTypeError("a job is the JSONL itself as the request body (curl --data-binary "
                                        "@claims.jsonl -H 'content-type: application/jsonl'), not a form")
     if collection is not None:
-        await run_in_threadpool(library.snapshot, collection)  # an unknown collection refuses the job: 404
-    known: set[str | None] = {collection} if collection is not None else set()
-
-    def accept(claim: JobClaim) -> None:
-        finder.validate(claim.claim)
-        name = claim.collection or collection
-        if name not in known:
-            library.snapshot(name)  # an unknown collection refuses the line, not the job
-            known.add(name)
-
+        await run_in_threadpool(library.snapshot, collection)  # the job's unknown collection refuses it (404);
+        # a line's own unknown collection refuses that line only (acceptor)
     data = await request.body()
     limit = built.settings.server.max_job_claims
-    upload = await run_in_threadpool(read_upload, data, accept, limit)
+    upload = await run_in_threadpool(read_upload, data, acceptor(finder, collection), limit)
     job = await run_in_threadpool(runner.store.create, upload.claims, upload.refused, collection, explain)
     runner.wake()
     body = JobOut.of(job)
