@@ -83,8 +83,9 @@ def nli_loss(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
     return losses.mean()
 
 
-def build_model(base: str, freeze_layers: int) -> tuple[Any, Any]:
-    """(tokenizer, model) for `base`: the bundled MiniLM name or a local transformers folder."""
+def build_model(base: str, freeze_layers: int, layers: int | None = None) -> tuple[Any, Any]:
+    """(tokenizer, model) for `base`: a bundled model's name (all-MiniLM-L6-v2, all-mpnet-base-v2) or a local
+    transformers folder; with `layers`, only the base's first `layers` encoder layers (the rest are not loaded)."""
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
     from transformers.utils import logging as transformers_logging
 
@@ -95,7 +96,7 @@ def build_model(base: str, freeze_layers: int) -> tuple[Any, Any]:
     tokenizer = AutoTokenizer.from_pretrained(location)
     model = AutoModelForSequenceClassification.from_pretrained(
         location, num_labels=len(TARGETS), id2label=dict(enumerate(TARGETS)),
-        label2id={name: i for i, name in enumerate(TARGETS)})
+        label2id={name: i for i, name in enumerate(TARGETS)}, **({"num_hidden_layers": layers} if layers else {}))
     encoder = model.base_model
     encoder.embeddings.word_embeddings.weight.requires_grad_(False)
     if freeze_layers > 0:

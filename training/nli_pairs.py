@@ -28,7 +28,9 @@ from pathlib import Path
 import numpy as np
 
 from service.domain import Label
-from training.training_pairs import dev_examples, training_examples
+from training import contrast_pairs
+from training.contrast_pairs import Claim
+from training.training_pairs import dev_examples, training_claims, training_examples
 
 # Model outputs, in this order. The service's labels follow from them (`LABEL_OF_TARGET`).
 TARGETS = ("entailment", "contradiction", "neutral")
@@ -105,8 +107,16 @@ def _read_nli(path: Path) -> Iterator[dict]:
                 yield json.loads(line)
 
 
-def nli_pairs(root: Path, excluded: set[str], sets: Iterable[str] = NLI_SETS) -> list[Pair]:
-    """The NLI sets' pairs less excluded claims, exact duplicates and repeated FEVER claim/label pairs."""
+SCENE_POLICIES = ("two-way", "keep", "drop")  # SNLI-family different-scene "contradictions": see contrast_pairs
+
+
+def nli_pairs(root: Path, excluded: set[str], sets: Iterable[str] = NLI_SETS, scene_policy: str = "two-way") \
+        -> list[Pair]:
+    """The NLI sets' pairs less excluded claims, exact duplicates and repeated FEVER claim/label pairs. SNLI-family
+    contradictions between different scenes are kept as two-way "not entailed" (`scene_policy` "two-way"), kept as
+    they are ("keep") or dropped ("drop")."""
+    if scene_policy not in SCENE_POLICIES:
+        raise ValueError(f"scene policy {scene_policy!r}: one of {', '.join(SCENE_POLICIES)}")
     pairs, seen = [], set()
     for name in sets:
         for row in _read_nli(root / "nli" / f"{name}.jsonl"):
@@ -115,6 +125,10 @@ def nli_pairs(root: Path, excluded: set[str], sets: Iterable[str] = NLI_SETS) ->
             if not premise or not hypothesis or claim in excluded:
                 continue
             target = _TARGET_OF_NAME[row["label"]]
+            if scene_policy != "keep" and contrast_pairs.same_scene_only(name, premise, hypothesis, target) != target:
+                if scene_policy == "drop":
+                    continue
+                target = NOT_ENTAILMENT
             fever = name.startswith("fever")
             key = ("fever", claim, target) if fever else (premise, hypothesis)
             if key in seen:
@@ -136,10 +150,70 @@ def in_domain_pairs(root: Path, excluded: set[str], sets: Iterable[str] = IN_DOM
     return pairs
 
 
-def load_pairs(root: Path, *, nli_sets: Iterable[str] = NLI_SETS,
-               domain_sets: Iterable[str] = IN_DOMAIN_SETS) -> list[Pair]:
+CONTRAST_KINDS = ("off-topic", "other-entity", "opposite")
+_CLAIM_SETS = ("fever-nli-binary", "fever-rte", "fm2", "scifact")  # the premise is the claim's evidence
+# One claim in N gets an off-topic / other-entity pair (sources not named: every claim): about 10k and 3k pairs,
+# beside about 25k neutral pairs in the NLI sets.
+_OFF_TOPIC_SHARE = {"nli:mnli": 5, "nli:fever-nli-binary": 4, "nli:fm2": 2}
+_OTHER_ENTITY_SHARE = {"nli:fever-nli-binary": 5, "nli:fever-rte": 2, "nli:fm2": 2}
+
+
+def contrast_claims(root: Path, excluded: set[str], pairs: Iterable[Pair],
+                    domain_sets: Iterable[str]) -> tuple[list[Claim], dict[str, list[tuple[str, str]]]]:
+    """The claims contrast pairs are made from (fact-verification NLI pairs, MNLI, in-domain training claims) and,
+    per source, the (document, sentence) pool their off-topic evidence is retrieved from."""
+    claims: list[Claim] = []
+    pools: dict[str, list[tuple[str, str]]] = {}
+    for pair in pairs:
+        name = pair.source.removeprefix("nli:")
+        if name in _CLAIM_SETS or name == "mnli":
+            claims.append(Claim(pair.source, pair.group, pair.hypothesis, pair.premise, pair.target, pair.premise))
+            pools.setdefault(pair.source, []).append((pair.premise, pair.premise))
+    found, corpora = training_claims(root, tuple(domain_sets))
+    for item in found:
+        if normalise(item.claim) in excluded:
+            continue
+        document = item.document[0] if item.document else item.gold[0]  # a document is named by its first sentence
+        claims.append(Claim(f"domain:{item.source}", item.group, item.claim, " ".join(item.gold),
+                            _TARGET_OF_LABEL[item.label], document))
+    for name, sentences in corpora.items():
+        documents = {s: c.document[0] for c in found if c.source == name and c.document for s in c.document}
+        pools[f"domain:{name}"] = [(documents.get(s, s), s) for s in sentences]
+    return claims, {source: list(dict.fromkeys(pool)) for source, pool in pools.items()}
+
+
+def contrast(root: Path, excluded: set[str], pairs: Iterable[Pair], domain_sets: Iterable[str],
+             kinds: Iterable[str] = CONTRAST_KINDS) -> list[Pair]:
+    """Off-topic and other-entity neutral pairs, opposite-word contradictions (`training.contrast_pairs`)."""
+    claims, pools = contrast_claims(root, excluded, pairs, domain_sets)
+    made: list[contrast_pairs.ContrastPair] = []
+    kinds = set(kinds)
+    if "off-topic" in kinds:
+        for source, pool in pools.items():
+            share = _OFF_TOPIC_SHARE.get(source, 1)
+            made += contrast_pairs.off_topic([c for c in claims if c.source == source], {source: pool}, share=share)
+    fact_claims = [c for c in claims if c.source != "nli:mnli"]
+    if "other-entity" in kinds:
+        for source in dict.fromkeys(c.source for c in fact_claims):
+            made += contrast_pairs.other_entity([c for c in fact_claims if c.source == source],
+                                                share=_OTHER_ENTITY_SHARE.get(source, 1))
+    if "opposite" in kinds:
+        made += contrast_pairs.opposites(fact_claims)
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for item in made:
+        if (item.premise, item.hypothesis) not in seen and normalise(item.hypothesis) not in excluded:
+            seen.add((item.premise, item.hypothesis))
+            out.append(Pair(item.source, item.group, item.premise, item.hypothesis, item.target))
+    return out
+
+
+def load_pairs(root: Path, *, nli_sets: Iterable[str] = NLI_SETS, domain_sets: Iterable[str] = IN_DOMAIN_SETS,
+               scene_policy: str = "two-way", contrast_kinds: Iterable[str] = CONTRAST_KINDS) -> list[Pair]:
     excluded = reported_claims(root)
-    return [*nli_pairs(root, excluded, nli_sets), *in_domain_pairs(root, excluded, domain_sets)]
+    base = [*nli_pairs(root, excluded, nli_sets, scene_policy), *in_domain_pairs(root, excluded, domain_sets)]
+    kinds = tuple(contrast_kinds)
+    return base + (contrast(root, excluded, base, domain_sets, kinds) if kinds else [])
 
 
 def slice_report(probabilities: np.ndarray, targets: np.ndarray, sources: list[str]) -> dict[str, dict[str, float]]:

@@ -36,7 +36,7 @@ import torch
 
 from service.config import default_datasets
 from training.nli_model import batches_for_epoch, build_model, collate, encode, nli_loss, predict, trainable_state
-from training.nli_pairs import load_pairs, slice_report, split_pairs
+from training.nli_pairs import CONTRAST_KINDS, load_pairs, slice_report, split_pairs
 
 CHECKPOINT = "checkpoint.pt"
 FINAL = "final"
@@ -58,6 +58,7 @@ class Plan:
     domain_repeats: int
     seed: int
     bf16: bool
+    layers: int | None = None  # the base's first N encoder layers (None: all)
 
     def digest(self) -> str:
         return hashlib.sha256(json.dumps(asdict(self), sort_keys=True).encode()).hexdigest()[:16]
@@ -99,6 +100,9 @@ class NliTrainOptions:
     freeze_layers: int = 0  # also freeze the embeddings and N lower layers
     domain_repeats: int = 2  # times each in-domain pair is seen per epoch
     nli_sets: tuple[str, ...] | None = None  # only these NLI sets (file stems)
+    layers: int | None = None  # keep only the base's first N encoder layers
+    scene_policy: str = "two-way"  # SNLI-family different-scene contradictions: two-way, keep or drop
+    contrast: tuple[str, ...] = CONTRAST_KINDS  # contrast pairs to add (training.contrast_pairs)
     seed: int = 0
     bf16: bool = True  # bfloat16 autocast (False: float32)
     threads: int = 2
@@ -112,14 +116,15 @@ def run(args: NliTrainOptions) -> int:
     torch.set_num_threads(args.threads)
     started = time.monotonic()
     args.checkpoints.mkdir(parents=True, exist_ok=True)
-    pairs = load_pairs(args.data, **({"nli_sets": args.nli_sets} if args.nli_sets else {}))
+    pairs = load_pairs(args.data, **({"nli_sets": args.nli_sets} if args.nli_sets else {}),
+                       scene_policy=args.scene_policy, contrast_kinds=args.contrast)
     train_pairs, dev_pairs = split_pairs(pairs)
     train_pairs += [p for p in train_pairs if p.source.startswith("domain:")] * (args.domain_repeats - 1)
     digest = hashlib.sha256("\n".join(f"{p.source}\t{p.premise}\t{p.hypothesis}\t{p.target}"
                                       for p in train_pairs).encode()).hexdigest()[:16]
     plan = Plan(args.base, digest, args.max_length, args.batch, args.epochs, args.lr, args.warmup,
-                args.weight_decay, args.freeze_layers, args.domain_repeats, args.seed, args.bf16)
-    tokenizer, model = build_model(args.base, args.freeze_layers)
+                args.weight_decay, args.freeze_layers, args.domain_repeats, args.seed, args.bf16, args.layers)
+    tokenizer, model = build_model(args.base, args.freeze_layers, args.layers)
     train, dev = encode(train_pairs, tokenizer, args.max_length), encode(dev_pairs, tokenizer, args.max_length)
     lengths = np.array([len(x) for x in train.ids])
     per_epoch = math.ceil(len(train) / args.batch)

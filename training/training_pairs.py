@@ -193,6 +193,37 @@ def training_examples(root: Path, sets: tuple[str, ...] = TRAINING_SETS) -> list
     return examples
 
 
+@dataclass(frozen=True)
+class ClaimEvidence:
+    """A training claim with its gold sentences and the sentences of the document they come from."""
+
+    source: str
+    group: str
+    claim: str
+    label: Label
+    gold: tuple[str, ...]
+    document: tuple[str, ...]  # empty for sets without documents (FEVER-Symmetric)
+
+
+def training_claims(root: Path, sets: tuple[str, ...] = TRAINING_SETS
+                    ) -> tuple[list[ClaimEvidence], dict[str, list[str]]]:
+    """The training claims of the named sets with their evidence, and per set every sentence of its corpus
+    (the pool a retriever draws from; for sets without documents, every claim's gold sentences)."""
+    claims: list[ClaimEvidence] = []
+    pools: dict[str, list[str]] = {}
+    for name in sets:
+        source = _load_source(name, root, "dev" if name in SINGLE_FILE_SETS else "train")
+        for claim in _claims(source, training=True):
+            label = claim.label.as_label()
+            text = clean_claim(claim.claim)
+            gold = _evidence(source, claim, text)
+            if label is not None and gold:
+                claims.append(ClaimEvidence(name, claim.id, text, label, gold, tuple(_document(source, claim))))
+        pool = [s for sentences in source.sentences.values() for s in sentences if s.strip()]
+        pools[name] = list(dict.fromkeys(pool or [s for c in claims if c.source == name for s in c.gold]))
+    return claims, pools
+
+
 def _gold_examples(source: _Source) -> list[Example]:
     examples = []
     for claim in _claims(source, training=False):

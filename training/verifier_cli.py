@@ -48,7 +48,14 @@ def train(
                                               "the same command resumes from them.")] = Path(
         "/var/tmp/vericlaim-nli/minilm"),
     name: Annotated[str, typer.Option(help="The verifier's name, stamped on verdicts.")] = "nli-minilm-l6-v1",
-    base: Annotated[str, typer.Option(help="Base model to fine-tune (a BERT-style encoder).")] = "all-MiniLM-L6-v2",
+    base: Annotated[str, typer.Option(help="Base model to fine-tune: all-MiniLM-L6-v2, all-mpnet-base-v2 (its "
+                                      "packages installed) or a local transformers folder.")] = "all-MiniLM-L6-v2",
+    layers: Annotated[int | None, typer.Option(min=1, help="Keep only the base's first N encoder layers "
+                                               "(default: all).")] = None,
+    scene_policy: Annotated[str, typer.Option(help="SNLI-family 'contradictions' between different scenes: "
+                                              "two-way (trained as not entailed), keep, or drop.")] = "two-way",
+    contrast: Annotated[list[str] | None, typer.Option(help="Contrast pairs to add, one --contrast each: off-topic, "
+                                                       "other-entity, opposite, or none (default: all three).")] = None,
     skip_scores: Annotated[bool, typer.Option("--skip-scores", help="Export without scoring the dev sets.")] = False,
     max_length: Annotated[int, typer.Option(help="Most tokens of a premise-hypothesis pair.")] = 128,
     batch: Annotated[int, typer.Option(help="Pairs per step.")] = 32,
@@ -75,8 +82,14 @@ def train(
     checkpointing into --checkpoints (run the same command again to resume), then writes the int8 ONNX artifact
     and scores it on the dev sets."""
     from training.nli_build import NliBuildOptions, run
+    from training.nli_pairs import CONTRAST_KINDS, SCENE_POLICIES
 
+    kinds = tuple(k for k in (contrast or CONTRAST_KINDS) if k != "none")
+    unknown = [k for k in kinds if k not in CONTRAST_KINDS] + ([] if scene_policy in SCENE_POLICIES else [scene_policy])
+    if unknown:
+        raise InputError(f"unknown --contrast or --scene-policy value: {', '.join(unknown)}")
     exit_with(run(NliBuildOptions(
+        layers=layers, scene_policy=scene_policy, contrast=kinds,
         out=out, data=datasets_folder(data), checkpoints=checkpoints, name=name, base=base, skip_scores=skip_scores,
         max_length=max_length, batch=batch, epochs=epochs, lr=lr, warmup=warmup, weight_decay=weight_decay,
         freeze_layers=freeze_layers, domain_repeats=domain_repeats, nli_sets=tuple(nli_sets) if nli_sets else None,
