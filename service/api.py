@@ -8,7 +8,8 @@ goes to the log under that id. A bounded number of model calls may wait at once;
 503 with `Retry-After`. Jobs (service/jobs/) run in one background thread while the app runs: started at
 start-up, stopped after the line in progress at shutdown (an ingest still running when uvicorn cancels its
 request stops before its commit: service/routes/documents.py). Middleware, outermost first: request ids,
-metrics and log lines (service/observability.py), then the body limit (service/body_limit.py).
+metrics and log lines (service/observability.py), then the host and cross-site checks (service/site_guard.py),
+then the body limit (service/body_limit.py).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from service.routes.deps import Admission
 from service.routes.documents import documents
 from service.routes.jobs import job_runner, jobs
 from service.routes.page import page, static
+from service.site_guard import SiteGuard, allowed_host_names
 
 __all__ = ["Admission", "create_app", "error_response"]
 log = logging.getLogger(__name__)
@@ -58,6 +60,8 @@ def create_app(components: Components) -> FastAPI:
     app.state.jobs = job_runner(components, app.state.admission, app.state.metrics)
     app.state.metrics.watch_jobs(app.state.jobs.store.counts)
     app.add_middleware(BodyLimit, limit=settings.server.max_body_bytes)
+    app.add_middleware(SiteGuard, allowed_hosts=allowed_host_names(settings.server.allowed_hosts,
+                                                                   settings.server.host))
     app.add_middleware(Observability, metrics=app.state.metrics)  # outermost: every answer gets a request id
     _add_error_handlers(app)
     app.include_router(probes)

@@ -232,6 +232,12 @@ class ServerSettings(BaseModel):
     max_job_claims: int = Field(10_000, ge=1, description="Most lines one POST /v1/jobs upload may hold (422).")
     shutdown_seconds: int = Field(30, ge=1, description=(
         "On SIGTERM, how long `vericlaim serve` waits for in-flight requests before it exits."))
+    allowed_hosts: list[str] = Field(
+        ["localhost", "127.0.0.1", "::1"], description=(
+            "Host names the server answers to (VERICLAIM_SERVER__ALLOWED_HOSTS, a JSON list): a request for any other "
+            "Host is refused (400), which stops DNS-rebinding pages. The address given to `serve --host` is added. "
+            "'*' answers to any name; behind a reverse proxy, list the name users reach it by and pass the Host "
+            "header through."))
     token_for_reads: bool = Field(False, description="Checks, searches and listings need the API token too "
                                   "(VERICLAIM_SERVER__TOKEN_FOR_READS); /v1/health and /v1/ready never do.")
 

@@ -6,6 +6,7 @@
     │   ├── ClaimTooLongError           claim_too_long  422   2
     │   ├── TextTooLongError            text_too_long   422   2  (check-text)
     │   ├── UnsupportedFileTypeError    unsupported_file_type 415 2
+    │   ├── UnsupportedMediaTypeError   unsupported_media_type 415 2  (HTTP: a body of the wrong Content-Type)
     │   ├── BodyTooLargeError           body_too_large  413   2  (a request body or an upload over its limit)
     │   ├── UnreadableDocumentError     unreadable_document   422 2
     │   ├── InvalidCollectionError      invalid_collection    422 2
@@ -58,6 +59,11 @@ class TextTooLongError(InputError):
 
 class UnsupportedFileTypeError(InputError):
     code = "unsupported_file_type"
+    http_status = 415
+
+
+class UnsupportedMediaTypeError(InputError):
+    code = "unsupported_media_type"
     http_status = 415
 
 

@@ -65,6 +65,7 @@ def serve(
     refused = open_writes_refused(settings, bind, allow_open_writes)
     if refused:
         raise InputError(refused)  # before any model loads
+    settings = settings.model_copy(update={"server": settings.server.model_copy(update={"host": bind})})
     built = components(settings)
     # JSON log lines; on SIGTERM uvicorn stops accepting and lets in-flight checks finish, for at most
     # `server.shutdown_seconds`

@@ -18,7 +18,13 @@ from starlette.concurrency import run_in_threadpool
 from index.loaders import load_upload, make_document
 from index.writer import ChangeSummary, Progress
 from service.domain import Document
-from service.errors import BodyTooLargeError, ClientGoneError, DocumentNotFoundError, InputError
+from service.errors import (
+    BodyTooLargeError,
+    ClientGoneError,
+    DocumentNotFoundError,
+    InputError,
+    UnsupportedMediaTypeError,
+)
 from service.requests import NAMED, NOT_BLANK, DocumentRequest
 from service.routes.deps import ERRORS, Built, Reader, Writer
 from service.schemas import ChangeResponse, DocumentListResponse, DocumentOut, DocumentTextOut
@@ -43,8 +49,13 @@ async def add_document(request: Request, built: Built) -> ChangeResponse:
     """JSON `{doc_id, text, title?, url?, date?, collection?}` or a multipart upload (`file`, optional `doc_id`
     and `collection` fields)."""
     library = built.library
-    if request.headers.get("content-type", "").startswith("multipart/form-data"):
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media == "multipart/form-data":
         documents_in, collection = await _uploaded(request, built.settings.server.max_upload_bytes)
+    elif media != "application/json" and not media.endswith("+json"):
+        # a text/plain or form body needs no CORS preflight: refusing it keeps other sites' pages out
+        raise UnsupportedMediaTypeError(f"send a document as JSON (Content-Type: application/json) or as a "
+                                        f"multipart upload, not as {media or 'a body without a Content-Type'}")
     else:
         body = await _json_body(request)
         documents_in = [make_document(body.doc_id, body.text, source="api", title=body.title, url=body.url,

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from service.access import is_loopback, open_writes_refused
 from service.api import create_app
 from service.config import Settings
-from tests.unit.service.test_api import ACME_TEXT, CLAIM, assert_error, components_at, doc_ids
+from tests.unit.service.test_api import ACME_TEXT, CLAIM, assert_error, components_at, doc_ids, local_client
 from vericlaim.cli import app as cli
 
 pytestmark = pytest.mark.unit
@@ -24,7 +24,7 @@ DOCUMENT = {"doc_id": "acme.txt", "text": ACME_TEXT}
 
 
 def client_at(home: Path, **settings: Any) -> TestClient:
-    return TestClient(create_app(components_at(home, **settings)))
+    return local_client(create_app(components_at(home, **settings)))
 
 
 def bearer(token: str) -> dict[str, str]:
@@ -171,7 +171,7 @@ def test_ready_says_which_collection_cannot_be_read_while_health_stays_alive(tmp
 
 def test_searches_wait_in_the_bounded_queue_like_checks(tmp_path: Path) -> None:
     app = create_app(components_at(tmp_path, server={"queue_size": 1}))
-    client = TestClient(app)
+    client = local_client(app)
     client.post("/v1/documents", json=DOCUMENT)
     app.state.admission._in_flight = 1  # one model call already waiting
 
