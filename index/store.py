@@ -93,10 +93,24 @@ class CollectionStore:
             )
         return snapshot
 
+    def generations(self) -> list[Path]:
+        """The generation folders present, oldest first (the live one and any a crash left behind)."""
+        if not self.folder.is_dir():
+            return []
+        return sorted(p for p in self.folder.iterdir() if p.is_dir() and re.fullmatch(r"gen-\d{6}", p.name))
+
     def _current_generation(self) -> tuple[Path, str | None] | None:
-        """The live generation's folder and its manifest's sha256 (None for a pointer from before it was kept)."""
+        """The live generation's folder and its manifest's sha256 (None for a pointer from before it was kept).
+        None when the collection was never written; generations without a pointer are `IndexCorruptError`, so
+        that no write starts over and deletes them."""
         pointer = self.folder / "CURRENT"
         if not pointer.exists():
+            found = self.generations()
+            if found:
+                raise IndexCorruptError(
+                    f"collection {self.name!r} has generations ({found[-1].name} the newest) but no CURRENT pointer; "
+                    f"nothing was changed: `vericlaim repair --collection {self.name}` points it at the newest "
+                    "generation that verifies")
             return None
         name, _, checksum = pointer.read_text(encoding="utf-8").strip().partition(" ")
         generation = self.folder / name
@@ -116,6 +130,35 @@ class CollectionStore:
             sentence_vectors=np.zeros((0, dimension), dtype=np.float32),
             ann=self.ann,
         )
+
+    def repair(self) -> tuple[str, bool]:
+        """Point CURRENT at the newest generation whose manifest and files verify, when the live one does not
+        load (a missing or damaged pointer). Returns the generation and whether CURRENT was rewritten; none
+        verifying is `IndexCorruptError`. Nothing is deleted."""
+        with FileLock(str(self.folder / ".lock")):
+            try:
+                live = self._current_generation()
+                if live is not None:
+                    read_generation(*live)
+                    return live[0].name, False
+            except IndexCorruptError:
+                pass
+            for generation in reversed(self.generations()):
+                try:
+                    read_generation(generation, None)
+                except IndexCorruptError:
+                    continue
+                self._point_at(generation)
+                return generation.name, True
+        raise IndexCorruptError(f"collection {self.name!r}: no generation verifies; re-ingest its documents into a "
+                                "new collection")
+
+    def _point_at(self, generation: Path) -> None:
+        pointer_tmp = self.folder / "CURRENT.tmp"
+        pointer_tmp.write_text(f"{generation.name} {sha256_file(generation / 'manifest.json')}", encoding="utf-8")
+        fsync_file(pointer_tmp)
+        os.replace(pointer_tmp, self.folder / "CURRENT")
+        fsync_dir(self.folder)
 
     # ---- writing -------------------------------------------------------------------------------------
 
@@ -162,15 +205,10 @@ class CollectionStore:
         snapshot.bm25 = build_bm25(snapshot.chunk_text(i) for i in range(len(snapshot.chunks)))
         snapshot.sentence_bm25 = build_bm25(snapshot.sentence_text(r) for r in range(len(snapshot.sentences)))
         snapshot.version = _write_generation(staging, snapshot, number)
-        manifest_sha256 = sha256_file(staging / "manifest.json")
         fsync_tree(staging)
         os.replace(staging, final)
         fsync_dir(self.folder)
-        pointer_tmp = self.folder / "CURRENT.tmp"
-        pointer_tmp.write_text(f"{final.name} {manifest_sha256}", encoding="utf-8")
-        fsync_file(pointer_tmp)
-        os.replace(pointer_tmp, self.folder / "CURRENT")
-        fsync_dir(self.folder)
+        self._point_at(final)
         _remove_strays(self.folder, keep=final)
         return snapshot
 

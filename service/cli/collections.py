@@ -20,7 +20,7 @@ from rich.progress import (
 from service.cli.common import CollectionOption, JsonOption, components, err, out, reports_errors
 from service.cli.printing import print_changes, print_citations, print_verdict
 from service.config import Settings
-from service.errors import InputError
+from service.errors import CollectionNotFoundError, InputError
 
 DEMO = resources.files("service") / "demo"  # the AI-compute corpus and its labelled claims (package data)
 documents_app = typer.Typer(no_args_is_help=True, help="List or delete stored documents.")
@@ -109,6 +109,30 @@ def demo_claims(per_label: int = 2) -> list[str]:
     for label in ("SUPPORTED", "REFUTED", "NOT_ENOUGH_INFO"):
         chosen += [row["claim"] for row in rows if row["label"] == label][:per_label]
     return chosen
+
+
+@reports_errors
+def repair(collection: CollectionOption = None) -> None:
+    """Point a collection whose CURRENT pointer is missing or damaged at its newest generation that verifies
+    (nothing is deleted; a collection that loads is left as it is)."""
+    from index.library import Library
+    from service.bootstrap import build_library
+
+    settings = Settings()
+    library = build_library(settings)
+    if not isinstance(library, Library):
+        out.print("nothing to repair: PostgreSQL keeps each collection in one transaction", markup=False,
+                  highlight=False)
+        return
+    store = library.store(collection)
+    if not store.generations():
+        raise CollectionNotFoundError(f"no collection {store.name!r} to repair (collections: "
+                                      f"{', '.join(library.collections()) or 'none yet'})")
+    generation, changed = store.repair()
+    documents = len(library.snapshot(collection).documents)
+    said = "now points at" if changed else "loads as it is; it points at"
+    out.print(f"collection {store.name!r} {said} {generation} ({documents} documents)", markup=False,
+              highlight=False)
 
 
 @documents_app.command("list")

@@ -429,3 +429,52 @@ def test_a_collection_with_no_word_bm25_can_index_is_stored_and_searched(tmp_pat
     assert set(fresh.documents) == {"bang.txt", "stop.txt"} and fresh.bm25 is None
     found = retriever_for(library).search(fresh, "It is the.", k=3)  # dense search alone, no error
     assert all(passage.doc_id in fresh.documents for passage in found)
+
+
+# ---- a missing pointer (issue 28, item 2) ------------------------------------------------------------------
+
+def test_generations_without_a_pointer_are_corrupt_and_no_write_destroys_them(tmp_path: Path) -> None:
+    library = library_at(tmp_path)
+    library.ingest([ACME])
+    library.ingest([BANANA])
+    folder = collection_folder(tmp_path)
+    (folder / "CURRENT").unlink()
+    before = listing(folder)
+
+    with pytest.raises(IndexCorruptError, match="vericlaim repair --collection default"):
+        library_at(tmp_path).snapshot()
+    with pytest.raises(IndexCorruptError, match="no CURRENT pointer"):
+        library_at(tmp_path).ingest([Document("new.txt", "A new document.")])
+    assert listing(folder) == before  # nothing rewritten, nothing deleted
+    assert "default" in library_at(tmp_path).collections()  # readiness still sees it (and reports it)
+
+
+def test_repair_points_at_the_newest_generation_that_verifies(tmp_path: Path) -> None:
+    library = library_at(tmp_path)
+    library.ingest([ACME])
+    older = current_generation(tmp_path)
+    keep = tmp_path / "older"
+    shutil.copytree(older, keep)
+    library.ingest([BANANA])
+    newest = current_generation(tmp_path)
+    shutil.copytree(keep, older)  # an older generation a crash left behind, complete
+    folder = collection_folder(tmp_path)
+    (folder / "CURRENT").unlink()
+    flip_byte(newest / "vectors.npy")  # and the newest one damaged
+    store = library_at(tmp_path).store()
+
+    assert store.repair() == (older.name, True)
+    assert set(library_at(tmp_path).snapshot().documents) == {"acme.txt"}
+    assert store.repair() == (older.name, False)  # it loads: left as it is
+    assert newest.exists()  # nothing deleted
+
+
+def test_repair_with_no_generation_that_verifies_says_so(tmp_path: Path) -> None:
+    library = library_at(tmp_path)
+    library.ingest([ACME])
+    generation = current_generation(tmp_path)
+    (collection_folder(tmp_path) / "CURRENT").unlink()
+    (generation / "manifest.json").write_text("{not json", encoding="utf-8")
+
+    with pytest.raises(IndexCorruptError, match="no generation verifies"):
+        library_at(tmp_path).store().repair()
