@@ -22,6 +22,7 @@ from index.dates import document_period
 from service.domain import Document
 from service.errors import InputError, UnreadableDocumentError, UnsupportedFileTypeError
 
+MAX_EXTRACTED_CHARS = 50_000_000  # text extracted from one PDF, at most (uploads: server.max_upload_chars)
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | {".pdf", ".jsonl"}
@@ -54,7 +55,8 @@ def discover(paths: list[Path]) -> list[tuple[Path, str]]:
 
 
 def read_documents(
-    files: Iterable[tuple[Path, str]], on_file: Callable[[str], None] | None = None
+    files: Iterable[tuple[Path, str]], on_file: Callable[[str], None] | None = None,
+    max_chars: int = MAX_EXTRACTED_CHARS,
 ) -> Iterator[tuple[Document, int]]:
     """The documents of discovered files, in order, each with the bytes of input read once it is complete."""
     read = 0
@@ -66,13 +68,13 @@ def read_documents(
             for document, offset in _jsonl_file(path):
                 yield document, read + offset
         else:
-            yield _load_whole(path, doc_id), read + size
+            yield _load_whole(path, doc_id, max_chars), read + size
         read += size
 
 
-def load_file(path: Path, doc_id: str) -> Iterator[Document]:
+def load_file(path: Path, doc_id: str, max_chars: int = MAX_EXTRACTED_CHARS) -> Iterator[Document]:
     """Read one file into one document (or many, for JSONL). Raises a clear error for unreadable input."""
-    for document, _ in read_documents([(path, doc_id)]):
+    for document, _ in read_documents([(path, doc_id)], max_chars=max_chars):
         yield document
 
 
@@ -83,7 +85,7 @@ def file_size(path: Path) -> int:
         raise UnreadableDocumentError(f"cannot read {path}: {exc.strerror}") from None
 
 
-def _load_whole(path: Path, doc_id: str) -> Document:
+def _load_whole(path: Path, doc_id: str, max_chars: int) -> Document:
     suffix = path.suffix.lower()
     data = _read_bytes(path)
     if suffix in TEXT_SUFFIXES:
@@ -91,7 +93,7 @@ def _load_whole(path: Path, doc_id: str) -> Document:
     elif suffix in HTML_SUFFIXES:
         text = html_to_text(decode_utf8(data, str(path)), str(path))
     elif suffix == ".pdf":
-        text = pdf_to_text(data, str(path))
+        text = pdf_to_text(data, str(path), max_chars)
     else:
         raise UnsupportedFileTypeError(f"unsupported file type {suffix!r} for {path}")
     return make_document(doc_id, text, source=str(path), title=path.stem)
@@ -136,18 +138,30 @@ def html_to_text(html: str, source: str) -> str:
     return text
 
 
-def pdf_to_text(data: bytes, source: str) -> str:
+def pdf_to_text(data: bytes, source: str, max_chars: int = MAX_EXTRACTED_CHARS) -> str:
+    """The PDF's text, page by page; a PDF that cannot be read, whose text runs past `max_chars` (a compression
+    bomb: a few kilobytes can inflate to millions of characters), or that pypdf gives up on in any way, is
+    `UnreadableDocumentError`."""
     import io
 
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
 
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # its repair warnings would print past our one line
+    pages: list[str] = []
     try:
         reader = PdfReader(io.BytesIO(data))
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
-        raise UnreadableDocumentError(f"{source}: unreadable PDF ({exc})") from None
+        extracted = 0
+        for page in reader.pages:
+            pages.append(page.extract_text() or "")
+            extracted += len(pages[-1])
+            if extracted > max_chars:
+                raise UnreadableDocumentError(f"{source}: the PDF's text runs past {max_chars:,} characters "
+                                              "(VERICLAIM_SERVER__MAX_UPLOAD_CHARS for uploads)")
+    except UnreadableDocumentError:
+        raise
+    except Exception as exc:  # crafted files raise anything: LimitReachedError, NotImplementedError (an unknown
+        # filter or encryption), RecursionError (deep nesting), DependencyError (JBIG2): all are unreadable
+        raise UnreadableDocumentError(f"{source}: unreadable PDF ({type(exc).__name__}: {str(exc)[:200]})") from None
     text = "\n\n".join(page.strip() for page in pages if page.strip())
     if not text:
         raise UnreadableDocumentError(f"{source}: the PDF has no extractable text (scanned images?)")
@@ -177,6 +191,8 @@ def _jsonl_document(line: str, where: str) -> Document:
         row = json.loads(line)
     except json.JSONDecodeError as exc:
         raise UnreadableDocumentError(f"{where}: bad JSON ({exc.msg})") from None
+    except RecursionError:
+        raise UnreadableDocumentError(f"{where}: JSON nested too deep") from None
     if not isinstance(row, dict):
         raise UnreadableDocumentError(f"{where}: expected a JSON object")
     doc_id, text = row.get("id"), row.get("text")
@@ -212,15 +228,16 @@ def upload_name(filename: str | None) -> str:
     return name
 
 
-def load_upload(filename: str | None, doc_id: str | None, data: bytes) -> list[Document]:
-    """The documents in an uploaded file's bytes, read as the CLI reads files (same types, same errors); the
-    document id is `doc_id`, else the file name."""
+def load_upload(filename: str | None, doc_id: str | None, data: bytes,
+                max_chars: int = MAX_EXTRACTED_CHARS) -> list[Document]:
+    """The documents in an uploaded file's bytes, read as the CLI reads files (same types, same errors, and at
+    most `max_chars` characters extracted from a PDF); the document id is `doc_id`, else the file name."""
     name = upload_name(filename)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / name
         path.write_bytes(data)
         try:
             discover([path])  # rejects unsupported types with the same error as the CLI
-            return [replace(d, source=f"upload:{name}") for d in load_file(path, doc_id or name)]
+            return [replace(d, source=f"upload:{name}") for d in load_file(path, doc_id or name, max_chars)]
         except InputError as exc:  # the detail reaches the client: name the upload, not the server's folder
             raise type(exc)(exc.detail.replace(str(path), f"upload:{name}")) from None

@@ -223,6 +223,9 @@ class ServerSettings(BaseModel):
     port: int = Field(8000, ge=1, le=65535)
     queue_size: int = Field(8, ge=1, description="Checks waiting for the model before HTTP 503.")
     max_upload_bytes: int = Field(20_000_000, ge=1, description="Largest uploaded file (HTTP 413 past it).")
+    max_upload_chars: int = Field(5_000_000, ge=1000, description=(
+        "Most characters of text extracted from one uploaded PDF (422 past it): a few kilobytes of PDF can "
+        "inflate to millions of characters."))
     max_body_bytes: int = Field(25_000_000, ge=1, description=(
         "Largest request body of any kind, JSON or multipart (HTTP 413 past it)."))
     allow_open_writes: bool = Field(False, description=(

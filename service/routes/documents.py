@@ -51,7 +51,8 @@ async def add_document(request: Request, built: Built) -> ChangeResponse:
     library = built.library
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media == "multipart/form-data":
-        documents_in, collection = await _uploaded(request, built.settings.server.max_upload_bytes)
+        documents_in, collection = await _uploaded(request, built.settings.server.max_upload_bytes,
+                                                   built.settings.server.max_upload_chars)
     elif media != "application/json" and not media.endswith("+json"):
         # a text/plain or form body needs no CORS preflight: refusing it keeps other sites' pages out
         raise UnsupportedMediaTypeError(f"send a document as JSON (Content-Type: application/json) or as a "
@@ -134,7 +135,7 @@ async def _json_body(request: Request) -> DocumentRequest:
         raise RequestValidationError(exc.errors()) from None
 
 
-async def _uploaded(request: Request, max_bytes: int) -> tuple[list[Document], str | None]:
+async def _uploaded(request: Request, max_bytes: int, max_chars: int) -> tuple[list[Document], str | None]:
     """The documents of a multipart upload and the collection it names (index/loaders.py reads the file)."""
     async with request.form() as form:
         upload = form.get("file")
@@ -144,5 +145,5 @@ async def _uploaded(request: Request, max_bytes: int) -> tuple[list[Document], s
         filename, doc_id, collection = upload.filename, form.get("doc_id"), form.get("collection")
     if len(data) > max_bytes:
         raise BodyTooLargeError(f"upload larger than {max_bytes} bytes (VERICLAIM_SERVER__MAX_UPLOAD_BYTES)")
-    documents_in = await run_in_threadpool(load_upload, filename, str(doc_id) if doc_id else None, data)
+    documents_in = await run_in_threadpool(load_upload, filename, str(doc_id) if doc_id else None, data, max_chars)
     return documents_in, (str(collection) if collection else None)
