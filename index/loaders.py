@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
@@ -22,6 +23,10 @@ from index.dates import document_period
 from service.domain import Document
 from service.errors import InputError, UnreadableDocumentError, UnsupportedFileTypeError
 
+MAX_DOC_ID, MAX_TITLE, MAX_URL = 512, 1_000, 2_048  # characters
+_CONTROL = "\u0000-\u001f\u007f-\u009f\u2028\u2029"
+DOC_ID_PATTERN = rf"^[^{_CONTROL}]*[^\s{_CONTROL}][^{_CONTROL}]*$"  # not blank, no control characters
+_HAS_CONTROL = re.compile(rf"[{_CONTROL}]")
 MAX_EXTRACTED_CHARS = 50_000_000  # text extracted from one PDF, at most (uploads: server.max_upload_chars)
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
@@ -111,6 +116,12 @@ def make_document(
     doc_id = doc_id.strip()
     if not doc_id:
         raise InputError(f"empty document id in {source}")
+    if _HAS_CONTROL.search(doc_id) or len(doc_id) > MAX_DOC_ID:
+        raise InputError(f"{source}: document id {doc_id[:60]!r} has control characters or is over {MAX_DOC_ID} "
+                         "characters: it could not be read or deleted by its id")
+    for name, value, limit in (("title", title, MAX_TITLE), ("url", url, MAX_URL)):
+        if value is not None and len(value) > limit:
+            raise InputError(f"{source}: document {doc_id!r} has a {name} over {limit:,} characters")
     if not text.strip():
         raise UnreadableDocumentError(f"{source}: no text found in document {doc_id!r}")
     if date is not None and (not isinstance(date, str) or document_period(date) is None):

@@ -34,6 +34,7 @@ UPLOAD = {"requestBody": {"required": True, "description": "One JSON object per 
           "optional `id`, `collection`, `doc_ids`, `since`, `until`, `top_k`; other fields are ignored.",
           "content": {media: {"schema": {"type": "string", "format": "binary"}}
                       for media in ("application/jsonl", "application/x-ndjson")}}}
+MAX_LINE_NUMBER = 2**31 - 1  # past SQLite's and islice's reach: refused (422) before a response starts
 JOB_MEDIA = ("application/jsonl", "application/x-ndjson", "application/json")
 RESULTS: dict[int | str, dict[str, Any]] = {200: {
     "description": "One JSON object per finished line, in line order: `{line, id, claim, result}` (result as "
@@ -123,8 +124,10 @@ async def get_job(job_id: str, runner: Runner) -> JobOut:
 
 @jobs.get("/{job_id}/results", dependencies=[Reader], response_class=StreamingResponse, responses=RESULTS)
 async def job_results(job_id: str, runner: Runner,
-                      after: Annotated[int, QueryParam(ge=0, description="Only lines after this one.")] = 0,
-                      limit: Annotated[int | None, QueryParam(ge=1, description="At most this many lines.")] = None,
+                      after: Annotated[int, QueryParam(ge=0, le=MAX_LINE_NUMBER,
+                                                       description="Only lines after this one.")] = 0,
+                      limit: Annotated[int | None, QueryParam(ge=1, le=MAX_LINE_NUMBER,
+                                                              description="At most this many lines.")] = None,
                       ) -> StreamingResponse:
     """The finished lines so far (all of them once the job is done), as JSONL, streamed: `after` and `limit`
     page through a large job."""

@@ -320,3 +320,13 @@ def test_results_are_read_a_page_at_a_time_and_none_is_lost_between_pages(tmp_pa
 
     assert [row["result"]["n"] for row in store.results(job.id, page=3)] == list(range(1, 8))
     assert [row["line"] for row in store.results(job.id, after=3, page=2)] == [4, 5, 6, 7]
+
+
+@pytest.mark.parametrize("query", ["after=99999999999999999999999", "limit=99999999999999999999999",
+                                   "after=-1", "limit=0", "after=2147483648"])
+def test_out_of_range_after_and_limit_are_422_before_any_result_is_sent(client: TestClient, query: str) -> None:
+    job_id = client.post("/v1/jobs", content=jsonl({"claim": CLAIM}), headers=JSONL).json()["id"]
+    finished(client, job_id)
+
+    assert_error(client.get(f"/v1/jobs/{job_id}/results?{query}"), 422, "invalid_request")
+    assert len(results(client, job_id)) == 1

@@ -95,3 +95,27 @@ def test_a_job_sent_as_text_is_415(client: TestClient, content_type: str) -> Non
 
     assert_error(response, 415, "unsupported_media_type")
     assert client.get("/v1/jobs").json()["jobs"] == []
+
+
+# ---- what a stored document may be called (issue 28, item 7) ------------------------------------------------
+
+@pytest.mark.parametrize("document", [
+    {"doc_id": "nl\nid", "text": ACME_TEXT},
+    {"doc_id": "nul\u0000id", "text": ACME_TEXT},
+    {"doc_id": "line\u2028separator", "text": ACME_TEXT},
+    {"doc_id": "acme.txt", "text": ACME_TEXT, "title": "t" * 1_001},
+    {"doc_id": "acme.txt", "text": ACME_TEXT, "url": "https://example.org/" + "u" * 2_048},
+])
+def test_ids_with_control_characters_and_over_long_titles_are_refused(client: TestClient,
+                                                                     document: dict[str, str]) -> None:
+    assert_error(client.post("/v1/documents", json=document), 422, "invalid_request")
+    assert doc_ids(client) == []
+
+
+def test_an_upload_named_with_a_control_character_is_refused(client: TestClient) -> None:
+    response = client.post("/v1/documents", files={"file": ("acme.txt", ACME_TEXT.encode(), "text/plain")},
+                           data={"doc_id": "bad\u0007id"})
+
+    body = assert_error(response, 400, "bad_input")
+    assert "control characters" in body["detail"]
+    assert doc_ids(client) == []
