@@ -8,8 +8,9 @@ goes to the log under that id. A bounded number of model calls may wait at once;
 503 with `Retry-After`. Jobs (service/jobs/) run in one background thread while the app runs: started at
 start-up, stopped after the line in progress at shutdown (an ingest still running when uvicorn cancels its
 request stops before its commit: service/routes/documents.py). Middleware, outermost first: request ids,
-metrics and log lines (service/observability.py), then the host and cross-site checks (service/site_guard.py),
-then the body limit (service/body_limit.py).
+metrics and log lines (service/observability.py), the host and cross-site checks (service/site_guard.py), the
+token for routes that need it before any body is read (service/access.py), then the body limit
+(service/body_limit.py).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from service import __version__
+from service.access import TokenBeforeBody
 from service.body_limit import BodyLimit
 from service.bootstrap import Components
 from service.errors import BusyError, UnauthorizedError, VericlaimError
@@ -60,6 +62,7 @@ def create_app(components: Components) -> FastAPI:
     app.state.jobs = job_runner(components, app.state.admission, app.state.metrics)
     app.state.metrics.watch_jobs(app.state.jobs.store.counts)
     app.add_middleware(BodyLimit, limit=settings.server.max_body_bytes)
+    app.add_middleware(TokenBeforeBody, settings=settings)
     app.add_middleware(SiteGuard, allowed_hosts=allowed_host_names(settings.server.allowed_hosts,
                                                                    settings.server.host))
     app.add_middleware(Observability, metrics=app.state.metrics)  # outermost: every answer gets a request id
@@ -93,6 +96,12 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        cause = exc.__cause__  # FastAPI turns any failure while it reads a JSON body into a bare 400
+        if isinstance(cause, VericlaimError):  # the body limit, hit while the body was read (chunked)
+            return await _core_error(request, cause)
+        if exc.status_code == 400 and isinstance(cause, UnicodeDecodeError | RecursionError | ValueError):
+            return error_response(422, "invalid_request", "the body is not valid JSON: UTF-8 text, not nested "
+                                  "too deep")
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
         headers = {"Allow": _allowed(request)} if exc.status_code == 405 else exc.headers
         return error_response(exc.status_code, code, exc.detail, headers)

@@ -275,12 +275,20 @@ class Settings(BaseSettings):
     @field_validator("api_token")
     @classmethod
     def _usable_token(cls, value: SecretStr | None) -> SecretStr | None:
-        """An empty token is no token (an unset variable in a compose file); a short one is refused."""
+        """An empty token is no token (an unset variable in a compose file). Whitespace around it (an env file's
+        trailing newline) is not part of it; a token that is only whitespace, holds whitespace or other
+        characters a header cannot carry, or is short, is refused."""
         if value is None or not value.get_secret_value():
             return None
-        if len(value.get_secret_value()) < API_TOKEN_MIN_CHARS:
+        token = value.get_secret_value().strip()
+        if not token:
+            raise ValueError("VERICLAIM_API_TOKEN is only whitespace: set a real token, or leave it empty for none")
+        if len(token) < API_TOKEN_MIN_CHARS:
             raise ValueError(f"VERICLAIM_API_TOKEN must be at least {API_TOKEN_MIN_CHARS} characters")
-        return value
+        if any(ch.isspace() or not ch.isprintable() or not ch.isascii() for ch in token):
+            raise ValueError("VERICLAIM_API_TOKEN may hold only printable ASCII without spaces (it travels in a "
+                             "header)")
+        return SecretStr(token)
 
     @classmethod
     def settings_customise_sources(

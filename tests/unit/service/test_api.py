@@ -14,6 +14,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from service import __version__
 from service.api import Admission, create_app
 from service.bootstrap import Components, build
 from service.config import Settings
@@ -80,12 +81,13 @@ def doc_ids(client: TestClient, collection: str | None = None) -> list[str]:
 
 # ---- health and documents --------------------------------------------------------------------------------
 
-def test_health(loaded: TestClient) -> None:
-    response = loaded.get("/v1/health")
+def test_health_says_only_that_it_is_alive_and_info_names_models_and_collections(loaded: TestClient) -> None:
+    assert loaded.get("/v1/health").json() == {"status": "ok", "version": __version__}
+
+    response = loaded.get("/v1/info")
 
     assert response.status_code == 200
     body = response.json()
-    assert body["status"] == "ok"
     assert body["judge_model"] == "keyword-judge"
     assert body["embedding_model"] == "hashing-64"
     assert body["verifier"] is None  # the fakes build no verifier: the judge decides

@@ -237,6 +237,21 @@ def test_an_empty_token_is_no_token_and_a_short_one_is_refused(tmp_path: Path) -
     assert client.post("/v1/documents", json=DOCUMENT, headers={"Authorization": "Bearer "}).status_code == 200
 
 
+@pytest.mark.parametrize(("token", "message"), [(" " * 20, "only whitespace"), ("\t\n" * 10, "only whitespace"),
+                                                ("two words of a token", "without spaces"),
+                                                ("kéy-with-accents-0123", "printable ASCII")])
+def test_a_blank_or_unsendable_token_is_refused_at_start(tmp_path: Path, token: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        Settings(home=tmp_path, api_token=token)
+
+
+def test_whitespace_around_the_token_is_not_part_of_it(tmp_path: Path) -> None:
+    client = client_at(tmp_path, api_token=f"  {TOKEN}\n")  # an env file's trailing newline
+
+    assert client.post("/v1/documents", json=DOCUMENT, headers=bearer(TOKEN)).status_code == 200
+    assert_error(client.post("/v1/documents", json=DOCUMENT), 401, "unauthorized")
+
+
 def test_the_page_is_served_at_the_root_with_a_strict_content_policy_and_stays_out_of_the_schema(
         tmp_path: Path) -> None:
     client = client_at(tmp_path, api_token=TOKEN, server={"token_for_reads": True})
@@ -253,3 +268,57 @@ def test_the_page_is_served_at_the_root_with_a_strict_content_policy_and_stays_o
     assert client.get("/static/index.html").status_code == 404  # the page only where its policy comes with it
     assert not {path for path in client.get("/openapi.json").json()["paths"] if not path.startswith("/v1/")} - {
         "/metrics"}
+
+
+# ---- status codes of bodies FastAPI cannot read (issue 28, item 8) ----------------------------------------
+
+def test_a_chunked_body_past_the_limit_on_a_check_is_413(tmp_path: Path) -> None:
+    client = client_at(tmp_path, server={"max_body_bytes": 1_000})
+
+    def chunks() -> Iterator[bytes]:
+        yield b'{"claim": "'
+        for _ in range(100):
+            yield b"x" * 100
+        yield b'"}'
+
+    assert_error(client.post("/v1/check", content=chunks(), headers={"Content-Type": "application/json"}), 413,
+                 "body_too_large")
+
+
+@pytest.mark.parametrize("body", [b'{"claim": "caf\xe9"}', b'{"claim": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"])
+def test_a_check_body_that_is_not_utf8_or_nested_too_deep_is_422(tmp_path: Path, body: bytes) -> None:
+    response = client_at(tmp_path).post("/v1/check", content=body, headers={"Content-Type": "application/json"})
+
+    assert_error(response, 422, "invalid_request")
+
+
+# ---- the token before the body, health as liveness only (issue 28, item 10) -------------------------------
+
+def test_a_body_without_the_token_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    client = client_at(tmp_path, api_token=TOKEN, server={"token_for_reads": True})
+    read = 0
+
+    def body() -> Iterator[bytes]:
+        nonlocal read
+        for _ in range(200):
+            read += 1
+            yield b" " * 100_000
+
+    response = client.post("/v1/check", content=body(), headers={"Content-Type": "application/json"})
+
+    assert_error(response, 401, "unauthorized")
+    assert response.headers["WWW-Authenticate"] == "Bearer"
+    assert read <= 2  # answered before the 20 MB were sent
+    assert_error(client.post("/v1/documents", json=DOCUMENT), 401, "unauthorized")
+    assert client.post("/v1/documents", json=DOCUMENT, headers=bearer(TOKEN)).status_code == 200
+
+
+def test_health_names_no_collection_and_info_needs_the_token_when_reads_do(tmp_path: Path) -> None:
+    client = client_at(tmp_path, api_token=TOKEN, server={"token_for_reads": True})
+    client.post("/v1/documents", json={**DOCUMENT, "collection": "secret-investigation"}, headers=bearer(TOKEN))
+
+    health = client.get("/v1/health")
+
+    assert health.status_code == 200 and "secret-investigation" not in health.text
+    assert_error(client.get("/v1/info"), 401, "unauthorized")
+    assert "secret-investigation" in client.get("/v1/info", headers=bearer(TOKEN)).json()["collections"]
