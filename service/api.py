@@ -38,7 +38,8 @@ from service.routes.checks import checks, operations, probes
 from service.routes.deps import Admission
 from service.routes.documents import documents
 from service.routes.jobs import job_runner, jobs
-from service.routes.page import page, static
+from service.routes.page import docs_assets, page, static
+from service.security_headers import SecurityHeaders
 from service.site_guard import SiteGuard, allowed_host_names
 
 __all__ = ["Admission", "create_app", "error_response"]
@@ -55,7 +56,7 @@ def create_app(components: Components) -> FastAPI:
         yield
         await run_in_threadpool(app.state.jobs.stop, settings.server.shutdown_seconds)
 
-    app = FastAPI(title="vericlaim", version=__version__, lifespan=lifespan)
+    app = FastAPI(title="vericlaim", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.components = components
     app.state.admission = Admission(settings.server.queue_size)
     app.state.metrics = Metrics(lambda: app.state.admission.in_flight)
@@ -65,6 +66,7 @@ def create_app(components: Components) -> FastAPI:
     app.add_middleware(TokenBeforeBody, settings=settings)
     app.add_middleware(SiteGuard, allowed_hosts=allowed_host_names(settings.server.allowed_hosts,
                                                                    settings.server.host))
+    app.add_middleware(SecurityHeaders)
     app.add_middleware(Observability, metrics=app.state.metrics)  # outermost: every answer gets a request id
     _add_error_handlers(app)
     app.include_router(probes)
@@ -74,6 +76,7 @@ def create_app(components: Components) -> FastAPI:
     app.include_router(jobs)
     app.include_router(page)
     app.mount("/static", static, name="static")
+    app.mount("/docs-assets", docs_assets(), name="docs-assets")
     return app
 
 

@@ -322,3 +322,29 @@ def test_health_names_no_collection_and_info_needs_the_token_when_reads_do(tmp_p
     assert health.status_code == 200 and "secret-investigation" not in health.text
     assert_error(client.get("/v1/info"), 401, "unauthorized")
     assert "secret-investigation" in client.get("/v1/info", headers=bearer(TOKEN)).json()["collections"]
+
+
+# ---- headers on every answer, the docs offline (issue 28, item 12) ----------------------------------------
+
+def test_every_answer_carries_the_security_headers(tmp_path: Path) -> None:
+    client = client_at(tmp_path, api_token=TOKEN, server={"max_body_bytes": 100})
+    answers = [client.get("/v1/health"), client.get("/v1/documents/missing"), client.get("/openapi.json"),
+               client.post("/v1/documents", json=DOCUMENT),  # 401
+               client.post("/v1/check", content=b"x" * 200, headers={"Content-Type": "application/json"}),  # 413
+               client.get("/v1/health", headers={"Host": "elsewhere.example"}), client.get("/"), client.get("/docs")]
+
+    for response in answers:
+        assert response.headers["X-Content-Type-Options"] == "nosniff", response.url
+        assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"], response.url
+    assert [r.status_code for r in answers] == [200, 404, 200, 401, 413, 400, 200, 200]
+    assert answers[1].headers["Content-Security-Policy"].startswith("default-src 'none'")
+
+
+def test_the_api_docs_load_their_files_from_this_server(tmp_path: Path) -> None:
+    client = client_at(tmp_path)
+
+    docs = client.get("/docs").text
+
+    assert "cdn" not in docs.lower() and "/docs-assets/swagger-ui-bundle.js" in docs
+    for asset in ("/docs-assets/swagger-ui-bundle.js", "/docs-assets/swagger-ui.css"):
+        assert client.get(asset).status_code == 200
