@@ -70,7 +70,7 @@ def read_documents(
             on_file(doc_id)
         size = file_size(path)
         if path.suffix.lower() == ".jsonl":
-            for document, offset in _jsonl_file(path):
+            for document, offset in _jsonl_file(path, doc_id):
                 yield document, read + offset
         else:
             yield _load_whole(path, doc_id, max_chars), read + size
@@ -101,7 +101,8 @@ def _load_whole(path: Path, doc_id: str, max_chars: int) -> Document:
         text = pdf_to_text(data, str(path), max_chars)
     else:
         raise UnsupportedFileTypeError(f"unsupported file type {suffix!r} for {path}")
-    return make_document(doc_id, text, source=str(path), title=path.stem)
+    # the source is the path relative to what was ingested (the id), never the server's absolute path
+    return make_document(doc_id, text, source=doc_id, title=path.stem)
 
 
 def make_document(
@@ -179,10 +180,10 @@ def pdf_to_text(data: bytes, source: str, max_chars: int = MAX_EXTRACTED_CHARS) 
     return text
 
 
-def _jsonl_file(path: Path) -> Iterator[tuple[Document, int]]:
+def _jsonl_file(path: Path, name: str) -> Iterator[tuple[Document, int]]:
     try:
         with path.open("rb") as handle:
-            yield from _jsonl_lines(handle, str(path))
+            yield from _jsonl_lines(handle, name)
     except OSError as exc:
         raise UnreadableDocumentError(f"cannot read {path}: {exc.strerror}") from None
 

@@ -72,7 +72,8 @@ def test_text_files_are_stored_byte_for_byte(tmp_path: Path, suffix: str) -> Non
     assert document.text.encode("utf-8") == raw  # CRLF, tabs, leading/trailing spaces all kept
     assert document.doc_id == f"report{suffix}"
     assert document.title == "report"
-    assert document.source == str(path)
+    assert document.source == f"report{suffix}"  # relative to what was ingested: no server path (issue 28, 11)
+    assert str(tmp_path) not in document.source
     start = document.text.index("Revenue")
     end = document.text.index("%.") + 2
     assert raw.decode("utf-8")[start:end] == "Revenue was $6.4B in 2023 — up 12%."
@@ -242,7 +243,7 @@ def test_jsonl_bad_json_names_file_and_line(tmp_path: Path) -> None:
     with pytest.raises(UnreadableDocumentError) as caught:
         list(load_file(path, "corpus.jsonl"))
 
-    assert f"{path}:2" in str(caught.value)
+    assert "corpus.jsonl:2" in str(caught.value) and str(tmp_path) not in str(caught.value)
     assert "bad JSON" in str(caught.value)
 
 
