@@ -50,6 +50,7 @@ class Library:
             embedding_model=self.embedder.name,
             chunking=self.settings.chunking.model_dump(),
             ann=AnnParams.from_settings(self.settings.retrieval),
+            integrity_key=key.get_secret_value().encode("utf-8") if (key := self.settings.integrity_key) else None,
         )
 
     def snapshot(self, collection: str | None = None) -> Snapshot:

@@ -257,6 +257,10 @@ class Settings(BaseSettings):
     datasets: Path = Field(default_factory=default_datasets, description=(
         "Folder of the public labelled claim sets and NLI pairs that training and benchmarks read "
         "(VERICLAIM_DATASETS; default: shared/datasets beside the checkout)."))
+    integrity_key: SecretStr | None = Field(None, description=(
+        "A secret (VERICLAIM_INTEGRITY_KEY) with which each collection's CURRENT pointer signs its manifest "
+        "(HMAC-SHA256): files edited and their checksums recomputed by someone without the key are then reported "
+        "(index_corrupt), not served. Without it, the checksums catch accidents and partial writes only."))
     api_token: SecretStr | None = Field(None, description=(
         "Bearer token that adding and deleting documents over HTTP require (VERICLAIM_API_TOKEN); unset, "
         "writes are open, and `vericlaim serve` then binds only a loopback address."))

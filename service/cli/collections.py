@@ -112,9 +112,12 @@ def demo_claims(per_label: int = 2) -> list[str]:
 
 
 @reports_errors
-def repair(collection: CollectionOption = None) -> None:
+def repair(collection: CollectionOption = None,
+           sign: Annotated[bool, typer.Option("--sign", help="Sign the collection with VERICLAIM_INTEGRITY_KEY after "
+                                              "its checksums verify: you vouch for its files as they are.")] = False
+           ) -> None:
     """Point a collection whose CURRENT pointer is missing or damaged at its newest generation that verifies
-    (nothing is deleted; a collection that loads is left as it is)."""
+    (nothing is deleted; a collection that loads is left as it is); with --sign, sign it with the integrity key."""
     from index.library import Library
     from service.bootstrap import build_library
 
@@ -129,8 +132,14 @@ def repair(collection: CollectionOption = None) -> None:
         raise CollectionNotFoundError(f"no collection {store.name!r} to repair (collections: "
                                       f"{', '.join(library.collections()) or 'none yet'})")
     generation, changed = store.repair()
+    if sign:
+        generation, changed = store.sign(), True
+    elif store.integrity_key is not None and changed:
+        out.print(f"collection {store.name!r} now points at {generation}, unsigned: check it, then run "
+                  f"`vericlaim repair --sign --collection {store.name}`", markup=False, highlight=False)
+        return
     documents = len(library.snapshot(collection).documents)
-    said = "now points at" if changed else "loads as it is; it points at"
+    said = ("is signed and points at" if sign else "now points at") if changed else "loads as it is; it points at"
     out.print(f"collection {store.name!r} {said} {generation} ({documents} documents)", markup=False,
               highlight=False)
 
