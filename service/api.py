@@ -62,7 +62,7 @@ def create_app(components: Components) -> FastAPI:
     app.state.metrics = Metrics(lambda: app.state.admission.in_flight)
     app.state.jobs = job_runner(components, app.state.admission, app.state.metrics)
     app.state.metrics.watch_jobs(app.state.jobs.store.counts)
-    app.add_middleware(BodyLimit, limit=settings.server.max_body_bytes)
+    app.add_middleware(BodyLimit, limit=settings.server.max_body_bytes, timeout=settings.server.body_timeout_seconds)
     app.add_middleware(TokenBeforeBody, settings=settings)
     app.add_middleware(SiteGuard, allowed_hosts=allowed_host_names(settings.server.allowed_hosts,
                                                                    settings.server.host))

@@ -223,6 +223,11 @@ class ServerSettings(BaseModel):
     port: int = Field(8000, ge=1, le=65535)
     queue_size: int = Field(8, ge=1, description="Checks waiting for the model before HTTP 503.")
     max_upload_bytes: int = Field(20_000_000, ge=1, description="Largest uploaded file (HTTP 413 past it).")
+    body_timeout_seconds: float = Field(30.0, gt=0, description=(
+        "A request body that stops arriving for this long is answered 408 (a stalled client holds a worker)."))
+    limit_concurrency: int = Field(256, ge=8, description=(
+        "Connections and requests `vericlaim serve` takes at once; past it uvicorn answers 503 at once (many "
+        "slow or half-sent requests cannot pile up without bound)."))
     max_upload_chars: int = Field(5_000_000, ge=1000, description=(
         "Most characters of text extracted from one uploaded PDF (422 past it): a few kilobytes of PDF can "
         "inflate to millions of characters."))

@@ -8,6 +8,7 @@
     │   ├── UnsupportedFileTypeError    unsupported_file_type 415 2
     │   ├── UnsupportedMediaTypeError   unsupported_media_type 415 2  (HTTP: a body of the wrong Content-Type)
     │   ├── BodyTooLargeError           body_too_large  413   2  (a request body or an upload over its limit)
+    │   ├── RequestTimeoutError         request_timeout 408   2  (HTTP: a body that stopped arriving)
     │   ├── UnreadableDocumentError     unreadable_document   422 2
     │   ├── InvalidCollectionError      invalid_collection    422 2
     │   ├── InvalidJobError             invalid_job     422   2  (a job upload with no checkable line)
@@ -70,6 +71,11 @@ class UnsupportedMediaTypeError(InputError):
 class BodyTooLargeError(InputError):
     code = "body_too_large"
     http_status = 413
+
+
+class RequestTimeoutError(InputError):
+    code = "request_timeout"
+    http_status = 408
 
 
 class UnreadableDocumentError(InputError):

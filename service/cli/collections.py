@@ -70,7 +70,8 @@ def serve(
     # JSON log lines; on SIGTERM uvicorn stops accepting and lets in-flight checks finish, for at most
     # `server.shutdown_seconds`
     uvicorn.run(create_app(built), host=bind, port=port or settings.server.port, log_config=log_config(),
-                timeout_graceful_shutdown=settings.server.shutdown_seconds)
+                timeout_graceful_shutdown=settings.server.shutdown_seconds, timeout_keep_alive=5,
+                limit_concurrency=settings.server.limit_concurrency)
 
 
 @reports_errors

@@ -348,3 +348,37 @@ def test_the_api_docs_load_their_files_from_this_server(tmp_path: Path) -> None:
     assert "cdn" not in docs.lower() and "/docs-assets/swagger-ui-bundle.js" in docs
     for asset in ("/docs-assets/swagger-ui-bundle.js", "/docs-assets/swagger-ui.css"):
         assert client.get(asset).status_code == 200
+
+
+# ---- a stalled body (issue 28, item 13) ---------------------------------------------------------------------
+
+def test_a_body_that_stops_arriving_is_408_and_stores_nothing(tmp_path: Path) -> None:
+    import asyncio
+    import json
+
+    app = create_app(components_at(tmp_path, server={"body_timeout_seconds": 0.3}))
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        if not sent:
+            sent.append({})
+            return {"type": "http.request", "body": b'{"doc_id": "a.txt", "text": "Ac', "more_body": True}
+        await asyncio.sleep(3600)  # the rest never comes
+        raise AssertionError("unreachable")
+
+    answer: list[dict[str, Any]] = []
+
+    async def send(message: dict[str, Any]) -> None:
+        answer.append(message)
+
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
+             "path": "/v1/documents", "raw_path": b"/v1/documents", "query_string": b"", "root_path": "",
+             "scheme": "http", "server": ("localhost", 80), "client": ("127.0.0.1", 5000),
+             "headers": [(b"host", b"localhost"), (b"content-type", b"application/json"),
+                         (b"content-length", b"100")]}
+
+    asyncio.run(asyncio.wait_for(app(scope, receive, send), 10))
+
+    assert answer[0]["status"] == 408
+    assert json.loads(answer[1]["body"])["error"] == "request_timeout"
+    assert doc_ids(local_client(app)) == []
