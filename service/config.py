@@ -223,6 +223,14 @@ class ServerSettings(BaseModel):
     port: int = Field(8000, ge=1, le=65535)
     queue_size: int = Field(8, ge=1, description="Checks waiting for the model before HTTP 503.")
     max_upload_bytes: int = Field(20_000_000, ge=1, description="Largest uploaded file (HTTP 413 past it).")
+    body_timeout_seconds: float = Field(30.0, gt=0, description=(
+        "A request body that stops arriving for this long is answered 408 (a stalled client holds a worker)."))
+    limit_concurrency: int = Field(256, ge=8, description=(
+        "Connections and requests `vericlaim serve` takes at once; past it uvicorn answers 503 at once (many "
+        "slow or half-sent requests cannot pile up without bound)."))
+    max_upload_chars: int = Field(5_000_000, ge=1000, description=(
+        "Most characters of text extracted from one uploaded PDF (422 past it): a few kilobytes of PDF can "
+        "inflate to millions of characters."))
     max_body_bytes: int = Field(25_000_000, ge=1, description=(
         "Largest request body of any kind, JSON or multipart (HTTP 413 past it)."))
     allow_open_writes: bool = Field(False, description=(
@@ -232,6 +240,12 @@ class ServerSettings(BaseModel):
     max_job_claims: int = Field(10_000, ge=1, description="Most lines one POST /v1/jobs upload may hold (422).")
     shutdown_seconds: int = Field(30, ge=1, description=(
         "On SIGTERM, how long `vericlaim serve` waits for in-flight requests before it exits."))
+    allowed_hosts: list[str] = Field(
+        ["localhost", "127.0.0.1", "::1"], description=(
+            "Host names the server answers to (VERICLAIM_SERVER__ALLOWED_HOSTS, a JSON list): a request for any other "
+            "Host is refused (400), which stops DNS-rebinding pages. The address given to `serve --host` is added. "
+            "'*' answers to any name; behind a reverse proxy, list the name users reach it by and pass the Host "
+            "header through."))
     token_for_reads: bool = Field(False, description="Checks, searches and listings need the API token too "
                                   "(VERICLAIM_SERVER__TOKEN_FOR_READS); /v1/health and /v1/ready never do.")
 
@@ -248,6 +262,10 @@ class Settings(BaseSettings):
     datasets: Path = Field(default_factory=default_datasets, description=(
         "Folder of the public labelled claim sets and NLI pairs that training and benchmarks read "
         "(VERICLAIM_DATASETS; default: shared/datasets beside the checkout)."))
+    integrity_key: SecretStr | None = Field(None, description=(
+        "A secret (VERICLAIM_INTEGRITY_KEY) with which each collection's CURRENT pointer signs its manifest "
+        "(HMAC-SHA256): files edited and their checksums recomputed by someone without the key are then reported "
+        "(index_corrupt), not served. Without it, the checksums catch accidents and partial writes only."))
     api_token: SecretStr | None = Field(None, description=(
         "Bearer token that adding and deleting documents over HTTP require (VERICLAIM_API_TOKEN); unset, "
         "writes are open, and `vericlaim serve` then binds only a loopback address."))
@@ -266,12 +284,20 @@ class Settings(BaseSettings):
     @field_validator("api_token")
     @classmethod
     def _usable_token(cls, value: SecretStr | None) -> SecretStr | None:
-        """An empty token is no token (an unset variable in a compose file); a short one is refused."""
+        """An empty token is no token (an unset variable in a compose file). Whitespace around it (an env file's
+        trailing newline) is not part of it; a token that is only whitespace, holds whitespace or other
+        characters a header cannot carry, or is short, is refused."""
         if value is None or not value.get_secret_value():
             return None
-        if len(value.get_secret_value()) < API_TOKEN_MIN_CHARS:
+        token = value.get_secret_value().strip()
+        if not token:
+            raise ValueError("VERICLAIM_API_TOKEN is only whitespace: set a real token, or leave it empty for none")
+        if len(token) < API_TOKEN_MIN_CHARS:
             raise ValueError(f"VERICLAIM_API_TOKEN must be at least {API_TOKEN_MIN_CHARS} characters")
-        return value
+        if any(ch.isspace() or not ch.isprintable() or not ch.isascii() for ch in token):
+            raise ValueError("VERICLAIM_API_TOKEN may hold only printable ASCII without spaces (it travels in a "
+                             "header)")
+        return SecretStr(token)
 
     @classmethod
     def settings_customise_sources(
