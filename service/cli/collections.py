@@ -75,6 +75,31 @@ def serve(
 
 
 @reports_errors
+def mcp(
+    http: Annotated[bool, typer.Option("--http", help="Serve streamable HTTP (at /mcp) instead of stdio.")] = False,
+    host: Annotated[str, typer.Option(help="With --http: the address to bind (loopback by default).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="With --http: the port.")] = 8765,
+) -> None:
+    """Serve the Model Context Protocol: tools check_claim, check_text, search_evidence, ask, list_documents and
+    the documents as resources, for an agent (register `vericlaim mcp` as a stdio server in its configuration)."""
+    import contextlib
+
+    from service.access import is_loopback
+    from service.mcp_server import build_server
+    from service.python_api import Vericlaim
+
+    if http and not is_loopback(host):
+        raise InputError(f"refusing to serve MCP on {host}: it has no token; bind a loopback address and put an "
+                         "authenticating proxy in front if it must be reached from elsewhere")
+    with contextlib.redirect_stdout(sys.stderr):  # stdout is the protocol's: nothing else may print there
+        server = build_server(Vericlaim.open())
+    if http:
+        server.run("streamable-http", host=host, port=port)
+    else:
+        server.run("stdio")
+
+
+@reports_errors
 def demo(
     collection: Annotated[str, typer.Option("--collection", "-c", help="Collection for the demo.")] = "demo",
 ) -> None:
