@@ -67,7 +67,7 @@ def build_server(vc: Vericlaim):  # type: ignore[no-untyped-def]  # MCPServer is
         except VericlaimError as exc:
             raise ToolError(exc.detail) from None
 
-    @server.tool(description="Check one claim against the documents: SUPPORTED, REFUTED or NOT_ENOUGH_INFO, its "
+    @server.tool(description="Check one claim against the documents: SUPPORTED, REFUTED or NOT_ENOUGH_INFO, its "  # type: ignore[untyped-decorator]  # mcp is not analysed (pyproject)
                  "confidence, and citations (document, character offsets, the exact quote, verified to exist in "
                  "the source). Compound claims are checked part by part; figures are compared with their gap.")
     async def check_claim(claim: Annotated[str, Field(description="The claim to check.")],
@@ -75,7 +75,7 @@ def build_server(vc: Vericlaim):  # type: ignore[no-untyped-def]  # MCPServer is
                           until: Until = None) -> CheckResponse:
         return await call(lambda: vc.check(claim, collection=collection, top_k=top_k, since=since, until=until))
 
-    @server.tool(description="Check every checkable sentence of a text (a draft, an article); sentences that "
+    @server.tool(description="Check every checkable sentence of a text (a draft, an article); sentences that "  # type: ignore[untyped-decorator]  # mcp is not analysed (pyproject)
                  "state nothing checkable (questions, opinions, predictions) are listed with the reason.")
     async def check_text(text: Annotated[str, Field(description="The text to check.")],
                          collection: Collection = None, top_k: TopK = None, since: Since = None,
@@ -83,26 +83,26 @@ def build_server(vc: Vericlaim):  # type: ignore[no-untyped-def]  # MCPServer is
         return await call(lambda: vc.check_text(text, collection=collection, top_k=top_k, since=since,
                                                 until=until))
 
-    @server.tool(description="The passages of the documents that bear on a query, best first, with their "
+    @server.tool(description="The passages of the documents that bear on a query, best first, with their "  # type: ignore[untyped-decorator]  # mcp is not analysed (pyproject)
                  "offsets: what a check would read.")
     async def search_evidence(query: Annotated[str, Field(description="What to look for.")],
                               collection: Collection = None, top_k: TopK = None, since: Since = None,
                               until: Until = None) -> SearchResponse:
         return await call(lambda: vc.search(query, collection=collection, top_k=top_k, since=since, until=until))
 
-    @server.tool(description="Answer a question about the documents by quoting the sentence that answers it, "
+    @server.tool(description="Answer a question about the documents by quoting the sentence that answers it, "  # type: ignore[untyped-decorator]  # mcp is not analysed (pyproject)
                  "with its figure or date; abstains when no sentence does.")
     async def ask(question: Annotated[str, Field(description="A question about the documents.")],
                   collection: Collection = None, top_k: TopK = None, since: Since = None,
                   until: Until = None) -> AskResponse:
         return await call(lambda: vc.ask(question, collection=collection, top_k=top_k, since=since, until=until))
 
-    @server.tool(description="The documents of a collection (id, title, size, date); read one's text as the "
+    @server.tool(description="The documents of a collection (id, title, size, date); read one's text as the "  # type: ignore[untyped-decorator]  # mcp is not analysed (pyproject)
                  "resource vericlaim://documents/{collection}/{doc_id}.")
     async def list_documents(collection: Collection = None) -> DocumentListResponse:
         return await call(lambda: vc.documents(collection))
 
-    @server.resource(DOCUMENT_URI, name="document", mime_type="text/plain",
+    @server.resource(DOCUMENT_URI, name="document", mime_type="text/plain",  # type: ignore[untyped-decorator]  # mcp is not analysed (pyproject)
                      description="A stored document's whole text: citations' start:end index into it.")
     async def document(collection: str, doc_id: str) -> str:
         name, identifier = unquote(collection), unquote(doc_id)

@@ -57,7 +57,8 @@ class Vericlaim:
         are settings fields (`collection="ai"`, `models={"verifier": "nli-minilm"}`); environment variables
         (VERICLAIM_…) apply as for the CLI."""
         if settings is None:
-            settings = Settings(**({"home": Path(home).expanduser()} if home is not None else {}), **overrides)
+            fields: dict[str, Any] = {"home": Path(home).expanduser()} if home is not None else {}
+            settings = Settings(**fields, **overrides)
         return cls(build(settings))
 
     @property
