@@ -37,14 +37,14 @@ def check(
     as_json: JsonOption = False,
 ) -> None:
     """Verify a claim: SUPPORTED, REFUTED or NOT_ENOUGH_INFO, with cited quotes."""
-    from service.evidence import Query, validate_text
-    from service.schemas import CheckResponse
+    from service.evidence import validate_text
+    from service.python_api import Vericlaim
 
     settings = Settings()
     validate_text(claim, settings.max_claim_chars)
-    query = Query(claim, collection, top_k, doc_id, *query_dates(since, until))
-    verdict = components(settings).pipeline.check(query, explain=explain)
-    response = CheckResponse.of(verdict)
+    first, last = query_dates(since, until)  # before the models load
+    response = Vericlaim(components(settings)).check(claim, collection=collection, top_k=top_k, doc_ids=doc_id,
+                                                     since=first, until=last, explain=explain)
     if as_json:
         print_json(response)
     else:
@@ -62,14 +62,16 @@ def check_text(
     as_json: JsonOption = False,
 ) -> None:
     """Check every checkable sentence of a text; the others are listed with the reason they were not checked."""
-    from service.evidence import Query, validate_text_to_check
-    from service.schemas import SpanCheckOut, TextCheckResponse
+    from service.evidence import validate_text_to_check
+    from service.python_api import Vericlaim
+    from service.schemas import SpanCheckOut
 
     settings = Settings()
     text = read_text_argument(path)
     validate_text_to_check(text, settings.claims.text_max_chars)  # before the models load
-    query = Query(text, collection, top_k, doc_id, *query_dates(since, until))
-    response = TextCheckResponse.of(components(settings).pipeline.check_text(query))
+    first, last = query_dates(since, until)
+    response = Vericlaim(components(settings)).check_text(text, collection=collection, top_k=top_k,
+                                                          doc_ids=doc_id, since=first, until=last)
     if as_json:
         print_json(response)
         return
@@ -124,13 +126,14 @@ def ask(
     as_json: JsonOption = False,
 ) -> None:
     """Answer a question from your documents: the figure or date and the sentence that says it, quoted."""
-    from service.evidence import Query, validate_text
-    from service.schemas import AskResponse
+    from service.evidence import validate_text
+    from service.python_api import Vericlaim
 
     settings = Settings()
     validate_text(question, settings.max_claim_chars, "question")
-    query = Query(question, collection, top_k, doc_id, *query_dates(since, until))
-    response = AskResponse.of(components(settings).pipeline.ask(query, phrase=phrase))
+    first, last = query_dates(since, until)
+    response = Vericlaim(components(settings)).ask(question, collection=collection, top_k=top_k, doc_ids=doc_id,
+                                                   since=first, until=last, phrase=phrase)
     if as_json:
         print_json(response)
         return
