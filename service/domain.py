@@ -62,6 +62,14 @@ class Passage:
     score: float
     scores: dict[str, float] = field(default_factory=dict)
     title: str | None = None
+    reading: str = ""  # what models read, when it is more than `text`: its context or a table row as a fact
+
+    @property
+    def as_read(self) -> str:
+        """The passage as the verifier, the judge and the figures engine read it: `text` with its context
+        ("[2025-03 · Timeline] Orison switches on …"), a table row as a fact, or `text` itself. Citations
+        quote `text` (index/structure.py)."""
+        return self.reading or self.text
 
 
 @dataclass(frozen=True)

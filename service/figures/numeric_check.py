@@ -50,7 +50,7 @@ def check_numbers(claim: str, evidence: Sequence[Passage], snapshot: CollectionV
         return check_dates(claim, dated, snapshot)
     found: list[tuple[NumericMatch, Passage]] = []
     for passage, date in dated:
-        found.extend((match, passage) for match in match_numbers(claim, passage.text, evidence_date=date))
+        found.extend((match, passage) for match in match_numbers(claim, passage.as_read, evidence_date=date))
     relation = numeric_decision([match for match, _ in found], claim_quantities=claim_figures)
     comparisons = tuple(
         NumericComparison(
@@ -84,7 +84,7 @@ def check_dates(claim: str, evidence: Sequence[tuple[Passage, dt.date | None]],
     """A figure-free claim's date against the date the evidence gives for the same event."""
     found: list[tuple[PeriodMatch, Passage]] = [
         (match, passage) for passage, date in evidence
-        for match in match_periods(claim, passage.text, evidence_date=date)
+        for match in match_periods(claim, passage.as_read, evidence_date=date)
     ]
     comparisons = tuple(
         NumericComparison(match.claim.text, match.evidence.text, match.relation, match.gap, snapshot.cite(passage))
@@ -110,7 +110,7 @@ def _tells_of(claim_words: frozenset[str], passage: Passage) -> bool:
     if not claim_words:
         return True
     # a title or id made from a file name joins its words with hyphens, underscores or dots
-    said = content_words(passage.text) | content_words(_FILE_NAME_JOINS.sub(" ", passage.title or passage.doc_id))
+    said = content_words(passage.as_read) | content_words(_FILE_NAME_JOINS.sub(" ", passage.title or passage.doc_id))
     return len(claim_words & said) / len(claim_words) >= MIN_SHARED_CLAIM_WORDS
 
 

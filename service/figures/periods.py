@@ -57,6 +57,7 @@ _FISCAL = r"(?P<fiscal>fy\s*|fiscal\s+(?:year\s+)?)"
 
 _PATTERNS: list[tuple[str, str]] = [
     ("iso_day", r"\b(?P<year>\d{4})-(?P<month_num>\d{1,2})-(?P<day>\d{1,2})\b"),
+    ("iso_month", r"\b(?P<year>(?:1[89]|20)\d{2})-(?P<month_num>0[1-9]|1[0-2])\b(?!-\d)"),  # a timeline's "2025-03"
     ("day", rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+{_YEAR}"),
     ("day", rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\s+{_YEAR}"),
     ("quarter", rf"\b(?:q(?P<q>[1-4])(?=[\s'-])|(?P<q2>[1-4])q)[\s-]*(?:of\s+)?{_FISCAL}?{_SHORT_YEAR}\b"),
@@ -173,7 +174,9 @@ def _build_years(match: re.Match[str], _: dt.date | None) -> Period | None:
 
 
 def _build_month(match: re.Match[str], _: dt.date | None) -> Period:
-    first, last = _month_span(int(match.group("year")), MONTHS[match.group("month").lower()])
+    groups = match.groupdict()
+    month = int(groups["month_num"]) if groups.get("month_num") else MONTHS[groups["month"].lower()]
+    first, last = _month_span(int(groups["year"]), month)
     return _span(match, first, last, Granularity.MONTH)
 
 
@@ -208,7 +211,7 @@ def _ago(raw: str) -> int:
 
 
 _BUILDERS: dict[str, Callable[[re.Match[str], dt.date | None], Period | None]] = {
-    "iso_day": _build_day, "day": _build_day, "quarter": _build_quarter, "half": _build_half,
+    "iso_day": _build_day, "iso_month": _build_month, "day": _build_day, "quarter": _build_quarter, "half": _build_half,
     "fiscal_year": _build_year, "month": _build_month, "decade": _build_decade, "years": _build_years,
     "year": _build_year,    "relative": _build_relative,
 }

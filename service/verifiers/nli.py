@@ -99,7 +99,7 @@ def aggregate(readings: np.ndarray) -> np.ndarray:
 
 def evidence_readings(evidence: Sequence[Passage]) -> list[str]:
     """What the model reads for a claim: each passage, then (if several) all of them in order."""
-    texts = [passage.text.strip() for passage in evidence]
+    texts = [passage.as_read.strip() for passage in evidence]
     return texts + ([" ".join(texts)] if len(texts) > 1 else [])
 
 

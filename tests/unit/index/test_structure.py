@@ -3,6 +3,8 @@ context, while the unit itself stays the exact characters of the text."""
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from index.structure import Outline
@@ -54,7 +56,7 @@ def test_units_are_the_exact_characters_and_never_overlap() -> None:
     units = outline.units()
 
     assert all(TIMELINE[u.start:u.end] == TIMELINE[u.start:u.end].strip() and u.end > u.start for u in units)
-    assert all(a.end <= b.start for a, b in zip(units, units[1:], strict=False))
+    assert all(a.end <= b.start for a, b in itertools.pairwise(units))
     assert "Orison switches on its Fremont cluster." in {TIMELINE[u.start:u.end] for u in units}
 
 
@@ -87,7 +89,8 @@ def test_sec_table_rows_read_as_facts_with_periods_scale_and_currency() -> None:
     assert read["| Cash and cash equivalents | $ | 33,665 | $ | 117,096 |"] == (
         "ACME CORP. Consolidated Balance Sheets (In thousands) › Current Assets › Cash and cash equivalents — "
         "February 29, 2024: $33,665 thousand; August 31, 2023: $117,096 thousand")
-    assert read["| Prepaid expenses | 30,000 | — |"].endswith("February 29, 2024: $30,000 thousand; August 31, 2023: none")
+    assert read["| Prepaid expenses | 30,000 | — |"].endswith(
+        "February 29, 2024: $30,000 thousand; August 31, 2023: none")
     assert read["| Net loss | ( 451,319 | ) | $ | ( 1,068,539 | ) |"].endswith(
         "› Net loss — February 29, 2024: ($451,319 thousand); August 31, 2023: ($1,068,539 thousand)")
     assert "Current Assets" not in read["| Net loss | ( 451,319 | ) | $ | ( 1,068,539 | ) |"]  # closed by its total
@@ -103,7 +106,8 @@ def test_sec_table_rows_read_as_facts_with_periods_scale_and_currency() -> None:
 def test_a_markdown_table_names_each_value_by_its_column() -> None:
     text = "Our clusters:\n\n| Cluster | GPUs | Power |\n|---|---|---|\n| Kestrel | 12,288 H100 | 17 MW |\n"
 
-    assert readings(text)["| Kestrel | 12,288 H100 | 17 MW |"] == "Our clusters › Kestrel — GPUs: 12,288 H100; Power: 17 MW"
+    assert readings(text)["| Kestrel | 12,288 H100 | 17 MW |"] == \
+        "Our clusters › Kestrel — GPUs: 12,288 H100; Power: 17 MW"
 
 
 @pytest.mark.parametrize("table", [
