@@ -36,6 +36,7 @@ from service.text import SENTENCE_BREAK, Span, split_sentences
 
 MAX_CONTEXT_CHARS = 160  # a context longer than this is cut (an over-long heading or caption)
 MAX_TABLE_COLUMNS = 64  # wider tables are read as text, cell by cell
+_CAPTION_LINE = 80  # prose lines right above a table caption it when this short (or when the last ends with ":")
 _ATX = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _LIST = re.compile(r"^(?P<indent>[ \t]*)(?:[-*+•]|\d{1,3}[.)])[ \t]+(?=\S)")
@@ -192,7 +193,12 @@ class Outline:
             return
         start, end = prose[0].start, prose[-1].end
         self._blocks.append(("prose", start, end))
-        self._recent = (" ".join(_clean(line.text) for line in prose[-3:]), end)
+        short = []
+        for line in reversed(prose[-3:]):
+            if len(line.text.strip()) > _CAPTION_LINE and not (not short and line.text.rstrip().endswith(":")):
+                break
+            short.insert(0, _clean(line.text))
+        self._recent = (" ".join(short), end)
         prose.clear()
 
     def _heading(self, line: _Line, setext_level: int | None) -> None:
@@ -226,7 +232,7 @@ class Outline:
     def _table(self, lines: Sequence[_Line], caption: str) -> None:
         rows = [line for line in lines if not _TABLE_RULE.match(line.text)]
         table = _Table(rows, caption, _scale(caption))
-        _read_table(table, [line for line in lines], self.text)
+        _read_table(table, lines, self.text)
         self._tables.append(table)
         for row in rows:
             if row.start in table.facts:
@@ -358,52 +364,85 @@ def _value_text(cell: str, scale: str | None, currency: str = "") -> str:
 
 
 def _read_table(table: _Table, lines: Sequence[_Line], text: str) -> None:
-    """Each data row of `table` read as a fact (`table.facts`), with its section row and column headers."""
-    rule_after = {i for i, line in enumerate(lines) if _TABLE_RULE.match(line.text)}
-    rows = [(line, _merged(_cells(line.text))) for line in lines if not _TABLE_RULE.match(line.text)]
+    """Each body row of `table` read as a fact (`table.facts`), with its section row and column headers.
+
+    Header rows: in a Markdown table, the rows above its last rule line before the first row with figures (a
+    one-cell row there, such as an HTML caption, joins the caption); in an SEC-style table (no rule lines), the
+    leading rows of two or more cells that hold no figure but years."""
+    marked = [(line, bool(_TABLE_RULE.match(line.text))) for line in lines]
+    rows = [(line, _merged(_cells(line.text))) for line, rule in marked if not rule]
     if any(len(cells) > MAX_TABLE_COLUMNS for _, cells in rows):
         for line, cells in rows:
             table.facts[line.start] = "; ".join(cells[:MAX_TABLE_COLUMNS])
         return
-    markdown_header = 1 in rule_after and rows
+    first_data = next((i for i, (_, cells) in enumerate(rows)
+                       if any(_is_value(c) and not _YEAR_CELL.match(c) for c in cells[1:])), len(rows))
+    rules_before = [k for k, (line, rule) in enumerate(marked) if rule
+                    and (first_data == len(rows) or line.start < rows[first_data][0].start)]
+    markdown = bool(rules_before)
+    caption = table.caption
     headers: list[list[str]] = []
     body_from = 0
-    if markdown_header:
-        headers, body_from = [rows[0][1]], 1
+    if markdown:
+        last_rule = marked[rules_before[-1]][0].start
+        for line, cells in rows:
+            if line.start > last_rule:
+                break
+            body_from += 1
+            if len(cells) == 1:
+                caption = " ".join(part for part in (caption, cells[0]) if part)
+            elif cells:
+                headers.append(cells)
     else:
-        while body_from < len(rows) and _is_header(rows[body_from][1]) and len(rows[body_from][1]) > 1:
+        while body_from < first_data and _is_header(rows[body_from][1]) and len(rows[body_from][1]) > 1:
             headers.append(rows[body_from][1])
             body_from += 1
-        if not any(any(_is_value(c) for c in cells[1:]) for _, cells in rows[body_from:]):
-            headers, body_from = [], 0  # no figures below: a table of text, every row a row
-    if table.scale is None:
-        table.scale = _scale(" ".join(c for h in headers for c in h))
-    widths = [len(cells) - 1 for _, cells in rows[body_from:] if len(cells) > 1 and not _is_value(cells[0])]
+    table.scale = table.scale or _scale(caption) or _scale(" ".join(c for h in headers for c in h))
+    body = rows[body_from:]
+    widths = [len(cells) - 1 for _, cells in body if len(cells) > 1 and (markdown or not _is_value(cells[0]))]
     values = max(set(widths), key=widths.count) if widths else 0
-    columns = _columns(headers, values, markdown=bool(markdown_header))
+    columns = _columns(headers, values, markdown=markdown)
+    money = _money_columns(body, values, markdown)  # column → its currency, for columns that show one
+    label_header = headers[-1][0] if markdown and headers and len(headers[-1]) == values + 1 else ""
     section = ""
-    caption = table.caption
-    currencies = [c[1] if c.startswith("(") else c[0] for _, cells in rows[body_from:] for c in cells
-                  if _is_value(c) and c.lstrip("(")[:1] in {"$", "€", "£", "¥"}]
-    table_currency = max(set(currencies), key=currencies.count) if currencies else ""
-    for line, cells in rows[body_from:]:
+    for line, cells in body:
         if not cells:
             continue
         if len(cells) == 1 and not _is_value(cells[0]):
             section = cells[0].rstrip(":")
             table.facts[line.start] = section
             continue
-        label, figures = (cells[0], cells[1:]) if not _is_value(cells[0]) or markdown_header else ("", cells)
-        currency = "" if _NOT_MONEY.search(label) else table_currency
-        written = [_value_text(v, table.scale, currency) if _is_value(v) else v for v in figures]
+        label, figures = (cells[0], cells[1:]) if markdown or not _is_value(cells[0]) else ("", cells)
+        aligned = len(figures) == values
+        written = []
+        for j, v in enumerate(figures):
+            currency = money.get(j, "") if aligned and not _NOT_MONEY.search(label) else ""
+            scaled = table.scale if not money or (aligned and j in money) else None
+            written.append(_value_text(v, scaled, currency) if _is_value(v) else v)
         if columns and len(columns) == len(figures):
             parts = [f"{name}: {value}" if name else value for name, value in zip(columns, written, strict=True)]
         else:
             parts = written
-        head = " › ".join(part for part in (caption, section, label) if part)
+        named = f"{label_header} {label}" if label_header and _is_value(label) else label  # "Year 2023"
+        head = " › ".join(part for part in (caption, section, named) if part)
         table.facts[line.start] = f"{head} — {'; '.join(parts)}" if head else "; ".join(parts)
         if label.lower().startswith("total"):
             section = ""  # a section's total closes it
+
+
+def _money_columns(body: Sequence[tuple[_Line, list[str]]], values: int, markdown: bool) -> dict[int, str]:
+    """The value columns in which some row writes a currency sign (SEC tables write "$" on a column's first row
+    and its totals only), each with its sign."""
+    found: dict[int, str] = {}
+    for _, cells in body:
+        figures = cells[1:] if markdown or (cells and not _is_value(cells[0])) else cells
+        if len(figures) != values:
+            continue
+        for j, cell in enumerate(figures):
+            sign = cell.lstrip("(")[:1]
+            if _is_value(cell) and sign in {"$", "€", "£", "¥"}:
+                found.setdefault(j, sign)
+    return found
 
 
 def _columns(headers: Sequence[Sequence[str]], values: int, *, markdown: bool) -> list[str]:
