@@ -1,8 +1,9 @@
 """Files → Documents.
 
 `.txt` and `.md` are stored byte-for-byte as the user's text (strict UTF-8), so citation offsets index the
-user's own file. `.html` goes through trafilatura (main-content extraction, boilerplate dropped) and `.pdf`
-through pypdf; for those the extracted text is what is stored and cited. `.jsonl` holds one document per
+user's own file. `.html` goes through trafilatura (main-content extraction, boilerplate dropped, written as
+Markdown so headings, lists and tables keep their shape) and `.pdf` through pypdf; for those the extracted text
+is what is stored and cited. `.jsonl` holds one document per
 line: `{"id", "text", "title"?, "url"?, "date"?}`, read line by line so a large corpus file is never held whole.
 
 A document's id is its path relative to the folder given to ingest (or the file name when a single file
@@ -13,10 +14,12 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from index.dates import document_period
 from service.domain import Document
@@ -130,7 +133,9 @@ def decode_utf8(data: bytes, source: str) -> str:
 def html_to_text(html: str, source: str) -> str:
     import trafilatura
 
-    text: str | None = trafilatura.extract(html, include_comments=False, include_tables=True, favor_recall=True)
+    # Markdown keeps what structure reading needs (index/structure.py): headings, lists and tables
+    text: str | None = trafilatura.extract(html, include_comments=False, include_tables=True, favor_recall=True,
+                                           output_format="markdown")
     if not text or not text.strip():
         raise UnreadableDocumentError(f"{source}: no readable text found in the HTML")
     return text
@@ -148,10 +153,66 @@ def pdf_to_text(data: bytes, source: str) -> str:
         pages = [page.extract_text() or "" for page in reader.pages]
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
         raise UnreadableDocumentError(f"{source}: unreadable PDF ({exc})") from None
+    with_tables = pdf_pages_with_tables(data, [i for i, page in enumerate(pages)
+                                               if len(_FIGURE.findall(page)) >= _TABLE_FIGURES])
+    pages = [with_tables.get(i, page) for i, page in enumerate(pages)]
     text = "\n\n".join(page.strip() for page in pages if page.strip())
     if not text:
         raise UnreadableDocumentError(f"{source}: the PDF has no extractable text (scanned images?)")
     return text
+
+
+_FIGURE = re.compile(r"\d[\d,.]*")
+_TABLE_FIGURES = 6  # pages with fewer figures than this are not searched for tables
+MAX_TABLE_PAGES = 300  # pages of one PDF searched for tables, at most
+
+
+def pdf_pages_with_tables(data: bytes, page_numbers: Sequence[int]) -> dict[int, str]:
+    """For each given page on which pdfplumber finds tables (by their ruling lines): the page's text with each
+    table written in its place as a Markdown table, so that structure reading (index/structure.py) reads its
+    rows as facts. Pages without tables are left out (their pypdf text stays); a PDF whose tables cannot be
+    read gives none, and its text is still ingested."""
+    import io
+
+    found: dict[int, str] = {}
+    try:
+        import pdfplumber
+
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            for number in list(page_numbers)[:MAX_TABLE_PAGES]:
+                page = pdf.pages[number]
+                tables = sorted(page.find_tables(), key=lambda table: table.bbox[1])
+                if tables:
+                    found[number] = _page_with_tables(page, tables)
+                page.close()
+    except Exception:  # pdfminer raises many kinds on odd files; the text alone is still a document
+        logging.getLogger(__name__).debug("no tables read from a PDF", exc_info=True)
+        return {}
+    return found
+
+
+def _page_with_tables(page: Any, tables: Sequence[Any]) -> str:
+    """The page's text above, between and below its tables, the tables written as Markdown in their places."""
+    parts, top = [], 0.0
+    for table in tables:
+        _, table_top, _, bottom = table.bbox
+        if table_top > top:
+            parts.append(page.crop((0, top, page.width, table_top)).extract_text() or "")
+        parts.append(_markdown_table(table.extract()))
+        top = max(top, bottom)
+    if top < page.height:
+        parts.append(page.crop((0, top, page.width, page.height)).extract_text() or "")
+    return "\n\n".join(part.strip() for part in parts if part.strip())
+
+
+def _markdown_table(rows: Sequence[Sequence[str | None]]) -> str:
+    """A table's rows as Markdown, the first row its header; cells on one line, without bars."""
+    cleaned = [[" ".join((cell or "").replace("|", "/").split()) for cell in row] for row in rows]
+    cleaned = [row for row in cleaned if any(row)]
+    if len(cleaned) < 2 or max(len(row) for row in cleaned) < 2:
+        return ""
+    lines = ["| " + " | ".join(row) + " |" for row in cleaned]
+    return "\n".join([lines[0], "|" + "---|" * len(cleaned[0]), *lines[1:]])
 
 
 def _jsonl_file(path: Path) -> Iterator[tuple[Document, int]]:

@@ -56,8 +56,10 @@ _SCALE = re.compile(r"\bin\s+(thousands|millions|billions)\b", re.IGNORECASE)
 _NUMBER_CELL = re.compile(r"^\(?\s*[-−–]?\s*[$€£¥]?\s*\(?\s*\d[\d,]*(?:\.\d+)?\s*%?\s*\)?$")
 _YEAR_CELL = re.compile(r"^(?:19|20)\d\d$")
 _DASH_CELL = re.compile(r"^[—–-]+$")
-_NOT_MONEY = re.compile(r"\b(?:shares?|units?|employees|headcount|ratio|percent(?:age)?|margin|days|months|years|"
-                        r"number|count)\b", re.IGNORECASE)  # rows whose figures are not money
+_NOT_MONEY = re.compile(r"\b(?:shares?|units?|employees|headcount|staff|people|users|customers|subscribers|stores|"
+                        r"locations|sites|facilities|gpus?|chips|accelerators|servers|nodes|ratio|"
+                        r"percent(?:age)?|margin|days|months|years|number|count)\b",
+                        re.IGNORECASE)  # rows whose figures are not money
 
 
 @dataclass(frozen=True)
@@ -364,70 +366,88 @@ def _value_text(cell: str, scale: str | None, currency: str = "") -> str:
 
 
 def _read_table(table: _Table, lines: Sequence[_Line], text: str) -> None:
-    """Each body row of `table` read as a fact (`table.facts`), with its section row and column headers.
-
-    Header rows: in a Markdown table, the rows above its last rule line before the first row with figures (a
-    one-cell row there, such as an HTML caption, joins the caption); in an SEC-style table (no rule lines), the
-    leading rows of two or more cells that hold no figure but years."""
+    """Each body row of `table` read as a fact (`table.facts`), with its section row and column headers."""
     marked = [(line, bool(_TABLE_RULE.match(line.text))) for line in lines]
     rows = [(line, _merged(_cells(line.text))) for line, rule in marked if not rule]
     if any(len(cells) > MAX_TABLE_COLUMNS for _, cells in rows):
         for line, cells in rows:
             table.facts[line.start] = "; ".join(cells[:MAX_TABLE_COLUMNS])
         return
-    first_data = next((i for i, (_, cells) in enumerate(rows)
-                       if any(_is_value(c) and not _YEAR_CELL.match(c) for c in cells[1:])), len(rows))
-    rules_before = [k for k, (line, rule) in enumerate(marked) if rule
-                    and (first_data == len(rows) or line.start < rows[first_data][0].start)]
-    markdown = bool(rules_before)
-    caption = table.caption
-    headers: list[list[str]] = []
-    body_from = 0
-    if markdown:
-        last_rule = marked[rules_before[-1]][0].start
-        for line, cells in rows:
-            if line.start > last_rule:
-                break
-            body_from += 1
-            if len(cells) == 1:
-                caption = " ".join(part for part in (caption, cells[0]) if part)
-            elif cells:
-                headers.append(cells)
-    else:
-        while body_from < first_data and _is_header(rows[body_from][1]) and len(rows[body_from][1]) > 1:
-            headers.append(rows[body_from][1])
-            body_from += 1
-    table.scale = table.scale or _scale(caption) or _scale(" ".join(c for h in headers for c in h))
+    headers, body_from, markdown = _header_rows(table, marked, rows)
+    table.scale = table.scale or _scale(table.caption) or _scale(" ".join(c for h in headers for c in h))
     body = rows[body_from:]
     widths = [len(cells) - 1 for _, cells in body if len(cells) > 1 and (markdown or not _is_value(cells[0]))]
-    values = max(set(widths), key=widths.count) if widths else 0
-    columns = _columns(headers, values, markdown=markdown)
-    money = _money_columns(body, values, markdown)  # column → its currency, for columns that show one
-    label_header = headers[-1][0] if markdown and headers and len(headers[-1]) == values + 1 else ""
+    shape = _Shape(values=max(set(widths), key=widths.count) if widths else 0, markdown=markdown)
+    shape.columns = _columns(headers, shape.values, markdown=markdown)
+    shape.money = _money_columns(body, shape.values, markdown)
+    shape.label_header = headers[-1][0] if markdown and headers and len(headers[-1]) == shape.values + 1 else ""
     section = ""
     for line, cells in body:
         if not cells:
             continue
         if len(cells) == 1 and not _is_value(cells[0]):
-            section = cells[0].rstrip(":")
-            table.facts[line.start] = section
+            section = table.facts[line.start] = cells[0].rstrip(":")
             continue
-        label, figures = (cells[0], cells[1:]) if markdown or not _is_value(cells[0]) else ("", cells)
-        aligned = len(figures) == values
-        written = []
-        for j, v in enumerate(figures):
-            currency = money.get(j, "") if aligned and not _NOT_MONEY.search(label) else ""
-            scaled = table.scale if not money or (aligned and j in money) else None
-            written.append(_value_text(v, scaled, currency) if _is_value(v) else v)
-        if columns and len(columns) == len(figures):
-            parts = [f"{name}: {value}" if name else value for name, value in zip(columns, written, strict=True)]
-        else:
-            parts = written
-        named = f"{label_header} {label}" if label_header and _is_value(label) else label  # "Year 2023"
-        head = " › ".join(part for part in (caption, section, named) if part)
-        table.facts[line.start] = f"{head} — {'; '.join(parts)}" if head else "; ".join(parts)
+        label, fact = _row_fact(cells, shape, table.scale)
+        head = " › ".join(part for part in (table.caption, section, label) if part)
+        table.facts[line.start] = f"{head} — {fact}" if head else fact
         if label.lower().startswith("total"):
             section = ""  # a section's total closes it
+
+
+@dataclass
+class _Shape:
+    """How a table's body rows are read: value columns, their names, which hold money, the label column's name."""
+
+    values: int
+    markdown: bool
+    columns: list[str] = field(default_factory=list)
+    money: dict[int, str] = field(default_factory=dict)
+    label_header: str = ""
+
+
+def _header_rows(table: _Table, marked: Sequence[tuple[_Line, bool]], rows: Sequence[tuple[_Line, list[str]]]
+                 ) -> tuple[list[list[str]], int, bool]:
+    """(column header rows, the first body row, Markdown?). In a Markdown table, the rows above its last rule line
+    before the first row with figures (a one-cell row there, such as an HTML caption, joins the caption); in an
+    SEC-style table (no rule lines), the leading rows of two or more cells that hold no figure but years."""
+    first_data = next((i for i, (_, cells) in enumerate(rows)
+                       if any(_is_value(c) and not _YEAR_CELL.match(c) for c in cells[1:])), len(rows))
+    rules = [line.start for line, rule in marked
+             if rule and (first_data == len(rows) or line.start < rows[first_data][0].start)]
+    headers: list[list[str]] = []
+    body_from = 0
+    if rules:
+        for line, cells in rows:
+            if line.start > rules[-1]:
+                break
+            body_from += 1
+            if len(cells) == 1:
+                table.caption = " ".join(part for part in (table.caption, cells[0]) if part)
+            elif cells:
+                headers.append(cells)
+        return headers, body_from, True
+    while body_from < first_data and _is_header(rows[body_from][1]) and len(rows[body_from][1]) > 1:
+        headers.append(rows[body_from][1])
+        body_from += 1
+    return headers, body_from, False
+
+
+def _row_fact(cells: Sequence[str], shape: _Shape, scale: str | None) -> tuple[str, str]:
+    """(the row's label, its values named by column): money columns get the table's currency and scale; rows
+    that count something other than money (shares, GPUs, employees) get neither."""
+    label, figures = (cells[0], list(cells[1:])) if shape.markdown or not _is_value(cells[0]) else ("", list(cells))
+    aligned = len(figures) == shape.values
+    counted = bool(_NOT_MONEY.search(label))
+    written = []
+    for j, value in enumerate(figures):
+        currency = shape.money.get(j, "") if aligned and not counted else ""
+        scaled = None if counted else scale if not shape.money or (aligned and j in shape.money) else None
+        written.append(_value_text(value, scaled, currency) if _is_value(value) else value)
+    if shape.columns and len(shape.columns) == len(figures):
+        written = [f"{name}: {value}" if name else value for name, value in zip(shape.columns, written, strict=True)]
+    named = f"{shape.label_header} {label}" if shape.label_header and _is_value(label) else label  # "Year 2023"
+    return named, "; ".join(written)
 
 
 def _money_columns(body: Sequence[tuple[_Line, list[str]]], values: int, markdown: bool) -> dict[int, str]:
