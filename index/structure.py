@@ -443,11 +443,41 @@ def _row_fact(cells: Sequence[str], shape: _Shape, scale: str | None) -> tuple[s
     for j, value in enumerate(figures):
         currency = shape.money.get(j, "") if aligned and not counted else ""
         scaled = None if counted else scale if not shape.money or (aligned and j in shape.money) else None
-        written.append(_value_text(value, scaled, currency) if _is_value(value) else value)
+        unit = _header_unit(shape.columns[j]) if aligned and len(shape.columns) == len(figures) else None
+        if unit and _is_value(value):
+            currency, scaled, suffix = unit
+            written.append(_value_text(value, scaled, currency) + suffix)
+        else:
+            written.append(_value_text(value, scaled, currency) if _is_value(value) else value)
     if shape.columns and len(shape.columns) == len(figures):
         written = [f"{name}: {value}" if name else value for name, value in zip(shape.columns, written, strict=True)]
     named = f"{shape.label_header} {label}" if shape.label_header and _is_value(label) else label  # "Year 2023"
     return named, "; ".join(written)
+
+
+_HEADER_UNIT = re.compile(r"\(([^()]{1,20})\)\s*$")
+_SCALE_WORDS = {"k": "thousand", "thousand": "thousand", "thousands": "thousand", "m": "million", "mn": "million",
+                "million": "million", "millions": "million", "b": "billion", "bn": "billion", "billion": "billion",
+                "billions": "billion"}
+
+
+def _header_unit(name: str) -> tuple[str, str | None, str] | None:
+    """What a column header's trailing "(…)" says of its figures: (currency, scale, unit suffix), e.g.
+    "Power (MW)" → ("", None, " MW"), "Revenue ($ millions)" → ("$", "million", ""), "Share (%)" → ("", None,
+    "%"); None without one."""
+    found = _HEADER_UNIT.search(name)
+    if not found:
+        return None
+    inside = found.group(1).strip()
+    words = re.findall(r"[A-Za-z]+", inside.lower())
+    sign = next((c for c in inside if c in "$€£¥"), "") or {"usd": "$", "eur": "€", "gbp": "£"}.get(
+        next((w for w in words if w in {"usd", "eur", "gbp"}), ""), "")
+    scale = next((_SCALE_WORDS[w] for w in words if w in _SCALE_WORDS), None)
+    if sign or scale:
+        return sign, scale, ""
+    if inside == "%":
+        return "", None, "%"
+    return ("", None, f" {inside}") if len(words) == 1 and len(inside) <= 8 else None
 
 
 def _money_columns(body: Sequence[tuple[_Line, list[str]]], values: int, markdown: bool) -> dict[int, str]:
