@@ -125,6 +125,8 @@ class Signals:
     numeric: Label | None = None  # the numeric engine's clear decision, if any
     numeric_agree: int = 0  # figure or date comparisons that agree (subject-aligned)
     numeric_conflict: int = 0  # … that contradict
+    numeric_other_period: bool = False  # the claim's measure appears only for other periods (no conflict)
+    numeric_consistent: bool = False  # every claim figure is borne out, though not closely enough to decide
     llm: dict[Label, float] | None = None  # the LLM judge's label probabilities, when it was asked
 
 

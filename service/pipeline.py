@@ -199,6 +199,8 @@ def _signals(evidence: Sequence[Passage], numbers: NumericFinding, assessment: A
         numeric=numbers.decision,
         numeric_agree=relations.count(Relation.CONSISTENT),
         numeric_conflict=relations.count(Relation.CONTRADICTS),
+        numeric_other_period=numbers.other_period,
+        numeric_consistent=numbers.consistent,
     )
 
 

@@ -38,6 +38,8 @@ class NumericFinding:
     decision: Label | None
     rationale: str
     decisive: tuple[Passage, ...]
+    other_period: bool = False  # the claim's measure is in the evidence only for other periods: no conflict
+    consistent: bool = False  # every claim figure is borne out, by evidence not close enough to decide alone
 
 
 NO_FINDING = NumericFinding((), None, "", ())  # no evidence, nothing compared
@@ -52,6 +54,8 @@ def check_numbers(claim: str, evidence: Sequence[Passage], snapshot: CollectionV
     for passage, date in dated:
         found.extend((match, passage) for match in match_numbers(claim, passage.as_read, evidence_date=date))
     relation = numeric_decision([match for match, _ in found], claim_quantities=claim_figures)
+    in_period = [m for m, _ in found if m.subject_aligned and m.period_aligned is not False]
+    other_period = not in_period and any(m.subject_aligned and m.period_aligned is False for m, _ in found)
     comparisons = tuple(
         NumericComparison(
             claim_value=format_quantity(match.claim),
@@ -64,11 +68,11 @@ def check_numbers(claim: str, evidence: Sequence[Passage], snapshot: CollectionV
         if match.subject_aligned
     )
     if relation is None:
-        return NumericFinding(comparisons, None, "", ())
+        return NumericFinding(comparisons, None, "", (), other_period=other_period)
     deciding = [(m, p) for m, p in found if m.subject_aligned and m.relation is relation]
     words = content_words(without_spans(claim, [*claim_figures, *extract_periods(claim)]))
     if not any(_tells_of(words, passage) for _, passage in deciding):
-        return NumericFinding(comparisons, None, "", ())
+        return NumericFinding(comparisons, None, "", (), consistent=relation is Relation.CONSISTENT)
     decisive = tuple({(p.doc_id, p.start): p for _, p in deciding}.values())
     if relation is Relation.CONTRADICTS:
         gaps = "; ".join(dict.fromkeys(m.gap or "" for m, _ in deciding if m.gap))
