@@ -1,17 +1,13 @@
 """How should the NLI verifier's passage verdicts become the claim's? Compares aggregation rules on retrieved
 evidence, so the choice is made on claims the verifier never trained on.
 
-    python bench/aggregation.py [--data ../shared/datasets] [--sets check-covid,citation-integrity]
-                                [--split train --calibration-share] [--limit N]
+    python bench/aggregation.py [--data ../shared/datasets] [--sets check-covid,citation-integrity,scitab]
+                                [--split train --calibration-share] [--limit N] [--verifier nli]
 
 For each claim: the pipeline's own retrieval (the set's corpus in its `eval-SET` collection under
-VERICLAIM_HOME, ingested if missing), then the bundled NLI verifier on each evidence passage and on all of
-them together. Rules compared (macro-F1 and accuracy, 3-way, argmax):
-  decisive  the reading with the highest entailment or contradiction probability (the shipped rule)
-  joint     all passages read together (the single passage when there is one)
-  first     the best-retrieved passage alone
-  max       P(S) ∝ max entailment, P(R) ∝ max contradiction, P(NEI) ∝ 1 − the larger of the two
-  mean      the mean of the single passages' probabilities
+VERICLAIM_HOME, ingested if missing), then the verifier (`--verifier`: nli, nli-minilm or an artifact folder) on
+each evidence passage and on all of them together. The rules of `service.verifiers.aggregation` are compared
+(macro-F1 and accuracy, 3-way, argmax, no calibration offsets), with per-label recall for each.
 Run it on the calibration share of the train splits to choose; on dev only to report.
 """
 
@@ -35,22 +31,8 @@ from service.config import Settings, default_datasets
 from service.domain import Label
 from service.errors import InputError
 from service.evidence import Query
-from service.verifiers.nli import NLI_ORDER, NliVerifier, aggregate, evidence_readings
-
-
-def _max_rule(rows: np.ndarray, k: int) -> np.ndarray:
-    entail, contra = rows[:, 0].max(), rows[:, 1].max()
-    values = np.array([entail, contra, 1 - max(entail, contra)])
-    return values / values.sum()
-
-
-RULES: dict[str, Callable[[np.ndarray, int], np.ndarray]] = {
-    "decisive": lambda rows, k: aggregate(rows),
-    "joint": lambda rows, k: rows[-1],
-    "first": lambda rows, k: rows[0],
-    "max": _max_rule,
-    "mean": lambda rows, k: rows[:k].mean(axis=0),
-}
+from service.verifiers.aggregation import RULES
+from service.verifiers.nli import BUNDLED_ARTIFACTS, NLI_ORDER, NliVerifier, bundled_nli_artifact, evidence_readings
 
 
 def readings(data: Path, name: str, split: str, share: bool, limit: int | None,
@@ -79,10 +61,14 @@ def readings(data: Path, name: str, split: str, share: bool, limit: int | None,
 
 
 def score(rows: list[tuple[Label, np.ndarray, int]], rule: Callable[[np.ndarray, int], np.ndarray]
-          ) -> tuple[float, float]:
+          ) -> tuple[float, float, list[float]]:
+    """Accuracy, macro-F1 and the recall of each label (SUPPORTED, REFUTED, NOT_ENOUGH_INFO; nan if absent)."""
     gold = [label for label, _, _ in rows]
     predicted = [NLI_ORDER[int(np.argmax(rule(r, k)))] if k else Label.NOT_ENOUGH_INFO for _, r, k in rows]
-    return accuracy(gold, predicted), macro_f1(gold, predicted, [label for label in NLI_ORDER if label in gold])
+    recall = [float(np.mean([p is label for g, p in zip(gold, predicted, strict=True) if g is label]))
+              if label in gold else float("nan") for label in NLI_ORDER]
+    return (accuracy(gold, predicted), macro_f1(gold, predicted, [label for label in NLI_ORDER if label in gold]),
+            recall)
 
 
 def main() -> None:
@@ -93,14 +79,22 @@ def main() -> None:
     parser.add_argument("--split", default="train")
     parser.add_argument("--calibration-share", action="store_true")
     parser.add_argument("--limit", type=int, default=None)
+    parser.add_argument("--verifier", default="nli", help="nli, nli-minilm or an NLI artifact folder")
     args = parser.parse_args()
-    verifier = NliVerifier.load()
-    print(f"{'set':<20}{'claims':>7}  " + "".join(f"{rule:>18}" for rule in RULES))
-    print(f"{'':<29}" + "".join(f"{'acc / macro-F1':>18}" for _ in RULES))
+    verifier = NliVerifier.load(bundled_nli_artifact(args.verifier) if args.verifier in BUNDLED_ARTIFACTS
+                                else Path(args.verifier))
+    print(f"verifier {verifier.name}; per rule: accuracy / macro-F1 / recall S, R, NEI")
+    print(f"{'set':<20}{'claims':>7}  " + "".join(f"{rule.value:>28}" for rule in RULES))
+    macro: dict[str, list[float]] = {rule.value: [] for rule in RULES}
     for name in args.sets.split(","):
         rows = readings(args.data, name, args.split, args.calibration_share, args.limit, verifier)
-        cells = "".join(f"{a:>10.3f} / {f:.3f}" for a, f in (score(rows, rule) for rule in RULES.values()))
-        print(f"{name:<20}{len(rows):>7}  {cells}", flush=True)
+        cells = []
+        for rule, function in RULES.items():
+            a, f, recall = score(rows, function)
+            macro[rule.value].append(f)
+            cells.append(f"{a:.3f}/{f:.3f}/" + ",".join(f"{r:.2f}" for r in recall))
+        print(f"{name:<20}{len(rows):>7}  " + "".join(f"{cell:>28}" for cell in cells), flush=True)
+    print(f"{'mean macro-F1':<27}  " + "".join(f"{np.mean(values):>28.3f}" for values in macro.values()))
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ reading are derived from the lines around it. What is recognised, line by line:
 - tables: runs of `| … |` lines (Markdown tables, and the SEC filings' style where "$" and "( 451,319 | )"
   take cells of their own and period headers span several rows): each data row is a unit, read as a fact with
   its caption, section row and column headers, its values with the table's scale ("In millions",
-  "(in thousands)") written in ("$5,693 million").
+  "(in thousands)") written in ("$5,693 million") (index/tables.py).
 Everything else is prose, split into sentences by `service.text.split_sentences` (pysbd). A table that cannot
 be made sense of (ragged rows, no header that fits) is still read row by row, its cells joined with "; ".
 Time and memory are linear in the text's length.
@@ -30,18 +30,17 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+from index.tables import TABLE_RULE, Line, Table, read_table, scale_of
 from service.text import SENTENCE_BREAK, Span, split_sentences
 
 MAX_CONTEXT_CHARS = 160  # a context longer than this is cut (an over-long heading or caption)
-MAX_TABLE_COLUMNS = 64  # wider tables are read as text, cell by cell
 _CAPTION_LINE = 80  # prose lines right above a table caption it when this short (or when the last ends with ":")
 _ATX = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _LIST = re.compile(r"^(?P<indent>[ \t]*)(?:[-*+•]|\d{1,3}[.)])[ \t]+(?=\S)")
 _TABLE_ROW = re.compile(r"^[ \t]*\|.*\|[ \t]*$")
-_TABLE_RULE = re.compile(r"^[ \t]*\|?[ \t]*:?-{2,}:?[ \t]*(?:\|[ \t]*:?-{2,}:?[ \t]*)*\|?[ \t]*$")
 _MARKUP = re.compile(r"[*_`#>]+")
 _MONTHS = ("jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august|"
            "september|october|november|december")
@@ -52,37 +51,11 @@ _DATE = (rf"(?:(?:19|20)\d\d-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?"
 _DATE_LINE = re.compile(rf"^\s*(?P<date>{_DATE})\s*[:.—–-]?\s*$", re.IGNORECASE)
 _DATED_ITEM = re.compile(rf"^(?P<date>{_DATE})\s*(?:[:—–]|-\s)\s*(?=\S)", re.IGNORECASE)
 _ITEM_LABEL = re.compile(r"^(?P<label>[^:.!?]{1,40}):\s+(?=\S)")
-_SCALE = re.compile(r"\bin\s+(thousands|millions|billions)\b", re.IGNORECASE)
-_NUMBER_CELL = re.compile(r"^\(?\s*[-−–]?\s*[$€£¥]?\s*\(?\s*\d[\d,]*(?:\.\d+)?\s*%?\s*\)?$")
-_YEAR_CELL = re.compile(r"^(?:19|20)\d\d$")
-_DASH_CELL = re.compile(r"^[—–-]+$")
-_NOT_MONEY = re.compile(r"\b(?:shares?|units?|employees|headcount|staff|people|users|customers|subscribers|stores|"
-                        r"locations|sites|facilities|gpus?|chips|accelerators|servers|nodes|ratio|"
-                        r"percent(?:age)?|margin|days|months|years|number|count)\b",
-                        re.IGNORECASE)  # rows whose figures are not money
-
-
 @dataclass(frozen=True)
 class Unit:
     start: int
     end: int
     kind: str  # "sentence" | "heading" | "row"
-
-
-@dataclass(frozen=True)
-class _Line:
-    start: int
-    end: int  # without the line break
-    text: str
-
-
-@dataclass
-class _Table:
-    rows: list[_Line]
-    caption: str
-    scale: str | None
-    section_of: dict[int, str] = field(default_factory=dict)  # row start → the section row above it
-    facts: dict[int, str] = field(default_factory=dict)  # row start → the row read as a fact
 
 
 @dataclass(frozen=True)
@@ -96,10 +69,10 @@ class _Marker:
     end: int = -1  # where an item's context stops (its last character); -1: until replaced
 
 
-def _lines(text: str) -> list[_Line]:
+def _lines(text: str) -> list[Line]:
     lines, start = [], 0
     for piece in text.split("\n"):
-        lines.append(_Line(start, start + len(piece), piece))
+        lines.append(Line(start, start + len(piece), piece))
         start += len(piece) + 1
     return lines
 
@@ -116,7 +89,7 @@ class Outline:
         self._blocks: list[tuple[str, int, int]] = []  # (heading | row | prose | item, start, end) in order
         self._split: list[Unit] | None = None
         self._markers: list[_Marker] = []
-        self._tables: list[_Table] = []
+        self._tables: list[Table] = []
         self._recent = ("", -1)  # the last prose block's last three lines, cleaned, and where it ended
         self._read()
         self._starts = [m.start for m in self._markers]
@@ -147,7 +120,7 @@ class Outline:
     def _read(self) -> None:
         lines = _lines(self.text)
         i = 0
-        prose: list[_Line] = []
+        prose: list[Line] = []
         while i < len(lines):
             line = lines[i]
             stripped = line.text.strip()
@@ -165,7 +138,7 @@ class Outline:
                 text, ended = self._recent
                 caption = text if 0 <= line.start - ended <= 3 else ""  # prose right above, a blank line at most
                 end = i
-                while end < len(lines) and (_TABLE_ROW.match(lines[end].text) or _TABLE_RULE.match(lines[end].text)):
+                while end < len(lines) and (_TABLE_ROW.match(lines[end].text) or TABLE_RULE.match(lines[end].text)):
                     end += 1
                 self._table(lines[i:end], caption)
                 i = end
@@ -189,7 +162,7 @@ class Outline:
                 i += 1
         self._flush(prose)
 
-    def _flush(self, prose: list[_Line]) -> None:
+    def _flush(self, prose: list[Line]) -> None:
         """Split the pending prose lines into sentences (the last three lines may caption a table below)."""
         if not prose:
             return
@@ -203,14 +176,14 @@ class Outline:
         self._recent = (" ".join(short), end)
         prose.clear()
 
-    def _heading(self, line: _Line, setext_level: int | None) -> None:
+    def _heading(self, line: Line, setext_level: int | None) -> None:
         match = _ATX.match(line.text)
         level = len(match.group(1)) if match else (setext_level or 2)
         title = _clean(match.group(2) if match else line.text)
         self._markers.append(_Marker(line.start, "heading", level, title))
         self._blocks.append(("heading", *_strip(self.text, line.start, line.end)))
 
-    def _item(self, lines: Sequence[_Line], indent: int) -> None:
+    def _item(self, lines: Sequence[Line], indent: int) -> None:
         first = lines[0]
         marker = _LIST.match(first.text)
         assert marker is not None
@@ -231,10 +204,10 @@ class Outline:
             lead = " ".join(words[:8]) + (" …" if len(words) > 8 else "")
             self._markers.append(_Marker(body_start + first_break.start(), "item", 9 + indent, lead, end))
 
-    def _table(self, lines: Sequence[_Line], caption: str) -> None:
-        rows = [line for line in lines if not _TABLE_RULE.match(line.text)]
-        table = _Table(rows, caption, _scale(caption))
-        _read_table(table, lines, self.text)
+    def _table(self, lines: Sequence[Line], caption: str) -> None:
+        rows = [line for line in lines if not TABLE_RULE.match(line.text)]
+        table = Table(rows, caption, scale_of(caption))
+        read_table(table, lines, self.text)
         self._tables.append(table)
         for row in rows:
             if row.start in table.facts:
@@ -286,7 +259,7 @@ class Outline:
         return f"[{context}] {text}"
 
 
-def prose_continues(prose: Sequence[_Line]) -> bool:
+def prose_continues(prose: Sequence[Line]) -> bool:
     """A line directly under prose with a `---` below it is prose over a rule, not a setext heading, when the
     prose above it runs on (more than one line)."""
     return len(prose) > 1
@@ -300,219 +273,11 @@ def _strip(text: str, start: int, end: int) -> Span:
     return start, end
 
 
-def _row_start(table: _Table, position: int) -> int:
+def _row_start(table: Table, position: int) -> int:
     for row in table.rows:
         if row.start <= position <= row.end:
             return row.start
     return -1
-
-
-def _scale(text: str) -> str | None:
-    found = _SCALE.search(text)
-    return {"thousands": "thousand", "millions": "million", "billions": "billion"}[found.group(1).lower()] \
-        if found else None
-
-
-# ---- tables ---------------------------------------------------------------------------------------------------
-
-def _cells(line: str) -> list[str]:
-    inner = line.strip()
-    inner = inner[1:] if inner.startswith("|") else inner
-    inner = inner[:-1] if inner.endswith("|") else inner
-    return [cell.strip() for cell in inner.split("|")]
-
-
-def _merged(cells: Sequence[str]) -> list[str]:
-    """SEC-style cells joined: "$" with the figure after it, "( 451,319" with its ")", a lone "%" with the figure
-    before it; empty cells dropped."""
-    out: list[str] = []
-    pending = ""
-    for cell in cells:
-        if cell in {"$", "€", "£", "¥"}:
-            pending += cell
-            continue
-        if cell in {")", "%", ")%", "%)"} and out:
-            out[-1] += cell
-            continue
-        if cell:
-            out.append(pending + cell)
-        pending = ""
-    joined = [" ".join(c.replace("( ", "(").replace(" )", ")").split()) for c in out]
-    return [f"({c[0]}{c[2:]}" if len(c) > 2 and c[0] in "$€£¥" and c[1] == "(" else c for c in joined]
-
-
-def _is_value(cell: str) -> bool:
-    return bool(_NUMBER_CELL.match(cell.replace(" ", ""))) or bool(_DASH_CELL.match(cell))
-
-
-def _is_header(cells: Sequence[str]) -> bool:
-    """A row of column headers: no figure other than years (and dates such as "February 29,")."""
-    return bool(cells) and all(not _is_value(c) or _YEAR_CELL.match(c) for c in cells)
-
-
-def _value_text(cell: str, scale: str | None, currency: str = "") -> str:
-    """A figure cell written for reading: "(451,319)" → "($451,319 thousand)" with the table's scale and (for a
-    cell without one) the currency the table's other figures carry."""
-    if _DASH_CELL.match(cell):
-        return "none"
-    negative = cell.startswith("(") and cell.rstrip("%").endswith(")")
-    core = cell.strip("()").strip()
-    percent = core.endswith("%")
-    core = core.rstrip("%").strip()
-    currency = core[0] if core[:1] in {"$", "€", "£", "¥"} else "" if percent else currency
-    number = core.lstrip("$€£¥").strip()
-    written = f"{currency}{number}" + ("%" if percent else f" {scale}" if scale else "")
-    return f"({written})" if negative else written
-
-
-def _read_table(table: _Table, lines: Sequence[_Line], text: str) -> None:
-    """Each body row of `table` read as a fact (`table.facts`), with its section row and column headers."""
-    marked = [(line, bool(_TABLE_RULE.match(line.text))) for line in lines]
-    rows = [(line, _merged(_cells(line.text))) for line, rule in marked if not rule]
-    if any(len(cells) > MAX_TABLE_COLUMNS for _, cells in rows):
-        for line, cells in rows:
-            table.facts[line.start] = "; ".join(cells[:MAX_TABLE_COLUMNS])
-        return
-    headers, body_from, markdown = _header_rows(table, marked, rows)
-    table.scale = table.scale or _scale(table.caption) or _scale(" ".join(c for h in headers for c in h))
-    body = rows[body_from:]
-    widths = [len(cells) - 1 for _, cells in body if len(cells) > 1 and (markdown or not _is_value(cells[0]))]
-    shape = _Shape(values=max(set(widths), key=widths.count) if widths else 0, markdown=markdown)
-    shape.columns = _columns(headers, shape.values, markdown=markdown)
-    shape.money = _money_columns(body, shape.values, markdown)
-    shape.label_header = headers[-1][0] if markdown and headers and len(headers[-1]) == shape.values + 1 else ""
-    section = ""
-    for line, cells in body:
-        if not cells:
-            continue
-        if len(cells) == 1 and not _is_value(cells[0]):
-            section = table.facts[line.start] = cells[0].rstrip(":")
-            continue
-        label, fact = _row_fact(cells, shape, table.scale)
-        head = " › ".join(part for part in (table.caption, section, label) if part)
-        table.facts[line.start] = f"{head} — {fact}" if head else fact
-        if label.lower().startswith("total"):
-            section = ""  # a section's total closes it
-
-
-@dataclass
-class _Shape:
-    """How a table's body rows are read: value columns, their names, which hold money, the label column's name."""
-
-    values: int
-    markdown: bool
-    columns: list[str] = field(default_factory=list)
-    money: dict[int, str] = field(default_factory=dict)
-    label_header: str = ""
-
-
-def _header_rows(table: _Table, marked: Sequence[tuple[_Line, bool]], rows: Sequence[tuple[_Line, list[str]]]
-                 ) -> tuple[list[list[str]], int, bool]:
-    """(column header rows, the first body row, Markdown?). In a Markdown table, the rows above its last rule line
-    before the first row with figures (a one-cell row there, such as an HTML caption, joins the caption); in an
-    SEC-style table (no rule lines), the leading rows of two or more cells that hold no figure but years."""
-    first_data = next((i for i, (_, cells) in enumerate(rows)
-                       if any(_is_value(c) and not _YEAR_CELL.match(c) for c in cells[1:])), len(rows))
-    rules = [line.start for line, rule in marked
-             if rule and (first_data == len(rows) or line.start < rows[first_data][0].start)]
-    headers: list[list[str]] = []
-    body_from = 0
-    if rules:
-        for line, cells in rows:
-            if line.start > rules[-1]:
-                break
-            body_from += 1
-            if len(cells) == 1:
-                table.caption = " ".join(part for part in (table.caption, cells[0]) if part)
-            elif cells:
-                headers.append(cells)
-        return headers, body_from, True
-    while body_from < first_data and _is_header(rows[body_from][1]) and len(rows[body_from][1]) > 1:
-        headers.append(rows[body_from][1])
-        body_from += 1
-    return headers, body_from, False
-
-
-def _row_fact(cells: Sequence[str], shape: _Shape, scale: str | None) -> tuple[str, str]:
-    """(the row's label, its values named by column): money columns get the table's currency and scale; rows
-    that count something other than money (shares, GPUs, employees) get neither."""
-    label, figures = (cells[0], list(cells[1:])) if shape.markdown or not _is_value(cells[0]) else ("", list(cells))
-    aligned = len(figures) == shape.values
-    counted = bool(_NOT_MONEY.search(label))
-    written = []
-    for j, value in enumerate(figures):
-        currency = shape.money.get(j, "") if aligned and not counted else ""
-        scaled = None if counted else scale if not shape.money or (aligned and j in shape.money) else None
-        unit = _header_unit(shape.columns[j]) if aligned and len(shape.columns) == len(figures) else None
-        if unit and _is_value(value):
-            currency, scaled, suffix = unit
-            written.append(_value_text(value, scaled, currency) + suffix)
-        else:
-            written.append(_value_text(value, scaled, currency) if _is_value(value) else value)
-    if shape.columns and len(shape.columns) == len(figures):
-        written = [f"{name}: {value}" if name else value for name, value in zip(shape.columns, written, strict=True)]
-    named = f"{shape.label_header} {label}" if shape.label_header and _is_value(label) else label  # "Year 2023"
-    return named, "; ".join(written)
-
-
-_HEADER_UNIT = re.compile(r"\(([^()]{1,20})\)\s*$")
-_SCALE_WORDS = {"k": "thousand", "thousand": "thousand", "thousands": "thousand", "m": "million", "mn": "million",
-                "million": "million", "millions": "million", "b": "billion", "bn": "billion", "billion": "billion",
-                "billions": "billion"}
-
-
-def _header_unit(name: str) -> tuple[str, str | None, str] | None:
-    """What a column header's trailing "(…)" says of its figures: (currency, scale, unit suffix), e.g.
-    "Power (MW)" → ("", None, " MW"), "Revenue ($ millions)" → ("$", "million", ""), "Share (%)" → ("", None,
-    "%"); None without one."""
-    found = _HEADER_UNIT.search(name)
-    if not found:
-        return None
-    inside = found.group(1).strip()
-    words = re.findall(r"[A-Za-z]+", inside.lower())
-    sign = next((c for c in inside if c in "$€£¥"), "") or {"usd": "$", "eur": "€", "gbp": "£"}.get(
-        next((w for w in words if w in {"usd", "eur", "gbp"}), ""), "")
-    scale = next((_SCALE_WORDS[w] for w in words if w in _SCALE_WORDS), None)
-    if sign or scale:
-        return sign, scale, ""
-    if inside == "%":
-        return "", None, "%"
-    return ("", None, f" {inside}") if len(words) == 1 and len(inside) <= 8 else None
-
-
-def _money_columns(body: Sequence[tuple[_Line, list[str]]], values: int, markdown: bool) -> dict[int, str]:
-    """The value columns in which some row writes a currency sign (SEC tables write "$" on a column's first row
-    and its totals only), each with its sign."""
-    found: dict[int, str] = {}
-    for _, cells in body:
-        figures = cells[1:] if markdown or (cells and not _is_value(cells[0])) else cells
-        if len(figures) != values:
-            continue
-        for j, cell in enumerate(figures):
-            sign = cell.lstrip("(")[:1]
-            if _is_value(cell) and sign in {"$", "€", "£", "¥"}:
-                found.setdefault(j, sign)
-    return found
-
-
-def _columns(headers: Sequence[Sequence[str]], values: int, *, markdown: bool) -> list[str]:
-    """One name per value column from the header rows: a row of k cells over n columns spans n/k each; a row
-    with one cell more than the columns names the label column first (left out)."""
-    if not headers or values <= 0:
-        return []
-    names = [""] * values
-    for row in headers:
-        cells = list(row)
-        if markdown or len(cells) == values + 1:
-            cells = cells[1:]
-        if len(cells) == values:
-            spread = cells
-        elif cells and values % len(cells) == 0:
-            spread = [c for c in cells for _ in range(values // len(cells))]
-        else:
-            continue
-        names = [" ".join(part for part in (name, cell) if part) for name, cell in zip(names, spread, strict=True)]
-    return [name.strip() for name in names]
 
 
 def units_of(text: str) -> Iterator[Unit]:

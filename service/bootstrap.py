@@ -17,7 +17,7 @@ from index.retriever import HybridRetriever
 from index.search import CollectionSearch
 from pgstore.library import PostgresLibrary
 from pgstore.search import PostgresSearch
-from service.calibration import Calibration
+from service.calibration import Calibration, bundled_calibration
 from service.config import Settings
 from service.errors import ModelUnavailableError
 from service.evidence import EvidenceFinder
@@ -69,15 +69,27 @@ def build_judge(settings: Settings) -> Judge:
 
 
 def build_verifier(settings: Settings, embedder: Embedder) -> Verifier:
-    """The configured verifier. One that cannot load (a missing or corrupt artifact, a hub model that is not
-    cached while offline, labels that cannot be mapped) is `ModelUnavailableError`, at start-up."""
+    """The configured verifier, with the configured aggregation rule when one is set. One that cannot load (a
+    missing or corrupt artifact, a hub model that is not cached while offline, labels that cannot be mapped) is
+    `ModelUnavailableError`, at start-up."""
+    from service.verifiers.nli import PairVerifier
+
+    verifier = _load_verifier(settings, embedder)
+    if settings.models.verifier_aggregation is not None and isinstance(verifier, PairVerifier):
+        verifier.aggregation = settings.models.verifier_aggregation
+    return verifier
+
+
+def _load_verifier(settings: Settings, embedder: Embedder) -> Verifier:
     from service.verifiers.hf import TransformersNliVerifier, is_transformers_reference
-    from service.verifiers.nli import HEADER_FILE, NliVerifier
+    from service.verifiers.nli import BUNDLED_ARTIFACTS, HEADER_FILE, NliVerifier, bundled_nli_artifact
 
     models = settings.models
     choice = models.verifier
-    if choice == "nli" or (Path(choice).expanduser() / HEADER_FILE).is_file():
-        return NliVerifier.load(None if choice == "nli" else Path(choice).expanduser(), threads=models.verifier_threads)
+    if choice in BUNDLED_ARTIFACTS:
+        return NliVerifier.load(bundled_nli_artifact(choice), threads=models.verifier_threads)
+    if (Path(choice).expanduser() / HEADER_FILE).is_file():
+        return NliVerifier.load(Path(choice).expanduser(), threads=models.verifier_threads)
     if is_transformers_reference(choice):
         return TransformersNliVerifier.load(choice, labels=models.verifier_labels, device=models.device)
     if choice == "cross-encoder" or choice.endswith(".safetensors"):
@@ -89,8 +101,8 @@ def build_verifier(settings: Settings, embedder: Embedder) -> Verifier:
     if Path(choice).expanduser().is_dir():
         raise ModelUnavailableError(f"{choice} is neither an NLI verifier artifact ({HEADER_FILE}) nor a "
                                     "transformers model folder (config.json)")
-    raise ModelUnavailableError(f"verifier not found: {choice} (VERICLAIM_MODELS__VERIFIER: nli, feature, "
-                                "cross-encoder, an artifact path, hf:NAME)")
+    raise ModelUnavailableError(f"verifier not found: {choice} (VERICLAIM_MODELS__VERIFIER: nli, nli-minilm, "
+                                "feature, cross-encoder, an artifact path, hf:NAME)")
 
 
 def load_calibration(settings: Settings, verifier: Verifier | None) -> Calibration | None:
@@ -113,7 +125,7 @@ def load_calibration(settings: Settings, verifier: Verifier | None) -> Calibrati
         return None
     wanted = path is not None or settings.judge.verdict_source == "calibrated"
     try:
-        calibration = Calibration.load(path)
+        calibration = Calibration.load(path or bundled_calibration(verifier.name))
     except ModelUnavailableError as exc:
         if path is not None:
             raise

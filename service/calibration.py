@@ -1,7 +1,8 @@
 """What `vericlaim calibrate` fits, loaded and applied: rule confidences, verifier and LLM offsets and
 temperature, and a small fitted combination of the signals.
 
-    calibration = Calibration.load()                 # the bundled file, service/models_data/calibration.v4.json
+    calibration = Calibration.load()                 # the newest bundled file, service/models_data/calibration.v5.json
+    calibration = Calibration.load(bundled_calibration("nli-minilm-l6-v1"))  # the bundled one fitted for it
     decision = calibration.combine(signals)          # the fitted combination's label, confidence, probabilities
     adjusted = calibration.adjusted_verifier(probs)  # the verifier's probabilities, offset and tempered
 
@@ -33,7 +34,7 @@ from scipy.special import softmax
 from service.domain import Decider, Decision, Label, Signals
 from service.errors import ModelUnavailableError
 
-CALIBRATION_NAME = "calibration.v4.json"
+BUNDLED_CALIBRATIONS = ("calibration.v5.json", "calibration.v4.json", "calibration.v3.json")  # newest first
 FORMAT = "vericlaim-calibration/1"
 LABELS: tuple[Label, ...] = (Label.SUPPORTED, Label.REFUTED, Label.NOT_ENOUGH_INFO)
 SIGNAL_GROUPS: dict[str, tuple[str, ...]] = {
@@ -48,8 +49,19 @@ _UNIFORM = {label: 1 / len(LABELS) for label in LABELS}
 _KEYS = ("supported", "refuted", "nei")  # feature-name suffixes, in `LABELS` order
 
 
-def bundled_calibration() -> Path:
-    return Path(str(resources.files("service") / "models_data" / CALIBRATION_NAME))
+def bundled_calibration(verifier: str | None = None) -> Path:
+    """The newest bundled calibration file, or the newest one fitted for `verifier` (by its name) when there is
+    one: each bundled verifier keeps the calibration fitted for it."""
+    folder = resources.files("service") / "models_data"
+    paths = [Path(str(folder / name)) for name in BUNDLED_CALIBRATIONS]
+    if verifier is not None:
+        for path in paths:
+            try:
+                if json.loads(path.read_bytes()).get("fitted_for", {}).get("verifier") == verifier:
+                    return path
+            except (OSError, ValueError):
+                continue
+    return paths[0]
 
 
 def feature_names(with_llm: bool) -> tuple[str, ...]:

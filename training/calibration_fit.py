@@ -43,6 +43,7 @@ _THRESHOLDS = np.round(np.arange(0.20, 0.81, 0.01), 2)
 class CalibrationClaim:
     signals: Signals
     gold: Label
+    timings: dict[str, float] | None = None  # the check's stage timings (ms), when gathered: bench/cascade.py
 
 
 @dataclass(frozen=True)

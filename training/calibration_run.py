@@ -35,7 +35,7 @@ def gather_signals(pipeline: Pipeline, claims: Sequence[LabelledClaim], collecti
         except InputError:
             verdict = None
         if verdict is not None and verdict.signals is not None and claim.label.value in _LABELS:
-            gathered.append(CalibrationClaim(verdict.signals, Label(claim.label.value)))
+            gathered.append(CalibrationClaim(verdict.signals, Label(claim.label.value), dict(verdict.timings)))
         if advanced:
             advanced(count)
     return gathered
@@ -82,7 +82,8 @@ def write_signals(path: Path, claims: Iterable[CalibrationClaim], fitted_for: di
     with path.open("w", encoding="utf-8") as out:
         out.write(json.dumps({"fitted_for": fitted_for, "sets": list(sets)}) + "\n")
         for claim in claims:
-            out.write(json.dumps({"gold": claim.gold.value, "signals": signals_to_json(claim.signals)}) + "\n")
+            row = {"gold": claim.gold.value, "signals": signals_to_json(claim.signals)}
+            out.write(json.dumps(row | ({"timings": claim.timings} if claim.timings else {})) + "\n")
 
 
 def read_signals(path: Path) -> tuple[list[CalibrationClaim], dict[str, str], list[str]]:
@@ -101,7 +102,7 @@ def read_signals(path: Path) -> tuple[list[CalibrationClaim], dict[str, str], li
             continue
         try:
             row = json.loads(line)
-            claims.append(CalibrationClaim(signals_from_json(row["signals"]), Label(row["gold"])))
+            claims.append(CalibrationClaim(signals_from_json(row["signals"]), Label(row["gold"]), row.get("timings")))
         except (ValueError, KeyError, TypeError) as exc:
             raise DatasetFormatError(f"{path}:{number}: not a signals row ({exc})") from None
     return claims, fitted_for, sets or [str(path)]

@@ -1,19 +1,21 @@
 """The NLI verifier: a cross-encoder reads each evidence passage with the claim and names entailment,
 contradiction or neutral; the passages' verdicts are aggregated into the claim's.
 
-    verifier = NliVerifier.load()                      # the bundled artifact, service/models_data/nli_verifier.v1
+    verifier = NliVerifier.load()                      # the default artifact, service/models_data/nli_verifier.v2
+    verifier = NliVerifier.load(bundled_nli_artifact("nli-minilm"))   # the smaller, earlier one (v1)
     verifier.score(claim, passages)                    # {Label: probability}, summing to 1
     verifier.assess(claim, passages)                   # the same, with each passage's probabilities
 
 The artifact is a folder (`training.nli_export` writes it): `model.onnx`, an int8 ONNX graph of the fine-tuned
 encoder and its 3-way head, and `verifier.json`, its header. The graph takes word embeddings, not token ids:
-the word-embedding table stayed frozen in training, so it is read from the installed base model (the bundled
-all-MiniLM-L6-v2) and checked against the sha256 in the header. The tokenizer is the base model's
+the word-embedding table stayed frozen in training, so it is read from the installed base model (all-mpnet-base-v2
+for v2, all-MiniLM-L6-v2 for v1) and checked against the sha256 in the header. The tokenizer is the base model's
 `tokenizer.json`. onnxruntime, tokenizers, safetensors and numpy serve it; torch is not imported.
 
 Every passage is scored in one batched call, and so is, when there are several, all of them read together
-(the evidence a single sentence does not carry). The claim's probabilities are those of the most decisive of
-these readings, the one with the highest entailment or contradiction probability (`aggregate`).
+(the evidence a single sentence does not carry). The claim's probabilities come from these readings by the
+verifier's aggregation rule (`service.verifiers.aggregation`; the artifact's header names the one chosen for it
+on the calibration claims, `VERICLAIM_MODELS__VERIFIER_AGGREGATION` overrides it).
 """
 
 from __future__ import annotations
@@ -32,8 +34,12 @@ from service.domain import Label, Passage
 from service.errors import ModelUnavailableError
 from service.onnx_sessions import cpu_session
 from service.ports import Assessment
+from service.verifiers.aggregation import Aggregation, aggregate
 
-ARTIFACT_DIR = "nli_verifier.v1"
+BUNDLED_ARTIFACTS = {  # VERICLAIM_MODELS__VERIFIER value → folder in service/models_data
+    "nli": "nli_verifier.v2",  # all-mpnet-base-v2's first 6 layers: the default
+    "nli-minilm": "nli_verifier.v1",  # all-MiniLM-L6-v2: a third of the cost, for small machines
+}
 FORMAT = "vericlaim-nli-verifier/1"
 HEADER_FILE = "verifier.json"
 MODEL_FILE = "model.onnx"
@@ -50,8 +56,8 @@ _KINDS = {
 }
 
 
-def bundled_nli_artifact() -> Path:
-    return Path(str(resources.files("service") / "models_data" / ARTIFACT_DIR))
+def bundled_nli_artifact(name: str = "nli") -> Path:
+    return Path(str(resources.files("service") / "models_data" / BUNDLED_ARTIFACTS[name]))
 
 
 def label_kinds(names: Sequence[str]) -> list[str]:
@@ -88,13 +94,6 @@ def to_label_columns(probabilities: np.ndarray, kinds: Sequence[str]) -> np.ndar
     else:
         out[:, 2] = probabilities[:, column["not_entailment"]]
     return out
-
-
-def aggregate(readings: np.ndarray) -> np.ndarray:
-    """The claim's probabilities from its readings' (rows in `NLI_ORDER`): the most decisive reading's, the one
-    whose entailment or contradiction probability is highest."""
-    readings = np.atleast_2d(readings)
-    return np.asarray(readings[int(np.argmax(readings[:, :2].max(axis=1)))])
 
 
 def evidence_readings(evidence: Sequence[Passage]) -> list[str]:
@@ -137,6 +136,7 @@ class PairVerifier:
 
     name: str = "pair-verifier"
     metadata: dict[str, Any]
+    aggregation: Aggregation = Aggregation.DECISIVE
 
     def predict_pairs(self, premises: Sequence[str], hypotheses: Sequence[str]) -> np.ndarray:
         """Probabilities (n, 3) in `NLI_ORDER` for each (evidence, claim) pair."""
@@ -152,7 +152,8 @@ class PairVerifier:
         else:
             joint = readings[len(evidence):]
             rows = np.vstack([singles, *([self.predict_pairs(joint, [claim] * len(joint))] if joint else [])])
-        return Assessment(_as_labels(aggregate(rows)), tuple(_as_labels(row) for row in rows))
+        claim_row = aggregate(rows, len(evidence), self.aggregation)
+        return Assessment(_as_labels(claim_row), tuple(_as_labels(row) for row in rows))
 
     def score(self, claim: str, evidence: Sequence[Passage]) -> dict[Label, float]:
         return self.assess(claim, evidence).probabilities
@@ -170,6 +171,7 @@ class NliVerifier(PairVerifier):
         self.segments = bool(header.get("segments", True))
         self.name = str(header.get("name", "nli-verifier"))
         self.metadata: dict[str, Any] = dict(header.get("metadata", {}))
+        self.aggregation = Aggregation(header.get("aggregation", Aggregation.DECISIVE))
 
     @classmethod
     def load(cls, path: Path | None = None, *, threads: int | None = None) -> NliVerifier:

@@ -18,12 +18,12 @@ from service.errors import ModelUnavailableError
 from service.evidence import Query, rerank
 from service.fakes import HashingEmbedder, KeywordJudge, OverlapPairVerifier
 from service.ports import PassageVerifier
+from service.verifiers.aggregation import Aggregation, aggregate
 from service.verifiers.nli import (
     FORMAT,
     HEADER_FILE,
     MODEL_FILE,
     NliVerifier,
-    aggregate,
     evidence_readings,
     label_kinds,
     to_label_columns,
@@ -74,6 +74,20 @@ def test_the_most_decisive_reading_decides() -> None:
     rows = np.array([[0.2, 0.1, 0.7], [0.1, 0.85, 0.05], [0.6, 0.3, 0.1]])
     assert aggregate(rows).tolist() == [0.1, 0.85, 0.05]
     assert aggregate(np.array([[0.1, 0.1, 0.8]])).tolist() == [0.1, 0.1, 0.8]
+
+
+def test_each_aggregation_rule_reads_the_passages_and_the_joint_reading_as_it_says() -> None:
+    rows = np.array([[0.6, 0.1, 0.3], [0.0, 0.4, 0.6], [0.2, 0.2, 0.6]])  # two passages, then both together
+
+    def rule(name: str) -> list[float]:
+        return np.round(aggregate(rows, 2, Aggregation(name)), 4).tolist()
+
+    assert rule("joint") == [0.2, 0.2, 0.6] and rule("first") == [0.6, 0.1, 0.3]
+    assert rule("mean") == [0.3, 0.25, 0.45]  # the single passages only
+    assert rule("rank-weighted") == [0.4, 0.2, 0.4]  # weights 1 and 1/2
+    assert np.allclose(rule("max"), np.array([0.6, 0.4, 0.4]) / 1.4, atol=1e-4)  # best entailment, best contradiction
+    assert rule("decisive") == [0.6, 0.1, 0.3]
+    assert all(abs(sum(rule(name)) - 1) < 1e-9 for name in Aggregation)
 
 
 def test_a_pair_verifier_assesses_each_passage_and_the_claim() -> None:
