@@ -13,9 +13,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from service.domain import Label, NumericComparison, Passage, Relation
+from service.figures.derived import DerivedFinding, read_derived
+from service.figures.derived_check import check_derived
 from service.figures.numeric import (
     NumericMatch,
     extract_quantities,
@@ -46,10 +48,44 @@ NO_FINDING = NumericFinding((), None, "", ())  # no evidence, nothing compared
 
 
 def check_numbers(claim: str, evidence: Sequence[Passage], snapshot: CollectionView) -> NumericFinding:
+    """The claim's figures against the evidence's: a figure it computes (a change, a share, a total: see
+    `service.figures.derived`) by doing the arithmetic, the figures it states by comparing them."""
+    derived = read_derived(claim)
+    if derived is None:
+        return _check_stated(claim, evidence, snapshot)
+    # the computed figure's own words ("grew 15%") are not a stated figure to compare
+    stated = claim[:derived.start] + " " * (derived.end - derived.start) + claim[derived.end:]
+    plain = _check_stated(stated, evidence, snapshot, dates=False)
+    found = check_derived(derived, claim, evidence)
+    if found is None:
+        return plain
+    return _with_derived(plain, found, snapshot, others=bool(extract_quantities(stated)))
+
+
+def _with_derived(plain: NumericFinding, found: DerivedFinding, snapshot: CollectionView,
+                  others: bool) -> NumericFinding:
+    """The stated figures' finding with the computed one added: a conflict of either refutes; SUPPORTED when
+    the computed figure holds and the claim states no other figure, or they hold too."""
+    passages = tuple({(p.doc_id, p.start): p for _, p in found.operands}.values())
+    comparisons = plain.comparisons + tuple(
+        NumericComparison(claim_value=found.claim.text, evidence_value=found.arithmetic, relation=found.relation,
+                          gap=found.gap, citation=snapshot.cite(passage)) for passage in passages)
+    said = "conflicts with" if found.relation is Relation.CONTRADICTS else "bears out"
+    rationale = f"Computed from the source: {found.arithmetic}, which {said} the claimed {found.claim.text}."
+    if found.relation is Relation.CONTRADICTS:
+        return NumericFinding(comparisons, Label.REFUTED, rationale, passages + plain.decisive)
+    if found.relation is Relation.CONSISTENT and plain.decision is not Label.REFUTED and (
+            not others or plain.decision is Label.SUPPORTED):
+        return NumericFinding(comparisons, Label.SUPPORTED, rationale, passages + plain.decisive)
+    return replace(plain, comparisons=comparisons)
+
+
+def _check_stated(claim: str, evidence: Sequence[Passage], snapshot: CollectionView, *,
+                  dates: bool = True) -> NumericFinding:
     claim_figures = extract_quantities(claim)
     dated = [(passage, _passage_date(snapshot, passage)) for passage in evidence]
     if not claim_figures:
-        return check_dates(claim, dated, snapshot)
+        return check_dates(claim, dated, snapshot) if dates else NO_FINDING
     found: list[tuple[NumericMatch, Passage]] = []
     for passage, date in dated:
         found.extend((match, passage) for match in match_numbers(claim, passage.as_read, evidence_date=date))
