@@ -148,6 +148,8 @@ def _multiple(claim: str, period: Period | None) -> DerivedClaim | None:
         return None
     factor = _MULTIPLES[match.group("word").lower()]
     hedge = (match.group("hedge") or "").strip() or "about"  # "doubled" is rarely exact: read it as "about"
+    if factor < 1 and hedge in {"more than", "over"}:  # "more than halved": less than half is left
+        hedge = "less than"
     low, high = _bounds(factor, hedge)
     return DerivedClaim("change", low, high, match.group(0), match.start(), match.end(),
                         _measure_words(claim, [match.span()]), period=period)

@@ -31,7 +31,18 @@ def check_derived(derived: DerivedClaim, claim: str, passages: Sequence[Passage]
 
 
 def _words_near(text: str, figure: Quantity) -> frozenset[str]:
-    return frozenset(content_words(text[max(0, figure.start - _WINDOW):figure.end + _WINDOW]))
+    """What the passage says the figure measures: in a table row read as a fact ("[context] caption › Revenue —
+    2025: $1,240 million; …"), everything that heads the row and the figure's own column name; in prose, its
+    clause (the text between the sentence or clause breaks around it)."""
+    dash = text.rfind(" — ", 0, figure.start)
+    if dash >= 0 and "\n" not in text[dash:figure.start]:
+        cell_from = max(text.rfind(";", 0, figure.start), dash + 3)
+        return frozenset(content_words(text[:dash]) | content_words(text[cell_from:figure.start]))
+    starts = [text.rfind(mark, 0, figure.start) for mark in (". ", "; ", "\n")]
+    start = max(starts) + 1 if max(starts) >= 0 else max(0, figure.start - _WINDOW)
+    ends = [i for i in (text.find(mark, figure.end) for mark in (". ", "; ", "\n")) if i >= 0]
+    end = min(ends) if ends else min(len(text), figure.end + _WINDOW)
+    return frozenset(content_words(text[start:end]))
 
 
 def _measures(words: frozenset[str], near: frozenset[str]) -> bool:
@@ -112,12 +123,17 @@ def _check_share(derived: DerivedClaim, passages: Sequence[Passage]) -> DerivedF
     parts, wholes = [], []
     for passage in passages:
         text = passage.as_read
+        periods = extract_periods(text) if derived.period is not None else []
         for figure in extract_quantities(text):
             if figure.unit == "%":
                 continue
+            when = _nearest(text, figure, periods) if periods else None
+            if derived.period is not None and when is not None and not periods_align(derived.period, when):
+                continue  # a figure of another period
             near = _words_near(text, figure)
             parts.append((len(derived.words & near), figure, passage))
-            wholes.append((len(derived.whole & near), figure, passage))
+            # the whole is named by its own words, not the part's ("revenue", not "cost of revenue")
+            wholes.append((len(derived.whole & near) - len(derived.words & near), figure, passage))
     parts = [p for p in parts if p[0] and _measures(derived.words, _words_near(p[2].as_read, p[1]))]
     wholes = [w for w in wholes if w[0] and _measures(derived.whole, _words_near(w[2].as_read, w[1]))]
     for _, part, part_passage in sorted(parts, key=lambda item: -item[0]):
