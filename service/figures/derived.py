@@ -45,6 +45,9 @@ _FRACTION_CHANGE = re.compile(rf"\b(?P<verb>{_UP}|{_DOWN})\s+by\s+(?P<hedge>(?:a
 _SHARE = re.compile(r"\b(?P<hedge>(?:about|roughly|nearly|almost|more than|over|less than|under|at least)\s+)?"
                     r"(?P<part>half|a third|one third|two thirds|a quarter|one quarter|three quarters|"
                     r"\d[\d.]*\s*(?:%|percent|per cent))\s+of\s+(?P<whole>[^,.;]{3,60})", re.IGNORECASE)
+_CAGR = re.compile(r"\b(?:compound(?:ed)? annual (?:growth )?rate|CAGR|a year on average|annually on average)\b",
+                   re.IGNORECASE)
+_DIFFERENCE = re.compile(r"\b(?:more|less|higher|lower|greater|fewer|bigger|smaller)\s+than\b", re.IGNORECASE)
 _TOTAL = re.compile(r"\b(?:together|combined|in total|in all|between them)\b", re.IGNORECASE)
 _MULTIPLES = {"doubled": 2.0, "tripled": 3.0, "trebled": 3.0, "quadrupled": 4.0, "halved": 0.5}
 _FRACTIONS = {"half": 0.5, "a third": 1 / 3, "one third": 1 / 3, "two thirds": 2 / 3, "a quarter": 0.25,
@@ -58,7 +61,7 @@ MIN_MEASURE_WORDS = 0.5  # share of the claim's measure words a passage must use
 
 @dataclass(frozen=True)
 class DerivedClaim:
-    kind: str  # "change" | "share" | "total"
+    kind: str  # "change" | "cagr" | "difference" | "share" | "total"
     low: float | None  # bounds of the claimed value: a change as a ratio (+200 % → 2.0), a share (0.5), a total
     high: float | None
     text: str  # the claim's words for it: "about 200%", "tripled", "more than half", "over 16,000 GPUs"
@@ -94,13 +97,15 @@ def read_derived(claim: str) -> DerivedClaim | None:
     periods = [p for p in extract_periods(claim) if not p.relative]
     base = None
     span = re.fullmatch(r"(\d{4})\s*(?:-|–|—|to|and)\s*(\d{4})", periods[0].text) if periods else None
+    if len(periods) >= 2 and re.search(r"\bthan\b", claim[periods[0].end:periods[1].start]):
+        base, periods = periods[1], [periods[0], *periods[2:]]  # "2025 revenue … more than in 2024"
     if span and re.search(r"\b(?:from|between)\s*$", claim[: periods[0].start]):  # "from 2024 to 2025", one span
         base, target = extract_periods(span.group(1))[0], extract_periods(span.group(2))[0]
         periods = [target, *periods[1:]]
     elif len(periods) >= 2 and re.search(r"\b(?:from|between)\s*$", claim[: periods[0].start]) \
             and re.fullmatch(r"\s*(?:to|and)\s*", claim[periods[0].end:periods[1].start]):
         base, periods = periods[0], periods[1:]  # "from 2024 to 2025": measured against the first
-    for reader in (_change, _multiple, _fraction_change, _share, _total):
+    for reader in (_cagr, _difference, _change, _multiple, _fraction_change, _share, _total):
         found = reader(claim, periods[0] if periods else None)
         if found is not None:
             return replace(found, base=base) if base is not None else found
@@ -116,6 +121,36 @@ def _measure_words(claim: str, spans: Sequence[tuple[int, int]]) -> frozenset[st
     for quantity in extract_quantities(kept):
         kept = kept[:quantity.start] + " " * (quantity.end - quantity.start) + kept[quantity.end:]
     return frozenset(content_words(kept) - _CHANGE_WORDS)
+
+
+def _cagr(claim: str, period: Period | None) -> DerivedClaim | None:
+    """"grew at a compound annual rate of about 74% from 2023 to 2025": the yearly rate, as a ratio (1.74)."""
+    if not _CAGR.search(claim):
+        return None
+    rate = next((q for q in extract_quantities(claim) if q.unit == "%"), None)
+    if rate is None:
+        return None
+    low, high = _percent_bounds(rate)
+    return DerivedClaim("cagr", 1 + low / 100 if low is not None else None,
+                        1 + high / 100 if high is not None else None, rate.text, rate.start, rate.end,
+                        _measure_words(claim, [(rate.start, rate.end)]) - {"compound", "annual", "rate", "cagr"},
+                        period=period)
+
+
+def _difference(claim: str, period: Period | None) -> DerivedClaim | None:
+    """"$380 million more than in 2024": the gap between two figures of one measure."""
+    match = _DIFFERENCE.search(claim)
+    if not match:
+        return None
+    amount = next((q for q in extract_quantities(claim[: match.start()]) if q.end >= match.start() - 2
+                   and q.unit != "%"), None)
+    if amount is None:
+        return None
+    low, high = (amount.low, amount.high) if amount.qualifier != Qualifier.EXACT else _bounds(amount.value, "")
+    if re.match(r"(?:less|lower|fewer|smaller)", match.group(0), re.IGNORECASE):
+        low, high = (-high if high is not None else None), (-low if low is not None else None)
+    return DerivedClaim("difference", low, high, claim[amount.start:match.end()], amount.start, match.end(),
+                        _measure_words(claim, [(amount.start, match.end())]), unit=amount.unit, period=period)
 
 
 def _change(claim: str, period: Period | None) -> DerivedClaim | None:

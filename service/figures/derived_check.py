@@ -23,7 +23,7 @@ _WINDOW = 80  # characters either side of an operand whose words say what it mea
 def check_derived(derived: DerivedClaim, claim: str, passages: Sequence[Passage]) -> DerivedFinding | None:
     """The claim's derived quantity computed from the passages' figures, or None when no passage gives
     operands of the claim's measure."""
-    if derived.kind == "change":
+    if derived.kind in {"change", "cagr", "difference"}:
         return _check_change(derived, passages)
     if derived.kind == "share":
         return _check_share(derived, passages)
@@ -65,10 +65,25 @@ def _check_change(derived: DerivedClaim, passages: Sequence[Passage]) -> Derived
                 continue
             if old.value == 0:
                 continue
+            operands = ((new, passage), (old, passage))
+            if derived.kind == "difference":
+                gap = new.value - old.value
+                slack = new.precision + old.precision
+                unit = (new.unit or "").partition("/")[0] or None
+                arithmetic = f"{_shown(new)} − {_shown(old)} = {format_value(gap, unit)}"
+                return _finding(derived, gap, (gap - slack, gap + slack), operands, arithmetic)
             ratio = new.value / old.value
             spread = _spread(new, old)
+            if derived.kind == "cagr":
+                years = _years_between(derived)
+                if years is None or ratio <= 0:
+                    continue
+                rate = ratio ** (1 / years)
+                arithmetic = f"({_shown(new)} / {_shown(old)}) ^ (1/{years:g}) is {(rate - 1) * 100:+.1f}% a year"
+                return _finding(derived, rate, (spread[0] ** (1 / years), spread[1] ** (1 / years)), operands,
+                                arithmetic)
             arithmetic = f"{_shown(new)} vs {_shown(old)} is {_as_change(ratio)}"
-            return _finding(derived, ratio, spread, ((new, passage), (old, passage)), arithmetic, _as_change)
+            return _finding(derived, ratio, spread, operands, arithmetic)
     return None
 
 
@@ -143,7 +158,7 @@ def _check_share(derived: DerivedClaim, passages: Sequence[Passage]) -> DerivedF
             share = part.value / whole.value
             arithmetic = f"{_shown(part)} of {_shown(whole)} is {share * 100:.1f}%"
             return _finding(derived, share, _spread(part, whole), ((part, part_passage), (whole, whole_passage)),
-                            arithmetic, lambda value: f"{value * 100:.1f}%")
+                            arithmetic)
     return None
 
 
@@ -173,8 +188,14 @@ def _check_total(derived: DerivedClaim, claim: str, passages: Sequence[Passage])
     arithmetic = " + ".join(format_value(q.value, q.unit) for q, _ in found) + \
         f" = {format_value(total, found[0][0].unit)}"
     spread = sum(q.precision for q, _ in found)
-    return _finding(derived, total, (total - spread, total + spread), tuple(found), arithmetic,
-                    lambda value: format_value(value, derived.unit))
+    return _finding(derived, total, (total - spread, total + spread), tuple(found), arithmetic)
+
+
+def _years_between(derived: DerivedClaim) -> float | None:
+    if derived.period is None or derived.base is None:
+        return None
+    years = round((derived.period.last_day - derived.base.last_day).days / 365.25)
+    return float(years) if years >= 1 else None
 
 
 def _shown(figure: Quantity) -> str:
@@ -194,8 +215,7 @@ def _as_change(ratio: float) -> str:
 
 
 def _finding(derived: DerivedClaim, computed: float, spread: tuple[float, float],
-             operands: tuple[tuple[Quantity, Passage], ...], arithmetic: str,
-             show: object) -> DerivedFinding:
+             operands: tuple[tuple[Quantity, Passage], ...], arithmetic: str) -> DerivedFinding:
     low, high = derived.low, derived.high
     inside = (low is None or computed >= low) and (high is None or computed <= high)
     overlaps = (low is None or spread[1] >= low) and (high is None or spread[0] <= high)

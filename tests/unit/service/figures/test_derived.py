@@ -74,3 +74,26 @@ def test_operands_that_do_not_line_up_decide_nothing(claim: str, texts: list[str
                                    "The share price rose after the results", "Half the staff work remotely"])
 def test_a_claim_that_computes_nothing_is_not_read_as_derived(claim: str) -> None:
     assert read_derived(claim) is None
+
+
+PELLUCID = ("[Pellucid Systems: annual results 2025 › Income statement] Amounts in millions of US dollars. › Revenue — "
+            "2025: $1,240 million; 2024: $860 million; 2023: $410 million")
+
+
+@pytest.mark.parametrize(("claim", "relation", "arithmetic"), [
+    ("Pellucid's 2025 revenue was $380 million more than in 2024", Relation.CONSISTENT, "$1.24B − $860M = $380M"),
+    ("Pellucid's 2025 revenue was $600 million more than in 2024", Relation.CONTRADICTS, None),
+    ("Pellucid's revenue grew at a compound annual rate of about 74% from 2023 to 2025", Relation.CONSISTENT,
+     "($1.24B / $410M) ^ (1/2) is +73.9% a year"),
+    ("Pellucid's revenue grew at a compound annual rate of about 20% from 2023 to 2025", Relation.CONTRADICTS, None),
+])
+def test_differences_and_compound_growth_are_computed_too(claim: str, relation: Relation,
+                                                          arithmetic: str | None) -> None:
+    derived = read_derived(claim)
+    assert derived is not None and derived.kind in {"difference", "cagr"}
+
+    found = check_derived(derived, claim, passages(PELLUCID))
+
+    assert found is not None and found.relation is relation
+    if arithmetic:
+        assert found.arithmetic == arithmetic
