@@ -180,9 +180,13 @@ def _row_fact(cells: Sequence[str], shape: _Shape, scale: str | None) -> tuple[s
         currency = shape.money.get(j, "") if aligned and not counted else ""
         scaled = None if counted else scale if not shape.money or (aligned and j in shape.money) else None
         unit = _header_unit(shape.columns[j]) if aligned and len(shape.columns) == len(figures) else None
+        name = shape.columns[j] if aligned and len(shape.columns) == len(figures) else ""
         if unit and _is_value(value):
             currency, scaled, suffix = unit
             written.append(_value_text(value, scaled, currency) + suffix)
+        elif _COUNTED_CELL.match(value) and _COUNT_NOUN.match(name) and j not in shape.money \
+                and not _MONEY_WORDS.search(name):  # "GPUs: 12,288 H100" → "GPUs: 12,288 H100 GPUs"
+            written.append(f"{value} {name}")
         else:
             written.append(_value_text(value, scaled, currency) if _is_value(value) else value)
     if shape.columns and len(shape.columns) == len(figures):
@@ -191,6 +195,10 @@ def _row_fact(cells: Sequence[str], shape: _Shape, scale: str | None) -> tuple[s
     return named, "; ".join(written)
 
 
+_COUNTED_CELL = re.compile(r"^\d[\d,]*(?:\s+[A-Za-z]*\d[A-Za-z0-9-]*)?$")  # a count, maybe with a kind ("H100")
+_COUNT_NOUN = re.compile(r"^[A-Za-z][A-Za-z -]{0,23}s$")  # a column named by the things it counts ("GPUs")
+_MONEY_WORDS = re.compile(r"\b(?:revenues?|sales|costs?|expenses?|income|profits?|losses|assets|liabilities|"
+                          r"earnings|prices?|fees|payments|proceeds|dollars|euros)\b", re.IGNORECASE)
 _HEADER_UNIT = re.compile(r"\(([^()]{1,20})\)\s*$")
 _SCALE_WORDS = {"k": "thousand", "thousand": "thousand", "thousands": "thousand", "m": "million", "mn": "million",
                 "million": "million", "millions": "million", "b": "billion", "bn": "billion", "billion": "billion",

@@ -49,6 +49,18 @@ def _measures(words: frozenset[str], near: frozenset[str]) -> bool:
     return not words or len(words & near) / len(words) >= MIN_MEASURE_WORDS
 
 
+def _row_label_text(text: str) -> str:
+    """A table row's label (between the last "›" or "]" and " — "), or "" for prose."""
+    dash = text.find(" — ")
+    if dash < 0:
+        return ""
+    return text[max(text.rfind("›", 0, dash), text.rfind("]", 0, dash)) + 1:dash]
+
+
+def _row_label(text: str, figure: Quantity) -> frozenset[str]:
+    return frozenset(content_words(_row_label_text(text))) if text.find(" — ") < figure.start else frozenset()
+
+
 def _same_unit(a: Quantity, b: Quantity) -> bool:
     """Operands of one measure: the same base unit ("$212 million a year" is dollars), never percentages."""
     base_a, base_b = (a.unit or "count").partition("/")[0], (b.unit or "count").partition("/")[0]
@@ -146,11 +158,12 @@ def _check_share(derived: DerivedClaim, passages: Sequence[Passage]) -> DerivedF
             if derived.period is not None and when is not None and not periods_align(derived.period, when):
                 continue  # a figure of another period
             near = _words_near(text, figure)
+            extra = len(_row_label(text, figure) - derived.whole)  # "Cost of revenue" is not "revenue"
             parts.append((len(derived.words & near), figure, passage))
-            # the whole is named by its own words, not the part's ("revenue", not "cost of revenue")
-            wholes.append((len(derived.whole & near) - len(derived.words & near), figure, passage))
+            # the whole is named by its own words, not the part's, and by no more than them
+            wholes.append((len(derived.whole & near) - len(derived.words & near) - extra / 2, figure, passage))
     parts = [p for p in parts if p[0] and _measures(derived.words, _words_near(p[2].as_read, p[1]))]
-    wholes = [w for w in wholes if w[0] and _measures(derived.whole, _words_near(w[2].as_read, w[1]))]
+    wholes = [w for w in wholes if w[0] > 0 and _measures(derived.whole, _words_near(w[2].as_read, w[1]))]
     for _, part, part_passage in sorted(parts, key=lambda item: -item[0]):
         for _, whole, whole_passage in sorted(wholes, key=lambda item: -item[0]):
             if part is whole or not _same_unit(part, whole) or whole.value == 0:
@@ -165,21 +178,25 @@ def _check_share(derived: DerivedClaim, passages: Sequence[Passage]) -> DerivedF
 def _check_total(derived: DerivedClaim, claim: str, passages: Sequence[Passage]) -> DerivedFinding | None:
     from service.figures.subjects import named_entities
 
-    names = sorted(named_entities(claim[: derived.start]))
+    owners = {m.group(1).lower() for m in re.finditer(r"\b(\w+)'s\b", claim)}  # "Corvid's": whose, not an operand
+    names = sorted(set(named_entities(claim[: derived.start])) - owners)
     if len(names) < 2:
         return None
     found: list[tuple[Quantity, Passage]] = []
+    used: set[tuple[str, int, int]] = set()
     for name in names:
         hit = None
-        for passage in passages:
+        for passage in sorted(passages, key=lambda p: name not in _row_label_text(p.as_read).lower()):
             text = passage.as_read
             if name.lower() not in text.lower():
                 continue
             at = text.lower().index(name.lower())
             candidates = [q for q in extract_quantities(text) if (q.unit or "count") == (derived.unit or "count")
-                          and q.start >= at and _measures(derived.words, _words_near(text, q))]
+                          and q.start >= at and (passage.doc_id, passage.start, q.start) not in used
+                          and _measures(derived.words, _words_near(text, q))]
             if candidates:
                 hit = (candidates[0], passage)
+                used.add((passage.doc_id, passage.start, candidates[0].start))
                 break
         if hit is None:
             return None

@@ -147,6 +147,8 @@ def _pairable(claim: Quantity, evidence: Quantity, claim_text: str, evidence_tex
     """Worth comparing: money with money (any currency, so mismatches get named), the same explicit unit,
     counts of the same thing, or a bare large figure against money or another large figure."""
     claim_base, evidence_base = _base(claim.unit), _base(evidence.unit)
+    if _per_unit(claim_text, claim) != _per_unit(evidence_text, evidence):
+        return False  # "$60,000 per GPU" is not the "$1.1 billion" the clusters cost
     if claim_base in CURRENCIES and evidence_base in CURRENCIES:
         return True
     if claim_base == "count" and evidence_base == "count":
@@ -156,6 +158,20 @@ def _pairable(claim: Quantity, evidence: Quantity, claim_text: str, evidence_tex
         bare_is_large = min(claim.value, evidence.value) >= 1000
         return bare_is_large and units_compatible(claim.unit, evidence.unit)
     return claim_base == evidence_base
+
+
+_PER = re.compile(r"\s*(?:per|a|an|each|for each|for every)\s+([A-Za-z][A-Za-z0-9-]*)")
+
+
+def _per_unit(text: str, figure: Quantity) -> str | None:
+    """The thing a figure is per ("per GPU", "a share", "each employee"), beyond the rates the parser reads
+    itself ("a month"), or None."""
+    found = _PER.match(text, figure.end)
+    if not found or (figure.unit and "/" in figure.unit):
+        return None
+    word = found.group(1).lower().rstrip("s")
+    return None if word in {"year", "month", "week", "day", "hour", "quarter", "total", "whole", "few", "lot",
+                            "record", "result", "rise", "fall", "gain", "loss"} else word
 
 
 def _first_words(text: str, position: int, count: int) -> frozenset[str]:

@@ -107,7 +107,7 @@ def test_a_markdown_table_names_each_value_by_its_column() -> None:
     text = "Our clusters:\n\n| Cluster | GPUs | Power |\n|---|---|---|\n| Kestrel | 12,288 H100 | 17 MW |\n"
 
     assert readings(text)["| Kestrel | 12,288 H100 | 17 MW |"] == \
-        "Our clusters › Kestrel — GPUs: 12,288 H100; Power: 17 MW"
+        "Our clusters › Kestrel — GPUs: 12,288 H100 GPUs; Power: 17 MW"  # a count is named by what it counts
 
 
 @pytest.mark.parametrize("table", [
