@@ -90,7 +90,7 @@ class Outline:
         self._split: list[Unit] | None = None
         self._markers: list[_Marker] = []
         self._tables: list[Table] = []
-        self._recent = ("", -1)  # the last prose block's last three lines, cleaned, and where it ended
+        self._recent = ("", -1)  # the last prose block's short closing lines (up to five), cleaned, and its end
         self._read()
         self._starts = [m.start for m in self._markers]
         self._headings = {start for kind, start, _ in self._blocks if kind == "heading"}
@@ -163,13 +163,13 @@ class Outline:
         self._flush(prose)
 
     def _flush(self, prose: list[Line]) -> None:
-        """Split the pending prose lines into sentences (the last three lines may caption a table below)."""
+        """Split the pending prose lines into sentences (its last short lines may caption a table below)."""
         if not prose:
             return
         start, end = prose[0].start, prose[-1].end
         self._blocks.append(("prose", start, end))
         short = []
-        for line in reversed(prose[-3:]):
+        for line in reversed(prose[-5:]):
             if len(line.text.strip()) > _CAPTION_LINE and not (not short and line.text.rstrip().endswith(":")):
                 break
             short.insert(0, _clean(line.text))

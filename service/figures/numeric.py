@@ -27,7 +27,7 @@ from service.text import sentence_bounds
 
 __all__ = [
     "NumericMatch", "Period", "Qualifier", "Quantity", "claim_tags", "compare_quantities", "extract_periods",
-    "extract_quantities", "format_quantity", "match_numbers", "numeric_decision",
+    "extract_quantities", "figures_of", "format_quantity", "match_numbers", "numeric_decision",
 ]
 
 EXACT_TOLERANCE = 0.02  # a bare figure in a claim tolerates 2 % (or its own rounding, if wider)
@@ -74,8 +74,8 @@ def compare_quantities(claim: Quantity, evidence: Quantity) -> tuple[Relation, s
 
 def match_numbers(claim: str, evidence: str, *, evidence_date: dt.date | None = None) -> list[NumericMatch]:
     """Pairs of (claim figure, evidence figure) about the same thing, best first. Never raises on text."""
-    claim_figures = extract_quantities(claim)
-    evidence_figures = extract_quantities(evidence)
+    claim_figures = figures_of(claim)
+    evidence_figures = figures_of(evidence)
     if not claim_figures or not evidence_figures:
         return []
     claim_contexts = _contexts(claim, claim_figures)
@@ -98,6 +98,12 @@ def match_numbers(claim: str, evidence: str, *, evidence_date: dt.date | None = 
                 pairs.append((_rank(match, score), match))
         ranked.extend(sorted(pairs, key=lambda pair: pair[0])[:_MAX_PAIRS_PER_FIGURE])
     return [match for _, match in sorted(ranked, key=lambda pair: pair[0])]
+
+
+def figures_of(text: str) -> list[Quantity]:
+    """The figures of `text`, less the numbers a period is written with ("three months ended September 30")."""
+    periods = [(p.start, p.end) for p in extract_periods(text)]
+    return [q for q in extract_quantities(text) if not any(s < q.end and q.start < e for s, e in periods)]
 
 
 def numeric_decision(matches: Sequence[NumericMatch], *,
@@ -239,8 +245,29 @@ def _scale_name(value: float) -> str:
     return next((name for scale, name in names if value >= scale * 0.999), "units")
 
 
+_ROW = re.compile(r" — [^;]*?:\s")  # a table row read as a fact: "… › Revenue — 2025: $1,240 million; …"
+
+
 def _contexts(text: str, figures: list[Quantity]) -> list[frozenset[str]]:
-    return bound_contexts(text, [(q.start, q.end) for q in figures])
+    """Each figure's subject words. The dates in the text are blanked first, so that "revenue for the three months
+    ended September 30, 2025 was $48.2M" binds "revenue", not the date; in a table row read as a fact, every
+    value's subject is the row's label with its own column's words."""
+    masked = text
+    for period in extract_periods(text):
+        masked = masked[:period.start] + " " * (period.end - period.start) + masked[period.end:]
+    row = _ROW.search(masked)
+    if row is None:
+        return bound_contexts(masked, [(q.start, q.end) for q in figures])
+    dash = row.start()
+    label = content_words(masked[max(masked.rfind("›", 0, dash), masked.rfind("]", 0, dash)) + 1:dash])
+    contexts = []
+    for figure in figures:
+        if figure.start < dash:
+            contexts.append(bound_contexts(masked, [(figure.start, figure.end)])[0])
+            continue
+        cell = masked[max(masked.rfind(";", 0, figure.start), dash) + 1:figure.start]
+        contexts.append(frozenset(label | content_words(cell)))
+    return contexts
 
 
 def _overlap(claim_words: frozenset[str], evidence_words: frozenset[str]) -> int:
@@ -252,7 +279,8 @@ def _is_bound(score: int, index: int, scored: list[tuple[int, int]], evidence: s
     """The evidence figure is about the claim's subject: it shares subject words with the claim figure,
     no comparable figure in its sentence shares more, its sentence shares enough of the claim's words,
     names no one else in place of the claim's names, and is not someone's claim retold."""
-    start, end = sentence_bounds(evidence, figures[index].start)
+    # a table row read as a fact is one statement, its caption ("HARBOR ANALYTICS, INC. …") included
+    start, end = (0, len(evidence)) if _ROW.search(evidence) else sentence_bounds(evidence, figures[index].start)
     rivals = [s for s, j in scored if start <= figures[j].start < end]
     if score < MIN_SHARED_SUBJECT_WORDS or score < max(rivals):
         return False

@@ -20,7 +20,7 @@ from service.figures.derived import DerivedFinding, read_derived
 from service.figures.derived_check import check_derived
 from service.figures.numeric import (
     NumericMatch,
-    extract_quantities,
+    figures_of,
     format_quantity,
     match_numbers,
     numeric_decision,
@@ -59,7 +59,7 @@ def check_numbers(claim: str, evidence: Sequence[Passage], snapshot: CollectionV
     found = check_derived(derived, claim, evidence)
     if found is None:
         return plain
-    return _with_derived(plain, found, snapshot, others=bool(extract_quantities(stated)))
+    return _with_derived(plain, found, snapshot, others=bool(figures_of(stated)))
 
 
 def _with_derived(plain: NumericFinding, found: DerivedFinding, snapshot: CollectionView,
@@ -82,7 +82,7 @@ def _with_derived(plain: NumericFinding, found: DerivedFinding, snapshot: Collec
 
 def _check_stated(claim: str, evidence: Sequence[Passage], snapshot: CollectionView, *,
                   dates: bool = True) -> NumericFinding:
-    claim_figures = extract_quantities(claim)
+    claim_figures = figures_of(claim)
     dated = [(passage, _passage_date(snapshot, passage)) for passage in evidence]
     if not claim_figures:
         return check_dates(claim, dated, snapshot) if dates else NO_FINDING
