@@ -162,8 +162,12 @@ def _check_share(derived: DerivedClaim, passages: Sequence[Passage]) -> DerivedF
             parts.append((len(derived.words & near), figure, passage))
             # the whole is named by its own words, not the part's, and by no more than them
             wholes.append((len(derived.whole & near) - len(derived.words & near) - extra / 2, figure, passage))
-    parts = [p for p in parts if p[0] and _measures(derived.words, _words_near(p[2].as_read, p[1]))]
-    wholes = [w for w in wholes if w[0] > 0 and _measures(derived.whole, _words_near(w[2].as_read, w[1]))]
+    # a table row is the part or the whole only when its label names nothing more ("Cost of revenue" is not the
+    # whole "revenue"): a whole that was not retrieved decides nothing, rather than a wrong one
+    parts = [p for p in parts if p[0] and _measures(derived.words, _words_near(p[2].as_read, p[1]))
+             and _row_label(p[2].as_read, p[1]) <= derived.words]
+    wholes = [w for w in wholes if w[0] > 0 and _measures(derived.whole, _words_near(w[2].as_read, w[1]))
+              and _row_label(w[2].as_read, w[1]) <= derived.whole]
     for _, part, part_passage in sorted(parts, key=lambda item: -item[0]):
         for _, whole, whole_passage in sorted(wholes, key=lambda item: -item[0]):
             if part is whole or not _same_unit(part, whole) or whole.value == 0:
@@ -175,11 +179,13 @@ def _check_share(derived: DerivedClaim, passages: Sequence[Passage]) -> DerivedF
     return None
 
 
-def _check_total(derived: DerivedClaim, claim: str, passages: Sequence[Passage]) -> DerivedFinding | None:
-    from service.figures.subjects import named_entities
+_NOT_NAMES = frozenset({"The", "A", "An", "Its", "Their", "Both", "All", "Together", "Combined"})
 
+
+def _check_total(derived: DerivedClaim, claim: str, passages: Sequence[Passage]) -> DerivedFinding | None:
     owners = {m.group(1).lower() for m in re.finditer(r"\b(\w+)'s\b", claim)}  # "Corvid's": whose, not an operand
-    names = sorted(set(named_entities(claim[: derived.start])) - owners)
+    names = [w.lower() for w in dict.fromkeys(re.findall(r"\b[A-Z][\w-]*\b", claim[: derived.start]))
+             if w.lower() not in owners and w not in _NOT_NAMES]
     if len(names) < 2:
         return None
     found: list[tuple[Quantity, Passage]] = []

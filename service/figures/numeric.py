@@ -279,8 +279,15 @@ def _is_bound(score: int, index: int, scored: list[tuple[int, int]], evidence: s
     """The evidence figure is about the claim's subject: it shares subject words with the claim figure,
     no comparable figure in its sentence shares more, its sentence shares enough of the claim's words,
     names no one else in place of the claim's names, and is not someone's claim retold."""
-    # a table row read as a fact is one statement, its caption ("HARBOR ANALYTICS, INC. …") included
-    start, end = (0, len(evidence)) if _ROW.search(evidence) else sentence_bounds(evidence, figures[index].start)
+    # a table row read as a fact is one statement, its caption ("HARBOR ANALYTICS, INC. …") included, and its
+    # values are about what its label names: all of it ("Cost of revenue" is not the claim's "revenue")
+    row = _ROW.search(evidence)
+    if row is not None and figures[index].start > row.start():
+        label = content_words(evidence[max(evidence.rfind("›", 0, row.start()), evidence.rfind("]", 0, row.start()))
+                                       + 1:row.start()])
+        if not label <= claim_words:
+            return False
+    start, end = (0, len(evidence)) if row else sentence_bounds(evidence, figures[index].start)
     rivals = [s for s, j in scored if start <= figures[j].start < end]
     if score < MIN_SHARED_SUBJECT_WORDS or score < max(rivals):
         return False
