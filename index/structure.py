@@ -108,8 +108,10 @@ class Outline:
                 if kind in {"heading", "row"}:
                     self._split.append(Unit(start, end, kind))
                 else:
+                    # a line break inside a block is a wrap, not a sentence's end (pysbd would cut there):
+                    # read as a space, which keeps every offset
                     self._split.extend(Unit(start + s, start + e, "sentence")
-                                       for s, e in split_sentences(self.text[start:end]))
+                                       for s, e in split_sentences(self.text[start:end].replace("\n", " ")))
         return list(self._split)
 
     def spans(self) -> list[Span]:

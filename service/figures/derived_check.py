@@ -57,8 +57,19 @@ def _row_label_text(text: str) -> str:
     return text[max(text.rfind("›", 0, dash), text.rfind("]", 0, dash)) + 1:dash]
 
 
+_LABEL_FILLER = frozenset({"of", "and", "the", "a", "an", "in", "for", "to", "on", "from", "by", "with"})
+
+
 def _row_label(text: str, figure: Quantity) -> frozenset[str]:
-    return frozenset(content_words(_row_label_text(text))) if text.find(" — ") < figure.start else frozenset()
+    """Every word of a table row's label (for a figure in the row's body), "cost" in "Cost of revenue" included."""
+    if not 0 <= text.find(" — ") < figure.start:
+        return frozenset()
+    words = {w.lower().removesuffix("s") for w in re.findall(r"[A-Za-z]+", _row_label_text(text))}
+    return frozenset(words - _LABEL_FILLER)
+
+
+def _plain(words: frozenset[str]) -> frozenset[str]:
+    return frozenset(w.removesuffix("s") for w in words)
 
 
 def _same_unit(a: Quantity, b: Quantity) -> bool:
@@ -165,9 +176,9 @@ def _check_share(derived: DerivedClaim, passages: Sequence[Passage]) -> DerivedF
     # a table row is the part or the whole only when its label names nothing more ("Cost of revenue" is not the
     # whole "revenue"): a whole that was not retrieved decides nothing, rather than a wrong one
     parts = [p for p in parts if p[0] and _measures(derived.words, _words_near(p[2].as_read, p[1]))
-             and _row_label(p[2].as_read, p[1]) <= derived.words]
+             and _row_label(p[2].as_read, p[1]) <= _plain(derived.words)]
     wholes = [w for w in wholes if w[0] > 0 and _measures(derived.whole, _words_near(w[2].as_read, w[1]))
-              and _row_label(w[2].as_read, w[1]) <= derived.whole]
+              and _row_label(w[2].as_read, w[1]) <= _plain(derived.whole)]
     for _, part, part_passage in sorted(parts, key=lambda item: -item[0]):
         for _, whole, whole_passage in sorted(wholes, key=lambda item: -item[0]):
             if part is whole or not _same_unit(part, whole) or whole.value == 0:
