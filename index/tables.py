@@ -51,6 +51,22 @@ def scale_of(text: str) -> str | None:
         if found else None
 
 
+_CAPTION_CURRENCY = re.compile(r"\b(?:in\s+(?:thousands|millions|billions)\s+of\s+(?P<of>(?:US\s+|U\.S\.\s+)?dollars|"
+                               r"euros|pounds|yen)|(?P<code>USD|EUR|GBP|JPY))\b", re.IGNORECASE)
+_CURRENCY_SIGNS = {"dollars": "$", "usd": "$", "euros": "€", "eur": "€", "pounds": "£", "gbp": "£", "yen": "¥",
+                   "jpy": "¥"}
+
+
+def currency_of(text: str) -> str:
+    """The currency sign a caption gives every figure of its table ("Amounts in millions of US dollars" → "$"),
+    or ""."""
+    found = _CAPTION_CURRENCY.search(text)
+    if not found:
+        return ""
+    word = (found.group("of") or found.group("code")).split()[-1].lower()
+    return _CURRENCY_SIGNS.get(word, "")
+
+
 def _cells(line: str) -> list[str]:
     inner = line.strip()
     inner = inner[1:] if inner.startswith("|") else inner
@@ -116,6 +132,9 @@ def read_table(table: Table, lines: Sequence[Line], text: str) -> None:
     shape = _Shape(values=max(set(widths), key=widths.count) if widths else 0, markdown=markdown)
     shape.columns = _columns(headers, shape.values, markdown=markdown)
     shape.money = _money_columns(body, shape.values, markdown)
+    sign = currency_of(table.caption)
+    if sign and not shape.money:  # "Amounts in millions of US dollars": every value column is money
+        shape.money = dict.fromkeys(range(shape.values), sign)
     shape.label_header = headers[-1][0] if markdown and headers and len(headers[-1]) == shape.values + 1 else ""
     section = ""
     for line, cells in body:

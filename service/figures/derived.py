@@ -43,15 +43,19 @@ _MULTIPLE = re.compile(r"\b(?P<hedge>(?:roughly|about|nearly|almost|more than|ov
 _FRACTION_CHANGE = re.compile(rf"\b(?P<verb>{_UP}|{_DOWN})\s+by\s+(?P<hedge>(?:about|roughly|nearly|almost|more than|"
                               r"over|less than)\s+)?(?:a|one)\s+(?P<part>half|third|quarter|fifth)\b", re.IGNORECASE)
 _SHARE = re.compile(r"\b(?P<hedge>(?:about|roughly|nearly|almost|more than|over|less than|under|at least)\s+)?"
-                    r"(?P<part>half|a third|one third|two thirds|a quarter|one quarter|three quarters|"
+                    r"(?P<part>half|a third|one third|two thirds|a quarter|one quarter|three quarters|a fifth|"
+                    r"one fifth|a sixth|one sixth|a tenth|one tenth|"
                     r"\d[\d.]*\s*(?:%|percent|per cent))\s+of\s+(?P<whole>[^,.;]{3,60})", re.IGNORECASE)
+_PART_AFTER = re.compile(r"\s+(?:goes|go|went|is going|are going|is spent|are spent|was spent|were spent|work|works|"
+                         r"worked|is|are|was|were)\s+(?:to|on|in|into|for)\s+", re.IGNORECASE)
 _CAGR = re.compile(r"\b(?:compound(?:ed)? annual (?:growth )?rate|CAGR|a year on average|annually on average)\b",
                    re.IGNORECASE)
 _DIFFERENCE = re.compile(r"\b(?:more|less|higher|lower|greater|fewer|bigger|smaller)\s+than\b", re.IGNORECASE)
 _TOTAL = re.compile(r"\b(?:together|combined|in total|in all|between them)\b", re.IGNORECASE)
 _MULTIPLES = {"doubled": 2.0, "tripled": 3.0, "trebled": 3.0, "quadrupled": 4.0, "halved": 0.5}
 _FRACTIONS = {"half": 0.5, "a third": 1 / 3, "one third": 1 / 3, "two thirds": 2 / 3, "a quarter": 0.25,
-              "one quarter": 0.25, "three quarters": 0.75, "third": 1 / 3, "quarter": 0.25, "fifth": 0.2}
+              "one quarter": 0.25, "three quarters": 0.75, "a fifth": 0.2, "one fifth": 0.2, "a sixth": 1 / 6,
+              "one sixth": 1 / 6, "a tenth": 0.1, "one tenth": 0.1, "third": 1 / 3, "quarter": 0.25, "fifth": 0.2}
 _HEDGE_BOUNDS = {"about": (0.9, 1.1), "around": (0.9, 1.1), "roughly": (0.9, 1.1), "approximately": (0.9, 1.1),
                  "some": (0.9, 1.1), "nearly": (0.9, 1.0), "almost": (0.9, 1.0), "more than": (1.0, None),
                  "over": (1.0, None), "at least": (1.0, None), "less than": (None, 1.0), "under": (None, 1.0)}
@@ -155,8 +159,8 @@ def _difference(claim: str, period: Period | None) -> DerivedClaim | None:
 
 def _change(claim: str, period: Period | None) -> DerivedClaim | None:
     match = _CHANGE.search(claim)
-    if not match:
-        return None
+    if not match or re.search(r"\b(?:make|makes|made|making)\s+$", claim[: match.start()], re.IGNORECASE):
+        return None  # "made up about 21% of …" is a share, not a rise
     amount = next((q for q in extract_quantities(match.group("amount")) if q.unit == "%"), None)
     if amount is None:
         return None
@@ -218,8 +222,15 @@ def _share(claim: str, period: Period | None) -> DerivedClaim | None:
             return None
         value = figure.value / 100
     low, high = _bounds(value, (match.group("hedge") or "").strip())
-    whole = frozenset(content_words(match.group("whole")))
-    words = _measure_words(claim[: match.start()], []) - whole
+    # the whole is what it measures ("revenue"), not whose ("Pellucid's"): a passage about the company's
+    # headcount is not its revenue; "half of the round goes to compute" names the part after the whole
+    whole_text, part_text = match.group("whole"), claim[: match.start()]
+    split = _PART_AFTER.search(whole_text)
+    if split:
+        whole_text, part_text = whole_text[: split.start()], whole_text[split.end():]
+    names = content_words(" ".join(re.findall(r"\b[A-Z][\w-]*", whole_text)))
+    whole = (_measure_words(whole_text, []) - names) or _measure_words(whole_text, [])
+    words = _measure_words(part_text, []) - whole
     return DerivedClaim("share", low, high, match.group(0), match.start(), match.end(), words, whole,
                         period=period)
 

@@ -47,16 +47,20 @@ class NumericFinding:
 NO_FINDING = NumericFinding((), None, "", ())  # no evidence, nothing compared
 
 
-def check_numbers(claim: str, evidence: Sequence[Passage], snapshot: CollectionView) -> NumericFinding:
+def check_numbers(claim: str, evidence: Sequence[Passage], snapshot: CollectionView,
+                  operands: Sequence[Passage] = ()) -> NumericFinding:
     """The claim's figures against the evidence's: a figure it computes (a change, a share, a total: see
-    `service.figures.derived`) by doing the arithmetic, the figures it states by comparing them."""
+    `service.figures.derived`) by doing the arithmetic over the evidence and `operands` (passages retrieved for
+    the computation's own terms, such as a share's whole), the figures it states by comparing them with the
+    evidence."""
     derived = read_derived(claim)
     if derived is None:
         return _check_stated(claim, evidence, snapshot)
     # the computed figure's own words ("grew 15%") are not a stated figure to compare
     stated = claim[:derived.start] + " " * (derived.end - derived.start) + claim[derived.end:]
     plain = _check_stated(stated, evidence, snapshot, dates=False)
-    found = check_derived(derived, claim, evidence)
+    seen = {(p.doc_id, p.start) for p in evidence}
+    found = check_derived(derived, claim, [*evidence, *(p for p in operands if (p.doc_id, p.start) not in seen)])
     if found is None:
         return plain
     return _with_derived(plain, found, snapshot, others=bool(figures_of(stated)))

@@ -110,6 +110,14 @@ def test_a_markdown_table_names_each_value_by_its_column() -> None:
         "Our clusters › Kestrel — GPUs: 12,288 H100 GPUs; Power: 17 MW"  # a count is named by what it counts
 
 
+def test_a_caption_that_names_the_currency_gives_it_to_every_figure() -> None:
+    text = ("Amounts in millions of US dollars.\n\n| Item | 2025 | 2024 |\n|---|---|---|\n"
+            "| Research and development | 310 | 250 |\n")
+
+    assert readings(text)["| Research and development | 310 | 250 |"].endswith(
+        "› Research and development — 2025: $310 million; 2024: $250 million")
+
+
 @pytest.mark.parametrize("table", [
     "| a | b |\n| 1 | 2 | 3 | 4 | 5 |\n| x |\n| 7 | | | 9 |\n",  # ragged rows
     "| " + " | ".join(str(i) for i in range(10_000)) + " |\n| x | 1 |\n",  # 10,000 columns

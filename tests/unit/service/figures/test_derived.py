@@ -97,3 +97,32 @@ def test_differences_and_compound_growth_are_computed_too(claim: str, relation: 
     assert found is not None and found.relation is relation
     if arithmetic:
         assert found.arithmetic == arithmetic
+
+
+STAFF = "[Pellucid Systems: annual results 2025 › Staff] Pellucid ended 2025 with 2,400 employees."
+RND = ("[Pellucid Systems: annual results 2025 › Income statement] Amounts in millions of US dollars. › Research and "
+       "development — 2025: $310 million; 2024: $250 million; 2023: $180 million")
+
+
+@pytest.mark.parametrize(("claim", "part", "whole"), [
+    ("Research and development took about a quarter of Pellucid's revenue in 2025", {"research", "development"},
+     {"revenue"}),  # the whole is what it measures, not whose
+    ("Staff made up about 21% of Corvid's operating costs", {"staff"}, {"operating"}),  # "made up" is no rise
+    ("More than half of the Series B goes to compute", {"compute"}, {"sery"}),  # the part after the whole
+])
+def test_a_share_reads_its_part_and_its_whole(claim: str, part: set[str], whole: set[str]) -> None:
+    derived = read_derived(claim)
+
+    assert derived is not None and derived.kind == "share"
+    assert part <= derived.words and derived.whole == whole
+
+
+def test_a_share_whole_is_never_a_figure_of_another_measure_of_the_same_company() -> None:
+    claim = "Research and development took about a quarter of Pellucid's revenue in 2025"
+    derived = read_derived(claim)
+    assert derived is not None
+
+    assert check_derived(derived, claim, passages(RND, STAFF)) is None  # 2,400 employees is not revenue
+    found = check_derived(derived, claim, passages(RND, STAFF, PELLUCID))
+    assert found is not None and found.relation is Relation.CONSISTENT and found.arithmetic == (
+        "$310M of $1.24B is 25.0%")
