@@ -165,6 +165,8 @@ def _change(claim: str, period: Period | None) -> DerivedClaim | None:
     if amount is None:
         return None
     low, high = _percent_bounds(amount)  # of the change, in percent (None: unbounded that way)
+    lower: float | None
+    upper: float | None
     if re.fullmatch(_DOWN, match.group("verb"), re.IGNORECASE):  # a fall of p % leaves 1 − p/100 of the old value
         lower = 1 - high / 100 if high is not None else None
         upper = 1 - low / 100 if low is not None else 1.0
