@@ -170,7 +170,7 @@ class Outline:
             return
         start, end = prose[0].start, prose[-1].end
         self._blocks.append(("prose", start, end))
-        short = []
+        short: list[str] = []
         for line in reversed(prose[-5:]):
             if len(line.text.strip()) > _CAPTION_LINE and not (not short and line.text.rstrip().endswith(":")):
                 break
