@@ -1,16 +1,17 @@
 """Sentence-aware chunking that keeps character offsets into the stored document text.
 
-Sentences come from `service.text.split_sentences` (pysbd, with offsets into the text as written), the same
-splitter claim reading uses on a text to check. Chunks are runs of whole sentences up to `max_chars`, with
-`overlap` sentences shared between neighbours. A sentence longer than `max_chars` becomes a chunk of its own
-(never cut mid-sentence).
+Units come from the document's outline (`index.structure`): headings, table rows and list items on their own,
+prose split by `service.text.split_sentences` (pysbd, with offsets into the text as written). Chunks are runs of
+whole units up to `max_chars`, with `overlap` units shared between neighbours. A unit longer than `max_chars`
+becomes a chunk of its own (never cut mid-sentence).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from service.text import Span, split_sentences
+from index.structure import Outline
+from service.text import Span
 
 
 @dataclass(frozen=True)
@@ -20,8 +21,8 @@ class ChunkSpan:
     sentences: tuple[Span, ...]
 
 
-def chunk_text(text: str, max_chars: int = 700, overlap: int = 1) -> list[ChunkSpan]:
-    sentences = split_sentences(text)
+def chunk_text(text: str, max_chars: int = 700, overlap: int = 1, outline: Outline | None = None) -> list[ChunkSpan]:
+    sentences = (outline or Outline.of(text)).spans()
     chunks: list[ChunkSpan] = []
     first = 0
     while first < len(sentences):

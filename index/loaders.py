@@ -1,8 +1,9 @@
 """Files → Documents.
 
 `.txt` and `.md` are stored byte-for-byte as the user's text (strict UTF-8), so citation offsets index the
-user's own file. `.html` goes through trafilatura (main-content extraction, boilerplate dropped) and `.pdf`
-through pypdf; for those the extracted text is what is stored and cited. `.jsonl` holds one document per
+user's own file. `.html` goes through trafilatura (main-content extraction, boilerplate dropped, written as
+Markdown so headings, lists and tables keep their shape) and `.pdf` through pypdf; for those the extracted text
+is what is stored and cited. `.jsonl` holds one document per
 line: `{"id", "text", "title"?, "url"?, "date"?}`, read line by line so a large corpus file is never held whole.
 
 A document's id is its path relative to the folder given to ingest (or the file name when a single file
@@ -20,6 +21,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from index.dates import document_period
+from index.pdf_tables import with_tables
 from service.domain import Document
 from service.errors import InputError, UnreadableDocumentError, UnsupportedFileTypeError
 
@@ -144,7 +146,9 @@ def decode_utf8(data: bytes, source: str) -> str:
 def html_to_text(html: str, source: str) -> str:
     import trafilatura
 
-    text: str | None = trafilatura.extract(html, include_comments=False, include_tables=True, favor_recall=True)
+    # Markdown keeps what structure reading needs (index/structure.py): headings, lists and tables
+    text: str | None = trafilatura.extract(html, include_comments=False, include_tables=True, favor_recall=True,
+                                           output_format="markdown")
     if not text or not text.strip():
         raise UnreadableDocumentError(f"{source}: no readable text found in the HTML")
     return text
@@ -174,6 +178,7 @@ def pdf_to_text(data: bytes, source: str, max_chars: int = MAX_EXTRACTED_CHARS) 
     except Exception as exc:  # crafted files raise anything: LimitReachedError, NotImplementedError (an unknown
         # filter or encryption), RecursionError (deep nesting), DependencyError (JBIG2): all are unreadable
         raise UnreadableDocumentError(f"{source}: unreadable PDF ({type(exc).__name__}: {str(exc)[:200]})") from None
+    pages = with_tables(data, pages)
     text = "\n\n".join(page.strip() for page in pages if page.strip())
     if not text:
         raise UnreadableDocumentError(f"{source}: the PDF has no extractable text (scanned images?)")

@@ -138,6 +138,7 @@ class HybridRetriever:
             score=float(scores["score"][i]),
             scores={name: round(float(values[i]), 4) for name, values in scores.items() if name != "score"},
             title=snapshot.documents[doc_id].title,
+            reading=_reading_if_more(snapshot.sentence_reading(row), snapshot.sentence_text(row)),
         )
 
 
@@ -235,3 +236,7 @@ def _mmr(scores: np.ndarray, vectors: np.ndarray, k: int, weight: float) -> list
         chosen.append(pick)
         remaining.remove(pick)
     return chosen
+
+
+def _reading_if_more(reading: str, text: str) -> str:
+    return "" if reading == text else reading

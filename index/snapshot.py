@@ -10,6 +10,7 @@ from functools import cached_property
 import numpy as np
 
 from index.ann import AnnParams, build_faiss_index
+from index.structure import Outline
 from service.domain import Citation, Document, Passage
 from service.text import Span
 
@@ -90,6 +91,7 @@ class Snapshot:
     _sentence_faiss: object | None = field(default=None, repr=False)
     _sentences: SentenceTable | None = field(default=None, repr=False)
     _numbers: dict[int, frozenset[str]] = field(default_factory=dict, repr=False)
+    _outlines: dict[str, Outline] = field(default_factory=dict, repr=False)
 
     @property
     def sentences(self) -> SentenceTable:
@@ -100,6 +102,15 @@ class Snapshot:
     def sentence_text(self, row: int) -> str:
         start, end = self.sentences.spans[row]
         return self.documents[self.sentences.doc_ids[row]].text[start:end]
+
+    def sentence_reading(self, row: int) -> str:
+        """Sentence `row` as models read it (`index.structure.Outline.reading`): with its context, or a table
+        row as a fact; each document's outline is read once per snapshot, when first needed."""
+        doc_id = self.sentences.doc_ids[row]
+        outline = self._outlines.get(doc_id)
+        if outline is None:
+            outline = self._outlines[doc_id] = Outline.of(self.documents[doc_id].text)
+        return outline.reading(*self.sentences.spans[row])
 
     def sentence_numbers(self, row: int) -> frozenset[str]:
         """The figures written in sentence `row` (`NUMBER`), read once per snapshot, not once per query."""

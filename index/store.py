@@ -245,7 +245,7 @@ class CollectionStore:
         _remove_strays(self.folder, keep=current)
         staging.mkdir()
         snapshot.bm25 = build_bm25(snapshot.chunk_text(i) for i in range(len(snapshot.chunks)))
-        snapshot.sentence_bm25 = build_bm25(snapshot.sentence_text(r) for r in range(len(snapshot.sentences)))
+        snapshot.sentence_bm25 = build_bm25(snapshot.sentence_reading(r) for r in range(len(snapshot.sentences)))
         snapshot.version = _write_generation(staging, snapshot, number)
         fsync_tree(staging)
         os.replace(staging, final)

@@ -20,6 +20,7 @@ import numpy as np
 
 from index.chunking import chunk_text
 from index.snapshot import SentenceTable, Snapshot, StoredChunk, chunk_vectors
+from index.structure import Outline
 from service.domain import Document
 from service.errors import DocumentNotFoundError, InputError
 from service.ports import Embedder
@@ -163,14 +164,18 @@ def _same_content(old: Document, new: Document) -> bool:
 def embed_documents(
     documents: Sequence[Document], embedder: Embedder, chunking: dict[str, int], progress: Progress | None
 ) -> tuple[list[StoredChunk], SentenceTable, np.ndarray]:
-    """Chunk the documents and embed each distinct sentence once; rows follow `SentenceTable.of(chunks)`."""
+    """Chunk the documents and embed each distinct unit once, as read (`Outline.reading`); rows follow
+    `SentenceTable.of(chunks)`."""
     chunks: list[StoredChunk] = []
+    outlines: dict[str, Outline] = {}
     for doc in documents:
-        spans = chunk_text(doc.text, chunking["max_chars"], chunking["overlap_sentences"])
+        outline = outlines[doc.doc_id] = Outline.of(doc.text)
+        spans = chunk_text(doc.text, chunking["max_chars"], chunking["overlap_sentences"], outline)
         chunks.extend(StoredChunk(doc.doc_id, c.start, c.end, c.sentences) for c in spans)
     table = SentenceTable.of(chunks)
-    text_of = {doc.doc_id: doc.text for doc in documents}
-    texts = [text_of[doc_id][s:e] for doc_id, (s, e) in zip(table.doc_ids, table.spans, strict=True)]
+    # each unit is embedded as models read it: with its heading, date or list context, a table row as a fact
+    texts = [outlines[doc_id].reading(s, e) for doc_id, (s, e) in zip(table.doc_ids, table.spans, strict=True)]
+    outlines.clear()
     vectors = np.empty((len(texts), embedder.dimension), dtype=np.float32)
     # shortest first, so each model batch pads to similar lengths (in document order a batch pads to its
     # longest sentence: measured on 2 cores, ingest 0.44× → 0.83× a bare encode of the same sentences)

@@ -4,11 +4,12 @@ surface the server and the CLI use of `index.library.Library`, over one database
     vc_collections  name, embedding model, dimension, version (bumped by every committed change)
     vc_documents    collection, doc_id, title, url, date, source, sha256, text
     vc_sentences    collection, doc_id, start, end (offsets into the text), embedding vector(D) with an HNSW
-                    index (cosine), tsv tsvector (English) with a GIN index
+                    index (cosine), tsv tsvector (English) with a GIN index, reading (the unit as models read
+                    it, `index.structure`; NULL when that is its text)
 
 An ingest or a delete is one transaction, under a per-collection advisory lock: a crash (kill -9 included)
 leaves the collection as it was before or as it is after, never between. Sentences are split and embedded
-exactly as for the FAISS files (service.text.split_sentences, the configured embedder); retrieval is
+exactly as for the FAISS files (index.structure: units embedded as read, the configured embedder); retrieval is
 pgstore/search.py.
 """
 
@@ -24,13 +25,13 @@ from typing import Any
 from index.library import NO_DOCUMENTS, FileProgress, read_files
 from index.loaders import discover, file_size, read_documents
 from index.store import validate_collection_name
+from index.structure import Outline
 from index.writer import ChangeSummary, Progress
 from pgstore.view import PostgresView
 from service.config import Settings
 from service.domain import Document
 from service.errors import CollectionNotFoundError, DocumentNotFoundError, InputError, ModelUnavailableError
 from service.ports import Embedder
-from service.text import split_sentences
 
 _ENCODE_BATCH = 512
 _WAIT_SECONDS = 10  # for a pooled connection, before the store counts as unavailable
@@ -51,6 +52,7 @@ CREATE INDEX IF NOT EXISTS vc_sentences_doc ON vc_sentences (collection, doc_id)
 CREATE INDEX IF NOT EXISTS vc_sentences_hnsw ON vc_sentences USING hnsw (embedding vector_cosine_ops)
     WITH (m = 16, ef_construction = 64);
 CREATE INDEX IF NOT EXISTS vc_sentences_tsv ON vc_sentences USING gin (tsv);
+ALTER TABLE vc_sentences ADD COLUMN IF NOT EXISTS reading text;
 """
 
 
@@ -211,17 +213,20 @@ class PostgresLibrary:
                    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
                    (name, document.doc_id, document.title, document.url, document.date, document.source,
                     document.sha256, document.text))
-        spans = [(start, end) for start, end in split_sentences(document.text)
-                 if document.text[start:end].strip()]
+        outline = Outline.of(document.text)
+        spans = [(start, end) for start, end in outline.spans() if document.text[start:end].strip()]
         for first in range(0, len(spans), _ENCODE_BATCH):
             batch = spans[first:first + _ENCODE_BATCH]
-            vectors = self.embedder.encode([document.text[start:end] for start, end in batch])
-            with db.cursor().copy("COPY vc_sentences (collection, doc_id, start, stop, embedding, tsv) FROM STDIN "
-                                  "WITH (FORMAT text)") as copy:
-                for (start, end), vector in zip(batch, vectors, strict=True):
-                    copy.write_row((name, document.doc_id, start, end, _vector_text(vector), ""))
+            readings = [outline.reading(start, end) for start, end in batch]  # embedded and searched as read
+            vectors = self.embedder.encode(readings)
+            with db.cursor().copy("COPY vc_sentences (collection, doc_id, start, stop, embedding, tsv, reading) "
+                                  "FROM STDIN WITH (FORMAT text)") as copy:
+                for (start, end), reading, vector in zip(batch, readings, vectors, strict=True):
+                    more = None if reading == document.text[start:end] else reading
+                    copy.write_row((name, document.doc_id, start, end, _vector_text(vector), "", more))
             embedded(batch[-1][1])
-        db.execute("UPDATE vc_sentences SET tsv = to_tsvector('english', substr(d.text, start + 1, stop - start)) "
+        db.execute("UPDATE vc_sentences SET tsv = to_tsvector('english', coalesce(reading, "
+                   "substr(d.text, start + 1, stop - start))) "
                    "FROM vc_documents d WHERE vc_sentences.collection = %s AND vc_sentences.doc_id = %s AND "
                    "d.collection = vc_sentences.collection AND d.doc_id = vc_sentences.doc_id",
                    (name, document.doc_id))

@@ -33,7 +33,8 @@ lexical AS (
         ORDER BY rank DESC LIMIT %(pool)s) ranked)
 SELECT s.doc_id, s.start, s.stop, 1 - (s.embedding <=> %(vector)s) AS cosine,
        coalesce(1.0 / (%(rrf)s + d.place), 0) + coalesce(1.0 / (%(rrf)s + l.place), 0) AS fused,
-       l.place IS NOT NULL AS lexical, substr(doc.text, s.start + 1, s.stop - s.start) AS passage, doc.title
+       l.place IS NOT NULL AS lexical, substr(doc.text, s.start + 1, s.stop - s.start) AS passage, doc.title,
+       coalesce(s.reading, '') AS reading
 FROM vc_sentences s
 LEFT JOIN dense d ON d.id = s.id LEFT JOIN lexical l ON l.id = s.id
 JOIN vc_documents doc ON doc.collection = s.collection AND doc.doc_id = s.doc_id
@@ -67,8 +68,8 @@ class PostgresSearch:
             db.execute(f"SET LOCAL hnsw.ef_search = {int(max(self.ef_search, k))}")
             rows = db.execute(query, params).fetchall()
         passages = []
-        for doc_id, start, stop, cosine, fused, lexical, text_at, title in rows:
-            passages.append(Passage(doc_id=doc_id, start=start, end=stop, text=text_at,
+        for doc_id, start, stop, cosine, fused, lexical, text_at, title, reading in rows:
+            passages.append(Passage(doc_id=doc_id, start=start, end=stop, text=text_at, reading=reading,
                                     score=round(float(fused), 6), title=title,
                                     scores={"dense": round(float(cosine), 4), "lexical": 1.0 if lexical else 0.0}))
         return passages, view

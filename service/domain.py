@@ -62,6 +62,14 @@ class Passage:
     score: float
     scores: dict[str, float] = field(default_factory=dict)
     title: str | None = None
+    reading: str = ""  # what models read, when it is more than `text`: its context or a table row as a fact
+
+    @property
+    def as_read(self) -> str:
+        """The passage as the verifier, the judge and the figures engine read it: `text` with its context
+        ("[2025-03 · Timeline] Orison switches on …"), a table row as a fact, or `text` itself. Citations
+        quote `text` (index/structure.py)."""
+        return self.reading or self.text
 
 
 @dataclass(frozen=True)
@@ -117,6 +125,8 @@ class Signals:
     numeric: Label | None = None  # the numeric engine's clear decision, if any
     numeric_agree: int = 0  # figure or date comparisons that agree (subject-aligned)
     numeric_conflict: int = 0  # … that contradict
+    numeric_other_period: bool = False  # the claim's measure appears only for other periods (no conflict)
+    numeric_consistent: bool = False  # every claim figure is borne out, though not closely enough to decide
     llm: dict[Label, float] | None = None  # the LLM judge's label probabilities, when it was asked
 
 

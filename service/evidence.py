@@ -77,7 +77,7 @@ def rerank(verifier: PassageVerifier, claim: str, candidates: Sequence[Passage],
     Second: the verifier's rows for the chosen (for `assess`), or None when there were only k to begin with."""
     if len(candidates) <= k:
         return list(candidates), None
-    rows = verifier.predict_pairs([p.text.strip() for p in candidates], [claim] * len(candidates))
+    rows = verifier.predict_pairs([p.as_read.strip() for p in candidates], [claim] * len(candidates))
     best = max((p.score for p in candidates), default=0.0) or 1.0
     scored = [(1.0 - float(row[2])) + weight * passage.score / best for row, passage in zip(rows, candidates,
                                                                                           strict=True)]

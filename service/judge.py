@@ -64,7 +64,7 @@ def format_evidence(evidence: Sequence[Passage]) -> str:
     """Passages as numbered, quoted data blocks; text that could close a block is neutralised."""
     blocks = []
     for number, passage in enumerate(evidence, start=1):
-        text = passage.text[:PASSAGE_CHARS].replace("<", "‹").replace(">", "›")
+        text = passage.as_read[:PASSAGE_CHARS].replace("<", "‹").replace(">", "›")
         source = passage.doc_id.replace('"', "'")
         blocks.append(f'<passage number="{number}" source="{source}">\n{text}\n</passage>')
     return "\n".join(blocks)

@@ -18,7 +18,7 @@ from service.claims.decompose import decompose
 from service.claims.in_text import CheckedSentence, TextReport, sentences_to_check
 from service.domain import Answer, Citation, Decider, Decision, Label, Passage, Relation, Signals, Stamp, Verdict
 from service.evidence import EvidenceFinder, Query, rerank, validate_text_to_check
-from service.figures import NO_FINDING, NumericFinding, check_numbers
+from service.figures import NO_FINDING, NumericFinding, check_numbers, read_derived
 from service.ports import Assessment, CollectionView, Judge, PassageVerifier, Verifier
 from service.rationale import citing, rationale
 from service.verdict_policy import VerdictPolicy
@@ -99,13 +99,22 @@ class Pipeline:
             return self.check_atomic(query, explain=explain)
         return not_checkable(query.text, worth, self.stamp(self.finder.library.snapshot(query.collection)), {})
 
+    def _operands(self, query: Query, claim: str) -> list[Passage]:
+        """Passages for a share's whole ("about a quarter of Pellucid's revenue in 2025"), retrieved on their
+        own: the claim's other words pull its part's passages first, and a share needs both."""
+        derived = read_derived(claim)
+        if derived is None or derived.kind != "share":
+            return []
+        passages, _ = self.finder.evidence(replace(query, text=derived.text))
+        return passages
+
     def check_atomic(self, query: Query, *, explain: bool = False) -> Verdict:
         """The verdict on `query.text` read as one claim (no screening, no decomposition): what calibration
         fits on."""
         timer = Timer()
         claim = self.finder.validate(query.text)
         evidence, snapshot, singles = self._evidence(query, claim, timer)
-        numbers = check_numbers(claim, evidence, snapshot) if evidence else NO_FINDING
+        numbers = check_numbers(claim, evidence, snapshot, self._operands(query, claim)) if evidence else NO_FINDING
         timer.lap("numeric")
         assessment = self._assess(claim, evidence, singles)
         signals = _signals(evidence, numbers, assessment)
@@ -199,6 +208,8 @@ def _signals(evidence: Sequence[Passage], numbers: NumericFinding, assessment: A
         numeric=numbers.decision,
         numeric_agree=relations.count(Relation.CONSISTENT),
         numeric_conflict=relations.count(Relation.CONTRADICTS),
+        numeric_other_period=numbers.other_period,
+        numeric_consistent=numbers.consistent,
     )
 
 

@@ -9,7 +9,8 @@ In order:
 1. no evidence → NOT_ENOUGH_INFO (`Decider.NO_EVIDENCE`);
 2. a clear numeric decision → its label (`Decider.NUMERIC`; `judge.numeric_decides` turns it off);
    both rules carry the accuracy a calibration measured for them, or a prior without one;
-3. past the rules, `judge.verdict_source` (`VerdictSource`) picks the decider:
+3. past the rules, `judge.verdict_source` (`VerdictSource`) picks the decider (and `figures_guard` keeps any of
+   them from calling REFUTED figures the figures engine found no conflict in):
    - `verifier` (default): the trained verifier's probabilities; a calibration fitted for it shifts them by
      per-label offsets and tempers them, so its confidence is calibrated. When the LLM was asked because the
      verifier was unsure and the calibration shows this LLM helps, the fitted combination with the LLM's
@@ -94,16 +95,16 @@ class VerdictPolicy:
             return ruled
         calibration = self.calibration
         if self.source is VerdictSource.CALIBRATED and calibration is not None:
-            return calibration.combine(signals, use_llm=calibration.fits_llm(self.llm_sha256))
+            return figures_guard(calibration.combine(signals, use_llm=calibration.fits_llm(self.llm_sha256)), signals)
         if self.source is VerdictSource.LLM:
-            return _by_probabilities(self._adjusted_llm(signals.llm), Decider.LLM)
+            return figures_guard(_by_probabilities(self._adjusted_llm(signals.llm), Decider.LLM), signals)
         if llm_counts and signals.llm is not None and calibration is not None \
                 and calibration.llm_helps(self.llm_sha256):
-            return calibration.combine(signals, use_llm=True)
+            return figures_guard(calibration.combine(signals, use_llm=True), signals)
         verifier = signals.verifier
         if verifier and calibration is not None:
             verifier = calibration.adjusted_verifier(verifier)
-        return _by_probabilities(verifier, Decider.VERIFIER)
+        return figures_guard(_by_probabilities(verifier, Decider.VERIFIER), signals)
 
     def rule(self, signals: Signals) -> Decision | None:
         """No evidence → NOT_ENOUGH_INFO, or a clear numeric decision, each with its measured confidence."""
@@ -151,6 +152,22 @@ class VerdictPolicy:
         if calibration is not None:  # its confidences (not its combiner) apply
             return f"{verifier}+confidence:{calibration.sha256[:12]}+{llm}"
         return f"{verifier}+{llm}"
+
+
+def figures_guard(decision: Decision, signals: Signals) -> Decision:
+    """A model may not call a claim REFUTED on figures the figures engine found no conflict in: when the claim's
+    measure appears only for other periods ("$640M in fiscal 2024" against a claim about fiscal 2025), or every
+    claim figure is borne out, a REFUTED from the verifier, the combiner or the LLM becomes NOT_ENOUGH_INFO (its
+    REFUTED probability moved there). A figure that conflicts, or a decision of the figures engine itself, is
+    untouched."""
+    if decision.label is not Label.REFUTED or signals.numeric_conflict or not (
+            signals.numeric_other_period or signals.numeric_consistent):
+        return decision
+    probabilities = dict(decision.probabilities)
+    moved = probabilities.get(Label.REFUTED, 0.0)
+    probabilities[Label.REFUTED] = 0.0
+    probabilities[Label.NOT_ENOUGH_INFO] = round(probabilities.get(Label.NOT_ENOUGH_INFO, 0.0) + moved, 4)
+    return Decision(Label.NOT_ENOUGH_INFO, probabilities[Label.NOT_ENOUGH_INFO], probabilities, decision.decided_by)
 
 
 def _by_probabilities(probabilities: Mapping[Label, float] | None, decider: Decider) -> Decision:

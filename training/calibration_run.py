@@ -50,7 +50,8 @@ def signals_to_json(signals: Signals) -> dict[str, Any]:
             "verifier_max_supported": signals.verifier_max_supported,
             "verifier_max_refuted": signals.verifier_max_refuted,
             "numeric": signals.numeric.value if signals.numeric else None, "numeric_agree": signals.numeric_agree,
-            "numeric_conflict": signals.numeric_conflict, "llm": probabilities(signals.llm)}
+            "numeric_conflict": signals.numeric_conflict, "numeric_other_period": signals.numeric_other_period,
+            "numeric_consistent": signals.numeric_consistent, "llm": probabilities(signals.llm)}
 
 
 def signals_from_json(data: dict[str, Any]) -> Signals:
@@ -64,6 +65,8 @@ def signals_from_json(data: dict[str, Any]) -> Signals:
         verifier_max_refuted=_optional_float(data.get("verifier_max_refuted")),
         numeric=Label(data["numeric"]) if data.get("numeric") else None,
         numeric_agree=int(data.get("numeric_agree", 0)), numeric_conflict=int(data.get("numeric_conflict", 0)),
+        numeric_other_period=bool(data.get("numeric_other_period", False)),
+        numeric_consistent=bool(data.get("numeric_consistent", False)),
         llm=probabilities(data.get("llm")),
     )
 

@@ -36,8 +36,9 @@ from service.claims.wording import (
 )
 
 MAX_PARTS = 6
-_CONNECTOR = re.compile(r";\s*|,?\s+(?:and|but|while|whereas|although|though|yet)\s+|,\s+(?!\d{3}\b)",
+_CONNECTOR = re.compile(r";\s*|,?\s+(?:and|but|while|whereas|although|though|yet)\s+|,\s+(?!\d{3}\b|\d{4}\b)",
                         re.IGNORECASE)
+_JOINT = re.compile(r"\b(?:together|combined|in total|between them|altogether|jointly)\b", re.IGNORECASE)
 _BETWEEN = re.compile(r"\bbetween\s+(?:[^,;]|,(?=\d)){1,40}?\s+and\s+", re.IGNORECASE)
 _NAMES_WITH_AND = re.compile(r"\b(?:Procter and Gamble|Johnson and Johnson|Marks and Spencer|Barnes and Noble|"
                              r"Ben and Jerry's|Simon and Schuster|Black and Decker|Arm and Hammer|Crate and Barrel|"
@@ -100,7 +101,8 @@ def _split(text: str, offset: int, depth: int = 0) -> list[ClaimPart]:
         return [ClaimPart(text, offset, offset + len(text))]
     subject_end = toks[verb - 1].end()
     subject = re.sub(r"\s+(?:both|each|all|together)$", "", text[:subject_end], flags=re.IGNORECASE)
-    names = [] if _NAMES_WITH_AND.search(subject) else _coordinated_names(subject)
+    joint = _JOINT.search(text)  # "Alder and Birch together hold 16,384 GPUs": one figure for both, not each
+    names = [] if _NAMES_WITH_AND.search(subject) or joint else _coordinated_names(subject)
     if names:
         predicate = text[toks[verb].start():]
         return [ClaimPart(f"{name} {_agree(predicate)}", offset, offset + len(text)) for name in names]

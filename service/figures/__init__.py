@@ -11,6 +11,7 @@ claim's date against the evidence's); `numeric_check` (the pipeline's step over 
 this package, import from here.
 """
 
+from service.figures.derived import DerivedClaim, read_derived
 from service.figures.numeric import claim_tags, match_numbers, numeric_decision
 from service.figures.numeric_check import NO_FINDING, NumericFinding, check_dates, check_numbers
 from service.figures.period_match import match_periods
@@ -31,6 +32,7 @@ from service.text import sentence_bounds
 __all__ = [
     "NO_FINDING",
     "STOPWORDS",
+    "DerivedClaim",
     "Granularity",
     "NumericFinding",
     "Period",
@@ -51,5 +53,6 @@ __all__ = [
     "names_conflict",
     "numeric_decision",
     "periods_align",
+    "read_derived",
     "sentence_bounds",
 ]

@@ -12,26 +12,23 @@ and `periods`.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from service.domain import Relation
+from service.figures.compare import CURRENCIES, base_unit, compare_quantities, units_compatible
 from service.figures.periods import Period, extract_periods, periods_align
 from service.figures.quantities import Qualifier, Quantity, extract_quantities
 from service.figures.quantity_format import format_quantity
-from service.figures.quantity_vocab import RATES
 from service.figures.subjects import bound_contexts, content_words, counted_noun, names_conflict
 from service.text import sentence_bounds
 
 __all__ = [
     "NumericMatch", "Period", "Qualifier", "Quantity", "claim_tags", "compare_quantities", "extract_periods",
-    "extract_quantities", "format_quantity", "match_numbers", "numeric_decision",
+    "extract_quantities", "figures_of", "format_quantity", "match_numbers", "numeric_decision",
 ]
 
-EXACT_TOLERANCE = 0.02  # a bare figure in a claim tolerates 2 % (or its own rounding, if wider)
-CURRENCIES = frozenset({"USD", "EUR", "GBP", "JPY", "INR", "CAD", "AUD", "CHF", "CNY"})
 MIN_SHARED_SUBJECT_WORDS = 1  # subject words a claim figure and an evidence figure must share to align
 MIN_SHARED_CLAIM_WORDS = 0.2  # share of the claim's words the evidence sentence must also use
 _MAX_PAIRS_PER_FIGURE = 3
@@ -56,26 +53,10 @@ class NumericMatch:
     period_aligned: bool | None  # None when the claim names no period
 
 
-def compare_quantities(claim: Quantity, evidence: Quantity) -> tuple[Relation, str | None]:
-    """Whether `evidence` bears out `claim`, and a sentence describing the gap when it does not."""
-    if not units_compatible(claim.unit, evidence.unit):
-        units = f"different units ({claim.unit} vs {evidence.unit})"
-        return Relation.NOT_COMPARABLE, f"{_said(claim, evidence)} — {units}"
-    evidence = _in_rate_of(evidence, claim)
-    claim_low, claim_high = _claim_interval(claim)
-    evidence_low, evidence_high = _interval(evidence, pad=0.0)
-    if claim_low <= evidence_low and evidence_high <= claim_high:
-        return Relation.CONSISTENT, None
-    padded_low, padded_high = _interval(evidence, pad=evidence.precision)
-    if padded_high < claim_low or claim_high < padded_low:
-        return Relation.CONTRADICTS, _gap(claim, evidence)
-    return Relation.NOT_COMPARABLE, f"{_said(claim, evidence)} — the source's figure is too loose to decide"
-
-
 def match_numbers(claim: str, evidence: str, *, evidence_date: dt.date | None = None) -> list[NumericMatch]:
     """Pairs of (claim figure, evidence figure) about the same thing, best first. Never raises on text."""
-    claim_figures = extract_quantities(claim)
-    evidence_figures = extract_quantities(evidence)
+    claim_figures = figures_of(claim)
+    evidence_figures = figures_of(evidence)
     if not claim_figures or not evidence_figures:
         return []
     claim_contexts = _contexts(claim, claim_figures)
@@ -98,6 +79,12 @@ def match_numbers(claim: str, evidence: str, *, evidence_date: dt.date | None = 
                 pairs.append((_rank(match, score), match))
         ranked.extend(sorted(pairs, key=lambda pair: pair[0])[:_MAX_PAIRS_PER_FIGURE])
     return [match for _, match in sorted(ranked, key=lambda pair: pair[0])]
+
+
+def figures_of(text: str) -> list[Quantity]:
+    """The figures of `text`, less the numbers a period is written with ("three months ended September 30")."""
+    periods = [(p.start, p.end) for p in extract_periods(text)]
+    return [q for q in extract_quantities(text) if not any(s < q.end and q.start < e for s, e in periods)]
 
 
 def numeric_decision(matches: Sequence[NumericMatch], *,
@@ -134,19 +121,12 @@ def claim_tags(claim: str) -> frozenset[str]:
     return frozenset(tags)
 
 
-def units_compatible(claimed: str | None, found: str | None) -> bool:
-    """Same base unit (rates convert), or one side bare where the other is a count or money."""
-    claimed_base, found_base = _base(claimed), _base(found)
-    if claimed_base is None or found_base is None:
-        other = found_base if claimed_base is None else claimed_base
-        return other is None or other == "count" or other in CURRENCIES
-    return claimed_base == found_base
-
-
 def _pairable(claim: Quantity, evidence: Quantity, claim_text: str, evidence_text: str) -> bool:
     """Worth comparing: money with money (any currency, so mismatches get named), the same explicit unit,
     counts of the same thing, or a bare large figure against money or another large figure."""
-    claim_base, evidence_base = _base(claim.unit), _base(evidence.unit)
+    claim_base, evidence_base = base_unit(claim.unit), base_unit(evidence.unit)
+    if _per_unit(claim_text, claim) != _per_unit(evidence_text, evidence):
+        return False  # "$60,000 per GPU" is not the "$1.1 billion" the clusters cost
     if claim_base in CURRENCIES and evidence_base in CURRENCIES:
         return True
     if claim_base == "count" and evidence_base == "count":
@@ -158,73 +138,47 @@ def _pairable(claim: Quantity, evidence: Quantity, claim_text: str, evidence_tex
     return claim_base == evidence_base
 
 
+_PER = re.compile(r"\s*(?:per|a|an|each|for each|for every)\s+([A-Za-z][A-Za-z0-9-]*)")
+
+
+def _per_unit(text: str, figure: Quantity) -> str | None:
+    """The thing a figure is per ("per GPU", "a share", "each employee"), beyond the rates the parser reads
+    itself ("a month"), or None."""
+    found = _PER.match(text, figure.end)
+    if not found or (figure.unit and "/" in figure.unit):
+        return None
+    word = found.group(1).lower().rstrip("s")
+    return None if word in {"year", "month", "week", "day", "hour", "quarter", "total", "whole", "few", "lot",
+                            "record", "result", "rise", "fall", "gain", "loss"} else word
+
+
 def _first_words(text: str, position: int, count: int) -> frozenset[str]:
     return content_words(" ".join(text[position:position + 80].split()[:count]))
 
 
-def _base(unit: str | None) -> str | None:
-    return unit.partition("/")[0] if unit else None
-
-
-def _in_rate_of(evidence: Quantity, claim: Quantity) -> Quantity:
-    """`evidence` restated per the claim's period ("€2,856 a year" → "€238 a month") when both give one."""
-    claim_rate, evidence_rate = (claim.unit or "").partition("/")[2], (evidence.unit or "").partition("/")[2]
-    if not claim_rate or not evidence_rate or claim_rate == evidence_rate:
-        return evidence
-    factor = RATES[evidence_rate] / RATES[claim_rate]
-
-    def scaled(x: float | None) -> float | None:
-        return None if x is None else x * factor
-
-    return Quantity(evidence.value * factor, scaled(evidence.low), scaled(evidence.high), claim.unit,
-                    evidence.qualifier, evidence.text, evidence.start, evidence.end, evidence.subject,
-                    evidence.precision * factor)
-
-
-def _interval(quantity: Quantity, pad: float) -> tuple[float, float]:
-    low = -math.inf if quantity.low is None else quantity.low - pad
-    high = math.inf if quantity.high is None else quantity.high + pad
-    return low, high
-
-
-def _claim_interval(claim: Quantity) -> tuple[float, float]:
-    """A bare figure tolerates 2 % or its rounding; "about" and ranges their rounding; "over" is taken
-    at its word."""
-    if claim.qualifier == Qualifier.EXACT:
-        return _interval(claim, max(claim.precision, EXACT_TOLERANCE * abs(claim.value)))
-    if claim.qualifier in (Qualifier.APPROX, Qualifier.RANGE):
-        return _interval(claim, claim.precision)
-    return _interval(claim, 0.0)
-
-
-def _said(claim: Quantity, evidence: Quantity) -> str:
-    return f"claimed {format_quantity(claim)}; source says {format_quantity(evidence)}"
-
-
-def _gap(claim: Quantity, evidence: Quantity) -> str:
-    said = _said(claim, evidence)
-    if claim.value <= 0 or evidence.value <= 0:
-        return said
-    ratio = evidence.value / claim.value
-    magnitude = abs(math.log10(ratio))
-    steps = round(magnitude)
-    if steps >= 1 and abs(magnitude - steps) < 0.03:
-        claimed, found = _scale_name(claim.value), _scale_name(evidence.value)
-        slip = f"{claimed} vs {found}" if steps % 3 == 0 and claimed != found else "scale slip"
-        return f"{said} — off by {10 ** steps:,}× ({slip})"
-    direction = "higher" if ratio > 1 else "lower"
-    if max(ratio, 1 / ratio) >= 2:
-        return f"{said} — source is {max(ratio, 1 / ratio):.1f}× {direction}"
-    return f"{said} — source is {abs(ratio - 1):.0%} {direction}"
-
-
-def _scale_name(value: float) -> str:
-    names = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"), (1e3, "thousand"))
-    return next((name for scale, name in names if value >= scale * 0.999), "units")
+_ROW = re.compile(r" — [^;]*?:\s")  # a table row read as a fact: "… › Revenue — 2025: $1,240 million; …"
 
 
 def _contexts(text: str, figures: list[Quantity]) -> list[frozenset[str]]:
-    return bound_contexts(text, [(q.start, q.end) for q in figures])
+    """Each figure's subject words. The dates in the text are blanked first, so that "revenue for the three months
+    ended September 30, 2025 was $48.2M" binds "revenue", not the date; in a table row read as a fact, every
+    value's subject is the row's label with its own column's words."""
+    masked = text
+    for period in extract_periods(text):
+        masked = masked[:period.start] + " " * (period.end - period.start) + masked[period.end:]
+    row = _ROW.search(masked)
+    if row is None:
+        return bound_contexts(masked, [(q.start, q.end) for q in figures])
+    dash = row.start()
+    label = content_words(masked[max(masked.rfind("›", 0, dash), masked.rfind("]", 0, dash)) + 1:dash])
+    contexts = []
+    for figure in figures:
+        if figure.start < dash:
+            contexts.append(bound_contexts(masked, [(figure.start, figure.end)])[0])
+            continue
+        cell = masked[max(masked.rfind(";", 0, figure.start), dash) + 1:figure.start]
+        contexts.append(frozenset(label | content_words(cell)))
+    return contexts
 
 
 def _overlap(claim_words: frozenset[str], evidence_words: frozenset[str]) -> int:
@@ -236,7 +190,15 @@ def _is_bound(score: int, index: int, scored: list[tuple[int, int]], evidence: s
     """The evidence figure is about the claim's subject: it shares subject words with the claim figure,
     no comparable figure in its sentence shares more, its sentence shares enough of the claim's words,
     names no one else in place of the claim's names, and is not someone's claim retold."""
-    start, end = sentence_bounds(evidence, figures[index].start)
+    # a table row read as a fact is one statement, its caption ("HARBOR ANALYTICS, INC. …") included, and its
+    # values are about what its label names: all of it ("Cost of revenue" is not the claim's "revenue")
+    row = _ROW.search(evidence)
+    if row is not None and figures[index].start > row.start():
+        label = content_words(evidence[max(evidence.rfind("›", 0, row.start()), evidence.rfind("]", 0, row.start()))
+                                       + 1:row.start()])
+        if not label <= claim_words:
+            return False
+    start, end = (0, len(evidence)) if row else sentence_bounds(evidence, figures[index].start)
     rivals = [s for s, j in scored if start <= figures[j].start < end]
     if score < MIN_SHARED_SUBJECT_WORDS or score < max(rivals):
         return False

@@ -13,12 +13,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from service.domain import Label, NumericComparison, Passage, Relation
+from service.figures.derived import DerivedFinding, read_derived
+from service.figures.derived_check import check_derived
 from service.figures.numeric import (
     NumericMatch,
-    extract_quantities,
+    figures_of,
     format_quantity,
     match_numbers,
     numeric_decision,
@@ -38,20 +40,62 @@ class NumericFinding:
     decision: Label | None
     rationale: str
     decisive: tuple[Passage, ...]
+    other_period: bool = False  # the claim's measure is in the evidence only for other periods: no conflict
+    consistent: bool = False  # every claim figure is borne out, by evidence not close enough to decide alone
 
 
 NO_FINDING = NumericFinding((), None, "", ())  # no evidence, nothing compared
 
 
-def check_numbers(claim: str, evidence: Sequence[Passage], snapshot: CollectionView) -> NumericFinding:
-    claim_figures = extract_quantities(claim)
+def check_numbers(claim: str, evidence: Sequence[Passage], snapshot: CollectionView,
+                  operands: Sequence[Passage] = ()) -> NumericFinding:
+    """The claim's figures against the evidence's: a figure it computes (a change, a share, a total: see
+    `service.figures.derived`) by doing the arithmetic over the evidence and `operands` (passages retrieved for
+    the computation's own terms, such as a share's whole), the figures it states by comparing them with the
+    evidence."""
+    derived = read_derived(claim)
+    if derived is None:
+        return _check_stated(claim, evidence, snapshot)
+    # the computed figure's own words ("grew 15%") are not a stated figure to compare
+    stated = claim[:derived.start] + " " * (derived.end - derived.start) + claim[derived.end:]
+    plain = _check_stated(stated, evidence, snapshot, dates=False)
+    seen = {(p.doc_id, p.start) for p in evidence}
+    found = check_derived(derived, claim, [*evidence, *(p for p in operands if (p.doc_id, p.start) not in seen)])
+    if found is None:
+        return plain
+    return _with_derived(plain, found, snapshot, others=bool(figures_of(stated)))
+
+
+def _with_derived(plain: NumericFinding, found: DerivedFinding, snapshot: CollectionView,
+                  others: bool) -> NumericFinding:
+    """The stated figures' finding with the computed one added: a conflict of either refutes; SUPPORTED when
+    the computed figure holds and the claim states no other figure, or they hold too."""
+    passages = tuple({(p.doc_id, p.start): p for _, p in found.operands}.values())
+    comparisons = plain.comparisons + tuple(
+        NumericComparison(claim_value=found.claim.text, evidence_value=found.arithmetic, relation=found.relation,
+                          gap=found.gap, citation=snapshot.cite(passage)) for passage in passages)
+    said = "conflicts with" if found.relation is Relation.CONTRADICTS else "bears out"
+    rationale = f"Computed from the source: {found.arithmetic}, which {said} the claimed {found.claim.text}."
+    if found.relation is Relation.CONTRADICTS:
+        return NumericFinding(comparisons, Label.REFUTED, rationale, passages + plain.decisive)
+    if found.relation is Relation.CONSISTENT and plain.decision is not Label.REFUTED and (
+            not others or plain.decision is Label.SUPPORTED):
+        return NumericFinding(comparisons, Label.SUPPORTED, rationale, passages + plain.decisive)
+    return replace(plain, comparisons=comparisons)
+
+
+def _check_stated(claim: str, evidence: Sequence[Passage], snapshot: CollectionView, *,
+                  dates: bool = True) -> NumericFinding:
+    claim_figures = figures_of(claim)
     dated = [(passage, _passage_date(snapshot, passage)) for passage in evidence]
     if not claim_figures:
-        return check_dates(claim, dated, snapshot)
+        return check_dates(claim, dated, snapshot) if dates else NO_FINDING
     found: list[tuple[NumericMatch, Passage]] = []
     for passage, date in dated:
-        found.extend((match, passage) for match in match_numbers(claim, passage.text, evidence_date=date))
+        found.extend((match, passage) for match in match_numbers(claim, passage.as_read, evidence_date=date))
     relation = numeric_decision([match for match, _ in found], claim_quantities=claim_figures)
+    in_period = [m for m, _ in found if m.subject_aligned and m.period_aligned is not False]
+    other_period = not in_period and any(m.subject_aligned and m.period_aligned is False for m, _ in found)
     comparisons = tuple(
         NumericComparison(
             claim_value=format_quantity(match.claim),
@@ -64,11 +108,11 @@ def check_numbers(claim: str, evidence: Sequence[Passage], snapshot: CollectionV
         if match.subject_aligned
     )
     if relation is None:
-        return NumericFinding(comparisons, None, "", ())
+        return NumericFinding(comparisons, None, "", (), other_period=other_period)
     deciding = [(m, p) for m, p in found if m.subject_aligned and m.relation is relation]
     words = content_words(without_spans(claim, [*claim_figures, *extract_periods(claim)]))
     if not any(_tells_of(words, passage) for _, passage in deciding):
-        return NumericFinding(comparisons, None, "", ())
+        return NumericFinding(comparisons, None, "", (), consistent=relation is Relation.CONSISTENT)
     decisive = tuple({(p.doc_id, p.start): p for _, p in deciding}.values())
     if relation is Relation.CONTRADICTS:
         gaps = "; ".join(dict.fromkeys(m.gap or "" for m, _ in deciding if m.gap))
@@ -84,7 +128,7 @@ def check_dates(claim: str, evidence: Sequence[tuple[Passage, dt.date | None]],
     """A figure-free claim's date against the date the evidence gives for the same event."""
     found: list[tuple[PeriodMatch, Passage]] = [
         (match, passage) for passage, date in evidence
-        for match in match_periods(claim, passage.text, evidence_date=date)
+        for match in match_periods(claim, passage.as_read, evidence_date=date)
     ]
     comparisons = tuple(
         NumericComparison(match.claim.text, match.evidence.text, match.relation, match.gap, snapshot.cite(passage))
@@ -110,7 +154,7 @@ def _tells_of(claim_words: frozenset[str], passage: Passage) -> bool:
     if not claim_words:
         return True
     # a title or id made from a file name joins its words with hyphens, underscores or dots
-    said = content_words(passage.text) | content_words(_FILE_NAME_JOINS.sub(" ", passage.title or passage.doc_id))
+    said = content_words(passage.as_read) | content_words(_FILE_NAME_JOINS.sub(" ", passage.title or passage.doc_id))
     return len(claim_words & said) / len(claim_words) >= MIN_SHARED_CLAIM_WORDS
 
 

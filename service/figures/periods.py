@@ -56,7 +56,11 @@ _ORDINALS = "|".join(_ORDINAL)
 _FISCAL = r"(?P<fiscal>fy\s*|fiscal\s+(?:year\s+)?)"
 
 _PATTERNS: list[tuple[str, str]] = [
+    # a filing's "three months ended September 30, 2025": the span that ends on that day
+    ("ended", rf"\b(?:(?P<count>three|six|nine|twelve|3|6|9|12)[\s-]+months?|(?P<span>quarter|half[\s-]?year|"
+              rf"(?:fiscal\s+)?year))\s+ended\s+{_MONTH}\s+(?P<day>\d{{1,2}}),?\s+{_YEAR}"),
     ("iso_day", r"\b(?P<year>\d{4})-(?P<month_num>\d{1,2})-(?P<day>\d{1,2})\b"),
+    ("iso_month", r"\b(?P<year>(?:1[89]|20)\d{2})-(?P<month_num>0[1-9]|1[0-2])\b(?!-\d)"),  # a timeline's "2025-03"
     ("day", rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+{_YEAR}"),
     ("day", rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\s+{_YEAR}"),
     ("quarter", rf"\b(?:q(?P<q>[1-4])(?=[\s'-])|(?P<q2>[1-4])q)[\s-]*(?:of\s+)?{_FISCAL}?{_SHORT_YEAR}\b"),
@@ -172,8 +176,30 @@ def _build_years(match: re.Match[str], _: dt.date | None) -> Period | None:
     return _span(match, dt.date(first, 1, 1), dt.date(last, 12, 31), Granularity.YEAR)
 
 
+_ENDED_MONTHS = {"three": 3, "3": 3, "six": 6, "6": 6, "nine": 9, "9": 9, "twelve": 12, "12": 12, "quarter": 3}
+_ENDED_GRANULARITY = {3: Granularity.QUARTER, 6: Granularity.HALF, 9: Granularity.HALF, 12: Granularity.YEAR}
+
+
+def _build_ended(match: re.Match[str], _: dt.date | None) -> Period | None:
+    """"nine months ended September 30, 2025": from the first day of the first of those months to that day."""
+    groups = match.groupdict()
+    span = (groups.get("span") or "").lower()
+    months = _ENDED_MONTHS.get((groups.get("count") or "").lower()) or _ENDED_MONTHS.get(span) \
+        or (6 if span.startswith("half") else 12)
+    try:
+        last = dt.date(int(groups["year"]), MONTHS[groups["month"].lower()], int(groups["day"]))
+    except ValueError:
+        return None
+    index = last.year * 12 + last.month - months  # months since year 0 of the month before the span
+    first = dt.date(index // 12, index % 12 + 1, 1)
+    fiscal = months == 12 and (last.month, last.day) != (12, 31)
+    return _span(match, first, last, _ENDED_GRANULARITY[months], fiscal=fiscal)
+
+
 def _build_month(match: re.Match[str], _: dt.date | None) -> Period:
-    first, last = _month_span(int(match.group("year")), MONTHS[match.group("month").lower()])
+    groups = match.groupdict()
+    month = int(groups["month_num"]) if groups.get("month_num") else MONTHS[groups["month"].lower()]
+    first, last = _month_span(int(groups["year"]), month)
     return _span(match, first, last, Granularity.MONTH)
 
 
@@ -208,7 +234,8 @@ def _ago(raw: str) -> int:
 
 
 _BUILDERS: dict[str, Callable[[re.Match[str], dt.date | None], Period | None]] = {
-    "iso_day": _build_day, "day": _build_day, "quarter": _build_quarter, "half": _build_half,
+    "ended": _build_ended, "iso_day": _build_day, "iso_month": _build_month,
+    "day": _build_day, "quarter": _build_quarter, "half": _build_half,
     "fiscal_year": _build_year, "month": _build_month, "decade": _build_decade, "years": _build_years,
     "year": _build_year,    "relative": _build_relative,
 }

@@ -170,7 +170,7 @@ class CrossEncoderVerifier:
         return np.asarray(exp / exp.sum(axis=1, keepdims=True), dtype=np.float64)
 
     def score(self, claim: str, evidence: Sequence[Passage]) -> dict[Label, float]:
-        text = " ".join(passage.text.strip() for passage in evidence).strip()
+        text = " ".join(passage.as_read.strip() for passage in evidence).strip()
         if not text:
             return {Label.SUPPORTED: 0.0, Label.REFUTED: 0.0, Label.NOT_ENOUGH_INFO: 1.0}
         row = self.predict_pairs([claim], [text])[0]

@@ -135,7 +135,7 @@ class FeatureVerifier:
         return cls(VerifierModel.load(path), embedder)
 
     def score(self, claim: str, evidence: Sequence[Passage]) -> dict[Label, float]:
-        sentences = [s for passage in evidence for s in passage_sentences(passage.text)][:MAX_SENTENCES]
+        sentences = [s for passage in evidence for s in passage_sentences(passage.as_read)][:MAX_SENTENCES]
         if not sentences:
             return {Label.SUPPORTED: 0.0, Label.REFUTED: 0.0, Label.NOT_ENOUGH_INFO: 1.0}
         vectors = self.embedder.encode([claim, *sentences])

@@ -98,7 +98,7 @@ def to_label_columns(probabilities: np.ndarray, kinds: Sequence[str]) -> np.ndar
 
 def evidence_readings(evidence: Sequence[Passage]) -> list[str]:
     """What the model reads for a claim: each passage, then (if several) all of them in order."""
-    texts = [passage.text.strip() for passage in evidence]
+    texts = [passage.as_read.strip() for passage in evidence]
     return texts + ([" ".join(texts)] if len(texts) > 1 else [])
 
 

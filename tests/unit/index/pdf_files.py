@@ -1,4 +1,5 @@
-"""Small PDFs written by hand for the loader tests: text lines and, optionally, a table drawn with ruling lines."""
+"""Small PDFs written by hand for the loader tests: text lines and a table drawn with ruling lines, or a page
+whose content stream and trailer are given as they are (crafted files)."""
 
 from __future__ import annotations
 
@@ -28,30 +29,12 @@ def pdf_with_table(lines: Sequence[str], table: Sequence[Sequence[str]] = ()) ->
             for c, cell in enumerate(row):
                 x, y_cell = left + c * width + 4, top - (r + 1) * height + 6
                 ops.append(f"BT /F1 10 Tf {x} {y_cell} Td ({_escape(cell)}) Tj ET")
-    stream = "\n".join(ops).encode("latin-1")
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    return bytes(out)
+    return raw_pdf("\n".join(ops).encode("latin-1"))
 
 
 def raw_pdf(stream: bytes, *, stream_entries: bytes = b"", trailer_entries: bytes = b"") -> bytes:
     """One page whose content stream is `stream` as given (with `stream_entries` in its dictionary, such as a
-    /Filter) and `trailer_entries` added to the trailer (such as an /Encrypt dictionary): crafted files."""
+    /Filter) and `trailer_entries` added to the trailer (such as an /Encrypt dictionary)."""
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",

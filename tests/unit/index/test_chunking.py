@@ -152,8 +152,10 @@ def test_sentence_spans_are_in_bounds_ordered_and_stripped(text: str) -> None:
 
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(PROSE, st.integers(min_value=1, max_value=200), st.integers(min_value=0, max_value=3))
-def test_chunks_are_runs_of_sentences(text: str, max_chars: int, overlap: int) -> None:
-    sentences = split_sentences(text)
+def test_chunks_are_runs_of_units(text: str, max_chars: int, overlap: int) -> None:
+    from index.structure import Outline
+
+    sentences = Outline.of(text).spans()  # sentences, headings, list items and table rows (index/structure.py)
     chunks = chunk_text(text, max_chars=max_chars, overlap=overlap)
 
     assert list(dict.fromkeys(span for c in chunks for span in c.sentences)) == sentences

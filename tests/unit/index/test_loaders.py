@@ -268,6 +268,54 @@ def test_jsonl_blank_text_is_rejected(tmp_path: Path) -> None:
         list(load_file(path, "corpus.jsonl"))
 
 
+def test_a_pdf_table_is_written_in_its_place_as_a_table_whose_rows_read_as_facts(tmp_path: Path) -> None:
+    from index.structure import Outline
+    from tests.unit.index.pdf_files import pdf_with_table
+
+    path = tmp_path / "figures.pdf"
+    path.write_bytes(pdf_with_table(["Northwind Labs quarterly figures", "Amounts in millions of dollars."],
+                                    [["Item", "2024", "2023"], ["Revenue", "$5,693", "$4,210"],
+                                     ["Net loss", "(451)", "(120)"], ["GPUs", "12,288", "8,192"]]))
+
+    (document,) = load_file(path, "figures.pdf")
+    outline = Outline.of(document.text)
+    read = {document.text[u.start:u.end]: outline.reading(u.start, u.end) for u in outline.units()}
+
+    assert document.text.index("quarterly figures") < document.text.index("| Revenue | $5,693 | $4,210 |")
+    assert read["| Revenue | $5,693 | $4,210 |"].endswith("Revenue — 2024: $5,693 million; 2023: $4,210 million")
+    assert read["| GPUs | 12,288 | 8,192 |"].endswith("GPUs — 2024: 12,288; 2023: 8,192")
+
+
+def test_a_pdf_whose_tables_cannot_be_read_still_gives_its_text(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    import pdfplumber
+
+    from tests.unit.index.pdf_files import pdf_with_table
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RecursionError("a table nested too deep")
+
+    monkeypatch.setattr(pdfplumber, "open", broken)
+    path = tmp_path / "figures.pdf"
+    path.write_bytes(pdf_with_table(["Revenue was $5,693 million in 2024 and $4,210 million in 2023."],
+                                    [["Item", "2024", "2023"], ["Revenue", "$5,693", "$4,210"]]))
+
+    (document,) = load_file(path, "figures.pdf")
+
+    assert "Revenue was $5,693 million in 2024" in document.text and "|" not in document.text
+
+
+def test_html_headings_lists_and_tables_keep_their_shape(tmp_path: Path) -> None:
+    path = tmp_path / "report.html"
+    path.write_text("<html><body><article><h1>Cluster report</h1><p>Our clusters, as of the end of the year, are "
+                    "listed below.</p><table><tr><th>Cluster</th><th>GPUs</th></tr><tr><td>Kestrel</td>"
+                    "<td>12,288</td></tr></table><h2>Timeline</h2><ul><li>2025-03: Orison switches on its "
+                    "Fremont cluster.</li></ul></article></body></html>", encoding="utf-8")
+
+    (document,) = load_file(path, "report.html")
+
+    assert "# Cluster report" in document.text and "## Timeline" in document.text
+    assert "| Kestrel | 12,288 |" in document.text and "- 2025-03: Orison switches on" in document.text
 # ---- crafted inputs (issue 28, items 3 and 4) --------------------------------------------------------------
 
 CRAFTED_PDFS = {

@@ -209,14 +209,15 @@ def test_a_query_embeds_only_the_query(tmp_path: Path) -> None:
     assert embedder.encoded == ["Acme revenue"]
 
 
-def test_dense_is_the_cosine_of_the_sentence_itself(library: Library) -> None:
+def test_dense_is_the_cosine_of_the_sentence_as_read(library: Library) -> None:
+    """As embedded: the sentence with its heading context (`Passage.as_read`), the sentence itself without one."""
     snapshot = library.snapshot()
     query = "Penguins live in the cold"
     passages = retriever_for(library).search(snapshot, query, k=5)
 
     query_vector = library.embedder.encode([query])[0]
     for passage in passages:
-        expected = float(library.embedder.encode([passage.text])[0] @ query_vector)
+        expected = float(library.embedder.encode([passage.as_read])[0] @ query_vector)
         assert passage.scores["dense"] == pytest.approx(expected, abs=1e-3)
 
 

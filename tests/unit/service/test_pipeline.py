@@ -142,6 +142,22 @@ def test_a_scale_slip_is_refuted_with_the_gap_named(components: Components) -> N
     assert verdict.numeric[0].citation == verdict.citations[0]
 
 
+def test_a_share_whole_the_claim_retrieval_missed_is_retrieved_on_its_own(tmp_path: Path) -> None:
+    settings = Settings(home=tmp_path)
+    settings.retrieval.top_k = 1
+    built = build(settings, embedder=HashingEmbedder(), judge=KeywordJudge())
+    built.library.ingest([Document("rnd.txt", "Research and development took $310 million at Pellucid in 2025."),
+                          Document("revenue.txt", "Pellucid revenue in 2025 was $1,240 million.")])
+    claim = "Research and development took about a quarter of Pellucid's revenue in 2025"
+    found, _ = built.pipeline.finder.evidence(Query(claim))
+    assert [p.doc_id for p in found] == ["rnd.txt"]  # the claim's own retrieval misses the whole
+
+    verdict = built.pipeline.check(Query(claim))
+
+    assert verdict.label is Label.SUPPORTED and "$310M of $1.24B is 25.0%" in verdict.rationale
+    assert {c.doc_id for c in verdict.citations} == {"rnd.txt", "revenue.txt"}
+
+
 def test_with_numeric_decisions_off_the_judge_decides(tmp_path: Path) -> None:
     settings = Settings(home=tmp_path, judge={"numeric_decides": False})
     built = build(settings, embedder=HashingEmbedder(), judge=KeywordJudge())

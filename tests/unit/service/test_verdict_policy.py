@@ -77,3 +77,25 @@ def test_settings_copied_without_validation_still_name_their_source() -> None:
                            numeric_decides=True, calibration=None, verifier_name="v", llm_sha256=lambda: "")
 
     assert copied.source is VerdictSource.LLM and copied.llm_call is LlmCall.NEVER
+
+
+# ---- the figures guard (issue 26, part 3) -----------------------------------------------------------------
+
+@pytest.mark.parametrize("figures", [{"numeric_other_period": True}, {"numeric_consistent": True}])
+def test_no_model_calls_refuted_what_the_figures_found_no_conflict_in(figures: dict[str, object]) -> None:
+    for source in (VerdictSource.VERIFIER, VerdictSource.LLM):
+        decision = policy(source).decide(signals(llm={**LEANS_REFUTED}, **figures))
+
+        assert decision.label is Label.NOT_ENOUGH_INFO
+        assert decision.probabilities[Label.REFUTED] == 0.0
+        assert decision.probabilities[Label.NOT_ENOUGH_INFO] == pytest.approx(0.9)
+        assert decision.decided_by in (Decider.VERIFIER, Decider.LLM)
+
+
+def test_a_conflicting_figure_or_another_label_is_left_as_it_is() -> None:
+    conflicting = policy().decide(signals(numeric_other_period=True, numeric_conflict=1))
+    plain = policy().decide(signals())
+    supported = policy().decide(signals(numeric_consistent=True, verifier=LLM_SAYS_SUPPORTED))
+
+    assert conflicting.label is Label.REFUTED and plain.label is Label.REFUTED
+    assert supported.label is Label.SUPPORTED

@@ -110,3 +110,19 @@ def test_quarter_forms_agree(year: int, quarter: int) -> None:
 def test_never_raises_on_arbitrary_text(text: str, reference: dt.date) -> None:
     for period in extract_periods(text, reference_date=reference):
         assert period.first_day <= period.last_day
+
+
+def test_a_filings_months_ended_is_the_span_that_ends_that_day() -> None:
+    import datetime as dt
+
+    from service.figures import extract_periods, periods_align
+
+    quarter = extract_periods("Revenue for the Three Months Ended September 30, 2025")[0]
+    nine = extract_periods("the nine months ended September 30, 2024")[0]
+    fiscal = extract_periods("in the fiscal year ended June 30, 2024")[0]
+
+    assert (quarter.first_day, quarter.last_day) == (dt.date(2025, 7, 1), dt.date(2025, 9, 30))
+    assert periods_align(extract_periods("in the third quarter of 2025")[0], quarter)
+    assert (nine.first_day, nine.last_day) == (dt.date(2024, 1, 1), dt.date(2024, 9, 30))
+    assert (fiscal.first_day, fiscal.last_day, fiscal.fiscal) == (dt.date(2023, 7, 1), dt.date(2024, 6, 30), True)
+    assert [p.text for p in extract_periods("From 2025-03 on, the log says")] == ["2025-03"]

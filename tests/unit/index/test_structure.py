@@ -1,0 +1,133 @@
+"""Reading a document's structure: headings, date lines, list items and tables give each sentence (or row) its
+context, while the unit itself stays the exact characters of the text."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from index.structure import Outline
+
+pytestmark = pytest.mark.unit
+
+TIMELINE = """# Orison compute report
+
+## Timeline
+
+2025-03
+Orison switches on its Fremont cluster. It holds 4,096 GPUs.
+
+**May 2025**
+The cluster doubles.
+
+## Sites
+
+- 2024-11: Orison signs the Fremont lease. The rent is $2M a year.
+- Kestrel: 12,288 H100 GPUs. It draws 17 MW.
+"""
+
+
+def readings(text: str) -> dict[str, str]:
+    outline = Outline.of(text)
+    return {text[u.start:u.end]: outline.reading(u.start, u.end) for u in outline.units()}
+
+
+def test_a_sentence_keeps_its_heading_path_and_the_date_line_above_it() -> None:
+    read = readings(TIMELINE)
+
+    assert read["Orison switches on its Fremont cluster."] == \
+        "[2025-03 · Orison compute report › Timeline] Orison switches on its Fremont cluster."
+    assert read["It holds 4,096 GPUs."].startswith("[2025-03 · Orison compute report › Timeline]")
+    assert read["The cluster doubles."].startswith("[May 2025 · Orison compute report › Timeline]")
+    assert read["## Sites"] == "[Orison compute report] ## Sites"  # a heading ends the date above it
+
+
+def test_a_list_item_keeps_its_date_or_label_for_its_later_sentences() -> None:
+    read = readings(TIMELINE)
+
+    assert read["The rent is $2M a year."] == "[2024-11 · Orison compute report › Sites] The rent is $2M a year."
+    assert read["It draws 17 MW."] == "[Orison compute report › Sites · Kestrel] It draws 17 MW."
+    assert read["Kestrel: 12,288 H100 GPUs."] == "[Orison compute report › Sites] Kestrel: 12,288 H100 GPUs."
+
+
+def test_units_are_the_exact_characters_and_never_overlap() -> None:
+    outline = Outline.of(TIMELINE)
+    units = outline.units()
+
+    assert all(TIMELINE[u.start:u.end] == TIMELINE[u.start:u.end].strip() and u.end > u.start for u in units)
+    assert all(a.end <= b.start for a, b in itertools.pairwise(units))
+    assert "Orison switches on its Fremont cluster." in {TIMELINE[u.start:u.end] for u in units}
+
+
+SEC = """ACME CORP.
+Consolidated Balance Sheets
+(In thousands)
+
+| February 29, | August 31, |
+| 2024 | 2023 |
+| ASSETS |
+| Current Assets |
+| Cash and cash equivalents | $ | 33,665 | $ | 117,096 |
+| Prepaid expenses | 30,000 | — |
+| Total Current Assets | 63,665 | 117,096 |
+| Net loss | ( 451,319 | ) | $ | ( 1,068,539 | ) |
+| Weighted average shares outstanding | 659,550 | 384,512 |
+
+Consolidated Statements of Operations
+
+| Six Months Ended | Three Months Ended |
+| February 29, | February 28, | February 29, | February 28, |
+| 2024 | 2023 | 2024 | 2023 |
+| Total revenue | 1,187,000 | 535,251 | 385,253 | 298,439 |
+"""
+
+
+def test_sec_table_rows_read_as_facts_with_periods_scale_and_currency() -> None:
+    read = readings(SEC)
+
+    assert read["| Cash and cash equivalents | $ | 33,665 | $ | 117,096 |"] == (
+        "ACME CORP. Consolidated Balance Sheets (In thousands) › Current Assets › Cash and cash equivalents — "
+        "February 29, 2024: $33,665 thousand; August 31, 2023: $117,096 thousand")
+    assert read["| Prepaid expenses | 30,000 | — |"].endswith(
+        "February 29, 2024: $30,000 thousand; August 31, 2023: none")
+    assert read["| Net loss | ( 451,319 | ) | $ | ( 1,068,539 | ) |"].endswith(
+        "› Net loss — February 29, 2024: ($451,319 thousand); August 31, 2023: ($1,068,539 thousand)")
+    assert "Current Assets" not in read["| Net loss | ( 451,319 | ) | $ | ( 1,068,539 | ) |"]  # closed by its total
+    assert read["| Weighted average shares outstanding | 659,550 | 384,512 |"].endswith(
+        "February 29, 2024: 659,550; August 31, 2023: 384,512")  # shares are not money
+    assert read["| Total revenue | 1,187,000 | 535,251 | 385,253 | 298,439 |"] == (
+        "Consolidated Statements of Operations › Total revenue — Six Months Ended February 29, 2024: 1,187,000; "
+        "Six Months Ended February 28, 2023: 535,251; Three Months Ended February 29, 2024: 385,253; "
+        "Three Months Ended February 28, 2023: 298,439")
+    assert "| February 29, | August 31, |" not in read  # header rows are read into the rows, not units
+
+
+def test_a_markdown_table_names_each_value_by_its_column() -> None:
+    text = "Our clusters:\n\n| Cluster | GPUs | Power |\n|---|---|---|\n| Kestrel | 12,288 H100 | 17 MW |\n"
+
+    assert readings(text)["| Kestrel | 12,288 H100 | 17 MW |"] == \
+        "Our clusters › Kestrel — GPUs: 12,288 H100 GPUs; Power: 17 MW"  # a count is named by what it counts
+
+
+def test_a_caption_that_names_the_currency_gives_it_to_every_figure() -> None:
+    text = ("Amounts in millions of US dollars.\n\n| Item | 2025 | 2024 |\n|---|---|---|\n"
+            "| Research and development | 310 | 250 |\n")
+
+    assert readings(text)["| Research and development | 310 | 250 |"].endswith(
+        "› Research and development — 2025: $310 million; 2024: $250 million")
+
+
+@pytest.mark.parametrize("table", [
+    "| a | b |\n| 1 | 2 | 3 | 4 | 5 |\n| x |\n| 7 | | | 9 |\n",  # ragged rows
+    "| " + " | ".join(str(i) for i in range(10_000)) + " |\n| x | 1 |\n",  # 10,000 columns
+    "| | |\n| | |\n",  # empty cells only
+    "|\n||\n|||\n",  # bars only
+])
+def test_a_malformed_table_is_read_as_text_without_failing(table: str) -> None:
+    outline = Outline.of("Before.\n\n" + table + "\nAfter.")
+
+    units = outline.units()
+
+    assert units[0].kind == "sentence" and units[-1].kind == "sentence"
+    assert all(isinstance(outline.reading(u.start, u.end), str) for u in units)

@@ -1,0 +1,128 @@
+"""Figures a claim computes (a change, a share, a total): read from the claim, computed from the evidence's figures,
+the arithmetic shown, and no decision from operands that do not line up."""
+
+from __future__ import annotations
+
+import pytest
+
+from service.domain import Passage, Relation
+from service.figures.derived import read_derived
+from service.figures.derived_check import check_derived
+
+pytestmark = pytest.mark.unit
+
+VERIDIAN = "Revenue for the year reached $640 million, up from $212 million in fiscal 2023."
+HARBOR = ("HARBOR › Revenue — Three Months Ended September 30, 2025: $48,210 thousand; Three Months Ended "
+          "September 30, 2024: $41,730 thousand; Nine Months Ended September 30, 2025: $139,455 thousand")
+LATTICE = "Lattice › H100 — 2024: $3.40; 2025: $2.60; 2026: $2.10"
+SITES = ["[Northwind sites] Kestrel — Site: Rotterdam; GPUs: 12,288 H100; Power (MW): 17",
+         "[Northwind sites] Osprey — Site: Groningen; GPUs: 16,384 B200; Power (MW): 29"]
+COSTS = ["Veridian spent well over $1.5 billion on cloud compute during the year.",
+         "Operating costs totalled $2.8 billion."]
+
+
+def passages(*texts: str) -> list[Passage]:
+    return [Passage(f"d{i}.md", 0, len(text), text, 1.0) for i, text in enumerate(texts)]
+
+
+@pytest.mark.parametrize(("claim", "texts", "relation", "arithmetic"), [
+    ("Veridian's revenue grew about 200% in fiscal 2024", [VERIDIAN], Relation.CONSISTENT,
+     "$640M vs $212M is ×3.02 (+202%)"),
+    ("Veridian roughly tripled its revenue in fiscal 2024", [VERIDIAN], Relation.CONSISTENT, None),
+    ("Veridian's revenue doubled in fiscal 2024", [VERIDIAN], Relation.CONTRADICTS, None),
+    ("Harbor's revenue rose 15.5% in the three months ended September 30, 2025", [HARBOR], Relation.CONSISTENT,
+     "$48.21M vs $41.73M is +15.5%"),
+    ("Harbor's revenue rose 25% in the three months ended September 30, 2025", [HARBOR], Relation.CONTRADICTS, None),
+    ("Lattice's H100 price fell by about a third from 2024 to 2025", [LATTICE], Relation.CONTRADICTS,
+     "$2.6 vs $3.4 is -23.5%"),
+    ("Lattice's H100 price fell about 19% from 2025 to 2026", [LATTICE], Relation.CONSISTENT, None),
+    ("Compute was more than half of Veridian's operating costs", COSTS, Relation.CONSISTENT,
+     "$1.5B of $2.8B is 53.6%"),
+    ("Compute was less than a third of Veridian's operating costs", COSTS, Relation.CONTRADICTS, None),
+    ("Kestrel and Osprey together hold over 16,000 GPUs", SITES, Relation.CONSISTENT, "12,288 + 16,384 = 28,672"),
+    ("Kestrel and Osprey together hold 40,000 GPUs", SITES, Relation.CONTRADICTS, None),
+])
+def test_the_computed_figure_is_checked_with_its_arithmetic(claim: str, texts: list[str], relation: Relation,
+                                                           arithmetic: str | None) -> None:
+    derived = read_derived(claim)
+    assert derived is not None
+
+    found = check_derived(derived, claim, passages(*texts))
+
+    assert found is not None and found.relation is relation
+    if arithmetic:
+        assert found.arithmetic == arithmetic
+    assert (found.gap is None) == (relation is Relation.CONSISTENT)
+    assert found.operands and all(passage.text in texts for _, passage in found.operands)
+
+
+@pytest.mark.parametrize(("claim", "texts"), [
+    ("Revenue rose 10% in 2025", ["Revenue was $0 in 2024 and $5 million in 2025, up from $0 million."]),  # zero base
+    ("Revenue rose 10% in 2025", ["Revenue reached €50 million, up from $45 million."]),  # two currencies
+    ("Revenue rose 10% in the third quarter of 2025", ["Revenue — 2025: $50 million; 2024: $40 million"]),  # a year
+    ("Headcount rose 10% in 2025", [VERIDIAN]),  # figures of another measure
+    ("Kestrel and Heron together hold 20,000 GPUs", SITES),  # Heron is not in the evidence
+])
+def test_operands_that_do_not_line_up_decide_nothing(claim: str, texts: list[str]) -> None:
+    derived = read_derived(claim)
+    assert derived is not None
+
+    assert check_derived(derived, claim, passages(*texts)) is None
+
+
+@pytest.mark.parametrize("claim", ["Revenue was $640 million in fiscal 2024", "Kestrel holds 12,288 GPUs",
+                                   "The share price rose after the results", "Half the staff work remotely"])
+def test_a_claim_that_computes_nothing_is_not_read_as_derived(claim: str) -> None:
+    assert read_derived(claim) is None
+
+
+PELLUCID = ("[Pellucid Systems: annual results 2025 › Income statement] Amounts in millions of US dollars. › Revenue — "
+            "2025: $1,240 million; 2024: $860 million; 2023: $410 million")
+
+
+@pytest.mark.parametrize(("claim", "relation", "arithmetic"), [
+    ("Pellucid's 2025 revenue was $380 million more than in 2024", Relation.CONSISTENT, "$1.24B − $860M = $380M"),
+    ("Pellucid's 2025 revenue was $600 million more than in 2024", Relation.CONTRADICTS, None),
+    ("Pellucid's revenue grew at a compound annual rate of about 74% from 2023 to 2025", Relation.CONSISTENT,
+     "($1.24B / $410M) ^ (1/2) is +73.9% a year"),
+    ("Pellucid's revenue grew at a compound annual rate of about 20% from 2023 to 2025", Relation.CONTRADICTS, None),
+])
+def test_differences_and_compound_growth_are_computed_too(claim: str, relation: Relation,
+                                                          arithmetic: str | None) -> None:
+    derived = read_derived(claim)
+    assert derived is not None and derived.kind in {"difference", "cagr"}
+
+    found = check_derived(derived, claim, passages(PELLUCID))
+
+    assert found is not None and found.relation is relation
+    if arithmetic:
+        assert found.arithmetic == arithmetic
+
+
+STAFF = "[Pellucid Systems: annual results 2025 › Staff] Pellucid ended 2025 with 2,400 employees."
+RND = ("[Pellucid Systems: annual results 2025 › Income statement] Amounts in millions of US dollars. › Research and "
+       "development — 2025: $310 million; 2024: $250 million; 2023: $180 million")
+
+
+@pytest.mark.parametrize(("claim", "part", "whole"), [
+    ("Research and development took about a quarter of Pellucid's revenue in 2025", {"research", "development"},
+     {"revenue"}),  # the whole is what it measures, not whose
+    ("Staff made up about 21% of Corvid's operating costs", {"staff"}, {"operating"}),  # "made up" is no rise
+    ("More than half of the Series B goes to compute", {"compute"}, {"sery"}),  # the part after the whole
+])
+def test_a_share_reads_its_part_and_its_whole(claim: str, part: set[str], whole: set[str]) -> None:
+    derived = read_derived(claim)
+
+    assert derived is not None and derived.kind == "share"
+    assert part <= derived.words and derived.whole == whole
+
+
+def test_a_share_whole_is_never_a_figure_of_another_measure_of_the_same_company() -> None:
+    claim = "Research and development took about a quarter of Pellucid's revenue in 2025"
+    derived = read_derived(claim)
+    assert derived is not None
+
+    assert check_derived(derived, claim, passages(RND, STAFF)) is None  # 2,400 employees is not revenue
+    found = check_derived(derived, claim, passages(RND, STAFF, PELLUCID))
+    assert found is not None and found.relation is Relation.CONSISTENT and found.arithmetic == (
+        "$310M of $1.24B is 25.0%")
