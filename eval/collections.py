@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from eval.adapters.gold import Dataset
+from eval.adapters.gold import Dataset, GoldEvidence
 from eval.trained_claims import without_trained_claims
 from service.bootstrap import AnyLibrary
+from service.errors import VericlaimError
 
 
 def dataset_collection(dataset: Dataset, collection: str | None, corpus: list[Path] | None) -> str | None:
@@ -26,6 +28,26 @@ def ingest_dataset(library: AnyLibrary, dataset: Dataset, collection: str | None
         library.ingest_files(corpus, collection)
     if dataset.documents:
         library.ingest(dataset.documents, collection)
+
+
+def with_located_evidence(dataset: Dataset, library: AnyLibrary, collection: str | None) -> Dataset:
+    """The set with each gold quote that has no offsets (a native claim whose corpus came as files, `--corpus`)
+    located in the stored text of its document (first occurrence), so that citation precision and gold-evidence
+    recall can be scored; quotes not found keep -1:-1. Offsets already given are kept as they are."""
+    if not any(item.start < 0 for claim in dataset.claims for item in claim.evidence):
+        return dataset
+    try:
+        documents = library.snapshot(collection).documents
+    except VericlaimError:
+        return dataset
+
+    def located(item: GoldEvidence) -> GoldEvidence:
+        document = documents.get(item.doc_id)
+        start = document.text.find(item.quote) if document is not None and item.start < 0 else -1
+        return replace(item, start=start, end=start + len(item.quote)) if start >= 0 else item
+
+    claims = [replace(claim, evidence=tuple(located(item) for item in claim.evidence)) for claim in dataset.claims]
+    return replace(dataset, claims=claims)
 
 
 def claims_to_score(dataset: Dataset, split: str, verifier_metadata: Mapping[str, Any] | None,

@@ -50,6 +50,7 @@ class Library:
             embedding_model=self.embedder.name,
             chunking=self.settings.chunking.model_dump(),
             ann=AnnParams.from_settings(self.settings.retrieval),
+            integrity_key=key.get_secret_value().encode("utf-8") if (key := self.settings.integrity_key) else None,
         )
 
     def snapshot(self, collection: str | None = None) -> Snapshot:
@@ -58,6 +59,8 @@ class Library:
         store = self.store(collection)
         pointer = store.folder / "CURRENT"
         if not pointer.exists():
+            if store.generations():
+                store.load(self.embedder.dimension)  # generations without a pointer: IndexCorruptError, say how
             known = ", ".join(self.collections()) or "none yet"
             raise CollectionNotFoundError(f"no collection {store.name!r} (collections: {known}); adding documents "
                                           f"to a collection creates it")
@@ -72,7 +75,11 @@ class Library:
 
     def collections(self) -> list[str]:
         root = self.settings.collections_dir
-        return sorted(p.name for p in root.iterdir() if (p / "CURRENT").exists()) if root.is_dir() else []
+        if not root.is_dir():
+            return []
+        # a collection whose pointer is missing is still one (readiness reports it as corrupt)
+        return sorted(p.name for p in root.iterdir()
+                      if (p / "CURRENT").exists() or any(g.is_dir() for g in p.glob("gen-[0-9]*")))
 
     def read_files(self, paths: Sequence[Path], on_file: FileProgress | None = None) -> list[Document]:
         return read_files(paths, on_file)
@@ -116,7 +123,7 @@ class Library:
     def reindex(self, collection: str | None = None, progress: Progress | None = None) -> ChangeSummary:
         """Re-embed every document of the collection with the configured embedder (`CollectionStore.reindex`)."""
         store = self.store(collection)
-        if not (store.folder / "CURRENT").exists():
+        if not (store.folder / "CURRENT").exists() and not store.generations():
             known = ", ".join(self.collections()) or "none yet"
             raise CollectionNotFoundError(f"no collection {store.name!r} (collections: {known})")
         summary, snapshot = store.reindex(self.embedder, progress)

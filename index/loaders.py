@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
@@ -22,6 +23,11 @@ from index.dates import document_period
 from service.domain import Document
 from service.errors import InputError, UnreadableDocumentError, UnsupportedFileTypeError
 
+MAX_DOC_ID, MAX_TITLE, MAX_URL = 512, 1_000, 2_048  # characters
+_CONTROL = "\u0000-\u001f\u007f-\u009f\u2028\u2029"
+DOC_ID_PATTERN = rf"^[^{_CONTROL}]*[^\s{_CONTROL}][^{_CONTROL}]*$"  # not blank, no control characters
+_HAS_CONTROL = re.compile(rf"[{_CONTROL}]")
+MAX_EXTRACTED_CHARS = 50_000_000  # text extracted from one PDF, at most (uploads: server.max_upload_chars)
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | {".pdf", ".jsonl"}
@@ -54,7 +60,8 @@ def discover(paths: list[Path]) -> list[tuple[Path, str]]:
 
 
 def read_documents(
-    files: Iterable[tuple[Path, str]], on_file: Callable[[str], None] | None = None
+    files: Iterable[tuple[Path, str]], on_file: Callable[[str], None] | None = None,
+    max_chars: int = MAX_EXTRACTED_CHARS,
 ) -> Iterator[tuple[Document, int]]:
     """The documents of discovered files, in order, each with the bytes of input read once it is complete."""
     read = 0
@@ -63,16 +70,16 @@ def read_documents(
             on_file(doc_id)
         size = file_size(path)
         if path.suffix.lower() == ".jsonl":
-            for document, offset in _jsonl_file(path):
+            for document, offset in _jsonl_file(path, doc_id):
                 yield document, read + offset
         else:
-            yield _load_whole(path, doc_id), read + size
+            yield _load_whole(path, doc_id, max_chars), read + size
         read += size
 
 
-def load_file(path: Path, doc_id: str) -> Iterator[Document]:
+def load_file(path: Path, doc_id: str, max_chars: int = MAX_EXTRACTED_CHARS) -> Iterator[Document]:
     """Read one file into one document (or many, for JSONL). Raises a clear error for unreadable input."""
-    for document, _ in read_documents([(path, doc_id)]):
+    for document, _ in read_documents([(path, doc_id)], max_chars=max_chars):
         yield document
 
 
@@ -83,7 +90,7 @@ def file_size(path: Path) -> int:
         raise UnreadableDocumentError(f"cannot read {path}: {exc.strerror}") from None
 
 
-def _load_whole(path: Path, doc_id: str) -> Document:
+def _load_whole(path: Path, doc_id: str, max_chars: int) -> Document:
     suffix = path.suffix.lower()
     data = _read_bytes(path)
     if suffix in TEXT_SUFFIXES:
@@ -91,10 +98,11 @@ def _load_whole(path: Path, doc_id: str) -> Document:
     elif suffix in HTML_SUFFIXES:
         text = html_to_text(decode_utf8(data, str(path)), str(path))
     elif suffix == ".pdf":
-        text = pdf_to_text(data, str(path))
+        text = pdf_to_text(data, str(path), max_chars)
     else:
         raise UnsupportedFileTypeError(f"unsupported file type {suffix!r} for {path}")
-    return make_document(doc_id, text, source=str(path), title=path.stem)
+    # the source is the path relative to what was ingested (the id), never the server's absolute path
+    return make_document(doc_id, text, source=doc_id, title=path.stem)
 
 
 def make_document(
@@ -109,6 +117,12 @@ def make_document(
     doc_id = doc_id.strip()
     if not doc_id:
         raise InputError(f"empty document id in {source}")
+    if _HAS_CONTROL.search(doc_id) or len(doc_id) > MAX_DOC_ID:
+        raise InputError(f"{source}: document id {doc_id[:60]!r} has control characters or is over {MAX_DOC_ID} "
+                         "characters: it could not be read or deleted by its id")
+    for name, value, limit in (("title", title, MAX_TITLE), ("url", url, MAX_URL)):
+        if value is not None and len(value) > limit:
+            raise InputError(f"{source}: document {doc_id!r} has a {name} over {limit:,} characters")
     if not text.strip():
         raise UnreadableDocumentError(f"{source}: no text found in document {doc_id!r}")
     if date is not None and (not isinstance(date, str) or document_period(date) is None):
@@ -136,28 +150,40 @@ def html_to_text(html: str, source: str) -> str:
     return text
 
 
-def pdf_to_text(data: bytes, source: str) -> str:
+def pdf_to_text(data: bytes, source: str, max_chars: int = MAX_EXTRACTED_CHARS) -> str:
+    """The PDF's text, page by page; a PDF that cannot be read, whose text runs past `max_chars` (a compression
+    bomb: a few kilobytes can inflate to millions of characters), or that pypdf gives up on in any way, is
+    `UnreadableDocumentError`."""
     import io
 
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
 
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # its repair warnings would print past our one line
+    pages: list[str] = []
     try:
         reader = PdfReader(io.BytesIO(data))
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
-        raise UnreadableDocumentError(f"{source}: unreadable PDF ({exc})") from None
+        extracted = 0
+        for page in reader.pages:
+            pages.append(page.extract_text() or "")
+            extracted += len(pages[-1])
+            if extracted > max_chars:
+                raise UnreadableDocumentError(f"{source}: the PDF's text runs past {max_chars:,} characters "
+                                              "(VERICLAIM_SERVER__MAX_UPLOAD_CHARS for uploads)")
+    except UnreadableDocumentError:
+        raise
+    except Exception as exc:  # crafted files raise anything: LimitReachedError, NotImplementedError (an unknown
+        # filter or encryption), RecursionError (deep nesting), DependencyError (JBIG2): all are unreadable
+        raise UnreadableDocumentError(f"{source}: unreadable PDF ({type(exc).__name__}: {str(exc)[:200]})") from None
     text = "\n\n".join(page.strip() for page in pages if page.strip())
     if not text:
         raise UnreadableDocumentError(f"{source}: the PDF has no extractable text (scanned images?)")
     return text
 
 
-def _jsonl_file(path: Path) -> Iterator[tuple[Document, int]]:
+def _jsonl_file(path: Path, name: str) -> Iterator[tuple[Document, int]]:
     try:
         with path.open("rb") as handle:
-            yield from _jsonl_lines(handle, str(path))
+            yield from _jsonl_lines(handle, name)
     except OSError as exc:
         raise UnreadableDocumentError(f"cannot read {path}: {exc.strerror}") from None
 
@@ -177,6 +203,8 @@ def _jsonl_document(line: str, where: str) -> Document:
         row = json.loads(line)
     except json.JSONDecodeError as exc:
         raise UnreadableDocumentError(f"{where}: bad JSON ({exc.msg})") from None
+    except RecursionError:
+        raise UnreadableDocumentError(f"{where}: JSON nested too deep") from None
     if not isinstance(row, dict):
         raise UnreadableDocumentError(f"{where}: expected a JSON object")
     doc_id, text = row.get("id"), row.get("text")
@@ -212,15 +240,16 @@ def upload_name(filename: str | None) -> str:
     return name
 
 
-def load_upload(filename: str | None, doc_id: str | None, data: bytes) -> list[Document]:
-    """The documents in an uploaded file's bytes, read as the CLI reads files (same types, same errors); the
-    document id is `doc_id`, else the file name."""
+def load_upload(filename: str | None, doc_id: str | None, data: bytes,
+                max_chars: int = MAX_EXTRACTED_CHARS) -> list[Document]:
+    """The documents in an uploaded file's bytes, read as the CLI reads files (same types, same errors, and at
+    most `max_chars` characters extracted from a PDF); the document id is `doc_id`, else the file name."""
     name = upload_name(filename)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / name
         path.write_bytes(data)
         try:
             discover([path])  # rejects unsupported types with the same error as the CLI
-            return [replace(d, source=f"upload:{name}") for d in load_file(path, doc_id or name)]
+            return [replace(d, source=f"upload:{name}") for d in load_file(path, doc_id or name, max_chars)]
         except InputError as exc:  # the detail reaches the client: name the upload, not the server's folder
             raise type(exc)(exc.detail.replace(str(path), f"upload:{name}")) from None

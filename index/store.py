@@ -30,6 +30,8 @@ at load (index/generation.py), so a damaged or edited index is reported, never s
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 import re
 import shutil
@@ -49,7 +51,7 @@ from index.snapshot import Snapshot
 from index.writer import ChangeSummary, CollectionWriter, Progress
 from service.checksums import sha256_file
 from service.domain import Document
-from service.errors import IndexCorruptError, InvalidCollectionError
+from service.errors import IndexCorruptError, InputError, InvalidCollectionError
 from service.ports import Embedder
 
 _COLLECTION_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
@@ -68,13 +70,15 @@ class CollectionStore:
     """Reads and atomically rewrites one collection folder."""
 
     def __init__(
-        self, root: Path, name: str, *, embedding_model: str, chunking: dict[str, int], ann: AnnParams | None = None
+        self, root: Path, name: str, *, embedding_model: str, chunking: dict[str, int], ann: AnnParams | None = None,
+        integrity_key: bytes | None = None,
     ) -> None:
         self.name = validate_collection_name(name)
         self.folder = root / name
         self.embedding_model = embedding_model
         self.chunking = chunking
         self.ann = ann or AnnParams()
+        self.integrity_key = integrity_key  # VERICLAIM_INTEGRITY_KEY: CURRENT then signs the manifest (HMAC)
 
     # ---- reading -------------------------------------------------------------------------------------
 
@@ -83,6 +87,7 @@ class CollectionStore:
         live = self._current_generation()
         if live is None:
             return self._empty(dimension)
+        self._check_signature(live[0])
         snapshot = read_generation(*live)
         snapshot.ann = self.ann
         if snapshot.embedding_model != self.embedding_model or snapshot.dimension != dimension:
@@ -102,19 +107,34 @@ class CollectionStore:
             live = self._current_generation()
             if live is None:
                 raise IndexCorruptError(f"collection {self.name!r} has nothing to reindex")
+            self._check_signature(live[0])
             old = read_generation(*live)
             writer = CollectionWriter(self._empty(embedder.dimension), embedder, self.chunking)
             writer.add(list(old.documents.values()), progress)
             summary = writer.finish()
             snapshot = self._commit(writer.snapshot())
             return replace(summary, chunks=len(snapshot.chunks)), snapshot
+    def generations(self) -> list[Path]:
+        """The generation folders present, oldest first (the live one and any a crash left behind)."""
+        if not self.folder.is_dir():
+            return []
+        return sorted(p for p in self.folder.iterdir() if p.is_dir() and re.fullmatch(r"gen-\d{6}", p.name))
 
     def _current_generation(self) -> tuple[Path, str | None] | None:
-        """The live generation's folder and its manifest's sha256 (None for a pointer from before it was kept)."""
+        """The live generation's folder and its manifest's sha256 (None for a pointer from before it was kept).
+        None when the collection was never written; generations without a pointer are `IndexCorruptError`, so
+        that no write starts over and deletes them."""
         pointer = self.folder / "CURRENT"
         if not pointer.exists():
+            found = self.generations()
+            if found:
+                raise IndexCorruptError(
+                    f"collection {self.name!r} has generations ({found[-1].name} the newest) but no CURRENT pointer; "
+                    f"nothing was changed: `vericlaim repair --collection {self.name}` points it at the newest "
+                    "generation that verifies")
             return None
         name, _, checksum = pointer.read_text(encoding="utf-8").strip().partition(" ")
+        checksum = checksum.split(" ")[0]  # a signature may follow (`_check_signature`)
         generation = self.folder / name
         if not re.fullmatch(r"gen-\d{6}", name) or not generation.is_dir():
             raise IndexCorruptError(f"collection {self.name!r}: CURRENT names a missing generation {name!r}")
@@ -132,6 +152,71 @@ class CollectionStore:
             sentence_vectors=np.zeros((0, dimension), dtype=np.float32),
             ann=self.ann,
         )
+
+    def _signature(self, generation: Path) -> str:
+        digest = hmac.new(self.integrity_key or b"", (generation / "manifest.json").read_bytes(), hashlib.sha256)
+        return f"hmac-sha256:{digest.hexdigest()}"
+
+    def _check_signature(self, generation: Path) -> None:
+        """With an integrity key, CURRENT must carry the manifest's HMAC under that key: files edited and their
+        checksums recomputed by someone without the key are then reported, not served."""
+        if self.integrity_key is None:
+            return
+        fields = (self.folder / "CURRENT").read_text(encoding="utf-8").split()
+        signed = fields[2] if len(fields) > 2 else None
+        if signed is None:
+            raise IndexCorruptError(f"collection {self.name!r} was written without the integrity key, so it cannot "
+                                    f"be vouched for: `vericlaim repair --sign --collection {self.name}` signs it "
+                                    "if you trust its files")
+        if not hmac.compare_digest(signed, self._signature(generation)):
+            raise IndexCorruptError(f"collection {self.name!r}: the manifest's signature does not match "
+                                    "VERICLAIM_INTEGRITY_KEY (changed by someone without the key, or another key)")
+
+    def sign(self) -> str:
+        """Sign the live generation with the integrity key after verifying its checksums: the user vouches for
+        the files as they are now."""
+        if self.integrity_key is None:
+            raise InputError("signing needs VERICLAIM_INTEGRITY_KEY")
+        with FileLock(str(self.folder / ".lock")):
+            live = self._current_generation()
+            if live is None:
+                raise IndexCorruptError(f"collection {self.name!r} has no generation to sign")
+            read_generation(*live)
+            self._point_at(live[0])
+            return live[0].name
+
+    def repair(self) -> tuple[str, bool]:
+        """Point CURRENT at the newest generation whose manifest and files verify, when the live one does not
+        load (a missing or damaged pointer). Returns the generation and whether CURRENT was rewritten; none
+        verifying is `IndexCorruptError`. Nothing is deleted. With an integrity key the new pointer is not
+        signed (its signature went with the old pointer): `sign` vouches for it, explicitly."""
+        with FileLock(str(self.folder / ".lock")):
+            try:
+                live = self._current_generation()
+                if live is not None:
+                    self._check_signature(live[0])
+                    read_generation(*live)
+                    return live[0].name, False
+            except IndexCorruptError:
+                pass
+            for generation in reversed(self.generations()):
+                try:
+                    read_generation(generation, None)
+                except IndexCorruptError:
+                    continue
+                self._point_at(generation, signed=False)
+                return generation.name, True
+        raise IndexCorruptError(f"collection {self.name!r}: no generation verifies; re-ingest its documents into a "
+                                "new collection")
+
+    def _point_at(self, generation: Path, *, signed: bool = True) -> None:
+        pointer_tmp = self.folder / "CURRENT.tmp"
+        signature = f" {self._signature(generation)}" if signed and self.integrity_key is not None else ""
+        pointer_tmp.write_text(f"{generation.name} {sha256_file(generation / 'manifest.json')}{signature}",
+                               encoding="utf-8")
+        fsync_file(pointer_tmp)
+        os.replace(pointer_tmp, self.folder / "CURRENT")
+        fsync_dir(self.folder)
 
     # ---- writing -------------------------------------------------------------------------------------
 
@@ -178,15 +263,10 @@ class CollectionStore:
         snapshot.bm25 = build_bm25(snapshot.chunk_text(i) for i in range(len(snapshot.chunks)))
         snapshot.sentence_bm25 = build_bm25(snapshot.sentence_text(r) for r in range(len(snapshot.sentences)))
         snapshot.version = _write_generation(staging, snapshot, number)
-        manifest_sha256 = sha256_file(staging / "manifest.json")
         fsync_tree(staging)
         os.replace(staging, final)
         fsync_dir(self.folder)
-        pointer_tmp = self.folder / "CURRENT.tmp"
-        pointer_tmp.write_text(f"{final.name} {manifest_sha256}", encoding="utf-8")
-        fsync_file(pointer_tmp)
-        os.replace(pointer_tmp, self.folder / "CURRENT")
-        fsync_dir(self.folder)
+        self._point_at(final)
         _remove_strays(self.folder, keep=final)
         return snapshot
 

@@ -8,7 +8,9 @@ goes to the log under that id. A bounded number of model calls may wait at once;
 503 with `Retry-After`. Jobs (service/jobs/) run in one background thread while the app runs: started at
 start-up, stopped after the line in progress at shutdown (an ingest still running when uvicorn cancels its
 request stops before its commit: service/routes/documents.py). Middleware, outermost first: request ids,
-metrics and log lines (service/observability.py), then the body limit (service/body_limit.py).
+metrics and log lines (service/observability.py), the host and cross-site checks (service/site_guard.py), the
+token for routes that need it before any body is read (service/access.py), then the body limit
+(service/body_limit.py).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from service import __version__
+from service.access import TokenBeforeBody
 from service.body_limit import BodyLimit
 from service.bootstrap import Components
 from service.errors import BusyError, UnauthorizedError, VericlaimError
@@ -35,7 +38,9 @@ from service.routes.checks import checks, operations, probes
 from service.routes.deps import Admission
 from service.routes.documents import documents
 from service.routes.jobs import job_runner, jobs
-from service.routes.page import page, static
+from service.routes.page import docs_assets, page, static
+from service.security_headers import SecurityHeaders
+from service.site_guard import SiteGuard, allowed_host_names
 
 __all__ = ["Admission", "create_app", "error_response"]
 log = logging.getLogger(__name__)
@@ -51,13 +56,17 @@ def create_app(components: Components) -> FastAPI:
         yield
         await run_in_threadpool(app.state.jobs.stop, settings.server.shutdown_seconds)
 
-    app = FastAPI(title="vericlaim", version=__version__, lifespan=lifespan)
+    app = FastAPI(title="vericlaim", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.components = components
     app.state.admission = Admission(settings.server.queue_size)
     app.state.metrics = Metrics(lambda: app.state.admission.in_flight)
     app.state.jobs = job_runner(components, app.state.admission, app.state.metrics)
     app.state.metrics.watch_jobs(app.state.jobs.store.counts)
-    app.add_middleware(BodyLimit, limit=settings.server.max_body_bytes)
+    app.add_middleware(BodyLimit, limit=settings.server.max_body_bytes, timeout=settings.server.body_timeout_seconds)
+    app.add_middleware(TokenBeforeBody, settings=settings)
+    app.add_middleware(SiteGuard, allowed_hosts=allowed_host_names(settings.server.allowed_hosts,
+                                                                   settings.server.host))
+    app.add_middleware(SecurityHeaders)
     app.add_middleware(Observability, metrics=app.state.metrics)  # outermost: every answer gets a request id
     _add_error_handlers(app)
     app.include_router(probes)
@@ -67,6 +76,7 @@ def create_app(components: Components) -> FastAPI:
     app.include_router(jobs)
     app.include_router(page)
     app.mount("/static", static, name="static")
+    app.mount("/docs-assets", docs_assets(), name="docs-assets")
     return app
 
 
@@ -89,6 +99,12 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        cause = exc.__cause__  # FastAPI turns any failure while it reads a JSON body into a bare 400
+        if isinstance(cause, VericlaimError):  # the body limit, hit while the body was read (chunked)
+            return await _core_error(request, cause)
+        if exc.status_code == 400 and isinstance(cause, UnicodeDecodeError | RecursionError | ValueError):
+            return error_response(422, "invalid_request", "the body is not valid JSON: UTF-8 text, not nested "
+                                  "too deep")
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
         headers = {"Allow": _allowed(request)} if exc.status_code == 405 else exc.headers
         return error_response(exc.status_code, code, exc.detail, headers)

@@ -19,6 +19,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from service.server_config import API_TOKEN_MIN_CHARS, ServerSettings
 from service.verdict_policy import LlmCall, VerdictSource
 from service.verifiers.aggregation import Aggregation
 
@@ -216,27 +217,6 @@ class ClaimSettings(BaseModel):
         40, ge=1, description="Checkable sentences `check-text` checks; the rest are listed as not checked.")
 
 
-API_TOKEN_MIN_CHARS = 16
-
-
-class ServerSettings(BaseModel):
-    host: str = "127.0.0.1"
-    port: int = Field(8000, ge=1, le=65535)
-    queue_size: int = Field(8, ge=1, description="Checks waiting for the model before HTTP 503.")
-    max_upload_bytes: int = Field(20_000_000, ge=1, description="Largest uploaded file (HTTP 413 past it).")
-    max_body_bytes: int = Field(25_000_000, ge=1, description=(
-        "Largest request body of any kind, JSON or multipart (HTTP 413 past it)."))
-    allow_open_writes: bool = Field(False, description=(
-        "Serve a non-loopback address with no API token (VERICLAIM_SERVER__ALLOW_OPEN_WRITES; the serve flag "
-        "--allow-open-writes): anyone who reaches the port can then add and delete documents."))
-    max_batch_claims: int = Field(64, ge=1, description="Most claims one POST /v1/check/batch may carry (422).")
-    max_job_claims: int = Field(10_000, ge=1, description="Most lines one POST /v1/jobs upload may hold (422).")
-    shutdown_seconds: int = Field(30, ge=1, description=(
-        "On SIGTERM, how long `vericlaim serve` waits for in-flight requests before it exits."))
-    token_for_reads: bool = Field(False, description="Checks, searches and listings need the API token too "
-                                  "(VERICLAIM_SERVER__TOKEN_FOR_READS); /v1/health and /v1/ready never do.")
-
-
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="VERICLAIM_", env_nested_delimiter="__", extra="ignore")
 
@@ -249,6 +229,10 @@ class Settings(BaseSettings):
     datasets: Path = Field(default_factory=default_datasets, description=(
         "Folder of the public labelled claim sets and NLI pairs that training and benchmarks read "
         "(VERICLAIM_DATASETS; default: shared/datasets beside the checkout)."))
+    integrity_key: SecretStr | None = Field(None, description=(
+        "A secret (VERICLAIM_INTEGRITY_KEY) with which each collection's CURRENT pointer signs its manifest "
+        "(HMAC-SHA256): files edited and their checksums recomputed by someone without the key are then reported "
+        "(index_corrupt), not served. Without it, the checksums catch accidents and partial writes only."))
     api_token: SecretStr | None = Field(None, description=(
         "Bearer token that adding and deleting documents over HTTP require (VERICLAIM_API_TOKEN); unset, "
         "writes are open, and `vericlaim serve` then binds only a loopback address."))
@@ -267,12 +251,20 @@ class Settings(BaseSettings):
     @field_validator("api_token")
     @classmethod
     def _usable_token(cls, value: SecretStr | None) -> SecretStr | None:
-        """An empty token is no token (an unset variable in a compose file); a short one is refused."""
+        """An empty token is no token (an unset variable in a compose file). Whitespace around it (an env file's
+        trailing newline) is not part of it; a token that is only whitespace, holds whitespace or other
+        characters a header cannot carry, or is short, is refused."""
         if value is None or not value.get_secret_value():
             return None
-        if len(value.get_secret_value()) < API_TOKEN_MIN_CHARS:
+        token = value.get_secret_value().strip()
+        if not token:
+            raise ValueError("VERICLAIM_API_TOKEN is only whitespace: set a real token, or leave it empty for none")
+        if len(token) < API_TOKEN_MIN_CHARS:
             raise ValueError(f"VERICLAIM_API_TOKEN must be at least {API_TOKEN_MIN_CHARS} characters")
-        return value
+        if any(ch.isspace() or not ch.isprintable() or not ch.isascii() for ch in token):
+            raise ValueError("VERICLAIM_API_TOKEN may hold only printable ASCII without spaces (it travels in a "
+                             "header)")
+        return SecretStr(token)
 
     @classmethod
     def settings_customise_sources(

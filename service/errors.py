@@ -6,7 +6,9 @@
     │   ├── ClaimTooLongError           claim_too_long  422   2
     │   ├── TextTooLongError            text_too_long   422   2  (check-text)
     │   ├── UnsupportedFileTypeError    unsupported_file_type 415 2
+    │   ├── UnsupportedMediaTypeError   unsupported_media_type 415 2  (HTTP: a body of the wrong Content-Type)
     │   ├── BodyTooLargeError           body_too_large  413   2  (a request body or an upload over its limit)
+    │   ├── RequestTimeoutError         request_timeout 408   2  (HTTP: a body that stopped arriving)
     │   ├── UnreadableDocumentError     unreadable_document   422 2
     │   ├── InvalidCollectionError      invalid_collection    422 2
     │   ├── InvalidJobError             invalid_job     422   2  (a job upload with no checkable line)
@@ -61,9 +63,19 @@ class UnsupportedFileTypeError(InputError):
     http_status = 415
 
 
+class UnsupportedMediaTypeError(InputError):
+    code = "unsupported_media_type"
+    http_status = 415
+
+
 class BodyTooLargeError(InputError):
     code = "body_too_large"
     http_status = 413
+
+
+class RequestTimeoutError(InputError):
+    code = "request_timeout"
+    http_status = 408
 
 
 class UnreadableDocumentError(InputError):

@@ -10,6 +10,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, 
 from pydantic.config import JsonDict
 
 from index.dates import DateRange, first_day, last_day
+from index.loaders import DOC_ID_PATTERN, MAX_DOC_ID, MAX_TITLE, MAX_URL
 from service.evidence import Query
 
 # What the OpenAPI schema documents beyond the types, so that a request the schema admits is one the API
@@ -141,10 +142,12 @@ class JobClaim(QueryRequest):
 
 
 class DocumentRequest(Strict):
-    doc_id: str = Field(min_length=1, max_length=512, json_schema_extra=NOT_BLANK)
+    doc_id: str = Field(min_length=1, max_length=MAX_DOC_ID, pattern=DOC_ID_PATTERN,
+                        description="No control characters (a line break, NUL …): an id must be readable and "
+                        "deletable over HTTP.")
     text: str = Field(json_schema_extra=NOT_BLANK)
-    title: str | None = None
-    url: str | None = None
+    title: str | None = Field(None, max_length=MAX_TITLE)
+    url: str | None = Field(None, max_length=MAX_URL)
     date: str | None = Field(None, description="YYYY, YYYY-MM or YYYY-MM-DD, any real date (a time may follow a "
                              "full date; the schema's pattern, for fuzzers, stops at day 28).",
                              json_schema_extra=ISO_DATE)

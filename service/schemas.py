@@ -244,7 +244,13 @@ class DocumentListResponse(BaseModel):
 
 
 class HealthResponse(BaseModel):
+    """Liveness only: no collection names or models (those are `/v1/info`, a read)."""
+
     status: str
+    version: str
+
+
+class InfoResponse(BaseModel):
     version: str
     judge_model: str
     embedding_model: str

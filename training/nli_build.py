@@ -41,6 +41,7 @@ def run(args: NliBuildOptions) -> int:
     training = json.loads((final / "training.json").read_text())
     metadata = {
         "max_length": training["plan"]["max_length"],
+        "layers": args.layers, "scene_policy": args.scene_policy, "contrast": list(args.contrast),
         "sets": sorted(IN_DOMAIN_SETS), "held_out": {"calibration": "a hash third of each train split"},
         "nli_sets": {name: licence for name, licence in NLI_SETS.items()},
         "in_domain_sets": dict(IN_DOMAIN_SETS),

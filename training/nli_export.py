@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from service.verifiers.aggregation import Aggregation
 from service.verifiers.nli import FORMAT, HEADER_FILE, MODEL_FILE, embedding_digest, read_word_embeddings
 
 
@@ -63,7 +64,8 @@ def quantise(source: Path, target: Path) -> None:
     quantize_dynamic(str(source), str(target), weight_type=QuantType.QInt8, per_channel=True)
 
 
-def export(final: Path, out: Path, *, name: str, base: str, metadata: dict[str, Any], int8: bool = True) -> Path:
+def export(final: Path, out: Path, *, name: str, base: str, metadata: dict[str, Any], int8: bool = True,
+           aggregation: str = "decisive") -> Path:
     """Write the artifact folder `out` from the trained folder `final`; returns `out`."""
     from transformers import AutoModelForSequenceClassification
 
@@ -88,7 +90,7 @@ def export(final: Path, out: Path, *, name: str, base: str, metadata: dict[str, 
     header = {"format": FORMAT, "name": name, "base_model": base, "labels": labels, "segments": segments,
               "max_length": int(metadata.pop("max_length", 128)), "word_embeddings_sha256": embedding_digest(table),
               "quantisation": "int8 dynamic (onnxruntime, per channel)" if int8 else "none (fp32)",
-              "metadata": metadata}
+              "aggregation": Aggregation(aggregation).value, "metadata": metadata}
     (out / HEADER_FILE).write_text(json.dumps(header, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     return out
 
@@ -103,6 +105,7 @@ class ExportOptions:
     base: str = "all-MiniLM-L6-v2"  # base model the word embeddings come from
     metadata: Path | None = None  # JSON object merged into the artifact's metadata
     fp32: bool = False  # skip int8 quantisation
+    aggregation: str = "decisive"  # how passage readings become the claim's (service.verifiers.aggregation)
 
 
 def run(args: ExportOptions) -> int:
@@ -112,7 +115,8 @@ def run(args: ExportOptions) -> int:
         key: training[key] for key in ("plan", "steps", "train_pairs", "dev_pairs", "dev") if key in training}}
     if args.metadata:
         metadata |= json.loads(args.metadata.read_text())
-    out = export(args.final, args.out, name=args.name, base=args.base, metadata=metadata, int8=not args.fp32)
+    out = export(args.final, args.out, name=args.name, base=args.base, metadata=metadata, int8=not args.fp32,
+                 aggregation=args.aggregation)
     size = (out / MODEL_FILE).stat().st_size / 2**20
     print(f"wrote {out} ({MODEL_FILE} {size:.1f} MiB)")
     return 0

@@ -165,6 +165,9 @@ def export(
     metadata: Annotated[Path | None, typer.Option(help="JSON object merged into the artifact's "
                                                   "metadata.")] = None,
     fp32: Annotated[bool, typer.Option("--fp32", help="Skip int8 quantisation.")] = False,
+    aggregation: Annotated[str, typer.Option(help="How the readings of the passages become the claim's "
+                                             "probabilities: decisive, joint, first, max, mean or rank-weighted "
+                                             "(bench/aggregation.py compares them).")] = "decisive",
 ) -> None:
     """Export a trained NLI verifier (CHECKPOINTS/final) as the served artifact.
 
@@ -174,4 +177,9 @@ def export(
 
     if not final.is_dir():
         raise InputError(f"trained folder not found: {final}")
-    exit_with(run(ExportOptions(final=final, out=out, name=name, base=base, metadata=metadata, fp32=fp32)))
+    from service.verifiers.aggregation import Aggregation
+
+    if aggregation not in {rule.value for rule in Aggregation}:
+        raise InputError(f"unknown aggregation {aggregation!r}: one of {', '.join(r.value for r in Aggregation)}")
+    exit_with(run(ExportOptions(final=final, out=out, name=name, base=base, metadata=metadata, fp32=fp32,
+                                aggregation=aggregation)))

@@ -29,6 +29,8 @@ def add_commands(app: typer.Typer) -> None:
     app.add_typer(collections.documents_app, name="documents")
     app.command("serve")(collections.serve)
     app.command("reindex")(collections.reindex)
+    app.command("repair")(collections.repair)
+    app.command("mcp")(collections.mcp)
     app.command("demo")(collections.demo)
     app.add_typer(evaluation.eval_app, name="eval")
     app.add_typer(evaluation.dataset_app, name="dataset")

@@ -20,7 +20,7 @@ from rich.progress import (
 from service.cli.common import CollectionOption, JsonOption, components, err, out, progress_bar, reports_errors
 from service.cli.printing import print_changes, print_citations, print_verdict
 from service.config import Settings
-from service.errors import InputError
+from service.errors import CollectionNotFoundError, InputError
 
 DEMO = resources.files("service") / "demo"  # the AI-compute corpus and its labelled claims (package data)
 documents_app = typer.Typer(no_args_is_help=True, help="List or delete stored documents.")
@@ -84,11 +84,38 @@ def serve(
     refused = open_writes_refused(settings, bind, allow_open_writes)
     if refused:
         raise InputError(refused)  # before any model loads
+    settings = settings.model_copy(update={"server": settings.server.model_copy(update={"host": bind})})
     built = components(settings)
     # JSON log lines; on SIGTERM uvicorn stops accepting and lets in-flight checks finish, for at most
     # `server.shutdown_seconds`
     uvicorn.run(create_app(built), host=bind, port=port or settings.server.port, log_config=log_config(),
-                timeout_graceful_shutdown=settings.server.shutdown_seconds)
+                timeout_graceful_shutdown=settings.server.shutdown_seconds, timeout_keep_alive=5,
+                limit_concurrency=settings.server.limit_concurrency)
+
+
+@reports_errors
+def mcp(
+    http: Annotated[bool, typer.Option("--http", help="Serve streamable HTTP (at /mcp) instead of stdio.")] = False,
+    host: Annotated[str, typer.Option(help="With --http: the address to bind (loopback by default).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="With --http: the port.")] = 8765,
+) -> None:
+    """Serve the Model Context Protocol: tools check_claim, check_text, search_evidence, ask, list_documents and
+    the documents as resources, for an agent (register `vericlaim mcp` as a stdio server in its configuration)."""
+    import contextlib
+
+    from service.access import is_loopback
+    from service.mcp_server import build_server
+    from service.python_api import Vericlaim
+
+    if http and not is_loopback(host):
+        raise InputError(f"refusing to serve MCP on {host}: it has no token; bind a loopback address and put an "
+                         "authenticating proxy in front if it must be reached from elsewhere")
+    with contextlib.redirect_stdout(sys.stderr):  # stdout is the protocol's: nothing else may print there
+        server = build_server(Vericlaim.open())
+    if http:
+        server.run("streamable-http", host=host, port=port)
+    else:
+        server.run("stdio")
 
 
 @reports_errors
@@ -127,6 +154,39 @@ def demo_claims(per_label: int = 2) -> list[str]:
     for label in ("SUPPORTED", "REFUTED", "NOT_ENOUGH_INFO"):
         chosen += [row["claim"] for row in rows if row["label"] == label][:per_label]
     return chosen
+
+
+@reports_errors
+def repair(collection: CollectionOption = None,
+           sign: Annotated[bool, typer.Option("--sign", help="Sign the collection with VERICLAIM_INTEGRITY_KEY after "
+                                              "its checksums verify: you vouch for its files as they are.")] = False
+           ) -> None:
+    """Point a collection whose CURRENT pointer is missing or damaged at its newest generation that verifies
+    (nothing is deleted; a collection that loads is left as it is); with --sign, sign it with the integrity key."""
+    from index.library import Library
+    from service.bootstrap import build_library
+
+    settings = Settings()
+    library = build_library(settings)
+    if not isinstance(library, Library):
+        out.print("nothing to repair: PostgreSQL keeps each collection in one transaction", markup=False,
+                  highlight=False)
+        return
+    store = library.store(collection)
+    if not store.generations():
+        raise CollectionNotFoundError(f"no collection {store.name!r} to repair (collections: "
+                                      f"{', '.join(library.collections()) or 'none yet'})")
+    generation, changed = store.repair()
+    if sign:
+        generation, changed = store.sign(), True
+    elif store.integrity_key is not None and changed:
+        out.print(f"collection {store.name!r} now points at {generation}, unsigned: check it, then run "
+                  f"`vericlaim repair --sign --collection {store.name}`", markup=False, highlight=False)
+        return
+    documents = len(library.snapshot(collection).documents)
+    said = ("is signed and points at" if sign else "now points at") if changed else "loads as it is; it points at"
+    out.print(f"collection {store.name!r} {said} {generation} ({documents} documents)", markup=False,
+              highlight=False)
 
 
 @documents_app.command("list")

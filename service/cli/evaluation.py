@@ -59,7 +59,7 @@ def evaluate(
     workers: WorkersOption = None,
 ) -> None:
     """Run labelled claims through the pipeline; write predictions.jsonl, metrics.json, plots and report.md."""
-    from eval.collections import claims_to_score, dataset_collection, ingest_dataset
+    from eval.collections import claims_to_score, dataset_collection, ingest_dataset, with_located_evidence
     from eval.datasets import load_dataset
     from eval.runner import RunOptions, run_eval
 
@@ -76,6 +76,7 @@ def evaluate(
                   markup=False, highlight=False)
     with progress_bar() as progress:
         ingest_dataset(built.library, dataset, collection, corpus)
+    dataset = with_located_evidence(dataset, built.library, collection)
     with open_checks(built, ray, workers) as (checks, load), progress_bar() as progress:
         task = progress.add_task("checking", total=None)
         run = run_eval(built.pipeline, dataset, out_dir, options=options, restart=restart,

@@ -17,6 +17,7 @@ from service.schemas import (
     BatchCheckResponse,
     CheckResponse,
     HealthResponse,
+    InfoResponse,
     PassageOut,
     ReadyResponse,
     SearchResponse,
@@ -29,15 +30,21 @@ checks = APIRouter(prefix="/v1", responses=ERRORS, dependencies=[Reader])
 
 
 @probes.get("/health")
-async def health(built: Built) -> HealthResponse:
-    """Liveness: the process answers. Whether it can check claims is `/v1/ready`."""
+async def health() -> HealthResponse:
+    """Liveness: the process answers (and says nothing else: probes need no token). Whether it can check claims
+    is `/v1/ready`; its models and collections are `/v1/info`."""
+    return HealthResponse(status="ok", version=__version__)
+
+
+@checks.get("/info")
+async def info(built: Built) -> InfoResponse:
+    """The models this server checks with and its collections (a read: it needs the token when reads do)."""
     pipeline, library = built.pipeline, built.library
     try:  # a shared store is a network call away: off the event loop, and its outage is not this process's
         collections = await run_in_threadpool(library.collections)
     except ModelUnavailableError:
         collections = []
-    return HealthResponse(
-        status="ok",
+    return InfoResponse(
         version=__version__,
         judge_model=pipeline.judge.model_name,
         embedding_model=library.embedder.name,

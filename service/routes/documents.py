@@ -18,7 +18,13 @@ from starlette.concurrency import run_in_threadpool
 from index.loaders import load_upload, make_document
 from index.writer import ChangeSummary, Progress
 from service.domain import Document
-from service.errors import BodyTooLargeError, ClientGoneError, DocumentNotFoundError, InputError
+from service.errors import (
+    BodyTooLargeError,
+    ClientGoneError,
+    DocumentNotFoundError,
+    InputError,
+    UnsupportedMediaTypeError,
+)
 from service.requests import NAMED, NOT_BLANK, DocumentRequest
 from service.routes.deps import ERRORS, Built, Reader, Writer
 from service.schemas import ChangeResponse, DocumentListResponse, DocumentOut, DocumentTextOut
@@ -43,8 +49,14 @@ async def add_document(request: Request, built: Built) -> ChangeResponse:
     """JSON `{doc_id, text, title?, url?, date?, collection?}` or a multipart upload (`file`, optional `doc_id`
     and `collection` fields)."""
     library = built.library
-    if request.headers.get("content-type", "").startswith("multipart/form-data"):
-        documents_in, collection = await _uploaded(request, built.settings.server.max_upload_bytes)
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media == "multipart/form-data":
+        documents_in, collection = await _uploaded(request, built.settings.server.max_upload_bytes,
+                                                   built.settings.server.max_upload_chars)
+    elif media != "application/json" and not media.endswith("+json"):
+        # a text/plain or form body needs no CORS preflight: refusing it keeps other sites' pages out
+        raise UnsupportedMediaTypeError(f"send a document as JSON (Content-Type: application/json) or as a "
+                                        f"multipart upload, not as {media or 'a body without a Content-Type'}")
     else:
         body = await _json_body(request)
         documents_in = [make_document(body.doc_id, body.text, source="api", title=body.title, url=body.url,
@@ -123,7 +135,7 @@ async def _json_body(request: Request) -> DocumentRequest:
         raise RequestValidationError(exc.errors()) from None
 
 
-async def _uploaded(request: Request, max_bytes: int) -> tuple[list[Document], str | None]:
+async def _uploaded(request: Request, max_bytes: int, max_chars: int) -> tuple[list[Document], str | None]:
     """The documents of a multipart upload and the collection it names (index/loaders.py reads the file)."""
     async with request.form() as form:
         upload = form.get("file")
@@ -133,5 +145,5 @@ async def _uploaded(request: Request, max_bytes: int) -> tuple[list[Document], s
         filename, doc_id, collection = upload.filename, form.get("doc_id"), form.get("collection")
     if len(data) > max_bytes:
         raise BodyTooLargeError(f"upload larger than {max_bytes} bytes (VERICLAIM_SERVER__MAX_UPLOAD_BYTES)")
-    documents_in = await run_in_threadpool(load_upload, filename, str(doc_id) if doc_id else None, data)
+    documents_in = await run_in_threadpool(load_upload, filename, str(doc_id) if doc_id else None, data, max_chars)
     return documents_in, (str(collection) if collection else None)

@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from service.bootstrap import Components
-from service.errors import UnsupportedFileTypeError
+from service.errors import UnsupportedFileTypeError, UnsupportedMediaTypeError
 from service.jobs.runner import JobRunner
 from service.jobs.store import Job, JobStore
 from service.jobs.upload import acceptor, read_upload
@@ -33,7 +33,9 @@ Collection = Annotated[str | None, QueryParam(description="The claims' collectio
 UPLOAD = {"requestBody": {"required": True, "description": "One JSON object per line: `{\"claim\": …}`, with "
           "optional `id`, `collection`, `doc_ids`, `since`, `until`, `top_k`; other fields are ignored.",
           "content": {media: {"schema": {"type": "string", "format": "binary"}}
-                      for media in ("application/jsonl", "application/x-ndjson", "text/plain")}}}
+                      for media in ("application/jsonl", "application/x-ndjson")}}}
+MAX_LINE_NUMBER = 2**31 - 1  # past SQLite's and islice's reach: refused (422) before a response starts
+JOB_MEDIA = ("application/jsonl", "application/x-ndjson", "application/json")
 RESULTS: dict[int | str, dict[str, Any]] = {200: {
     "description": "One JSON object per finished line, in line order: `{line, id, claim, result}` (result as "
     "/v1/check answers) or `{line, id, claim, error, detail}`.",
@@ -91,9 +93,13 @@ async def submit_job(request: Request, built: Built, runner: Runner, collection:
     """A JSONL upload of claims, checked in the background one at a time, after interactive requests. Lines
     that cannot be checked are listed in the job's `errors` with their numbers; the rest are checked."""
     library, finder = built.library, built.pipeline.finder
-    if request.headers.get("content-type", "").startswith(("multipart/", "application/x-www-form-urlencoded")):
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media.startswith(("multipart/", "application/x-www-form-urlencoded")):
         raise UnsupportedFileTypeError("a job is the JSONL itself as the request body (curl --data-binary "
                                        "@claims.jsonl -H 'content-type: application/jsonl'), not a form")
+    if media not in JOB_MEDIA:  # text/plain needs no CORS preflight: refusing it keeps other sites' pages out
+        raise UnsupportedMediaTypeError(f"send a job's JSONL with Content-Type application/jsonl (or "
+                                        f"application/x-ndjson), not {media or 'no Content-Type'}")
     if collection is not None:
         await run_in_threadpool(library.snapshot, collection)  # the job's unknown collection refuses it (404);
         # a line's own unknown collection refuses that line only (acceptor)
@@ -118,8 +124,10 @@ async def get_job(job_id: str, runner: Runner) -> JobOut:
 
 @jobs.get("/{job_id}/results", dependencies=[Reader], response_class=StreamingResponse, responses=RESULTS)
 async def job_results(job_id: str, runner: Runner,
-                      after: Annotated[int, QueryParam(ge=0, description="Only lines after this one.")] = 0,
-                      limit: Annotated[int | None, QueryParam(ge=1, description="At most this many lines.")] = None,
+                      after: Annotated[int, QueryParam(ge=0, le=MAX_LINE_NUMBER,
+                                                       description="Only lines after this one.")] = 0,
+                      limit: Annotated[int | None, QueryParam(ge=1, le=MAX_LINE_NUMBER,
+                                                              description="At most this many lines.")] = None,
                       ) -> StreamingResponse:
     """The finished lines so far (all of them once the job is done), as JSONL, streamed: `after` and `limit`
     page through a large job."""

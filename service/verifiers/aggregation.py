@@ -30,13 +30,14 @@ class Aggregation(StrEnum):
 
 
 def _decisive(rows: np.ndarray, passages: int) -> np.ndarray:
-    return np.asarray(rows[int(np.argmax(rows[:, :2].max(axis=1)))])
+    row: np.ndarray = np.asarray(rows[int(np.argmax(rows[:, :2].max(axis=1)))])
+    return row
 
 
 def _max(rows: np.ndarray, passages: int) -> np.ndarray:
     entail, contra = float(rows[:, 0].max()), float(rows[:, 1].max())
     values = np.array([entail, contra, 1.0 - max(entail, contra)])
-    return values / values.sum()
+    return np.asarray(values / float(values.sum()))
 
 
 def _rank_weighted(rows: np.ndarray, passages: int) -> np.ndarray:

@@ -123,3 +123,21 @@ def test_cli_demo_shows_a_compound_claim_a_prediction_and_an_answer(cli_home: Pa
     assert "decided by: parts" in shown.stdout
     assert "reason: not a checkable statement (a prediction)" in shown.stdout
     assert "How many GPUs does the Kestrel cluster hold?\n  12,288\n" in shown.stdout
+
+
+def test_cli_a_missing_pointer_is_exit_4_until_repair_points_it_back(cli_home: Path) -> None:
+    """Issue 28, item 2: a deleted CURRENT is index_corrupt (exit 4), a write refuses rather than start over,
+    and `vericlaim repair` points the collection at its newest generation that verifies."""
+    assert run(cli_home, "ingest", str(DEMO / "docs" / "northwind-cluster.md"), "--collection", "fix").returncode == 0
+    folder = cli_home / "collections" / "fix"
+    (folder / "CURRENT").unlink()
+
+    listed = run(cli_home, "documents", "list", "--collection", "fix")
+    written = run(cli_home, "ingest", str(DEMO / "docs" / "gpu-rental-prices.txt"), "--collection", "fix")
+    assert (listed.returncode, written.returncode) == (4, 4), listed.stderr + written.stderr
+    assert listed.stderr.count("\n") == 1 and "vericlaim repair --collection fix" in listed.stderr
+
+    repaired = run(cli_home, "repair", "--collection", "fix")
+    assert repaired.returncode == 0, repaired.stderr
+    assert "now points at gen-000001 (1 documents)" in repaired.stdout
+    assert "northwind-cluster.md" in run(cli_home, "documents", "list", "--collection", "fix").stdout

@@ -173,3 +173,61 @@ def test_the_page_fits_a_phone_screen(browser: Browser, site: str, tmp_path: Pat
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"the page is {overflow}px wider than the screen"
     shoot(page, tmp_path, "check-phone.png")
+
+
+ATTACK = """<!doctype html><meta charset="utf-8"><title>cat pictures</title>
+<script>
+const target = "TARGET";
+const planted = JSON.stringify({doc_id: "planted.txt", text: "Planted by another site."});
+const form = new FormData();
+form.append("file", new Blob(["Planted by another site."], {type: "text/plain"}), "planted-upload.txt");
+Promise.allSettled([
+  fetch(target + "/v1/documents", {method: "POST", mode: "no-cors", body: planted}),
+  fetch(target + "/v1/documents", {method: "POST", mode: "no-cors", headers: {"Content-Type": "text/plain"},
+                                   body: planted}),
+  fetch(target + "/v1/documents", {method: "POST", mode: "no-cors", body: form}),
+  fetch(target + "/v1/jobs", {method: "POST", mode: "no-cors", body: '{"claim": "Planted."}'}),
+  fetch(target + "/v1/documents/veridian-fy2024-results.md", {method: "DELETE", mode: "no-cors"}),
+]).then(() => { document.title = "sent"; });
+</script>"""
+
+
+def test_a_page_from_another_site_cannot_write_but_the_page_itself_can(browser: Browser, cli_home: Path,
+                                                                      tmp_path: Path) -> None:
+    """Issue 28, item 1: with no token (the default on loopback), a page on another site sends the writes a
+    browser allows without a preflight; none of them lands, and a rebinding host name is refused. The page
+    served by vericlaim itself still uploads a document."""
+    import threading
+    from functools import partial
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    with serving(cli_home, tmp_path / "server.log") as served:
+        target = str(served.client.base_url)
+        with (DEMO / "docs" / "veridian-fy2024-results.md").open("rb") as handle:
+            assert served.client.post("/v1/documents", files={"file": ("veridian-fy2024-results.md", handle)}) \
+                .status_code == 200
+        (tmp_path / "attacker").mkdir()
+        (tmp_path / "attacker" / "index.html").write_text(ATTACK.replace("TARGET", target), encoding="utf-8")
+        attacker = ThreadingHTTPServer(("127.0.0.1", 0), partial(SimpleHTTPRequestHandler,
+                                                                 directory=str(tmp_path / "attacker")))
+        threading.Thread(target=attacker.serve_forever, daemon=True).start()
+        try:
+            page = browser.new_page()
+            page.goto(f"http://localhost:{attacker.server_address[1]}/index.html")  # another site than 127.0.0.1
+            expect(page).to_have_title("sent", timeout=30_000)
+        finally:
+            attacker.shutdown()
+        listed = served.client.get("/v1/documents").json()["documents"]
+        assert [d["doc_id"] for d in listed] == ["veridian-fy2024-results.md"]
+        assert served.client.get("/v1/jobs").json()["jobs"] == []
+        rebound = served.client.get("/v1/documents", headers={"Host": "attacker-rebind.example"})
+        assert rebound.status_code == 400 and rebound.json()["error"] == "invalid_host"
+
+        own = browser.new_page()
+        problems = watch(own)
+        own.goto(target)
+        own.click("#tab-documents")
+        own.set_input_files("#upload-file", str(DEMO / "docs" / "gpu-rental-prices.txt"))
+        own.click("#upload-form button[type=submit]")
+        expect(own.locator("#documents-table tbody tr")).to_have_count(2, timeout=60_000)
+        assert problems == []

@@ -101,7 +101,7 @@ function showToken() {
 
 async function loadServer() {
   try {
-    const health = await api("/v1/health");
+    const health = await api("/v1/info");
     const select = $("#collection");
     const names = health.collections.length ? health.collections : ["default"];
     if (state.collection && !names.includes(state.collection)) names.push(state.collection);

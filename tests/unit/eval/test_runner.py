@@ -273,3 +273,25 @@ def test_not_supported_confidence_is_one_minus_p_supported_where_labels_collapse
     assert fever.confidence(refuted) == 0.45  # REFUTED is its own class there
     assert wice.confidence({**refuted, "verdict": "SUPPORTED", "confidence": 0.6}) == 0.6
     assert wice.confidence({"verdict": "REFUTED", "confidence": 0.45}) == 0.45  # rows from before probabilities
+
+
+def test_gold_quotes_without_offsets_are_located_in_the_ingested_corpus(tmp_path: Path) -> None:
+    """Issue 28, item 15: native claims whose corpus came as files (`--corpus`) get their gold spans from the
+    stored documents, so citation precision and gold-evidence recall are scored."""
+    from eval.collections import with_located_evidence
+
+    components = build(Settings(home=tmp_path), embedder=HashingEmbedder(), judge=KeywordJudge())
+    text = "Acme reported revenue of $6.4 billion in 2023. It employs 200,000 people."
+    components.library.ingest([Document("acme.txt", text)], "files")
+    claims = [LabelledClaim("c1", "Acme employs 200,000 people.", GoldLabel.SUPPORTED,
+                            (GoldEvidence("acme.txt", -1, -1, "It employs 200,000 people."),
+                             GoldEvidence("acme.txt", -1, -1, "not in the text"),
+                             GoldEvidence("gone.txt", -1, -1, "It employs"))),
+              LabelledClaim("c2", "Acme grew.", GoldLabel.NOT_ENOUGH_INFO)]
+
+    located = with_located_evidence(Dataset("mine", claims, [], False, ""), components.library, "files")
+
+    first, missing, elsewhere = located.claims[0].evidence
+    assert text[first.start:first.end] == "It employs 200,000 people."
+    assert (missing.start, elsewhere.start) == (-1, -1)
+    assert located.claims[1] == claims[1]

@@ -72,7 +72,8 @@ def test_text_files_are_stored_byte_for_byte(tmp_path: Path, suffix: str) -> Non
     assert document.text.encode("utf-8") == raw  # CRLF, tabs, leading/trailing spaces all kept
     assert document.doc_id == f"report{suffix}"
     assert document.title == "report"
-    assert document.source == str(path)
+    assert document.source == f"report{suffix}"  # relative to what was ingested: no server path (issue 28, 11)
+    assert str(tmp_path) not in document.source
     start = document.text.index("Revenue")
     end = document.text.index("%.") + 2
     assert raw.decode("utf-8")[start:end] == "Revenue was $6.4B in 2023 — up 12%."
@@ -242,7 +243,7 @@ def test_jsonl_bad_json_names_file_and_line(tmp_path: Path) -> None:
     with pytest.raises(UnreadableDocumentError) as caught:
         list(load_file(path, "corpus.jsonl"))
 
-    assert f"{path}:2" in str(caught.value)
+    assert "corpus.jsonl:2" in str(caught.value) and str(tmp_path) not in str(caught.value)
     assert "bad JSON" in str(caught.value)
 
 
@@ -265,3 +266,48 @@ def test_jsonl_blank_text_is_rejected(tmp_path: Path) -> None:
 
     with pytest.raises(UnreadableDocumentError, match=re.escape("corpus.jsonl:1")):
         list(load_file(path, "corpus.jsonl"))
+
+
+# ---- crafted inputs (issue 28, items 3 and 4) --------------------------------------------------------------
+
+CRAFTED_PDFS = {
+    "an unknown filter": dict(stream=b"garbage", stream_entries=b"/Filter /FooDecode"),
+    "encryption V=99": dict(stream=b"BT /F1 12 Tf 72 700 Td (Hello) Tj ET",
+                            trailer_entries=b"/Encrypt << /Filter /Standard /V 99 /R 9 /O (x) /U (y) /P -1 >> "
+                                            b"/ID [<00> <00>] "),
+    "a TJ array nested 100k deep": dict(stream=b"BT /F1 12 Tf 72 700 Td " + b"[" * 100_000 + b"(x)"
+                                        + b"]" * 100_000 + b" TJ ET"),
+    "a JBIG2 image stream": dict(stream=b"\x00\x01\x02", stream_entries=b"/Filter /JBIG2Decode"),
+}
+
+
+@pytest.mark.parametrize("crafted", sorted(CRAFTED_PDFS))
+def test_a_crafted_pdf_is_unreadable_never_a_crash(tmp_path: Path, crafted: str) -> None:
+    from tests.unit.index.pdf_files import raw_pdf
+
+    path = tmp_path / "crafted.pdf"
+    path.write_bytes(raw_pdf(**CRAFTED_PDFS[crafted]))
+
+    with pytest.raises(UnreadableDocumentError) as raised:  # pypdf raises NotImplementedError, RecursionError …
+        list(load_file(path, "crafted.pdf"))
+    assert "crafted.pdf: unreadable PDF" in raised.value.detail and "\n" not in raised.value.detail
+
+
+def test_a_pdf_whose_text_runs_past_the_cap_is_unreadable(tmp_path: Path) -> None:
+    from tests.unit.index.pdf_files import raw_pdf
+
+    lines = b" ".join(b"BT /F1 8 Tf 10 %d Td (%s) Tj ET" % (700 - i, b"x" * 200) for i in range(300))
+    path = tmp_path / "bomb.pdf"
+    path.write_bytes(raw_pdf(lines))
+
+    with pytest.raises(UnreadableDocumentError, match="runs past 10,000 characters"):
+        list(load_file(path, "bomb.pdf", max_chars=10_000))
+    assert len(next(iter(load_file(path, "bomb.pdf"))).text) > 10_000
+
+
+def test_a_jsonl_line_nested_100k_deep_is_unreadable(tmp_path: Path) -> None:
+    path = tmp_path / "deep.jsonl"
+    path.write_text('{"id": "a", "text": ' + "[" * 100_000 + "]" * 100_000 + "}\n", encoding="utf-8")
+
+    with pytest.raises(UnreadableDocumentError, match=re.escape("deep.jsonl:1: JSON nested too deep")):
+        list(load_file(path, "deep.jsonl"))

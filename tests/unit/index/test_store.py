@@ -476,3 +476,100 @@ def test_a_reindex_that_crashes_leaves_the_old_collection_serving(tmp_path: Path
 
     assert "acme.txt" in library_at(tmp_path).snapshot().documents  # the old one still serves
     assert {k: v for k, v in listing(collection_folder(tmp_path)).items() if not k.startswith(".staging")} == before
+# ---- a missing pointer (issue 28, item 2) ------------------------------------------------------------------
+
+def test_generations_without_a_pointer_are_corrupt_and_no_write_destroys_them(tmp_path: Path) -> None:
+    library = library_at(tmp_path)
+    library.ingest([ACME])
+    library.ingest([BANANA])
+    folder = collection_folder(tmp_path)
+    (folder / "CURRENT").unlink()
+    before = listing(folder)
+
+    with pytest.raises(IndexCorruptError, match="vericlaim repair --collection default"):
+        library_at(tmp_path).snapshot()
+    with pytest.raises(IndexCorruptError, match="no CURRENT pointer"):
+        library_at(tmp_path).ingest([Document("new.txt", "A new document.")])
+    assert listing(folder) == before  # nothing rewritten, nothing deleted
+    assert "default" in library_at(tmp_path).collections()  # readiness still sees it (and reports it)
+
+
+def test_repair_points_at_the_newest_generation_that_verifies(tmp_path: Path) -> None:
+    library = library_at(tmp_path)
+    library.ingest([ACME])
+    older = current_generation(tmp_path)
+    keep = tmp_path / "older"
+    shutil.copytree(older, keep)
+    library.ingest([BANANA])
+    newest = current_generation(tmp_path)
+    shutil.copytree(keep, older)  # an older generation a crash left behind, complete
+    folder = collection_folder(tmp_path)
+    (folder / "CURRENT").unlink()
+    flip_byte(newest / "vectors.npy")  # and the newest one damaged
+    store = library_at(tmp_path).store()
+
+    assert store.repair() == (older.name, True)
+    assert set(library_at(tmp_path).snapshot().documents) == {"acme.txt"}
+    assert store.repair() == (older.name, False)  # it loads: left as it is
+    assert newest.exists()  # nothing deleted
+
+
+def test_repair_with_no_generation_that_verifies_says_so(tmp_path: Path) -> None:
+    library = library_at(tmp_path)
+    library.ingest([ACME])
+    generation = current_generation(tmp_path)
+    (collection_folder(tmp_path) / "CURRENT").unlink()
+    (generation / "manifest.json").write_text("{not json", encoding="utf-8")
+
+    with pytest.raises(IndexCorruptError, match="no generation verifies"):
+        library_at(tmp_path).store().repair()
+
+
+# ---- what the checksums guard against, and the integrity key (issue 28, item 14) ---------------------------
+
+def tamper(home: Path) -> None:
+    """Edit a stored document and recompute every checksum, as someone with write access to the folder could."""
+    folder = collection_folder(home)
+    generation = current_generation(home)
+    documents = generation / "documents.jsonl"
+    documents.write_text(documents.read_text(encoding="utf-8").replace("$6.4 billion", "$9.9 billion"),
+                         encoding="utf-8")
+    manifest = json.loads((generation / "manifest.json").read_text(encoding="utf-8"))
+    manifest["files"]["documents.jsonl"] = index.store.sha256_file(documents)
+    (generation / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+    fields = (folder / "CURRENT").read_text(encoding="utf-8").split()
+    fields[1] = index.store.sha256_file(generation / "manifest.json")
+    (folder / "CURRENT").write_text(" ".join(fields), encoding="utf-8")
+
+
+def keyed_library(home: Path, key: str | None) -> Library:
+    settings = Settings(home=home, integrity_key=key)
+    return build(settings, embedder=HashingEmbedder(), judge=KeywordJudge()).library
+
+
+def test_without_a_key_recomputed_checksums_pass_and_with_one_the_edit_is_reported(tmp_path: Path) -> None:
+    plain, keyed = tmp_path / "plain", tmp_path / "keyed"
+    keyed_library(plain, None).ingest([ACME])
+    keyed_library(keyed, "a-secret-only-the-owner-has").ingest([ACME])
+    tamper(plain)
+    tamper(keyed)
+
+    # without the key the manifest only catches accidents: a careful edit is served
+    assert "$9.9 billion" in keyed_library(plain, None).snapshot().documents["acme.txt"].text
+    with pytest.raises(IndexCorruptError, match="signature does not match"):
+        keyed_library(keyed, "a-secret-only-the-owner-has").snapshot()
+    with pytest.raises(IndexCorruptError, match="signature does not match"):
+        keyed_library(keyed, "another-key-entirely").snapshot()
+
+
+def test_a_collection_written_before_the_key_is_refused_until_signed(tmp_path: Path) -> None:
+    keyed_library(tmp_path, None).ingest([ACME])
+    library = keyed_library(tmp_path, "a-secret-only-the-owner-has")
+
+    with pytest.raises(IndexCorruptError, match="repair --sign"):
+        library.snapshot()
+    assert library.store().sign() == current_generation(tmp_path).name
+    assert "acme.txt" in keyed_library(tmp_path, "a-secret-only-the-owner-has").snapshot().documents
+    library.ingest([BANANA])  # later writes are signed as they commit
+    assert set(keyed_library(tmp_path, "a-secret-only-the-owner-has").snapshot().documents) == {"acme.txt",
+                                                                                                 "fruit/banana.md"}

@@ -14,6 +14,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from service import __version__
 from service.api import Admission, create_app
 from service.bootstrap import Components, build
 from service.config import Settings
@@ -34,6 +35,11 @@ CLAIM = "Acme revenue was $6.4 billion in 2023"
 JUDGED_CLAIM = "Acme Corporation reported revenue"  # no figure: the judge, not the numeric path, decides
 
 
+def local_client(app: Any, **options: Any) -> TestClient:
+    """A test client that calls itself localhost: the server answers only to its allowed host names."""
+    return TestClient(app, base_url="http://localhost", **options)
+
+
 def components_at(home: Path, judge: KeywordJudge | None = None, **settings: Any) -> Components:
     return build(Settings(home=home, **settings), embedder=HashingEmbedder(), judge=judge or KeywordJudge())
 
@@ -45,7 +51,7 @@ def components(tmp_path: Path) -> Components:
 
 @pytest.fixture
 def client(components: Components) -> TestClient:
-    return TestClient(create_app(components))
+    return local_client(create_app(components))
 
 
 @pytest.fixture
@@ -75,12 +81,13 @@ def doc_ids(client: TestClient, collection: str | None = None) -> list[str]:
 
 # ---- health and documents --------------------------------------------------------------------------------
 
-def test_health(loaded: TestClient) -> None:
-    response = loaded.get("/v1/health")
+def test_health_says_only_that_it_is_alive_and_info_names_models_and_collections(loaded: TestClient) -> None:
+    assert loaded.get("/v1/health").json() == {"status": "ok", "version": __version__}
+
+    response = loaded.get("/v1/info")
 
     assert response.status_code == 200
     body = response.json()
-    assert body["status"] == "ok"
     assert body["judge_model"] == "keyword-judge"
     assert body["embedding_model"] == "hashing-64"
     assert body["verifier"] is None  # the fakes build no verifier: the judge decides
@@ -158,7 +165,7 @@ def test_upload_that_is_not_utf8_is_422(client: TestClient) -> None:
 
 
 def test_upload_larger_than_the_limit_is_refused(tmp_path: Path) -> None:
-    client = TestClient(create_app(components_at(tmp_path, server={"max_upload_bytes": 16})))
+    client = local_client(create_app(components_at(tmp_path, server={"max_upload_bytes": 16})))
 
     response = client.post("/v1/documents", files={"file": ("big.txt", b"A sentence. " * 10, "text/plain")})
 
@@ -454,7 +461,7 @@ class BlockingJudge(KeywordJudge):
 
 def test_a_busy_model_answers_503_with_retry_after(tmp_path: Path) -> None:
     judge = BlockingJudge()
-    client = TestClient(create_app(components_at(tmp_path, judge=judge, server={"queue_size": 1})))
+    client = local_client(create_app(components_at(tmp_path, judge=judge, server={"queue_size": 1})))
     client.post("/v1/documents", json={"doc_id": "acme.txt", "text": ACME_TEXT})
     responses: list[httpx.Response] = []
     holder = threading.Thread(
@@ -487,7 +494,7 @@ def test_an_unexpected_error_is_a_500_with_an_error_id_and_no_exception_text(
 ) -> None:
     components = build(Settings(home=tmp_path, judge={"verdict_source": "llm"}), embedder=HashingEmbedder(),
                        judge=BrokenJudge())
-    client = TestClient(create_app(components), raise_server_exceptions=False)
+    client = local_client(create_app(components), raise_server_exceptions=False)
     client.post("/v1/documents", json={"doc_id": "acme.txt", "text": ACME_TEXT})
 
     response = client.post("/v1/check", json={"claim": JUDGED_CLAIM}, headers={"X-Request-ID": "trace-500"})

@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from service.api import create_app
-from tests.unit.service.test_api import ACME_TEXT, CLAIM, NOTES_MD, assert_error, components_at
+from tests.unit.service.test_api import ACME_TEXT, CLAIM, NOTES_MD, assert_error, components_at, local_client
 
 pytestmark = pytest.mark.unit
 
@@ -17,7 +17,7 @@ CLAIMS = [CLAIM, "The penguin exhibit opens in June 2025.", "Acme employs 900,00
 
 @pytest.fixture
 def client(tmp_path: Path) -> TestClient:
-    client = TestClient(create_app(components_at(tmp_path, server={"max_batch_claims": 4})))
+    client = local_client(create_app(components_at(tmp_path, server={"max_batch_claims": 4})))
     client.post("/v1/documents", json={"doc_id": "acme.txt", "text": ACME_TEXT})
     client.post("/v1/documents", json={"doc_id": "notes.md", "text": NOTES_MD})
     return client
@@ -51,7 +51,7 @@ def test_a_bad_batch_is_refused_whole_naming_what_is_wrong(
 
 def test_a_batch_takes_one_place_in_the_bounded_queue(tmp_path: Path) -> None:
     app = create_app(components_at(tmp_path, server={"queue_size": 1}))
-    client = TestClient(app)
+    client = local_client(app)
     client.post("/v1/documents", json={"doc_id": "acme.txt", "text": ACME_TEXT})
     app.state.admission._in_flight = 1
 

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from service.access import is_loopback, open_writes_refused
 from service.api import create_app
 from service.config import Settings
-from tests.unit.service.test_api import ACME_TEXT, CLAIM, assert_error, components_at, doc_ids
+from tests.unit.service.test_api import ACME_TEXT, CLAIM, assert_error, components_at, doc_ids, local_client
 from vericlaim.cli import app as cli
 
 pytestmark = pytest.mark.unit
@@ -24,7 +24,7 @@ DOCUMENT = {"doc_id": "acme.txt", "text": ACME_TEXT}
 
 
 def client_at(home: Path, **settings: Any) -> TestClient:
-    return TestClient(create_app(components_at(home, **settings)))
+    return local_client(create_app(components_at(home, **settings)))
 
 
 def bearer(token: str) -> dict[str, str]:
@@ -171,7 +171,7 @@ def test_ready_says_which_collection_cannot_be_read_while_health_stays_alive(tmp
 
 def test_searches_wait_in_the_bounded_queue_like_checks(tmp_path: Path) -> None:
     app = create_app(components_at(tmp_path, server={"queue_size": 1}))
-    client = TestClient(app)
+    client = local_client(app)
     client.post("/v1/documents", json=DOCUMENT)
     app.state.admission._in_flight = 1  # one model call already waiting
 
@@ -237,6 +237,21 @@ def test_an_empty_token_is_no_token_and_a_short_one_is_refused(tmp_path: Path) -
     assert client.post("/v1/documents", json=DOCUMENT, headers={"Authorization": "Bearer "}).status_code == 200
 
 
+@pytest.mark.parametrize(("token", "message"), [(" " * 20, "only whitespace"), ("\t\n" * 10, "only whitespace"),
+                                                ("two words of a token", "without spaces"),
+                                                ("kéy-with-accents-0123", "printable ASCII")])
+def test_a_blank_or_unsendable_token_is_refused_at_start(tmp_path: Path, token: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        Settings(home=tmp_path, api_token=token)
+
+
+def test_whitespace_around_the_token_is_not_part_of_it(tmp_path: Path) -> None:
+    client = client_at(tmp_path, api_token=f"  {TOKEN}\n")  # an env file's trailing newline
+
+    assert client.post("/v1/documents", json=DOCUMENT, headers=bearer(TOKEN)).status_code == 200
+    assert_error(client.post("/v1/documents", json=DOCUMENT), 401, "unauthorized")
+
+
 def test_the_page_is_served_at_the_root_with_a_strict_content_policy_and_stays_out_of_the_schema(
         tmp_path: Path) -> None:
     client = client_at(tmp_path, api_token=TOKEN, server={"token_for_reads": True})
@@ -253,3 +268,117 @@ def test_the_page_is_served_at_the_root_with_a_strict_content_policy_and_stays_o
     assert client.get("/static/index.html").status_code == 404  # the page only where its policy comes with it
     assert not {path for path in client.get("/openapi.json").json()["paths"] if not path.startswith("/v1/")} - {
         "/metrics"}
+
+
+# ---- status codes of bodies FastAPI cannot read (issue 28, item 8) ----------------------------------------
+
+def test_a_chunked_body_past_the_limit_on_a_check_is_413(tmp_path: Path) -> None:
+    client = client_at(tmp_path, server={"max_body_bytes": 1_000})
+
+    def chunks() -> Iterator[bytes]:
+        yield b'{"claim": "'
+        for _ in range(100):
+            yield b"x" * 100
+        yield b'"}'
+
+    assert_error(client.post("/v1/check", content=chunks(), headers={"Content-Type": "application/json"}), 413,
+                 "body_too_large")
+
+
+@pytest.mark.parametrize("body", [b'{"claim": "caf\xe9"}', b'{"claim": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"])
+def test_a_check_body_that_is_not_utf8_or_nested_too_deep_is_422(tmp_path: Path, body: bytes) -> None:
+    response = client_at(tmp_path).post("/v1/check", content=body, headers={"Content-Type": "application/json"})
+
+    assert_error(response, 422, "invalid_request")
+
+
+# ---- the token before the body, health as liveness only (issue 28, item 10) -------------------------------
+
+def test_a_body_without_the_token_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    client = client_at(tmp_path, api_token=TOKEN, server={"token_for_reads": True})
+    read = 0
+
+    def body() -> Iterator[bytes]:
+        nonlocal read
+        for _ in range(200):
+            read += 1
+            yield b" " * 100_000
+
+    response = client.post("/v1/check", content=body(), headers={"Content-Type": "application/json"})
+
+    assert_error(response, 401, "unauthorized")
+    assert response.headers["WWW-Authenticate"] == "Bearer"
+    assert read <= 2  # answered before the 20 MB were sent
+    assert_error(client.post("/v1/documents", json=DOCUMENT), 401, "unauthorized")
+    assert client.post("/v1/documents", json=DOCUMENT, headers=bearer(TOKEN)).status_code == 200
+
+
+def test_health_names_no_collection_and_info_needs_the_token_when_reads_do(tmp_path: Path) -> None:
+    client = client_at(tmp_path, api_token=TOKEN, server={"token_for_reads": True})
+    client.post("/v1/documents", json={**DOCUMENT, "collection": "secret-investigation"}, headers=bearer(TOKEN))
+
+    health = client.get("/v1/health")
+
+    assert health.status_code == 200 and "secret-investigation" not in health.text
+    assert_error(client.get("/v1/info"), 401, "unauthorized")
+    assert "secret-investigation" in client.get("/v1/info", headers=bearer(TOKEN)).json()["collections"]
+
+
+# ---- headers on every answer, the docs offline (issue 28, item 12) ----------------------------------------
+
+def test_every_answer_carries_the_security_headers(tmp_path: Path) -> None:
+    client = client_at(tmp_path, api_token=TOKEN, server={"max_body_bytes": 100})
+    answers = [client.get("/v1/health"), client.get("/v1/documents/missing"), client.get("/openapi.json"),
+               client.post("/v1/documents", json=DOCUMENT),  # 401
+               client.post("/v1/check", content=b"x" * 200, headers={"Content-Type": "application/json"}),  # 413
+               client.get("/v1/health", headers={"Host": "elsewhere.example"}), client.get("/"), client.get("/docs")]
+
+    for response in answers:
+        assert response.headers["X-Content-Type-Options"] == "nosniff", response.url
+        assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"], response.url
+    assert [r.status_code for r in answers] == [200, 404, 200, 401, 413, 400, 200, 200]
+    assert answers[1].headers["Content-Security-Policy"].startswith("default-src 'none'")
+
+
+def test_the_api_docs_load_their_files_from_this_server(tmp_path: Path) -> None:
+    client = client_at(tmp_path)
+
+    docs = client.get("/docs").text
+
+    assert "cdn" not in docs.lower() and "/docs-assets/swagger-ui-bundle.js" in docs
+    for asset in ("/docs-assets/swagger-ui-bundle.js", "/docs-assets/swagger-ui.css"):
+        assert client.get(asset).status_code == 200
+
+
+# ---- a stalled body (issue 28, item 13) ---------------------------------------------------------------------
+
+def test_a_body_that_stops_arriving_is_408_and_stores_nothing(tmp_path: Path) -> None:
+    import asyncio
+    import json
+
+    app = create_app(components_at(tmp_path, server={"body_timeout_seconds": 0.3}))
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        if not sent:
+            sent.append({})
+            return {"type": "http.request", "body": b'{"doc_id": "a.txt", "text": "Ac', "more_body": True}
+        await asyncio.sleep(3600)  # the rest never comes
+        raise AssertionError("unreachable")
+
+    answer: list[dict[str, Any]] = []
+
+    async def send(message: dict[str, Any]) -> None:
+        answer.append(message)
+
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
+             "path": "/v1/documents", "raw_path": b"/v1/documents", "query_string": b"", "root_path": "",
+             "scheme": "http", "server": ("localhost", 80), "client": ("127.0.0.1", 5000),
+             "headers": [(b"host", b"localhost"), (b"content-type", b"application/json"),
+                         (b"content-length", b"100")]}
+
+    asyncio.run(asyncio.wait_for(app(scope, receive, send), 10))
+
+    assert answer[0]["status"] == 408
+    assert json.loads(answer[1]["body"])["error"] == "request_timeout"
+    assert doc_ids(local_client(app)) == []

@@ -17,15 +17,16 @@ from service.api import create_app
 from service.jobs.runner import JobRunner
 from service.jobs.store import JobStore, LineError
 from service.requests import JobClaim
-from tests.unit.service.test_api import ACME_TEXT, CLAIM, assert_error, components_at
+from tests.unit.service.test_api import ACME_TEXT, CLAIM, assert_error, components_at, local_client
 
 pytestmark = pytest.mark.unit
 TOKEN = "s3cret-token-for-tests"
+JSONL = {"Content-Type": "application/jsonl"}
 
 
 @pytest.fixture
 def client(tmp_path: Path) -> Iterator[TestClient]:
-    with TestClient(create_app(components_at(tmp_path, max_claim_chars=200))) as client:  # runs the job thread
+    with local_client(create_app(components_at(tmp_path, max_claim_chars=200))) as client:  # runs the job thread
         assert client.post("/v1/documents", json={"doc_id": "acme.txt", "text": ACME_TEXT}).status_code == 200
         yield client
 
@@ -87,7 +88,7 @@ def test_a_job_checks_every_good_line_and_lists_the_bad_ones_by_number(client: T
 
 def test_results_page_with_after_and_limit(client: TestClient) -> None:
     upload = jsonl(*[{"id": n, "claim": f"{CLAIM} ({n})"} for n in range(5)])
-    job_id = client.post("/v1/jobs", content=upload).json()["id"]
+    job_id = client.post("/v1/jobs", content=upload, headers=JSONL).json()["id"]
     finished(client, job_id)
 
     def lines(**params: int) -> list[int]:
@@ -103,7 +104,7 @@ def test_results_page_with_after_and_limit(client: TestClient) -> None:
 
 
 def test_jobs_are_listed_newest_first_and_counted_in_metrics(client: TestClient) -> None:
-    ids = [client.post("/v1/jobs", content=jsonl({"claim": CLAIM})).json()["id"] for _ in range(2)]
+    ids = [client.post("/v1/jobs", content=jsonl({"claim": CLAIM}), headers=JSONL).json()["id"] for _ in range(2)]
     for job_id in ids:
         finished(client, job_id)
 
@@ -123,23 +124,25 @@ def test_jobs_are_listed_newest_first_and_counted_in_metrics(client: TestClient)
 ])
 def test_an_upload_with_nothing_to_check_is_422_and_makes_no_job(client: TestClient, upload: bytes,
                                                                  found: str) -> None:
-    body = assert_error(client.post("/v1/jobs", content=upload), 422, "invalid_job")
+    body = assert_error(client.post("/v1/jobs", content=upload, headers=JSONL), 422, "invalid_job")
 
     assert found in body["detail"]
     assert client.get("/v1/jobs").json()["jobs"] == []
 
 
 def test_more_lines_than_the_limit_is_422(tmp_path: Path) -> None:
-    client = TestClient(create_app(components_at(tmp_path, server={"max_job_claims": 2})))
+    client = local_client(create_app(components_at(tmp_path, server={"max_job_claims": 2})))
 
-    body = assert_error(client.post("/v1/jobs", content=jsonl(*[{"claim": CLAIM}] * 3)), 422, "invalid_job")
+    body = assert_error(client.post("/v1/jobs", content=jsonl(*[{"claim": CLAIM}] * 3),
+                                    headers=JSONL), 422, "invalid_job")
 
     assert "VERICLAIM_SERVER__MAX_JOB_CLAIMS" in body["detail"]
 
 
 def test_a_form_upload_is_415_and_an_unknown_job_collection_is_404(client: TestClient) -> None:
     form = client.post("/v1/jobs", files={"file": ("claims.jsonl", jsonl({"claim": CLAIM}))})
-    unknown = client.post("/v1/jobs", params={"collection": "nowhere"}, content=jsonl({"claim": CLAIM}))
+    unknown = client.post("/v1/jobs", params={"collection": "nowhere"}, content=jsonl({"claim": CLAIM}),
+                          headers=JSONL)
 
     assert_error(form, 415, "unsupported_file_type")
     assert_error(unknown, 404, "collection_not_found")
@@ -153,14 +156,15 @@ def test_an_unknown_job_is_404_job_not_found(client: TestClient) -> None:
 
 
 def test_submitting_and_cancelling_need_the_token_and_reading_does_not(tmp_path: Path) -> None:
-    client = TestClient(create_app(components_at(tmp_path, api_token=TOKEN)))
+    client = local_client(create_app(components_at(tmp_path, api_token=TOKEN)))
     client.post("/v1/documents", json={"doc_id": "acme.txt", "text": ACME_TEXT},
                 headers={"Authorization": f"Bearer {TOKEN}"})
 
-    assert_error(client.post("/v1/jobs", content=jsonl({"claim": CLAIM})), 401, "unauthorized")
+    assert_error(client.post("/v1/jobs", content=jsonl({"claim": CLAIM}), headers=JSONL), 401, "unauthorized")
     assert_error(client.post("/v1/jobs", content=jsonl({"claim": CLAIM}),
                              headers={"Authorization": "Bearer wrong-token-wrong-token"}), 401, "unauthorized")
-    job = client.post("/v1/jobs", content=jsonl({"claim": CLAIM}), headers={"Authorization": f"Bearer {TOKEN}"})
+    job = client.post("/v1/jobs", content=jsonl({"claim": CLAIM}),
+                      headers=JSONL | {"Authorization": f"Bearer {TOKEN}"})
     assert job.status_code == 202
     assert client.get(f"/v1/jobs/{job.json()['id']}").status_code == 200
     assert_error(client.delete(f"/v1/jobs/{job.json()['id']}"), 401, "unauthorized")
@@ -316,3 +320,13 @@ def test_results_are_read_a_page_at_a_time_and_none_is_lost_between_pages(tmp_pa
 
     assert [row["result"]["n"] for row in store.results(job.id, page=3)] == list(range(1, 8))
     assert [row["line"] for row in store.results(job.id, after=3, page=2)] == [4, 5, 6, 7]
+
+
+@pytest.mark.parametrize("query", ["after=99999999999999999999999", "limit=99999999999999999999999",
+                                   "after=-1", "limit=0", "after=2147483648"])
+def test_out_of_range_after_and_limit_are_422_before_any_result_is_sent(client: TestClient, query: str) -> None:
+    job_id = client.post("/v1/jobs", content=jsonl({"claim": CLAIM}), headers=JSONL).json()["id"]
+    finished(client, job_id)
+
+    assert_error(client.get(f"/v1/jobs/{job_id}/results?{query}"), 422, "invalid_request")
+    assert len(results(client, job_id)) == 1

@@ -11,14 +11,14 @@ from fastapi.testclient import TestClient
 
 from service.api import create_app
 from service.observability import JsonFormatter, log_config
-from tests.unit.service.test_api import ACME_TEXT, CLAIM, components_at
+from tests.unit.service.test_api import ACME_TEXT, CLAIM, components_at, local_client
 
 pytestmark = pytest.mark.unit
 
 
 @pytest.fixture
 def client(tmp_path: Path) -> TestClient:
-    client = TestClient(create_app(components_at(tmp_path)))
+    client = local_client(create_app(components_at(tmp_path)))
     client.post("/v1/documents", json={"doc_id": "acme.txt", "text": ACME_TEXT})
     return client
 
@@ -64,7 +64,7 @@ def test_metrics_count_requests_by_route_template_and_verdicts_by_label(client: 
 
 def test_metrics_need_the_token_when_reads_do(tmp_path: Path) -> None:
     components = components_at(tmp_path, api_token="t0ken-for-metrics-tests", server={"token_for_reads": True})
-    client = TestClient(create_app(components))
+    client = local_client(create_app(components))
 
     assert client.get("/metrics").status_code == 401
     assert client.get("/metrics", headers={"Authorization": "Bearer t0ken-for-metrics-tests"}).status_code == 200
