@@ -34,6 +34,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -43,10 +44,9 @@ from eval.datasets import Dataset, load_dataset
 from eval.metrics import evidence_recall, spans_match
 from index.ann import AnnParams, IndexKind, build_faiss_index
 from index.chunking import chunk_text
-from index.embedder import SentenceTransformerEmbedder
 from index.retriever import HybridRetriever, RetrievalMode
 from index.store import CollectionStore, Snapshot
-from service.bootstrap import build_finder
+from service.bootstrap import build_embedder, build_finder
 from service.config import BUNDLED_MINILM, Settings, default_datasets
 from service.evidence import rerank as rerank_passages
 from service.verifiers.nli import NliVerifier
@@ -60,7 +60,7 @@ UNIFORM_MAX = 100_000  # uniform noise is the worst case; shown at the small siz
 class CachingEmbedder:
     """The real embedder with a per-text cache: the three modes and many claims score the same sentences."""
 
-    def __init__(self, inner: SentenceTransformerEmbedder) -> None:
+    def __init__(self, inner: Any) -> None:
         self.inner, self.name, self.dimension = inner, inner.name, inner.dimension
         self._cache: dict[str, np.ndarray] = {}
 
@@ -162,7 +162,7 @@ def _pool(dataset: Dataset, claims: list, whole_corpus: bool) -> list:  # type: 
 
 # ---- 2. ingest throughput ---------------------------------------------------------------------------------
 
-def ingest_table(data: Path, embedder: SentenceTransformerEmbedder, target_chunks: int = 2000) -> str:
+def ingest_table(data: Path, embedder: Any, target_chunks: int = 2000) -> str:
     documents, texts = [], []
     for doc in load_dataset("wice", data / "wice", split="dev").documents:
         spans = chunk_text(doc.text, 700, 1)
@@ -265,13 +265,17 @@ def main() -> None:
     parser.add_argument("--skip", default="", help="tables to skip: evidence, ingest, latency")
     parser.add_argument("--rerank", type=int, default=0, help="also rerank hybrid's first N with the NLI verifier")
     parser.add_argument("--rerank-weights", default="1", help="retrieval-score weights to try in the reranking")
+    parser.add_argument("--embedding", default=BUNDLED_MINILM,
+                        help="the embedding model (a VERICLAIM_MODELS__EMBEDDING value: all-MiniLM-L6-v2, "
+                             "vericlaim-retriever-v1, a folder)")
     args = parser.parse_args()
     skip = set(filter(None, args.skip.split(",")))
 
     def log(text: str) -> None:
         print(text, file=sys.stderr, flush=True)
 
-    embedder = None if {"evidence", "ingest"} <= skip else SentenceTransformerEmbedder(BUNDLED_MINILM)
+    embedder = None if {"evidence", "ingest"} <= skip else build_embedder(
+        Settings(models={"embedding": args.embedding}))  # type: ignore[arg-type]
     if "evidence" not in skip and embedder is not None:
         started = time.perf_counter()
         table = evidence_table(args.data, args.sets.split(","), args.limit, CachingEmbedder(embedder),
@@ -279,7 +283,7 @@ def main() -> None:
                                [float(w) for w in args.rerank_weights.split(",")])
         print(f"\n1. Sentence-level gold-evidence recall ({time.perf_counter() - started:.0f} s)\n{table}", flush=True)
     if "ingest" not in skip and embedder is not None:
-        print(f"\n2. Ingest throughput (all-MiniLM-L6-v2, CPU)\n{ingest_table(args.data, embedder)}", flush=True)
+        print(f"\n2. Ingest throughput ({args.embedding}, CPU)\n{ingest_table(args.data, embedder)}", flush=True)
     if "latency" not in skip:
         sizes = [int(s) for s in args.sizes.split(",")]
         kinds = [IndexKind(k) for k in args.kinds.split(",")]

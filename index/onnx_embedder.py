@@ -29,6 +29,8 @@ from service.onnx_sessions import cpu_session
 
 _MODULES = ("sentence_transformers.models.Transformer", "sentence_transformers.models.Pooling",
             "sentence_transformers.models.Normalize")
+PREBUILT_GRAPH = "model.onnx"  # a shipped artifact's own graph (training.retriever_export): served as it is
+PREBUILT_HEADER = "retriever.json"
 
 
 def exportable(folder: Path) -> bool:
@@ -42,7 +44,8 @@ def exportable(folder: Path) -> bool:
     mean_only = pooling.get("pooling_mode_mean_tokens") and not any(
         pooling.get(key) for key in ("pooling_mode_cls_token", "pooling_mode_max_tokens",
                                      "pooling_mode_mean_sqrt_len_tokens"))
-    weights = (folder / "model.safetensors").is_file() or (folder / "pytorch_model.bin").is_file()
+    weights = (folder / "model.safetensors").is_file() or (folder / "pytorch_model.bin").is_file() \
+        or (folder / PREBUILT_GRAPH).is_file()
     return tuple(m.get("type") for m in modules) == _MODULES and bool(mean_only) and weights \
         and (folder / "tokenizer.json").is_file()
 
@@ -63,7 +66,7 @@ class OnnxEmbedder:
         self._tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self._tokenizer.enable_truncation(self.max_length)
         self._tokenizer.no_padding()
-        graph = exported_graph(name, folder, cache)
+        graph = prebuilt_graph(folder) or exported_graph(name, folder, cache)
         self._session = cpu_session(graph, threads, "the embedding graph (delete it to re-export)")
         self._inputs = {item.name for item in self._session.get_inputs()}
 
@@ -94,6 +97,22 @@ class OnnxEmbedder:
         return np.asarray(pooled / np.clip(norms, 1e-12, None), dtype=np.float32)
 
 
+def prebuilt_graph(folder: Path) -> Path | None:
+    """A shipped artifact's graph, checked against the sha256 in its header; None for a plain model folder."""
+    graph = folder / PREBUILT_GRAPH
+    if not graph.is_file():
+        return None
+    try:
+        expected = json.loads((folder / PREBUILT_HEADER).read_text(encoding="utf-8"))["model_sha256"]
+    except (OSError, ValueError, KeyError) as exc:
+        raise ModelUnavailableError(f"the retriever artifact {folder} has no readable {PREBUILT_HEADER} ({exc})") \
+            from None
+    if hashlib.sha256(graph.read_bytes()).hexdigest() != expected:
+        raise ModelUnavailableError(f"the retriever artifact {folder}: {PREBUILT_GRAPH} does not match the sha256 "
+                                    f"in {PREBUILT_HEADER} (reinstall vericlaim)")
+    return graph
+
+
 def exported_graph(name: str, folder: Path, cache: Path) -> Path:
     """The folder's transformer as an ONNX graph in `cache`, exported the first time (needs torch then)."""
     weights = folder / "model.safetensors"
@@ -106,7 +125,7 @@ def exported_graph(name: str, folder: Path, cache: Path) -> Path:
     temporary = cache / f".{graph.name}.{uuid.uuid4().hex}.tmp"
     try:
         cache.mkdir(parents=True, exist_ok=True)
-        _export(folder, temporary)
+        export_transformer(folder, temporary)
         temporary.replace(graph)  # atomic: a concurrent export writes its own temporary file
     except Exception as exc:
         raise ModelUnavailableError(f"cannot export the embedding model in {folder} to ONNX: "
@@ -117,7 +136,9 @@ def exported_graph(name: str, folder: Path, cache: Path) -> Path:
     return graph
 
 
-def _export(folder: Path, target: Path) -> None:
+def export_transformer(folder: Path, target: Path) -> None:
+    """The transformers model in `folder` as an fp32 ONNX graph: token ids (and mask, and segment ids where the
+    model has them) in, the last hidden state out."""
     import inspect
 
     import torch

@@ -92,12 +92,28 @@ class CollectionStore:
         snapshot.ann = self.ann
         if snapshot.embedding_model != self.embedding_model or snapshot.dimension != dimension:
             raise IndexCorruptError(
-                f"collection {self.name!r} was built with embedding model {snapshot.embedding_model!r} "
-                f"(dimension {snapshot.dimension}); the configured model is {self.embedding_model!r} "
-                f"(dimension {dimension}). Re-ingest into a new collection or set VERICLAIM_MODELS__EMBEDDING."
+                f"collection {self.name!r} was embedded with {snapshot.embedding_model!r}, not the configured "
+                f"{self.embedding_model!r}: `vericlaim reindex --collection {self.name}` re-embeds it (or set "
+                f"VERICLAIM_MODELS__EMBEDDING={snapshot.embedding_model})"
             )
         return snapshot
 
+    def reindex(self, embedder: Embedder, progress: Progress | None = None) -> tuple[ChangeSummary, Snapshot]:
+        """Every document re-read and re-embedded with `embedder`, committed as the next generation like any write:
+        the old one serves until the new one commits, and a crash leaves the old one (running it again starts
+        over). Also re-chunks with the current reader."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        with FileLock(str(self.folder / ".lock")):
+            live = self._current_generation()
+            if live is None:
+                raise IndexCorruptError(f"collection {self.name!r} has nothing to reindex")
+            self._check_signature(live[0])
+            old = read_generation(*live)
+            writer = CollectionWriter(self._empty(embedder.dimension), embedder, self.chunking)
+            writer.add(list(old.documents.values()), progress)
+            summary = writer.finish()
+            snapshot = self._commit(writer.snapshot())
+            return replace(summary, chunks=len(snapshot.chunks)), snapshot
     def generations(self) -> list[Path]:
         """The generation folders present, oldest first (the live one and any a crash left behind)."""
         if not self.folder.is_dir():

@@ -165,7 +165,8 @@ class PostgresLibrary:
                        "ON CONFLICT (name) DO NOTHING", (name, self.embedder.name, self.embedder.dimension))
             model = db.execute("SELECT embedding_model FROM vc_collections WHERE name = %s", (name,)).fetchone()[0]
             if model != self.embedder.name:
-                raise InputError(f"collection {name!r} was embedded with {model}, not {self.embedder.name}")
+                raise InputError(f"collection {name!r} was embedded with {model!r}, not the configured "
+                                 f"{self.embedder.name!r}: `vericlaim reindex --collection {name}` re-embeds it")
             for document, end in tracked:
                 read += 1
                 stored = db.execute("SELECT sha256 FROM vc_documents WHERE collection = %s AND doc_id = %s",
@@ -189,6 +190,28 @@ class PostgresLibrary:
                 db.execute("UPDATE vc_collections SET version = version + 1 WHERE name = %s", (name,))
         return ChangeSummary(added=tuple(added), updated=tuple(updated), unchanged=tuple(unchanged),
                              duplicates=tuple(duplicates), chunks=rows)
+
+    def reindex(self, collection: str | None = None, progress: Progress | None = None) -> ChangeSummary:
+        """Every document's sentences re-embedded with the configured embedder, in one transaction (readers see
+        the old vectors until it commits); the collection then records the new model."""
+        name = self.store(collection).name
+        with self.connect() as db:
+            self._lock(db, name)
+            if db.execute("SELECT 1 FROM vc_collections WHERE name = %s", (name,)).fetchone() is None:
+                known = ", ".join(self.collections()) or "none yet"
+                raise CollectionNotFoundError(f"no collection {name!r} (collections: {known})")
+            documents = [Document(doc_id=row[0], text=row[1], title=row[2], url=row[3], date=row[4], source=row[5])
+                         for row in db.execute("SELECT doc_id, text, title, url, date, source FROM vc_documents "
+                                               "WHERE collection = %s ORDER BY doc_id", (name,))]
+            db.execute("DELETE FROM vc_documents WHERE collection = %s", (name,))
+            db.execute("UPDATE vc_collections SET embedding_model = %s, dimension = %s, version = version + 1 "
+                       "WHERE name = %s", (self.embedder.name, self.embedder.dimension, name))
+            total, rows, before = sum(len(d.text) for d in documents), 0, 0
+            for document in documents:
+                rows += self._insert(db, name, document,
+                                     _reporter(progress, before, before + len(document.text), total))
+                before += len(document.text)
+        return ChangeSummary(added=tuple(d.doc_id for d in documents), chunks=rows)
 
     def delete(self, doc_ids: Sequence[str], collection: str | None = None) -> ChangeSummary:
         name = self.store(collection).name

@@ -27,6 +27,7 @@ BUNDLED_GEMMA = "gemma3-270m"
 BUNDLED_SMOLLM2 = "smollm2-135m"
 BUNDLED_QWEN = "qwen2.5-coder-1.5b"
 BUNDLED_MINILM = "all-MiniLM-L6-v2"
+BUNDLED_RETRIEVER = "vericlaim-retriever-v1"  # all-MiniLM-L6-v2 tuned on claim → evidence (training.retriever_train)
 
 
 def default_datasets() -> Path:

@@ -20,6 +20,7 @@ from eval.collections import dataset_collection, ingest_dataset
 from service.cli.common import CollectionOption, JsonOption, components, out, progress_bar, reports_errors
 from service.config import Settings
 from service.errors import InputError
+from training.retriever_cli import retriever_app
 from training.verifier_cli import verifier_app
 
 
@@ -27,6 +28,7 @@ def add_commands(app: typer.Typer) -> None:
     """Register the training commands on `app`."""
     app.command("calibrate")(calibrate)
     app.add_typer(verifier_app, name="verifier")
+    app.add_typer(retriever_app, name="retriever")
 
 
 @reports_errors

@@ -28,6 +28,7 @@ def add_commands(app: typer.Typer) -> None:
     app.command("ingest")(collections.ingest)
     app.add_typer(collections.documents_app, name="documents")
     app.command("serve")(collections.serve)
+    app.command("reindex")(collections.reindex)
     app.command("repair")(collections.repair)
     app.command("mcp")(collections.mcp)
     app.command("demo")(collections.demo)

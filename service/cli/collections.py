@@ -17,7 +17,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from service.cli.common import CollectionOption, JsonOption, components, err, out, reports_errors
+from service.cli.common import CollectionOption, JsonOption, components, err, out, progress_bar, reports_errors
 from service.cli.printing import print_changes, print_citations, print_verdict
 from service.config import Settings
 from service.errors import CollectionNotFoundError, InputError
@@ -44,6 +44,25 @@ def ingest(
             paths, collection, on_file=lambda name: progress.update(task, description=name),
             progress=lambda done, total: progress.update(task, completed=done, total=total))
     print_changes(ChangeResponse.of(library.store(collection).name, summary))
+
+
+@reports_errors
+def reindex(collection: CollectionOption = None,
+            every: Annotated[bool, typer.Option("--all", help="Every collection.")] = False) -> None:
+    """Re-embed a collection's documents with the configured embedding model (after changing
+    VERICLAIM_MODELS__EMBEDDING, or to read them with the current document reader). Crash-safe like an ingest:
+    the old index serves until the new one commits."""
+    from service.bootstrap import build_library
+
+    library = build_library(Settings())
+    names = library.collections() if every else [collection]
+    for name in names:
+        with progress_bar() as progress:
+            task = progress.add_task(f"reindexing {name or 'the default collection'}", total=None)
+            summary = library.reindex(name, lambda done, total, t=task: progress.update(t, completed=done,
+                                                                                      total=total))
+        out.print(f"{library.store(name).name}: {len(summary.added)} documents re-embedded with "
+                  f"{library.embedder.name} ({summary.chunks} chunks)", markup=False, highlight=False)
 
 
 @reports_errors

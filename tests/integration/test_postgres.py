@@ -169,3 +169,28 @@ def _writing(store: str) -> bool:
         row = db.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND "
                          "pid <> pg_backend_pid() AND backend_xid IS NOT NULL").fetchone()
     return bool(row and row[0])
+
+
+def test_a_postgres_collection_refuses_another_embedder_until_reindexed(store: str, real: Components,
+                                                                        tmp_path: Path) -> None:
+    """Issue 27, item 2: a collection knows its embedder; `reindex` re-embeds it in one transaction."""
+    from service.fakes import HashingEmbedder
+
+    library = components_over(store, real, tmp_path).library
+    library.ingest(library.read_files([DEMO / "docs" / "northwind-cluster.md"]), "demo")
+
+    class Renamed(HashingEmbedder):
+        def __init__(self) -> None:
+            super().__init__(dimension=real.library.embedder.dimension)  # the table's vectors have one size
+            self.name = "renamed-embedder"
+
+    other = build(Settings(home=tmp_path / "other", store=store), embedder=Renamed(),
+                  judge=real.pipeline.judge).library
+    with pytest.raises(InputError, match="vericlaim reindex --collection demo"):
+        other.ingest([Document("more.md", "Another document.", source="test")], "demo")
+
+    summary = other.reindex("demo")
+
+    assert summary.added == ("northwind-cluster.md",) and summary.chunks > 5
+    other.ingest([Document("more.md", "Another document.", source="test")], "demo")  # the new model is its own
+    assert sorted(other.snapshot("demo").documents) == ["more.md", "northwind-cluster.md"]

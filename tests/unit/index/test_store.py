@@ -431,6 +431,51 @@ def test_a_collection_with_no_word_bm25_can_index_is_stored_and_searched(tmp_pat
     assert all(passage.doc_id in fresh.documents for passage in found)
 
 
+# ---- reindexing with another embedder (issue 27, item 2) ----------------------------------------------------
+
+class OtherEmbedder(HashingEmbedder):
+    """Another model: its own name and other vectors (so a collection embedded by one is not the other's)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.name = "other-embedder"
+
+    def encode(self, texts):  # type: ignore[no-untyped-def]
+        return super().encode([text[::-1] for text in texts])
+
+
+def test_another_embedder_is_refused_naming_both_until_reindex(tmp_path: Path) -> None:
+    library_at(tmp_path).ingest([ACME, BANANA])
+    old_generation = current_generation(tmp_path)
+    other = library_at(tmp_path, OtherEmbedder())
+
+    with pytest.raises(IndexCorruptError, match=r"embedded with 'hashing-64', not the configured 'other-embedder'"):
+        other.snapshot()
+    summary = other.reindex()
+
+    assert sorted(summary.added) == ["acme.txt", "fruit/banana.md"]
+    snapshot = library_at(tmp_path, OtherEmbedder()).snapshot()
+    assert snapshot.embedding_model == "other-embedder" and set(snapshot.documents) == {"acme.txt", "fruit/banana.md"}
+    assert np.allclose(snapshot.sentence_vectors[0], OtherEmbedder().encode([snapshot.sentence_text(0)])[0])
+    assert current_generation(tmp_path) != old_generation and not old_generation.exists()
+    with pytest.raises(IndexCorruptError, match="reindex"):
+        library_at(tmp_path).snapshot()  # the old model is now the other one
+
+
+def test_a_reindex_that_crashes_leaves_the_old_collection_serving(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    library_at(tmp_path).ingest([ACME])
+    before = listing(collection_folder(tmp_path))
+
+    def crash(*args: object) -> str:
+        raise OSError("killed")
+
+    monkeypatch.setattr(index.store, "_write_generation", crash)
+    with pytest.raises(OSError, match="killed"):
+        library_at(tmp_path, OtherEmbedder()).reindex()
+
+    assert "acme.txt" in library_at(tmp_path).snapshot().documents  # the old one still serves
+    assert {k: v for k, v in listing(collection_folder(tmp_path)).items() if not k.startswith(".staging")} == before
 # ---- a missing pointer (issue 28, item 2) ------------------------------------------------------------------
 
 def test_generations_without_a_pointer_are_corrupt_and_no_write_destroys_them(tmp_path: Path) -> None:
