@@ -13,6 +13,7 @@ from rich.progress import (
     BarColumn,
     DownloadColumn,
     Progress,
+    TaskID,
     TextColumn,
     TimeRemainingColumn,
 )
@@ -59,8 +60,11 @@ def reindex(collection: CollectionOption = None,
     for name in names:
         with progress_bar() as progress:
             task = progress.add_task(f"reindexing {name or 'the default collection'}", total=None)
-            summary = library.reindex(name, lambda done, total, t=task: progress.update(t, completed=done,
-                                                                                      total=total))
+
+            def advance(done: int, total: int, task: TaskID = task) -> None:
+                progress.update(task, completed=done, total=total)
+
+            summary = library.reindex(name, advance)
         out.print(f"{library.store(name).name}: {len(summary.added)} documents re-embedded with "
                   f"{library.embedder.name} ({summary.chunks} chunks)", markup=False, highlight=False)
 
