@@ -356,3 +356,20 @@ def test_out_of_range_after_and_limit_are_422_before_any_result_is_sent(client: 
 
     assert_error(client.get(f"/v1/jobs/{job_id}/results?{query}"), 422, "invalid_request")
     assert len(results(client, job_id)) == 1
+
+
+def test_an_upload_refuses_a_line_for_its_own_fault_but_not_for_the_services() -> None:
+    from service.errors import CollectionNotFoundError, DependencyUnavailableError
+    from service.jobs.upload import read_upload
+
+    def accept(claim: JobClaim) -> None:
+        if claim.collection == "nowhere":
+            raise CollectionNotFoundError("no collection 'nowhere'")
+        if claim.collection == "pg":
+            raise DependencyUnavailableError("the PostgreSQL store is unavailable")
+
+    upload = read_upload(jsonl({"claim": "a"}, {"claim": "b", "collection": "nowhere"}), accept, max_lines=10)
+    assert [line for line, _ in upload.claims] == [1]
+    assert [(error.line, error.error) for error, _ in upload.refused] == [(2, "collection_not_found")]
+    with pytest.raises(DependencyUnavailableError):  # not blamed on the line: the submission fails (503)
+        read_upload(jsonl({"claim": "a"}, {"claim": "b", "collection": "pg"}), accept, max_lines=10)
