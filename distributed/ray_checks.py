@@ -4,8 +4,9 @@ loaded models (and so its own LLM lock), fed claims by an `ActorPool` and answer
 With the address `local` (or none) a Ray instance starts here with one CPU per worker; with `auto` or
 `ray://…` the workers join the user's cluster. Every worker reads the same `Settings`, so on a cluster the
 collection must be where each node finds it (a shared `VERICLAIM_HOME`, or the PostgreSQL store). Each claim
-comes back as its `CheckResponse` or the service's error; the caller (service/batch.py, eval) decides what an
-error means.
+comes back as its outcome from `check_many` on the worker (its `Verdict`, or the error that says whose fault
+the failure is), and the caller (service/batch.py, eval) follows check_many's rule for it, as in one process.
+A cluster that cannot be joined is `DependencyUnavailableError`.
 """
 
 from __future__ import annotations
@@ -20,16 +21,15 @@ from typing import Any
 
 from service.batch import local_checks
 from service.bootstrap import build
+from service.check_many import Outcome
 from service.config import Settings
-from service.errors import VericlaimError
+from service.errors import DependencyUnavailableError
 from service.evidence import Query
-from service.schemas import CheckResponse
 
 
 class _Worker:
     """What each Ray actor runs: the components built once, then one claim per call, checked as in one
-    process (service.batch.local_checks); the outcome (a `CheckResponse` or the service's error) travels back
-    pickled."""
+    process (service.batch.local_checks); the outcome (a `Verdict` or the error) travels back pickled."""
 
     def __init__(self, settings: Settings) -> None:
         self.checks = local_checks(build(settings).pipeline)
@@ -38,7 +38,7 @@ class _Worker:
     def ready(self) -> str:
         return self.name
 
-    def check(self, query: Query) -> tuple[CheckResponse | VericlaimError, str, float]:
+    def check(self, query: Query) -> tuple[Outcome, str, float]:
         started = time.perf_counter()
         [outcome] = self.checks([query])
         return outcome, self.name, time.perf_counter() - started
@@ -56,8 +56,8 @@ class WorkerLoad:
 
 @dataclass
 class RayChecks:
-    """Checks queries on Ray workers; `__call__` yields, in order, each query's `CheckResponse` or the
-    `VericlaimError` the service raised for it. `load` holds each worker's claims and busy seconds."""
+    """Checks queries on Ray workers; `__call__` yields, in order, each query's outcome (service/check_many.py).
+    `load` holds each worker's claims and busy seconds."""
 
     settings: Settings
     address: str | None = None
@@ -71,8 +71,12 @@ class RayChecks:
         self._started_ray = not ray.is_initialized()
         if self._started_ray:
             local = self.address in (None, "", "local")
-            ray.init(address=None if local else self.address, num_cpus=(self.workers or 2) if local else None,
-                     include_dashboard=False, log_to_driver=False, configure_logging=False)
+            try:
+                ray.init(address=None if local else self.address, num_cpus=(self.workers or 2) if local else None,
+                         include_dashboard=False, log_to_driver=False, configure_logging=False)
+            except ConnectionError as exc:
+                raise DependencyUnavailableError(f"cannot join the Ray cluster at {self.address}: "
+                                                 f"{str(exc).splitlines()[0]}") from None
         self._actors: list[Any] = []
         try:
             count = self.workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
@@ -88,7 +92,7 @@ class RayChecks:
     def worker_count(self) -> int:
         return len(self._actors)
 
-    def __call__(self, queries: Sequence[Query]) -> Iterator[CheckResponse | VericlaimError]:
+    def __call__(self, queries: Sequence[Query]) -> Iterator[Outcome]:
         for outcome, worker, seconds in self._pool.map(lambda actor, query: actor.check.remote(query),
                                                        list(queries)):
             load = self.load[worker]

@@ -28,7 +28,8 @@ from eval.runs import EvidenceScope, RunOptions
 from eval.scoring import Scheme, choose_scheme
 from eval.summary import PRIMARY_METRIC, effective_tags, summarise
 from service.batch import Checks, local_checks
-from service.errors import InputError, VericlaimError
+from service.check_many import settles
+from service.domain import Verdict
 from service.evidence import Query
 from service.pipeline import Pipeline
 from service.schemas import CheckResponse, StampOut
@@ -106,21 +107,22 @@ def run_eval(
 
 def _check_all(checks: Checks, claims: Sequence[LabelledClaim], scheme: Scheme, path: Path,
                options: RunOptions, advanced: Callable[[int], None]) -> tuple[list[dict[str, Any]], list[str]]:
-    """Check each claim, appending its row to `path` as soon as it is known. A claim the service refuses
-    (empty, over the length limit) is not scored; its reason is returned. Any other error stops the run."""
+    """Check each claim, appending its row to `path` as soon as it is known. A claim that fails by its own fault
+    (empty, over the length limit, in an unknown collection) is not scored; its reason is returned. A fault of the
+    service stops the run (service/check_many.py); a rerun continues at that claim."""
     rows, refused = [], []
     outcomes = checks([query_for(claim, options) for claim in claims])
     with path.open("a", encoding="utf-8") as out:
         for count, (claim, outcome) in enumerate(zip(claims, outcomes, strict=True), start=1):
-            if isinstance(outcome, InputError):
-                refused.append(f"claim {claim.id}: refused by the service ({outcome.detail})")
-            elif isinstance(outcome, VericlaimError):
-                raise outcome
-            else:
-                row = prediction_row(claim, outcome, scheme)
+            if isinstance(outcome, Verdict):
+                row = prediction_row(claim, CheckResponse.of(outcome), scheme)
                 out.write(json.dumps(row, ensure_ascii=False) + "\n")
                 out.flush()
                 rows.append(row)
+            elif settles(outcome):
+                refused.append(f"claim {claim.id}: not checked, {outcome.code} ({outcome.detail})")
+            else:
+                raise outcome
             advanced(count)
     return rows, refused
 

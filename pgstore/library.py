@@ -30,7 +30,14 @@ from index.writer import ChangeSummary, Progress
 from pgstore.view import PostgresView
 from service.config import Settings
 from service.domain import Document
-from service.errors import CollectionNotFoundError, DocumentNotFoundError, InputError, ModelUnavailableError
+from service.errors import (
+    CollectionNotFoundError,
+    ConfigError,
+    DependencyUnavailableError,
+    DocumentNotFoundError,
+    ExtraNotInstalledError,
+    InputError,
+)
 from service.ports import Embedder
 
 _ENCODE_BATCH = 512
@@ -67,7 +74,7 @@ class PostgresLibrary:
             import psycopg
             import psycopg_pool  # noqa: F401
         except ImportError:
-            raise ModelUnavailableError("VERICLAIM_STORE=postgresql://… needs pip install 'vericlaim[postgres]'") \
+            raise ExtraNotInstalledError("VERICLAIM_STORE=postgresql://… needs pip install 'vericlaim[postgres]'") \
                 from None
         import psycopg
         from pgvector.psycopg import register_vector
@@ -83,11 +90,11 @@ class PostgresLibrary:
                 column = db.execute("SELECT atttypmod FROM pg_attribute WHERE attrelid = 'vc_sentences'::regclass "
                                     "AND attname = 'embedding'").fetchone()
         except psycopg.OperationalError as exc:
-            raise ModelUnavailableError(f"cannot reach the PostgreSQL store: {exc}".splitlines()[0]) from None
+            raise DependencyUnavailableError(f"cannot reach the PostgreSQL store: {exc}".splitlines()[0]) from None
         stored = column[0] if column else None
         if stored != embedder.dimension:  # the table's vectors have one size, set when it was created
-            raise ModelUnavailableError(f"the PostgreSQL store holds {stored}-dimension vectors; {embedder.name} "
-                                        f"makes {embedder.dimension} (use another database for this model)")
+            raise ConfigError(f"the PostgreSQL store holds {stored}-dimension vectors; {embedder.name} "
+                              f"makes {embedder.dimension} (use another database for this model)")
         # a few open connections, each knowing pgvector's type, shared by the threads that check and ingest
         self._pool = ConnectionPool(url, min_size=1, max_size=4, configure=register_vector, open=True,
                                     kwargs={"autocommit": False})
@@ -95,7 +102,7 @@ class PostgresLibrary:
     @contextmanager
     def connect(self) -> Iterator[Any]:
         """One pooled connection and one transaction: committed when the block ends, rolled back if it
-        raises. A database that cannot be reached is `ModelUnavailableError` (HTTP 503); text PostgreSQL
+        raises. A database that cannot be reached is `DependencyUnavailableError` (HTTP 503); text PostgreSQL
         cannot hold (a NUL character) is `InputError`."""
         import psycopg
         from psycopg_pool import PoolTimeout
@@ -104,7 +111,7 @@ class PostgresLibrary:
             with self._pool.connection(timeout=_WAIT_SECONDS) as db:
                 yield db
         except (psycopg.OperationalError, PoolTimeout) as exc:
-            raise ModelUnavailableError(f"the PostgreSQL store is unavailable: {str(exc).splitlines()[0]}") \
+            raise DependencyUnavailableError(f"the PostgreSQL store is unavailable: {str(exc).splitlines()[0]}") \
                 from None
         except psycopg.DataError as exc:
             raise InputError(f"PostgreSQL cannot store this: {str(exc).splitlines()[0]}") from None

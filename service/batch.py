@@ -7,8 +7,10 @@
                    with the same file continues after the last result written
     summary.json   claims checked, errors, claims a minute, and each worker's claims and claims a second
 
-`Checks` is what checks: a callable over queries that yields each one's `CheckResponse`, or the
-`VericlaimError` the service raised for it, in the order asked.
+`Checks` is what checks: a callable over queries that yields each one's outcome (service/check_many.py: its
+`Verdict`, or the `VericlaimError` that says whose fault the failure is), in the order asked. What an outcome
+means follows check_many's rule: a result or an input fault is the line's and is written; a service fault
+stops the run.
 """
 
 from __future__ import annotations
@@ -21,29 +23,23 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from service.errors import InputError, NotFoundError, VericlaimError
+from service.check_many import Outcome, check_many, settles
+from service.domain import Verdict
+from service.errors import InputError
 from service.evidence import Query
 from service.jobs.store import named
 from service.jobs.upload import read_upload
-from service.pipeline import Pipeline
+from service.ports import Checker
 from service.requests import JobClaim
 from service.schemas import CheckResponse
 
-Checks = Callable[[Sequence[Query]], Iterator[CheckResponse | VericlaimError]]
+Checks = Callable[[Sequence[Query]], Iterator[Outcome]]
 RESULTS, BATCH, SUMMARY = "results.jsonl", "batch.json", "summary.json"
 
 
-def local_checks(pipeline: Pipeline) -> Checks:
-    """Checks in this process, one claim after another."""
-
-    def run(queries: Sequence[Query]) -> Iterator[CheckResponse | VericlaimError]:
-        for query in queries:
-            try:
-                yield CheckResponse.of(pipeline.check(query))
-            except VericlaimError as exc:
-                yield exc
-
-    return run
+def local_checks(checker: Checker) -> Checks:
+    """Checks in this process, one claim after another (`check_many` over `checker`, the pipeline)."""
+    return lambda queries: check_many(checker, queries)
 
 
 @dataclass(frozen=True)
@@ -64,8 +60,8 @@ def run_batch(claims_file: Path, out_dir: Path, checks: Checks, accept: Callable
               collection: str | None = None, *, restart: bool = False,
               progress: Callable[[int, int], None] | None = None) -> BatchRun:
     """Checks every claim line of `claims_file` not yet in `out_dir/results.jsonl`, writing them in line order.
-    `accept` refuses a claim the service cannot check (see service.jobs.upload); such a line, and one the
-    service refuses while checking, gets its error. A failure of the service itself (a model, the index) stops
+    `accept` refuses a claim the service cannot check (see service.jobs.upload); such a line, and one whose
+    check fails by its own fault, gets its error. A fault of the service (a model, the index, the store) stops
     the run with that error; a rerun continues after the last line written. Raises `InputError` when the
     folder holds results of another file or collection, unless `restart`."""
     data = claims_file.read_bytes()
@@ -94,14 +90,14 @@ def run_batch(claims_file: Path, out_dir: Path, checks: Checks, accept: Callable
             elif claim is not None:
                 given_as = {"id": claim.id, "claim": claim.claim}
                 outcome = next(outcomes)
-                if isinstance(outcome, InputError | NotFoundError):  # the line's own problem: its answer
+                if isinstance(outcome, Verdict):
+                    _write(out, {"line": line, **given_as, "result": CheckResponse.of(outcome).model_dump(mode="json")})
+                    checked += 1
+                elif settles(outcome):  # the line's own fault: its answer
                     _write(out, {"line": line, **given_as, "error": outcome.code, "detail": str(outcome.detail)})
                     errors += 1
-                elif isinstance(outcome, VericlaimError):  # the service's: stop; a rerun continues here
+                else:  # the service's: stop; a rerun continues here
                     raise outcome
-                else:
-                    _write(out, {"line": line, **given_as, "result": outcome.model_dump(mode="json")})
-                    checked += 1
             report(len(done) + errors + checked, total)
     seconds = time.perf_counter() - started
     earlier_errors = sum(1 for row in done.values() if "error" in row)

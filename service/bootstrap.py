@@ -19,7 +19,7 @@ from pgstore.library import PostgresLibrary
 from pgstore.search import PostgresSearch
 from service.calibration import Calibration, bundled_calibration
 from service.config import Settings
-from service.errors import ModelUnavailableError
+from service.errors import ConfigError, ModelUnavailableError
 from service.evidence import EvidenceFinder
 from service.judge import LlamaJudge
 from service.models import resolve_llm
@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 
 
 AnyLibrary = Library | PostgresLibrary
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
 
 @dataclass(frozen=True)
@@ -141,11 +142,14 @@ def load_calibration(settings: Settings, verifier: Verifier | None) -> Calibrati
 
 
 def build_library(settings: Settings, embedder: Embedder | None = None) -> AnyLibrary:
-    """The collections: FAISS files under VERICLAIM_HOME, or PostgreSQL when `store` names a database."""
+    """The collections: FAISS files under VERICLAIM_HOME, or PostgreSQL when `store` names a database. A store
+    URL of another scheme is `ConfigError`, before the embedder loads."""
+    if settings.store and not settings.store.startswith(POSTGRES_SCHEMES):
+        scheme = settings.store.split("://")[0] if "://" in settings.store else None  # never the URL: a password
+        raise ConfigError(f"VERICLAIM_STORE {f'has the unknown scheme {scheme!r}' if scheme else 'is not a URL'}: "
+                          "use postgresql://USER@HOST/DB, or leave it unset for files under VERICLAIM_HOME")
     embedder = embedder or build_embedder(settings)
     if settings.store:
-        if not settings.store.startswith(("postgresql://", "postgres://")):
-            raise ModelUnavailableError("VERICLAIM_STORE must be a postgresql:// URL (unset: files)")
         return PostgresLibrary(settings, embedder, settings.store)
     return Library(settings, embedder)
 

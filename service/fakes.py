@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from service.domain import Label, Passage
+from service.domain import Label, Passage, Stamp, Verdict
+from service.evidence import Query
 from service.ports import AnswerOutput, JudgeOutput
 from service.verifiers.nli import PairVerifier
 
@@ -105,3 +106,19 @@ class ConstantVerifier:
 
     def score(self, claim: str, evidence: Sequence[Passage]) -> dict[Label, float]:
         return dict(self._probabilities)
+
+
+class ScriptedChecker:
+    """The fake `Checker`: raises the exception scripted for a claim's text, and finds NOT_ENOUGH_INFO for any
+    other claim. `asked` holds every query, in order."""
+
+    def __init__(self, failures: Mapping[str, Exception] | None = None) -> None:
+        self.failures = dict(failures or {})
+        self.asked: list[Query] = []
+
+    def check(self, query: Query, *, explain: bool = False) -> Verdict:
+        self.asked.append(query)
+        if query.text in self.failures:
+            raise self.failures[query.text]
+        stamp = Stamp("scripted", "0" * 64, "none", "none", "none", "0" * 64, decider="scripted")
+        return Verdict(query.text, Label.NOT_ENOUGH_INFO, 1.0, "scripted", (), stamp, {"total_ms": 0.0})

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from service.checksums import sha256_file
 from service.config import BUNDLED_GEMMA, BUNDLED_QWEN, BUNDLED_SMOLLM2
-from service.errors import ModelUnavailableError
+from service.errors import ConfigError, ModelUnavailableError
 
 SMOLLM2_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 QWEN_FILE = "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
@@ -119,7 +119,7 @@ def _smollm2_file() -> Path:
 def _download(reference: str) -> Path:
     repo_id, _, filename = reference.rpartition("/")
     if not repo_id or not filename.endswith(".gguf"):
-        raise ModelUnavailableError(f"expected hf:OWNER/REPO/FILE.gguf, got hf:{reference}")
+        raise ConfigError(f"VERICLAIM_MODELS__LLM: expected hf:OWNER/REPO/FILE.gguf, got hf:{reference}")
     try:
         from huggingface_hub import hf_hub_download
 

@@ -2,7 +2,8 @@
 
 Embedder (sentence-transformers), Collections and Retriever (the `index` package: FAISS + BM25 over stored
 collections), Judge (llama.cpp), Verifier (the NLI cross-encoder, `service.verifiers.nli`). The pipeline
-depends on these, never on the classes behind them.
+depends on these, never on the classes behind them. Checker is the pipeline itself as a run over many claims
+sees it (service/check_many.py).
 """
 
 from __future__ import annotations
@@ -10,11 +11,14 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import numpy as np
 
-from service.domain import Citation, Document, Label, Passage
+from service.domain import Citation, Document, Label, Passage, Verdict
+
+if TYPE_CHECKING:
+    from service.evidence import Query
 
 
 class Embedder(Protocol):
@@ -130,3 +134,10 @@ class PassageVerifier(Verifier, Protocol):
         ...
 
     def predict_pairs(self, premises: Sequence[str], hypotheses: Sequence[str]) -> Any: ...
+
+
+class Checker(Protocol):
+    """Checks one claim (`service.pipeline.Pipeline`; the fake: `service.fakes.ScriptedChecker`). Raises a
+    `VericlaimError` for what it cannot check."""
+
+    def check(self, query: Query, *, explain: bool = False) -> Verdict: ...

@@ -15,7 +15,7 @@ import typer
 from service.batch import Checks, local_checks
 from service.bootstrap import Components
 from service.cli.common import CollectionOption, JsonOption, components, out, progress_bar, reports_errors, task_updater
-from service.errors import InputError, ModelUnavailableError
+from service.errors import ExtraNotInstalledError, InputError
 
 RayOption = Annotated[str | None, typer.Option(
     "--ray", metavar="ADDRESS", help="Check on Ray workers: 'local' starts a Ray instance here, 'auto' or "
@@ -35,7 +35,7 @@ def open_checks(built: Components, ray: str | None, workers: int | None) -> Iter
         yield local_checks(built.pipeline), load
         return
     if importlib.util.find_spec("ray") is None:
-        raise ModelUnavailableError("--ray needs Ray: pip install 'vericlaim[ray]'")
+        raise ExtraNotInstalledError("--ray needs Ray: pip install 'vericlaim[ray]'")
     from distributed.ray_checks import RayChecks
 
     checks = RayChecks(built.settings, address=ray, workers=workers)  # closes what it started if it fails

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import sys
 from importlib import resources
@@ -21,7 +22,7 @@ from rich.progress import (
 from service.cli.common import CollectionOption, JsonOption, components, err, out, progress_bar, reports_errors
 from service.cli.printing import print_changes, print_citations, print_verdict
 from service.config import Settings
-from service.errors import CollectionNotFoundError, InputError
+from service.errors import CollectionNotFoundError, ExtraNotInstalledError, InputError
 
 DEMO = resources.files("service") / "demo"  # the AI-compute corpus and its labelled claims (package data)
 documents_app = typer.Typer(no_args_is_help=True, help="List or delete stored documents.")
@@ -114,6 +115,8 @@ def mcp(
     if http and not is_loopback(host):
         raise InputError(f"refusing to serve MCP on {host}: it has no token; bind a loopback address and put an "
                          "authenticating proxy in front if it must be reached from elsewhere")
+    if importlib.util.find_spec("mcp") is None:
+        raise ExtraNotInstalledError("vericlaim mcp needs the mcp package, which came with vericlaim: reinstall it")
     with contextlib.redirect_stdout(sys.stderr):  # stdout is the protocol's: nothing else may print there
         server = build_server(Vericlaim.open())
     if http:

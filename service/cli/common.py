@@ -26,7 +26,7 @@ from rich.progress import (
 
 from index.dates import DateRange, first_day, last_day
 from service.config import Settings
-from service.errors import InputError, VericlaimError
+from service.errors import ConfigError, InputError, VericlaimError
 
 if TYPE_CHECKING:
     from service.bootstrap import Components
@@ -50,22 +50,30 @@ UntilOption = Annotated[str | None, typer.Option(help="Only documents dated on o
 
 
 def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
-    """Turn core errors into one readable line and the error's exit code."""
+    """Turn core errors into one readable line and the error's exit code; a setting the settings refuse is a
+    `ConfigError`."""
 
     @functools.wraps(command)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return command(*args, **kwargs)
         except VericlaimError as exc:
-            err.print(f"error: {exc.detail}", markup=False, highlight=False, soft_wrap=True)
-            raise typer.Exit(exc.exit_code) from None
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(part) for part in first["loc"])
-            err.print(f"error: invalid setting {where}: {first['msg']}", markup=False, soft_wrap=True)
-            raise typer.Exit(2) from None
+            error = exc
+        except ValidationError as exc:  # only Settings() is validated outside the core
+            error = invalid_setting(exc)
+        err.print(f"error: {error.detail}", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(error.exit_code)
 
     return wrapper
+
+
+def invalid_setting(exc: ValidationError) -> ConfigError:
+    """The first value the settings refuse, named as its environment variable."""
+    first = exc.errors()[0]
+    where = ".".join(str(part) for part in first["loc"])
+    variable = "VERICLAIM_" + "__".join(str(part).upper() for part in first["loc"])
+    return ConfigError(f"invalid setting {where} ({variable}): {first['msg']}" if where else
+                       f"invalid settings: {first['msg']}")
 
 
 def progress_bar() -> Progress:

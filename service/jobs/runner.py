@@ -1,24 +1,27 @@
 """The job runner: one thread that checks the oldest unfinished job's lines, one at a time, and commits each
 result before the next (service/jobs/store.py). It yields to interactive requests: before each line it waits
 while any request holds a place in the server's queue. A cancelled job stops after the line in progress; on
-`stop` the runner finishes that line and exits, and the job resumes at the next start. A line the service
-refuses (bad input, an unknown collection) gets its error; when the service itself fails (a model, the
-index), the line stays pending and is retried after a pause. Of the servers sharing
-one data folder, one runs the jobs (it holds `jobs.sqlite3.lock`); the others take their submissions and take
+`stop` the runner finishes that line and exits, and the job resumes at the next start. A line's outcome
+follows the rule of service/check_many.py: a line that fails by its own fault (bad input, an unknown
+collection, an unexpected error met on it) gets its error; when the service fails (the store, the index, a
+model), the line stays pending and is tried again after a pause: `retry_seconds` when the error is
+retryable, `stalled_seconds` (with the error logged) when someone must act first. Of the servers sharing one
+data folder, one runs the jobs (it holds `jobs.sqlite3.lock`); the others take their submissions and take
 over the running when that one stops."""
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import threading
-import uuid
 from collections.abc import Callable
 from typing import Any
 
 from filelock import FileLock, Timeout
 
-from service.errors import InputError, NotFoundError, VericlaimError
+from service.check_many import outcome_of, settles
+from service.errors import VericlaimError
 from service.jobs.store import Job, JobStore, LineError
 from service.requests import JobClaim
 
@@ -29,7 +32,7 @@ CheckLine = Callable[[JobClaim, Job], dict[str, Any]]  # one line's result as a 
 class JobRunner:
     def __init__(self, store: JobStore, check: CheckLine, busy: Callable[[], bool], *,
                  on_line: Callable[[str], None] = lambda outcome: None, poll_seconds: float = 0.05,
-                 takeover_seconds: float = 5.0, retry_seconds: float = 5.0) -> None:
+                 takeover_seconds: float = 5.0, retry_seconds: float = 5.0, stalled_seconds: float = 60.0) -> None:
         self.store = store
         self._check = check
         self._busy = busy
@@ -37,6 +40,7 @@ class JobRunner:
         self._poll = poll_seconds
         self._takeover = takeover_seconds
         self._retry = retry_seconds
+        self._stalled = stalled_seconds
         self._stopping = threading.Event()
         self._work = threading.Event()
         self._thread: threading.Thread | None = None
@@ -96,26 +100,25 @@ class JobRunner:
                 self._stopping.wait(self._poll)  # interactive requests first
             if self._stopping.is_set() or self.store.state(job.id) != "running":
                 return  # stopping (the job resumes at the next start) or cancelled
-            try:
-                result = self._check(JobClaim.model_validate_json(pending.claim), job)
-            except (InputError, NotFoundError) as exc:  # this line's own problem: its answer
-                self.store.record(job.id, pending.line, error=LineError(pending.line, exc.code, str(exc.detail)))
+            outcome = outcome_of(functools.partial(self._check_line, pending.claim, job))
+            if not isinstance(outcome, VericlaimError):
+                self.store.record(job.id, pending.line, result=json.dumps(outcome, ensure_ascii=False))
+                self._on_line("checked")
+            elif settles(outcome):  # the line's own fault: its answer
+                self.store.record(job.id, pending.line,
+                                  error=LineError(pending.line, outcome.code, str(outcome.detail)))
                 self._on_line("error")
-                continue
-            except VericlaimError as exc:  # the service's (a model, the index): the line waits and is retried
-                log.warning("job %s, line %d: %s (%s); retrying in %.0f s", job.id, pending.line, exc.code,
-                            exc.detail, self._retry)
-                self._stopping.wait(self._retry)
+            else:  # the service's: the line waits and is tried again
+                self._wait_for_service(job, pending.line, outcome)
                 return
-            except Exception as exc:
-                error_id = uuid.uuid4().hex[:12]
-                log.error("error %s in job %s, line %d", error_id, job.id, pending.line, exc_info=exc,
-                          extra={"error_id": error_id})
-                self.store.record(job.id, pending.line, error=LineError(
-                    pending.line, "internal_error", f"unexpected error {error_id} (see the server log)"))
-                self._on_line("error")
-                continue
-            self.store.record(job.id, pending.line, result=json.dumps(result, ensure_ascii=False))
-            self._on_line("checked")
         self.store.finish(job.id)
+
+    def _check_line(self, line: str, job: Job) -> dict[str, Any]:
+        return self._check(JobClaim.model_validate_json(line), job)
+
+    def _wait_for_service(self, job: Job, line: int, error: VericlaimError) -> None:
+        pause = self._retry if error.retryable else self._stalled
+        (log.warning if error.retryable else log.error)(
+            "job %s, line %d: %s (%s); trying again in %.0f s", job.id, line, error.code, error.detail, pause)
+        self._stopping.wait(pause)
 

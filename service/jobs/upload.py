@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from pydantic import ValidationError
 
+from service.check_many import settles
 from service.errors import InvalidJobError, VericlaimError
 from service.evidence import EvidenceFinder
 from service.jobs.store import LineError
@@ -39,7 +40,7 @@ def acceptor(finder: EvidenceFinder, collection: str | None) -> Callable[[JobCla
 def read_upload(data: bytes, accept: Callable[[JobClaim], None], max_lines: int) -> Upload:
     """The upload's claims and refused lines. `accept` raises a `VericlaimError` for a claim that cannot be
     checked (empty, too long, an unknown collection). Raises `InvalidJobError` when no line can be checked or
-    there are more than `max_lines`."""
+    there are more than `max_lines`, and a service fault `accept` meets as it is (service/check_many.py)."""
     claims: list[tuple[int, str]] = []
     refused: list[tuple[LineError, str | None]] = []
     for number, raw in enumerate(data.removeprefix(b"\xef\xbb\xbf").split(b"\n"), start=1):
@@ -57,6 +58,8 @@ def read_upload(data: bytes, accept: Callable[[JobClaim], None], max_lines: int)
         except ValidationError as exc:
             refused.append((LineError(number, "invalid_line", _problem(exc)), text))
         except VericlaimError as exc:
+            if not settles(exc):  # the service's fault (the store, the index), not the line's: nothing is read
+                raise
             refused.append((LineError(number, exc.code, str(exc.detail)), text))
         else:
             claims.append((number, text))

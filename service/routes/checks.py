@@ -9,7 +9,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.concurrency import run_in_threadpool
 
 from service import __version__
-from service.errors import IndexCorruptError, InputError, ModelUnavailableError
+from service.errors import DependencyUnavailableError, IndexCorruptError, InputError
 from service.requests import AskRequest, BatchCheckRequest, CheckRequest, SearchRequest, TextCheckRequest
 from service.routes.deps import ERRORS, Admitted, Built, Measured, Reader
 from service.schemas import (
@@ -42,7 +42,7 @@ async def info(built: Built) -> InfoResponse:
     pipeline, library = built.pipeline, built.library
     try:  # a shared store is a network call away: off the event loop, and its outage is not this process's
         collections = await run_in_threadpool(library.collections)
-    except ModelUnavailableError:
+    except DependencyUnavailableError:
         collections = []
     return InfoResponse(
         version=__version__,
@@ -61,7 +61,7 @@ async def ready(built: Built) -> JSONResponse:
     library = built.library
     try:
         names = await run_in_threadpool(library.collections)
-    except ModelUnavailableError as exc:  # the store cannot be reached
+    except DependencyUnavailableError as exc:  # the store cannot be reached
         body = ReadyResponse(status="not_ready", unreadable_collections=[], detail=exc.detail)
         return JSONResponse(body.model_dump(), status_code=503)
     unreadable = []

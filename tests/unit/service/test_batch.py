@@ -13,10 +13,11 @@ import pytest
 from index.loaders import make_document
 from service.batch import RESULTS, SUMMARY, local_checks, run_batch, write_summary
 from service.bootstrap import Components
-from service.errors import InputError, VericlaimError
+from service.check_many import Outcome
+from service.errors import CollectionNotFoundError, DependencyUnavailableError, InputError
 from service.evidence import Query
+from service.fakes import ScriptedChecker
 from service.requests import JobClaim
-from service.schemas import CheckResponse
 from tests.unit.service.test_api import ACME_TEXT, CLAIM, components_at
 
 pytestmark = pytest.mark.unit
@@ -74,7 +75,7 @@ def test_a_rerun_continues_after_the_last_whole_line_and_checks_nothing_twice(bu
     (out_dir / RESULTS).write_text(kept + json.dumps(first[2])[:40], encoding="utf-8")  # stopped mid-line
     asked: list[str] = []
 
-    def counting(queries: Sequence[Query]) -> Iterator[CheckResponse | VericlaimError]:
+    def counting(queries: Sequence[Query]) -> Iterator[Outcome]:
         asked.extend(query.text for query in queries)
         return local_checks(built.pipeline)(queries)
 
@@ -98,3 +99,27 @@ def test_another_file_into_the_same_folder_needs_restart(built: Components, tmp_
 
     assert run.checked == 1 and [row["claim"] for row in rows(out_dir)] == ["Acme employs 200,000 people"]
 
+
+
+def test_a_lines_own_fault_is_its_error_and_a_service_fault_stops_the_run_until_a_rerun(tmp_path: Path) -> None:
+    claims = write_claims(tmp_path / "claims.jsonl", *[{"id": n, "claim": text} for n, text in
+                                                       enumerate(["fine", "elsewhere", "boom", "store down", "last"])])
+    out_dir = tmp_path / "out"
+    checker = ScriptedChecker({"elsewhere": CollectionNotFoundError("no collection 'x'"),
+                               "boom": RuntimeError("/secret/path"),
+                               "store down": DependencyUnavailableError("the store did not answer")})
+
+    with pytest.raises(DependencyUnavailableError):
+        run_batch(claims, out_dir, local_checks(checker), lambda claim: None)
+
+    first = rows(out_dir)
+    assert [(row["line"], row.get("error")) for row in first] == [
+        (1, None), (2, "collection_not_found"), (3, "internal_error")]  # the service's fault is on no line
+    assert "/secret" not in first[2]["detail"]
+    del checker.failures["store down"]  # the store answers again
+    checker.asked.clear()
+    run = run_batch(claims, out_dir, local_checks(checker), lambda claim: None)
+
+    assert [query.text for query in checker.asked] == ["store down", "last"]  # continued at the stopped line
+    assert (run.kept, run.checked, run.errors) == (3, 2, 2)
+    assert [row["line"] for row in rows(out_dir)] == [1, 2, 3, 4, 5]

@@ -4,6 +4,7 @@ shipped fakes, and the runner on its own (resume, cancel, yielding to interactiv
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import time
 from collections.abc import Iterator
@@ -291,7 +292,7 @@ def test_of_two_servers_on_one_folder_one_runs_the_jobs_and_the_other_takes_over
 
 
 def test_a_failing_service_leaves_the_line_pending_and_retries_it(tmp_path: Path) -> None:
-    from service.errors import ModelUnavailableError
+    from service.errors import DependencyUnavailableError
 
     store = JobStore(tmp_path / "jobs.sqlite3")
     job = store.create([(1, claim_line("claim"))], [], None, False)
@@ -300,16 +301,41 @@ def test_a_failing_service_leaves_the_line_pending_and_retries_it(tmp_path: Path
     def check(claim: JobClaim, _job: Any) -> dict[str, Any]:
         attempts.append(1)
         if len(attempts) < 3:
-            raise ModelUnavailableError("the model is not loaded yet")
+            raise DependencyUnavailableError("the store did not answer")
         return {"ok": True}
 
-    runner = JobRunner(store, check, lambda: False, retry_seconds=0.01)
+    runner = JobRunner(store, check, lambda: False, retry_seconds=0.01, stalled_seconds=60)
     runner.start()
     wait_for(lambda: store.get(job.id).state == "done")
     runner.stop()
 
     assert len(attempts) == 3
     assert [line.get("result") for line in store.results(job.id)] == [{"ok": True}]
+
+
+def test_a_service_fault_no_retry_can_help_keeps_the_line_pending_for_the_long_pause(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    from service.errors import IndexCorruptError
+
+    store = JobStore(tmp_path / "jobs.sqlite3")
+    job = store.create([(1, claim_line("claim")), (2, claim_line("next"))], [], None, False)
+    attempts: list[str] = []
+
+    def check(claim: JobClaim, _job: Any) -> dict[str, Any]:
+        attempts.append(claim.claim)
+        raise IndexCorruptError("run vericlaim repair")
+
+    runner = JobRunner(store, check, lambda: False, retry_seconds=0.01, stalled_seconds=60)
+    with caplog.at_level(logging.ERROR, logger="service.jobs.runner"):
+        runner.start()
+        wait_for(lambda: bool(attempts))
+        time.sleep(0.3)  # many short retries would have happened by now
+        runner.stop(timeout=10)
+
+    assert attempts == ["claim"]  # not tried again within the short pause, and the next line not started
+    assert store.get(job.id).state == "running" and store.get(job.id).errors == ()  # not blamed on the line
+    assert [pending.line for pending in store.pending(job.id)] == [1, 2]
+    assert any("index_corrupt" in record.getMessage() for record in caplog.records)
 
 
 def test_results_are_read_a_page_at_a_time_and_none_is_lost_between_pages(tmp_path: Path) -> None:
@@ -330,3 +356,20 @@ def test_out_of_range_after_and_limit_are_422_before_any_result_is_sent(client: 
 
     assert_error(client.get(f"/v1/jobs/{job_id}/results?{query}"), 422, "invalid_request")
     assert len(results(client, job_id)) == 1
+
+
+def test_an_upload_refuses_a_line_for_its_own_fault_but_not_for_the_services() -> None:
+    from service.errors import CollectionNotFoundError, DependencyUnavailableError
+    from service.jobs.upload import read_upload
+
+    def accept(claim: JobClaim) -> None:
+        if claim.collection == "nowhere":
+            raise CollectionNotFoundError("no collection 'nowhere'")
+        if claim.collection == "pg":
+            raise DependencyUnavailableError("the PostgreSQL store is unavailable")
+
+    upload = read_upload(jsonl({"claim": "a"}, {"claim": "b", "collection": "nowhere"}), accept, max_lines=10)
+    assert [line for line, _ in upload.claims] == [1]
+    assert [(error.line, error.error) for error, _ in upload.refused] == [(2, "collection_not_found")]
+    with pytest.raises(DependencyUnavailableError):  # not blamed on the line: the submission fails (503)
+        read_upload(jsonl({"claim": "a"}, {"claim": "b", "collection": "pg"}), accept, max_lines=10)
