@@ -18,6 +18,7 @@
     │   ├── CollectionNotFoundError     collection_not_found 404 3
     │   └── JobNotFoundError            job_not_found   404   3
     ├── UnauthorizedError               unauthorized    401   7  (HTTP: a missing or wrong API token)
+    ├── CollectionChangedError          collection_changed 409 1  (a version the store no longer keeps; retry)
     ├── ClientGoneError                 client_gone     499   1  (HTTP: logged only; nobody is left to answer)
     ├── IndexCorruptError               index_corrupt   500   4
     ├── ModelUnavailableError           model_unavailable 503 5
@@ -120,6 +121,14 @@ class UnauthorizedError(VericlaimError):
     code = "unauthorized"
     http_status = 401
     exit_code = 7
+
+
+class CollectionChangedError(VericlaimError):
+    """A collection view read after its store stopped keeping that version (PostgreSQL keeps replaced text
+    for a while: pgstore/versions.py). Checking again reads the current version."""
+
+    code = "collection_changed"
+    http_status = 409
 
 
 class ClientGoneError(VericlaimError):
