@@ -11,9 +11,9 @@ The rules (the contract suite, tests/contract/test_document_store.py, holds ever
 5. A document whose text (sha256) another document holds — stored and kept, or admitted earlier in the same
    write — is neither stored nor embedded: a **duplicate**, reported with the id that holds the text. If its
    own id held another text before, that old version is dropped and the id is also listed as **deleted**. If
-   the holder loses the text later in the same write (its own text changes), the first such duplicate is
-   stored after all (added, or updated). A duplicate is skipped, not aliased: deleting the holder later does
-   not bring it back.
+   the holder loses the text later in the same write (its own text changes), the text is stored after all,
+   once: under the next document that brings it, else under the first duplicate skipped (added, or updated).
+   A duplicate is skipped, not aliased: deleting the holder later does not bring it back.
 6. The same id twice in one write: with the same text the later one is ignored; with different texts the whole
    write is refused (`InputError`, 400 `bad_input`) and nothing is stored.
 7. Deleting an id that is not stored is `DocumentNotFoundError` and nothing is deleted; a repeated id counts once.
