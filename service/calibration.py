@@ -53,7 +53,7 @@ def bundled_calibration(verifier: str | None = None) -> Path:
     """The newest bundled calibration file, or the newest one fitted for `verifier` (by its name) when there is
     one: each bundled verifier keeps the calibration fitted for it."""
     folder = resources.files("service") / "models_data"
-    paths = [Path(str(folder / name)) for name in BUNDLED_CALIBRATIONS]
+    paths = [path for name in BUNDLED_CALIBRATIONS if (path := Path(str(folder / name))).is_file()]
     if verifier is not None:
         for path in paths:
             try:
