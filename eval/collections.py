@@ -11,8 +11,8 @@ from typing import Any
 
 from eval.adapters.gold import Dataset, GoldEvidence
 from eval.trained_claims import without_trained_claims
-from service.bootstrap import AnyLibrary
 from service.errors import VericlaimError
+from service.ports import DocumentStore
 
 
 def dataset_collection(dataset: Dataset, collection: str | None, corpus: list[Path] | None) -> str | None:
@@ -22,7 +22,7 @@ def dataset_collection(dataset: Dataset, collection: str | None, corpus: list[Pa
     return collection
 
 
-def ingest_dataset(library: AnyLibrary, dataset: Dataset, collection: str | None, corpus: list[Path] | None) -> None:
+def ingest_dataset(library: DocumentStore, dataset: Dataset, collection: str | None, corpus: list[Path] | None) -> None:
     """The user's corpus files and the set's own documents into `collection` (unchanged ones are skipped)."""
     if corpus:
         library.ingest_files(corpus, collection)
@@ -30,7 +30,7 @@ def ingest_dataset(library: AnyLibrary, dataset: Dataset, collection: str | None
         library.ingest(dataset.documents, collection)
 
 
-def with_located_evidence(dataset: Dataset, library: AnyLibrary, collection: str | None) -> Dataset:
+def with_located_evidence(dataset: Dataset, library: DocumentStore, collection: str | None) -> Dataset:
     """The set with each gold quote that has no offsets (a native claim whose corpus came as files, `--corpus`)
     located in the stored text of its document (first occurrence), so that citation precision and gold-evidence
     recall can be scored; quotes not found keep -1:-1. Offsets already given are kept as they are."""

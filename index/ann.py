@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from service.config import RetrievalSettings
+from service.retrieval_config import RetrievalSettings
 
 
 class IndexKind(StrEnum):

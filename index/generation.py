@@ -115,6 +115,7 @@ def read_generation(folder: Path, manifest_sha256: str | None) -> Snapshot:
     for line in _json_lines(folder / "documents.jsonl"):
         doc = Document(**json.loads(line))
         documents[doc.doc_id] = doc
+    documents = dict(sorted(documents.items()))  # in id order, whatever order an older generation wrote
     chunks = []
     for line in _json_lines(folder / "chunks.jsonl"):
         row = json.loads(line)

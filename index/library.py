@@ -10,7 +10,7 @@ and committed once at the end (index/writer.py), so one bad file still leaves th
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import accumulate
 from pathlib import Path
 
@@ -18,13 +18,11 @@ from index.ann import AnnParams
 from index.loaders import discover, file_size, read_documents
 from index.snapshot import Snapshot
 from index.store import CollectionStore, validate_collection_name
-from index.writer import ChangeSummary, Progress
 from service.config import Settings
-from service.domain import Document
+from service.domain import ChangeSummary, Document
 from service.errors import CollectionNotFoundError, DocumentNotFoundError, InputError
-from service.ports import Embedder
+from service.ports import Embedder, FileProgress, Progress
 
-FileProgress = Callable[[str], None]
 NO_DOCUMENTS = "no supported documents found (.txt, .md, .html, .pdf, .jsonl)"
 
 
@@ -37,16 +35,21 @@ def read_files(paths: Sequence[Path], on_file: FileProgress | None = None) -> li
 
 
 class Library:
+    """The `DocumentStore` port over collection folders under `settings.collections_dir`."""
+
     def __init__(self, settings: Settings, embedder: Embedder) -> None:
         self.settings = settings
         self.embedder = embedder
         self._snapshots: dict[str, tuple[str, Snapshot]] = {}
         self._lock = threading.Lock()
 
+    def collection_name(self, collection: str | None = None) -> str:
+        return validate_collection_name(self.settings.collection if collection is None else collection)
+
     def store(self, collection: str | None = None) -> CollectionStore:
         return CollectionStore(
             self.settings.collections_dir,
-            validate_collection_name(self.settings.collection if collection is None else collection),
+            self.collection_name(collection),
             embedding_model=self.embedder.name,
             chunking=self.settings.chunking.model_dump(),
             ann=AnnParams.from_settings(self.settings.retrieval),

@@ -30,9 +30,9 @@ from index.ann import one_thread
 from index.bm25 import bm25_tokens
 from index.dates import DateRange
 from index.snapshot import NUMBER, Snapshot
-from service.config import RetrievalSettings
 from service.domain import Passage
 from service.ports import Embedder
+from service.retrieval_config import RetrievalSettings
 
 _MMR_POOL = 50  # only the best this many sentences compete in MMR
 

@@ -48,11 +48,11 @@ from index.durable import fsync_dir, fsync_file, fsync_tree
 from index.generation import read_generation
 from index.generation import write_generation as _write_generation  # a module name tests can replace
 from index.snapshot import Snapshot
-from index.writer import ChangeSummary, CollectionWriter, Progress
+from index.writer import CollectionWriter
 from service.checksums import sha256_file
-from service.domain import Document
+from service.domain import ChangeSummary, Document
 from service.errors import IndexCorruptError, InputError, InvalidCollectionError
-from service.ports import Embedder
+from service.ports import Embedder, Progress
 
 _COLLECTION_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 

@@ -1,5 +1,8 @@
 """The `Retriever` port over a PostgreSQL collection: sentences ranked by pgvector's HNSW index (cosine) and by
-PostgreSQL full-text search (ts_rank_cd over an OR of the query's words), fused by reciprocal rank.
+PostgreSQL full-text search (ts_rank_cd over an OR of the query's words), fused by reciprocal rank. Each ranking
+proposes `candidates` sentences (at least k); the HNSW scan runs at `hnsw.ef_search` = `ef_search` (at least the
+candidates). A search reads one version: the collection's version, its filter and its ranking come from one
+REPEATABLE READ transaction, and the view it returns is that version's (pgstore/view.py).
 
 Filtered searches (`doc_ids`, dates) rank the allowed sentences exactly, since pgvector would filter after its
 index scan. It is simpler than the FAISS files' retriever (index/retriever.py: document candidates,
@@ -13,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 from datetime import date
+from typing import Any
 
 from index.dates import DateRange
 from pgstore.library import PostgresLibrary
@@ -20,7 +24,6 @@ from pgstore.view import PostgresView
 from service.domain import Passage
 
 _WORD = re.compile(r"[A-Za-z0-9]+")
-_POOL = 50  # candidates from each ranking
 _QUERY = """
 WITH dense AS (
     SELECT id, row_number() OVER (ORDER BY distance) AS place FROM (
@@ -44,29 +47,28 @@ ORDER BY fused DESC, cosine DESC LIMIT %(k)s
 
 
 class PostgresSearch:
-    def __init__(self, library: PostgresLibrary, rrf_k: int = 60, ef_search: int = 128) -> None:
+    """`rrf_k`, `candidates` and `ef_search` are RetrievalSettings' rrf_k, candidates and hnsw_ef_search."""
+
+    def __init__(self, library: PostgresLibrary, *, rrf_k: int = 60, candidates: int = 30,
+                 ef_search: int = 128) -> None:
         self.library = library
         self.rrf_k = rrf_k
+        self.candidates = candidates
         self.ef_search = ef_search
 
     def search(self, collection: str | None, text: str, k: int, *, doc_ids: Collection[str] | None = None,
                since: date | None = None, until: date | None = None) -> tuple[list[Passage], PostgresView]:
-        view = self.library.snapshot(collection)
-        allowed = self._allowed(view, doc_ids, DateRange.of(since, until))
-        if allowed is not None and not allowed:
-            return [], view
+        name = self.library.collection_name(collection)
         vector = self.library.embedder.encode([text])[0]
-        words = " | ".join(sorted({word.lower() for word in _WORD.findall(text)}))
-        params = {"collection": view.collection, "vector": vector, "words": words, "pool": max(_POOL, k),
-                  "rrf": self.rrf_k, "k": k, "allowed": sorted(allowed) if allowed is not None else None}
-        # a filter is applied after an HNSW scan, which could leave too few of the allowed sentences: filtered
-        # searches rank the allowed sentences exactly instead (`+ 0` keeps the planner off the index)
-        query = _QUERY.format(filter="AND doc_id = ANY(%(allowed)s)" if allowed is not None else "",
-                              order="(embedding <=> %(vector)s) + 0" if allowed is not None
-                              else "embedding <=> %(vector)s")
+        pool = max(self.candidates, k)
         with self.library.connect() as db:
-            db.execute(f"SET LOCAL hnsw.ef_search = {int(max(self.ef_search, k))}")
-            rows = db.execute(query, params).fetchall()
+            db.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            db.execute(f"SET LOCAL hnsw.ef_search = {int(max(self.ef_search, pool))}")
+            view = self.library.view_in(db, name)
+            allowed = self._allowed(db, name, doc_ids, DateRange.of(since, until))
+            rows = [] if view is None else self._ranked(db, view, text, vector, k, pool, allowed)
+        if view is None:
+            raise self.library.not_found(name)
         passages = []
         for doc_id, start, stop, cosine, fused, lexical, text_at, title, reading in rows:
             passages.append(Passage(doc_id=doc_id, start=start, end=stop, text=text_at, reading=reading,
@@ -74,13 +76,25 @@ class PostgresSearch:
                                     scores={"dense": round(float(cosine), 4), "lexical": 1.0 if lexical else 0.0}))
         return passages, view
 
-    def _allowed(self, view: PostgresView, doc_ids: Collection[str] | None,
+    def _ranked(self, db: Any, view: PostgresView, text: str, vector: Any, k: int, pool: int,
+                allowed: set[str] | None) -> list[Any]:
+        if allowed is not None and not allowed:
+            return []
+        words = " | ".join(sorted({word.lower() for word in _WORD.findall(text)}))
+        params = {"collection": view.collection, "vector": vector, "words": words, "pool": pool,
+                  "rrf": self.rrf_k, "k": k, "allowed": sorted(allowed) if allowed is not None else None}
+        # a filter is applied after an HNSW scan, which could leave too few of the allowed sentences: filtered
+        # searches rank the allowed sentences exactly instead (`+ 0` keeps the planner off the index)
+        query = _QUERY.format(filter="AND doc_id = ANY(%(allowed)s)" if allowed is not None else "",
+                              order="(embedding <=> %(vector)s) + 0" if allowed is not None
+                              else "embedding <=> %(vector)s")
+        return list(db.execute(query, params).fetchall())
+
+    def _allowed(self, db: Any, collection: str, doc_ids: Collection[str] | None,
                  dates: DateRange | None) -> set[str] | None:
         """The documents a filter lets through (None: no filter)."""
         if doc_ids is None and dates is None:
             return None
-        with self.library.connect() as db:
-            rows = db.execute("SELECT doc_id, date FROM vc_documents WHERE collection = %s",
-                              (view.collection,)).fetchall()
+        rows = db.execute("SELECT doc_id, date FROM vc_documents WHERE collection = %s", (collection,)).fetchall()
         return {doc_id for doc_id, day in rows
                 if (doc_ids is None or doc_id in doc_ids) and (dates is None or dates.admits(day))}

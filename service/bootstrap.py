@@ -24,20 +24,19 @@ from service.evidence import EvidenceFinder
 from service.judge import LlamaJudge
 from service.models import resolve_llm
 from service.pipeline import Pipeline
-from service.ports import Embedder, Judge, Verifier
+from service.ports import DocumentStore, Embedder, Judge, Verifier
 from service.verifiers.feature import FeatureVerifier
 
 log = logging.getLogger(__name__)
 
 
-AnyLibrary = Library | PostgresLibrary
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
 
 @dataclass(frozen=True)
 class Components:
     settings: Settings
-    library: AnyLibrary
+    library: DocumentStore
     pipeline: Pipeline
 
 
@@ -141,9 +140,9 @@ def load_calibration(settings: Settings, verifier: Verifier | None) -> Calibrati
     return calibration
 
 
-def build_library(settings: Settings, embedder: Embedder | None = None) -> AnyLibrary:
-    """The collections: FAISS files under VERICLAIM_HOME, or PostgreSQL when `store` names a database. A store
-    URL of another scheme is `ConfigError`, before the embedder loads."""
+def build_library(settings: Settings, embedder: Embedder | None = None) -> DocumentStore:
+    """The collections (the `DocumentStore` port): FAISS files under VERICLAIM_HOME, or PostgreSQL when `store`
+    names a database. A store URL of another scheme is `ConfigError`, before the embedder loads."""
     if settings.store and not settings.store.startswith(POSTGRES_SCHEMES):
         scheme = settings.store.split("://")[0] if "://" in settings.store else None  # never the URL: a password
         raise ConfigError(f"VERICLAIM_STORE {f'has the unknown scheme {scheme!r}' if scheme else 'is not a URL'}: "
@@ -158,13 +157,19 @@ def build_finder(settings: Settings, embedder: Embedder | None = None) -> Eviden
     return _finder(settings, build_library(settings, embedder))
 
 
-def _finder(settings: Settings, library: AnyLibrary) -> EvidenceFinder:
-    """Validation and retrieval over `library`; `build` keeps the concrete library for `Components`, the
-    finder sees only its `Collections` seam."""
+def _finder(settings: Settings, library: DocumentStore) -> EvidenceFinder:
+    """Validation and retrieval over `library`; `build` keeps the store for `Components`, the finder sees only
+    its `Collections` side. Each store's retriever gets the retrieval settings that apply to it (config.py says
+    which apply to one store only)."""
+    retrieval = settings.retrieval
     if isinstance(library, PostgresLibrary):
-        return EvidenceFinder(settings, library, PostgresSearch(library, settings.retrieval.rrf_k))
-    return EvidenceFinder(settings, library,
-                          CollectionSearch(library, HybridRetriever(library.embedder, settings.retrieval)))
+        return EvidenceFinder(settings, library, PostgresSearch(library, rrf_k=retrieval.rrf_k,
+                                                                candidates=retrieval.candidates,
+                                                                ef_search=retrieval.hnsw_ef_search))
+    if isinstance(library, Library):
+        return EvidenceFinder(settings, library, CollectionSearch(library, HybridRetriever(library.embedder,
+                                                                                           retrieval)))
+    raise TypeError(f"no retriever for {type(library).__name__}")
 
 
 def build(

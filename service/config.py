@@ -19,6 +19,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from service.retrieval_config import RetrievalSettings
 from service.server_config import API_TOKEN_MIN_CHARS, ServerSettings
 from service.verdict_policy import LlmCall, VerdictSource
 from service.verifiers.aggregation import Aggregation
@@ -109,61 +110,6 @@ class ModelSettings(BaseModel):
 class ChunkingSettings(BaseModel):
     max_chars: int = Field(700, ge=100, description="Largest chunk, in characters (whole sentences only).")
     overlap_sentences: int = Field(1, ge=0, description="Sentences repeated between neighbouring chunks.")
-
-
-class SentenceWeights(BaseModel):
-    """How an evidence sentence's score is made (index/retriever.py). Tuned on Check-COVID train
-    (bench/retrieval.py --split train); Climate-FEVER and WiCE were not tuned on."""
-
-    dense: float = Field(1.0, description="Cosine of the sentence to the query.")
-    bm25: float = Field(0.6, description="The sentence's BM25 score over the collection's best.")
-    chunk_dense: float = Field(1.0, description="Cosine of its best chunk (the sentence with its neighbours).")
-    chunk_bm25: float = Field(1.0, description="BM25 of its best chunk over the collection's best chunk.")
-    document_dense: float = Field(0.5, description="Best sentence cosine in its document.")
-    document_bm25: float = Field(0.5, description="Best sentence BM25 (normalised) in its document.")
-    numbers: float = Field(0.15, description="Share of the query's numbers the sentence contains.")
-
-    @property
-    def total(self) -> float:
-        return self.dense + self.bm25 + self.chunk_dense + self.chunk_bm25 + self.document_dense \
-            + self.document_bm25 + self.numbers
-
-
-class RetrievalSettings(BaseModel):
-    top_k: int = Field(5, ge=1, le=50, description="Evidence sentences handed to the judge.")
-    candidates: int = Field(
-        30, ge=1, description="Chunks, and sentences, each retriever (dense, BM25) proposes before fusion."
-    )
-    rerank_chunks: int = Field(8, ge=1, description="Fused chunks whose documents' sentences are scored.")
-    rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
-    rerank_candidates: int = Field(
-        0, ge=0, description=(
-            "Evidence candidates the NLI verifier reranks before the final top_k (its 1 − P(neutral) plus "
-            "rerank_weight × the retrieval score); at or below top_k, no reranking."
-        ),
-    )
-    rerank_weight: float = Field(1.0, ge=0, description="Weight of the retrieval score in the reranking.")
-    mmr_lambda: float = Field(
-        0.9, ge=0, le=1, description="Relevance vs diversity in evidence selection (1: relevance only)."
-    )
-    weights: SentenceWeights = Field(default_factory=SentenceWeights, description="Evidence sentence score.")
-    min_score: float = Field(
-        0.25, description="Evidence whose dense similarity is below this is not evidence (cosine)."
-    )
-    index_kind: Literal["auto", "exact", "hnsw", "ivf"] = Field(
-        "auto", description="Dense index: exact (flat), hnsw or ivf (approximate), or auto (exact below ann_threshold)."
-    )
-    ann_threshold: int = Field(50_000, ge=1, description="Chunks from which 'auto' switches to the IVF index.")
-    hnsw_m: int = Field(32, ge=4, description="HNSW graph degree (more: better recall, more memory).")
-    hnsw_ef_construction: int = Field(64, ge=8, description="HNSW build-time search width.")
-    hnsw_ef_search: int = Field(128, ge=10, description="HNSW query-time search width (recall vs latency).")
-    ivf_nprobe: int = Field(32, ge=1, description="IVF cells scanned per query (recall vs latency).")
-    ingest_batch_chars: int = Field(
-        1_000_000, ge=1, description=(
-            "Characters of document text read and embedded per ingest batch: bounds ingest memory. An ingest "
-            "still commits once, at the end."
-        ),
-    )
 
 
 class JudgeSettings(BaseModel):

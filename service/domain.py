@@ -52,6 +52,22 @@ class Document:
 
 
 @dataclass(frozen=True)
+class ChangeSummary:
+    """What a write did to a collection (decided by `service.ingest_plan`, the same for every store)."""
+
+    added: tuple[str, ...] = ()
+    updated: tuple[str, ...] = ()  # new text, or the same text with a new title, url or date
+    unchanged: tuple[str, ...] = ()
+    deleted: tuple[str, ...] = ()
+    duplicates: tuple[tuple[str, str], ...] = ()  # (skipped doc_id, the doc_id that holds the same text)
+    chunks: int = 0  # retrieval units the collection holds after the write (files: chunks; PostgreSQL: sentences)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.deleted)
+
+
+@dataclass(frozen=True)
 class Passage:
     """A retrieved span with its retrieval scores (higher is better)."""
 

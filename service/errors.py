@@ -18,6 +18,7 @@
     │   ├── CollectionNotFoundError     collection_not_found    404  3
     │   └── JobNotFoundError            job_not_found           404  3
     ├── UnauthorizedError               unauthorized            401  7    input   no  (HTTP: a missing or wrong token)
+    ├── CollectionChangedError          collection_changed      409  1    service yes (a version no longer kept)
     ├── ClientGoneError                 client_gone             499  1    input   yes (HTTP: logged only)
     ├── InternalError                   internal_error          500  1    input   no  (a bug met on one line of a run)
     ├── IndexCorruptError               index_corrupt           500  4    service no
@@ -148,6 +149,16 @@ class UnauthorizedError(VericlaimError):
     http_status = 401
     exit_code = 7
     fault = "input"
+
+
+class CollectionChangedError(VericlaimError):
+    """A collection view read after its store stopped keeping that version (PostgreSQL keeps replaced text
+    for a while: pgstore/view.py). Checking again reads the current version."""
+
+    code = "collection_changed"
+    http_status = 409
+    fault = "service"
+    retryable = True
 
 
 class ClientGoneError(VericlaimError):

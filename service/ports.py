@@ -1,24 +1,29 @@
 """The seams: small Protocols with a real adapter and a deterministic fake each (see `service.fakes`).
 
-Embedder (sentence-transformers), Collections and Retriever (the `index` package: FAISS + BM25 over stored
-collections), Judge (llama.cpp), Verifier (the NLI cross-encoder, `service.verifiers.nli`). The pipeline
-depends on these, never on the classes behind them. Checker is the pipeline itself as a run over many claims
-sees it (service/check_many.py).
+Embedder (sentence-transformers), DocumentStore with its Collections and CollectionView reading side, and
+Retriever (two stores implement them: `index`, FAISS + BM25 files; `pgstore`, PostgreSQL + pgvector), Judge
+(llama.cpp), Verifier (the NLI cross-encoder, `service.verifiers.nli`). The pipeline depends on these, never on
+the classes behind them. Checker is the pipeline itself as a run over many claims sees it
+(service/check_many.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import numpy as np
 
-from service.domain import Citation, Document, Label, Passage, Verdict
+from service.domain import ChangeSummary, Citation, Document, Label, Passage, Verdict
 
 if TYPE_CHECKING:
     from service.evidence import Query
+
+Progress = Callable[[int, int], None]  # (done, total), in the input's own units (characters or bytes)
+FileProgress = Callable[[str], None]  # the file about to be read
 
 
 class Embedder(Protocol):
@@ -67,13 +72,18 @@ class Judge(Protocol):
 
 
 class CollectionView(Protocol):
-    """One version of a collection as a check reads it: its documents, and citations checked against them."""
+    """One version of a collection as a check reads it: its documents, and citations checked against them.
+
+    A view reads one version for its whole life: text written after it was taken is not what it serves or
+    cites (a store that can no longer read that version says so: `CollectionChangedError`)."""
 
     @property
     def version(self) -> str: ...
 
     @property
-    def documents(self) -> Mapping[str, Document]: ...
+    def documents(self) -> Mapping[str, Document]:
+        """By id, iterated in id order (code points)."""
+        ...
 
     def cite(self, passage: Passage) -> Citation | None:
         """The citation of `passage` when its text is exactly the stored text at its offsets, else None."""
@@ -81,12 +91,52 @@ class CollectionView(Protocol):
 
 
 class Collections(Protocol):
-    """The stored collections (`index.library.Library`)."""
+    """The stored collections as checks read them (a `DocumentStore`'s reading side)."""
 
     embedder: Embedder
 
     def snapshot(self, collection: str | None = None) -> CollectionView:
         """The collection's current version; an unknown collection is `CollectionNotFoundError`."""
+        ...
+
+
+class DocumentStore(Collections, Protocol):
+    """Collections that are written as well as read: `index.library.Library` (FAISS + BM25 files under
+    VERICLAIM_HOME) and `pgstore.library.PostgresLibrary` (PostgreSQL + pgvector).
+
+    What a write does (added, updated, unchanged, deleted, duplicate) is decided by `service.ingest_plan`, the
+    same for every store; a store persists the plan, one write as one atomic commit. The contract suite
+    (tests/contract/test_document_store.py) runs every rule against each store. `collection=None` is the
+    configured default collection; a name that is not a valid one is `InvalidCollectionError`."""
+
+    def collection_name(self, collection: str | None = None) -> str:
+        """The collection a call with `collection` reaches, validated."""
+        ...
+
+    def collections(self) -> list[str]:
+        """The collections written to so far, by name."""
+        ...
+
+    def read_files(self, paths: Sequence[Path], on_file: FileProgress | None = None) -> list[Document]: ...
+
+    def ingest(self, documents: Sequence[Document], collection: str | None = None,
+               progress: Progress | None = None) -> ChangeSummary:
+        """Add or update documents in one commit. `progress` counts characters; raising from it stops the
+        write before its commit."""
+        ...
+
+    def ingest_files(self, paths: Sequence[Path], collection: str | None = None, on_file: FileProgress | None = None,
+                     progress: Progress | None = None) -> ChangeSummary:
+        """`ingest` of the documents in files and folders, read as a stream; `progress` counts bytes. No
+        document found is `InputError`."""
+        ...
+
+    def delete(self, doc_ids: Sequence[str], collection: str | None = None) -> ChangeSummary:
+        """Delete documents in one commit: an unknown id is `DocumentNotFoundError` and nothing is deleted."""
+        ...
+
+    def reindex(self, collection: str | None = None, progress: Progress | None = None) -> ChangeSummary:
+        """Every document re-embedded with the configured embedder, in one commit (all listed as added)."""
         ...
 
 

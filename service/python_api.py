@@ -71,25 +71,25 @@ class Vericlaim:
         """Read files and folders (.txt .md .html .pdf .jsonl) into a collection, as `vericlaim ingest` does."""
         library = self.components.library
         summary = library.ingest_files([Path(p).expanduser() for p in paths], collection)
-        return ChangeResponse.of(library.store(collection).name, summary)
+        return ChangeResponse.of(library.collection_name(collection), summary)
 
     def add(self, doc_id: str, text: str, *, title: str | None = None, url: str | None = None,
             date: str | None = None, collection: str | None = None) -> ChangeResponse:
         """Add (or update) one document given as text, as `POST /v1/documents` with JSON does."""
         library = self.components.library
         document = make_document(doc_id, text, source="python", title=title, url=url, date=date)
-        return ChangeResponse.of(library.store(collection).name, library.ingest([document], collection))
+        return ChangeResponse.of(library.collection_name(collection), library.ingest([document], collection))
 
     def delete(self, doc_ids: Sequence[str], collection: str | None = None) -> ChangeResponse:
         library = self.components.library
-        return ChangeResponse.of(library.store(collection).name, library.delete(list(doc_ids), collection))
+        return ChangeResponse.of(library.collection_name(collection), library.delete(list(doc_ids), collection))
 
     def documents(self, collection: str | None = None) -> DocumentListResponse:
         library = self.components.library
         snapshot = library.snapshot(collection)
         listed = [DocumentOut(doc_id=d.doc_id, title=d.title, url=d.url, date=d.date, source=d.source,
                               chars=len(d.text), sha256=d.sha256) for d in snapshot.documents.values()]
-        return DocumentListResponse(collection=library.store(collection).name, index_version=snapshot.version,
+        return DocumentListResponse(collection=library.collection_name(collection), index_version=snapshot.version,
                                     documents=listed)
 
     def document(self, doc_id: str, collection: str | None = None) -> DocumentTextOut:
@@ -97,7 +97,7 @@ class Vericlaim:
         library = self.components.library
         document = library.snapshot(collection).documents.get(doc_id)
         if document is None:
-            raise DocumentNotFoundError(f"no document {doc_id!r} in collection {library.store(collection).name!r}")
+            raise DocumentNotFoundError(f"no document {doc_id!r} in collection {library.collection_name(collection)!r}")
         return DocumentTextOut(doc_id=document.doc_id, title=document.title, url=document.url, date=document.date,
                                source=document.source, chars=len(document.text), sha256=document.sha256,
                                text=document.text)

@@ -7,10 +7,10 @@ import dataclasses
 
 from pydantic import BaseModel, Field
 
-from index.writer import ChangeSummary
 from service.claims.in_text import CheckedSentence, SkippedSentence, TextReport
 from service.domain import (
     Answer,
+    ChangeSummary,
     Citation,
     Decider,
     Label,

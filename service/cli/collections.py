@@ -45,7 +45,7 @@ def ingest(
         summary = library.ingest_files(
             paths, collection, on_file=lambda name: progress.update(task, description=name),
             progress=lambda done, total: progress.update(task, completed=done, total=total))
-    print_changes(ChangeResponse.of(library.store(collection).name, summary))
+    print_changes(ChangeResponse.of(library.collection_name(collection), summary))
 
 
 @reports_errors
@@ -66,7 +66,7 @@ def reindex(collection: CollectionOption = None,
                 progress.update(task, completed=done, total=total)
 
             summary = library.reindex(name, advance)
-        out.print(f"{library.store(name).name}: {len(summary.added)} documents re-embedded with "
+        out.print(f"{library.collection_name(name)}: {len(summary.added)} documents re-embedded with "
                   f"{library.embedder.name} ({summary.chunks} chunks)", markup=False, highlight=False)
 
 

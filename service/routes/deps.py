@@ -22,6 +22,8 @@ ERRORS: dict[int | str, dict[str, Any]] = {
         (400, "The input cannot be used (e.g. an unsupported file type)."),
         (401, "The route needs the API token (Authorization: Bearer), and it was missing or wrong."),
         (404, "No such collection or document."),
+        (409, "The collection changed since the version this request read, and the store no longer keeps that "
+              "version (PostgreSQL); send the request again."),
         (413, "The request body or the uploaded file is over its size limit."),
         (415, "The uploaded file's type is not supported (.txt .md .html .pdf .jsonl)."),
         (422, "The request is malformed or a value is out of range."),

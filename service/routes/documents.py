@@ -16,8 +16,7 @@ from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from index.loaders import load_upload, make_document
-from index.writer import ChangeSummary, Progress
-from service.domain import Document
+from service.domain import ChangeSummary, Document
 from service.errors import (
     BodyTooLargeError,
     ClientGoneError,
@@ -25,6 +24,7 @@ from service.errors import (
     InputError,
     UnsupportedMediaTypeError,
 )
+from service.ports import Progress
 from service.requests import NAMED, NOT_BLANK, DocumentRequest
 from service.routes.deps import ERRORS, Built, Reader, Writer
 from service.schemas import ChangeResponse, DocumentListResponse, DocumentOut, DocumentTextOut
@@ -63,7 +63,7 @@ async def add_document(request: Request, built: Built) -> ChangeResponse:
                                       date=body.date)]
         collection = body.collection
     summary = await _ingest_while_wanted(request, lambda progress: library.ingest(documents_in, collection, progress))
-    return ChangeResponse.of(library.store(collection).name, summary)
+    return ChangeResponse.of(library.collection_name(collection), summary)
 
 
 @documents.get("", dependencies=[Reader])
@@ -73,7 +73,7 @@ async def list_documents(built: Built, collection: Collection = None) -> Documen
     listed = [DocumentOut(doc_id=d.doc_id, title=d.title, url=d.url, date=d.date, source=d.source,
                           chars=len(d.text), sha256=d.sha256)
               for d in snapshot.documents.values()]
-    return DocumentListResponse(collection=library.store(collection).name, index_version=snapshot.version,
+    return DocumentListResponse(collection=library.collection_name(collection), index_version=snapshot.version,
                                 documents=listed)
 
 
@@ -84,7 +84,7 @@ async def get_document(doc_id: str, built: Built, collection: Collection = None)
     snapshot = await run_in_threadpool(lambda: library.snapshot(collection))
     document = snapshot.documents.get(doc_id)
     if document is None:
-        raise DocumentNotFoundError(f"no document {doc_id!r} in collection {library.store(collection).name!r}")
+        raise DocumentNotFoundError(f"no document {doc_id!r} in collection {library.collection_name(collection)!r}")
     return DocumentTextOut(doc_id=document.doc_id, title=document.title, url=document.url, date=document.date,
                            source=document.source, chars=len(document.text), sha256=document.sha256,
                            text=document.text)
@@ -95,7 +95,7 @@ async def delete_document(doc_id: str, built: Built,
                           collection: Collection = None) -> ChangeResponse:
     library = built.library
     summary = await run_in_threadpool(library.delete, [doc_id], collection)
-    return ChangeResponse.of(library.store(collection).name, summary)
+    return ChangeResponse.of(library.collection_name(collection), summary)
 
 
 class _Abandoned(Exception):

@@ -2,19 +2,15 @@
 verdicts with verified citations, two processes sharing one database, and kill -9 during an ingest leaving
 the collection old or new, never between.
 
-The server is PostgreSQL 16 with pgvector from the `pgserver` wheel (a dev dependency), started in the test's
-folder: Debian's sources here carry PostgreSQL 15 but no pgvector package. Without pgserver the module skips,
+The server is the session's PostgreSQL 16 with pgvector (tests/postgres.py): without pgserver these tests skip,
 unless VERICLAIM_REQUIRE_POSTGRES is set (CI sets it)."""
 
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import time
-import warnings
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,36 +21,15 @@ from service.domain import Document
 from service.errors import CollectionNotFoundError, DocumentNotFoundError, InputError
 from service.evidence import Query
 from tests.integration.conftest import DEMO, serving, subprocess_env, vericlaim_command
+from tests.postgres import fresh_database
 
 pytestmark = pytest.mark.integration
 
-try:
-    with warnings.catch_warnings():  # pgserver asks platformdirs for a runtime folder, which warns without XDG
-        warnings.simplefilter("ignore")
-        import pgserver
-except ImportError:
-    if os.environ.get("VERICLAIM_REQUIRE_POSTGRES"):
-        raise RuntimeError("VERICLAIM_REQUIRE_POSTGRES is set but pgserver is not installed") from None
-    pytest.skip("no PostgreSQL with pgvector to test against (pip install pgserver)", allow_module_level=True)
-
-
-@pytest.fixture(scope="module")
-def database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    server = pgserver.get_server(tmp_path_factory.mktemp("pgdata"), cleanup_mode="stop")
-    yield server.get_uri()
-    server.cleanup()
-
 
 @pytest.fixture()
-def store(database: str, request: pytest.FixtureRequest) -> str:
-    """A database of this test's own on the shared server."""
-    import psycopg
-
-    name = "t_" + request.node.name.lower().replace("[", "_").replace("]", "")[:50]
-    with psycopg.connect(database, autocommit=True) as db:
-        db.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        db.execute(f'CREATE DATABASE "{name}"')
-    return database.replace("/postgres?", f"/{name}?")
+def store(postgres: str, request: pytest.FixtureRequest) -> str:
+    """A database of this test's own on the session's server (tests/postgres.py)."""
+    return fresh_database(postgres, request.node.name)
 
 
 def components_over(store: str, real: Components, tmp_path: Path, *, full: bool = False) -> Components:
