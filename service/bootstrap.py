@@ -12,8 +12,10 @@ object, and the stores (index/, pgstore/) never import service.config.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from index.ann import AnnParams, IndexKind
 from index.embedder import SentenceTransformerEmbedder, resolve_embedding_model
@@ -27,11 +29,16 @@ from service.calibration import Calibration, bundled_calibration
 from service.config import Settings
 from service.errors import ConfigError, ModelUnavailableError
 from service.evidence import EvidenceFinder, FinderConfig
+from service.jobs.runner import JobRunner
+from service.jobs.store import Job, JobStore
 from service.judge import LlamaJudge
 from service.models import resolve_llm
+from service.observability import Metrics
 from service.pipeline import ClaimRules, Pipeline, PipelineConfig
 from service.ports import DocumentStore, Embedder, Judge, Verifier
+from service.requests import JobClaim
 from service.retrieval_config import RetrievalSettings
+from service.schemas import verdict_json
 from service.verdict_policy import LlmCall, PolicyConfig, VerdictSource
 from service.verifiers.feature import FeatureVerifier
 
@@ -201,6 +208,21 @@ def build(
         calibration = load_calibration(settings, verifier)
     pipeline = Pipeline(pipeline_config(settings), finder, judge or build_judge(settings), verifier, calibration)
     return Components(settings, library, pipeline)
+
+
+def job_runner(components: Components, busy: Callable[[], bool], metrics: Metrics) -> JobRunner:
+    """The HTTP server's job runner, over `VERICLAIM_HOME/jobs.sqlite3`: each line checked as /v1/check would
+    and stored as it answers (`verdict_json`), yielding while `busy` (a request waits in the server's queue)."""
+    pipeline = components.pipeline
+
+    def check(claim: JobClaim, job: Job) -> dict[str, Any]:
+        query = claim.to_query()
+        verdict = pipeline.check(replace(query, collection=query.collection or job.collection), explain=job.explain)
+        metrics.count([verdict])
+        return verdict_json(verdict)
+
+    store = JobStore(components.settings.home / "jobs.sqlite3")
+    return JobRunner(store, check, busy, on_line=metrics.count_job_line)
 
 
 def pipeline_config(settings: Settings) -> PipelineConfig:
