@@ -226,6 +226,8 @@ def job_runner(components: Components, busy: Callable[[], bool], metrics: Metric
 
 
 def pipeline_config(settings: Settings) -> PipelineConfig:
+    """The pipeline's share of the settings: the verdict policy's judge settings, the claim rules, the claim
+    length and the evidence depth and reranking."""
     judge, claims, retrieval = settings.judge, settings.claims, settings.retrieval
     return PipelineConfig(
         policy=PolicyConfig(source=VerdictSource(judge.verdict_source), llm_call=LlmCall(judge.llm_call),
@@ -237,11 +239,14 @@ def pipeline_config(settings: Settings) -> PipelineConfig:
 
 
 def finder_config(settings: Settings) -> FinderConfig:
+    """The evidence finder's share of the settings: the input length limit, the default depth, the floor."""
     return FinderConfig(max_claim_chars=settings.max_claim_chars, top_k=settings.retrieval.top_k,
                         min_score=settings.retrieval.min_score)
 
 
 def file_store_config(settings: Settings) -> FileStoreConfig:
+    """The file store's share of the settings: its folder and default collection, chunking, the dense index's
+    build, the ingest batch and the integrity key."""
     retrieval, key = settings.retrieval, settings.integrity_key
     ann = AnnParams(kind=IndexKind(retrieval.index_kind), threshold=retrieval.ann_threshold, hnsw_m=retrieval.hnsw_m,
                     hnsw_ef_construction=retrieval.hnsw_ef_construction, hnsw_ef_search=retrieval.hnsw_ef_search,
