@@ -32,7 +32,7 @@ demo: setup
 test: check
 
 # Lint, types, import contracts (no training code in the product; the verdict core reaches the index only
-# through service/ports.py), then the whole suite.
+# through service/ports.py; the stores never import the settings tree), then the whole suite.
 check: setup browser
 	$(BIN)/ruff check .
 	$(BIN)/mypy

@@ -31,7 +31,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from index.library import Library
-from service.bootstrap import build_embedder
+from service.bootstrap import build_embedder, file_store_config
 from service.config import Settings
 from service.fakes import HashingEmbedder
 
@@ -77,7 +77,8 @@ def peak_mib() -> float:
 
 def make_library(home: Path, batch_chars: int, embedder_name: str) -> Library:
     settings = Settings(home=home, retrieval={"ingest_batch_chars": batch_chars})
-    return Library(settings, HashingEmbedder(384) if embedder_name == "fake" else build_embedder(settings))
+    return Library(file_store_config(settings), HashingEmbedder(384) if embedder_name == "fake"
+                   else build_embedder(settings))
 
 
 def measure(corpus: Path, home: Path, batch_chars: int, embedder: str, load_only: bool) -> dict[str, float]:

@@ -44,10 +44,11 @@ from eval.datasets import Dataset, load_dataset
 from eval.metrics import evidence_recall, spans_match
 from index.ann import AnnParams, IndexKind, build_faiss_index
 from index.chunking import chunk_text
+from index.embedder import BUNDLED_MINILM
 from index.retriever import HybridRetriever, RetrievalMode
 from index.store import CollectionStore, Snapshot
 from service.bootstrap import build_embedder, build_finder
-from service.config import BUNDLED_MINILM, Settings, default_datasets
+from service.config import Settings, default_datasets
 from service.evidence import rerank as rerank_passages
 from service.verifiers.nli import NliVerifier
 

@@ -78,8 +78,7 @@ def main() -> None:
 
     import torch
 
-    from index.embedder import SentenceTransformerEmbedder
-    from service.config import BUNDLED_MINILM
+    from index.embedder import BUNDLED_MINILM, SentenceTransformerEmbedder
     from service.verifiers.feature import FeatureVerifier
 
     torch.set_num_threads(args.threads)

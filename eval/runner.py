@@ -1,7 +1,7 @@
 """Batch evaluation: run the same pipeline the API serves over labelled claims; write predictions, metrics,
 plots and a report.
 
-    predictions.jsonl  one CheckResponse per claim, plus `id`, `gold`, `correct` and `tags`
+    predictions.jsonl  one verdict per claim as /v1/check answers it, plus `id`, `gold`, `correct` and `tags`
     metrics.json       accuracy (primary), macro-F1, CIs, per-label P/R/F1, confusion matrix, calibration,
                        selective accuracy, citation precision / evidence recall, slices, latency, stamp
     report.md          the same, readable, with plots (plots/*.png), the worst errors and the stamp
@@ -13,6 +13,7 @@ started again with the same `out_dir`.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 from collections.abc import Callable, Sequence
@@ -32,7 +33,7 @@ from service.check_many import settles
 from service.domain import Verdict
 from service.evidence import Query
 from service.pipeline import Pipeline
-from service.schemas import CheckResponse, StampOut
+from service.schemas import verdict_json
 
 __all__ = ["PRIMARY_METRIC", "EvalRun", "RunOptions", "run_eval"]
 
@@ -73,7 +74,7 @@ def run_eval(
     if restart:
         runs.clear(out_dir)
     claims = runs.select_claims(dataset.claims, sample=options.sample, seed=options.seed, limit=options.limit)
-    stamp = StampOut.of(pipeline.stamp(pipeline.finder.library.snapshot(options.collection))).model_dump()
+    stamp = dataclasses.asdict(pipeline.stamp(pipeline.finder.library.snapshot(options.collection)))
     expected = runs.identity(dataset.name, options, stamp)
     kept = runs.resume(out_dir, expected, claims)
     runs.write_run_file(out_dir, expected, options)
@@ -115,7 +116,7 @@ def _check_all(checks: Checks, claims: Sequence[LabelledClaim], scheme: Scheme, 
     with path.open("a", encoding="utf-8") as out:
         for count, (claim, outcome) in enumerate(zip(claims, outcomes, strict=True), start=1):
             if isinstance(outcome, Verdict):
-                row = prediction_row(claim, CheckResponse.of(outcome), scheme)
+                row = prediction_row(claim, outcome, scheme)
                 out.write(json.dumps(row, ensure_ascii=False) + "\n")
                 out.flush()
                 rows.append(row)
@@ -138,11 +139,12 @@ def gold_documents(claim: LabelledClaim) -> frozenset[str]:
     return frozenset(evidence.doc_id for evidence in claim.evidence)
 
 
-def prediction_row(claim: LabelledClaim, response: CheckResponse, scheme: Scheme) -> dict[str, Any]:
-    """One line of predictions.jsonl; `correct` follows the run's scoring scheme."""
-    correct = scheme.cls(claim.label.value) == scheme.cls(response.verdict.value)
+def prediction_row(claim: LabelledClaim, verdict: Verdict, scheme: Scheme) -> dict[str, Any]:
+    """One line of predictions.jsonl, the verdict as /v1/check answers it; `correct` follows the run's scoring
+    scheme."""
+    correct = scheme.cls(claim.label.value) == scheme.cls(verdict.label.value)
     return {"id": claim.id, "gold": claim.label.value, "correct": correct, "tags": effective_tags(claim),
-            **response.model_dump(mode="json")}
+            **verdict_json(verdict)}
 
 
 def _header(dataset: Dataset, options: RunOptions, stamp: dict[str, str], unscored: int) -> dict[str, Any]:

@@ -1,7 +1,7 @@
 """metrics.json: every figure of a run, computed from its prediction rows with the pure metric functions.
 
-Each row is a `CheckResponse` plus `id`, `gold`, `correct` and `tags` (see `eval.runner`). Gold evidence
-spans come from the dataset's claims: their offsets index the adapter's document texts, which are exactly
+Each row is a verdict as /v1/check answers it, plus `id`, `gold`, `correct` and `tags` (see `eval.runner`). Gold
+evidence spans come from the dataset's claims: their offsets index the adapter's document texts, which are exactly
 the texts the eval collection stores, so cited and retrieved spans are directly comparable with them.
 """
 

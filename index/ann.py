@@ -25,8 +25,6 @@ from typing import Any
 
 import numpy as np
 
-from service.retrieval_config import RetrievalSettings
-
 
 class IndexKind(StrEnum):
     AUTO = "auto"
@@ -37,7 +35,8 @@ class IndexKind(StrEnum):
 
 @dataclass(frozen=True)
 class AnnParams:
-    """How to build the dense index; the defaults are those of `RetrievalSettings`."""
+    """How to build the dense index; the defaults are those of the retrieval settings (service/retrieval_config.py),
+    from which service/bootstrap.py makes the store's."""
 
     kind: IndexKind = IndexKind.AUTO
     threshold: int = 50_000
@@ -45,17 +44,6 @@ class AnnParams:
     hnsw_ef_construction: int = 64
     hnsw_ef_search: int = 128
     ivf_nprobe: int = 32
-
-    @classmethod
-    def from_settings(cls, settings: RetrievalSettings) -> AnnParams:
-        return cls(
-            kind=IndexKind(settings.index_kind),
-            threshold=settings.ann_threshold,
-            hnsw_m=settings.hnsw_m,
-            hnsw_ef_construction=settings.hnsw_ef_construction,
-            hnsw_ef_search=settings.hnsw_ef_search,
-            ivf_nprobe=settings.ivf_nprobe,
-        )
 
 
 def resolve_kind(rows: int, params: AnnParams) -> IndexKind:

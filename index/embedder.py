@@ -16,9 +16,10 @@ from pathlib import Path
 import numpy as np
 
 from index.model_packages import MPNET, mpnet_folder
-from service.config import BUNDLED_MINILM, BUNDLED_RETRIEVER
 from service.errors import ModelUnavailableError
 
+BUNDLED_MINILM = "all-MiniLM-L6-v2"
+BUNDLED_RETRIEVER = "vericlaim-retriever-v1"  # all-MiniLM-L6-v2 tuned on claim → evidence (training.retriever_train)
 RETRIEVER_ARTIFACT = "retriever.v1"
 
 

@@ -3,14 +3,17 @@
 Snapshots are cached per collection and reloaded when another process has committed a new generation
 (CURRENT changed), so a running server sees documents ingested from the CLI.
 
-Ingest streams: documents are read and embedded in batches of `retrieval.ingest_batch_chars` characters
-and committed once at the end (index/writer.py), so one bad file still leaves the collection untouched.
+Ingest streams: documents are read and embedded in batches of `ingest_batch_chars` characters and committed
+once at the end (index/writer.py), so one bad file still leaves the collection untouched.
+
+What the library is handed, `FileStoreConfig`, service/bootstrap.py makes from the settings.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from itertools import accumulate
 from pathlib import Path
 
@@ -18,7 +21,6 @@ from index.ann import AnnParams
 from index.loaders import discover, file_size, read_documents
 from index.snapshot import Snapshot
 from index.store import CollectionStore, validate_collection_name
-from service.config import Settings
 from service.domain import ChangeSummary, Document
 from service.errors import CollectionNotFoundError, DocumentNotFoundError, InputError
 from service.ports import Embedder, FileProgress, Progress
@@ -34,27 +36,37 @@ def read_files(paths: Sequence[Path], on_file: FileProgress | None = None) -> li
     return documents
 
 
-class Library:
-    """The `DocumentStore` port over collection folders under `settings.collections_dir`."""
+@dataclass(frozen=True)
+class FileStoreConfig:
+    """Where the collections are (one folder each), the one meant when none is named, how documents are chunked
+    (recorded in each manifest), how the dense index is built, characters embedded per ingest batch, and the key
+    that signs each collection's manifest (none: checksums only)."""
 
-    def __init__(self, settings: Settings, embedder: Embedder) -> None:
-        self.settings = settings
+    collections_dir: Path
+    collection: str
+    chunking: Mapping[str, int]  # max_chars, overlap_sentences
+    ann: AnnParams
+    ingest_batch_chars: int
+    integrity_key: bytes | None = field(default=None, repr=False)
+
+
+class Library:
+    """The `DocumentStore` port over collection folders under `config.collections_dir`."""
+
+    def __init__(self, config: FileStoreConfig, embedder: Embedder) -> None:
+        self.config = config
         self.embedder = embedder
         self._snapshots: dict[str, tuple[str, Snapshot]] = {}
         self._lock = threading.Lock()
 
     def collection_name(self, collection: str | None = None) -> str:
-        return validate_collection_name(self.settings.collection if collection is None else collection)
+        return validate_collection_name(self.config.collection if collection is None else collection)
 
     def store(self, collection: str | None = None) -> CollectionStore:
-        return CollectionStore(
-            self.settings.collections_dir,
-            self.collection_name(collection),
-            embedding_model=self.embedder.name,
-            chunking=self.settings.chunking.model_dump(),
-            ann=AnnParams.from_settings(self.settings.retrieval),
-            integrity_key=key.get_secret_value().encode("utf-8") if (key := self.settings.integrity_key) else None,
-        )
+        config = self.config
+        return CollectionStore(config.collections_dir, self.collection_name(collection),
+                               embedding_model=self.embedder.name, chunking=dict(config.chunking), ann=config.ann,
+                               integrity_key=config.integrity_key)
 
     def snapshot(self, collection: str | None = None) -> Snapshot:
         """The collection's current snapshot; `CollectionNotFoundError` when nothing was ever added to it (a
@@ -77,7 +89,7 @@ class Library:
             return snapshot
 
     def collections(self) -> list[str]:
-        root = self.settings.collections_dir
+        root = self.config.collections_dir
         if not root.is_dir():
             return []
         # a collection whose pointer is missing is still one (readiness reports it as corrupt)
@@ -118,7 +130,7 @@ class Library:
         self, tracked: Iterable[tuple[Document, int]], total: int, collection: str | None, progress: Progress | None
     ) -> tuple[ChangeSummary, int]:
         """The summary, and how many documents were read."""
-        batches = _Batches(tracked, self.settings.retrieval.ingest_batch_chars, total, progress)
+        batches = _Batches(tracked, self.config.ingest_batch_chars, total, progress)
         summary, snapshot = self.store(collection).apply_batches(self.embedder, batches, progress=batches.embedded)
         self._remember(collection, snapshot)
         return summary, batches.documents

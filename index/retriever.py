@@ -5,7 +5,7 @@
 2. Every sentence of a candidate document is scored from its stored vector, with no embedding at query
    time: its own cosine to the query and BM25, its best chunk's cosine and BM25 (the neighbouring
    sentences), its document's best sentence cosine and BM25, and the share of the query's numbers it
-   holds — weighted by `SentenceWeights` (tuned on Check-COVID train with bench/retrieval.py; see README).
+   holds — weighted by `ScoreWeights` (tuned on Check-COVID train with bench/retrieval.py; see README).
 3. Maximal marginal relevance picks the final sentences so near-duplicates do not crowd out the one that
    decides.
 
@@ -16,6 +16,8 @@ Filters (`doc_ids`, `dates`) restrict every ranking to the allowed documents' ch
 
 `RetrievalMode.DENSE` and `RetrievalMode.BM25` run one retriever alone — its chunks, its own sentence score,
 no fusion and no MMR — as baselines for bench/retrieval.py.
+
+What the retriever is handed, `RetrieverConfig`, service/bootstrap.py makes from the retrieval settings.
 """
 
 from __future__ import annotations
@@ -32,7 +34,6 @@ from index.dates import DateRange
 from index.snapshot import NUMBER, Snapshot
 from service.domain import Passage
 from service.ports import Embedder
-from service.retrieval_config import RetrievalSettings
 
 _MMR_POOL = 50  # only the best this many sentences compete in MMR
 
@@ -44,6 +45,36 @@ class RetrievalMode(StrEnum):
 
 
 @dataclass(frozen=True)
+class ScoreWeights:
+    """The weight of each part of an evidence sentence's score (step 2 above)."""
+
+    dense: float
+    bm25: float
+    chunk_dense: float
+    chunk_bm25: float
+    document_dense: float
+    document_bm25: float
+    numbers: float
+
+    @property
+    def total(self) -> float:
+        return self.dense + self.bm25 + self.chunk_dense + self.chunk_bm25 + self.document_dense \
+            + self.document_bm25 + self.numbers
+
+
+@dataclass(frozen=True)
+class RetrieverConfig:
+    """How deep each ranking looks (`candidates` sentences and chunks, the best `rerank_chunks` fused chunks),
+    the fusion constant, MMR's relevance weight and the sentence score's weights."""
+
+    candidates: int
+    rerank_chunks: int
+    rrf_k: int
+    mmr_lambda: float
+    weights: ScoreWeights
+
+
+@dataclass(frozen=True)
 class _Query:
     text: str
     vector: np.ndarray
@@ -51,9 +82,9 @@ class _Query:
 
 
 class HybridRetriever:
-    def __init__(self, embedder: Embedder, settings: RetrievalSettings) -> None:
+    def __init__(self, embedder: Embedder, config: RetrieverConfig) -> None:
         self.embedder = embedder
-        self.settings = settings
+        self.config = config
 
     def search(
         self,
@@ -75,10 +106,10 @@ class HybridRetriever:
         if mode is RetrievalMode.HYBRID:
             rows = self._candidate_rows(snapshot, q, allowed)
             scores = self._sentence_scores(snapshot, q, rows)
-            chosen = _mmr(scores["score"], snapshot.sentence_vectors[rows], k, self.settings.mmr_lambda)
+            chosen = _mmr(scores["score"], snapshot.sentence_vectors[rows], k, self.config.mmr_lambda)
         else:
-            chunks = _chunk_ranking(snapshot, q, allowed, self.settings, mode)
-            rows, chunk_score = _rows_of_chunks(snapshot, chunks[: self.settings.rerank_chunks])
+            chunks = _chunk_ranking(snapshot, q, allowed, self.config, mode)
+            rows, chunk_score = _rows_of_chunks(snapshot, chunks[: self.config.rerank_chunks])
             scores = self._sentence_scores(snapshot, q, rows)
             scores["chunk"] = chunk_score
             scores["score"] = scores["dense"] if mode is RetrievalMode.DENSE else scores["lexical"] + 0.1 * chunk_score
@@ -87,9 +118,9 @@ class HybridRetriever:
 
     def _candidate_rows(self, snapshot: Snapshot, q: _Query, allowed: set[str] | None) -> np.ndarray:
         """Every sentence of the documents that any of the four rankings puts near the top."""
-        depth, table = self.settings.candidates, snapshot.sentences
-        chunks = _chunk_ranking(snapshot, q, allowed, self.settings, RetrievalMode.HYBRID)
-        chunks = chunks[: self.settings.rerank_chunks]
+        depth, table = self.config.candidates, snapshot.sentences
+        chunks = _chunk_ranking(snapshot, q, allowed, self.config, RetrievalMode.HYBRID)
+        chunks = chunks[: self.config.rerank_chunks]
         documents = {snapshot.chunks[i].doc_id for i, _ in chunks}
         dense_rows = _dense_top(snapshot.sentence_faiss_index, snapshot.sentence_vectors, q.vector,
                                 _allowed_rows(table.of_document, allowed), depth)
@@ -101,7 +132,7 @@ class HybridRetriever:
         return np.array(sorted(r for doc_id in documents for r in table.of_document[doc_id]), dtype=np.int64)
 
     def _sentence_scores(self, snapshot: Snapshot, q: _Query, rows: np.ndarray) -> dict[str, np.ndarray]:
-        table, weights = snapshot.sentences, self.settings.weights
+        table, weights = snapshot.sentences, self.config.weights
         dense = snapshot.sentence_vectors[rows] @ q.vector
         sentence_bm25 = _bm25_scores(snapshot.sentence_bm25, q.tokens, len(table))
         lexical = sentence_bm25[rows] / max(float(sentence_bm25.max()), 1e-9)
@@ -155,12 +186,12 @@ def _allowed_documents(
 
 
 def _chunk_ranking(
-    snapshot: Snapshot, q: _Query, allowed: set[str] | None, settings: RetrievalSettings, mode: RetrievalMode
+    snapshot: Snapshot, q: _Query, allowed: set[str] | None, config: RetrieverConfig, mode: RetrievalMode
 ) -> list[tuple[int, float]]:
     """Chunks by dense, BM25 or (hybrid) both fused by reciprocal rank, with their fused scores."""
     rows = None if allowed is None else np.array(
         [i for i, chunk in enumerate(snapshot.chunks) if chunk.doc_id in allowed], dtype=np.int64)
-    depth, rankings = settings.candidates, []
+    depth, rankings = config.candidates, []
     if mode is not RetrievalMode.BM25:
         rankings.append(_dense_top(snapshot.faiss_index, snapshot.vectors, q.vector, rows, depth))
     if mode is not RetrievalMode.DENSE and q.tokens:
@@ -171,7 +202,7 @@ def _chunk_ranking(
     fused: dict[int, float] = {}
     for ranking in rankings:
         for rank, index in enumerate(ranking):
-            fused[index] = fused.get(index, 0.0) + 1.0 / (settings.rrf_k + rank + 1)
+            fused[index] = fused.get(index, 0.0) + 1.0 / (config.rrf_k + rank + 1)
     return sorted(fused.items(), key=lambda item: -item[1])
 
 

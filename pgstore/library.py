@@ -4,13 +4,15 @@
 An ingest or a delete is one transaction, under a per-collection advisory lock: a crash (kill -9 included)
 leaves the collection as it was before or as it is after, never between. What a write does is
 `service.ingest_plan`'s call, as for the FAISS files; pgstore/writer.py persists it. Retrieval is
-pgstore/search.py; a view (pgstore/view.py) reads one version of a collection for its whole life.
+pgstore/search.py; a view (pgstore/view.py) reads one version of a collection for its whole life. What the
+library is handed, `PostgresConfig`, service/bootstrap.py makes from the settings.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from itertools import accumulate
 from pathlib import Path
 from typing import Any
@@ -21,7 +23,6 @@ from index.store import validate_collection_name
 from pgstore.schema import create_schema
 from pgstore.view import PostgresView
 from pgstore.writer import KEEP_REPLACED_SECONDS, PostgresWriter, insert_document
-from service.config import Settings
 from service.domain import ChangeSummary, Document
 from service.errors import (
     CollectionNotFoundError,
@@ -36,11 +37,22 @@ from service.ports import Embedder, FileProgress, Progress
 _WAIT_SECONDS = 10  # for a pooled connection, before the store counts as unavailable
 
 
+@dataclass(frozen=True)
+class PostgresConfig:
+    """The database, the collection meant when none is named, and the HNSW index's degree and build-time width
+    (used when the table is created: pgstore/schema.py)."""
+
+    url: str = field(repr=False)  # may hold a password
+    collection: str
+    hnsw_m: int
+    hnsw_ef_construction: int
+
+
 class PostgresLibrary:
     """The `DocumentStore` port over PostgreSQL + pgvector. `keep_replaced_seconds`: how long a version that a
     write replaced stays readable by views taken before (pgstore/writer.py)."""
 
-    def __init__(self, settings: Settings, embedder: Embedder, url: str, *,
+    def __init__(self, config: PostgresConfig, embedder: Embedder, *,
                  keep_replaced_seconds: float = KEEP_REPLACED_SECONDS) -> None:
         try:
             import psycopg
@@ -52,14 +64,13 @@ class PostgresLibrary:
         from pgvector.psycopg import register_vector
         from psycopg_pool import ConnectionPool
 
-        self.settings = settings
+        self.config = config
         self.embedder = embedder
-        self.url = url
         self.keep_replaced_seconds = keep_replaced_seconds
-        retrieval = settings.retrieval
+        url = config.url
         try:
             with psycopg.connect(url) as db:
-                stored = create_schema(db, embedder.dimension, retrieval.hnsw_m, retrieval.hnsw_ef_construction)
+                stored = create_schema(db, embedder.dimension, config.hnsw_m, config.hnsw_ef_construction)
         except psycopg.OperationalError as exc:
             raise DependencyUnavailableError(f"cannot reach the PostgreSQL store: {exc}".splitlines()[0]) from None
         if stored != embedder.dimension:  # the table's vectors have one size, set when it was created
@@ -90,7 +101,7 @@ class PostgresLibrary:
         self._pool.close()
 
     def collection_name(self, collection: str | None = None) -> str:
-        return validate_collection_name(self.settings.collection if collection is None else collection)
+        return validate_collection_name(self.config.collection if collection is None else collection)
 
     def collections(self) -> list[str]:
         with self.connect() as db:

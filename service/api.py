@@ -31,13 +31,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from service import __version__
 from service.access import TokenBeforeBody
 from service.body_limit import BodyLimit
-from service.bootstrap import Components
+from service.bootstrap import Components, job_runner
 from service.errors import BusyError, UnauthorizedError, VericlaimError
 from service.observability import Metrics, Observability
 from service.routes.checks import checks, operations, probes
 from service.routes.deps import Admission
 from service.routes.documents import documents
-from service.routes.jobs import job_runner, jobs
+from service.routes.jobs import jobs
 from service.routes.page import docs_assets, page, static
 from service.security_headers import SecurityHeaders
 from service.site_guard import SiteGuard, allowed_host_names
@@ -58,9 +58,9 @@ def create_app(components: Components) -> FastAPI:
 
     app = FastAPI(title="vericlaim", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.components = components
-    app.state.admission = Admission(settings.server.queue_size)
+    admission = app.state.admission = Admission(settings.server.queue_size)
     app.state.metrics = Metrics(lambda: app.state.admission.in_flight)
-    app.state.jobs = job_runner(components, app.state.admission, app.state.metrics)
+    app.state.jobs = job_runner(components, lambda: admission.in_flight > 0, app.state.metrics)
     app.state.metrics.watch_jobs(app.state.jobs.store.counts)
     app.add_middleware(BodyLimit, limit=settings.server.max_body_bytes, timeout=settings.server.body_timeout_seconds)
     app.add_middleware(TokenBeforeBody, settings=settings)

@@ -31,7 +31,7 @@ from service.jobs.store import named
 from service.jobs.upload import read_upload
 from service.ports import Checker
 from service.requests import JobClaim
-from service.schemas import CheckResponse
+from service.schemas import verdict_json
 
 Checks = Callable[[Sequence[Query]], Iterator[Outcome]]
 RESULTS, BATCH, SUMMARY = "results.jsonl", "batch.json", "summary.json"
@@ -91,7 +91,7 @@ def run_batch(claims_file: Path, out_dir: Path, checks: Checks, accept: Callable
                 given_as = {"id": claim.id, "claim": claim.claim}
                 outcome = next(outcomes)
                 if isinstance(outcome, Verdict):
-                    _write(out, {"line": line, **given_as, "result": CheckResponse.of(outcome).model_dump(mode="json")})
+                    _write(out, {"line": line, **given_as, "result": verdict_json(outcome)})
                     checked += 1
                 elif settles(outcome):  # the line's own fault: its answer
                     _write(out, {"line": line, **given_as, "error": outcome.code, "detail": str(outcome.detail)})

@@ -2,29 +2,44 @@
 
 Models load here, once, and nowhere else. `build_library` is the lighter variant for commands that only
 need the index (ingest, search, documents): it loads the embedder but not the judge.
+
+`Settings` is read here and by the front doors (the HTTP app's server settings, the CLI), nowhere deeper: each
+component is handed the small frozen config it needs, made here (`pipeline_config`, `finder_config`,
+`file_store_config`, `retriever_config`, `postgres_config`), so nothing reads its settings through another
+object, and the stores (index/, pgstore/) never import service.config.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
+from index.ann import AnnParams, IndexKind
 from index.embedder import SentenceTransformerEmbedder, resolve_embedding_model
-from index.library import Library
+from index.library import FileStoreConfig, Library
 from index.onnx_embedder import OnnxEmbedder, exportable
-from index.retriever import HybridRetriever
+from index.retriever import HybridRetriever, RetrieverConfig, ScoreWeights
 from index.search import CollectionSearch
-from pgstore.library import PostgresLibrary
+from pgstore.library import PostgresConfig, PostgresLibrary
 from pgstore.search import PostgresSearch
 from service.calibration import Calibration, bundled_calibration
 from service.config import Settings
 from service.errors import ConfigError, ModelUnavailableError
-from service.evidence import EvidenceFinder
+from service.evidence import EvidenceFinder, FinderConfig
+from service.jobs.runner import JobRunner
+from service.jobs.store import Job, JobStore
 from service.judge import LlamaJudge
 from service.models import resolve_llm
-from service.pipeline import Pipeline
+from service.observability import Metrics
+from service.pipeline import ClaimRules, Pipeline, PipelineConfig
 from service.ports import DocumentStore, Embedder, Judge, Verifier
+from service.requests import JobClaim
+from service.retrieval_config import RetrievalSettings
+from service.schemas import verdict_json
+from service.verdict_policy import LlmCall, PolicyConfig, VerdictSource
 from service.verifiers.feature import FeatureVerifier
 
 log = logging.getLogger(__name__)
@@ -149,8 +164,8 @@ def build_library(settings: Settings, embedder: Embedder | None = None) -> Docum
                           "use postgresql://USER@HOST/DB, or leave it unset for files under VERICLAIM_HOME")
     embedder = embedder or build_embedder(settings)
     if settings.store:
-        return PostgresLibrary(settings, embedder, settings.store)
-    return Library(settings, embedder)
+        return PostgresLibrary(postgres_config(settings), embedder)
+    return Library(file_store_config(settings), embedder)
 
 
 def build_finder(settings: Settings, embedder: Embedder | None = None) -> EvidenceFinder:
@@ -161,14 +176,14 @@ def _finder(settings: Settings, library: DocumentStore) -> EvidenceFinder:
     """Validation and retrieval over `library`; `build` keeps the store for `Components`, the finder sees only
     its `Collections` side. Each store's retriever gets the retrieval settings that apply to it (config.py says
     which apply to one store only)."""
-    retrieval = settings.retrieval
+    retrieval, config = settings.retrieval, finder_config(settings)
     if isinstance(library, PostgresLibrary):
-        return EvidenceFinder(settings, library, PostgresSearch(library, rrf_k=retrieval.rrf_k,
-                                                                candidates=retrieval.candidates,
-                                                                ef_search=retrieval.hnsw_ef_search))
+        return EvidenceFinder(config, library, PostgresSearch(library, rrf_k=retrieval.rrf_k,
+                                                              candidates=retrieval.candidates,
+                                                              ef_search=retrieval.hnsw_ef_search))
     if isinstance(library, Library):
-        return EvidenceFinder(settings, library, CollectionSearch(library, HybridRetriever(library.embedder,
-                                                                                           retrieval)))
+        return EvidenceFinder(config, library, CollectionSearch(library, HybridRetriever(library.embedder,
+                                                                                         retriever_config(retrieval))))
     raise TypeError(f"no retriever for {type(library).__name__}")
 
 
@@ -191,4 +206,68 @@ def build(
         verifier = build_verifier(settings, library.embedder)
     if calibration is None and embedder is None:
         calibration = load_calibration(settings, verifier)
-    return Components(settings, library, Pipeline(finder, judge or build_judge(settings), verifier, calibration))
+    pipeline = Pipeline(pipeline_config(settings), finder, judge or build_judge(settings), verifier, calibration)
+    return Components(settings, library, pipeline)
+
+
+def job_runner(components: Components, busy: Callable[[], bool], metrics: Metrics) -> JobRunner:
+    """The HTTP server's job runner, over `VERICLAIM_HOME/jobs.sqlite3`: each line checked as /v1/check would
+    and stored as it answers (`verdict_json`), yielding while `busy` (a request waits in the server's queue)."""
+    pipeline = components.pipeline
+
+    def check(claim: JobClaim, job: Job) -> dict[str, Any]:
+        query = claim.to_query()
+        verdict = pipeline.check(replace(query, collection=query.collection or job.collection), explain=job.explain)
+        metrics.count([verdict])
+        return verdict_json(verdict)
+
+    store = JobStore(components.settings.home / "jobs.sqlite3")
+    return JobRunner(store, check, busy, on_line=metrics.count_job_line)
+
+
+def pipeline_config(settings: Settings) -> PipelineConfig:
+    """The pipeline's share of the settings: the verdict policy's judge settings, the claim rules, the claim
+    length and the evidence depth and reranking."""
+    judge, claims, retrieval = settings.judge, settings.claims, settings.retrieval
+    return PipelineConfig(
+        policy=PolicyConfig(source=VerdictSource(judge.verdict_source), llm_call=LlmCall(judge.llm_call),
+                            fast_path_confidence=judge.fast_path_confidence, numeric_decides=judge.numeric_decides),
+        claims=ClaimRules(screen=claims.screen, decompose=claims.decompose, max_parts=claims.max_parts,
+                          text_max_chars=claims.text_max_chars, text_max_claims=claims.text_max_claims),
+        max_claim_chars=settings.max_claim_chars, top_k=retrieval.top_k,
+        rerank_candidates=retrieval.rerank_candidates, rerank_weight=retrieval.rerank_weight)
+
+
+def finder_config(settings: Settings) -> FinderConfig:
+    """The evidence finder's share of the settings: the input length limit, the default depth, the floor."""
+    return FinderConfig(max_claim_chars=settings.max_claim_chars, top_k=settings.retrieval.top_k,
+                        min_score=settings.retrieval.min_score)
+
+
+def file_store_config(settings: Settings) -> FileStoreConfig:
+    """The file store's share of the settings: its folder and default collection, chunking, the dense index's
+    build, the ingest batch and the integrity key."""
+    retrieval, key = settings.retrieval, settings.integrity_key
+    ann = AnnParams(kind=IndexKind(retrieval.index_kind), threshold=retrieval.ann_threshold, hnsw_m=retrieval.hnsw_m,
+                    hnsw_ef_construction=retrieval.hnsw_ef_construction, hnsw_ef_search=retrieval.hnsw_ef_search,
+                    ivf_nprobe=retrieval.ivf_nprobe)
+    return FileStoreConfig(collections_dir=settings.collections_dir, collection=settings.collection,
+                           chunking=settings.chunking.model_dump(), ann=ann,
+                           ingest_batch_chars=retrieval.ingest_batch_chars,
+                           integrity_key=key.get_secret_value().encode("utf-8") if key else None)
+
+
+def retriever_config(retrieval: RetrievalSettings) -> RetrieverConfig:
+    """The file store's hybrid retriever's share of the retrieval settings."""
+    return RetrieverConfig(candidates=retrieval.candidates, rerank_chunks=retrieval.rerank_chunks,
+                           rrf_k=retrieval.rrf_k, mmr_lambda=retrieval.mmr_lambda,
+                           weights=ScoreWeights(**retrieval.weights.model_dump()))
+
+
+def postgres_config(settings: Settings) -> PostgresConfig:
+    """PostgreSQL's share of the settings; `store` names the database."""
+    if not settings.store:
+        raise ConfigError("VERICLAIM_STORE names no PostgreSQL database")
+    retrieval = settings.retrieval
+    return PostgresConfig(url=settings.store, collection=settings.collection, hnsw_m=retrieval.hnsw_m,
+                          hnsw_ef_construction=retrieval.hnsw_ef_construction)

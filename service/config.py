@@ -19,6 +19,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from index.embedder import BUNDLED_MINILM
 from service.retrieval_config import RetrievalSettings
 from service.server_config import API_TOKEN_MIN_CHARS, ServerSettings
 from service.verdict_policy import LlmCall, VerdictSource
@@ -27,8 +28,6 @@ from service.verifiers.aggregation import Aggregation
 BUNDLED_GEMMA = "gemma3-270m"
 BUNDLED_SMOLLM2 = "smollm2-135m"
 BUNDLED_QWEN = "qwen2.5-coder-1.5b"
-BUNDLED_MINILM = "all-MiniLM-L6-v2"
-BUNDLED_RETRIEVER = "vericlaim-retriever-v1"  # all-MiniLM-L6-v2 tuned on claim → evidence (training.retriever_train)
 
 
 def default_datasets() -> Path:

@@ -1,5 +1,6 @@
 """What a check or a question starts from: the query, its validation, and the evidence passages found for it
-(retrieval through the `Retriever` and `Collections` seams, then the verifier's reranking when configured)."""
+(retrieval through the `Retriever` and `Collections` seams, then the verifier's reranking when configured). What
+the finder is handed, `FinderConfig`, service/bootstrap.py makes from the settings."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from datetime import date
 
 import numpy as np
 
-from service.config import Settings
 from service.domain import Passage
 from service.errors import ClaimTooLongError, EmptyClaimError, TextTooLongError
 from service.ports import Collections, CollectionView, PassageVerifier, Retriever
@@ -46,27 +46,37 @@ def validate_text_to_check(text: str, limit: int) -> None:
                                "(VERICLAIM_CLAIMS__TEXT_MAX_CHARS)")
 
 
+@dataclass(frozen=True)
+class FinderConfig:
+    """The longest claim, question or query; the passages a query gets when it names no `top_k`; the evidence
+    floor (a passage whose dense similarity is below `min_score` is not evidence)."""
+
+    max_claim_chars: int
+    top_k: int
+    min_score: float
+
+
 class EvidenceFinder:
     """Validation and retrieval, shared by `check`, `ask` and `search` (no judge needed)."""
 
-    def __init__(self, settings: Settings, library: Collections, retriever: Retriever) -> None:
-        self.settings = settings
+    def __init__(self, config: FinderConfig, library: Collections, retriever: Retriever) -> None:
+        self.config = config
         self.library = library  # the collections: their snapshots and the embedding model
         self.retriever = retriever
 
     def validate(self, text: str, what: str = "claim") -> str:
-        return validate_text(text, self.settings.max_claim_chars, what)
+        return validate_text(text, self.config.max_claim_chars, what)
 
     def search(self, query: Query) -> tuple[list[Passage], CollectionView]:
         text = self.validate(query.text, "query")
-        k = query.top_k or self.settings.retrieval.top_k
+        k = query.top_k or self.config.top_k
         return self.retriever.search(query.collection, text, k, doc_ids=query.doc_ids, since=query.since,
                                      until=query.until)
 
     def evidence(self, query: Query) -> tuple[list[Passage], CollectionView]:
         """Retrieved passages that are related enough to count as evidence."""
         passages, snapshot = self.search(query)
-        floor = self.settings.retrieval.min_score
+        floor = self.config.min_score
         return [p for p in passages if p.scores.get("dense", p.score) >= floor], snapshot
 
 

@@ -1,12 +1,13 @@
 """check and ask: evidence (service/evidence.py) → figures → verifier → verdict (service/verdict_policy.py) →
 LLM judge when the policy asks → verified citations. `check` first screens and splits the claim
-(service/claims/); `check_atomic` is one claim; `ask` quotes the sentence that answers a question."""
+(service/claims/); `check_atomic` is one claim; `ask` quotes the sentence that answers a question. What the
+pipeline is handed, `PipelineConfig`, service/bootstrap.py makes from the settings."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -21,7 +22,33 @@ from service.evidence import EvidenceFinder, Query, rerank, validate_text_to_che
 from service.figures import NO_FINDING, NumericFinding, check_numbers, read_derived
 from service.ports import Assessment, CollectionView, Judge, PassageVerifier, Verifier
 from service.rationale import citing, rationale
-from service.verdict_policy import VerdictPolicy
+from service.verdict_policy import PolicyConfig, VerdictPolicy
+
+
+@dataclass(frozen=True)
+class ClaimRules:
+    """How a claim or a text is read before it is checked (service/claims/): statements screened, compound claims
+    split into at most `max_parts`, and the longest text and most sentences `check_text` takes."""
+
+    screen: bool
+    decompose: bool
+    max_parts: int
+    text_max_chars: int
+    text_max_claims: int
+
+
+@dataclass(frozen=True)
+class PipelineConfig:
+    """The verdict policy's settings, the claim rules, the longest claim (a part over it leaves its claim checked
+    whole), the evidence passages a query gets when it names no `top_k`, and the verifier's reranking: that many
+    candidates (at or below top_k: none), the retrieval score weighted by `rerank_weight`."""
+
+    policy: PolicyConfig
+    claims: ClaimRules
+    max_claim_chars: int
+    top_k: int
+    rerank_candidates: int
+    rerank_weight: float
 
 
 class Timer:
@@ -45,12 +72,13 @@ class Pipeline:
     rule settles: its probabilities are part of the verdict's signals, which calibration fits on. Who decides,
     and whether the LLM is asked, is the `policy`'s call (service/verdict_policy.py)."""
 
-    def __init__(self, finder: EvidenceFinder, judge: Judge, verifier: Verifier | None = None,
+    def __init__(self, config: PipelineConfig, finder: EvidenceFinder, judge: Judge, verifier: Verifier | None = None,
                  calibration: Calibration | None = None) -> None:
+        self.config = config
         self.finder = finder
         self.judge = judge
         self.verifier = verifier
-        self.policy = VerdictPolicy.of(finder.settings.judge, calibration, verifier.name if verifier else None,
+        self.policy = VerdictPolicy.of(config.policy, calibration, verifier.name if verifier else None,
                                        lambda: judge.model_sha256)
 
     @property
@@ -60,7 +88,7 @@ class Pipeline:
 
     def uncalibrated(self) -> Pipeline:
         """The same pipeline without a calibration: the verifier's (or the LLM's) raw probabilities decide."""
-        return Pipeline(self.finder, self.judge, self.verifier, None)
+        return Pipeline(self.config, self.finder, self.judge, self.verifier, None)
 
     def check(self, query: Query, *, explain: bool = False) -> Verdict:
         """The verdict on `query.text`: a statement with nothing to check gets NOT_ENOUGH_INFO with the reason;
@@ -68,13 +96,13 @@ class Pipeline:
         `explain` has the LLM write the rationale even when it is not needed for the verdict."""
         timer = Timer()
         claim = self.finder.validate(query.text)
-        rules = self.finder.settings.claims
+        rules = self.config.claims
         worth = checkworthiness(claim) if rules.screen else CHECKABLE
         if not worth.checkable:
             snapshot = self.finder.library.snapshot(query.collection)  # an unknown collection is still an error
             return not_checkable(claim, worth, self.stamp(snapshot), timer.done())
         parts = decompose(claim, rules.max_parts) if rules.decompose else []
-        if len(parts) < 2 or any(len(part.text) > self.finder.settings.max_claim_chars for part in parts):
+        if len(parts) < 2 or any(len(part.text) > self.config.max_claim_chars for part in parts):
             return self.check_atomic(query, explain=explain)  # one claim, or parts over the length limit
         verdicts = [self._check_part(replace(query, text=part.text), explain) for part in parts]
         return combine(claim, parts, verdicts, verdicts[0].stamp, timer.done()["total_ms"])
@@ -83,18 +111,18 @@ class Pipeline:
         """Every checkable sentence of the text `query.text` checked (service/claims/in_text.py); the others
         listed with the reason. Offsets are into the text as given."""
         timer = Timer()
-        text, rules = query.text, self.finder.settings.claims
+        text, rules = query.text, self.config.claims
         validate_text_to_check(text, rules.text_max_chars)
         self.finder.library.snapshot(query.collection)  # an unknown collection fails before any sentence is read
         chosen, skipped = sentences_to_check(text, max_claims=rules.text_max_claims,
-                                             max_chars=self.finder.settings.max_claim_chars, screen=rules.screen)
+                                             max_chars=self.config.max_claim_chars, screen=rules.screen)
         checked = tuple(CheckedSentence(s.start, s.end, s.text,
                                         _shifted(self.check(replace(query, text=s.text)), s.start))
                         for s in chosen)
         return TextReport(checked, tuple(skipped), timer.done())
 
     def _check_part(self, query: Query, explain: bool) -> Verdict:
-        worth = checkworthiness(query.text) if self.finder.settings.claims.screen else CHECKABLE
+        worth = checkworthiness(query.text) if self.config.claims.screen else CHECKABLE
         if worth.checkable:
             return self.check_atomic(query, explain=explain)
         return not_checkable(query.text, worth, self.stamp(self.finder.library.snapshot(query.collection)), {})
@@ -145,18 +173,18 @@ class Pipeline:
 
     def _evidence(self, query: Query, claim: str,
                   timer: Timer) -> tuple[list[Passage], CollectionView, np.ndarray | None]:
-        """The evidence passages; with `retrieval.rerank_candidates` above top-k and a passage verifier, that
+        """The evidence passages; with `rerank_candidates` above top-k and a passage verifier, that
         many candidates are retrieved and the verifier's reranking (`rerank`) keeps the top k. Third: the
         verifier's rows for the kept passages when reranking computed them, else None."""
-        k = query.top_k or self.finder.settings.retrieval.top_k
-        wider = self.finder.settings.retrieval.rerank_candidates
+        k = query.top_k or self.config.top_k
+        wider = self.config.rerank_candidates
         if wider <= k or not isinstance(self.verifier, PassageVerifier):
             evidence, snapshot = self.finder.evidence(query)
             timer.lap("retrieve")
             return evidence, snapshot, None
         candidates, snapshot = self.finder.evidence(replace(query, top_k=wider))
         timer.lap("retrieve")
-        evidence, rows = rerank(self.verifier, claim, candidates, k, self.finder.settings.retrieval.rerank_weight)
+        evidence, rows = rerank(self.verifier, claim, candidates, k, self.config.rerank_weight)
         timer.lap("rerank")
         return evidence, snapshot, rows
 
@@ -191,7 +219,7 @@ class Pipeline:
 
     def _claim_rules(self) -> str:
         """"+screen+parts" when statements are screened and compound claims split (service/claims/)."""
-        rules = self.finder.settings.claims
+        rules = self.config.claims
         return ("+screen" if rules.screen else "") + (f"+parts{rules.max_parts}" if rules.decompose else "")
 
 

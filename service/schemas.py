@@ -4,6 +4,7 @@ requests may carry is in service/requests.py)."""
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -131,6 +132,12 @@ class CheckResponse(BaseModel):
             reason=verdict.reason,
             parts=[SpanCheckOut.of(part) for part in verdict.parts],
         )
+
+
+def verdict_json(verdict: Verdict) -> dict[str, Any]:
+    """A verdict as the JSON /v1/check answers: what a job's and check-batch's result lines hold as `result`, and
+    eval's prediction rows around it. The files' writers turn a `Verdict` into it as they write."""
+    return CheckResponse.of(verdict).model_dump(mode="json")
 
 
 class SpanCheckOut(BaseModel):

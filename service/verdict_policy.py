@@ -1,6 +1,6 @@
 """Where a verdict is decided: the rules, who decides past them, and when the LLM judge is asked.
 
-    policy = VerdictPolicy.of(settings.judge, calibration, "nli-minilm-l6-v1", lambda: judge.model_sha256)
+    policy = VerdictPolicy.of(config, calibration, "nli-minilm-l6-v1", lambda: judge.model_sha256)
     decision = policy.decide(signals)            # label, confidence, probabilities, what decided
     if policy.asks_llm(decision, explain):       # then decide again with the LLM's probabilities
         decision = policy.decide(replace(signals, llm=...), llm_counts=policy.unsure(decision))
@@ -25,6 +25,7 @@ In order:
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -32,7 +33,6 @@ from service.domain import Decider, Decision, Label, Signals
 
 if TYPE_CHECKING:
     from service.calibration import Calibration
-    from service.config import JudgeSettings
 
 # The rules' confidences without a calibration; a calibration file holds them measured (shrunk toward these).
 NO_EVIDENCE_PRIOR = 0.8
@@ -53,6 +53,17 @@ class LlmCall(StrEnum):
     AUTO = "auto"  # when it decides, when a rationale is asked for, or when it helps an unsure verdict
     ALWAYS = "always"
     NEVER = "never"  # unless it decides
+
+
+@dataclass(frozen=True)
+class PolicyConfig:
+    """The judge settings the policy follows (`judge.verdict_source`, `llm_call`, `fast_path_confidence`,
+    `numeric_decides`), as service/bootstrap.py hands them to the pipeline."""
+
+    source: VerdictSource
+    llm_call: LlmCall
+    fast_path_confidence: float
+    numeric_decides: bool
 
 
 class VerdictPolicy:
@@ -76,12 +87,12 @@ class VerdictPolicy:
             self.source = VerdictSource.VERIFIER
 
     @classmethod
-    def of(cls, settings: JudgeSettings, calibration: Calibration | None, verifier_name: str | None,
+    def of(cls, config: PolicyConfig, calibration: Calibration | None, verifier_name: str | None,
            llm_sha256: Callable[[], str]) -> VerdictPolicy:
         """The policy the judge settings describe."""
-        return cls(source=settings.verdict_source, llm_call=settings.llm_call,
-                   fast_path_confidence=settings.fast_path_confidence, numeric_decides=settings.numeric_decides,
-                   calibration=calibration, verifier_name=verifier_name, llm_sha256=llm_sha256)
+        return cls(source=config.source, llm_call=config.llm_call, fast_path_confidence=config.fast_path_confidence,
+                   numeric_decides=config.numeric_decides, calibration=calibration, verifier_name=verifier_name,
+                   llm_sha256=llm_sha256)
 
     @property
     def llm_sha256(self) -> str:

@@ -1,12 +1,11 @@
 """Jobs over HTTP: submit a JSONL file of claims (202 and a job id), follow its progress, download its results
 as JSONL, cancel it. Submitting and cancelling need the API token when one is set; reading is a read. The
-work itself is service/jobs/; `job_runner` wires it to the pipeline and the server's queue."""
+work itself is service/jobs/; service/bootstrap.py's `job_runner` wires it to the pipeline and the server's queue."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import replace
 from datetime import UTC, datetime
 from itertools import islice
 from typing import Annotated, Any
@@ -17,15 +16,12 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from service.bootstrap import Components
 from service.errors import UnsupportedFileTypeError, UnsupportedMediaTypeError
 from service.jobs.runner import JobRunner
-from service.jobs.store import Job, JobStore
+from service.jobs.store import Job
 from service.jobs.upload import acceptor, read_upload
-from service.observability import Metrics
-from service.requests import NAMED, JobClaim
-from service.routes.deps import ERRORS, Admission, Built, Reader, Writer
-from service.schemas import CheckResponse
+from service.requests import NAMED
+from service.routes.deps import ERRORS, Built, Reader, Writer
 
 jobs = APIRouter(prefix="/v1/jobs", responses=ERRORS)
 Collection = Annotated[str | None, QueryParam(description="The claims' collection (a line may name its own).",
@@ -146,21 +142,6 @@ async def cancel_job(job_id: str, runner: Runner) -> JobOut:
     """Cancels an unfinished job after the line in progress; the results so far stay. A finished job is
     answered as it is."""
     return JobOut.of(await run_in_threadpool(runner.store.cancel, job_id))
-
-
-def job_runner(components: Components, admission: Admission, metrics: Metrics) -> JobRunner:
-    """The runner over `VERICLAIM_HOME/jobs.sqlite3`: each line checked as /v1/check would, yielding to any
-    request in the queue."""
-    pipeline = components.pipeline
-
-    def check(claim: JobClaim, job: Job) -> dict[str, Any]:
-        query = claim.to_query()
-        verdict = pipeline.check(replace(query, collection=query.collection or job.collection), explain=job.explain)
-        metrics.count([verdict])
-        return CheckResponse.of(verdict).model_dump(mode="json")
-
-    store = JobStore(components.settings.home / "jobs.sqlite3")
-    return JobRunner(store, check, lambda: admission.in_flight > 0, on_line=metrics.count_job_line)
 
 
 def _iso(seconds: float | None) -> str | None:

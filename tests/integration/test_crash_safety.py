@@ -23,9 +23,9 @@ from pathlib import Path
 
 import pytest
 
+from index.embedder import BUNDLED_MINILM
 from index.loaders import load_file
 from index.store import CollectionStore, Snapshot
-from service.config import BUNDLED_MINILM
 from service.domain import Document
 from service.fakes import HashingEmbedder
 

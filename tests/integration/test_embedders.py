@@ -8,10 +8,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.embedder import SentenceTransformerEmbedder
+from index.embedder import BUNDLED_MINILM, SentenceTransformerEmbedder
 from index.onnx_embedder import OnnxEmbedder
 from service.bootstrap import build_embedder
-from service.config import BUNDLED_MINILM, Settings
+from service.config import Settings
 
 pytestmark = pytest.mark.integration
 

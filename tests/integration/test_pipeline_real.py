@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from service.bootstrap import Components, load_calibration
+from service.bootstrap import Components, finder_config, load_calibration, pipeline_config
 from service.calibration import adjust
 from service.domain import Decider, Label
 from service.evidence import EvidenceFinder, Query
@@ -84,7 +84,8 @@ def test_ask_answers_with_verified_citations(real: Components) -> None:
 
 
 def test_the_llm_judge_path_reads_label_probabilities_and_writes_a_rationale(real: Components) -> None:
-    llm_decides = Pipeline(real.pipeline.finder, real.pipeline.judge)  # no verifier: the Gemma judge decides
+    llm_decides = Pipeline(real.pipeline.config, real.pipeline.finder,  # no verifier: the Gemma judge decides
+                           real.pipeline.judge)
     verdict = llm_decides.check(Query("Northwind did not disclose how long the first training run lasted.", "demo"))
 
     assert "judge_ms" in verdict.timings
@@ -99,8 +100,8 @@ def test_the_bundled_calibration_decides_when_chosen_and_skips_the_tiny_llm(real
         update={"verdict_source": "calibrated"})})
     calibration = load_calibration(settings, real.pipeline.verifier)
     assert calibration is not None and not calibration.llm_helps(real.pipeline.judge.model_sha256)
-    finder = EvidenceFinder(settings, real.library, real.pipeline.finder.retriever)
-    calibrated = Pipeline(finder, real.pipeline.judge, real.pipeline.verifier, calibration)
+    finder = EvidenceFinder(finder_config(settings), real.library, real.pipeline.finder.retriever)
+    calibrated = Pipeline(pipeline_config(settings), finder, real.pipeline.judge, real.pipeline.verifier, calibration)
 
     verdict = calibrated.check(Query("Northwind's Kestrel cluster is the largest AI cluster in Europe.", "demo"))
 

@@ -15,7 +15,7 @@ import pytest
 
 from pgstore.library import PostgresLibrary
 from pgstore.search import PostgresSearch
-from service.bootstrap import build
+from service.bootstrap import build, postgres_config
 from service.config import Settings
 from service.domain import Document
 from service.errors import CollectionChangedError
@@ -35,7 +35,8 @@ def url(postgres: str, request: pytest.FixtureRequest) -> str:
 
 
 def test_a_view_older_than_the_kept_versions_says_it_is_stale(url: str, tmp_path: Path) -> None:
-    library = PostgresLibrary(Settings(home=tmp_path), HashingEmbedder(), url, keep_replaced_seconds=0)
+    library = PostgresLibrary(postgres_config(Settings(home=tmp_path, store=url)), HashingEmbedder(),
+                              keep_replaced_seconds=0)
     library.ingest([ACME])
     first, unread = library.snapshot(), library.snapshot()  # two views of the first version, nothing read yet
     library.ingest([NEW_ACME])  # acme's first text moves to vc_retired, kept (0 s) until the next write
@@ -56,7 +57,7 @@ def test_a_view_older_than_the_kept_versions_says_it_is_stale(url: str, tmp_path
 
 
 def test_with_the_default_keeping_time_a_view_reads_its_text_across_writes(url: str, tmp_path: Path) -> None:
-    library = PostgresLibrary(Settings(home=tmp_path), HashingEmbedder(), url)  # the default: minutes
+    library = PostgresLibrary(postgres_config(Settings(home=tmp_path, store=url)), HashingEmbedder())  # kept minutes
     library.ingest([ACME])
     before = library.snapshot()
 
@@ -72,15 +73,15 @@ def test_the_hnsw_index_is_built_with_the_configured_parameters(url: str, tmp_pa
                                                                 caplog: pytest.LogCaptureFixture) -> None:
     import psycopg
 
-    built = PostgresLibrary(Settings(home=tmp_path, retrieval={"hnsw_m": 8, "hnsw_ef_construction": 20}),
-                            HashingEmbedder(), url)
+    settings = Settings(home=tmp_path, store=url, retrieval={"hnsw_m": 8, "hnsw_ef_construction": 20})
+    built = PostgresLibrary(postgres_config(settings), HashingEmbedder())
     built.close()
     with psycopg.connect(url) as db:
         options = db.execute("SELECT reloptions FROM pg_class WHERE relname = 'vc_sentences_hnsw'").fetchone()[0]
     assert sorted(options) == ["ef_construction=20", "m=8"]
 
     with caplog.at_level(logging.WARNING, logger="pgstore.schema"):
-        PostgresLibrary(Settings(home=tmp_path), HashingEmbedder(), url).close()  # the defaults: m 32, 64
+        PostgresLibrary(postgres_config(Settings(home=tmp_path, store=url)), HashingEmbedder()).close()  # m 32, 64
     assert "ALTER INDEX vc_sentences_hnsw SET (m = 32, ef_construction = 64)" in caplog.text
 
 

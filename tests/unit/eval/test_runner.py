@@ -9,7 +9,7 @@ import pytest
 
 from eval import runs
 from eval.datasets import Conflicting, Dataset, GoldEvidence, GoldLabel, LabelledClaim, OnError, load_dataset
-from eval.runner import RunOptions, run_eval
+from eval.runner import RunOptions, query_for, run_eval
 from eval.scoring import Scored, choose_scheme, label_metrics
 from eval.summary import effective_tags, slices
 from service.bootstrap import Components, build
@@ -17,6 +17,8 @@ from service.config import Settings
 from service.domain import Document
 from service.errors import DatasetFormatError, InputError
 from service.fakes import HashingEmbedder, KeywordJudge
+from service.schemas import CheckResponse, StampOut
+from tests.unit.service.test_batch import untimed
 
 pytestmark = pytest.mark.unit
 
@@ -97,6 +99,21 @@ def test_rows_are_scored_as_the_numeric_engine_and_judge_decide(tiny: Components
     assert verdicts == {"c1": "SUPPORTED", "c2": "REFUTED", "c3": "NOT_ENOUGH_INFO", "c4": "REFUTED"}
     metrics = json.loads((tmp_path / "metrics.json").read_text())
     assert metrics["accuracy"] == 1.0 and metrics["evidence"]["citation_precision"] == 1.0
+
+
+def test_a_row_is_the_verdict_as_v1_check_answers_it_and_the_stamp_is_the_verdicts(tiny: Components,
+                                                                                      tmp_path: Path) -> None:
+    """predictions.jsonl and the stamp keep their documented format, made from the domain values as written."""
+    run = run_eval(tiny.pipeline, dataset(CLAIMS[:1]), tmp_path, options=options())
+
+    [row] = predictions(tmp_path)
+    verdict = tiny.pipeline.check(query_for(CLAIMS[0], options()))
+    answered = CheckResponse.of(verdict).model_dump(mode="json")
+    assert list(row) == ["id", "gold", "correct", "tags", *answered]
+    assert untimed(row) == {"id": "c1", "gold": "SUPPORTED", "correct": True, "tags": row["tags"], **untimed(answered)}
+    stamp = StampOut.of(verdict.stamp).model_dump()
+    assert list(run.metrics["stamp"])[:len(stamp)] == list(stamp)
+    assert {key: run.metrics["stamp"][key] for key in stamp} == stamp
 
 
 def test_resume_continues_without_duplicating_ids(tiny: Components, tmp_path: Path) -> None:

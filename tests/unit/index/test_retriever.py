@@ -10,7 +10,7 @@ from index.dates import DateRange, first_day, last_day
 from index.library import Library
 from index.retriever import HybridRetriever
 from index.store import Snapshot
-from service.bootstrap import build
+from service.bootstrap import build, retriever_config
 from service.config import RetrievalSettings, Settings
 from service.domain import Document, Passage
 from service.fakes import HashingEmbedder, KeywordJudge
@@ -38,7 +38,7 @@ def library_with(tmp_path: Path, documents: list[Document]) -> Library:
 
 
 def retriever_for(library: Library, **overrides: float) -> HybridRetriever:
-    return HybridRetriever(library.embedder, RetrievalSettings(**overrides))  # type: ignore[arg-type]
+    return HybridRetriever(library.embedder, retriever_config(RetrievalSettings(**overrides)))  # type: ignore[arg-type]
 
 
 def assert_exact_offsets(snapshot: Snapshot, passages: list[Passage]) -> None:
@@ -203,7 +203,8 @@ def test_a_query_embeds_only_the_query(tmp_path: Path) -> None:
     library.ingest([ACME, NATURE, CAFE])
     embedder.encoded.clear()
 
-    passages = HybridRetriever(embedder, RetrievalSettings()).search(library.snapshot(), "Acme revenue", k=5)
+    retriever = HybridRetriever(embedder, retriever_config(RetrievalSettings()))
+    passages = retriever.search(library.snapshot(), "Acme revenue", k=5)
 
     assert passages
     assert embedder.encoded == ["Acme revenue"]

@@ -18,6 +18,7 @@ from service.errors import CollectionNotFoundError, DependencyUnavailableError, 
 from service.evidence import Query
 from service.fakes import ScriptedChecker
 from service.requests import JobClaim
+from service.schemas import CheckResponse
 from tests.unit.service.test_api import ACME_TEXT, CLAIM, components_at
 
 pytestmark = pytest.mark.unit
@@ -63,6 +64,25 @@ def test_every_line_gets_a_result_or_its_error_in_line_order(built: Components, 
     assert by_line[3]["result"]["claim"] == "Acme employs 200,000 people"
     summary = json.loads(write_summary(run, {}).read_text())
     assert summary["checked"] == 2 and (tmp_path / "out" / SUMMARY).exists()
+
+
+def untimed(value: Any) -> Any:
+    """`value` with every `timings` left out (they differ from one check to the next)."""
+    if isinstance(value, dict):
+        return {key: untimed(item) for key, item in value.items() if key != "timings"}
+    return [untimed(item) for item in value] if isinstance(value, list) else value
+
+
+def test_a_result_is_the_verdict_as_v1_check_answers_it(built: Components, tmp_path: Path) -> None:
+    """results.jsonl keeps its documented format, made from the `Verdict` as the line is written."""
+    claims = write_claims(tmp_path / "claims.jsonl", {"id": "a", "claim": CLAIM})
+
+    run_batch(claims, tmp_path / "out", local_checks(built.pipeline), accept_for(built))
+
+    [row] = rows(tmp_path / "out")
+    answered = CheckResponse.of(built.pipeline.check(Query(CLAIM))).model_dump(mode="json")
+    assert list(row) == ["line", "id", "claim", "result"] and list(row["result"]) == list(answered)
+    assert untimed(row["result"]) == untimed(answered)
 
 
 def test_a_rerun_continues_after_the_last_whole_line_and_checks_nothing_twice(built: Components,
