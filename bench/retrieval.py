@@ -104,13 +104,13 @@ def evidence_table(data: Path, sets: list[str], limit: int | None, embedder: Cac
             ingest_s = time.perf_counter() - started
             snapshot = finder.library.snapshot("bench")
             for mode in MODES:
-                scores, per_query = _evaluate(finder.retriever, snapshot, claims, mode)
+                scores, per_query = _evaluate(finder.retriever.retriever, snapshot, claims, mode)
                 recall1, recall5, recall10, mrr, coverage, doc1, doc5 = scores.row()
                 lines.append(f"{name:<14}{len(claims):>7}{len(snapshot.chunks):>8}{ingest_s:>9.1f}  {mode.value:<8}"
                              f"{recall1:>7.3f}{recall5:>7.3f}{recall10:>7.3f}{mrr:>7.3f}{coverage:>8.3f}"
                              f"{doc1:>7.3f}{doc5:>7.3f}{per_query:>7.0f}")
             for weight in weights if rerank else ():
-                scores, per_query = _evaluate(finder.retriever, snapshot, claims, RetrievalMode.HYBRID,
+                scores, per_query = _evaluate(finder.retriever.retriever, snapshot, claims, RetrievalMode.HYBRID,
                                               rerank=(_nli_verifier(), rerank, weight))
                 recall1, recall5, recall10, mrr, coverage, doc1, doc5 = scores.row()
                 lines.append(f"{name:<14}{len(claims):>7}{len(snapshot.chunks):>8}{ingest_s:>9.1f}  "
