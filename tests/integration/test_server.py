@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -12,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.integration.conftest import DEMO, serving
+from tests.integration.conftest import DEMO, ROOT, serving
 
 pytestmark = pytest.mark.integration
 
@@ -104,7 +105,9 @@ def test_fuzzing_the_openapi_schema_finds_no_server_error_and_no_undocumented_an
                "--max-examples", "25", "--checks", "all", "--exclude-checks", "positive_data_acceptance",
                "--seed", "1"]
 
-    result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    hooks = {"SCHEMATHESIS_HOOKS": "tests.integration.schemathesis_hooks", "PYTHONPATH": str(ROOT)}
+    result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=600,
+                            env={**os.environ, **hooks})
 
     assert result.returncode == 0, result.stdout[-6000:]
     # warnings only: random job ids are 404s, and most random bodies are not JSONL claims (422)
