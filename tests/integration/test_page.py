@@ -217,6 +217,7 @@ def test_a_page_from_another_site_cannot_write_but_the_page_itself_can(browser: 
             expect(page).to_have_title("sent", timeout=30_000)
         finally:
             attacker.shutdown()
+            attacker.server_close()
         listed = served.client.get("/v1/documents").json()["documents"]
         assert [d["doc_id"] for d in listed] == ["veridian-fy2024-results.md"]
         assert served.client.get("/v1/jobs").json()["jobs"] == []
