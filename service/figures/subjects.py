@@ -58,7 +58,7 @@ _NOT_NAMES = STOPWORDS | frozenset(
     fifth""".split()
 ) | _NUMBERS
 _ATTACHING = frozenset({"for", "of", "on", "in", "to", "at"})
-_MAX_WORDS = 6
+_MAX_WORDS = 8
 
 
 def bind_subjects(text: str, spans: list[tuple[int, int]]) -> list[str | None]:
