@@ -7,11 +7,12 @@ Each claim is checked as the service checks it (`Pipeline.check`: screened, spli
 against the set's corpus in its `eval-SET` collection under VERICLAIM_HOME, ingested if missing); a claim that
 splits is also checked whole (`check_atomic`). The rules, on the claims that split (3-way macro-F1 and accuracy,
 with the recall of each label), and on every claim (claims that do not split keep their one verdict):
-  any-refuted     REFUTED if any part is, SUPPORTED only if every part is, else NOT_ENOUGH_INFO (v1's rule)
+  any-refuted     REFUTED if any part is, SUPPORTED only if every part is, else NOT_ENOUGH_INFO (the first rule)
   whole           the claim checked whole, its parts ignored
   whole+figures   the whole claim's verdict, unless the figures engine refuted a part (a figure that is wrong)
-  sure-parts      any-refuted, counting a part's REFUTED only when its REFUTED probability is at least
-                  `--sure`; otherwise the whole claim's verdict
+  sure-parts      any-refuted, counting a part's REFUTED only when the figures engine decided it or its REFUTED
+                  probability is at least `--sure`; otherwise the whole claim's verdict (the service's rule,
+                  `service.claims.compound`, with `--sure` its SURE_REFUTED)
 Choose on the calibration share; report on dev.
 """
 
@@ -52,7 +53,12 @@ def _parts(checked: Checked) -> list[Verdict]:
 
 
 def any_refuted(checked: Checked, sure: float) -> Label:
-    return checked.verdict.label
+    labels = {p.label for p in _parts(checked)}
+    if not labels:
+        return checked.verdict.label
+    if Label.REFUTED in labels:
+        return Label.REFUTED
+    return Label.SUPPORTED if labels == {Label.SUPPORTED} else Label.NOT_ENOUGH_INFO
 
 
 def whole(checked: Checked, sure: float) -> Label:

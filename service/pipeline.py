@@ -14,7 +14,7 @@ import numpy as np
 from service import asking
 from service.calibration import Calibration
 from service.claims.checkworthiness import CHECKABLE, checkworthiness
-from service.claims.compound import combine, not_checkable
+from service.claims.compound import combine, needs_whole, not_checkable
 from service.claims.decompose import decompose
 from service.claims.in_text import CheckedSentence, TextReport, sentences_to_check
 from service.domain import Answer, Citation, Decider, Decision, Label, Passage, Relation, Signals, Stamp, Verdict
@@ -105,7 +105,8 @@ class Pipeline:
         if len(parts) < 2 or any(len(part.text) > self.config.max_claim_chars for part in parts):
             return self.check_atomic(query, explain=explain)  # one claim, or parts over the length limit
         verdicts = [self._check_part(replace(query, text=part.text), explain) for part in parts]
-        return combine(claim, parts, verdicts, verdicts[0].stamp, timer.done()["total_ms"])
+        whole = self.check_atomic(query, explain=explain) if needs_whole(verdicts) else None
+        return combine(claim, parts, verdicts, verdicts[0].stamp, timer.done()["total_ms"], whole)
 
     def check_text(self, query: Query) -> TextReport:
         """Every checkable sentence of the text `query.text` checked (service/claims/in_text.py); the others

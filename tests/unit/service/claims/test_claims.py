@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from service.asking import faithful
 from service.claims.answers import extract_answer
 from service.claims.checkworthiness import Reason, checkworthiness
-from service.claims.compound import combine, not_checkable
+from service.claims.compound import combine, needs_whole, not_checkable
 from service.claims.decompose import ClaimPart, decompose
 from service.claims.in_text import sentences_to_check
 from service.claims.questions import AnswerKind, question_kind
@@ -120,11 +122,13 @@ PARTS = [ClaimPart("first part", 0, 10), ClaimPart("second part", 15, 26)]
     ((Label.SUPPORTED, Label.SUPPORTED), Label.SUPPORTED),
     ((Label.SUPPORTED, Label.REFUTED), Label.REFUTED),
     ((Label.NOT_ENOUGH_INFO, Label.REFUTED), Label.REFUTED),
-    ((Label.SUPPORTED, Label.NOT_ENOUGH_INFO), Label.NOT_ENOUGH_INFO),
 ])
-def test_a_compound_claim_is_refuted_by_any_part_and_supported_only_by_all(
+def test_a_compound_claim_is_refuted_by_a_sure_part_and_supported_only_by_all(
         labels: tuple[Label, Label], expected: Label) -> None:
-    verdict = combine("claim", PARTS, [part_verdict(label, 0.8) for label in labels], STAMP, 30.0)
+    verdicts = [part_verdict(label, 0.85) for label in labels]
+    assert not needs_whole(verdicts)
+
+    verdict = combine("claim", PARTS, verdicts, STAMP, 30.0)
 
     assert verdict.label is expected
     assert verdict.decided_by is Decider.PARTS
@@ -132,18 +136,50 @@ def test_a_compound_claim_is_refuted_by_any_part_and_supported_only_by_all(
     assert verdict.confidence == verdict.probabilities[expected]
     assert sum(verdict.probabilities.values()) == pytest.approx(1.0, abs=1e-3)
     assert verdict.timings == {"judge_ms": 20.0, "total_ms": 30.0}
-    assert bool(verdict.citations) == (expected is not Label.NOT_ENOUGH_INFO)
+    assert verdict.citations
+
+
+def whole_verdict(label: Label) -> Verdict:
+    return replace(part_verdict(label, 0.7), claim="the claim read whole", rationale="read whole")
+
+
+@pytest.mark.parametrize("labels", [(Label.SUPPORTED, Label.NOT_ENOUGH_INFO), (Label.SUPPORTED, Label.REFUTED)])
+def test_when_no_part_is_sure_the_claim_checked_whole_decides(labels: tuple[Label, Label]) -> None:
+    verdicts = [part_verdict(label, 0.6) for label in labels]  # a REFUTED at 0.6 is not sure (SURE_REFUTED 0.8)
+    assert needs_whole(verdicts)
+
+    verdict = combine("claim", PARTS, verdicts, STAMP, 30.0, whole_verdict(Label.SUPPORTED))
+
+    assert verdict.label is Label.SUPPORTED and verdict.decided_by is Decider.PARTS
+    assert verdict.claim == "claim" and verdict.rationale.endswith("Checked whole: read whole")
+    assert [p.verdict.label for p in verdict.parts] == list(labels)
+    assert verdict.timings == {"judge_ms": 30.0, "total_ms": 30.0}  # the parts' and the whole's work
+
+
+def test_a_figure_refutes_a_compound_claim_however_unsure_its_probability() -> None:
+    figure = replace(part_verdict(Label.REFUTED, 0.55), decided_by=Decider.NUMERIC)
+    verdicts = [part_verdict(Label.SUPPORTED, 0.9), figure]
+
+    assert not needs_whole(verdicts)
+    assert combine("claim", PARTS, verdicts, STAMP, 30.0).label is Label.REFUTED
+
+
+def test_without_the_whole_an_undecided_compound_claim_is_not_enough_info() -> None:
+    verdict = combine("claim", PARTS, [part_verdict(Label.SUPPORTED, 0.9), part_verdict(Label.NOT_ENOUGH_INFO, 0.7)],
+                      STAMP, 30.0)
+
+    assert verdict.label is Label.NOT_ENOUGH_INFO and not verdict.citations
 
 
 def test_the_claim_is_as_sure_as_its_deciding_part() -> None:
     supported = combine("claim", PARTS, [part_verdict(Label.SUPPORTED, 0.9), part_verdict(Label.SUPPORTED, 0.7)],
                         STAMP, 30.0)
-    refuted = combine("claim", PARTS, [part_verdict(Label.SUPPORTED, 0.9), part_verdict(Label.REFUTED, 0.6)],
+    refuted = combine("claim", PARTS, [part_verdict(Label.SUPPORTED, 0.9), part_verdict(Label.REFUTED, 0.85)],
                       STAMP, 30.0)
 
     assert supported.confidence == pytest.approx(0.7)  # the least supported part
-    assert refuted.confidence == pytest.approx(0.6)  # the most refuting part
-    assert refuted.probabilities[Label.SUPPORTED] == pytest.approx(0.2)  # min(0.9, the refuting part's 0.2)
+    assert refuted.confidence == pytest.approx(0.85)  # the most refuting part
+    assert refuted.probabilities[Label.SUPPORTED] == pytest.approx(0.075)  # min(0.9, the refuting part's 0.075)
 
 
 def test_a_part_with_nothing_to_check_does_not_count() -> None:
