@@ -42,6 +42,14 @@ PLANT = "Acme's first plant, Delta, opened in March 2021."
         ("Acme's prices rose between March 2020 and March 2021.", "Acme's prices rose in April 2021.", []),
         ("Acme Labs' fiscal year 2024 ended on 31 December 2024.",  # the shared fiscal year is set aside
          "Acme Labs closed its fiscal year 2024 on 30 June 2024, it said.", [Relation.CONTRADICTS]),
+        # a matching date bears out only a sentence that uses every word of the claim (tenses aside) …
+        ("Sidse Babett Knudsen graduated on November 22nd, 1968.",
+         "Sidse Babett Knudsen (born 22 November 1968) is a Danish actress.", []),
+        ("Dreamer is a 2005 American sports film.", "Dreamer is a 2005 Canadian sports drama film.", []),
+        ("Orison switched on its Fremont cluster in March 2025.",
+         "[2025-03 · Timeline] Orison switches on its Fremont cluster.", [Relation.CONSISTENT]),
+        # … while a different date for the same event still contradicts it
+        (PLANT, "Delta, Acme's first plant, opened its gates in March 2020.", [Relation.CONTRADICTS]),
     ],
 )
 def test_match_periods(claim: str, evidence: str, relations: list[Relation]) -> None:
