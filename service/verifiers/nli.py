@@ -1,7 +1,7 @@
 """The NLI verifier: a cross-encoder reads each evidence passage with the claim and names entailment,
 contradiction or neutral; the passages' verdicts are aggregated into the claim's.
 
-    verifier = NliVerifier.load()                      # the default artifact, service/models_data/nli_verifier.v1
+    verifier = NliVerifier.load()                      # the default artifact, service/models_data/nli_verifier.v2
     verifier = NliVerifier.load(bundled_nli_artifact("nli-minilm"))   # the smaller, earlier one (v1)
     verifier.score(claim, passages)                    # {Label: probability}, summing to 1
     verifier.assess(claim, passages)                   # the same, with each passage's probabilities
@@ -37,8 +37,9 @@ from service.ports import Assessment
 from service.verifiers.aggregation import Aggregation, aggregate
 
 BUNDLED_ARTIFACTS = {  # VERICLAIM_MODELS__VERIFIER value → folder in service/models_data
-    "nli": "nli_verifier.v1",  # all-MiniLM-L6-v2: the default
-    "nli-minilm": "nli_verifier.v1",  # the same, by its base's name
+    "nli": "nli_verifier.v2",  # the first 6 layers of all-mpnet-base-v2: the default
+    "nli-mpnet": "nli_verifier.v2",  # the same, by its base's name
+    "nli-minilm": "nli_verifier.v1",  # all-MiniLM-L6-v2: a third of the size, two thirds of the cost
 }
 FORMAT = "vericlaim-nli-verifier/1"
 HEADER_FILE = "verifier.json"

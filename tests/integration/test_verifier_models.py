@@ -40,17 +40,27 @@ def test_the_bundled_verifier_reads_entailment(bundled: NliVerifier) -> None:
     assert verdict(bundled.score("Northwind made a loss in 2025.", passages(NORTHWIND))) is Label.SUPPORTED
 
 
-@pytest.mark.xfail(strict=True, reason="known weakness of nli_verifier.v1 (its card): it reads 'profitable' against "
-                                       "'net loss' as neutral; strict, so a better artifact makes this fail loudly")
+@pytest.mark.xfail(strict=True, reason="known weakness of nli_verifier.v2 (its card): it reads 'profitable' against "
+                                       "'net loss' as entailed (v1 read it as neutral); strict, so a better "
+                                       "artifact makes this fail loudly")
 def test_the_bundled_verifier_reads_contradiction(bundled: NliVerifier) -> None:
     assert verdict(bundled.score("Northwind was profitable in 2025.", passages(NORTHWIND))) is Label.REFUTED
 
 
-@pytest.mark.xfail(strict=True, reason="known weakness of nli_verifier.v1 (its card): SNLI-style training reads "
-                                       "unrelated evidence as contradiction, not neutral")
 def test_the_bundled_verifier_reads_unrelated_evidence_as_not_enough_info(bundled: NliVerifier) -> None:
     assert verdict(bundled.score("Northwind opened an office in Lisbon.", passages(NORTHWIND))) \
         is Label.NOT_ENOUGH_INFO
+
+
+def test_the_smaller_earlier_verifier_stays_selectable_with_its_own_calibration() -> None:
+    from service.calibration import Calibration, bundled_calibration
+    from service.verifiers.nli import bundled_nli_artifact
+
+    minilm = NliVerifier.load(bundled_nli_artifact("nli-minilm"))
+
+    assert minilm.name == "nli-minilm-l6-v1" != NliVerifier.load().name
+    assert verdict(minilm.score("Northwind lost money in 2025.", passages(NORTHWIND))) is Label.SUPPORTED
+    assert Calibration.load(bundled_calibration(minilm.name)).fitted_for["verifier"] == minilm.name
 
 
 def test_the_bundled_verifier_scores_every_passage_in_one_call(bundled: NliVerifier) -> None:
