@@ -128,7 +128,7 @@ def check_dates(claim: str, evidence: Sequence[tuple[Passage, dt.date | None]],
     """A figure-free claim's date against the date the evidence gives for the same event."""
     found: list[tuple[PeriodMatch, Passage]] = [
         (match, passage) for passage, date in evidence
-        for match in match_periods(claim, passage.as_read, evidence_date=date)
+        for match in match_periods(claim, passage.as_read, evidence_date=date, title=_title_text(passage))
     ]
     comparisons = tuple(
         NumericComparison(match.claim.text, match.evidence.text, match.relation, match.gap, snapshot.cite(passage))
@@ -153,9 +153,14 @@ def _tells_of(claim_words: frozenset[str], passage: Passage) -> bool:
     """Whether the passage (with its document's title) uses most of the claim's words besides its figures."""
     if not claim_words:
         return True
-    # a title or id made from a file name joins its words with hyphens, underscores or dots
-    said = content_words(passage.as_read) | content_words(_FILE_NAME_JOINS.sub(" ", passage.title or passage.doc_id))
+    said = content_words(passage.as_read) | content_words(_title_text(passage))
     return len(claim_words & said) / len(claim_words) >= MIN_SHARED_CLAIM_WORDS
+
+
+def _title_text(passage: Passage) -> str:
+    """The passage's document title, or its id, as words (a title or id made from a file name joins its words
+    with hyphens, underscores or dots)."""
+    return _FILE_NAME_JOINS.sub(" ", passage.title or passage.doc_id)
 
 
 def _passage_date(snapshot: CollectionView, passage: Passage) -> dt.date | None:

@@ -40,7 +40,8 @@ class PeriodMatch:
     gap: str | None  # "claimed September 2023; source says September 2022"
 
 
-def match_periods(claim: str, evidence: str, *, evidence_date: dt.date | None = None) -> list[PeriodMatch]:
+def match_periods(claim: str, evidence: str, *, evidence_date: dt.date | None = None,
+                  title: str = "") -> list[PeriodMatch]:
     """The claim's date against the date of the same event in each evidence sentence. Never raises on text.
 
     Only for a claim with no figures, and only where the sentence clearly tells of the same event: it uses
@@ -48,7 +49,8 @@ def match_periods(claim: str, evidence: str, *, evidence_date: dt.date | None = 
     retold, and, once the dates both sides share are set aside ("fiscal year 2024"), the claim has one date
     left and the sentence one, as fine as the claim's or finer. Inside → CONSISTENT, disjoint → CONTRADICTS,
     overlapping → NOT_COMPARABLE; every claim date found as such in the sentence → CONSISTENT. A CONSISTENT
-    comparison needs the sentence to use all of the claim's words (`SUPPORTING_EVENT_WORDS`), not most.
+    comparison needs the sentence, with its document's `title`, to use all of the claim's words
+    (`SUPPORTING_EVENT_WORDS`), not most.
     """
     claim_periods = [p for p in extract_periods(claim) if not p.relative]
     if not claim_periods or extract_quantities(claim) or NEGATION.search(claim):
@@ -57,7 +59,7 @@ def match_periods(claim: str, evidence: str, *, evidence_date: dt.date | None = 
     matches: list[PeriodMatch] = []
     for start, end in dict.fromkeys(sentence_bounds(evidence, p.start) for p in evidence_periods):
         found = [p for p in evidence_periods if start <= p.start < end]
-        shared = _same_event(claim, claim_periods, evidence, start, end)
+        shared = _same_event(claim, claim_periods, evidence, start, end, title)
         if shared is not None:
             matches.extend(m for m in _dates_compared(claim_periods, found)
                            if m.relation is not Relation.CONSISTENT or shared >= SUPPORTING_EVENT_WORDS)
@@ -73,20 +75,32 @@ def _same_days(first: Period, second: Period) -> bool:
     return (first.first_day, first.last_day) == (second.first_day, second.last_day)
 
 
-def _same_event(claim: str, claim_periods: list[Period], evidence: str, start: int, end: int) -> float | None:
-    """The share of the claim's words the sentence uses when it tells of the same event, else None."""
+def _same_event(claim: str, claim_periods: list[Period], evidence: str, start: int, end: int,
+                title: str) -> float | None:
+    """When the sentence tells of the claim's event (most of the claim's words in the sentence), the share of
+    them the sentence and the title use; else None."""
     sentence = evidence[start:end]
     if NEGATION.search(sentence) or REPORTED_CLAIM.search(sentence) or names_conflict(claim, sentence):
         return None
     words, said = content_words(without_spans(claim, claim_periods)), content_words(sentence)
-    shared = sum(_uses(said, word) for word in words) / max(len(words), 1)
-    return shared if len(words) >= MIN_EVENT_WORDS and shared >= MIN_SHARED_EVENT_WORDS else None
+    if len(words) < MIN_EVENT_WORDS or sum(_uses(said, word) for word in words) < MIN_SHARED_EVENT_WORDS * len(words):
+        return None
+    said |= content_words(title)
+    return sum(_uses(said, word) for word in words) / len(words)
 
 
 def _uses(said: frozenset[str], word: str) -> bool:
-    """The sentence uses the word, or one with its first five letters ("switched", "switches": the light
-    stemmer leaves tenses apart)."""
-    return word in said or (len(word) >= 5 and any(other[:5] == word[:5] for other in said if len(other) >= 5))
+    """The sentence uses the word in some tense or number ("opened", "opens"; "switched", "switches": the light
+    stemmer of `content_words` leaves them apart), or one with its first five letters."""
+    root = _root(word)
+    return word in said or any(_root(other) == root or (len(word) >= 5 and other[:5] == word[:5]) for other in said)
+
+
+def _root(word: str) -> str:
+    for ending in ("ing", "ed", "es", "s", "e"):
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            return word[: -len(ending)]
+    return word
 
 
 def _dates_compared(claim_periods: list[Period], found: list[Period]) -> list[PeriodMatch]:

@@ -56,6 +56,13 @@ def test_match_periods(claim: str, evidence: str, relations: list[Relation]) -> 
     assert [m.relation for m in match_periods(claim, evidence)] == relations
 
 
+def test_the_title_supplies_the_words_a_supporting_sentence_leaves_out() -> None:
+    claim, sentence = "Orison opened a site in Reno in September 2025.", "[2025-09] A second site opens in Reno."
+
+    assert match_periods(claim, sentence) == []  # "Orison" is not in the sentence
+    assert [m.relation for m in match_periods(claim, sentence, title="orison timeline")] == [Relation.CONSISTENT]
+
+
 def test_a_date_mismatch_names_both_dates() -> None:
     [match] = match_periods(PLANT, "Acme's first plant, Delta, opened in March 2020 with 400 workers.")
     assert (match.claim.text, match.evidence.text) == ("March 2021", "March 2020")
