@@ -30,11 +30,12 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from eval.metrics import expected_calibration_error, macro_f1
+from eval.metrics import expected_calibration_error
 from service.domain import Decider, Decision, Label
 from service.verdict_policy import LlmCall, VerdictPolicy, VerdictSource
 from training.calibration_fit import CalibrationClaim, fit_calibration
 from training.calibration_run import read_signals
+from training.probability_fit import macro_f1  # over label indices, the labels present in gold
 
 LABELS = (Label.SUPPORTED, Label.REFUTED, Label.NOT_ENOUGH_INFO)
 FOLDS = 5
