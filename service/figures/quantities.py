@@ -66,7 +66,7 @@ _CURRENCY = rf"(?P<currency>(?<![\w])(?:{alternation(CURRENCY_PREFIXES)})\s?(?:\
 _TAIL = (
     rf"(?:(?P<suffix>{alternation(SCALE_SUFFIXES)})(?![A-Za-z])|\s?(?P<suffix_spaced>bn|mn|mln|bln|tn)\b"
     rf"|\s*(?P<scale_word>{alternation(SCALE_WORDS)})\b)?"
-    rf"(?:\s?(?P<unit>{alternation(UNIT_SUFFIXES)})(?![A-Za-z]))?"
+    rf"(?:(?:\s?|-)(?P<unit>{alternation(UNIT_SUFFIXES)})(?![A-Za-z]))?"  # "120 MW", "120-megawatt"
     rf"(?:\s*(?:a|an|per|/|each)\s*(?P<rate>{alternation(RATES)})\b|\s*(?P<rate_word>{alternation(RATE_WORDS)})\b)?"
     rf"(?P<trailing>{alternation(TRAILING_HEDGES)})?"
 )

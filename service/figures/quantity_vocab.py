@@ -74,6 +74,7 @@ UNIT_SUFFIXES: dict[str, tuple[str, float]] = {
     "gigabytes": ("bytes", 1e9), "terabytes": ("bytes", 1e12), "petabytes": ("bytes", 1e15),
     "w": ("W", 1.0), "kw": ("W", 1e3), "mw": ("W", 1e6), "gw": ("W", 1e9), "tw": ("W", 1e12),
     "watts": ("W", 1.0), "kilowatts": ("W", 1e3), "megawatts": ("W", 1e6), "gigawatts": ("W", 1e9),
+    "watt": ("W", 1.0), "kilowatt": ("W", 1e3), "megawatt": ("W", 1e6), "gigawatt": ("W", 1e9),
     "wh": ("Wh", 1.0), "kwh": ("Wh", 1e3), "mwh": ("Wh", 1e6), "gwh": ("Wh", 1e9), "twh": ("Wh", 1e12),
 }
 # Rates ("€238 a month") → periods per year, so rates can be converted.

@@ -25,6 +25,8 @@ def only(text: str) -> Quantity:
     ("text", "value", "unit"),
     [
         ("$500M GPU spend", 500e6, "USD"),
+        ("a 120-megawatt AI campus", 120e6, "W"),  # a unit joined by a hyphen, in the singular
+        ("a 40-MW first phase", 40e6, "W"),
         ("lost $6.4 billion in 2025", 6.4e9, "USD"),
         ("100,000 H100s", 100_000, "count"),
         ("around $2.5B", 2.5e9, "USD"),
