@@ -28,6 +28,7 @@ from service.figures.numeric import (
 )
 from service.figures.period_match import PeriodMatch, match_periods, period_decision
 from service.figures.periods import extract_periods
+from service.figures.quantities import Quantity
 from service.figures.subjects import content_words
 from service.ports import CollectionView
 
@@ -63,7 +64,15 @@ def check_numbers(claim: str, evidence: Sequence[Passage], snapshot: CollectionV
     found = check_derived(derived, claim, [*evidence, *(p for p in operands if (p.doc_id, p.start) not in seen)])
     if found is None:
         return plain
-    return _with_derived(plain, found, snapshot, others=bool(figures_of(stated)))
+    # a stated figure that is one of the computation's operands ("tripled … to $640 million") is borne out by it
+    others = [figure for figure in figures_of(stated)
+              if not any(_same_figure(figure, operand) for operand, _ in found.operands)]
+    return _with_derived(plain, found, snapshot, others=bool(others))
+
+
+def _same_figure(claimed: Quantity, operand: Quantity) -> bool:
+    """The claimed figure is the operand, to their rounding."""
+    return claimed.unit == operand.unit and abs(claimed.value - operand.value) <= claimed.precision + operand.precision
 
 
 def _with_derived(plain: NumericFinding, found: DerivedFinding, snapshot: CollectionView,

@@ -303,3 +303,21 @@ def test_a_title_made_from_a_file_name_counts_its_words(title: str | None) -> No
     finding = check_numbers(claim, [Passage(doc_id, 0, len(text), text, 1.0, title=title)], snapshot)
 
     assert finding.decision is Label.SUPPORTED
+
+
+@pytest.mark.parametrize(("claim", "decision"), [
+    ("Veridian Labs roughly tripled its revenue in fiscal 2024, to $640 million.", Label.SUPPORTED),
+    # $900M is no operand, and the sentence does not bind it to the claim's subject: withheld, not supported
+    ("Veridian Labs roughly tripled its revenue in fiscal 2024, to $900 million.", None),
+])
+def test_a_stated_figure_that_is_an_operand_of_the_computed_one_is_borne_out_by_it(claim: str,
+                                                                                   decision: Label | None) -> None:
+    """"Tripled … to $640 million": $640M is the change's own end point, not another figure left unchecked."""
+    text = "Veridian Labs' revenue for the year reached $640 million, up from $212 million in fiscal 2023."
+    doc_id = "veridian-fy2024.md"
+    snapshot = Snapshot("v1", "fake", 1, {}, {doc_id: Document(doc_id, text)}, [], np.zeros((0, 1)))
+
+    finding = check_numbers(claim, [Passage(doc_id, 0, len(text), text, 1.0, title="Veridian Labs FY2024")],
+                            snapshot)
+
+    assert finding.decision is decision
