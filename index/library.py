@@ -146,6 +146,8 @@ class Library:
         return summary
 
     def delete(self, doc_ids: Sequence[str], collection: str | None = None) -> ChangeSummary:
+        if not doc_ids:
+            raise InputError("name at least one document id to delete")
         store = self.store(collection)
         if not (store.folder / "CURRENT").exists():
             raise DocumentNotFoundError(f"no document with id {doc_ids[0]!r}: collection {store.name!r} is empty")

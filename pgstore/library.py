@@ -203,6 +203,8 @@ class PostgresLibrary:
         return ChangeSummary(added=tuple(row[0] for row in rows), chunks=chunks)
 
     def delete(self, doc_ids: Sequence[str], collection: str | None = None) -> ChangeSummary:
+        if not doc_ids:
+            raise InputError("name at least one document id to delete")
         name = self.collection_name(collection)
         with self.connect() as db:
             self._lock(db, name)

@@ -210,6 +210,18 @@ def test_deleting_from_a_collection_never_written_is_not_found(store: Store) -> 
     assert store.library.collections() == []
 
 
+def test_a_delete_naming_no_document_is_bad_input_whether_or_not_anything_is_stored(store: Store) -> None:
+    with pytest.raises(InputError, match="at least one document id"):
+        store.library.delete([])
+    store.library.ingest([ACME])
+    version = store.version()
+
+    with pytest.raises(InputError, match="at least one document id"):
+        store.library.delete([])
+
+    assert store.version() == version
+
+
 # ---- collections -------------------------------------------------------------------------------------------
 
 def test_an_unknown_collection_is_not_found_when_read(stocked: Store) -> None:
