@@ -160,8 +160,15 @@ def _offsets_line(fit: dict[str, Any], source: str = "verifier") -> str:
         measured = f" (macro-F1 {before:.3f} → {after:.3f} out-of-fold)" if before is not None else ""
         return f"  {source} offsets: none: they did not surely help{measured}"
     supported, refuted, _ = fit["offsets"]
-    return (f"  {source} offsets SUPPORTED {supported:+.1f}, REFUTED {refuted:+.1f} (log space; macro-F1 "
+    line = (f"  {source} offsets SUPPORTED {supported:+.1f}, REFUTED {refuted:+.1f} (log space; macro-F1 "
             f"{fit['macro_f1_before']:.3f} → {fit['macro_f1_out_of_fold']:.3f} out-of-fold): set its labels")
+    if "recall_before" in fit:  # files fitted before the recalls were reported lack them
+        line += f"\n    recall S/R/NEI {_recalls(fit['recall_before'])} → {_recalls(fit['recall_after'])} with them"
+    return line
+
+
+def _recalls(values: list[float | None]) -> str:
+    return "/".join("–" if value is None else f"{value:.2f}" for value in values)
 
 
 def _temperature_line(fit: dict[str, Any]) -> str:

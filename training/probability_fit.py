@@ -61,8 +61,16 @@ def fit_offsets(raw: np.ndarray, gold: np.ndarray, *, seed: int, folds: int) -> 
         shifted[test] = shift_rows(raw[test], offsets).argmax(axis=1)
     before, after = macro_f1(gold, raw.argmax(axis=1)), macro_f1(gold, shifted)
     used = after - before >= MIN_OFFSET_GAIN
-    return {"offsets": list(best_offsets(raw, gold)) if used else [0.0, 0.0, 0.0], "claims": len(gold),
-            "used": bool(used), "macro_f1_before": round(before, 4), "macro_f1_out_of_fold": round(after, 4)}
+    offsets = best_offsets(raw, gold) if used else (0.0, 0.0, 0.0)
+    return {"offsets": list(offsets), "claims": len(gold), "used": bool(used), "macro_f1_before": round(before, 4),
+            "macro_f1_out_of_fold": round(after, 4), "recall_before": label_recall(gold, raw.argmax(axis=1)),
+            "recall_after": label_recall(gold, shift_rows(raw, offsets).argmax(axis=1))}
+
+
+def label_recall(gold: np.ndarray, predicted: np.ndarray) -> list[float | None]:
+    """Each label's recall (in `LABELS` order; None for a label with no gold claim)."""
+    return [round(float((predicted[gold == i] == i).mean()), 3) if (gold == i).any() else None
+            for i in range(len(LABELS))]
 
 
 def fit_temperature(raw: np.ndarray, gold: np.ndarray, offsets: tuple[float, ...] = (0.0, 0.0, 0.0), *,

@@ -226,6 +226,10 @@ def test_a_verifier_that_says_nei_too_often_gets_offsets_that_fix_its_label() ->
     assert report["used"] and report["macro_f1_out_of_fold"] > report["macro_f1_before"] + 0.3
     supported, refuted, nei = fitted.verifier_offsets
     assert supported > 0 and refuted > 0 and nei == 0.0
+    # the report says what the offsets do to each label: S and R recovered from NEI, NEI's own claims kept
+    before, after = report["recall_before"], report["recall_after"]
+    assert before[0] == before[1] == 0.0 and before[2] == 1.0
+    assert after[0] > 0.9 and after[1] > 0.9 and after[2] > 0.9
     leaning = signals({Label.SUPPORTED: 0.35, Label.REFUTED: 0.05, Label.NOT_ENOUGH_INFO: 0.6})
     decision = policy(fitted, "verifier").decide(leaning)
     assert decision is not None and decision.label is Label.SUPPORTED
