@@ -83,10 +83,11 @@ def _same_event(claim: str, claim_periods: list[Period], evidence: str, start: i
     if NEGATION.search(sentence) or REPORTED_CLAIM.search(sentence) or names_conflict(claim, sentence):
         return None
     words, said = content_words(without_spans(claim, claim_periods)), content_words(sentence)
-    if len(words) < MIN_EVENT_WORDS or sum(_uses(said, word) for word in words) < MIN_SHARED_EVENT_WORDS * len(words):
+    missing = [word for word in words if not _uses(said, word)]
+    if len(words) < MIN_EVENT_WORDS or len(words) - len(missing) < MIN_SHARED_EVENT_WORDS * len(words):
         return None
-    said |= content_words(title)
-    return sum(_uses(said, word) for word in words) / len(words)
+    named = content_words(title)
+    return 1 - sum(not _uses(named, word) for word in missing) / len(words)
 
 
 def _uses(said: frozenset[str], word: str) -> bool:
