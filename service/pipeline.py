@@ -5,6 +5,7 @@ pipeline is handed, `PipelineConfig`, service/bootstrap.py makes from the settin
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -129,13 +130,22 @@ class Pipeline:
         return not_checkable(query.text, worth, self.stamp(self.finder.library.snapshot(query.collection)), {})
 
     def _operands(self, query: Query, claim: str) -> list[Passage]:
-        """Passages for a share's whole ("about a quarter of Pellucid's revenue in 2025"), retrieved on their
-        own: the claim's other words pull its part's passages first, and a share needs both."""
+        """Passages for a share's whole ("about a quarter of Pellucid's revenue in 2025"), a ratio's terms and a
+        listed total's ("across its seed, Series A and Series B rounds"), retrieved on their own: the claim's other
+        words pull one operand's passages first, and the arithmetic needs all of them."""
         derived = read_derived(claim)
-        if derived is None or derived.kind != "share":
+        if derived is None:
             return []
-        passages, _ = self.finder.evidence(replace(query, text=derived.text))
-        return passages
+        # a ratio's, a listed total's or a named whole's terms, each searched with whose they are
+        owners = " ".join(re.findall(r"\b([A-Z][\w&-]*)['’]s\b", claim))
+        searches = [f"{owners} {item}".strip() for item in derived.items]
+        if derived.kind == "share":
+            searches.append(derived.text)
+        found: dict[tuple[str, int], Passage] = {}
+        for text in searches:
+            passages, _ = self.finder.evidence(replace(query, text=text))
+            found.update(((p.doc_id, p.start), p) for p in passages)
+        return list(found.values())
 
     def check_atomic(self, query: Query, *, explain: bool = False) -> Verdict:
         """The verdict on `query.text` read as one claim (no screening, no decomposition): what calibration

@@ -34,6 +34,7 @@ from service.claims.wording import (
     tokens,
     wordset,
 )
+from service.figures.derived import read_derived
 
 MAX_PARTS = 6
 _CONNECTOR = re.compile(r";\s*|,?\s+(?:and|but|while|whereas|although|though|yet)\s+|,\s+(?!\d{3}\b|\d{4}\b)",
@@ -75,6 +76,9 @@ def decompose(claim: str, max_parts: int = MAX_PARTS) -> list[ClaimPart]:
     offset = len(claim) - len(claim.lstrip())
     body = body.rstrip(" .!")
     whole = [ClaimPart(body, offset, offset + len(body))]
+    derived = read_derived(body)
+    if derived is not None and derived.items:  # "across its seed, Series A and Series B rounds": the operands
+        return whole
     lead_match = _LEADING.match(body)
     lead = lead_match.group("lead") if lead_match else ""
     parts = _split(body[len(lead):], offset + len(lead))

@@ -28,38 +28,31 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from service.domain import Passage, Relation
+from service.figures.derived_vocab import (
+    CAGR,
+    CHANGE,
+    DIFFERENCE,
+    DOWN,
+    FACTOR_WORDS,
+    FRACTION_CHANGE,
+    FRACTIONS,
+    HEDGE_BOUNDS,
+    LISTED,
+    MULTIPLE,
+    MULTIPLES,
+    PART_AFTER,
+    SHARE,
+    SIZE_OF,
+    TIMES,
+    TOTAL,
+    UP,
+)
 from service.figures.periods import Period, extract_periods
 from service.figures.quantities import Quantity, extract_quantities
 from service.figures.quantity_vocab import Qualifier
-from service.figures.subjects import content_words
+from service.figures.subjects import content_words, measure_words
 
-_UP = r"rose|risen|rises|grew|grown|grows|increased|increases|climbed|jumped|surged|soared|gained|expanded|up"
-_DOWN = r"fell|fallen|falls|dropped|drops|declined|declines|decreased|decreases|shrank|shrunk|slid|slumped|down"
-_CHANGE = re.compile(rf"\b(?P<verb>{_UP}|{_DOWN})\s+(?:by\s+)?(?P<amount>(?:(?:about|around|roughly|nearly|"
-                     rf"almost|over|more than|less than|under|at least|some|approximately)\s+)?\d[\d.,]*\s*"
-                     rf"(?:%|percent|per cent))", re.IGNORECASE)
-_MULTIPLE = re.compile(r"\b(?P<hedge>(?:roughly|about|nearly|almost|more than|over)\s+)?(?P<word>doubled|tripled|"
-                       r"trebled|quadrupled|halved)\b", re.IGNORECASE)
-_FRACTION_CHANGE = re.compile(rf"\b(?P<verb>{_UP}|{_DOWN})\s+by\s+(?P<hedge>(?:about|roughly|nearly|almost|more than|"
-                              r"over|less than)\s+)?(?:a|one)\s+(?P<part>half|third|quarter|fifth)\b", re.IGNORECASE)
-_SHARE = re.compile(r"\b(?P<hedge>(?:about|roughly|nearly|almost|more than|over|less than|under|at least)\s+)?"
-                    r"(?P<part>half|a third|one third|two thirds|a quarter|one quarter|three quarters|a fifth|"
-                    r"one fifth|a sixth|one sixth|a tenth|one tenth|"
-                    r"\d[\d.]*\s*(?:%|percent|per cent))\s+of\s+(?P<whole>[^,.;]{3,60})", re.IGNORECASE)
-_PART_AFTER = re.compile(r"\s+(?:goes|go|went|is going|are going|is spent|are spent|was spent|were spent|work|works|"
-                         r"worked|is|are|was|were)\s+(?:to|on|in|into|for)\s+", re.IGNORECASE)
-_CAGR = re.compile(r"\b(?:compound(?:ed)? annual (?:growth )?rate|CAGR|a year on average|annually on average)\b",
-                   re.IGNORECASE)
-_DIFFERENCE = re.compile(r"\b(?:more|less|higher|lower|greater|fewer|bigger|smaller)\s+than\b", re.IGNORECASE)
-_TOTAL = re.compile(r"\b(?:together|combined|in total|in all|between them)\b", re.IGNORECASE)
-_MULTIPLES = {"doubled": 2.0, "tripled": 3.0, "trebled": 3.0, "quadrupled": 4.0, "halved": 0.5}
-_FRACTIONS = {"half": 0.5, "a third": 1 / 3, "one third": 1 / 3, "two thirds": 2 / 3, "a quarter": 0.25,
-              "one quarter": 0.25, "three quarters": 0.75, "a fifth": 0.2, "one fifth": 0.2, "a sixth": 1 / 6,
-              "one sixth": 1 / 6, "a tenth": 0.1, "one tenth": 0.1, "third": 1 / 3, "quarter": 0.25, "fifth": 0.2}
-_HEDGE_BOUNDS = {"about": (0.9, 1.1), "around": (0.9, 1.1), "roughly": (0.9, 1.1), "approximately": (0.9, 1.1),
-                 "some": (0.9, 1.1), "nearly": (0.9, 1.0), "almost": (0.9, 1.0), "more than": (1.0, None),
-                 "over": (1.0, None), "at least": (1.0, None), "less than": (None, 1.0), "under": (None, 1.0)}
-_CHANGE_WORDS = frozenset(content_words(" ".join(f"{_UP}|{_DOWN}".split("|"))) | {"percent", "cent"})
+_CHANGE_WORDS = frozenset(content_words(" ".join(f"{UP}|{DOWN}".split("|"))) | {"percent", "cent"})
 MIN_MEASURE_WORDS = 0.5  # share of the claim's measure words a passage must use near its operands
 
 
@@ -76,6 +69,7 @@ class DerivedClaim:
     unit: str | None = None  # a total's unit
     period: Period | None = None  # the period the claim is about (a change's later one)
     base: Period | None = None  # a change's earlier period, when the claim names it ("from 2024 to 2025")
+    items: tuple[str, ...] = ()  # what a ratio compares ("Series A", "seed round") or a total adds up, as named
 
 
 @dataclass(frozen=True)
@@ -89,7 +83,7 @@ class DerivedFinding:
 
 
 def _bounds(value: float, hedge: str) -> tuple[float | None, float | None]:
-    factors = _HEDGE_BOUNDS.get(" ".join(hedge.lower().split()))
+    factors = HEDGE_BOUNDS.get(" ".join(hedge.lower().split()))
     if factors is None:
         return value * 0.98, value * 1.02
     low, high = factors
@@ -109,7 +103,7 @@ def read_derived(claim: str) -> DerivedClaim | None:
     elif len(periods) >= 2 and re.search(r"\b(?:from|between)\s*$", claim[: periods[0].start]) \
             and re.fullmatch(r"\s*(?:to|and)\s*", claim[periods[0].end:periods[1].start]):
         base, periods = periods[0], periods[1:]  # "from 2024 to 2025": measured against the first
-    for reader in (_cagr, _difference, _change, _multiple, _fraction_change, _share, _total):
+    for reader in (_cagr, _difference, _ratio, _change, _multiple, _fraction_change, _share, _total):
         found = reader(claim, periods[0] if periods else None)
         if found is not None:
             return replace(found, base=base) if base is not None else found
@@ -124,12 +118,12 @@ def _measure_words(claim: str, spans: Sequence[tuple[int, int]]) -> frozenset[st
         kept = kept[:period.start] + " " * (period.end - period.start) + kept[period.end:]
     for quantity in extract_quantities(kept):
         kept = kept[:quantity.start] + " " * (quantity.end - quantity.start) + kept[quantity.end:]
-    return frozenset(content_words(kept) - _CHANGE_WORDS)
+    return frozenset(measure_words(kept) - _CHANGE_WORDS)
 
 
 def _cagr(claim: str, period: Period | None) -> DerivedClaim | None:
     """"grew at a compound annual rate of about 74% from 2023 to 2025": the yearly rate, as a ratio (1.74)."""
-    if not _CAGR.search(claim):
+    if not CAGR.search(claim):
         return None
     rate = next((q for q in extract_quantities(claim) if q.unit == "%"), None)
     if rate is None:
@@ -143,7 +137,7 @@ def _cagr(claim: str, period: Period | None) -> DerivedClaim | None:
 
 def _difference(claim: str, period: Period | None) -> DerivedClaim | None:
     """"$380 million more than in 2024": the gap between two figures of one measure."""
-    match = _DIFFERENCE.search(claim)
+    match = DIFFERENCE.search(claim)
     if not match:
         return None
     amount = next((q for q in extract_quantities(claim[: match.start()]) if q.end >= match.start() - 2
@@ -158,7 +152,7 @@ def _difference(claim: str, period: Period | None) -> DerivedClaim | None:
 
 
 def _change(claim: str, period: Period | None) -> DerivedClaim | None:
-    match = _CHANGE.search(claim)
+    match = CHANGE.search(claim)
     if not match or re.search(r"\b(?:make|makes|made|making)\s+$", claim[: match.start()], re.IGNORECASE):
         return None  # "made up about 21% of …" is a share, not a rise
     amount = next((q for q in extract_quantities(match.group("amount")) if q.unit == "%"), None)
@@ -167,7 +161,7 @@ def _change(claim: str, period: Period | None) -> DerivedClaim | None:
     low, high = _percent_bounds(amount)  # of the change, in percent (None: unbounded that way)
     lower: float | None
     upper: float | None
-    if re.fullmatch(_DOWN, match.group("verb"), re.IGNORECASE):  # a fall of p % leaves 1 − p/100 of the old value
+    if re.fullmatch(DOWN, match.group("verb"), re.IGNORECASE):  # a fall of p % leaves 1 − p/100 of the old value
         lower = 1 - high / 100 if high is not None else None
         upper = 1 - low / 100 if low is not None else 1.0
     else:
@@ -183,11 +177,47 @@ def _percent_bounds(amount: Quantity) -> tuple[float | None, float | None]:
     return amount.low, amount.high
 
 
-def _multiple(claim: str, period: Period | None) -> DerivedClaim | None:
-    match = _MULTIPLE.search(claim)
+def _ratio(claim: str, period: Period | None) -> DerivedClaim | None:
+    """"Haloform's Series A was 4.5 times its seed round", "the Series B tripled the size of its Series A": one
+    named thing's figure as a multiple of another's, as a ratio (4.5)."""
+    match = TIMES.match(claim) or SIZE_OF.match(claim)
     if not match:
         return None
-    factor = _MULTIPLES[match.group("word").lower()]
+    factor = (match.group("factor") or match.group("factor_word")).lower()
+    factor_at = match.span("factor") if match.group("factor") else match.span("factor_word")
+    value = MULTIPLES.get(factor) or FACTOR_WORDS.get(factor)
+    if value is None:
+        try:
+            value = float(factor)
+        except ValueError:
+            return None
+    hedge = (match.group("hedge") or "").strip().lower()
+    if not hedge and not factor[0].isdigit():
+        hedge = "about"  # "tripled", "twice" are rarely exact
+    first, second = _item(match.group("first")), _item(match.group("second"))
+    if not first or not second or value <= 0:
+        return None
+    low, high = _bounds(value, hedge)
+    start = match.start("hedge") if match.group("hedge") else factor_at[0]
+    end = factor_at[1] + (times.end() if (times := re.match(r"\s+times\b", claim[factor_at[1]:])) else 0)
+    return DerivedClaim("ratio", low, high, claim[start:end], start, end, frozenset(),
+                        period=period, items=(first, second))
+
+
+def _item(phrase: str) -> str:
+    """A thing as the claim names it, without whose it is or its article ("Haloform's Series B" → "Series B",
+    "its seed round." → "seed round")."""
+    phrase = re.sub(r"\b(?:in|during|for)\s+(?:fiscal\s+)?\d{4}\b.*$", "", phrase.strip().rstrip(".!?"))
+    phrase = re.sub(r"^(?:[\w&-]+['’]s\s+|(?:its|their|his|her|the|a|an)\s+)+", "", phrase.strip(),
+                    flags=re.IGNORECASE)
+    return " ".join(phrase.split()[:4])
+
+
+def _multiple(claim: str, period: Period | None) -> DerivedClaim | None:
+    match = MULTIPLE.search(claim)
+    if not match:
+        return None
+    factor = MULTIPLES[match.group("word").lower()]
     hedge = (match.group("hedge") or "").strip() or "about"  # "doubled" is rarely exact: read it as "about"
     if factor < 1 and hedge in {"more than", "over"}:  # "more than halved": less than half is left
         hedge = "less than"
@@ -197,11 +227,11 @@ def _multiple(claim: str, period: Period | None) -> DerivedClaim | None:
 
 
 def _fraction_change(claim: str, period: Period | None) -> DerivedClaim | None:
-    match = _FRACTION_CHANGE.search(claim)
+    match = FRACTION_CHANGE.search(claim)
     if not match:
         return None
-    fraction = _FRACTIONS[match.group("part").lower()]
-    down = re.fullmatch(_DOWN, match.group("verb"), re.IGNORECASE) is not None
+    fraction = FRACTIONS[match.group("part").lower()]
+    down = re.fullmatch(DOWN, match.group("verb"), re.IGNORECASE) is not None
     low, high = _bounds(fraction, (match.group("hedge") or "about").strip())
     if down:  # "fell by a third": the new value is 2/3 of the old
         low, high = (1 - high if high is not None else None), (1 - low if low is not None else None)
@@ -212,12 +242,12 @@ def _fraction_change(claim: str, period: Period | None) -> DerivedClaim | None:
 
 
 def _share(claim: str, period: Period | None) -> DerivedClaim | None:
-    match = _SHARE.search(claim)
+    match = SHARE.search(claim)
     if not match:
         return None
     part = match.group("part").lower()
-    if part in _FRACTIONS:
-        value = _FRACTIONS[part]
+    if part in FRACTIONS:
+        value = FRACTIONS[part]
     else:
         figure = next((q for q in extract_quantities(part) if q.unit == "%"), None)
         if figure is None:
@@ -227,18 +257,19 @@ def _share(claim: str, period: Period | None) -> DerivedClaim | None:
     # the whole is what it measures ("revenue"), not whose ("Pellucid's"): a passage about the company's
     # headcount is not its revenue; "half of the round goes to compute" names the part after the whole
     whole_text, part_text = match.group("whole"), claim[: match.start()]
-    split = _PART_AFTER.search(whole_text)
+    split = PART_AFTER.search(whole_text)
     if split:
         whole_text, part_text = whole_text[: split.start()], whole_text[split.end():]
     names = content_words(" ".join(re.findall(r"\b[A-Z][\w-]*", whole_text)))
     whole = (_measure_words(whole_text, []) - names) or _measure_words(whole_text, [])
     words = _measure_words(part_text, []) - whole
+    named = _item(whole_text)  # a whole that is a named thing ("Haloform's Series B") is looked up by its name
     return DerivedClaim("share", low, high, match.group(0), match.start(), match.end(), words, whole,
-                        period=period)
+                        period=period, items=(named,) if re.search(r"\b[A-Z]", named) else ())
 
 
 def _total(claim: str, period: Period | None) -> DerivedClaim | None:
-    if not _TOTAL.search(claim):
+    if not TOTAL.search(claim):
         return None
     figures = [q for q in extract_quantities(claim) if q.unit != "%"]
     if len(figures) != 1:
@@ -248,5 +279,8 @@ def _total(claim: str, period: Period | None) -> DerivedClaim | None:
     if total.qualifier == Qualifier.EXACT:
         low, high = _bounds(total.value, "")
     noun = frozenset(content_words(" ".join(claim[total.end:].split()[:2])))  # "16,000 GPUs": what is counted
-    return DerivedClaim("total", low, high, total.text, total.start, total.end, noun, unit=total.unit,
-                        period=period)
+    listed = LISTED.match(claim, total.end)
+    items = tuple(item for part in re.split(r",\s*(?:and\s+)?|\s+and\s+", listed.group("items"))
+                  if (item := _item(part))) if listed else ()
+    return DerivedClaim("total", low, high, total.text, total.start, total.end, noun - {"across"},
+                        unit=total.unit, period=period, items=items if len(items) >= 2 else ())

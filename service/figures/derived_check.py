@@ -7,17 +7,23 @@ import re
 from collections.abc import Sequence
 
 from service.domain import Passage, Relation
+from service.figures.change_pairs import changes_in, nearest_period, same_unit
 from service.figures.derived import MIN_MEASURE_WORDS, DerivedClaim, DerivedFinding
-from service.figures.periods import Period, extract_periods, periods_align
+from service.figures.periods import extract_periods, periods_align
 from service.figures.quantities import Quantity, extract_quantities
 from service.figures.quantity_format import format_value
-from service.figures.subjects import content_words
-
-_FROM_TO = re.compile(r"\bfrom\s*$", re.IGNORECASE)
-_BASE_AFTER = re.compile(r"^[^.;]{0,40}?\b(?:up|down|rising|falling|increasing|decreasing)?\s*(?:from|compared with|"
-                         r"compared to|versus|vs\.?|against)\s*$", re.IGNORECASE)
+from service.figures.subjects import bound_contexts, measure_words
 
 _WINDOW = 80  # characters either side of an operand whose words say what it measures
+# where a clause ends: a sentence or semicolon break, or a line break
+_CLAUSE_BREAK = re.compile(r"\. |; |\n")
+_WRAPPED = re.compile(r"\n[ \t]*(?=[a-z])")
+
+
+def _read(passage: Passage) -> str:
+    """The passage as read, its wrapped lines joined ("… $90 million on\n  hiring." is one clause): the same
+    length, so offsets hold."""
+    return _WRAPPED.sub(lambda m: " " * len(m.group(0)), passage.as_read)
 
 
 def check_derived(derived: DerivedClaim, claim: str, passages: Sequence[Passage]) -> DerivedFinding | None:
@@ -27,6 +33,8 @@ def check_derived(derived: DerivedClaim, claim: str, passages: Sequence[Passage]
         return _check_change(derived, passages)
     if derived.kind == "share":
         return _check_share(derived, passages)
+    if derived.kind == "ratio":
+        return _check_ratio(derived, passages)
     return _check_total(derived, claim, passages)
 
 
@@ -37,12 +45,12 @@ def _words_near(text: str, figure: Quantity) -> frozenset[str]:
     dash = text.rfind(" — ", 0, figure.start)
     if dash >= 0 and "\n" not in text[dash:figure.start]:
         cell_from = max(text.rfind(";", 0, figure.start), dash + 3)
-        return frozenset(content_words(text[:dash]) | content_words(text[cell_from:figure.start]))
-    starts = [text.rfind(mark, 0, figure.start) for mark in (". ", "; ", "\n")]
-    start = max(starts) + 1 if max(starts) >= 0 else max(0, figure.start - _WINDOW)
-    ends = [i for i in (text.find(mark, figure.end) for mark in (". ", "; ", "\n")) if i >= 0]
-    end = min(ends) if ends else min(len(text), figure.end + _WINDOW)
-    return frozenset(content_words(text[start:end]))
+        return frozenset(measure_words(text[:dash]) | measure_words(text[cell_from:figure.start]))
+    breaks = [m.start() for m in _CLAUSE_BREAK.finditer(text)]
+    before = [i for i in breaks if i < figure.start]
+    start = before[-1] + 1 if before else max(0, figure.start - _WINDOW)
+    end = next((i for i in breaks if i >= figure.end), min(len(text), figure.end + _WINDOW))
+    return frozenset(measure_words(text[start:end]))
 
 
 def _measures(words: frozenset[str], near: frozenset[str]) -> bool:
@@ -72,17 +80,11 @@ def _plain(words: frozenset[str]) -> frozenset[str]:
     return frozenset(w.removesuffix("s") for w in words)
 
 
-def _same_unit(a: Quantity, b: Quantity) -> bool:
-    """Operands of one measure: the same base unit ("$212 million a year" is dollars), never percentages."""
-    base_a, base_b = (a.unit or "count").partition("/")[0], (b.unit or "count").partition("/")[0]
-    return base_a == base_b and base_a != "%"
-
-
 def _check_change(derived: DerivedClaim, passages: Sequence[Passage]) -> DerivedFinding | None:
     for passage in passages:
-        text = passage.as_read
+        text = _read(passage)
         figures = [q for q in extract_quantities(text) if q.unit != "%"]
-        for pair in _changes_in(text, figures, derived.period, derived.base):
+        for pair in changes_in(text, figures, derived.period, derived.base):
             new, old = pair
             if not _measures(derived.words, _words_near(text, new) | _words_near(text, old)):
                 continue
@@ -110,78 +112,41 @@ def _check_change(derived: DerivedClaim, passages: Sequence[Passage]) -> Derived
     return None
 
 
-def _changes_in(text: str, figures: Sequence[Quantity], period: Period | None,
-                base: Period | None) -> list[tuple[Quantity, Quantity]]:
-    """(new, old) pairs the passage states: "A, up from B", "from B to A", "A compared with B", or, when the
-    claim names a period, the figure of that period against the one of the period it is measured against
-    (`base`, or the period before it, or a year before it)."""
-    pairs = []
-    for i, first in enumerate(figures):
-        for second in figures[i + 1:i + 3]:
-            if not _same_unit(first, second):
-                continue
-            between = text[first.end:second.start]
-            if _BASE_AFTER.match(between):
-                pairs.append((first, second))
-            elif re.fullmatch(r"\s*to\s*", between) and _FROM_TO.search(text[:first.start]):
-                pairs.append((second, first))
-    if period is not None:
-        periods = extract_periods(text)
-        dated = [(q, _nearest(text, q, periods)) for q in figures]
-        current = [q for q, p in dated if p is not None and periods_align(period, p)]
-        before = [q for q, p in dated if p is not None and (periods_align(base, p) if base is not None
-                                                              else _just_before(p, period))]
-        pairs += [(new, old) for new in current[:1] for old in before[:1] if _same_unit(new, old)]
-    return pairs
-
-
-def _nearest(text: str, figure: Quantity, periods: Sequence[Period]) -> Period | None:
-    """The period written closest to the figure within its clause ("$5 million in 2025"; a table row's
-    "2025: $2.60", whose values are separated by ";")."""
-    def distance(period: Period) -> int | None:
-        between = text[period.end:figure.start] if period.end <= figure.start else text[figure.end:period.start]
-        return None if ";" in between or (period.start < figure.end and period.end > figure.start) else len(between)
-
-    near = [(d, p) for p in periods if (d := distance(p)) is not None]
-    return min(near, key=lambda item: item[0])[1] if near else None
-
-
-def _just_before(candidate: Period, period: Period) -> bool:
-    """Whether `candidate` is what a change in `period` is measured against: the period of the same length right
-    before it (2024 before 2025) or a year before it (the third quarter of 2024 for that of 2025)."""
-    length = (period.last_day - period.first_day).days
-    if abs((candidate.last_day - candidate.first_day).days - length) > 3:
-        return False
-    gap = (period.first_day - candidate.last_day).days
-    year_earlier = abs((period.first_day - candidate.first_day).days - 365) <= 2
-    return 0 <= gap <= 3 or year_earlier
-
-
 def _check_share(derived: DerivedClaim, passages: Sequence[Passage]) -> DerivedFinding | None:
     parts, wholes = [], []
     for passage in passages:
-        text = passage.as_read
+        text = _read(passage)
         periods = extract_periods(text) if derived.period is not None else []
-        for figure in extract_quantities(text):
+        figures = extract_quantities(text)
+        bound = bound_contexts(text, [(q.start, q.end) for q in figures])
+        for figure, phrase in zip(figures, bound, strict=True):
             if figure.unit == "%":
                 continue
-            when = _nearest(text, figure, periods) if periods else None
+            when = nearest_period(text, figure, periods) if periods else None
             if derived.period is not None and when is not None and not periods_align(derived.period, when):
                 continue  # a figure of another period
             near = _words_near(text, figure)
             extra = len(_row_label(text, figure) - derived.whole)  # "Cost of revenue" is not "revenue"
-            parts.append((len(derived.words & near), figure, passage))
+            # the part is named near its figure, and best by the figure's own phrase ("$300 million of it on
+            # compute and $90 million on hiring": $90 million is the hiring)
+            parts.append((len(derived.words & near) + len(derived.words & phrase) / 10, figure, passage))
             # the whole is named by its own words, not the part's, and by no more than them
             wholes.append((len(derived.whole & near) - len(derived.words & near) - extra / 2, figure, passage))
     # a table row is the part or the whole only when its label names nothing more ("Cost of revenue" is not the
     # whole "revenue"): a whole that was not retrieved decides nothing, rather than a wrong one
-    parts = [p for p in parts if p[0] and _measures(derived.words, _words_near(p[2].as_read, p[1]))
-             and _row_label(p[2].as_read, p[1]) <= _plain(derived.words)]
-    wholes = [w for w in wholes if w[0] > 0 and _measures(derived.whole, _words_near(w[2].as_read, w[1]))
-              and _row_label(w[2].as_read, w[1]) <= _plain(derived.whole)]
-    for _, part, part_passage in sorted(parts, key=lambda item: -item[0]):
+    parts = [p for p in parts if p[0] and _measures(derived.words, _words_near(_read(p[2]), p[1]))
+             and _row_label(_read(p[2]), p[1]) <= _plain(derived.words | derived.whole)]
+    wholes = [w for w in wholes if w[0] > 0 and _measures(derived.whole, _words_near(_read(w[2]), w[1]))
+              and _row_label(_read(w[2]), w[1]) <= _plain(derived.whole)]
+    if derived.items:  # a named whole ("Series B") is the figure written by its name, not one sharing its words
+        named = _named_figure(derived.items[0], None, passages)
+        wholes = [(1.0, named[0], named[1])] if named else []
+    parts.sort(key=lambda item: -item[0])
+    if len(parts) > 1 and parts[0][0] == parts[1][0] and parts[0][1].value != parts[1][1].value:
+        return None  # two figures read equally as the part: no way to tell which one the claim means
+    for _, part, part_passage in parts:
         for _, whole, whole_passage in sorted(wholes, key=lambda item: -item[0]):
-            if part is whole or not _same_unit(part, whole) or whole.value == 0:
+            if part is whole or not same_unit(part, whole) or whole.value == 0:
                 continue
             share = part.value / whole.value
             arithmetic = f"{_shown(part)} of {_shown(whole)} is {share * 100:.1f}%"
@@ -193,7 +158,57 @@ def _check_share(derived: DerivedClaim, passages: Sequence[Passage]) -> DerivedF
 _NOT_NAMES = frozenset({"The", "A", "An", "Its", "Their", "Both", "All", "Together", "Combined"})
 
 
+def _check_ratio(derived: DerivedClaim, passages: Sequence[Passage]) -> DerivedFinding | None:
+    """One named thing's figure over another's ("Series A: $180 million" over "Seed round: $40 million")."""
+    first, second = (_named_figure(item, None, passages) for item in derived.items)
+    if first is None or second is None or not same_unit(first[0], second[0]) or second[0].value == 0:
+        return None
+    ratio = first[0].value / second[0].value
+    arithmetic = f"{_shown(first[0])} / {_shown(second[0])} = {ratio:.2f}"
+    return _finding(derived, ratio, _spread(first[0], second[0]), (first, second), arithmetic)
+
+
+_ITEM_GAP = 40  # characters at most between a named thing and its figure ("Series A: $180 million")
+
+
+def _named_figure(item: str, unit: str | None, passages: Sequence[Passage],
+                  used: frozenset[tuple[str, int, int]] = frozenset()) -> tuple[Quantity, Passage] | None:
+    """The figure written right after `item` is named ("Seed round: $40 million", "Series A raised $180
+    million"), nearest over all passages: no other figure, sentence break or context bracket between them.
+    `unit`: the figure's unit (None: any that is not a percentage)."""
+    pattern = re.compile(rf"\b{re.escape(item)}\b", re.IGNORECASE)
+    best: tuple[int, Quantity, Passage] | None = None
+    for passage in passages:
+        text = _read(passage)
+        figures = [q for q in extract_quantities(text) if q.unit != "%"]
+        for match in pattern.finditer(text):
+            after = next((q for q in figures if q.start >= match.end()), None)
+            if after is None or (passage.doc_id, passage.start, after.start) in used:
+                continue
+            if unit is not None and (after.unit or "count") != unit:
+                continue
+            between = text[match.end():after.start]
+            if len(between) > _ITEM_GAP or re.search(r"[\]\[.;]\s|\]", between):
+                continue
+            if best is None or len(between) < best[0]:
+                best = (len(between), after, passage)
+    return (best[1], best[2]) if best else None
+
+
+def _check_listed_total(derived: DerivedClaim, passages: Sequence[Passage]) -> DerivedFinding | None:
+    found: list[tuple[Quantity, Passage]] = []
+    for item in derived.items:
+        used = frozenset((p.doc_id, p.start, q.start) for q, p in found)
+        hit = _named_figure(item, derived.unit or "count", passages, used)
+        if hit is None:
+            return None
+        found.append(hit)
+    return _total_finding(derived, found)
+
+
 def _check_total(derived: DerivedClaim, claim: str, passages: Sequence[Passage]) -> DerivedFinding | None:
+    if derived.items:
+        return _check_listed_total(derived, passages)
     owners = {m.group(1).lower() for m in re.finditer(r"\b(\w+)'s\b", claim)}  # "Corvid's": whose, not an operand
     names = [w.lower() for w in dict.fromkeys(re.findall(r"\b[A-Z][\w-]*\b", claim[: derived.start]))
              if w.lower() not in owners and w not in _NOT_NAMES]
@@ -203,8 +218,8 @@ def _check_total(derived: DerivedClaim, claim: str, passages: Sequence[Passage])
     used: set[tuple[str, int, int]] = set()
     for name in names:
         hit = None
-        for passage in sorted(passages, key=lambda p: name not in _row_label_text(p.as_read).lower()):
-            text = passage.as_read
+        for passage in sorted(passages, key=lambda p: name not in _row_label_text(_read(p)).lower()):
+            text = _read(passage)
             if name.lower() not in text.lower():
                 continue
             at = text.lower().index(name.lower())
@@ -218,6 +233,10 @@ def _check_total(derived: DerivedClaim, claim: str, passages: Sequence[Passage])
         if hit is None:
             return None
         found.append(hit)
+    return _total_finding(derived, found)
+
+
+def _total_finding(derived: DerivedClaim, found: list[tuple[Quantity, Passage]]) -> DerivedFinding:
     total = sum(q.value for q, _ in found)
     arithmetic = " + ".join(format_value(q.value, q.unit) for q, _ in found) + \
         f" = {format_value(total, found[0][0].unit)}"

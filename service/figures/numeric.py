@@ -21,7 +21,7 @@ from service.figures.compare import CURRENCIES, base_unit, compare_quantities, u
 from service.figures.periods import Period, extract_periods, periods_align
 from service.figures.quantities import Qualifier, Quantity, extract_quantities
 from service.figures.quantity_format import format_quantity
-from service.figures.subjects import bound_contexts, content_words, counted_noun, names_conflict
+from service.figures.subjects import bound_contexts, content_words, counted_noun, measure_words, names_conflict
 from service.text import sentence_bounds
 
 __all__ = [
@@ -125,7 +125,12 @@ def _pairable(claim: Quantity, evidence: Quantity, claim_text: str, evidence_tex
     """Worth comparing: money with money (any currency, so mismatches get named), the same explicit unit,
     counts of the same thing, or a bare large figure against money or another large figure."""
     claim_base, evidence_base = base_unit(claim.unit), base_unit(evidence.unit)
-    if _per_unit(claim_text, claim) != _per_unit(evidence_text, evidence):
+    claim_per, evidence_per = _per_unit(claim_text, claim), _per_unit(evidence_text, evidence)
+    row = _ROW.search(evidence_text)
+    if claim_per and not evidence_per and row and re.search(rf"\bper\s+{re.escape(claim_per)}(?![\w-])",
+                                                             evidence_text[:row.start()], re.IGNORECASE):
+        evidence_per = claim_per  # a table's caption says what its cells are per ("Prices per GPU-hour, in US dollars")
+    if claim_per != evidence_per:
         return False  # "$60,000 per GPU" is not the "$1.1 billion" the clusters cost
     if claim_base in CURRENCIES and evidence_base in CURRENCIES:
         return True
@@ -194,9 +199,11 @@ def _is_bound(score: int, index: int, scored: list[tuple[int, int]], evidence: s
     # values are about what its label names: all of it ("Cost of revenue" is not the claim's "revenue")
     row = _ROW.search(evidence)
     if row is not None and figures[index].start > row.start():
-        label = content_words(evidence[max(evidence.rfind("›", 0, row.start()), evidence.rfind("]", 0, row.start()))
+        label = measure_words(evidence[max(evidence.rfind("›", 0, row.start()), evidence.rfind("]", 0, row.start()))
                                        + 1:row.start()])
-        if not label <= claim_words:
+        measures = measure_words(claim)
+        # "Cost of revenue" is not the claim's "revenue", nor "Revenue" the claim's "cost of revenue"
+        if not label <= claim_words | measures or not (measures - claim_words) <= label:
             return False
     start, end = (0, len(evidence)) if row else sentence_bounds(evidence, figures[index].start)
     rivals = [s for s, j in scored if start <= figures[j].start < end]

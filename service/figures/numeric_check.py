@@ -26,7 +26,7 @@ from service.figures.numeric import (
     numeric_decision,
     without_spans,
 )
-from service.figures.period_match import PeriodMatch, match_periods, period_decision
+from service.figures.period_match import PeriodMatch, match_periods, period_decision, uses_word
 from service.figures.periods import extract_periods
 from service.figures.quantities import Quantity
 from service.figures.subjects import content_words
@@ -118,7 +118,8 @@ def _check_stated(claim: str, evidence: Sequence[Passage], snapshot: CollectionV
     )
     if relation is None:
         return NumericFinding(comparisons, None, "", (), other_period=other_period)
-    deciding = [(m, p) for m, p in found if m.subject_aligned and m.relation is relation]
+    deciding = [(m, p) for m, p in found if m.subject_aligned and m.period_aligned is not False
+                and m.relation is relation]
     words = content_words(without_spans(claim, [*claim_figures, *extract_periods(claim)]))
     if not any(_tells_of(words, passage) for _, passage in deciding):
         return NumericFinding(comparisons, None, "", (), consistent=relation is Relation.CONSISTENT)
@@ -146,7 +147,8 @@ def check_dates(claim: str, evidence: Sequence[tuple[Passage, dt.date | None]],
     relation = period_decision([match for match, _ in found])
     if relation is None:
         return NumericFinding(comparisons, None, "", ())
-    deciding = [(m, p) for m, p in found if m.relation is relation]
+    confirmed = any(m.whole_event and m.relation is Relation.CONSISTENT for m, _ in found)
+    deciding = [(m, p) for m, p in found if m.relation is relation and (m.whole_event or not confirmed)]
     decisive = tuple({(p.doc_id, p.start): p for _, p in deciding}.values())
     if relation is Relation.CONTRADICTS:
         gaps = "; ".join(dict.fromkeys(m.gap or "" for m, _ in deciding))
@@ -163,7 +165,8 @@ def _tells_of(claim_words: frozenset[str], passage: Passage) -> bool:
     if not claim_words:
         return True
     said = content_words(passage.as_read) | content_words(_title_text(passage))
-    return len(claim_words & said) / len(claim_words) >= MIN_SHARED_CLAIM_WORDS
+    used = sum(uses_word(said, word) for word in claim_words)  # in any tense: "rose to 14 MW", "rises to 14 MW"
+    return used / len(claim_words) >= MIN_SHARED_CLAIM_WORDS
 
 
 def _title_text(passage: Passage) -> str:

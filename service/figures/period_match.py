@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from service.domain import Relation
 from service.figures.numeric import REPORTED_CLAIM, settle, without_spans
@@ -19,7 +19,7 @@ from service.figures.quantities import extract_quantities
 from service.figures.subjects import content_words, names_conflict
 from service.text import NEGATION, sentence_bounds
 
-__all__ = ["MIN_EVENT_WORDS", "MIN_SHARED_EVENT_WORDS", "PeriodMatch", "match_periods", "period_decision"]
+__all__ = ["MIN_EVENT_WORDS", "MIN_SHARED_EVENT_WORDS", "PeriodMatch", "match_periods", "period_decision", "uses_word"]
 
 _GRANULARITY_RANK = {granularity: rank for rank, granularity in enumerate(Granularity)}  # day finest
 MIN_SHARED_EVENT_WORDS = 0.6  # share of a date claim's words the evidence sentence must use to be the same event
@@ -38,6 +38,7 @@ class PeriodMatch:
     evidence: Period
     relation: Relation
     gap: str | None  # "claimed September 2023; source says September 2022"
+    whole_event: bool = False  # the sentence (with its title) uses every word of the claim, not only most
 
 
 def match_periods(claim: str, evidence: str, *, evidence_date: dt.date | None = None,
@@ -61,14 +62,22 @@ def match_periods(claim: str, evidence: str, *, evidence_date: dt.date | None = 
         found = [p for p in evidence_periods if start <= p.start < end]
         shared = _same_event(claim, claim_periods, evidence, start, end, title)
         if shared is not None:
-            matches.extend(m for m in _dates_compared(claim_periods, found)
-                           if m.relation is not Relation.CONSISTENT or shared >= SUPPORTING_EVENT_WORDS)
+            whole = shared >= SUPPORTING_EVENT_WORDS
+            matches.extend(replace(m, whole_event=whole) for m in _dates_compared(claim_periods, found)
+                           if m.relation is not Relation.CONSISTENT or whole)
     return matches
 
 
 def period_decision(matches: Sequence[PeriodMatch]) -> Relation | None:
-    """CONSISTENT or CONTRADICTS when every decisive date comparison says so, else None."""
+    """CONSISTENT or CONTRADICTS when every decisive date comparison says so, else None. A sentence that tells
+    of the whole event on the claim's date outweighs one that shares most of its words on another date
+    ("Orison switches on its Fremont cluster" under 2025-03 against "The Fremont cluster doubles" under
+    2025-06)."""
+    if any(m.whole_event and m.relation is Relation.CONSISTENT for m in matches):
+        matches = [m for m in matches if m.whole_event]
     return settle({match.relation for match in matches})
+
+
 
 
 def _same_days(first: Period, second: Period) -> bool:
@@ -83,21 +92,29 @@ def _same_event(claim: str, claim_periods: list[Period], evidence: str, start: i
     if NEGATION.search(sentence) or REPORTED_CLAIM.search(sentence) or names_conflict(claim, sentence):
         return None
     words, said = content_words(without_spans(claim, claim_periods)), content_words(sentence)
-    missing = [word for word in words if not _uses(said, word)]
+    missing = [word for word in words if not uses_word(said, word)]
     if len(words) < MIN_EVENT_WORDS or len(words) - len(missing) < MIN_SHARED_EVENT_WORDS * len(words):
         return None
     named = content_words(title)
-    return 1 - sum(not _uses(named, word) for word in missing) / len(words)
+    return 1 - sum(not uses_word(named, word) for word in missing) / len(words)
 
 
-def _uses(said: frozenset[str], word: str) -> bool:
+def uses_word(said: frozenset[str], word: str) -> bool:
     """The sentence uses the word in some tense or number ("opened", "opens"; "switched", "switches": the light
     stemmer of `content_words` leaves them apart), or one with its first five letters."""
     root = _root(word)
     return word in said or any(_root(other) == root or (len(word) >= 5 and other[:5] == word[:5]) for other in said)
 
 
+_IRREGULAR = {"rose": "rise", "risen": "rise", "fell": "fall", "fallen": "fall", "grew": "grow", "grown": "grow",
+              "held": "hold", "spent": "spend", "drew": "draw", "drawn": "draw", "built": "build", "sold": "sell",
+              "bought": "buy", "paid": "pay", "made": "make", "took": "take", "taken": "take", "began": "begin",
+              "begun": "begin", "went": "go", "gone": "go", "won": "win", "lost": "lose",
+              "led": "lead", "left": "leave", "ran": "run", "brought": "bring"}
+
+
 def _root(word: str) -> str:
+    word = _IRREGULAR.get(word, word)
     for ending in ("ing", "ed", "es", "s", "e"):
         if word.endswith(ending) and len(word) - len(ending) >= 3:
             return word[: -len(ending)]

@@ -45,7 +45,7 @@ _RIGHT_BREAK = re.compile(
 )
 _LEADING_NOISE = re.compile(
     r"^\s*(?:(?:in|for|during|by|as of|since)\s+(?:(?:fiscal|fy|the)\s*)*(?:q[1-4]\s*)?'?\d{2,4}\b"
-    r"|(?:a|an|per|each)\s+(?:day|week|month|year|quarter)\b|[|$€£\s])*",
+    r"|(?:a|an|per|each)\s+(?:day|week|month|year|quarter)\b|per\s+[A-Za-z][\w-]*|[|$€£\s])*",
     re.IGNORECASE,
 )
 _NUMBERS = frozenset({*SMALL_NUMBERS, *TENS, "hundred", "dozen", "half"})
@@ -103,6 +103,20 @@ def names_conflict(claim: str, evidence_sentence: str) -> bool:
     if claimed & evidence_words:
         return False
     return bool(named_entities(evidence_sentence) - content_words(claim))
+
+
+# words the figures engine's stopword list drops because they rarely say whose a figure is, but which name the
+# measure a computation is about ("cost of revenue was half of revenue")
+_MEASURE_NOUNS = re.compile(r"\b(cost)s?\b", re.IGNORECASE)
+# one measure, two words for it: a claim's "headcount" is a report's "employees"
+_SAME_MEASURE = {"headcount": "employee", "workforce": "employee"}
+
+
+def measure_words(text: str) -> frozenset[str]:
+    """The content words of `text` as a computation's measure reads them (`content_words`, plus "cost", with
+    "headcount" read as "employee")."""
+    words = content_words(text) | {m.group(1).lower() for m in _MEASURE_NOUNS.finditer(text)}
+    return frozenset(_SAME_MEASURE.get(word, word) for word in words)
 
 
 def is_countable_word(text: str, end: int) -> bool:

@@ -107,7 +107,7 @@ RND = ("[Pellucid Systems: annual results 2025 › Income statement] Amounts in 
 @pytest.mark.parametrize(("claim", "part", "whole"), [
     ("Research and development took about a quarter of Pellucid's revenue in 2025", {"research", "development"},
      {"revenue"}),  # the whole is what it measures, not whose
-    ("Staff made up about 21% of Corvid's operating costs", {"staff"}, {"operating"}),  # "made up" is no rise
+    ("Staff made up about 21% of Corvid's operating costs", {"staff"}, {"operating", "cost"}),  # "made up" is no rise
     ("More than half of the Series B goes to compute", {"compute"}, {"sery"}),  # the part after the whole
 ])
 def test_a_share_reads_its_part_and_its_whole(claim: str, part: set[str], whole: set[str]) -> None:
@@ -126,3 +126,61 @@ def test_a_share_whole_is_never_a_figure_of_another_measure_of_the_same_company(
     found = check_derived(derived, claim, passages(RND, STAFF, PELLUCID))
     assert found is not None and found.relation is Relation.CONSISTENT and found.arithmetic == (
         "$310M of $1.24B is 25.0%")
+
+
+HALOFORM = ["[2023] Seed round: $40 million.", "[2024] Series A: $180 million, led by a sovereign fund.",
+            "[2025] Series B: $540 million.",
+            "[2025 · Series B] The company said it would spend $300 million of it on compute and $90 million on\n"
+            "  hiring.",
+            "Haloform had 120 employees at the end of 2023 and 420 at the end of 2025."]
+INCOME = ("[Pellucid › Income statement] Amounts in millions of US dollars. › Cost of revenue — 2025: $620 million; "
+          "2024: $470 million; 2023: $210 million")
+
+
+@pytest.mark.parametrize(("claim", "texts", "relation", "arithmetic"), [
+    # one named thing's figure as a multiple of another's
+    ("Haloform's Series A was 4.5 times its seed round", HALOFORM, Relation.CONSISTENT, "$180M / $40M = 4.50"),
+    ("Haloform's Series B tripled the size of its Series A", HALOFORM, Relation.CONSISTENT, "$540M / $180M = 3.00"),
+    ("Haloform's Series B was twice the size of its Series A", HALOFORM, Relation.CONTRADICTS, None),
+    # a total of the things listed after its figure
+    ("Haloform raised $760 million across its seed, Series A and Series B rounds in total", HALOFORM,
+     Relation.CONSISTENT, "$40M + $180M + $540M = $760M"),
+    ("Haloform raised more than $1 billion across its seed, Series A and Series B rounds in total", HALOFORM,
+     Relation.CONTRADICTS, None),
+    # the part named by its own figure's words, across a wrapped line
+    ("About a sixth of Haloform's Series B goes to hiring", HALOFORM, Relation.CONSISTENT, "$90M of $540M is 16.7%"),
+    # "headcount" is "employees"; each figure keeps the period written after it, not the one across "and"
+    ("Haloform's headcount grew about 250% from 2023 to 2025", HALOFORM, Relation.CONSISTENT,
+     "420 vs 120 is ×3.50 (+250%)"),
+    ("Haloform's headcount doubled from 2023 to 2025", HALOFORM, Relation.CONTRADICTS, None),
+    # the period between the verb and its amount; "cost" names a measure
+    ("Pellucid's cost of revenue fell in 2025 by about 10%", [INCOME], Relation.CONTRADICTS, None),
+    ("Cost of revenue was half of Pellucid's revenue in 2025", [INCOME, PELLUCID], Relation.CONSISTENT,
+     "$620M of $1.24B is 50.0%"),
+])
+def test_ratios_listed_totals_and_wrapped_or_dated_operands(claim: str, texts: list[str], relation: Relation,
+                                                            arithmetic: str | None) -> None:
+    derived = read_derived(claim)
+    assert derived is not None
+
+    found = check_derived(derived, claim, passages(*texts))
+
+    assert found is not None and found.relation is relation
+    if arithmetic:
+        assert found.arithmetic == arithmetic
+
+
+def test_two_figures_that_read_equally_as_the_part_decide_nothing() -> None:
+    claim = "About a sixth of Haloform's Series B goes to hiring"
+    texts = ["[2025] Series B: $540 million.", "Hiring and compute took $300 million and $90 million respectively."]
+    derived = read_derived(claim)
+    assert derived is not None
+
+    assert check_derived(derived, claim, passages(*texts)) is None
+
+
+@pytest.mark.parametrize("claim", ["Revenue was 3 billion dollars in 2025",
+                                   "The Series B was larger than the Series A"])
+def test_a_figure_or_a_comparison_without_a_multiple_is_no_ratio(claim: str) -> None:
+    derived = read_derived(claim)
+    assert derived is None or derived.kind != "ratio"

@@ -321,3 +321,42 @@ def test_a_stated_figure_that_is_an_operand_of_the_computed_one_is_borne_out_by_
                             snapshot)
 
     assert finding.decision is decision
+
+
+HARBOR_ROWS = [
+    "HARBOR ANALYTICS, INC. Statements of Operations (In thousands) › Revenue — Three Months Ended September 30, "
+    "2025: $48,210 thousand; Three Months Ended September 30, 2024: $41,730 thousand",
+    "HARBOR ANALYTICS, INC. Statements of Operations (In thousands) › Cost of revenue — Three Months Ended "
+    "September 30, 2025: $19,904 thousand; Three Months Ended September 30, 2024: $17,112 thousand",
+]
+
+
+@pytest.mark.parametrize(("claim", "decision", "rationale"), [
+    ("Harbor's revenue for the three months ended September 30, 2025 was $48.2 million.", Label.SUPPORTED,
+     "Every figure in the claim matches the source ($48.2M ~ $48.21M)."),
+    ("Harbor's cost of revenue was $19.9 million in the three months ended September 30, 2025.", Label.SUPPORTED,
+     "Every figure in the claim matches the source ($19.9M ~ $19.9M)."),
+    # only the cell of the claimed period is named in the rationale, not the other columns
+    ("Harbor's revenue for the three months ended September 30, 2025 was $52 million.", Label.REFUTED,
+     "The figures disagree: claimed $52M; source says $48.21M — source is 7% lower."),
+])
+def test_a_table_row_is_about_what_its_label_names_all_of(claim: str, decision: Label, rationale: str) -> None:
+    """"Cost of revenue" is not the claim's "revenue", and "Revenue" is not its "cost of revenue"."""
+    snapshot = Snapshot("v1", "fake", 1, {}, {"harbor.md": Document("harbor.md", " ".join(HARBOR_ROWS))}, [],
+                        np.zeros((0, 1)))
+    passages = [Passage("harbor.md", 0, len(row), row, 1.0, title="Harbor Analytics 10-Q") for row in HARBOR_ROWS]
+
+    finding = check_numbers(claim, passages, snapshot)
+
+    assert (finding.decision, finding.rationale) == (decision, rationale)
+
+
+@pytest.mark.parametrize(("claim", "decision"), [
+    ("Lattice Cloud charged $2.60 per GPU-hour for an H100 in 2025.", Relation.CONSISTENT),
+    ("Lattice Cloud charged $3.40 per GPU-hour for an H100 in 2025.", Relation.CONTRADICTS),
+    ("Lattice Cloud charged $2.60 per GPU for an H100 in 2025.", None),  # per GPU is not per GPU-hour
+])
+def test_a_table_caption_says_what_its_cells_are_per(claim: str, decision: Relation | None) -> None:
+    row = ("[Lattice Cloud GPU prices] Prices per GPU-hour, in US dollars, for each year's list price › H100 — "
+           "2024: $3.40; 2025: $2.60; 2026: $2.10")
+    assert numeric_decision(match_numbers(claim, row), claim_quantities=extract_quantities(claim)) == decision

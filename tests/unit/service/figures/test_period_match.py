@@ -104,3 +104,19 @@ def test_the_pipeline_step_settles_a_date_claim_and_reports_the_dates() -> None:
     assert (comparison.claim_value, comparison.evidence_value) == ("March 2021", "March 2020")
     assert comparison.citation is not None and comparison.citation.doc_id == "acme.md"
     assert finding.decisive == (passage,)
+
+
+def test_a_sentence_with_the_whole_event_on_the_claimed_date_outweighs_a_partial_one_on_another() -> None:
+    claim = "Orison switched on its Fremont cluster in March 2025."
+    texts = ["[2025-03 · Orison Compute: build-out log] Orison switches on its Fremont cluster.",
+             "[2025-06 · Orison Compute: build-out log] The Fremont cluster doubles to 8,192 GPUs."]
+    snapshot = Snapshot("v1", "fake", 1, {}, {f"d{i}.md": Document(f"d{i}.md", t) for i, t in enumerate(texts)}, [],
+                        np.zeros((0, 1)))
+    passages = [Passage(f"d{i}.md", 0, len(t), t, 1.0) for i, t in enumerate(texts)]
+
+    finding = check_numbers(claim, passages, snapshot)
+
+    assert finding.decision is Label.SUPPORTED
+    assert finding.decisive == (passages[0],)
+    # without the whole event, the other date still refutes
+    assert check_numbers(claim.replace("March", "April"), passages, snapshot).decision is Label.REFUTED

@@ -1,0 +1,72 @@
+"""The pairs of figures a passage states a change with: "A, up from B", "from B to A", "A compared with B", or
+the figure of the claim's period against the one of the period it is measured against (a table row's "2025: $620
+million; 2024: $470 million"). `service.figures.derived_check` computes the change from them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from service.figures.periods import Period, extract_periods, periods_align
+from service.figures.quantities import Quantity
+
+_FROM_TO = re.compile(r"\bfrom\s*$", re.IGNORECASE)
+_BASE_AFTER = re.compile(r"^[^.;]{0,40}?\b(?:up|down|rising|falling|increasing|decreasing)?\s*(?:from|compared with|"
+                         r"compared to|versus|vs\.?|against)\s*$", re.IGNORECASE)
+
+
+def same_unit(a: Quantity, b: Quantity) -> bool:
+    """Operands of one measure: the same base unit ("$212 million a year" is dollars), never percentages."""
+    base_a, base_b = (a.unit or "count").partition("/")[0], (b.unit or "count").partition("/")[0]
+    return base_a == base_b and base_a != "%"
+
+
+def changes_in(text: str, figures: Sequence[Quantity], period: Period | None,
+               base: Period | None) -> list[tuple[Quantity, Quantity]]:
+    """(new, old) pairs the passage states: "A, up from B", "from B to A", "A compared with B", or, when the
+    claim names a period, the figure of that period against the one of the period it is measured against
+    (`base`, or the period before it, or a year before it)."""
+    pairs = []
+    for i, first in enumerate(figures):
+        for second in figures[i + 1:i + 3]:
+            if not same_unit(first, second):
+                continue
+            between = text[first.end:second.start]
+            if _BASE_AFTER.match(between):
+                pairs.append((first, second))
+            elif re.fullmatch(r"\s*to\s*", between) and _FROM_TO.search(text[:first.start]):
+                pairs.append((second, first))
+    if period is not None:
+        periods = extract_periods(text)
+        dated = [(q, nearest_period(text, q, periods)) for q in figures]
+        current = [q for q, p in dated if p is not None and periods_align(period, p)]
+        before = [q for q, p in dated if p is not None and (periods_align(base, p) if base is not None
+                                                              else _just_before(p, period))]
+        pairs += [(new, old) for new in current[:1] for old in before[:1] if same_unit(new, old)]
+    return pairs
+
+
+def nearest_period(text: str, figure: Quantity, periods: Sequence[Period]) -> Period | None:
+    """The period written closest to the figure within its clause ("$5 million in 2025"; a table row's
+    "2025: $2.60", whose values are separated by ";")."""
+    def distance(period: Period) -> int | None:
+        between = text[period.end:figure.start] if period.end <= figure.start else text[figure.end:period.start]
+        if ";" in between or (period.start < figure.end and period.end > figure.start):
+            return None
+        # a period across a clause break is another figure's ("120 at the end of 2023 and 420 at the end of 2025")
+        return len(between) + (1000 if re.search(r",|\band\b", between) else 0)
+
+    near = [(d, p) for p in periods if (d := distance(p)) is not None]
+    return min(near, key=lambda item: item[0])[1] if near else None
+
+
+def _just_before(candidate: Period, period: Period) -> bool:
+    """Whether `candidate` is what a change in `period` is measured against: the period of the same length right
+    before it (2024 before 2025) or a year before it (the third quarter of 2024 for that of 2025)."""
+    length = (period.last_day - period.first_day).days
+    if abs((candidate.last_day - candidate.first_day).days - length) > 3:
+        return False
+    gap = (period.first_day - candidate.last_day).days
+    year_earlier = abs((period.first_day - candidate.first_day).days - 365) <= 2
+    return 0 <= gap <= 3 or year_earlier
