@@ -169,10 +169,11 @@ def figures_guard(decision: Decision, signals: Signals) -> Decision:
     """A model may not call a claim REFUTED on figures the figures engine found no conflict in: when the claim's
     measure appears only for other periods ("$640M in fiscal 2024" against a claim about fiscal 2025), or every
     claim figure is borne out, a REFUTED from the verifier, the combiner or the LLM becomes NOT_ENOUGH_INFO (its
-    REFUTED probability moved there). A figure that conflicts, or a decision of the figures engine itself, is
-    untouched."""
-    if decision.label is not Label.REFUTED or signals.numeric_conflict or not (
-            signals.numeric_other_period or signals.numeric_consistent):
+    REFUTED probability moved there). A figure that conflicts in the claim's period, or a decision of the figures
+    engine itself, is untouched."""
+    # other periods only: any conflict counted is with another period's figure ("2024: $3.40" for a 2023 claim)
+    if decision.label is not Label.REFUTED or not (
+            signals.numeric_other_period or (signals.numeric_consistent and not signals.numeric_conflict)):
         return decision
     probabilities = dict(decision.probabilities)
     moved = probabilities.get(Label.REFUTED, 0.0)

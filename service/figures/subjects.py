@@ -45,7 +45,7 @@ _RIGHT_BREAK = re.compile(
 )
 _LEADING_NOISE = re.compile(
     r"^\s*(?:(?:in|for|during|by|as of|since)\s+(?:(?:fiscal|fy|the)\s*)*(?:q[1-4]\s*)?'?\d{2,4}\b"
-    r"|(?:a|an|per|each)\s+(?:day|week|month|year|quarter)\b|per\s+[A-Za-z][\w-]*|[|$€£\s])*",
+    r"|(?:a|an|per|each)\s+(?:hour|day|week|month|year|quarter)\b|per\s+[A-Za-z][\w-]*|[|$€£\s])*",
     re.IGNORECASE,
 )
 _NUMBERS = frozenset({*SMALL_NUMBERS, *TENS, "hundred", "dozen", "half"})

@@ -81,7 +81,9 @@ def test_settings_copied_without_validation_still_name_their_source() -> None:
 
 # ---- the figures guard (issue 26, part 3) -----------------------------------------------------------------
 
-@pytest.mark.parametrize("figures", [{"numeric_other_period": True}, {"numeric_consistent": True}])
+@pytest.mark.parametrize("figures", [{"numeric_other_period": True}, {"numeric_consistent": True},
+                                     # other periods only: its conflicts are with other periods' figures
+                                     {"numeric_other_period": True, "numeric_conflict": 2}])
 def test_no_model_calls_refuted_what_the_figures_found_no_conflict_in(figures: dict[str, object]) -> None:
     for source in (VerdictSource.VERIFIER, VerdictSource.LLM):
         decision = policy(source).decide(signals(llm={**LEANS_REFUTED}, **figures))
@@ -93,7 +95,7 @@ def test_no_model_calls_refuted_what_the_figures_found_no_conflict_in(figures: d
 
 
 def test_a_conflicting_figure_or_another_label_is_left_as_it_is() -> None:
-    conflicting = policy().decide(signals(numeric_other_period=True, numeric_conflict=1))
+    conflicting = policy().decide(signals(numeric_consistent=True, numeric_conflict=1))
     plain = policy().decide(signals())
     supported = policy().decide(signals(numeric_consistent=True, verifier=LLM_SAYS_SUPPORTED))
 
