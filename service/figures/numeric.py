@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from service.domain import Relation
 from service.figures.compare import CURRENCIES, base_unit, compare_quantities, units_compatible
@@ -51,6 +51,7 @@ class NumericMatch:
     gap: str | None  # "claimed $640M; source says $6.4B — off by 10× (scale slip)"
     subject_aligned: bool
     period_aligned: bool | None  # None when the claim names no period
+    subject_score: int = 0  # subject words the two figures share
 
 
 def match_numbers(claim: str, evidence: str, *, evidence_date: dt.date | None = None) -> list[NumericMatch]:
@@ -75,7 +76,8 @@ def match_numbers(claim: str, evidence: str, *, evidence_date: dt.date | None = 
         for score, j in scored:
             aligned = _is_bound(score, j, scored, evidence, evidence_figures, claim, claim_words)
             if aligned or score > 0:
-                match = _pair(figure, evidence_figures[j], aligned, own_period, evidence, evidence_periods)
+                match = replace(_pair(figure, evidence_figures[j], aligned, own_period, evidence, evidence_periods),
+                                subject_score=score)
                 pairs.append((_rank(match, score), match))
         ranked.extend(sorted(pairs, key=lambda pair: pair[0])[:_MAX_PAIRS_PER_FIGURE])
     return [match for _, match in sorted(ranked, key=lambda pair: pair[0])]
@@ -91,15 +93,19 @@ def numeric_decision(matches: Sequence[NumericMatch], *,
                      claim_quantities: Sequence[Quantity] | None = None) -> Relation | None:
     """CONTRADICTS on an aligned clear mismatch, CONSISTENT when every claim figure is borne out, else None.
 
-    A pair counts only when its subject is aligned and, if the claim names a period, the period too. A
-    figure with both agreeing and disagreeing aligned evidence is undecided. Pass `claim_quantities`
+    A pair counts only when its subject is aligned and, if the claim names a period, the period too. Of a
+    claim figure's pairs, those sharing the most subject words count; where they both agree and disagree, the
+    figure is undecided. Pass `claim_quantities`
     (from `extract_quantities(claim)`) so that a figure with no evidence at all blocks CONSISTENT.
     """
     usable = [m for m in matches if m.subject_aligned and m.period_aligned is not False]
-    verdicts: dict[tuple[int, int], set[Relation]] = {}
+    grouped: dict[tuple[int, int], list[NumericMatch]] = {}
     for match in usable:
-        verdicts.setdefault((match.claim.start, match.claim.end), set()).add(match.relation)
-    settled = {key: settle(relations) for key, relations in verdicts.items()}
+        grouped.setdefault((match.claim.start, match.claim.end), []).append(match)
+    # the evidence figures bound closest to the claim figure's subject speak for it: "€238 for the Scale plan"
+    # over "the Team plan cost €149" for the Scale plan's price
+    settled = {key: settle({m.relation for m in group if m.subject_score == max(g.subject_score for g in group)})
+               for key, group in grouped.items()}
     if Relation.CONTRADICTS in settled.values():
         return Relation.CONTRADICTS
     wanted = {(q.start, q.end) for q in claim_quantities} if claim_quantities is not None else set(settled)

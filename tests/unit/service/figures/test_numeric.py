@@ -108,6 +108,11 @@ def test_binding_supports_the_right_product() -> None:
         ("Acme bought 100,000 H100s", "Acme hired 20,000 engineers.", None),
         ("Acme lost $6.4 billion", "The weather was mild.", None),
         ("Acme lost $6.4 billion", "A viral post claims Acme lost $6.4 billion.", None),
+        # the figure bound closest to the claim's subject speaks for it
+        ("Lumenfold's Scale plan costs €238 a month", "The new prices are €166 a month for the Team plan and €238 "
+         "for the Scale plan. Before the change, the Team plan cost €149 a month.", Relation.CONSISTENT),
+        ("Lumenfold's Scale plan costs €250 a month", "The new prices are €166 a month for the Team plan and €238 "
+         "for the Scale plan. Before the change, the Team plan cost €149 a month.", Relation.CONTRADICTS),
     ],
 )
 def test_decision_needs_aligned_subjects_and_periods(claim: str, evidence: str,
