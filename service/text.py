@@ -19,6 +19,15 @@ from typing import Any
 Span = tuple[int, int]
 SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\[$€£])|\n")
 NEGATION = re.compile(r"\b(?:not|never|no longer|neither|nor|cannot)\b|n't\b", re.IGNORECASE)
+# a sentence saying something was not made known ("did not disclose how long the run lasted", "did not say at
+# what price"): it tells that the documents are silent, so it can refute nothing
+NOT_DISCLOSED = re.compile(
+    r"\b(?:did not|didn't|does not|doesn't|would not|wouldn't|will not|won't|has not|hasn't|have not|haven't|"
+    r"declined to|refused to)\s+(?:yet\s+)?(?:publicly\s+)?(?:disclose|say|reveal|specify|comment|give "
+    r"details|provide details|break out|detail)\b|\b(?:was|were|is|are|has not been|have not been)\s+not\s+"
+    r"(?:disclosed|revealed|made public)\b|\bundisclosed\b",
+    re.IGNORECASE,
+)
 NEGATION_CUES = re.compile(
     r"\b(?:not|no|never|none|nobody|nothing|neither|nor|without|cannot|unable|lack(?:s|ed|ing)?|absen(?:t|ce)"
     r"|fail(?:s|ed|ing|ure)?|no longer|refute[sd]?|den(?:y|ies|ied)|false|untrue)\b|n't\b",

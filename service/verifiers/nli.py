@@ -34,6 +34,7 @@ from service.domain import Label, Passage
 from service.errors import ModelUnavailableError
 from service.onnx_sessions import cpu_session
 from service.ports import Assessment
+from service.text import NOT_DISCLOSED
 from service.verifiers.aggregation import Aggregation, aggregate
 
 BUNDLED_ARTIFACTS = {  # VERICLAIM_MODELS__VERIFIER value → folder in service/models_data
@@ -131,6 +132,21 @@ def _pad_token(folder: Path) -> str:
     return pad["content"] if isinstance(pad, dict) else str(pad)
 
 
+def silent_is_not_refuting(rows: np.ndarray, evidence: Sequence[Passage]) -> np.ndarray:
+    """The readings with a passage that says something was not disclosed ("Northwind did not disclose how long
+    the run lasted") moved from contradiction to neutral: the model reads its negation as a contradiction, but a
+    document that is silent on the claim refutes nothing. The joint reading too, which reads that passage among
+    the others (a passage that does refute still says so in its own reading)."""
+    silent = [bool(NOT_DISCLOSED.search(passage.text)) for passage in evidence]
+    if not any(silent):
+        return rows
+    rows = np.array(rows, dtype=float)
+    for i in [i for i, flag in enumerate(silent) if flag] + list(range(len(evidence), len(rows))):
+        rows[i, 2] += rows[i, 1]
+        rows[i, 1] = 0.0
+    return rows
+
+
 class PairVerifier:
     """A `Verifier` from a model that scores (evidence, claim) pairs: `predict_pairs` is the model; reading
     the evidence (`evidence_readings`) and aggregating (`aggregate`) are shared."""
@@ -153,6 +169,7 @@ class PairVerifier:
         else:
             joint = readings[len(evidence):]
             rows = np.vstack([singles, *([self.predict_pairs(joint, [claim] * len(joint))] if joint else [])])
+        rows = silent_is_not_refuting(rows, evidence)
         claim_row = aggregate(rows, len(evidence), self.aggregation)
         return Assessment(_as_labels(claim_row), tuple(_as_labels(row) for row in rows))
 

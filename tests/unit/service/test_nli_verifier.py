@@ -26,6 +26,7 @@ from service.verifiers.nli import (
     NliVerifier,
     evidence_readings,
     label_kinds,
+    silent_is_not_refuting,
     to_label_columns,
 )
 
@@ -88,6 +89,29 @@ def test_each_aggregation_rule_reads_the_passages_and_the_joint_reading_as_it_sa
     assert np.allclose(rule("max"), np.array([0.6, 0.4, 0.4]) / 1.4, atol=1e-4)  # best entailment, best contradiction
     assert rule("decisive") == [0.6, 0.1, 0.3]
     assert all(abs(sum(rule(name)) - 1) < 1e-9 for name in Aggregation)
+
+
+@pytest.mark.parametrize(("text", "silent"), [
+    ("Northwind did not disclose how long the first training run lasted.", True),
+    ("The rest is bought on the wholesale market; the company did not say at what price.", True),
+    ("A spokesperson declined to comment on the valuation.", True),
+    ("The price of the round was not disclosed.", True),
+    ("The run did not last 41 days; it lasted 30.", False),
+    ("Northwind said the run lasted 30 days.", False),
+])
+def test_a_passage_silent_on_the_claim_refutes_nothing(text: str, silent: bool) -> None:
+    other = "Kestrel reached 38 percent utilisation on its first large run."
+    rows = np.array([[0.0, 0.6, 0.4], [0.1, 0.5, 0.4], [0.0, 0.7, 0.3]])  # the silent one, the other, joint
+
+    moved = silent_is_not_refuting(rows, [Passage("a.md", 0, len(text), text, 1.0),
+                                          Passage("a.md", 100, 100 + len(other), other, 1.0)])
+
+    if silent:
+        assert moved[0].tolist() == pytest.approx([0.0, 0.0, 1.0]) and moved[2].tolist() == pytest.approx(
+            [0.0, 0.0, 1.0])
+        assert moved[1].tolist() == rows[1].tolist()  # a passage that refutes still says so in its own reading
+    else:
+        assert moved.tolist() == rows.tolist()
 
 
 def test_a_pair_verifier_assesses_each_passage_and_the_claim() -> None:
