@@ -15,7 +15,8 @@ reading are derived from the lines around it. What is recognised, line by line:
   list item that opens with one ("- 2025-03: Orison switches on …"): the date of what follows, until the
   next date line or heading (an item's date: until the item ends);
 - list items (`-`, `*`, `+`, `•`, `1.`, `1)`): each item's sentences are units of their own; a sentence after
-  an item's first keeps the item's label ("Kestrel: …") or opening words;
+  an item's first keeps the item's label ("Kestrel: …") or opening words; a list right below a line ending
+  with ":" ("Revenue by quarter (USD):") reads every item with that line;
 - tables: runs of `| … |` lines (Markdown tables, and the SEC filings' style where "$" and "( 451,319 | )"
   take cells of their own and period headers span several rows): each data row is a unit, read as a fact with
   its caption, section row and column headers, its values with the table's scale ("In millions",
@@ -28,29 +29,28 @@ Time and memory are linear in the text's length.
 from __future__ import annotations
 
 import bisect
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from index.structure_lines import (
+    ATX,
+    DATE_LINE,
+    DATED_ITEM,
+    ITEM_LABEL,
+    LIST,
+    SETEXT,
+    TABLE_ROW,
+    clean,
+    in_list,
+    lines_of,
+    prose_continues,
+    strip_span,
+)
 from index.tables import TABLE_RULE, Line, Table, read_table, scale_of
 from service.text import SENTENCE_BREAK, Span, split_sentences
 
 MAX_CONTEXT_CHARS = 160  # a context longer than this is cut (an over-long heading or caption)
 _CAPTION_LINE = 80  # prose lines right above a table caption it when this short (or when the last ends with ":")
-_ATX = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$")
-_SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
-_LIST = re.compile(r"^(?P<indent>[ \t]*)(?:[-*+•]|\d{1,3}[.)])[ \t]+(?=\S)")
-_TABLE_ROW = re.compile(r"^[ \t]*\|.*\|[ \t]*$")
-_MARKUP = re.compile(r"[*_`#>]+")
-_MONTHS = ("jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august|"
-           "september|october|november|december")
-_DATE = (rf"(?:(?:19|20)\d\d-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?"
-         rf"|(?:(?:\d{{1,2}}\s+)?(?:{_MONTHS})\.?(?:\s+\d{{1,2}},?)?\s+(?:19|20)\d\d)"
-         rf"|(?:(?:Q[1-4]|H[12]|FY)\s*(?:19|20)\d\d)|(?:(?:fiscal|calendar)(?:\s+year)?\s+(?:19|20)\d\d)"
-         rf"|(?:(?:19|20)\d\d))")
-_DATE_LINE = re.compile(rf"^\s*(?P<date>{_DATE})\s*[:.—–-]?\s*$", re.IGNORECASE)
-_DATED_ITEM = re.compile(rf"^(?P<date>{_DATE})\s*(?:[:—–]|-\s)\s*(?=\S)", re.IGNORECASE)
-_ITEM_LABEL = re.compile(r"^(?P<label>[^:.!?]{1,40}):\s+(?=\S)")
 @dataclass(frozen=True)
 class Unit:
     start: int
@@ -69,18 +69,6 @@ class _Marker:
     end: int = -1  # where an item's context stops (its last character); -1: until replaced
 
 
-def _lines(text: str) -> list[Line]:
-    lines, start = [], 0
-    for piece in text.split("\n"):
-        lines.append(Line(start, start + len(piece), piece))
-        start += len(piece) + 1
-    return lines
-
-
-def _clean(text: str) -> str:
-    return " ".join(_MARKUP.sub(" ", text).split()).strip(" :—–-")
-
-
 class Outline:
     """The structure of one document's text (see the module docstring)."""
 
@@ -91,6 +79,7 @@ class Outline:
         self._markers: list[_Marker] = []
         self._tables: list[Table] = []
         self._recent = ("", -1)  # the last prose block's short closing lines (up to five), cleaned, and its end
+        self._lead_in = ("", -1)  # the last prose block's closing line when it ends with ":", cleaned, and its end
         self._read()
         self._starts = [m.start for m in self._markers]
         self._headings = {start for kind, start, _ in self._blocks if kind == "heading"}
@@ -120,44 +109,45 @@ class Outline:
     # ---- reading the lines -------------------------------------------------------------------------------------
 
     def _read(self) -> None:
-        lines = _lines(self.text)
+        lines = lines_of(self.text)
         i = 0
         prose: list[Line] = []
         while i < len(lines):
             line = lines[i]
             stripped = line.text.strip()
-            setext = i + 1 < len(lines) and stripped and _SETEXT.match(lines[i + 1].text) \
-                and not _LIST.match(line.text) and not _TABLE_ROW.match(line.text) and not prose_continues(prose)
+            setext = i + 1 < len(lines) and stripped and SETEXT.match(lines[i + 1].text) \
+                and not LIST.match(line.text) and not TABLE_ROW.match(line.text) and not prose_continues(prose)
             if not stripped:
                 self._flush(prose)
                 i += 1
-            elif _ATX.match(line.text) or setext:
+            elif ATX.match(line.text) or setext:
                 self._flush(prose)
                 self._heading(line, 1 if setext and lines[i + 1].text.strip()[0] == "=" else None)
                 i += 2 if setext else 1
-            elif _TABLE_ROW.match(line.text):
+            elif TABLE_ROW.match(line.text):
                 self._flush(prose)
                 text, ended = self._recent
                 caption = text if 0 <= line.start - ended <= 3 else ""  # prose right above, a blank line at most
                 end = i
-                while end < len(lines) and (_TABLE_ROW.match(lines[end].text) or TABLE_RULE.match(lines[end].text)):
+                while end < len(lines) and (TABLE_ROW.match(lines[end].text) or TABLE_RULE.match(lines[end].text)):
                     end += 1
                 self._table(lines[i:end], caption)
                 i = end
-            elif _LIST.match(line.text):
+            elif LIST.match(line.text):
                 self._flush(prose)
+                self._lead(lines, i)
                 end = i + 1
-                indent = len(_LIST.match(line.text).group("indent"))  # type: ignore[union-attr]
-                while end < len(lines) and lines[end].text.strip() and not _LIST.match(lines[end].text) \
-                        and not _TABLE_ROW.match(lines[end].text) \
+                indent = len(LIST.match(line.text).group("indent"))  # type: ignore[union-attr]
+                while end < len(lines) and lines[end].text.strip() and not LIST.match(lines[end].text) \
+                        and not TABLE_ROW.match(lines[end].text) \
                         and len(lines[end].text) - len(lines[end].text.lstrip()) > indent:
                     end += 1
                 self._item(lines[i:end], indent)
                 i = end
-            elif _DATE_LINE.match(_clean(line.text) or "-"):
+            elif DATE_LINE.match(clean(line.text) or "-"):
                 self._flush(prose)
-                self._markers.append(_Marker(line.start, "date", 7, _clean(line.text)))
-                self._blocks.append(("heading", *_strip(self.text, line.start, line.end)))
+                self._markers.append(_Marker(line.start, "date", 7, clean(line.text)))
+                self._blocks.append(("heading", *strip_span(self.text, line.start, line.end)))
                 i += 1
             else:
                 prose.append(line)
@@ -174,35 +164,49 @@ class Outline:
         for line in reversed(prose[-5:]):
             if len(line.text.strip()) > _CAPTION_LINE and not (not short and line.text.rstrip().endswith(":")):
                 break
-            short.insert(0, _clean(line.text))
+            short.insert(0, clean(line.text))
         self._recent = (" ".join(short), end)
+        last = prose[-1].text.rstrip()
+        self._lead_in = (clean(last), end) if last.endswith(":") and len(last) <= _CAPTION_LINE else ("", -1)
         prose.clear()
 
+    def _lead(self, lines: Sequence[Line], i: int) -> None:
+        """A list right below a line that introduces it ("Revenue by quarter (USD):") reads each item with that
+        line, up to the list's end (its items, their wrapped lines, blank lines between items)."""
+        text, ended = self._lead_in
+        if not text or not 0 <= lines[i].start - ended <= 3:
+            return
+        self._lead_in = ("", -1)
+        j = i
+        while j < len(lines) and in_list(lines, j):
+            j += 1
+        self._markers.append(_Marker(lines[i].start, "item", 8, text, lines[j - 1].end))
+
     def _heading(self, line: Line, setext_level: int | None) -> None:
-        match = _ATX.match(line.text)
+        match = ATX.match(line.text)
         level = len(match.group(1)) if match else (setext_level or 2)
-        title = _clean(match.group(2) if match else line.text)
+        title = clean(match.group(2) if match else line.text)
         self._markers.append(_Marker(line.start, "heading", level, title))
-        self._blocks.append(("heading", *_strip(self.text, line.start, line.end)))
+        self._blocks.append(("heading", *strip_span(self.text, line.start, line.end)))
 
     def _item(self, lines: Sequence[Line], indent: int) -> None:
         first = lines[0]
-        marker = _LIST.match(first.text)
+        marker = LIST.match(first.text)
         assert marker is not None
         body_start = first.start + marker.end()
         end = lines[-1].end
         body = self.text[body_start:end]
-        dated = _DATED_ITEM.match(body)
-        label = _ITEM_LABEL.match(body)
+        dated = DATED_ITEM.match(body)
+        label = ITEM_LABEL.match(body)
         if dated:
-            self._markers.append(_Marker(first.start, "date", 8 + indent, _clean(dated.group("date")), end))
-        elif label and not _DATE_LINE.match(label.group("label")):
-            self._markers.append(_Marker(body_start + label.end(), "item", 9 + indent, _clean(label.group("label")),
+            self._markers.append(_Marker(first.start, "date", 8 + indent, clean(dated.group("date")), end))
+        elif label and not DATE_LINE.match(label.group("label")):
+            self._markers.append(_Marker(body_start + label.end(), "item", 9 + indent, clean(label.group("label")),
                                          end))
         self._blocks.append(("item", body_start, end))
         first_break = SENTENCE_BREAK.search(body)
         if not dated and not label and first_break and body[first_break.end():].strip():
-            words = _clean(body[: first_break.start()]).split()
+            words = clean(body[: first_break.start()]).split()
             lead = " ".join(words[:8]) + (" …" if len(words) > 8 else "")
             self._markers.append(_Marker(body_start + first_break.start(), "item", 9 + indent, lead, end))
 
@@ -213,7 +217,7 @@ class Outline:
         self._tables.append(table)
         for row in rows:
             if row.start in table.facts:
-                self._blocks.append(("row", *_strip(self.text, row.start, row.end)))
+                self._blocks.append(("row", *strip_span(self.text, row.start, row.end)))
 
     # ---- context ------------------------------------------------------------------------------------------------
 
@@ -259,20 +263,6 @@ class Outline:
         if not context or context in text:
             return text
         return f"[{context}] {text}"
-
-
-def prose_continues(prose: Sequence[Line]) -> bool:
-    """A line directly under prose with a `---` below it is prose over a rule, not a setext heading, when the
-    prose above it runs on (more than one line)."""
-    return len(prose) > 1
-
-
-def _strip(text: str, start: int, end: int) -> Span:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
 
 
 def _row_start(table: Table, position: int) -> int:

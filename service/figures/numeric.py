@@ -167,6 +167,8 @@ def _first_words(text: str, position: int, count: int) -> frozenset[str]:
     return content_words(" ".join(text[position:position + 80].split()[:count]))
 
 
+_CONTEXT = re.compile(r"^\[([^\]]*)\]")  # a sentence read with its context: "[2025-03 · Timeline] …"
+_COST_OF = re.compile(r"\bcosts?\s+of\b", re.IGNORECASE)
 _ROW = re.compile(r" — [^;]*?:\s")  # a table row read as a fact: "… › Revenue — 2025: $1,240 million; …"
 
 
@@ -179,7 +181,11 @@ def _contexts(text: str, figures: list[Quantity]) -> list[frozenset[str]]:
         masked = masked[:period.start] + " " * (period.end - period.start) + masked[period.end:]
     row = _ROW.search(masked)
     if row is None:
-        return bound_contexts(masked, [(q.start, q.end) for q in figures])
+        # a figure whose own clause has no words ("Q3 FY2024 (January–March 2024): $167 million") is about what
+        # introduces it: the innermost part of the sentence's context ("[… · Revenue by quarter (USD)]")
+        bracket = _CONTEXT.match(masked)
+        inner = content_words(re.split(r" · | › ", bracket.group(1))[-1]) if bracket else frozenset()
+        return [words or inner for words in bound_contexts(masked, [(q.start, q.end) for q in figures])]
     dash = row.start()
     label = content_words(masked[max(masked.rfind("›", 0, dash), masked.rfind("]", 0, dash)) + 1:dash])
     contexts = []
@@ -208,8 +214,10 @@ def _is_bound(score: int, index: int, scored: list[tuple[int, int]], evidence: s
         label = measure_words(evidence[max(evidence.rfind("›", 0, row.start()), evidence.rfind("]", 0, row.start()))
                                        + 1:row.start()])
         measures = measure_words(claim)
-        # "Cost of revenue" is not the claim's "revenue", nor "Revenue" the claim's "cost of revenue"
-        if not label <= claim_words | measures or not (measures - claim_words) <= label:
+        # "Cost of revenue" is not the claim's "revenue", nor "Revenue" the claim's "cost of revenue" (a verb, as in
+        # "an H200 cost $3.90 an hour", names no measure the row must have)
+        named = measures - claim_words if _COST_OF.search(claim) else frozenset()
+        if not label <= claim_words | measures or not named <= label:
             return False
     start, end = (0, len(evidence)) if row else sentence_bounds(evidence, figures[index].start)
     rivals = [s for s, j in scored if start <= figures[j].start < end]

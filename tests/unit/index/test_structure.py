@@ -51,6 +51,18 @@ def test_a_list_item_keeps_its_date_or_label_for_its_later_sentences() -> None:
     assert read["Kestrel: 12,288 H100 GPUs."] == "[Orison compute report › Sites] Kestrel: 12,288 H100 GPUs."
 
 
+def test_a_list_reads_each_item_with_the_line_that_introduces_it() -> None:
+    text = ("# Results\n\nRevenue held up in the year.\nRevenue by quarter (USD):\n\n- Q1 FY2024: $118 million\n"
+            "- Q2 FY2024: $141 million,\n  a record\n\n- Q3 FY2024: $167 million\n\nCosts rose.\n\n"
+            "- Hiring: 40 people\n")
+    read = readings(text)
+
+    assert read["Q1 FY2024: $118 million"] == "[Results · Revenue by quarter (USD)] Q1 FY2024: $118 million"
+    assert read["Q3 FY2024: $167 million"] == "[Results · Revenue by quarter (USD)] Q3 FY2024: $167 million"
+    assert read["Costs rose."] == "[Results] Costs rose."  # the list has ended
+    assert read["Hiring: 40 people"] == "[Results] Hiring: 40 people"  # a list no line introduces
+
+
 def test_units_are_the_exact_characters_and_never_overlap() -> None:
     outline = Outline.of(TIMELINE)
     units = outline.units()

@@ -365,3 +365,21 @@ def test_a_table_caption_says_what_its_cells_are_per(claim: str, decision: Relat
     row = ("[Lattice Cloud GPU prices] Prices per GPU-hour, in US dollars, for each year's list price › H100 — "
            "2024: $3.40; 2025: $2.60; 2026: $2.10")
     assert numeric_decision(match_numbers(claim, row), claim_quantities=extract_quantities(claim)) == decision
+
+
+def test_cost_as_a_verb_names_no_measure_the_row_must_have() -> None:
+    claim = "An H200 at Lattice Cloud cost $3.90 an hour in 2025."
+    row = ("[Lattice Cloud GPU prices] Prices per GPU-hour, in US dollars, for each year's list price › H200 — "
+           "2024: none; 2025: $3.90; 2026: $3.20")
+    assert numeric_decision(match_numbers(claim, row), claim_quantities=extract_quantities(claim)) \
+        is Relation.CONSISTENT
+
+
+def test_a_figure_with_no_words_of_its_own_is_about_what_introduces_it() -> None:
+    claim = "Veridian Labs earned $167 million in revenue in the January to March 2024 quarter."
+    item = "[Veridian Labs FY2024 › Where the money went · Revenue by quarter (USD)] Q3 FY2024 (January–March 2024): " \
+        "$167 million"
+    assert numeric_decision(match_numbers(claim, item), claim_quantities=extract_quantities(claim)) \
+        is Relation.CONSISTENT
+    bare = item.replace(" · Revenue by quarter (USD)", "")  # nothing says the figure is revenue
+    assert numeric_decision(match_numbers(claim, bare), claim_quantities=extract_quantities(claim)) is None
