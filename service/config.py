@@ -58,8 +58,10 @@ class ModelSettings(BaseModel):
     embedding: str = Field(
         BUNDLED_MINILM,
         description=(
-            "Sentence-transformers model: 'all-MiniLM-L6-v2' loads the bundled copy offline; any other value is "
-            "a local folder or a hub model name."
+            "Sentence-transformers model: 'all-MiniLM-L6-v2' loads the bundled copy offline; "
+            "'vericlaim-retriever-v1' the bundled MiniLM tuned on claim → evidence pairs (int8 ONNX; its card: "
+            "service/models_data/RETRIEVER_CARD.md); any other value is a local folder or a hub model name. "
+            "Collections remember theirs: `vericlaim reindex` re-embeds one after a change."
         ),
     )
     embedding_batch: int = Field(64, ge=1, description="Sentences per embedding batch.")

@@ -51,3 +51,36 @@ def test_a_cache_that_cannot_be_written_falls_back_to_sentence_transformers(
 
     assert isinstance(build_embedder(settings), SentenceTransformerEmbedder)
     assert "embedding with sentence-transformers instead" in caplog.text
+
+
+def test_the_tuned_retriever_is_one_setting_away_and_finds_the_deciding_sentence(tmp_path: Path) -> None:
+    from index.embedder import BUNDLED_RETRIEVER
+
+    settings = Settings(home=tmp_path, models={"embedding": BUNDLED_RETRIEVER, "onnx_cache": tmp_path / "onnx"})
+
+    served = build_embedder(settings)
+
+    assert isinstance(served, OnnxEmbedder) and served.name == BUNDLED_RETRIEVER and served.dimension == 384
+    assert not (tmp_path / "onnx").exists()  # its own int8 graph is served as shipped: nothing exported
+    claim = served.encode(["Vitamin D supplements reduce the severity of COVID-19."])
+    sentences = served.encode(["The trial found no effect of vitamin D on COVID-19 severity or mortality.",
+                               "Vitamin D is made in the skin when it is exposed to sunlight.",
+                               "COVID-19 vaccines were first approved in December 2020."])
+    assert int(np.argmax(sentences @ claim[0])) == 0
+
+
+def test_a_retriever_graph_that_does_not_match_its_header_is_refused(tmp_path: Path) -> None:
+    import shutil
+
+    from index.embedder import RETRIEVER_ARTIFACT
+    from index.onnx_embedder import prebuilt_graph
+    from service.errors import ModelUnavailableError
+
+    shipped = Path(__file__).resolve().parents[2] / "service" / "models_data" / RETRIEVER_ARTIFACT
+    copy = tmp_path / RETRIEVER_ARTIFACT
+    shutil.copytree(shipped, copy)
+    with (copy / "model.onnx").open("ab") as graph:
+        graph.write(b"\0")
+
+    with pytest.raises(ModelUnavailableError, match="does not match the sha256"):
+        prebuilt_graph(copy)
