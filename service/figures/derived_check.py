@@ -3,6 +3,7 @@ passages, the arithmetic done and shown, and the relation to what the claim says
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 
@@ -93,10 +94,10 @@ def _check_change(derived: DerivedClaim, passages: Sequence[Passage]) -> Derived
             operands = ((new, passage), (old, passage))
             if derived.kind == "difference":
                 gap = new.value - old.value
-                slack = new.precision + old.precision
+                (low_new, high_new), (low_old, high_old) = _range(new), _range(old)
                 unit = (new.unit or "").partition("/")[0] or None
                 arithmetic = f"{_shown(new)} − {_shown(old)} = {format_value(gap, unit)}"
-                return _finding(derived, gap, (gap - slack, gap + slack), operands, arithmetic)
+                return _finding(derived, gap, (low_new - high_old, high_new - low_old), operands, arithmetic)
             ratio = new.value / old.value
             spread = _spread(new, old)
             if derived.kind == "cagr":
@@ -240,8 +241,9 @@ def _total_finding(derived: DerivedClaim, found: list[tuple[Quantity, Passage]])
     total = sum(q.value for q, _ in found)
     arithmetic = " + ".join(format_value(q.value, q.unit) for q, _ in found) + \
         f" = {format_value(total, found[0][0].unit)}"
-    spread = sum(q.precision for q, _ in found)
-    return _finding(derived, total, (total - spread, total + spread), tuple(found), arithmetic)
+    ranges = [_range(q) for q, _ in found]
+    return _finding(derived, total, (sum(low for low, _ in ranges), sum(high for _, high in ranges)), tuple(found),
+                    arithmetic)
 
 
 def _years_between(derived: DerivedClaim) -> float | None:
@@ -255,11 +257,18 @@ def _shown(figure: Quantity) -> str:
     return format_value(figure.value, (figure.unit or "").partition("/")[0] or None)
 
 
+def _range(figure: Quantity) -> tuple[float, float]:
+    """What the figure may be: its hedge's bounds ("approximately $10.13"; "over" is open above), widened by its
+    rounding (half a unit of its last digit)."""
+    low = figure.low if figure.low is not None else 0.0
+    high = figure.high if figure.high is not None else math.inf
+    return min(low, figure.value) - figure.precision, max(high, figure.value) + figure.precision
+
+
 def _spread(numerator: Quantity, denominator: Quantity) -> tuple[float, float]:
-    """The ratio's range given each figure's rounding (half a unit of its last digit)."""
-    low_d = max(denominator.value - denominator.precision, 1e-12)
-    return ((numerator.value - numerator.precision) / (denominator.value + denominator.precision),
-            (numerator.value + numerator.precision) / low_d)
+    """The ratio's range given each figure's range (`_range`)."""
+    (low_n, high_n), (low_d, high_d) = _range(numerator), _range(denominator)
+    return low_n / high_d, high_n / max(low_d, 1e-12)
 
 
 def _as_change(ratio: float) -> str:

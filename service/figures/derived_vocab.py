@@ -42,7 +42,8 @@ LISTED = re.compile(r"\s+(?:\w+\s+){0,2}?(?:across|from|over|in|for|between)\s+(
 CAGR = re.compile(r"\b(?:compound(?:ed)? annual (?:growth )?rate|CAGR|a year on average|annually on average)\b",
                    re.IGNORECASE)
 DIFFERENCE = re.compile(r"\b(?:more|less|higher|lower|greater|fewer|bigger|smaller)\s+than\b", re.IGNORECASE)
-TOTAL = re.compile(r"\b(?:together|combined|in total|in all|between them)\b", re.IGNORECASE)
+# "in total" closes a phrase ("… rounds in total"); "the change in total cash" is no sum
+TOTAL = re.compile(r"\b(?:together|combined|in total(?!\s+[a-z])|in all(?!\s+[a-z])|between them)\b", re.IGNORECASE)
 MULTIPLES = {"doubled": 2.0, "tripled": 3.0, "trebled": 3.0, "quadrupled": 4.0, "halved": 0.5}
 FRACTIONS = {"half": 0.5, "a third": 1 / 3, "one third": 1 / 3, "two thirds": 2 / 3, "a quarter": 0.25,
               "one quarter": 0.25, "three quarters": 0.75, "a fifth": 0.2, "one fifth": 0.2, "a sixth": 1 / 6,

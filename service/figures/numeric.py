@@ -99,6 +99,10 @@ def numeric_decision(matches: Sequence[NumericMatch], *,
     (from `extract_quantities(claim)`) so that a figure with no evidence at all blocks CONSISTENT.
     """
     usable = [m for m in matches if m.subject_aligned and m.period_aligned is not False]
+    # an evidence figure one claim figure is borne out by is that figure's, not a conflict for another ("$2.3
+    # million a year" is not refuted by the "$100 million" the claim's own "$100 million" matches)
+    claimed = {_identity(m.evidence) for m in usable if m.relation is Relation.CONSISTENT}
+    usable = [m for m in usable if m.relation is Relation.CONSISTENT or _identity(m.evidence) not in claimed]
     grouped: dict[tuple[int, int], list[NumericMatch]] = {}
     for match in usable:
         grouped.setdefault((match.claim.start, match.claim.end), []).append(match)
@@ -112,6 +116,10 @@ def numeric_decision(matches: Sequence[NumericMatch], *,
     if wanted and all(settled.get(key) == Relation.CONSISTENT for key in wanted):
         return Relation.CONSISTENT
     return None
+
+
+def _identity(figure: Quantity) -> tuple[str, int, int, float]:
+    return figure.text, figure.start, figure.end, figure.value
 
 
 def claim_tags(claim: str) -> frozenset[str]:
@@ -198,8 +206,14 @@ def _contexts(text: str, figures: list[Quantity]) -> list[frozenset[str]]:
     return contexts
 
 
+# words that qualify a measure, or stand for whoever reports it, without naming the measure: "net" alone binds
+# "net income" to "interest expense, net"; "the Corporation" is in every sentence of its filing
+_QUALIFIERS = frozenset({"net", "gross", "total", "change", "amount", "value", "number", "level", "aggregate",
+                         "company", "corporation", "firm", "group", "inc", "business"})
+
+
 def _overlap(claim_words: frozenset[str], evidence_words: frozenset[str]) -> int:
-    return len(claim_words & evidence_words)
+    return len((claim_words & evidence_words) - _QUALIFIERS)
 
 
 def _is_bound(score: int, index: int, scored: list[tuple[int, int]], evidence: str,

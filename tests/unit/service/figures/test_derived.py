@@ -184,3 +184,23 @@ def test_two_figures_that_read_equally_as_the_part_decide_nothing() -> None:
 def test_a_figure_or_a_comparison_without_a_multiple_is_no_ratio(claim: str) -> None:
     derived = read_derived(claim)
     assert derived is None or derived.kind != "ratio"
+
+
+def test_hedged_operands_widen_what_the_computation_may_be() -> None:
+    claim = "Haloform raised $800 million across its seed, Series A and Series B rounds in total."
+    exact = ["[2023] Seed round: $40 million.", "[2024] Series A: $180 million.", "[2025] Series B: $540 million."]
+    hedged = [text.replace(": $", ": approximately $") for text in exact]
+    derived = read_derived(claim)
+    assert derived is not None
+
+    found_exact, found_hedged = (check_derived(derived, claim, passages(*texts)) for texts in (exact, hedged))
+
+    assert found_exact is not None and found_exact.relation is Relation.CONTRADICTS
+    assert found_hedged is not None and found_hedged.relation is Relation.NOT_COMPARABLE  # $760M, give or take 10%
+
+
+@pytest.mark.parametrize("claim", ["The change in total cash from December 31, 2023 to March 31, 2024 is $51,071.",
+                                   "Revenue in all segments rose to $5 million."])
+def test_in_total_before_a_noun_is_no_sum(claim: str) -> None:
+    derived = read_derived(claim)
+    assert derived is None or derived.kind != "total"

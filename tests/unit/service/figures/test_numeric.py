@@ -383,3 +383,19 @@ def test_a_figure_with_no_words_of_its_own_is_about_what_introduces_it() -> None
         is Relation.CONSISTENT
     bare = item.replace(" · Revenue by quarter (USD)", "")  # nothing says the figure is revenue
     assert numeric_decision(match_numbers(claim, bare), claim_quantities=extract_quantities(claim)) is None
+
+
+@pytest.mark.parametrize(("claim", "evidence"), [
+    # "net" alone does not make "interest expense, net" the claim's net income
+    ("The change in net income from fiscal 2022 to fiscal 2023 is $105 million.",
+     "Interest expense, net decreased $18.5 million in fiscal 2023 compared to the prior year."),
+    # the evidence figure the claim's own "$100 million" matches is not a conflict for its "$2.3 million"
+    ("The interest savings due to the interest rate swap agreement covering $100 million debt of the Corporation "
+     "amounts to $2.3 million annually.",
+     "As of November 2023, the Corporation had an interest rate swap agreement in place to fix the interest rate on "
+     "$100 million principal amount of the Corporation's term loan. As of December 30, 2023, the Corporation had "
+     "$200 million of borrowings under the term loan which were not covered by the interest rate swap agreement."),
+])
+def test_no_conflict_from_a_figure_that_belongs_elsewhere(claim: str, evidence: str) -> None:
+    assert numeric_decision(match_numbers(claim, evidence), claim_quantities=extract_quantities(claim)) \
+        is not Relation.CONTRADICTS
