@@ -2,6 +2,8 @@
 
     python bench/ingest_memory.py [--docs 1000,4000] [--batch-chars 1000000] [--embedder fake|minilm]
     python bench/ingest_memory.py --paragraph 1000000 [--embedder minilm]   # one document, one paragraph
+    python bench/ingest_memory.py --long-texts 640     # the embedder alone on texts of 256 tokens, with and
+                                                       # without its token budget per batch
 
 For each size a synthetic corpus of N documents (15 sentences of 6-20 words each, about 1.1 kB) is written
 as one JSONL file and ingested into an empty collection by a fresh subprocess (ru_maxrss is a high-water
@@ -30,7 +32,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from index import onnx_embedder
 from index.library import Library
+from index.onnx_embedder import MAX_BATCH_TOKENS
 from service.bootstrap import build_embedder, file_store_config
 from service.config import Settings
 from service.fakes import HashingEmbedder
@@ -99,6 +103,19 @@ def measure(corpus: Path, home: Path, batch_chars: int, embedder: str, load_only
     return figures
 
 
+def embed_long(count: int, budget: int) -> dict[str, float]:
+    """Peak memory of embedding `count` texts that fill the embedder's 256 tokens, batched under `budget`."""
+    onnx_embedder.MAX_BATCH_TOKENS = budget
+    embedder = build_embedder(Settings())
+    rng = random.Random(0)
+    texts = [" ".join(rng.choice(["alpha", "beta", "gamma", "delta", "w12", "x9"]) for _ in range(300))
+             for _ in range(count)]
+    baseline = peak_mib()
+    started = time.perf_counter()
+    embedder.encode(texts)
+    return {"peak": peak_mib() - baseline, "seconds": time.perf_counter() - started}
+
+
 def run(corpus: Path, home: Path, batch_chars: int, embedder: str, load_only: bool = False) -> dict[str, float]:
     command = [sys.executable, __file__, "--measure", str(corpus), str(home), "--batch-chars", str(batch_chars),
                "--embedder", embedder, *(["--load-only"] if load_only else [])]
@@ -113,9 +130,23 @@ def main() -> None:
     parser.add_argument("--embedder", choices=["fake", "minilm"], default=None,
                         help="fake (384-d hashing; the default for --docs) or minilm (the default for --paragraph)")
     parser.add_argument("--paragraph", type=int, help="One document of this many characters in one paragraph.")
+    parser.add_argument("--long-texts", type=int, help="Embed this many texts of ~300 words (256 tokens each, the "
+                        "longest a chunk is read) with the real embedder, in a fresh process per token budget.")
+    parser.add_argument("--batch-tokens", type=int, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--measure", nargs=2, type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--load-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.long_texts and args.batch_tokens:
+        print(json.dumps(embed_long(args.long_texts, args.batch_tokens)))
+        return
+    if args.long_texts:
+        for budget in (10**9, MAX_BATCH_TOKENS):
+            command = [sys.executable, __file__, "--long-texts", str(args.long_texts), "--batch-tokens", str(budget)]
+            found = json.loads(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
+            print(f"{args.long_texts} texts of 256 tokens, batches of at most 64 texts and "
+                  f"{'no token limit' if budget == 10**9 else f'{budget:,} padded tokens'}: peak "
+                  f"+{found['peak']:.0f} MiB above the loaded model, {found['seconds']:.1f} s")
+        return
     if args.measure:
         print(json.dumps(measure(*args.measure, args.batch_chars, args.embedder or "fake", args.load_only)))
         return

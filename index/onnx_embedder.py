@@ -76,8 +76,7 @@ class OnnxEmbedder:
         encodings = self._tokenizer.encode_batch(list(texts))
         order = sorted(range(len(encodings)), key=lambda i: len(encodings[i].ids))  # similar lengths batch well
         out = np.zeros((len(encodings), self.dimension), dtype=np.float32)
-        for start in range(0, len(order), self.batch_size):
-            chosen = order[start:start + self.batch_size]
+        for chosen in _batches(order, [len(e.ids) for e in encodings], self.batch_size):
             out[chosen] = self._pooled([encodings[i] for i in chosen])
         return out
 
@@ -95,6 +94,25 @@ class OnnxEmbedder:
         pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
         return np.asarray(pooled / np.clip(norms, 1e-12, None), dtype=np.float32)
+
+
+# padded tokens a batch may hold: attention keeps batch × heads × width² floats, and onnxruntime's arena keeps
+# its largest buffers, so 64 sentences of 256 tokens would hold ~200 MiB for the life of the process
+# (`python bench/ingest_memory.py --paragraph 1000000`: peak +253 MiB before, see the README for after)
+MAX_BATCH_TOKENS = 4096
+
+
+def _batches(order: Sequence[int], lengths: Sequence[int], size: int) -> list[list[int]]:
+    """`order` (by length, shortest first) cut into batches of at most `size` texts and `MAX_BATCH_TOKENS`
+    padded tokens (the longest text's length times the batch's size)."""
+    batches: list[list[int]] = []
+    current: list[int] = []
+    for index in order:
+        if current and (len(current) == size or (len(current) + 1) * lengths[index] > MAX_BATCH_TOKENS):
+            batches.append(current)
+            current = []
+        current.append(index)
+    return [*batches, current] if current else batches
 
 
 def prebuilt_graph(folder: Path) -> Path | None:

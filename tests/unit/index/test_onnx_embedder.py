@@ -44,3 +44,16 @@ def test_anything_else_is_left_to_sentence_transformers(tmp_path: Path, change: 
 
 def test_a_hub_name_is_not_a_folder(tmp_path: Path) -> None:
     assert not exportable(tmp_path / "sentence-transformers" / "all-MiniLM-L6-v2")
+
+
+def test_batches_hold_at_most_the_token_budget_and_the_batch_size() -> None:
+    from index.onnx_embedder import MAX_BATCH_TOKENS, _batches
+
+    lengths = [10] * 100 + [256] * 40  # short sentences, then chunks at the longest
+    batches = _batches(list(range(len(lengths))), lengths, 64)
+
+    assert sorted(i for batch in batches for i in batch) == list(range(len(lengths)))  # each text once, in order
+    assert all(len(batch) <= 64 and len(batch) * max(lengths[i] for i in batch) <= MAX_BATCH_TOKENS
+               for batch in batches)
+    assert [len(b) for b in batches][:2] == [64, 36]  # short texts still go 64 at a time
+    assert _batches([0], [10_000], 64) == [[0]]  # a text over the budget alone still gets its batch
