@@ -255,9 +255,12 @@ def _pair(claim: Quantity, evidence: Quantity, aligned: bool, claim_period: Peri
 
 
 def _nearest_period(text: str, figure: Quantity, periods: list[Period]) -> Period | None:
-    """The period closest to the figure within its sentence, if the sentence names one."""
+    """The period closest to the figure within its sentence, if the sentence names one; a period with another
+    figure between them is that figure's ("$640 million, up from $212 million in fiscal 2023")."""
     sentence_start, sentence_end = sentence_bounds(text, figure.start)
-    inside = [p for p in periods if sentence_start <= p.start < sentence_end]
+    inside = [p for p in periods if sentence_start <= p.start < sentence_end
+              and not re.search(r"(?<![\w.])\d", text[p.end:figure.start] if p.end <= figure.start
+                                else text[figure.end:p.start])]
     if not inside:
         return None
     return min(inside, key=lambda p: min(abs(p.start - figure.end), abs(figure.start - p.end)))

@@ -399,3 +399,13 @@ def test_a_figure_with_no_words_of_its_own_is_about_what_introduces_it() -> None
 def test_no_conflict_from_a_figure_that_belongs_elsewhere(claim: str, evidence: str) -> None:
     assert numeric_decision(match_numbers(claim, evidence), claim_quantities=extract_quantities(claim)) \
         is not Relation.CONTRADICTS
+
+
+def test_a_period_with_another_figure_between_is_that_figures() -> None:
+    claim = "Veridian's revenue reached $640 million in FY2024."
+    evidence = ("[Veridian Labs FY2024: revenue up, losses wider] Revenue for the year reached $640 million, up from "
+                "$212 million in fiscal 2023.")
+    matches = match_numbers(claim, evidence)
+
+    assert [m.period_aligned for m in matches if m.evidence.text == "$640 million"] == [True]
+    assert numeric_decision(matches, claim_quantities=extract_quantities(claim)) is Relation.CONSISTENT
