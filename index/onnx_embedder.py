@@ -97,8 +97,8 @@ class OnnxEmbedder:
 
 
 # padded tokens a batch may hold: attention keeps batch × heads × width² floats, and onnxruntime's arena keeps
-# its largest buffers, so 64 sentences of 256 tokens would hold ~200 MiB for the life of the process
-# (`python bench/ingest_memory.py --paragraph 1000000`: peak +253 MiB before, see the README for after)
+# its largest buffers for the life of the process (`python bench/ingest_memory.py --long-texts 640`: 64 texts of
+# 256 tokens a batch peaked at +1,622 MiB, batches under this budget at +354 MiB)
 MAX_BATCH_TOKENS = 4096
 
 

@@ -126,19 +126,19 @@ def _check_share(derived: DerivedClaim, passages: Sequence[Passage]) -> DerivedF
             when = nearest_period(text, figure, periods) if periods else None
             if derived.period is not None and when is not None and not periods_align(derived.period, when):
                 continue  # a figure of another period
-            near = _words_near(text, figure)
-            extra = len(_row_label(text, figure) - derived.whole)  # "Cost of revenue" is not "revenue"
-            # the part is named near its figure, and best by the figure's own phrase ("$300 million of it on
+            near, label = _words_near(text, figure), _row_label(text, figure)
+            extra = len(label - derived.whole)  # "Cost of revenue" is not "revenue"
+            # a table row is the part or the whole only when its label names nothing more ("Cost of revenue" is
+            # not the whole "revenue"): a whole that was not retrieved decides nothing, rather than a wrong one.
+            # The part is named near its figure, and best by the figure's own phrase ("$300 million of it on
             # compute and $90 million on hiring": $90 million is the hiring)
-            parts.append((len(derived.words & near) + len(derived.words & phrase) / 10, figure, passage))
+            as_part = len(derived.words & near) + len(derived.words & phrase) / 10
+            if as_part and _measures(derived.words, near) and label <= _plain(derived.words | derived.whole):
+                parts.append((as_part, figure, passage))
             # the whole is named by its own words, not the part's, and by no more than them
-            wholes.append((len(derived.whole & near) - len(derived.words & near) - extra / 2, figure, passage))
-    # a table row is the part or the whole only when its label names nothing more ("Cost of revenue" is not the
-    # whole "revenue"): a whole that was not retrieved decides nothing, rather than a wrong one
-    parts = [p for p in parts if p[0] and _measures(derived.words, _words_near(_read(p[2]), p[1]))
-             and _row_label(_read(p[2]), p[1]) <= _plain(derived.words | derived.whole)]
-    wholes = [w for w in wholes if w[0] > 0 and _measures(derived.whole, _words_near(_read(w[2]), w[1]))
-              and _row_label(_read(w[2]), w[1]) <= _plain(derived.whole)]
+            as_whole = len(derived.whole & near) - len(derived.words & near) - extra / 2
+            if as_whole > 0 and _measures(derived.whole, near) and label <= _plain(derived.whole):
+                wholes.append((as_whole, figure, passage))
     if derived.items:  # a named whole ("Series B") is the figure written by its name, not one sharing its words
         named = _named_figure(derived.items[0], None, passages)
         wholes = [(1.0, named[0], named[1])] if named else []

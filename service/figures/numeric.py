@@ -65,6 +65,10 @@ def match_numbers(claim: str, evidence: str, *, evidence_date: dt.date | None = 
     claim_periods = [p for p in extract_periods(claim) if not p.relative]
     evidence_periods = extract_periods(evidence, evidence_date)
     claim_words = content_words(claim)
+    # "Cost of revenue" is not the claim's "revenue", nor "Revenue" the claim's "cost of revenue" (a verb, as in
+    # "an H200 cost $3.90 an hour", names no measure a table row must have)
+    measures = measure_words(claim)
+    row_words = (claim_words | measures, measures - claim_words if _COST_OF.search(claim) else frozenset())
     ranked: list[tuple[tuple[bool, bool, int, int], NumericMatch]] = []
     for figure, context in zip(claim_figures, claim_contexts, strict=True):
         own_period = _nearest_period(claim, figure, claim_periods)
@@ -74,7 +78,7 @@ def match_numbers(claim: str, evidence: str, *, evidence_date: dt.date | None = 
         ]
         pairs = []
         for score, j in scored:
-            aligned = _is_bound(score, j, scored, evidence, evidence_figures, claim, claim_words)
+            aligned = _is_bound(score, j, scored, evidence, evidence_figures, claim, claim_words, row_words)
             if aligned or score > 0:
                 match = replace(_pair(figure, evidence_figures[j], aligned, own_period, evidence, evidence_periods),
                                 subject_score=score)
@@ -101,8 +105,8 @@ def numeric_decision(matches: Sequence[NumericMatch], *,
     usable = [m for m in matches if m.subject_aligned and m.period_aligned is not False]
     # an evidence figure one claim figure is borne out by is that figure's, not a conflict for another ("$2.3
     # million a year" is not refuted by the "$100 million" the claim's own "$100 million" matches)
-    claimed = {_identity(m.evidence) for m in usable if m.relation is Relation.CONSISTENT}
-    usable = [m for m in usable if m.relation is Relation.CONSISTENT or _identity(m.evidence) not in claimed]
+    claimed = {m.evidence for m in usable if m.relation is Relation.CONSISTENT}
+    usable = [m for m in usable if m.relation is Relation.CONSISTENT or m.evidence not in claimed]
     grouped: dict[tuple[int, int], list[NumericMatch]] = {}
     for match in usable:
         grouped.setdefault((match.claim.start, match.claim.end), []).append(match)
@@ -116,10 +120,6 @@ def numeric_decision(matches: Sequence[NumericMatch], *,
     if wanted and all(settled.get(key) == Relation.CONSISTENT for key in wanted):
         return Relation.CONSISTENT
     return None
-
-
-def _identity(figure: Quantity) -> tuple[str, int, int, float]:
-    return figure.text, figure.start, figure.end, figure.value
 
 
 def claim_tags(claim: str) -> frozenset[str]:
@@ -216,8 +216,8 @@ def _overlap(claim_words: frozenset[str], evidence_words: frozenset[str]) -> int
     return len((claim_words & evidence_words) - _QUALIFIERS)
 
 
-def _is_bound(score: int, index: int, scored: list[tuple[int, int]], evidence: str,
-              figures: list[Quantity], claim: str, claim_words: frozenset[str]) -> bool:
+def _is_bound(score: int, index: int, scored: list[tuple[int, int]], evidence: str, figures: list[Quantity],
+              claim: str, claim_words: frozenset[str], row_words: tuple[frozenset[str], frozenset[str]]) -> bool:
     """The evidence figure is about the claim's subject: it shares subject words with the claim figure,
     no comparable figure in its sentence shares more, its sentence shares enough of the claim's words,
     names no one else in place of the claim's names, and is not someone's claim retold."""
@@ -227,11 +227,8 @@ def _is_bound(score: int, index: int, scored: list[tuple[int, int]], evidence: s
     if row is not None and figures[index].start > row.start():
         label = measure_words(evidence[max(evidence.rfind("›", 0, row.start()), evidence.rfind("]", 0, row.start()))
                                        + 1:row.start()])
-        measures = measure_words(claim)
-        # "Cost of revenue" is not the claim's "revenue", nor "Revenue" the claim's "cost of revenue" (a verb, as in
-        # "an H200 cost $3.90 an hour", names no measure the row must have)
-        named = measures - claim_words if _COST_OF.search(claim) else frozenset()
-        if not label <= claim_words | measures or not named <= label:
+        allowed, required = row_words  # the words a row's label may use, and those it must
+        if not label <= allowed or not required <= label:
             return False
     start, end = (0, len(evidence)) if row else sentence_bounds(evidence, figures[index].start)
     rivals = [s for s, j in scored if start <= figures[j].start < end]

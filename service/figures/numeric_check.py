@@ -26,7 +26,7 @@ from service.figures.numeric import (
     numeric_decision,
     without_spans,
 )
-from service.figures.period_match import PeriodMatch, match_periods, period_decision, uses_word
+from service.figures.period_match import PeriodMatch, counted, match_periods, period_decision, uses_word
 from service.figures.periods import extract_periods
 from service.figures.quantities import Quantity
 from service.figures.subjects import content_words
@@ -147,8 +147,8 @@ def check_dates(claim: str, evidence: Sequence[tuple[Passage, dt.date | None]],
     relation = period_decision([match for match, _ in found])
     if relation is None:
         return NumericFinding(comparisons, None, "", ())
-    confirmed = any(m.whole_event and m.relation is Relation.CONSISTENT for m, _ in found)
-    deciding = [(m, p) for m, p in found if m.relation is relation and (m.whole_event or not confirmed)]
+    kept = [id(m) for m in counted([m for m, _ in found])]
+    deciding = [(m, p) for m, p in found if m.relation is relation and id(m) in kept]
     decisive = tuple({(p.doc_id, p.start): p for _, p in deciding}.values())
     if relation is Relation.CONTRADICTS:
         gaps = "; ".join(dict.fromkeys(m.gap or "" for m, _ in deciding))

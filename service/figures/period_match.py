@@ -19,7 +19,8 @@ from service.figures.quantities import extract_quantities
 from service.figures.subjects import content_words, names_conflict
 from service.text import NEGATION, sentence_bounds
 
-__all__ = ["MIN_EVENT_WORDS", "MIN_SHARED_EVENT_WORDS", "PeriodMatch", "match_periods", "period_decision", "uses_word"]
+__all__ = ["MIN_EVENT_WORDS", "MIN_SHARED_EVENT_WORDS", "PeriodMatch", "counted", "match_periods", "period_decision",
+           "uses_word"]
 
 _GRANULARITY_RANK = {granularity: rank for rank, granularity in enumerate(Granularity)}  # day finest
 MIN_SHARED_EVENT_WORDS = 0.6  # share of a date claim's words the evidence sentence must use to be the same event
@@ -73,11 +74,15 @@ def period_decision(matches: Sequence[PeriodMatch]) -> Relation | None:
     of the whole event on the claim's date outweighs one that shares most of its words on another date
     ("Orison switches on its Fremont cluster" under 2025-03 against "The Fremont cluster doubles" under
     2025-06)."""
+    return settle({match.relation for match in counted(matches)})
+
+
+def counted(matches: Sequence[PeriodMatch]) -> list[PeriodMatch]:
+    """The comparisons that count: only those whose sentence tells of the whole event when one of them puts it
+    on the claim's date (`period_decision`)."""
     if any(m.whole_event and m.relation is Relation.CONSISTENT for m in matches):
-        matches = [m for m in matches if m.whole_event]
-    return settle({match.relation for match in matches})
-
-
+        return [m for m in matches if m.whole_event]
+    return list(matches)
 
 
 def _same_days(first: Period, second: Period) -> bool:
