@@ -13,6 +13,8 @@ with the recall of each label), and on every claim (claims that do not split kee
   sure-parts      any-refuted, counting a part's REFUTED only when the figures engine decided it or its REFUTED
                   probability is at least `--sure`; otherwise the whole claim's verdict (the service's rule,
                   `service.claims.compound`, with `--sure` its SURE_REFUTED)
+  sure-parts,no-stray-R   sure-parts, but the whole claim's REFUTED becomes NOT_ENOUGH_INFO when no part is
+                  refuted at all
 Choose on the calibration share; report on dev.
 """
 
@@ -83,8 +85,19 @@ def sure_parts(checked: Checked, sure: float) -> Label:
     return checked.whole.label
 
 
+def sure_parts_no_stray_refuted(checked: Checked, sure: float) -> Label:
+    """sure-parts, except that the whole claim does not refute when none of its parts does: a long claim read
+    whole against one sentence is often "contradicted" by what it adds, not by what the sentence says."""
+    label = sure_parts(checked, sure)
+    parts = _parts(checked)
+    if label is Label.REFUTED and parts and not any(p.label is Label.REFUTED for p in parts):
+        return Label.NOT_ENOUGH_INFO
+    return label
+
+
 RULES: dict[str, Callable[[Checked, float], Label]] = {
     "any-refuted": any_refuted, "whole": whole, "whole+figures": whole_unless_figures, "sure-parts": sure_parts,
+    "sure-parts,no-stray-R": sure_parts_no_stray_refuted,
 }
 
 

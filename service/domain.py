@@ -143,6 +143,7 @@ class Signals:
     numeric_conflict: int = 0  # … that contradict
     numeric_other_period: bool = False  # the claim's measure appears only for other periods (no conflict)
     numeric_consistent: bool = False  # every claim figure is borne out, though not closely enough to decide
+    numeric_unmatched: bool = False  # a figure the claim states agrees with no figure in the evidence
     llm: dict[Label, float] | None = None  # the LLM judge's label probabilities, when it was asked
 
 

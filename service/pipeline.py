@@ -249,6 +249,7 @@ def _signals(evidence: Sequence[Passage], numbers: NumericFinding, assessment: A
         numeric_conflict=relations.count(Relation.CONTRADICTS),
         numeric_other_period=numbers.other_period,
         numeric_consistent=numbers.consistent,
+        numeric_unmatched=numbers.unmatched,
     )
 
 

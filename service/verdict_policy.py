@@ -169,15 +169,18 @@ def figures_guard(decision: Decision, signals: Signals) -> Decision:
     """A model may not call a claim REFUTED on figures the figures engine found no conflict in: when the claim's
     measure appears only for other periods ("$640M in fiscal 2024" against a claim about fiscal 2025), or every
     claim figure is borne out, a REFUTED from the verifier, the combiner or the LLM becomes NOT_ENOUGH_INFO (its
-    REFUTED probability moved there). A figure that conflicts in the claim's period, or a decision of the figures
-    engine itself, is untouched."""
+    REFUTED probability moved there). Nor SUPPORTED on a figure the claim states that no evidence passage gives
+    in any place or wording ("valued at $30 billion" beside "raised $4 billion"). A figure that conflicts in the
+    claim's period, or a decision of the figures engine itself, is untouched."""
     # other periods only: any conflict counted is with another period's figure ("2024: $3.40" for a 2023 claim)
-    if decision.label is not Label.REFUTED or not (
-            signals.numeric_other_period or (signals.numeric_consistent and not signals.numeric_conflict)):
+    refuted_without_conflict = decision.label is Label.REFUTED and (
+        signals.numeric_other_period or (signals.numeric_consistent and not signals.numeric_conflict))
+    supported_without_figure = decision.label is Label.SUPPORTED and signals.numeric_unmatched
+    if not (refuted_without_conflict or supported_without_figure):
         return decision
     probabilities = dict(decision.probabilities)
-    moved = probabilities.get(Label.REFUTED, 0.0)
-    probabilities[Label.REFUTED] = 0.0
+    moved = probabilities.get(decision.label, 0.0)
+    probabilities[decision.label] = 0.0
     probabilities[Label.NOT_ENOUGH_INFO] = round(probabilities.get(Label.NOT_ENOUGH_INFO, 0.0) + moved, 4)
     return Decision(Label.NOT_ENOUGH_INFO, probabilities[Label.NOT_ENOUGH_INFO], probabilities, decision.decided_by)
 

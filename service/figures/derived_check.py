@@ -147,7 +147,11 @@ def _check_share(derived: DerivedClaim, passages: Sequence[Passage]) -> DerivedF
         return None  # two figures read equally as the part: no way to tell which one the claim means
     for _, part, part_passage in parts:
         for _, whole, whole_passage in sorted(wholes, key=lambda item: -item[0]):
-            if part is whole or not same_unit(part, whole) or whole.value == 0:
+            # a part larger than its whole is no part of it (QuanTemp dev: "430 of 184 is 233.7%"), unless the claim
+            # says so ("debt was 121% of revenue")
+            over = (derived.low or 0) >= 1 or (derived.high or 0) > 1  # the claim's share may pass 100%
+            larger = part.value > whole.value and not over
+            if part is whole or not same_unit(part, whole) or whole.value == 0 or larger:
                 continue
             share = part.value / whole.value
             arithmetic = f"{_shown(part)} of {_shown(whole)} is {share * 100:.1f}%"

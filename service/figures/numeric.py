@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 
 from service.domain import Relation
 from service.figures.compare import CURRENCIES, base_unit, compare_quantities, units_compatible
-from service.figures.periods import Period, extract_periods, periods_align
+from service.figures.periods import Period, extract_periods, periods_align, time_spans
 from service.figures.quantities import Qualifier, Quantity, extract_quantities
 from service.figures.quantity_format import format_quantity
 from service.figures.subjects import bound_contexts, content_words, counted_noun, measure_words, names_conflict
@@ -54,8 +54,10 @@ class NumericMatch:
     subject_score: int = 0  # subject words the two figures share
 
 
-def match_numbers(claim: str, evidence: str, *, evidence_date: dt.date | None = None) -> list[NumericMatch]:
-    """Pairs of (claim figure, evidence figure) about the same thing, best first. Never raises on text."""
+def match_numbers(claim: str, evidence: str, *, evidence_date: dt.date | None = None,
+                  common: frozenset[str] = frozenset()) -> list[NumericMatch]:
+    """Pairs of (claim figure, evidence figure) about the same thing, best first. Never raises on text.
+    `common`: words the evidence's document writes in lower case (`subjects.common_words`), no names."""
     claim_figures = figures_of(claim)
     evidence_figures = figures_of(evidence)
     if not claim_figures or not evidence_figures:
@@ -78,7 +80,7 @@ def match_numbers(claim: str, evidence: str, *, evidence_date: dt.date | None = 
         ]
         pairs = []
         for score, j in scored:
-            aligned = _is_bound(score, j, scored, evidence, evidence_figures, claim, claim_words, row_words)
+            aligned = _is_bound(score, j, scored, evidence, evidence_figures, claim, claim_words, row_words, common)
             if aligned or score > 0:
                 match = replace(_pair(figure, evidence_figures[j], aligned, own_period, evidence, evidence_periods),
                                 subject_score=score)
@@ -88,8 +90,9 @@ def match_numbers(claim: str, evidence: str, *, evidence_date: dt.date | None = 
 
 
 def figures_of(text: str) -> list[Quantity]:
-    """The figures of `text`, less the numbers a period is written with ("three months ended September 30")."""
-    periods = [(p.start, p.end) for p in extract_periods(text)]
+    """The figures of `text`, less the numbers a period or a stretch of time is written with ("three months ended
+    September 30", "for the past 2,000 years")."""
+    periods = [(p.start, p.end) for p in extract_periods(text)] + time_spans(text)
     return [q for q in extract_quantities(text) if not any(s < q.end and q.start < e for s, e in periods)]
 
 
@@ -217,7 +220,8 @@ def _overlap(claim_words: frozenset[str], evidence_words: frozenset[str]) -> int
 
 
 def _is_bound(score: int, index: int, scored: list[tuple[int, int]], evidence: str, figures: list[Quantity],
-              claim: str, claim_words: frozenset[str], row_words: tuple[frozenset[str], frozenset[str]]) -> bool:
+              claim: str, claim_words: frozenset[str], row_words: tuple[frozenset[str], frozenset[str]],
+              common: frozenset[str]) -> bool:
     """The evidence figure is about the claim's subject: it shares subject words with the claim figure,
     no comparable figure in its sentence shares more, its sentence shares enough of the claim's words,
     names no one else in place of the claim's names, and is not someone's claim retold."""
@@ -237,7 +241,7 @@ def _is_bound(score: int, index: int, scored: list[tuple[int, int]], evidence: s
     shared = len(claim_words & content_words(evidence[start:end])) / max(len(claim_words), 1)
     if shared < MIN_SHARED_CLAIM_WORDS or REPORTED_CLAIM.search(evidence, start, end):
         return False
-    return not names_conflict(claim, evidence[start:end])
+    return not names_conflict(claim, evidence[start:end], common)
 
 
 def _pair(claim: Quantity, evidence: Quantity, aligned: bool, claim_period: Period | None,

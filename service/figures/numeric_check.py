@@ -16,10 +16,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from service.domain import Label, NumericComparison, Passage, Relation
-from service.figures.derived import DerivedFinding, read_derived
+from service.figures.compare import CURRENCIES, base_unit
+from service.figures.derived import DerivedClaim, DerivedFinding, read_derived
 from service.figures.derived_check import check_derived
 from service.figures.numeric import (
     NumericMatch,
+    compare_quantities,
     figures_of,
     format_quantity,
     match_numbers,
@@ -29,10 +31,16 @@ from service.figures.numeric import (
 from service.figures.period_match import PeriodMatch, counted, match_periods, period_decision, uses_word
 from service.figures.periods import extract_periods
 from service.figures.quantities import Quantity
-from service.figures.subjects import content_words
+from service.figures.subjects import common_words, content_words, named_entities, outer_context
 from service.ports import CollectionView
 
 MIN_SHARED_CLAIM_WORDS = 0.6  # as for date claims (`period_match.MIN_SHARED_EVENT_WORDS`)
+# A claim that a figure could be reached is not refuted by another estimate ("sea level could reach seven feet
+# by 2100" against "very likely 1–4.3 feet"); one that says a figure was disproven is neither borne out by the
+# figure ("the 97% consensus has been disproven" against "97.1% endorsed the consensus") nor refuted by another
+# (the evidence then backs the denial). Lower-case "may", so that the month is not read as one.
+POSSIBILITY = re.compile(r"\b(?:could|might|may)\s+(?!not\b)(?:well\s+)?[a-z]+")
+DENIAL = re.compile(r"\b(?:disprov\w*|refut\w*|debunk\w*|myths?|untrue|hoax|falsely)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -43,6 +51,7 @@ class NumericFinding:
     decisive: tuple[Passage, ...]
     other_period: bool = False  # the claim's measure is in the evidence only for other periods: no conflict
     consistent: bool = False  # every claim figure is borne out, by evidence not close enough to decide alone
+    unmatched: bool = False  # a figure the claim states is in no evidence passage, in any wording or place
 
 
 NO_FINDING = NumericFinding((), None, "", ())  # no evidence, nothing compared
@@ -53,8 +62,40 @@ def check_numbers(claim: str, evidence: Sequence[Passage], snapshot: CollectionV
     """The claim's figures against the evidence's: a figure it computes (a change, a share, a total: see
     `service.figures.derived`) by doing the arithmetic over the evidence and `operands` (passages retrieved for
     the computation's own terms, such as a share's whole), the figures it states by comparing them with the
-    evidence."""
+    evidence. A claim of what could be is not refuted by figures, nor one of what was disproven decided by them
+    (`POSSIBILITY`, `DENIAL`): the comparisons are kept, the decision is left to the verifier."""
     derived = read_derived(claim)
+    found = _check_numbers(claim, derived, evidence, snapshot, operands)
+    if derived is None and _unmatched(figures_of(claim), evidence):
+        found = replace(found, unmatched=True)
+    if (found.decision is Label.REFUTED and POSSIBILITY.search(claim)) or (
+            found.decision is not None and DENIAL.search(claim)):
+        return replace(found, decision=None, rationale="", decisive=())  # compared, not decided
+    return found
+
+
+def _unmatched(claim_figures: Sequence[Quantity], evidence: Sequence[Passage]) -> bool:
+    """Whether some amount the claim states (money, a percentage, a measurement: not a bare count, which a list
+    can bear out without stating it, "two films in 2005") agrees with no figure anywhere in the evidence,
+    whatever it is said to be about, nor overlaps one ("400" and "more than 400"): nothing there can bear the
+    claim out ("valued at $30 billion" beside "raised $4 billion")."""
+    amounts = [figure for figure in claim_figures if figure.unit not in (None, "count")]
+    found = [figure for passage in evidence for figure in figures_of(passage.as_read)]
+    return any(not any(_may_be(claimed, figure) for figure in found) for claimed in amounts)
+
+
+def _may_be(claimed: Quantity, found: Quantity) -> bool:
+    """The evidence's figure bears the claimed one out, or overlaps it in the same unit; a bare number counts as
+    the claim's money (a table cell, "( 944,768 )", often leaves its "$" to the cell before; a percentage keeps
+    its "%")."""
+    if found.unit is None and base_unit(claimed.unit) in CURRENCIES:
+        found = replace(found, unit=claimed.unit)
+    relation, _ = compare_quantities(claimed, found)
+    return relation is Relation.CONSISTENT or (relation is Relation.NOT_COMPARABLE and claimed.unit == found.unit)
+
+
+def _check_numbers(claim: str, derived: DerivedClaim | None, evidence: Sequence[Passage],
+                   snapshot: CollectionView, operands: Sequence[Passage]) -> NumericFinding:
     if derived is None:
         return _check_stated(claim, evidence, snapshot)
     # the computed figure's own words ("grew 15%") are not a stated figure to compare
@@ -101,7 +142,8 @@ def _check_stated(claim: str, evidence: Sequence[Passage], snapshot: CollectionV
         return check_dates(claim, dated, snapshot) if dates else NO_FINDING
     found: list[tuple[NumericMatch, Passage]] = []
     for passage, date in dated:
-        found.extend((match, passage) for match in match_numbers(claim, passage.as_read, evidence_date=date))
+        found.extend((match, passage) for match in match_numbers(claim, passage.as_read, evidence_date=date,
+                                                                 common=_common_around(snapshot, passage, claim)))
     relation = numeric_decision([match for match, _ in found], claim_quantities=claim_figures)
     in_period = [m for m, _ in found if m.subject_aligned and m.period_aligned is not False]
     other_period = not in_period and any(m.subject_aligned and m.period_aligned is False for m, _ in found)
@@ -138,7 +180,8 @@ def check_dates(claim: str, evidence: Sequence[tuple[Passage, dt.date | None]],
     """A figure-free claim's date against the date the evidence gives for the same event."""
     found: list[tuple[PeriodMatch, Passage]] = [
         (match, passage) for passage, date in evidence
-        for match in match_periods(claim, passage.as_read, evidence_date=date, title=_title_text(passage))
+        for match in match_periods(claim, passage.as_read, evidence_date=date, title=_title_text(passage),
+                                   common=_common_around(snapshot, passage, claim))
     ]
     comparisons = tuple(
         NumericComparison(match.claim.text, match.evidence.text, match.relation, match.gap, snapshot.cite(passage))
@@ -173,6 +216,21 @@ def _title_text(passage: Passage) -> str:
     """The passage's document title, or its id, as words (a title or id made from a file name joins its words
     with hyphens, underscores or dots)."""
     return _FILE_NAME_JOINS.sub(" ", passage.title or passage.doc_id)
+
+
+_AROUND = 3000  # characters each side of a passage whose lower-case words say which capitalised words are common
+
+
+def _common_around(snapshot: CollectionView, passage: Passage, claim: str) -> frozenset[str]:
+    """Words that name no one else near the passage: those its document writes in lower case (a sentence-initial
+    "Power" or "Revenue" is a common word), and, where the document names the claim's subjects there too, the
+    names of its title ("Northwind Labs brings its second cluster online" over a sentence about its Kestrel)."""
+    document = snapshot.documents.get(passage.doc_id)
+    text = document.text[max(0, passage.start - _AROUND):passage.end + _AROUND] if document else passage.text
+    common = common_words(text)
+    if named_entities(claim) & content_words(text):
+        common |= named_entities(outer_context(passage.as_read))
+    return common
 
 
 def _passage_date(snapshot: CollectionView, passage: Passage) -> dt.date | None:

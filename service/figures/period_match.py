@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 
 from service.domain import Relation
 from service.figures.numeric import REPORTED_CLAIM, settle, without_spans
-from service.figures.periods import Granularity, Period, extract_periods
+from service.figures.periods import Granularity, Period, extract_periods, unresolved_dates
 from service.figures.quantities import extract_quantities
 from service.figures.subjects import content_words, names_conflict
 from service.text import NEGATION, sentence_bounds
@@ -43,13 +43,14 @@ class PeriodMatch:
 
 
 def match_periods(claim: str, evidence: str, *, evidence_date: dt.date | None = None,
-                  title: str = "") -> list[PeriodMatch]:
+                  title: str = "", common: frozenset[str] = frozenset()) -> list[PeriodMatch]:
     """The claim's date against the date of the same event in each evidence sentence. Never raises on text.
 
     Only for a claim with no figures, and only where the sentence clearly tells of the same event: it uses
     most of the claim's words (`MIN_SHARED_EVENT_WORDS`), names no one else, is not negated or a claim
     retold, and, once the dates both sides share are set aside ("fiscal year 2024"), the claim has one date
-    left and the sentence one, as fine as the claim's or finer. Inside → CONSISTENT, disjoint → CONTRADICTS,
+    left and the sentence one (and no date it gives relative to a time it does not give: "this year" in an
+    undated document), as fine as the claim's or finer. Inside → CONSISTENT, disjoint → CONTRADICTS,
     overlapping → NOT_COMPARABLE; every claim date found as such in the sentence → CONSISTENT. A CONSISTENT
     comparison needs the sentence, with its document's `title`, to use all of the claim's words
     (`SUPPORTING_EVENT_WORDS`), not most.
@@ -58,13 +59,15 @@ def match_periods(claim: str, evidence: str, *, evidence_date: dt.date | None = 
     if not claim_periods or extract_quantities(claim) or NEGATION.search(claim):
         return []
     evidence_periods = extract_periods(evidence, evidence_date)
+    unread = unresolved_dates(evidence, evidence_date)
     matches: list[PeriodMatch] = []
     for start, end in dict.fromkeys(sentence_bounds(evidence, p.start) for p in evidence_periods):
         found = [p for p in evidence_periods if start <= p.start < end]
-        shared = _same_event(claim, claim_periods, evidence, start, end, title)
+        unknown = sum(start <= first < end for first, _ in unread)  # "this year" with no document date
+        shared = _same_event(claim, claim_periods, evidence, start, end, title, common)
         if shared is not None:
             whole = shared >= SUPPORTING_EVENT_WORDS
-            matches.extend(replace(m, whole_event=whole) for m in _dates_compared(claim_periods, found)
+            matches.extend(replace(m, whole_event=whole) for m in _dates_compared(claim_periods, found, unknown)
                            if m.relation is not Relation.CONSISTENT or whole)
     return matches
 
@@ -90,11 +93,11 @@ def _same_days(first: Period, second: Period) -> bool:
 
 
 def _same_event(claim: str, claim_periods: list[Period], evidence: str, start: int, end: int,
-                title: str) -> float | None:
+                title: str, common: frozenset[str]) -> float | None:
     """When the sentence tells of the claim's event (most of the claim's words in the sentence), the share of
     them the sentence and the title use; else None."""
     sentence = evidence[start:end]
-    if NEGATION.search(sentence) or REPORTED_CLAIM.search(sentence) or names_conflict(claim, sentence):
+    if NEGATION.search(sentence) or REPORTED_CLAIM.search(sentence) or names_conflict(claim, sentence, common):
         return None
     words, said = content_words(without_spans(claim, claim_periods)), content_words(sentence)
     missing = [word for word in words if not uses_word(said, word)]
@@ -126,17 +129,19 @@ def _root(word: str) -> str:
     return word
 
 
-def _dates_compared(claim_periods: list[Period], found: list[Period]) -> list[PeriodMatch]:
+def _dates_compared(claim_periods: list[Period], found: list[Period], unknown: int = 0) -> list[PeriodMatch]:
     """One date against one; with more, the dates both sides give are set aside first, and if every claim
-    date is among the sentence's, they all agree."""
-    if len(claim_periods) == 1 and len(found) == 1:
+    date is among the sentence's, they all agree. `unknown`: dates the sentence gives that cannot be read ("this
+    year" with no document date): one of them may be the claim's event's, so no date is set against the claim's
+    alone ("won the cup this year, building on 2018"), though a claim date found as such still agrees."""
+    if len(claim_periods) == 1 and len(found) == 1 and not unknown:
         return _date_pair(claim_periods[0], found[0])
     twins = {p: next((q for q in found if _same_days(p, q)), None) for p in claim_periods}
     if all(twins.values()):
         return [PeriodMatch(p, q, Relation.CONSISTENT, None) for p, q in twins.items() if q is not None]
     claimed = [p for p, twin in twins.items() if twin is None]
     given = [q for q in found if not any(_same_days(p, q) for p in claim_periods)]
-    return _date_pair(claimed[0], given[0]) if len(claimed) == 1 and len(given) == 1 else []
+    return _date_pair(claimed[0], given[0]) if len(claimed) == 1 and len(given) == 1 and not unknown else []
 
 
 def _date_pair(claimed: Period, given: Period) -> list[PeriodMatch]:

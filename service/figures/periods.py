@@ -83,6 +83,29 @@ _SHIFT = {"last": -1, "previous": -1, "past": -1, "this": 0, "current": 0, "next
 _COUNT = {"a": 1, "one": 1, "two": 2, "three": 3}
 
 
+# "for the past 2,000 years", "over the last 18 months": a stretch of time up to the text's own time. It scopes
+# what is said rather than measuring anything, so its number is no figure to compare ("the sun has driven
+# climate cycles for the past 4,567 million years" is not refuted by "for the past 2,000 years, cooling")
+_TIME_SPAN = re.compile(
+    r"\b(?:past|last|previous|next|coming)\s+(?:\d[\d.,]*|a\s+few|several|[a-z]+)"
+    r"(?:\s+(?:hundred|thousand|million|billion))?\s+(?:years?|months?|decades?|centur(?:y|ies)|weeks?|days?)\b",
+    re.IGNORECASE)
+_ANY_DAY = dt.date(2000, 1, 1)  # a reference that lets relative phrases be found, not resolved
+
+
+def time_spans(text: str) -> list[tuple[int, int]]:
+    """Where `text` names a stretch of time ending at its own time ("the past 2,000 years")."""
+    return [match.span() for match in _TIME_SPAN.finditer(text)]
+
+
+def unresolved_dates(text: str, reference_date: dt.date | None) -> list[tuple[int, int]]:
+    """Where `text` dates something relative to a time it does not give ("this year" with no document date):
+    a sentence holding one has a date that cannot be read, whatever other dates it names."""
+    if reference_date is not None:
+        return []
+    return [(p.start, p.end) for p in extract_periods(text, _ANY_DAY) if p.relative]
+
+
 def extract_periods(text: str, reference_date: dt.date | None = None) -> list[Period]:
     """Every period named in `text`, in order; relative ones only when `reference_date` is given."""
     try:

@@ -92,17 +92,38 @@ def named_entities(text: str) -> frozenset[str]:
     return frozenset(names)
 
 
-def names_conflict(claim: str, evidence_sentence: str) -> bool:
+def names_conflict(claim: str, evidence_sentence: str, common: frozenset[str] = frozenset()) -> bool:
     """Whether the evidence sentence is about someone else: none of the claim's names occur in it, and it
     names something the claim does not mention ("Northwind spent …" vs "Veridian spent …"). A sentence
-    with no names ("The company spent …", "It spent …") does not conflict."""
+    with no names ("The company spent …", "It spent …") does not conflict, nor does a word in `common`: one
+    its document also writes in lower case (`common_words`: "Power draw at full load …" beside "power
+    contracts"), or a name of the document's title where the document also names the claim's (the caller's
+    choice: `service.figures.numeric_check`)."""
     claimed = named_entities(claim)
     if not claimed:
         return False
     evidence_words = content_words(evidence_sentence)
     if claimed & evidence_words:
         return False
-    return bool(named_entities(evidence_sentence) - content_words(claim))
+    return bool(named_entities(evidence_sentence) - content_words(claim) - common)
+
+
+_READ_CONTEXT = re.compile(r"\[([^\]]*)\]\s*")  # "[Title › Section] sentence", as a passage is read
+
+
+def outer_context(read: str) -> str:
+    """The outer parts of a passage's context as read ("Title" of "[Title › Section] sentence"): whose the
+    document is, where the innermost heading says whom the sentence is about."""
+    context = _READ_CONTEXT.match(read)
+    return " ".join(re.split(r" › | · ", context.group(1))[:-1]) if context else ""
+
+
+_LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z][\w'’-]*")
+
+
+def common_words(text: str) -> frozenset[str]:
+    """The words `text` writes in lower case, as `content_words` reads them: common words, not names."""
+    return content_words(" ".join(_LOWER_WORD.findall(text)))
 
 
 # words the figures engine's stopword list drops because they rarely say whose a figure is, but which name the

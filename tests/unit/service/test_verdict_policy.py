@@ -94,6 +94,17 @@ def test_no_model_calls_refuted_what_the_figures_found_no_conflict_in(figures: d
         assert decision.decided_by in (Decider.VERIFIER, Decider.LLM)
 
 
+def test_no_model_supports_a_claim_whose_amount_no_evidence_gives() -> None:
+    """"Valued at $30 billion" beside "raised $4 billion": nothing there bears the claim out."""
+    for source in (VerdictSource.VERIFIER, VerdictSource.LLM):
+        guarded = policy(source).decide(signals(verifier=LLM_SAYS_SUPPORTED, llm={**LLM_SAYS_SUPPORTED},
+                                                numeric_unmatched=True))
+
+        assert guarded.label is Label.NOT_ENOUGH_INFO and guarded.probabilities[Label.SUPPORTED] == 0.0
+    refuted = policy().decide(signals(numeric_unmatched=True))  # a REFUTED is the verifier's to give
+    assert refuted.label is Label.REFUTED
+
+
 def test_a_conflicting_figure_or_another_label_is_left_as_it_is() -> None:
     conflicting = policy().decide(signals(numeric_consistent=True, numeric_conflict=1))
     plain = policy().decide(signals())

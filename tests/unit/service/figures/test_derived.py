@@ -188,3 +188,22 @@ def test_hedged_operands_widen_what_the_computation_may_be() -> None:
 def test_in_total_before_a_noun_is_no_sum(claim: str) -> None:
     derived = read_derived(claim)
     assert derived is None or derived.kind != "total"
+
+
+@pytest.mark.parametrize(("claim", "texts", "arithmetic"), [
+    # QuanTemp dev: "430 of 184 is 233.7%" was computed and refuted "3% of daily calorie intake"
+    ("Compute accounts for just 3% of Veridian's operating costs.",
+     ["Veridian's compute bill reached $430 million.", "Operating costs totalled $184 million."], None),
+    ("Research and development took about 121% of Pellucid's revenue in 2025",
+     ["Pellucid spent $1,500 million on research and development in 2025.",
+      "Pellucid revenue in 2025 was $1,240 million."], "$1.5B of $1.24B is 121.0%"),
+])
+def test_a_part_larger_than_its_whole_is_a_share_only_where_the_claim_says_so(claim: str, texts: list[str],
+                                                                                arithmetic: str | None) -> None:
+    derived = read_derived(claim)
+    assert derived is not None and derived.kind == "share"
+
+    found = check_derived(derived, claim, passages(*texts))
+
+    assert (found.arithmetic if found else None) == arithmetic
+    assert found is None or found.relation is Relation.CONSISTENT

@@ -17,11 +17,12 @@ from service.figures.numeric import (
     claim_tags,
     compare_quantities,
     extract_quantities,
+    figures_of,
     match_numbers,
     numeric_decision,
 )
 from service.figures.numeric_check import check_numbers
-from service.figures.subjects import named_entities, names_conflict
+from service.figures.subjects import common_words, named_entities, names_conflict
 
 pytestmark = pytest.mark.unit
 
@@ -269,6 +270,9 @@ def test_named_entities(text: str, names: set[str]) -> None:
         ("Acme spent $5M on revenue growth.", "Revenue rose to $5M.", False),  # a capitalised word the claim uses
         ("The company spent $5M.", "Globex spent $5M.", False),  # the claim names no one
         ("Acme Labs spent $5M.", "Globex Labs spent $5M.", True),  # a shared suffix is not the same name
+        # a name in the context it is read with counts like any other (`check_numbers` decides when a title's
+        # names are the claim's document's own: below)
+        ("Kestrel draws 25 megawatts.", "[Northwind opens a cluster › Site] Its draw is 17 megawatts.", True),
     ],
 )
 def test_names_conflict(claim: str, sentence: str, conflict: bool) -> None:
@@ -409,3 +413,90 @@ def test_a_period_with_another_figure_between_is_that_figures() -> None:
 
     assert [m.period_aligned for m in matches if m.evidence.text == "$640 million"] == [True]
     assert numeric_decision(matches, claim_quantities=extract_quantities(claim)) is Relation.CONSISTENT
+
+
+@pytest.mark.parametrize(("claim", "evidence", "decision"), [
+    ("Sea level rise in Northwind Bay could reach 7 feet by 2100.",
+     "Sea level rise in Northwind Bay will reach 2 feet by 2100, the survey says.", None),
+    ("Sea level rise in Northwind Bay will reach 7 feet by 2100.",
+     "Sea level rise in Northwind Bay will reach 2 feet by 2100, the survey says.", Label.REFUTED),
+    ("The 97% consensus of Northwind climate papers has been disproven.",
+     "97.1% of Northwind climate papers endorsed the consensus.", None),
+    ("The 80% consensus of Northwind climate papers has been disproven.",
+     "97.1% of Northwind climate papers endorsed the consensus.", None),  # backs the denial: not REFUTED
+    ("The consensus of Northwind climate papers is 97%.",
+     "97.1% of Northwind climate papers endorsed the consensus.", Label.SUPPORTED),
+])
+def test_what_could_be_is_not_refuted_nor_what_was_disproven_borne_out(claim: str, evidence: str,
+                                                                         decision: Label | None) -> None:
+    """Climate-FEVER dev: a possibility is not refuted by another estimate, a denial not borne out by the figure
+    it denies; the comparisons are still reported."""
+    snapshot = Snapshot("v1", "fake", 1, {}, {"bay.md": Document("bay.md", evidence)}, [], np.zeros((0, 1)))
+
+    finding = check_numbers(claim, [Passage("bay.md", 0, len(evidence), evidence, 1.0)], snapshot)
+
+    assert finding.decision is decision
+    assert finding.comparisons
+
+
+def test_a_capitalised_word_its_document_writes_in_lower_case_is_no_name() -> None:
+    """"Power draw at full load is listed as 17 megawatts" is about the document's Kestrel, not someone named
+    Power: the document also speaks of "power contracts" (the demo's own wrong verdict)."""
+    claim, sentence = "Kestrel draws 25 megawatts at full load.", "Power draw at full load is listed as 17 megawatts."
+    common = common_words("The hardware bill excludes the building and power contracts.")
+
+    assert names_conflict(claim, sentence)
+    assert not names_conflict(claim, sentence, common)
+    [match] = match_numbers(claim, sentence, common=common)
+    assert match.subject_aligned and match.relation is Relation.CONTRADICTS
+
+
+@pytest.mark.parametrize(("document", "decision"), [
+    # the document names the claim's Kestrel: its title's Northwind says whose the document is
+    ("# Northwind opens its second cluster\n\nThe cluster, Kestrel, holds 12,288 GPUs and its own power line."
+     "\n\n## Power\n\nPower draw at full load is listed as 17 megawatts.", Label.REFUTED),
+    # a document about Globex alone: its title's name is someone other than the claim's Kestrel
+    ("# Globex opens its second cluster\n\nThe cluster holds 12,288 GPUs and its own power line."
+     "\n\n## Power\n\nPower draw at full load is listed as 17 megawatts.", None),
+])
+def test_a_title_names_whose_document_it_is_only_where_the_document_names_the_claims_subject(
+        document: str, decision: Label | None) -> None:
+    claim = "Kestrel draws 25 megawatts at full load."
+    sentence = "Power draw at full load is listed as 17 megawatts."
+    title = document.split("\n")[0].lstrip("# ")
+    start = document.index(sentence)
+    snapshot = Snapshot("v1", "fake", 1, {}, {"c.md": Document("c.md", document)}, [], np.zeros((0, 1)))
+    passage = Passage("c.md", start, start + len(sentence), sentence, 1.0, reading=f"[{title} › Power] {sentence}")
+
+    assert check_numbers(claim, [passage], snapshot).decision is decision
+
+
+def test_a_stretch_of_time_is_no_figure() -> None:
+    """"For the past 2,000 years" scopes what is said; it measures nothing to compare (Climate-FEVER dev)."""
+    claim = "For the past 4567 million years, the sun and the Earth's orbit have driven climate cycles."
+    evidence = "Orbital forcing from the Earth's orbit around the sun has, for the past 2,000 years, driven cooling."
+
+    assert figures_of(claim) == []
+    assert match_numbers(claim, evidence) == []
+    assert [q.text for q in figures_of("Revenue rose 40% over the last two years to $5 million.")] == [
+        "40%", "$5 million"]
+
+
+@pytest.mark.parametrize(("claim", "unmatched"), [
+    ("Veridian's February 2024 round valued the company at $30 billion.", True),
+    ("Veridian raised $4 billion in February 2024.", False),
+    ("Veridian raised more than $3.5 billion in February 2024.", False),  # borne out by $4 billion
+    ("Veridian hired two bankers for its February 2024 round.", False),  # a bare count a list may bear out
+    ("Veridian's deferred tax liability was $944,768.", False),  # a table cell's bare number, its "$" apart
+    ("Veridian's effective tax rate was 889,103%.", True),  # … is money, not a percentage
+])
+def test_an_amount_the_evidence_gives_nowhere_is_flagged(claim: str, unmatched: bool) -> None:
+    evidence = "Veridian had $3.9 billion in cash after raising $4 billion in a round in February 2024."
+    row = "| Net deferred tax liability | $ | ( 944,768 ) | $ | ( 889,103 ) |"
+    snapshot = Snapshot("v1", "fake", 1, {}, {"v.md": Document("v.md", f"{evidence}\n{row}")}, [], np.zeros((0, 1)))
+    passages = [Passage("v.md", 0, len(evidence), evidence, 1.0),
+                Passage("v.md", len(evidence) + 1, len(evidence) + 1 + len(row), row, 1.0)]
+
+    finding = check_numbers(claim, passages, snapshot)
+
+    assert finding.unmatched is unmatched

@@ -50,10 +50,26 @@ PLANT = "Acme's first plant, Delta, opened in March 2021."
          "[2025-03 · Timeline] Orison switches on its Fremont cluster.", [Relation.CONSISTENT]),
         # … while a different date for the same event still contradicts it
         (PLANT, "Delta, Acme's first plant, opened its gates in March 2020.", [Relation.CONTRADICTS]),
+        # a sentence dated "this year" in a document with no date does not say when its event was (WiCE dev)
+        ("Both the men's and women's volleyball teams won the national student cup in 2019.",
+         "Both the men's and women's teams won the National Student Cup this year, building on 2018.", []),
+        # … but a claim date the sentence gives as such still agrees, whatever "today" dates (WiCE dev)
+        ("Mark England was Chef de Mission of Team GB at the 2016 Olympic Games.",
+         "The BOA has today confirmed that Mark England has been appointed Team GB's Chef de Mission for the "
+         "Baku 2015 European Games and the Rio 2016 Olympic Games.", [Relation.CONSISTENT]),
     ],
 )
 def test_match_periods(claim: str, evidence: str, relations: list[Relation]) -> None:
     assert [m.relation for m in match_periods(claim, evidence)] == relations
+
+
+def test_a_relative_date_counts_once_the_document_date_is_known() -> None:
+    claim = "Both the men's and women's volleyball teams won the national student cup in 2019."
+    sentence = "Both the men's and women's volleyball teams won the National Student Cup this year, after 2018."
+
+    matches = match_periods(claim, sentence, evidence_date=dt.date(2019, 6, 1))
+
+    assert [(m.evidence.text, m.relation) for m in matches] == [("this year", Relation.CONSISTENT)]
 
 
 def test_the_title_supplies_the_words_a_supporting_sentence_leaves_out() -> None:
