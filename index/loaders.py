@@ -13,7 +13,6 @@ is given), or the JSONL `id`.
 from __future__ import annotations
 
 import json
-import logging
 import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
@@ -21,7 +20,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from index.dates import document_period
-from index.pdf_tables import with_tables
+from index.pdf_text import ExtractLimits, pdf_to_text
 from service.domain import Document
 from service.errors import InputError, UnreadableDocumentError, UnsupportedFileTypeError
 
@@ -29,7 +28,6 @@ MAX_DOC_ID, MAX_TITLE, MAX_URL = 512, 1_000, 2_048  # characters
 _CONTROL = "\u0000-\u001f\u007f-\u009f\u2028\u2029"
 DOC_ID_PATTERN = rf"^[^{_CONTROL}]*[^\s{_CONTROL}][^{_CONTROL}]*$"  # not blank, no control characters
 _HAS_CONTROL = re.compile(rf"[{_CONTROL}]")
-MAX_EXTRACTED_CHARS = 50_000_000  # text extracted from one PDF, at most (uploads: server.max_upload_chars)
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | {".pdf", ".jsonl"}
@@ -63,9 +61,10 @@ def discover(paths: list[Path]) -> list[tuple[Path, str]]:
 
 def read_documents(
     files: Iterable[tuple[Path, str]], on_file: Callable[[str], None] | None = None,
-    max_chars: int = MAX_EXTRACTED_CHARS,
+    limits: ExtractLimits | None = None,
 ) -> Iterator[tuple[Document, int]]:
-    """The documents of discovered files, in order, each with the bytes of input read once it is complete."""
+    """The documents of discovered files, in order, each with the bytes of input read once it is complete
+    (`limits`: what reading one PDF may cost, `index.pdf_text`)."""
     read = 0
     for path, doc_id in files:
         if on_file:
@@ -75,13 +74,13 @@ def read_documents(
             for document, offset in _jsonl_file(path, doc_id):
                 yield document, read + offset
         else:
-            yield _load_whole(path, doc_id, max_chars), read + size
+            yield _load_whole(path, doc_id, limits), read + size
         read += size
 
 
-def load_file(path: Path, doc_id: str, max_chars: int = MAX_EXTRACTED_CHARS) -> Iterator[Document]:
+def load_file(path: Path, doc_id: str, limits: ExtractLimits | None = None) -> Iterator[Document]:
     """Read one file into one document (or many, for JSONL). Raises a clear error for unreadable input."""
-    for document, _ in read_documents([(path, doc_id)], max_chars=max_chars):
+    for document, _ in read_documents([(path, doc_id)], limits=limits):
         yield document
 
 
@@ -92,7 +91,7 @@ def file_size(path: Path) -> int:
         raise UnreadableDocumentError(f"cannot read {path}: {exc.strerror}") from None
 
 
-def _load_whole(path: Path, doc_id: str, max_chars: int) -> Document:
+def _load_whole(path: Path, doc_id: str, limits: ExtractLimits | None) -> Document:
     suffix = path.suffix.lower()
     data = _read_bytes(path)
     if suffix in TEXT_SUFFIXES:
@@ -100,7 +99,7 @@ def _load_whole(path: Path, doc_id: str, max_chars: int) -> Document:
     elif suffix in HTML_SUFFIXES:
         text = html_to_text(decode_utf8(data, str(path)), str(path))
     elif suffix == ".pdf":
-        text = pdf_to_text(data, str(path), max_chars)
+        text = pdf_to_text(data, str(path), limits)
     else:
         raise UnsupportedFileTypeError(f"unsupported file type {suffix!r} for {path}")
     # the source is the path relative to what was ingested (the id), never the server's absolute path
@@ -151,37 +150,6 @@ def html_to_text(html: str, source: str) -> str:
                                            output_format="markdown")
     if not text or not text.strip():
         raise UnreadableDocumentError(f"{source}: no readable text found in the HTML")
-    return text
-
-
-def pdf_to_text(data: bytes, source: str, max_chars: int = MAX_EXTRACTED_CHARS) -> str:
-    """The PDF's text, page by page; a PDF that cannot be read, whose text runs past `max_chars` (a compression
-    bomb: a few kilobytes can inflate to millions of characters), or that pypdf gives up on in any way, is
-    `UnreadableDocumentError`."""
-    import io
-
-    from pypdf import PdfReader
-
-    logging.getLogger("pypdf").setLevel(logging.ERROR)  # its repair warnings would print past our one line
-    pages: list[str] = []
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        extracted = 0
-        for page in reader.pages:
-            pages.append(page.extract_text() or "")
-            extracted += len(pages[-1])
-            if extracted > max_chars:
-                raise UnreadableDocumentError(f"{source}: the PDF's text runs past {max_chars:,} characters "
-                                              "(VERICLAIM_SERVER__MAX_UPLOAD_CHARS for uploads)")
-    except UnreadableDocumentError:
-        raise
-    except Exception as exc:  # crafted files raise anything: LimitReachedError, NotImplementedError (an unknown
-        # filter or encryption), RecursionError (deep nesting), DependencyError (JBIG2): all are unreadable
-        raise UnreadableDocumentError(f"{source}: unreadable PDF ({type(exc).__name__}: {str(exc)[:200]})") from None
-    pages = with_tables(data, pages)
-    text = "\n\n".join(page.strip() for page in pages if page.strip())
-    if not text:
-        raise UnreadableDocumentError(f"{source}: the PDF has no extractable text (scanned images?)")
     return text
 
 
@@ -246,15 +214,15 @@ def upload_name(filename: str | None) -> str:
 
 
 def load_upload(filename: str | None, doc_id: str | None, data: bytes,
-                max_chars: int = MAX_EXTRACTED_CHARS) -> list[Document]:
-    """The documents in an uploaded file's bytes, read as the CLI reads files (same types, same errors, and at
-    most `max_chars` characters extracted from a PDF); the document id is `doc_id`, else the file name."""
+                limits: ExtractLimits | None = None) -> list[Document]:
+    """The documents in an uploaded file's bytes, read as the CLI reads files (same types, same errors, and a
+    PDF read within `limits`); the document id is `doc_id`, else the file name."""
     name = upload_name(filename)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / name
         path.write_bytes(data)
         try:
             discover([path])  # rejects unsupported types with the same error as the CLI
-            return [replace(d, source=f"upload:{name}") for d in load_file(path, doc_id or name, max_chars)]
+            return [replace(d, source=f"upload:{name}") for d in load_file(path, doc_id or name, limits)]
         except InputError as exc:  # the detail reaches the client: name the upload, not the server's folder
             raise type(exc)(exc.detail.replace(str(path), f"upload:{name}")) from None

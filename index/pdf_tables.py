@@ -8,22 +8,26 @@ from __future__ import annotations
 import io
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
+
+from service.errors import ClientGoneError, UnreadableDocumentError
 
 _FIGURE = re.compile(r"\d[\d,.]*")
 _TABLE_FIGURES = 6  # pages with fewer figures than this are not searched for tables
 MAX_TABLE_PAGES = 300  # pages of one PDF searched for tables, at most
 
 
-def with_tables(data: bytes, pages: Sequence[str]) -> list[str]:
-    """The pages' text (pypdf's), with each page that holds tables replaced by pdfplumber's reading of it."""
+def with_tables(data: bytes, pages: Sequence[str], before_page: Callable[[], None] | None = None) -> list[str]:
+    """The pages' text (pypdf's), with each page that holds tables replaced by pdfplumber's reading of it.
+    `before_page` is called before each page is searched (a reading budget: what it raises stops the reading)."""
     found = pdf_pages_with_tables(data, [i for i, page in enumerate(pages)
-                                         if len(_FIGURE.findall(page)) >= _TABLE_FIGURES])
+                                         if len(_FIGURE.findall(page)) >= _TABLE_FIGURES], before_page)
     return [found.get(i, page) for i, page in enumerate(pages)]
 
 
-def pdf_pages_with_tables(data: bytes, page_numbers: Sequence[int]) -> dict[int, str]:
+def pdf_pages_with_tables(data: bytes, page_numbers: Sequence[int],
+                          before_page: Callable[[], None] | None = None) -> dict[int, str]:
     """For each given page on which pdfplumber finds tables (by their ruling lines): the page's text with each
     table written in its place as a Markdown table, so that structure reading (index/structure.py) reads its
     rows as facts. Pages without tables are left out (their pypdf text stays); a PDF whose tables cannot be
@@ -34,11 +38,15 @@ def pdf_pages_with_tables(data: bytes, page_numbers: Sequence[int]) -> dict[int,
 
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             for number in list(page_numbers)[:MAX_TABLE_PAGES]:
+                if before_page is not None:
+                    before_page()
                 page = pdf.pages[number]
                 tables = sorted(page.find_tables(), key=lambda table: table.bbox[1])
                 if tables:
                     found[number] = _page_with_tables(page, tables)
                 page.close()
+    except (UnreadableDocumentError, ClientGoneError):  # the reading budget is spent, or nobody wants the text
+        raise
     except Exception:  # pdfminer raises many kinds on odd files; the text alone is still a document
         logging.getLogger(__name__).debug("no tables read from a PDF", exc_info=True)
         return {}

@@ -48,6 +48,16 @@ def require_read_token(request: Request) -> None:
         _check_token(request)
 
 
+def may_read(request: Request) -> bool:
+    """Whether the request may see what reads show (collection names): always, unless reads need the token and
+    it does not carry it."""
+    try:
+        require_read_token(request)
+    except UnauthorizedError:
+        return False
+    return True
+
+
 _WRITE_PATHS = ("/v1/documents", "/v1/jobs")
 _PROBES = {"/v1/health", "/v1/ready"}
 _BODY_METHODS = {"POST", "PUT", "PATCH"}

@@ -39,7 +39,7 @@ from service.routes.deps import Admission
 from service.routes.documents import documents
 from service.routes.jobs import jobs
 from service.routes.page import docs_assets, page, static
-from service.security_headers import SecurityHeaders
+from service.security_headers import API_HEADERS, SecurityHeaders
 from service.site_guard import SiteGuard, allowed_host_names
 
 __all__ = ["Admission", "create_app", "error_response"]
@@ -115,9 +115,10 @@ def _add_error_handlers(app: FastAPI) -> None:
         request_id = str(getattr(request.state, "request_id", ""))
         log.error("error %s on %s %s", error_id, request.method, request.url.path, exc_info=exc,
                   extra={"error_id": error_id, "request_id": request_id})
-        # answered outside the middleware (by Starlette's outermost error layer), so the id is added here
-        return error_response(500, "internal_error", f"unexpected error {error_id} (see the server log)",
-                              {"X-Request-ID": request_id} if request_id else None)
+        # answered outside the middleware (by Starlette's outermost error layer), so the id and the security
+        # headers are added here
+        headers = {**API_HEADERS, **({"X-Request-ID": request_id} if request_id else {})}
+        return error_response(500, "internal_error", f"unexpected error {error_id} (see the server log)", headers)
 
 
 def _allowed(request: Request) -> str:

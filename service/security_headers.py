@@ -9,6 +9,8 @@ from typing import Any
 
 API_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
 _ALWAYS = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer")]
+# the same headers for a response answered outside this middleware (Starlette's outermost error layer: a 500)
+API_HEADERS = {**{name.decode(): value.decode() for name, value in _ALWAYS}, "content-security-policy": API_POLICY}
 
 
 class SecurityHeaders:

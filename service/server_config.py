@@ -14,12 +14,18 @@ class ServerSettings(BaseModel):
     max_upload_bytes: int = Field(20_000_000, ge=1, description="Largest uploaded file (HTTP 413 past it).")
     body_timeout_seconds: float = Field(30.0, gt=0, description=(
         "A request body that stops arriving for this long is answered 408 (a stalled client holds a worker)."))
+    header_timeout_seconds: float = Field(10.0, gt=0, description=(
+        "A connection whose request line and headers are not all in this long after its first byte is closed "
+        "(a half-sent request cannot hold a connection for good)."))
     limit_concurrency: int = Field(256, ge=8, description=(
         "Connections and requests `vericlaim serve` takes at once; past it uvicorn answers 503 at once (many "
         "slow or half-sent requests cannot pile up without bound)."))
     max_upload_chars: int = Field(5_000_000, ge=1000, description=(
         "Most characters of text extracted from one uploaded PDF (422 past it): a few kilobytes of PDF can "
         "inflate to millions of characters."))
+    max_extract_seconds: float = Field(30.0, gt=0, description=(
+        "Most CPU seconds reading one uploaded PDF may take (422 past it): a crafted page can keep pypdf busy "
+        "for minutes (bench/pdf_bomb.py)."))
     max_body_bytes: int = Field(25_000_000, ge=1, description=(
         "Largest request body of any kind, JSON or multipart (HTTP 413 past it)."))
     allow_open_writes: bool = Field(False, description=(

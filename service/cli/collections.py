@@ -82,6 +82,7 @@ def serve(
 
     from service.access import open_writes_refused
     from service.api import create_app
+    from service.http_protocol import with_header_timeout
     from service.observability import log_config
 
     settings = Settings()
@@ -93,9 +94,11 @@ def serve(
     built = components(settings)
     # JSON log lines; on SIGTERM uvicorn stops accepting and lets in-flight checks finish, for at most
     # `server.shutdown_seconds`
+    # a deadline for each request's headers as well as for its body (service/http_protocol.py)
     uvicorn.run(create_app(built), host=bind, port=port or settings.server.port, log_config=log_config(),
                 timeout_graceful_shutdown=settings.server.shutdown_seconds, timeout_keep_alive=5,
-                limit_concurrency=settings.server.limit_concurrency)
+                limit_concurrency=settings.server.limit_concurrency,
+                http=with_header_timeout(settings.server.header_timeout_seconds))
 
 
 @reports_errors

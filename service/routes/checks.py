@@ -3,15 +3,16 @@ the probes and metrics an operator scrapes."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.concurrency import run_in_threadpool
 
 from service import __version__
+from service.access import may_read
 from service.errors import DependencyUnavailableError, IndexCorruptError, InputError
 from service.requests import AskRequest, BatchCheckRequest, CheckRequest, SearchRequest, TextCheckRequest
-from service.routes.deps import ERRORS, Admitted, Built, Measured, Reader
+from service.routes.deps import ERRORS, Admitted, Built, JsonOnly, Measured, Reader
 from service.schemas import (
     AskResponse,
     BatchCheckResponse,
@@ -26,7 +27,7 @@ from service.schemas import (
 
 probes = APIRouter(prefix="/v1", responses={500: ERRORS[500]})
 operations = APIRouter(responses={401: ERRORS[401]}, dependencies=[Reader])
-checks = APIRouter(prefix="/v1", responses=ERRORS, dependencies=[Reader])
+checks = APIRouter(prefix="/v1", responses=ERRORS, dependencies=[Reader, JsonOnly])
 
 
 @probes.get("/health")
@@ -55,9 +56,11 @@ async def info(built: Built) -> InfoResponse:
 
 @probes.get("/ready", response_model=ReadyResponse,
             responses={503: {"model": ReadyResponse, "description": "A collection's index cannot be read."}})
-async def ready(built: Built) -> JSONResponse:
+async def ready(built: Built, request: Request) -> JSONResponse:
     """Readiness: the models are loaded (before the app exists), the store answers and every collection's
-    index reads. 503 with the collections that do not read (names only), or why the store does not answer."""
+    index reads. 503 with the collections that do not read (names only, and only to a caller who may read: with
+    `server.token_for_reads`, a probe without the token learns how many, not which), or why the store does not
+    answer."""
     library = built.library
     try:
         names = await run_in_threadpool(library.collections)
@@ -70,7 +73,10 @@ async def ready(built: Built) -> JSONResponse:
             await run_in_threadpool(library.snapshot, name)
         except IndexCorruptError:
             unreadable.append(name)
-    body = ReadyResponse(status="not_ready" if unreadable else "ready", unreadable_collections=unreadable)
+    shown, detail = unreadable, None
+    if unreadable and not may_read(request):
+        shown, detail = [], f"{len(unreadable)} collection(s) cannot be read (their names need the API token)"
+    body = ReadyResponse(status="not_ready" if unreadable else "ready", unreadable_collections=shown, detail=detail)
     return JSONResponse(body.model_dump(), status_code=503 if unreadable else 200)
 
 

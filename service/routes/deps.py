@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 
 from service.access import require_read_token, require_write_token
 from service.bootstrap import Components
-from service.errors import BusyError
+from service.errors import BusyError, UnsupportedMediaTypeError
 from service.observability import Metrics
 from service.schemas import ErrorResponse
 
@@ -25,7 +25,8 @@ ERRORS: dict[int | str, dict[str, Any]] = {
         (409, "The collection changed since the version this request read, and the store no longer keeps that "
               "version (PostgreSQL); send the request again."),
         (413, "The request body or the uploaded file is over its size limit."),
-        (415, "The uploaded file's type is not supported (.txt .md .html .pdf .jsonl)."),
+        (415, "The uploaded file's type is not supported (.txt .md .html .pdf .jsonl), or a body that must be JSON "
+              "was sent as something else."),
         (422, "The request is malformed or a value is out of range."),
         (500, "An unexpected error; the detail holds an error id to find it in the server log."),
         (503, "Too many checks are waiting for the model (see Retry-After), or a model is unavailable."),
@@ -76,5 +77,25 @@ def _metrics(request: Request) -> Metrics:
 Built = Annotated[Components, Depends(_components)]
 Admitted = Annotated[Admission, Depends(_admission)]
 Measured = Annotated[Metrics, Depends(_metrics)]
+
+
+def media_type(request: Request) -> str:
+    """The request's Content-Type without its parameters, lower-cased ("" when it sends none)."""
+    return request.headers.get("content-type", "").split(";")[0].strip().lower()
+
+
+def is_json(media: str) -> bool:
+    return media == "application/json" or media.endswith("+json")
+
+
+def require_json(request: Request) -> None:
+    """A POST to a JSON route must say it is JSON: a form or text body needs no CORS preflight, so another site's
+    page could send one (415 `unsupported_media_type` otherwise)."""
+    if request.method == "POST" and not is_json(media := media_type(request)):
+        raise UnsupportedMediaTypeError(f"send the request as JSON (Content-Type: application/json), not as "
+                                        f"{media or 'a body without a Content-Type'}")
+
+
 Reader = Depends(require_read_token)
 Writer = Depends(require_write_token)
+JsonOnly = Depends(require_json)

@@ -7,7 +7,8 @@ import asyncio
 import logging
 import threading
 from collections.abc import Callable
-from typing import Annotated
+from dataclasses import replace
+from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, Request
 from fastapi import Query as QueryParam
@@ -16,6 +17,7 @@ from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from index.loaders import load_upload, make_document
+from index.pdf_text import ExtractLimits
 from service.domain import ChangeSummary, Document
 from service.errors import (
     BodyTooLargeError,
@@ -26,11 +28,12 @@ from service.errors import (
 )
 from service.ports import Progress
 from service.requests import NAMED, NOT_BLANK, DocumentRequest
-from service.routes.deps import ERRORS, Built, Reader, Writer
+from service.routes.deps import ERRORS, Built, Reader, Writer, is_json, media_type
 from service.schemas import ChangeResponse, DocumentListResponse, DocumentOut, DocumentTextOut
 
 documents = APIRouter(prefix="/v1/documents", responses=ERRORS)
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 
@@ -49,11 +52,12 @@ async def add_document(request: Request, built: Built) -> ChangeResponse:
     """JSON `{doc_id, text, title?, url?, date?, collection?}` or a multipart upload (`file`, optional `doc_id`
     and `collection` fields)."""
     library = built.library
-    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    media = media_type(request)
     if media == "multipart/form-data":
-        documents_in, collection = await _uploaded(request, built.settings.server.max_upload_bytes,
-                                                   built.settings.server.max_upload_chars)
-    elif media != "application/json" and not media.endswith("+json"):
+        server = built.settings.server
+        documents_in, collection = await _uploaded(request, server.max_upload_bytes, ExtractLimits(
+            server.max_upload_chars, server.max_extract_seconds))
+    elif not is_json(media):
         # a text/plain or form body needs no CORS preflight: refusing it keeps other sites' pages out
         raise UnsupportedMediaTypeError(f"send a document as JSON (Content-Type: application/json) or as a "
                                         f"multipart upload, not as {media or 'a body without a Content-Type'}")
@@ -102,30 +106,38 @@ class _Abandoned(Exception):
     """The client went away or the server is stopping: the ingest stops before its commit."""
 
 
-async def _ingest_while_wanted(request: Request, ingest: Callable[[Progress], ChangeSummary]) -> ChangeSummary:
-    """Runs `ingest` in a worker thread and stops it at its next embedded batch (nothing is committed: the
-    collection stays as it was) when the client disconnects, or when the request is cancelled (uvicorn cancels
-    the requests still running once the shutdown timeout is over)."""
+async def _while_wanted(request: Request, work: Callable[[threading.Event], T]) -> T:
+    """Runs `work(stop)` in a worker thread and sets `stop` when the client disconnects, or when the request is
+    cancelled (uvicorn cancels the requests still running once the shutdown timeout is over); `work` checks it
+    at its own steps and gives up."""
     stop = threading.Event()
-
-    def progress(done: int, total: int) -> None:
-        if stop.is_set():
-            raise _Abandoned
-
-    work = asyncio.ensure_future(run_in_threadpool(ingest, progress))
+    job = asyncio.ensure_future(run_in_threadpool(work, stop))
     try:
-        while not work.done():
-            await asyncio.wait({work}, timeout=0.5)
-            if not work.done() and await request.is_disconnected():
+        while not job.done():
+            await asyncio.wait({job}, timeout=0.5)
+            if not job.done() and await request.is_disconnected():
                 stop.set()
-        return work.result()
+        return job.result()
+    finally:
+        stop.set()  # also when this request is cancelled (shutdown): the thread stops at its next step
+        if not job.done():  # cancelled: nobody awaits the thread's outcome any more, so it is collected here
+            job.add_done_callback(lambda done: done.cancelled() or done.exception())
+
+
+async def _ingest_while_wanted(request: Request, ingest: Callable[[Progress], ChangeSummary]) -> ChangeSummary:
+    """`ingest` while the client is there: it stops at its next embedded batch (nothing is committed: the
+    collection stays as it was) when the client disconnects or the server is stopping."""
+    def run(stop: threading.Event) -> ChangeSummary:
+        def progress(done: int, total: int) -> None:
+            if stop.is_set():
+                raise _Abandoned
+        return ingest(progress)
+
+    try:
+        return await _while_wanted(request, run)
     except _Abandoned:
         log.info("ingest stopped before its commit: the client went away or the server is stopping")
         raise ClientGoneError("the client disconnected before the ingest finished; nothing was stored") from None
-    finally:
-        stop.set()  # also when this request is cancelled (shutdown): the thread stops at its next batch
-        if not work.done():  # cancelled: nobody awaits the thread's outcome any more, so it is collected here
-            work.add_done_callback(lambda done: done.cancelled() or done.exception())
 
 
 async def _json_body(request: Request) -> DocumentRequest:
@@ -135,8 +147,9 @@ async def _json_body(request: Request) -> DocumentRequest:
         raise RequestValidationError(exc.errors()) from None
 
 
-async def _uploaded(request: Request, max_bytes: int, max_chars: int) -> tuple[list[Document], str | None]:
-    """The documents of a multipart upload and the collection it names (index/loaders.py reads the file)."""
+async def _uploaded(request: Request, max_bytes: int, limits: ExtractLimits) -> tuple[list[Document], str | None]:
+    """The documents of a multipart upload and the collection it names (index/loaders.py reads the file; a PDF
+    within `limits`, and only while its client is there)."""
     async with request.form() as form:
         upload = form.get("file")
         if upload is None or isinstance(upload, str):
@@ -145,5 +158,7 @@ async def _uploaded(request: Request, max_bytes: int, max_chars: int) -> tuple[l
         filename, doc_id, collection = upload.filename, form.get("doc_id"), form.get("collection")
     if len(data) > max_bytes:
         raise BodyTooLargeError(f"upload larger than {max_bytes} bytes (VERICLAIM_SERVER__MAX_UPLOAD_BYTES)")
-    documents_in = await run_in_threadpool(load_upload, filename, str(doc_id) if doc_id else None, data, max_chars)
+    named = str(doc_id) if doc_id else None
+    documents_in = await _while_wanted(request, lambda stop: load_upload(filename, named, data,
+                                                                         replace(limits, stop=stop)))
     return documents_in, (str(collection) if collection else None)

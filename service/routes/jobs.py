@@ -21,7 +21,7 @@ from service.jobs.runner import JobRunner
 from service.jobs.store import Job
 from service.jobs.upload import acceptor, read_upload
 from service.requests import NAMED
-from service.routes.deps import ERRORS, Built, Reader, Writer
+from service.routes.deps import ERRORS, Built, Reader, Writer, media_type
 
 jobs = APIRouter(prefix="/v1/jobs", responses=ERRORS)
 Collection = Annotated[str | None, QueryParam(description="The claims' collection (a line may name its own).",
@@ -89,7 +89,7 @@ async def submit_job(request: Request, built: Built, runner: Runner, collection:
     """A JSONL upload of claims, checked in the background one at a time, after interactive requests. Lines
     that cannot be checked are listed in the job's `errors` with their numbers; the rest are checked."""
     library, finder = built.library, built.pipeline.finder
-    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    media = media_type(request)
     if media.startswith(("multipart/", "application/x-www-form-urlencoded")):
         raise UnsupportedFileTypeError("a job is the JSONL itself as the request body (curl --data-binary "
                                        "@claims.jsonl -H 'content-type: application/jsonl'), not a form")

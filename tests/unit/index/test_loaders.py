@@ -5,13 +5,16 @@ from __future__ import annotations
 import io
 import json
 import re
+import threading
+import zlib
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
 from index.loaders import discover, load_file
-from service.errors import InputError, UnreadableDocumentError, UnsupportedFileTypeError
+from index.pdf_text import ExtractLimits, pdf_to_text
+from service.errors import ClientGoneError, InputError, UnreadableDocumentError, UnsupportedFileTypeError
 
 pytestmark = pytest.mark.unit
 
@@ -326,6 +329,9 @@ CRAFTED_PDFS = {
     "a TJ array nested 100k deep": dict(stream=b"BT /F1 12 Tf 72 700 Td " + b"[" * 100_000 + b"(x)"
                                         + b"]" * 100_000 + b" TJ ET"),
     "a JBIG2 image stream": dict(stream=b"\x00\x01\x02", stream_entries=b"/Filter /JBIG2Decode"),
+    # 80 MB of content stream in 78 KB: past pypdf's 75 MB decompression limit (LimitReachedError)
+    "a content stream inflating past 75 MB": dict(stream=zlib.compress(b" " * 80_000_000, 9),
+                                                  stream_entries=b"/Filter /FlateDecode"),
 }
 
 
@@ -341,6 +347,15 @@ def test_a_crafted_pdf_is_unreadable_never_a_crash(tmp_path: Path, crafted: str)
     assert "crafted.pdf: unreadable PDF" in raised.value.detail and "\n" not in raised.value.detail
 
 
+def one_page_bomb(operators: int) -> bytes:
+    """One page, one text object, `operators` short strings shown on one line: a few kilobytes compressed, and
+    pypdf spends its time inside the page (issue 28, item 4)."""
+    from tests.unit.index.pdf_files import raw_pdf
+
+    stream = zlib.compress(b"BT /F1 12 Tf 72 700 Td " + b"(xxxxxxxxxxxxxxxxxxxx) Tj " * operators + b"ET", 9)
+    return raw_pdf(stream, stream_entries=b"/Filter /FlateDecode")
+
+
 def test_a_pdf_whose_text_runs_past_the_cap_is_unreadable(tmp_path: Path) -> None:
     from tests.unit.index.pdf_files import raw_pdf
 
@@ -349,8 +364,34 @@ def test_a_pdf_whose_text_runs_past_the_cap_is_unreadable(tmp_path: Path) -> Non
     path.write_bytes(raw_pdf(lines))
 
     with pytest.raises(UnreadableDocumentError, match="runs past 10,000 characters"):
-        list(load_file(path, "bomb.pdf", max_chars=10_000))
+        list(load_file(path, "bomb.pdf", ExtractLimits(max_chars=10_000)))
     assert len(next(iter(load_file(path, "bomb.pdf"))).text) > 10_000
+
+
+def test_reading_a_pdf_stops_inside_a_page_at_its_cap_its_deadline_and_when_nobody_wants_it() -> None:
+    """100,000 operators on one page (pypdf needs tens of seconds for all of it): each limit is counted as pypdf
+    reads, operator by operator, not once the page is done; how fast each stops is `bench/pdf_bomb.py`'s."""
+    data = one_page_bomb(100_000)
+
+    with pytest.raises(UnreadableDocumentError, match="runs past 20,000 characters"):
+        pdf_to_text(data, "bomb.pdf", ExtractLimits(max_chars=20_000))
+    with pytest.raises(UnreadableDocumentError, match=r"took longer than 0\.01 s"):
+        pdf_to_text(data, "bomb.pdf", ExtractLimits(max_seconds=0.01))
+
+    class LeavesAfterTenLooks(threading.Event):
+        """The client leaves once the reader has looked ten times: read inside the page, the eleventh look
+        stops it; read only between pages, the one look after the page would find it still there."""
+
+        looks = 0
+
+        def is_set(self) -> bool:
+            self.looks += 1
+            return self.looks > 10
+
+    gone = LeavesAfterTenLooks()
+    with pytest.raises(ClientGoneError):
+        pdf_to_text(data, "bomb.pdf", ExtractLimits(stop=gone))
+    assert gone.looks == 11
 
 
 def test_a_jsonl_line_nested_100k_deep_is_unreadable(tmp_path: Path) -> None:

@@ -502,6 +502,9 @@ def test_an_unexpected_error_is_a_500_with_an_error_id_and_no_exception_text(
     body = assert_error(response, 500, "internal_error")
     assert "secret" not in response.text and "/srv" not in response.text and "RuntimeError" not in response.text
     assert response.headers["X-Request-ID"] == "trace-500"
+    # answered outside the security-headers middleware, and still inert in a browser (issue 28, item 12)
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Content-Security-Policy"].startswith("default-src 'none'")
     error_id = body["detail"].split()[2]
     assert any(error_id in record.getMessage() and record.exc_info and getattr(record, "request_id", "") ==
                "trace-500" for record in caplog.records)

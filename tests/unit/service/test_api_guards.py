@@ -169,6 +169,21 @@ def test_ready_says_which_collection_cannot_be_read_while_health_stays_alive(tmp
     assert client.get("/v1/health").status_code == 200
 
 
+def test_a_missing_current_makes_ready_503_and_names_the_collection_only_to_readers(tmp_path: Path) -> None:
+    """Issue 28, items 2 and 10: a collection whose CURRENT was deleted is not ready (never read as new); with
+    TOKEN_FOR_READS a probe without the token learns that, not the collection's name."""
+    client = client_at(tmp_path, api_token=TOKEN, server={"token_for_reads": True})
+    client.post("/v1/documents", json={**DOCUMENT, "collection": "private-notes"}, headers=bearer(TOKEN))
+    (tmp_path / "collections" / "private-notes" / "CURRENT").unlink()
+
+    probe, reader = client.get("/v1/ready"), client.get("/v1/ready", headers=bearer(TOKEN))
+
+    assert probe.status_code == reader.status_code == 503
+    assert probe.json()["unreadable_collections"] == [] and "private-notes" not in probe.text
+    assert "1 collection(s) cannot be read" in probe.json()["detail"]
+    assert reader.json()["unreadable_collections"] == ["private-notes"]
+
+
 def test_searches_wait_in_the_bounded_queue_like_checks(tmp_path: Path) -> None:
     app = create_app(components_at(tmp_path, server={"queue_size": 1}))
     client = local_client(app)
@@ -191,6 +206,36 @@ def test_an_unreadable_upload_is_named_by_its_upload_name_not_a_server_path(tmp_
     body = assert_error(response, 422, "unreadable_document")
     assert "upload:report.pdf" in body["detail"]
     assert "/tmp" not in response.text and str(tmp_path) not in response.text
+
+
+def test_an_uploaded_pdf_that_takes_too_long_to_read_is_422_and_stores_nothing(tmp_path: Path) -> None:
+    """Issue 28, item 4: a few kilobytes of PDF that keep pypdf busy are stopped at the upload's deadline."""
+    from tests.unit.index.test_loaders import one_page_bomb
+
+    client = client_at(tmp_path, server={"max_extract_seconds": 0.05})
+    response = client.post("/v1/documents", files={"file": ("bomb.pdf", one_page_bomb(100_000), "application/pdf")})
+
+    body = assert_error(response, 422, "unreadable_document")
+    assert "took longer than 0.05 s" in body["detail"] and "MAX_EXTRACT_SECONDS" in body["detail"]
+    assert client.get("/v1/documents").status_code == 404  # the collection was never created
+
+
+def test_work_run_while_wanted_is_told_to_stop_when_the_client_leaves() -> None:
+    """The upload's PDF is read in a thread that is told to stop when the client disconnects (the stop flag
+    `pdf_to_text` checks at every operator)."""
+    import asyncio
+    import threading
+
+    from service.routes.documents import _while_wanted
+
+    class GoneClient:
+        async def is_disconnected(self) -> bool:
+            return True
+
+    def work(stop: threading.Event) -> bool:
+        return stop.wait(10)  # True as soon as the flag is set
+
+    assert asyncio.run(_while_wanted(GoneClient(), work)) is True  # type: ignore[arg-type]
 
 
 def test_a_corrupt_index_is_reported_without_server_paths(tmp_path: Path) -> None:

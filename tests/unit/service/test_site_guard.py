@@ -97,6 +97,23 @@ def test_a_job_sent_as_text_is_415(client: TestClient, content_type: str) -> Non
     assert client.get("/v1/jobs").json()["jobs"] == []
 
 
+@pytest.mark.parametrize("path", ["/v1/check", "/v1/check/batch", "/v1/check/text", "/v1/ask", "/v1/search"])
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", ""])
+def test_a_json_route_refuses_a_body_sent_as_text_or_a_form(client: TestClient, path: str, content_type: str) -> None:
+    """Issue 28, item 1: a no-preflight body is 415 on every JSON route, not only on writes."""
+    response = client.post(path, content=b'{"claim": "Acme grew.", "query": "Acme", "question": "Who grew?"}',
+                           headers={"Content-Type": content_type} if content_type else {})
+
+    assert_error(response, 415, "unsupported_media_type")
+
+
+def test_a_json_route_takes_json_with_a_charset(client: TestClient) -> None:
+    response = client.post("/v1/search", content=b'{"query": "Acme"}',
+                           headers={"Content-Type": "application/json; charset=utf-8"})
+
+    assert response.status_code != 415
+
+
 # ---- what a stored document may be called (issue 28, item 7) ------------------------------------------------
 
 @pytest.mark.parametrize("document", [
