@@ -13,6 +13,8 @@
      WiCE dev          the cited pages pooled into one collection; gold = the supporting sentences
      Climate-FEVER     every evidence sentence, grouped by article; gold = sentences labelled SUPPORTS/REFUTES
    `--limit N` keeps the first N claims of each set (WiCE then pools only their pages).
+   `--query-forms boosted,parts` adds one hybrid row per form (`eval/query_forms.py`: names and figures
+   said twice; the claim and its parts searched apart, fused by reciprocal rank).
    `--rerank N` adds one row per `--rerank-weights` value: hybrid's first N sentences reranked by the bundled
    NLI verifier (1 − P(neutral) + weight × retrieval score over the best; `service.pipeline.rerank`).
 2. Ingest: chunks/s through `CollectionStore.apply` (chunking, embedding, BM25, files, fsync) against the
@@ -42,6 +44,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from eval.datasets import Dataset, load_dataset
 from eval.metrics import evidence_recall, spans_match
+from eval.query_forms import QueryForm, fuse, query_texts
 from index.ann import AnnParams, IndexKind, build_faiss_index
 from index.chunking import chunk_text
 from index.embedder import BUNDLED_MINILM
@@ -90,7 +93,7 @@ class Scores:
 
 def evidence_table(data: Path, sets: list[str], limit: int | None, embedder: CachingEmbedder,
                    split: str = "dev", half: str = "all", rerank: int = 0,
-                   weights: Sequence[float] = ()) -> str:
+                   weights: Sequence[float] = (), forms: Sequence[QueryForm] = ()) -> str:
     lines = [f"{'set':<14}{'claims':>7}{'chunks':>8}{'ingest s':>9}  {'retriever':<8}"
              f"{'R@1':>7}{'R@5':>7}{'R@10':>7}{'MRR':>7}{'gold@10':>8}{'doc@1':>7}{'doc@5':>7}{'ms/q':>7}"]
     for name in sets:
@@ -109,6 +112,13 @@ def evidence_table(data: Path, sets: list[str], limit: int | None, embedder: Cac
                 lines.append(f"{name:<14}{len(claims):>7}{len(snapshot.chunks):>8}{ingest_s:>9.1f}  {mode.value:<8}"
                              f"{recall1:>7.3f}{recall5:>7.3f}{recall10:>7.3f}{mrr:>7.3f}{coverage:>8.3f}"
                              f"{doc1:>7.3f}{doc5:>7.3f}{per_query:>7.0f}")
+            for form in forms:
+                scores, per_query = _evaluate(finder.retriever.retriever, snapshot, claims, RetrievalMode.HYBRID,
+                                              form=form)
+                recall1, recall5, recall10, mrr, coverage, doc1, doc5 = scores.row()
+                lines.append(f"{name:<14}{len(claims):>7}{len(snapshot.chunks):>8}{ingest_s:>9.1f}  "
+                             f"{f'q={form.value}':<8}{recall1:>7.3f}{recall5:>7.3f}{recall10:>7.3f}{mrr:>7.3f}"
+                             f"{coverage:>8.3f}{doc1:>7.3f}{doc5:>7.3f}{per_query:>7.0f}")
             for weight in weights if rerank else ():
                 scores, per_query = _evaluate(finder.retriever.retriever, snapshot, claims, RetrievalMode.HYBRID,
                                               rerank=(_nli_verifier(), rerank, weight))
@@ -134,11 +144,13 @@ def in_half(claim_id: str, half: str) -> bool:
 
 
 def _evaluate(retriever: HybridRetriever, snapshot: Snapshot, claims: list, mode: RetrievalMode,  # type: ignore[type-arg]
-              rerank: tuple[NliVerifier, int, float] | None = None) -> tuple[Scores, float]:
+              rerank: tuple[NliVerifier, int, float] | None = None,
+              form: QueryForm = QueryForm.WRITTEN) -> tuple[Scores, float]:
     scores, started = Scores([], [], []), time.perf_counter()
     for claim in claims:
         if rerank is None:
-            passages = retriever.search(snapshot, claim.claim, 10, mode=mode)
+            passages = fuse([retriever.search(snapshot, text, 10, mode=mode)
+                             for text in query_texts(claim.claim, form)], 10)
         else:
             verifier, candidates, weight = rerank
             found = retriever.search(snapshot, claim.claim, candidates, mode=mode)
@@ -266,6 +278,8 @@ def main() -> None:
     parser.add_argument("--skip", default="", help="tables to skip: evidence, ingest, latency")
     parser.add_argument("--rerank", type=int, default=0, help="also rerank hybrid's first N with the NLI verifier")
     parser.add_argument("--rerank-weights", default="1", help="retrieval-score weights to try in the reranking")
+    parser.add_argument("--query-forms", default="",
+                        help="also search each claim in these forms (boosted, parts: eval/query_forms.py)")
     parser.add_argument("--embedding", default=BUNDLED_MINILM,
                         help="the embedding model (a VERICLAIM_MODELS__EMBEDDING value: all-MiniLM-L6-v2, "
                              "vericlaim-retriever-v1, a folder)")
@@ -281,7 +295,8 @@ def main() -> None:
         started = time.perf_counter()
         table = evidence_table(args.data, args.sets.split(","), args.limit, CachingEmbedder(embedder),
                                args.split, args.half, args.rerank,
-                               [float(w) for w in args.rerank_weights.split(",")])
+                               [float(w) for w in args.rerank_weights.split(",")],
+                               [QueryForm(f) for f in args.query_forms.split(",") if f])
         print(f"\n1. Sentence-level gold-evidence recall ({time.perf_counter() - started:.0f} s)\n{table}", flush=True)
     if "ingest" not in skip and embedder is not None:
         print(f"\n2. Ingest throughput ({args.embedding}, CPU)\n{ingest_table(args.data, embedder)}", flush=True)

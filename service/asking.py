@@ -7,6 +7,7 @@ otherwise the extracted answer stands.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 
@@ -23,9 +24,10 @@ _RELATIVE_TOLERANCE = 0.005
 
 
 def answer(question: str, evidence: list[Passage], snapshot: CollectionView, judge: Judge, stamp: Stamp, *,
-           phrase: bool = False) -> Answer:
-    """The answer to `question` from `evidence` (already retrieved); the caller fills in the timings."""
-    found = extract_answer(question, evidence, snapshot.documents) if evidence else None
+           phrase: bool = False, relevance: Sequence[float] | None = None) -> Answer:
+    """The answer to `question` from `evidence` (already retrieved; `relevance`: a learned score per passage,
+    see `extract_answer`); the caller fills in the timings."""
+    found = extract_answer(question, evidence, snapshot.documents, relevance) if evidence else None
     extractive = replace(stamp, prompt_name=EXTRACTIVE, prompt_sha256="")
     citation = snapshot.cite(found.passage) if found is not None else None
     if found is None or citation is None:  # nothing answers, or the sentence cannot be quoted: say so

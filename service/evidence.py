@@ -80,6 +80,12 @@ class EvidenceFinder:
         return [p for p in passages if p.scores.get("dense", p.score) >= floor], snapshot
 
 
+def bearing(rows: np.ndarray) -> list[float]:
+    """How much each passage bears on the text it was read against: 1 − P(NOT_ENOUGH_INFO) of the verifier's
+    rows (`predict_pairs`, columns SUPPORTED, REFUTED, NOT_ENOUGH_INFO)."""
+    return [1.0 - float(row[2]) for row in rows]
+
+
 def rerank(verifier: PassageVerifier, claim: str, candidates: Sequence[Passage], k: int,
            weight: float) -> tuple[list[Passage], np.ndarray | None]:
     """The k candidates that bear most on the claim: the verifier's 1 − P(NOT_ENOUGH_INFO) for each, plus
@@ -89,7 +95,7 @@ def rerank(verifier: PassageVerifier, claim: str, candidates: Sequence[Passage],
         return list(candidates), None
     rows = verifier.predict_pairs([p.as_read.strip() for p in candidates], [claim] * len(candidates))
     best = max((p.score for p in candidates), default=0.0) or 1.0
-    scored = [(1.0 - float(row[2])) + weight * passage.score / best for row, passage in zip(rows, candidates,
-                                                                                          strict=True)]
+    scored = [bears + weight * passage.score / best for bears, passage in zip(bearing(rows), candidates,
+                                                                               strict=True)]
     order = sorted(range(len(candidates)), key=lambda i: -scored[i])[:k]
     return [candidates[i] for i in order], rows[order]

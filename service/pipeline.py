@@ -19,7 +19,7 @@ from service.claims.compound import combine, needs_whole, not_checkable
 from service.claims.decompose import decompose
 from service.claims.in_text import CheckedSentence, TextReport, sentences_to_check
 from service.domain import Answer, Citation, Decider, Decision, Label, Passage, Relation, Signals, Stamp, Verdict
-from service.evidence import EvidenceFinder, Query, rerank, validate_text_to_check
+from service.evidence import EvidenceFinder, Query, bearing, rerank, validate_text_to_check
 from service.figures import NO_FINDING, NumericFinding, check_numbers, read_derived
 from service.ports import Assessment, CollectionView, Judge, PassageVerifier, Verifier
 from service.rationale import citing, rationale
@@ -213,7 +213,13 @@ class Pipeline:
         question = self.finder.validate(query.text, "question")
         evidence, snapshot = self.finder.evidence(replace(query, top_k=query.top_k or asking.CANDIDATES))
         timer.lap("retrieve")
-        result = asking.answer(question, evidence, snapshot, self.judge, self.stamp(snapshot), phrase=phrase)
+        relevance = None
+        if evidence and isinstance(self.verifier, PassageVerifier):  # how much each sentence bears on the question
+            relevance = bearing(self.verifier.predict_pairs([p.as_read.strip() for p in evidence],
+                                                             [question] * len(evidence)))
+            timer.lap("relevance")
+        result = asking.answer(question, evidence, snapshot, self.judge, self.stamp(snapshot), phrase=phrase,
+                               relevance=relevance)
         timer.lap("answer")
         return replace(result, timings=timer.done())
 

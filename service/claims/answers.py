@@ -14,9 +14,12 @@ A retrieved sentence answers when
 - it is not about something else: another name with none of the asked ones, another model code ("H100" for
   "H200"), another ordinal ("first phase" for "second phase"), or a figure said to be undisclosed.
 Of the sentences that answer, the one sharing most words with the question (and closest to it in the
-embedding space) is quoted. When none answers, the answer is an abstention. These are lexical rules: a
-question that paraphrases its answer's words is often missed (`python bench/ask.py --set heldout2`). What the
-question asks for, and the words an answer must share with it, are read in `questions` (`Asked`).
+embedding space) is quoted. When none answers, the answer is an abstention. A learned `relevance` per sentence
+(the NLI verifier's 1 − P(neutral) for the sentence against the question: `Pipeline.ask`) adds to that score,
+and from `SURE_RELEVANCE` it stands in for the shared-word tests, so that a question that paraphrases its
+answer ("spend annually on air conditioning" for "the yearly bill for keeping the halls cool") is not missed for
+its words; every other test above still holds. What
+the question asks for, and the words an answer must share with it, are read in `questions` (`Asked`).
 """
 
 from __future__ import annotations
@@ -42,6 +45,8 @@ MIN_COVERAGE = 0.5  # of the question's content words, in the sentence, the one 
 _LEAD = 200  # the document's opening characters count as every sentence's context
 _WINDOW = 250  # characters before the sentence that count as its context (a subject named just before)
 _DENSE = 0.35  # a sentence that shares few of a question's topic words must be at least this close to it
+RELEVANCE_WEIGHT = 1.0  # the learned relevance's weight beside the shared-word score (about 0 to 3)
+SURE_RELEVANCE = 0.7  # from this learned relevance, a sentence need not share the question's words
 _CODE = re.compile(r"\b[A-Z]{1,3}\d{2,4}[A-Z]?\b")  # model and product codes: H100, A100, MI300X, B200
 _ORDINAL = re.compile(r"\b(first|second|third|fourth|fifth|final|last)[\s-]+([a-z]+)")
 _UNDISCLOSED = re.compile(r"\b(?:declined to (?:name|say|disclose|comment|identify)|did not (?:disclose|say|name|"
@@ -93,21 +98,23 @@ class Extract:
         return self.written or self.passage.text.strip()
 
 
-def extract_answer(question: str, evidence: Sequence[Passage], documents: Mapping[str, Document]) -> Extract | None:
-    """The best-supported answer among the evidence sentences, or None (abstain)."""
+def extract_answer(question: str, evidence: Sequence[Passage], documents: Mapping[str, Document],
+                   relevance: Sequence[float] | None = None) -> Extract | None:
+    """The best-supported answer among the evidence sentences, or None (abstain). `relevance`: a learned score
+    in [0, 1] for each sentence, when there is one."""
     asked = Asked.of(question)
     if not asked.wanted:
         return None
     best: tuple[float, Extract] | None = None
-    for passage in evidence:
-        score = _score(asked, passage, documents.get(passage.doc_id))
+    for i, passage in enumerate(evidence):
+        score = _score(asked, passage, documents.get(passage.doc_id), relevance[i] if relevance else None)
         found = _answer_in(passage, asked) if score is not None else None
         if found is not None and score is not None and (best is None or score > best[0]):
             best = (score, found)
     return best[1] if best else None
 
 
-def _score(asked: Asked, passage: Passage, document: Document | None) -> float | None:
+def _score(asked: Asked, passage: Passage, document: Document | None, relevance: float | None) -> float | None:
     """How well the sentence fits the question, or None when it cannot answer it."""
     text = document.text if document else passage.text
     title = re.sub(r"[-_./]+", " ", f"{document.title if document and document.title else ''} {passage.doc_id}")
@@ -122,13 +129,14 @@ def _score(asked: Asked, passage: Passage, document: Document | None) -> float |
         said = said | content_words(text[max(0, passage.start - _WINDOW):passage.start])
     own = _share(asked.topic, said) if asked.topic else 1.0
     dense = passage.scores.get("dense", passage.score)
-    if around < MIN_COVERAGE or not _related(asked.kind, own, around, dense) \
-            or not _periods_fit(asked.periods, sentence, lead) \
-            or (asked.measures and _share(asked.measures, said) < 1) \
-            or (asked.counted and not _share(asked.counted, said)) \
-            or (asked.wants_name and not _new_names(asked, sentence)):
+    sure = relevance is not None and relevance >= SURE_RELEVANCE  # learned: about what is asked, in other words
+    if not sure and (around < MIN_COVERAGE or not _related(asked.kind, own, around, dense)
+                     or (asked.measures and _share(asked.measures, said) < 1)
+                     or (asked.counted and not _share(asked.counted, said))):
         return None
-    return around + own + dense
+    if not _periods_fit(asked.periods, sentence, lead) or (asked.wants_name and not _new_names(asked, sentence)):
+        return None
+    return around + own + dense + RELEVANCE_WEIGHT * (relevance or 0.0)
 
 
 def _share(asked: frozenset[str], said: frozenset[str]) -> float:

@@ -275,6 +275,42 @@ def test_a_question_about_something_the_documents_do_not_cover_is_not_answered()
                           {DOCUMENT.doc_id: DOCUMENT}) is None
 
 
+KESTREL = Document("kestrel.md", "Kestrel site notes. The yearly bill for keeping the halls cool runs to about "
+                   "€14 million. The campus has 12 halls.", title="Kestrel campus")
+
+
+def test_a_sentence_the_learned_scorer_finds_relevant_answers_in_other_words() -> None:
+    """"Spend annually on air conditioning" for "the yearly bill for keeping the halls cool": the shared-word
+    tests fail, the learned relevance stands in for them."""
+    question = "What does Kestrel spend annually on air conditioning?"
+    evidence = passages_of(KESTREL, "The yearly bill for keeping the halls cool runs to about €14 million.")
+    documents = {KESTREL.doc_id: KESTREL}
+
+    assert extract_answer(question, evidence, documents) is None
+    found = extract_answer(question, evidence, documents, relevance=[0.9])
+    assert found is not None and found.answer == "about €14 million"
+    assert extract_answer(question, evidence, documents, relevance=[0.2]) is None  # not sure enough
+
+
+def test_the_learned_relevance_orders_the_sentences_that_answer() -> None:
+    evidence = passages_of(DOCUMENT, "Revenue was $212 million in fiscal 2023.",
+                           "Veridian Labs raised $4 billion in February 2024.")
+    question = "How much money did Veridian Labs take in?"
+
+    first = extract_answer(question, evidence, {DOCUMENT.doc_id: DOCUMENT}, relevance=[0.9, 0.1])
+    second = extract_answer(question, evidence, {DOCUMENT.doc_id: DOCUMENT}, relevance=[0.1, 0.9])
+
+    assert first is not None and second is not None
+    assert (first.answer, second.answer) == ("$212 million", "$4 billion")
+
+
+def test_the_learned_relevance_does_not_answer_for_another_period() -> None:
+    evidence = passages_of(DOCUMENT, "Revenue was $212 million in fiscal 2023.")
+
+    assert extract_answer("What was Veridian Labs' revenue in fiscal 2024?", evidence,
+                          {DOCUMENT.doc_id: DOCUMENT}, relevance=[0.99]) is None
+
+
 def test_a_phrased_answer_is_kept_only_when_its_figures_are_quoted() -> None:
     quotes = (Citation("labs/veridian.md", 30, 79, "Veridian Labs raised $4 billion in February 2024."),)
 
