@@ -1,4 +1,5 @@
 # One place for the project's commands. `make demo` sets everything up and runs the demo; `make test` tests.
+# `make image` builds the CPU container image (Dockerfile); `bench/container.sh` builds, runs and probes it.
 PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -73,6 +74,50 @@ screenshots: setup browser
 eval-demo: setup
 	$(BIN)/vericlaim eval run service/demo/claims.jsonl --corpus service/demo/docs \
 		--collection demo-eval --out runs/demo
+
+# The CPU container image (Dockerfile), with podman (--isolation chroot runs the RUN steps where containers cannot
+# start, as in this sandbox) or docker. With no BASE_IMAGE given it builds FROM a Debian bookworm minbase made here
+# by debootstrap from Debian's mirror and imported once as localhost/bookworm-minbase: no image registry needed
+# (root, and `apt-get install --no-install-recommends podman debootstrap`). With a registry:
+# make image BASE_IMAGE=python:3.11-slim-bookworm. The CPU torch wheel (where pip finds torch==2.13.0+cpu) and the
+# llama-cpp-python wheel `make setup` built for LLAMA_CMAKE_ARGS reach the build as `--build-context wheels=DIR`;
+# without them the builder stage takes torch from PyTorch's CPU index and compiles llama-cpp-python. PIP_CERT (a
+# TLS-intercepting proxy's CA bundle, as pip on this host uses) goes along for the builder's pip. CUDA: see the
+# Dockerfile's head.
+ENGINE ?= $(shell command -v podman >/dev/null 2>&1 && echo podman || echo docker)
+ENGINE_FLAGS ?= $(if $(filter podman,$(notdir $(ENGINE))),--isolation chroot --format docker)
+IMAGE ?= localhost/vericlaim:latest
+BASE_IMAGE ?= localhost/bookworm-minbase
+DEBIAN_MIRROR ?= http://deb.debian.org/debian
+DEBIAN_SECURITY_MIRROR ?= http://deb.debian.org/debian-security
+ROOTFS ?= $(HOME)/.cache/vericlaim/rootfs-bookworm
+IMAGE_WHEELS ?= $(HOME)/.cache/vericlaim/image-wheels
+.PHONY: image
+image: | $(BIN)/python
+	@set -e; if [ "$(BASE_IMAGE)" = localhost/bookworm-minbase ] && \
+		! $(ENGINE) image inspect $(BASE_IMAGE) >/dev/null 2>&1; then \
+		echo "making $(BASE_IMAGE): debootstrap --variant=minbase bookworm from $(DEBIAN_MIRROR)"; \
+		rm -rf $(ROOTFS); debootstrap --variant=minbase bookworm $(ROOTFS) $(DEBIAN_MIRROR) >/dev/null; \
+		printf 'deb %s bookworm main\ndeb %s bookworm-updates main\ndeb %s bookworm-security main\n' \
+			$(DEBIAN_MIRROR) $(DEBIAN_MIRROR) $(DEBIAN_SECURITY_MIRROR) > $(ROOTFS)/etc/apt/sources.list; \
+		rm -rf $(ROOTFS)/var/lib/apt/lists/* $(ROOTFS)/var/cache/apt/*.bin $(ROOTFS)/var/cache/apt/archives/*.deb; \
+		tar -C $(ROOTFS) -c . | $(ENGINE) import \
+			--change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+			--change 'CMD ["/bin/bash"]' - $(BASE_IMAGE) >/dev/null; \
+		rm -rf $(ROOTFS); \
+	fi
+	rm -rf $(IMAGE_WHEELS) && mkdir -p $(IMAGE_WHEELS)
+	$(BIN)/pip download --quiet --no-deps --dest $(IMAGE_WHEELS) torch==2.13.0+cpu 2>/dev/null \
+		|| echo "no local CPU torch wheel: the build takes torch from PyTorch's CPU index"
+	cp -l $(LLAMA_WHEELS)/llama_cpp_python-*.whl $(IMAGE_WHEELS)/ 2>/dev/null \
+		|| cp $(LLAMA_WHEELS)/llama_cpp_python-*.whl $(IMAGE_WHEELS)/ 2>/dev/null \
+		|| echo "no llama-cpp-python wheel in $(LLAMA_WHEELS): the builder stage compiles it"
+	$(if $(PIP_CERT),cp $(PIP_CERT) $(IMAGE_WHEELS)/pip-cert.pem)
+	@start=$$(date +%s); \
+	$(ENGINE) build $(ENGINE_FLAGS) --build-arg BASE_IMAGE=$(BASE_IMAGE) \
+		--build-arg LLAMA_CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" --build-context wheels=$(IMAGE_WHEELS) -t $(IMAGE) . \
+	&& echo "$(IMAGE) built in $$(( $$(date +%s) - start )) s, $$($(ENGINE) image inspect --format '{{.Size}}' \
+		$(IMAGE) | awk '{printf "%.0f MB", $$1 / 1e6}')"
 
 clean:
 	rm -rf $(VENV) runs
