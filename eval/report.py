@@ -67,9 +67,14 @@ def _headline(summary: Mapping[str, Any]) -> list[str]:
                   f"({repeated['texts']} texts). Checked against the same collection they get the same verdict, so "
                   f"accuracy cannot exceed {repeated['accuracy_ceiling']:.3f} in this run; `--evidence "
                   "gold-documents` checks each claim against its own evidence instead.", ""]
-    if summary.get("stamp", {}).get("evidence") == EvidenceScope.GOLD_DOCUMENTS:
+    scope = summary.get("stamp", {}).get("evidence")
+    if scope == EvidenceScope.GOLD_DOCUMENTS:
         lines += [f"**Evidence:** each claim searched only the documents of its gold evidence (oracle retrieval; "
                   f"{summary.get('searched_whole_collection', 0)} claims with no gold evidence searched the whole "
+                  "collection).", ""]
+    elif scope == EvidenceScope.SOURCE:
+        lines += [f"**Evidence:** each claim searched only the documents of the source it names (its report; "
+                  f"{summary.get('searched_whole_collection', 0)} claims naming none searched the whole "
                   "collection).", ""]
     if evidence:
         lines += [f"A cited or retrieved span matches a gold span when it is {evidence['match_rule']}; "

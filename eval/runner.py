@@ -94,8 +94,8 @@ def run_eval(
     rows = [done[claim.id] for claim in claims if claim.id in done]  # selection order
     by_id = {claim.id: claim for claim in claims}
     header = _header(dataset, options, stamp, unscored=sum(row["id"] not in by_id for row in kept))
-    if options.evidence == EvidenceScope.GOLD_DOCUMENTS:
-        header["searched_whole_collection"] = sum(not gold_documents(claim) for claim in claims)
+    if options.evidence != EvidenceScope.RETRIEVED:
+        header["searched_whole_collection"] = sum(not searched_documents(claim, options) for claim in claims)
     summary = summarise(rows, by_id, scheme, header=header,
                         skipped=[*dataset.skipped, *refused],
                         throughput=len(new_rows) / elapsed if new_rows and elapsed > 0 else None)
@@ -129,10 +129,19 @@ def _check_all(checks: Checks, claims: Sequence[LabelledClaim], scheme: Scheme, 
 
 
 def query_for(claim: LabelledClaim, options: RunOptions) -> Query:
-    """The check a claim gets: a search of the whole collection, or with `--evidence gold-documents` of only
-    the documents its gold evidence is in (claims with no gold evidence still search the whole collection)."""
-    documents = gold_documents(claim) if options.evidence == EvidenceScope.GOLD_DOCUMENTS else None
-    return Query(claim.claim, options.collection, doc_ids=documents or None)
+    """The check a claim gets: a search of the whole collection, or of only the documents `--evidence` names
+    (claims with none still search the whole collection)."""
+    return Query(claim.claim, options.collection, doc_ids=searched_documents(claim, options) or None)
+
+
+def searched_documents(claim: LabelledClaim, options: RunOptions) -> frozenset[str]:
+    """The documents `--evidence` restricts the claim's search to: those of its gold evidence
+    (`gold-documents`), of its named source (`source`), or none (`retrieved`: the whole collection)."""
+    if options.evidence == EvidenceScope.GOLD_DOCUMENTS:
+        return gold_documents(claim)
+    if options.evidence == EvidenceScope.SOURCE:
+        return claim.source
+    return frozenset()
 
 
 def gold_documents(claim: LabelledClaim) -> frozenset[str]:

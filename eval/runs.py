@@ -30,9 +30,11 @@ PLOTS = "plots"
 
 
 class EvidenceScope(StrEnum):
-    """Where a claim's evidence is searched for: the whole collection, or only its gold evidence's documents."""
+    """Where a claim's evidence is searched for: the whole collection, only the documents of the source it names
+    (FinDVer's report: a user who checks a claim about one filing), or only its gold evidence's documents."""
 
     RETRIEVED = "retrieved"
+    SOURCE = "source"
     GOLD_DOCUMENTS = "gold-documents"
 
 

@@ -4,8 +4,10 @@
 [paragraph ids], report}`; `reports.jsonl` (~40 MB) holds one report per line, `{report, url,
 report_type, context: [{id, context}]}`. Only the reports the claims name are parsed, streaming the file
 line by line. Each paragraph is a document, id `<report>#<paragraph id>`; gold = the whole
-`relevant_context` paragraphs. `subset` (ie / numeric / knowledge) becomes a tag. A claim whose report
-is missing from `reports.jsonl` is left out and listed in `Dataset.skipped`. True/false only: binary.
+`relevant_context` paragraphs; the claim's source = every paragraph of its report (`--evidence source`
+searches only those, as FinDVer's own retrieval setting does). `subset` (ie / numeric / knowledge) becomes a
+tag. A claim whose report is missing from `reports.jsonl` is left out and listed in `Dataset.skipped`.
+True/false only: binary.
 """
 
 from __future__ import annotations
@@ -65,6 +67,7 @@ def _claim(row: Row, *, paragraphs: dict[str, dict[int, Document]]) -> LabelledC
         id=claim_id, claim=statement, label=LABELS[row["entailment_label"]],
         evidence=tuple(whole_document(report[item]) for item in dict.fromkeys(row["relevant_context"])),
         tags=(str(row["subset"]),) if row.get("subset") else (),
+        source=frozenset(document.doc_id for document in report.values()),
     )
 
 

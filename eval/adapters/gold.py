@@ -59,7 +59,10 @@ class GoldEvidence:
 
 @dataclass(frozen=True)
 class LabelledClaim:
-    """A claim with its gold label, the spans annotators marked as evidence, and free-form tags."""
+    """A claim with its gold label, the spans annotators marked as evidence, and free-form tags.
+
+    `source` names the documents the claim is about when the set says which (FinDVer: every paragraph of the
+    report it names); empty when it does not."""
 
     id: str
     claim: str
@@ -67,6 +70,7 @@ class LabelledClaim:
     evidence: tuple[GoldEvidence, ...] = ()
     tags: tuple[str, ...] = ()
     date: str | None = None
+    source: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -52,9 +52,10 @@ def evaluate(
     include_trained: Annotated[bool, typer.Option("--include-trained", help="Keep the claims the verifier was "
                                                   "trained on (left out by default: scores on them flatter "
                                                   "it).")] = False,
-    evidence: Annotated[EvidenceScope, typer.Option(help="Search the whole collection for each claim, or only "
-                                                    "its gold evidence's documents (oracle retrieval: the "
-                                                    "verdict step alone).")] = EvidenceScope.RETRIEVED,
+    evidence: Annotated[EvidenceScope, typer.Option(help="Search the whole collection for each claim, only the "
+                                                    "documents of the source it names (FinDVer: its report), "
+                                                    "or only its gold evidence's documents (oracle retrieval: "
+                                                    "the verdict step alone).")] = EvidenceScope.RETRIEVED,
     ray: RayOption = None,
     workers: WorkersOption = None,
 ) -> None:

@@ -168,6 +168,10 @@ def test_findver_skips_claims_whose_report_is_missing() -> None:
                                                               ("knowledge",): 102}
     assert [item.doc_id for item in dataset.claims[0].evidence] == [
         "MMTRS-2024-04-01_10-K#16", "MMTRS-2024-04-01_10-K#25", "MMTRS-2024-04-01_10-K#29"]
+    source = dataset.claims[0].source  # every paragraph of its report, and only those
+    assert {item.doc_id for item in dataset.claims[0].evidence} < source
+    assert {doc_id.split("#")[0] for doc_id in source} == {"MMTRS-2024-04-01_10-K"}
+    assert len(source) == sum(document.doc_id.startswith("MMTRS-2024-04-01_10-K#") for document in dataset.documents)
 
 
 @needs_datasets

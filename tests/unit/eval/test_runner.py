@@ -272,6 +272,17 @@ def test_gold_documents_searches_only_each_claims_evidence(tiny: Components, tmp
     assert "oracle retrieval; 1 claims with no gold evidence" in (tmp_path / "report.md").read_text()
 
 
+def test_source_searches_only_the_documents_a_claim_names(tiny: Components, tmp_path: Path) -> None:
+    about_kestrel = LabelledClaim("k1", "The Falcon cluster is located in Oslo.", S, source=frozenset({"kestrel.txt"}))
+    claims = [about_kestrel, CLAIMS[2]]  # the moon claim names no source: it searches the whole collection
+    run = run_eval(tiny.pipeline, dataset(claims), tmp_path, options=options(evidence="source"))
+    rows = {row["id"]: row for row in predictions(tmp_path)}
+    assert {p["doc_id"] for p in rows["k1"]["passages"]} <= {"kestrel.txt"}
+    assert rows["k1"]["verdict"] != "SUPPORTED"
+    assert run.metrics["stamp"]["evidence"] == "source" and run.metrics["searched_whole_collection"] == 1
+    assert "the source it names (its report; 1 claims naming none" in (tmp_path / "report.md").read_text()
+
+
 def test_claim_texts_repeated_with_another_label_cap_accuracy(tiny: Components, tmp_path: Path) -> None:
     twin = LabelledClaim("c1-twin", CLAIMS[0].claim, R)
     run = run_eval(tiny.pipeline, dataset([*CLAIMS, twin]), tmp_path, options=options())
