@@ -59,6 +59,9 @@ _THAT = re.compile(r"\bthat\b", re.IGNORECASE)  # "said that its cluster, Kestre
 _NOT_SUBJECT_START = wordset("""in on at for to of by with from as than over under about into per after before
 during since until not no so then which who whom whose that where when""")  # "…, which was more than Meta"
 _SINGULAR_OF = {"are": "is", "were": "was", "have": "has"}
+# after a bare comma, the verb of a long subject ("The total proceeds from the sales on May 31, 2022, and June 26,
+# 2023, were $956,281"), not a predicate of its own: predicates are joined by "and", "while"…
+_COPULAS = wordset("is are was were")
 
 
 @dataclass(frozen=True)
@@ -172,6 +175,8 @@ def _clause(segment: str, subject: str, past: bool, previous: str, connector: st
     while lead < len(words) - 1 and words[lead].lower() in ADVERBS:
         lead += 1
     first = words[lead].lower()
+    if connector.strip() == "," and first in _COPULAS:
+        return None  # "The percentage decrease in X from June 30, 2023, to December 31, 2023, is 22%": its own verb
     toks = tokens(segment)
     owner = referent(subject)
     if first in SUBJECT_PRONOUNS and _verb_at(words, lead + 1):

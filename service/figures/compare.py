@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 from service.domain import Relation
 from service.figures.quantities import Qualifier, Quantity
@@ -26,9 +27,29 @@ def compare_quantities(claim: Quantity, evidence: Quantity) -> tuple[Relation, s
     if claim_low <= evidence_low and evidence_high <= claim_high:
         return Relation.CONSISTENT, None
     padded_low, padded_high = _interval(evidence, pad=evidence.precision)
+    if (padded_high < claim_low or claim_high < padded_low) and _scaled_by_caption(claim_low, claim_high, evidence):
+        return Relation.NOT_COMPARABLE, (f"{_said(claim, evidence)} — the source's figure is written with no "
+                                         "scale (a table in thousands or millions?)")
     if padded_high < claim_low or claim_high < padded_low:
         return Relation.CONTRADICTS, _gap(claim, evidence)
     return Relation.NOT_COMPARABLE, f"{_said(claim, evidence)} — the source's figure is too loose to decide"
+
+
+_SCALES = (1e3, 1e6, 1e9)
+_WRITTEN_SCALE = re.compile(r"\d\s*[A-Za-z]")  # "2.4M", "2.4 million", "2,430 thousand"
+
+
+def _scaled_by_caption(claim_low: float, claim_high: float, evidence: Quantity) -> bool:
+    """Whether the evidence's figure is money or bare, written with no scale of its own ("$ | 2,430": a table
+    cell whose "in thousands" caption sits elsewhere), and matches the claim once read in thousands, millions or
+    billions: the same figure, not a scale slip ("$2,430,000" against "2,430"). A claim bounded one way only
+    ("more than 3,000 employees") has no digits to match."""
+    if evidence.unit not in (None, *CURRENCIES) or _WRITTEN_SCALE.search(evidence.text):
+        return False
+    if math.isinf(claim_low) or math.isinf(claim_high):  # "over 3,000" is no figure to match digits with
+        return False
+    return any(claim_low <= (evidence.value + evidence.precision) * scale
+               and (evidence.value - evidence.precision) * scale <= claim_high for scale in _SCALES)
 
 
 def units_compatible(claimed: str | None, found: str | None) -> bool:

@@ -31,6 +31,7 @@ from service.domain import Passage, Relation
 from service.figures.derived_vocab import (
     CAGR,
     CHANGE,
+    CHANGE_NOUN,
     DIFFERENCE,
     DOWN,
     FACTOR_WORDS,
@@ -70,6 +71,7 @@ class DerivedClaim:
     period: Period | None = None  # the period the claim is about (a change's later one)
     base: Period | None = None  # a change's earlier period, when the claim names it ("from 2024 to 2025")
     items: tuple[str, ...] = ()  # what a ratio compares ("Series A", "seed round") or a total adds up, as named
+    measure_share: float = MIN_MEASURE_WORDS  # of `words`, the share an operand's own words must use
 
 
 @dataclass(frozen=True)
@@ -101,9 +103,9 @@ def read_derived(claim: str) -> DerivedClaim | None:
         base, target = extract_periods(span.group(1))[0], extract_periods(span.group(2))[0]
         periods = [target, *periods[1:]]
     elif len(periods) >= 2 and re.search(r"\b(?:from|between)\s*$", claim[: periods[0].start]) \
-            and re.fullmatch(r"\s*(?:to|and)\s*", claim[periods[0].end:periods[1].start]):
+            and re.fullmatch(r",?\s*(?:to|and)\s*", claim[periods[0].end:periods[1].start]):
         base, periods = periods[0], periods[1:]  # "from 2024 to 2025": measured against the first
-    for reader in (_cagr, _difference, _ratio, _change, _multiple, _fraction_change, _share, _total):
+    for reader in (_change_noun, _cagr, _difference, _ratio, _change, _multiple, _fraction_change, _share, _total):
         found = reader(claim, periods[0] if periods else None)
         if found is not None:
             return replace(found, base=base) if base is not None else found
@@ -171,9 +173,48 @@ def _change(claim: str, period: Period | None) -> DerivedClaim | None:
                         _measure_words(claim, [match.span()]), period=period)
 
 
+_FALLS = frozenset({"decrease", "decline", "drop", "reduction"})
+
+
+def _change_noun(claim: str, period: Period | None) -> DerivedClaim | None:
+    """"The percentage decrease in total liabilities from December 31, 2022, to December 31, 2023, is about 27.3%"
+    (a change, as a ratio: 0.727), "The increase in net income from 2022 to 2023 was $4.2 million" (a difference);
+    the measure is what the noun is of, every word of it (`measure_share`: "net income" is not "income from
+    operations"). A money change of no stated direction ("The change in … is $105M") is
+    left alone: which way it went is not said."""
+    match = CHANGE_NOUN.match(claim)
+    if not match:
+        return None
+    amount = next(iter(extract_quantities(match.group("amount"))), None)
+    if amount is None:
+        return None
+    noun, said = match.group("noun").lower(), claim[match.end("amount"):]
+    falls = noun in _FALLS or bool(re.search(r"[-−–]\s*[$€£]?\d", match.group("amount"))) or (
+        noun == "change" and re.match(r"\W*(?:an?\s+)?(?:[\d.,]+\s*%\s+)?(?:decrease|decline|drop)\b", said))
+    words = _measure_words(match.group("measure"), [])
+    start, end = match.start("amount"), match.end("amount")
+    if amount.unit == "%":
+        low, high = _percent_bounds(amount)
+        if falls:
+            return DerivedClaim("change", 1 - high / 100 if high is not None else None,
+                                1 - low / 100 if low is not None else None, claim[start:end], start, end, words,
+                                period=period, measure_share=1.0)
+        return DerivedClaim("change", 1 + low / 100 if low is not None else None,
+                            1 + high / 100 if high is not None else None, claim[start:end], start, end, words,
+                            period=period, measure_share=1.0)
+    rises = noun in {"increase", "growth", "rise"} or (noun == "change" and re.match(r"\W*(?:an?\s+)?increase\b", said))
+    if not (falls or rises) or match.group("percent"):
+        return None
+    low, high = (amount.low, amount.high) if amount.qualifier != Qualifier.EXACT else _bounds(amount.value, "")
+    if falls:
+        low, high = (-high if high is not None else None), (-low if low is not None else None)
+    return DerivedClaim("difference", low, high, claim[start:end], start, end, words, unit=amount.unit,
+                        period=period, measure_share=1.0)
+
+
 def _percent_bounds(amount: Quantity) -> tuple[float | None, float | None]:
-    if amount.qualifier == Qualifier.EXACT:
-        return amount.value - 0.5, amount.value + 0.5  # a bare percentage: half a point either way
+    if amount.qualifier == Qualifier.EXACT:  # a bare percentage: to its last digit ("15%" ±0.5, "76.92%" ±0.005)
+        return amount.value - amount.precision, amount.value + amount.precision
     return amount.low, amount.high
 
 

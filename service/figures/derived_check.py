@@ -54,8 +54,8 @@ def _words_near(text: str, figure: Quantity) -> frozenset[str]:
     return frozenset(measure_words(text[start:end]))
 
 
-def _measures(words: frozenset[str], near: frozenset[str]) -> bool:
-    return not words or len(words & near) / len(words) >= MIN_MEASURE_WORDS
+def _measures(words: frozenset[str], near: frozenset[str], share: float = MIN_MEASURE_WORDS) -> bool:
+    return not words or len(words & near) / len(words) >= share
 
 
 def _row_label_text(text: str) -> str:
@@ -87,7 +87,7 @@ def _check_change(derived: DerivedClaim, passages: Sequence[Passage]) -> Derived
         figures = [q for q in extract_quantities(text) if q.unit != "%"]
         for pair in changes_in(text, figures, derived.period, derived.base):
             new, old = pair
-            if not _measures(derived.words, _words_near(text, new) | _words_near(text, old)):
+            if not _measures(derived.words, _words_near(text, new) | _words_near(text, old), derived.measure_share):
                 continue
             if old.value == 0:
                 continue
@@ -147,10 +147,11 @@ def _check_share(derived: DerivedClaim, passages: Sequence[Passage]) -> DerivedF
         return None  # two figures read equally as the part: no way to tell which one the claim means
     for _, part, part_passage in parts:
         for _, whole, whole_passage in sorted(wholes, key=lambda item: -item[0]):
-            # a part larger than its whole is no part of it (QuanTemp dev: "430 of 184 is 233.7%"), unless the claim
+            # a part larger than its whole is no part of it (QuanTemp dev: "430 of 184 is 233.7%"), nor one as large
+            # (the same figure read twice: FinDVer dev, "2 of 2" from "two business segments"), unless the claim
             # says so ("debt was 121% of revenue")
             over = (derived.low or 0) >= 1 or (derived.high or 0) > 1  # the claim's share may pass 100%
-            larger = part.value > whole.value and not over
+            larger = part.value >= whole.value and not over
             if part is whole or not same_unit(part, whole) or whole.value == 0 or larger:
                 continue
             share = part.value / whole.value

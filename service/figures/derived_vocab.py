@@ -15,7 +15,17 @@ _PERIOD_ASIDE = (r"(?:(?:in|during|over)\s+(?:the\s+)?(?:fiscal\s+|fy\s*)?"
 CHANGE = re.compile(rf"\b(?P<verb>{UP}|{DOWN})\s+{_PERIOD_ASIDE}(?:by\s+)?(?P<amount>(?:(?:about|around|"
                      rf"roughly|nearly|almost|over|more than|less than|under|at least|some|approximately)\s+)?"
                      rf"\d[\d.,]*\s*"
-                     rf"(?:%|percent|per cent))", re.IGNORECASE)
+                     rf"(?:%|percent|per cent))(?!age\b|\s*points?\b)",  # "2.3 percentage points": no change
+                     re.IGNORECASE)
+# the change named as a noun, its amount after the verb: "The percentage decrease in total liabilities from
+# December 31, 2022, to December 31, 2023, is approximately 27.31%", "The change in net income … is $104,978,000"
+CHANGE_NOUN = re.compile(r"^\s*the\s+(?P<percent>(?:percentage|percent)\s+)?(?P<noun>increase|decrease|change|growth|"
+                         r"decline|rise|drop|reduction)\s+(?:in|of)\s+(?P<measure>.+?)\s+(?:from|between)\s+.+?,?"
+                         r"\s+(?:is|was|were|are|amounts?\s+to|came\s+to)\s+(?:calculated\s+to\s+be\s+|precisely\s+|"
+                         r"exactly\s+|an?\s+(?:increase|decrease|decline|rise)\s+of\s+)?(?P<amount>"
+                         r"(?:(?:about|around|roughly|nearly|almost|approximately|over|more than|less than|under)\s+)?"
+                         r"[-−–]?\s*[$€£]?\d(?:[\d.,]*\d)?(?:\s*(?:%|percent|million|billion|thousand))?)",
+                         re.IGNORECASE)
 MULTIPLE = re.compile(r"\b(?P<hedge>(?:roughly|about|nearly|almost|more than|over)\s+)?(?P<word>doubled|tripled|"
                        r"trebled|quadrupled|halved)\b", re.IGNORECASE)
 FRACTION_CHANGE = re.compile(rf"\b(?P<verb>{UP}|{DOWN})\s+by\s+(?P<hedge>(?:about|roughly|nearly|almost|more than|"

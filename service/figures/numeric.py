@@ -89,11 +89,16 @@ def match_numbers(claim: str, evidence: str, *, evidence_date: dt.date | None = 
     return [match for _, match in sorted(ranked, key=lambda pair: pair[0])]
 
 
+_POINTS = re.compile(r"(?:age)?\s*points?\b", re.IGNORECASE)
+
+
 def figures_of(text: str) -> list[Quantity]:
     """The figures of `text`, less the numbers a period or a stretch of time is written with ("three months ended
-    September 30", "for the past 2,000 years")."""
+    September 30", "for the past 2,000 years") and the gaps between two percentages ("up 2.3 percentage points"),
+    which are no level to compare."""
     periods = [(p.start, p.end) for p in extract_periods(text)] + time_spans(text)
-    return [q for q in extract_quantities(text) if not any(s < q.end and q.start < e for s, e in periods)]
+    return [q for q in extract_quantities(text) if not any(s < q.end and q.start < e for s, e in periods)
+            and not (q.unit == "%" and (_POINTS.match(text, q.end) or q.text.lower().endswith(("point", "points"))))]
 
 
 def numeric_decision(matches: Sequence[NumericMatch], *,

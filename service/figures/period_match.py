@@ -9,6 +9,7 @@ content is a date ("went live in September 2023").
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -29,6 +30,10 @@ MIN_EVENT_WORDS = 3  # a date claim needs this many content words besides its da
 # is the same date as "graduated on November 22nd, 1968" and says nothing of graduating (FEVER-Symmetric dev,
 # gold documents: 4 of the 14 claims the figures engine decided were such dates, all wrong)
 SUPPORTING_EVENT_WORDS = 1.0
+# a date that says when something began ("improvement commencing in the second quarter of fiscal 2023") does not
+# deny it for a later date ("the improvement seen in fiscal 2024")
+_SINCE = re.compile(r"\b(?:since|commencing|beginning|starting|effective)(?:\s+(?:in|on|from|with|at))?"
+                    r"(?:\s+the)?\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -67,9 +72,18 @@ def match_periods(claim: str, evidence: str, *, evidence_date: dt.date | None = 
         shared = _same_event(claim, claim_periods, evidence, start, end, title, common)
         if shared is not None:
             whole = shared >= SUPPORTING_EVENT_WORDS
-            matches.extend(replace(m, whole_event=whole) for m in _dates_compared(claim_periods, found, unknown)
+            matches.extend(_ongoing(replace(m, whole_event=whole), evidence)
+                           for m in _dates_compared(claim_periods, found, unknown)
                            if m.relation is not Relation.CONSISTENT or whole)
     return matches
+
+
+def _ongoing(match: PeriodMatch, evidence: str) -> PeriodMatch:
+    """A claimed date after the date the sentence says something began is no conflict."""
+    began = _SINCE.search(evidence[max(0, match.evidence.start - 40):match.evidence.start])
+    if match.relation is Relation.CONTRADICTS and began and match.claim.first_day > match.evidence.first_day:
+        return replace(match, relation=Relation.NOT_COMPARABLE, gap=f"{match.gap} — the source says when it began")
+    return match
 
 
 def period_decision(matches: Sequence[PeriodMatch]) -> Relation | None:

@@ -45,6 +45,9 @@ def test_a_compound_claim_splits_into_standalone_parts(claim: str, parts: list[s
     "Northwind said in March 2024 that its second cluster, Kestrel, had passed acceptance testing.",
     "xAI lost $6.4 billion in 2025, which was more than Meta.",
     "Haloform raised $760 million across its seed, Series A and Series B rounds in total.",  # the total's operands
+    # a long subject with dates in it, then its verb after a comma (FinDVer dev)
+    "The percentage decrease in the net inventory value from June 30, 2023, to December 31, 2023, is about 22.37%.",
+    "The total proceeds from the sales of restricted Common Stock on May 31, 2022, and June 26, 2023, were $956,281.",
 ])
 def test_a_single_claim_is_not_split(claim: str) -> None:
     assert len(decompose(claim)) < 2

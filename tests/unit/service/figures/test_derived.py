@@ -101,7 +101,9 @@ def test_operands_that_do_not_line_up_decide_nothing(claim: str, texts: list[str
 
 
 @pytest.mark.parametrize("claim", ["Revenue was $640 million in fiscal 2024", "Kestrel holds 12,288 GPUs",
-                                   "The share price rose after the results", "Half the staff work remotely"])
+                                   "The share price rose after the results", "Half the staff work remotely",
+                                   "The operating margin increased by 2.3 percentage points from 5.3% to 7.6%",
+                                   "The operating margin rose 2.3% points to 7.6%"])
 def test_a_claim_that_computes_nothing_is_not_read_as_derived(claim: str) -> None:
     assert read_derived(claim) is None
 
@@ -194,6 +196,9 @@ def test_in_total_before_a_noun_is_no_sum(claim: str) -> None:
     # QuanTemp dev: "430 of 184 is 233.7%" was computed and refuted "3% of daily calorie intake"
     ("Compute accounts for just 3% of Veridian's operating costs.",
      ["Veridian's compute bill reached $430 million.", "Operating costs totalled $184 million."], None),
+    # the same figure read as part and whole is no share (FinDVer dev: "2 of 2 is 100.0%")
+    ("Compute took 77% of Veridian's operating costs",
+     ["Veridian's compute bill was $2 million.", "Veridian's operating costs were $2 million."], None),
     ("Research and development took about 121% of Pellucid's revenue in 2025",
      ["Pellucid spent $1,500 million on research and development in 2025.",
       "Pellucid revenue in 2025 was $1,240 million."], "$1.5B of $1.24B is 121.0%"),
@@ -207,3 +212,41 @@ def test_a_part_larger_than_its_whole_is_a_share_only_where_the_claim_says_so(cl
 
     assert (found.arithmetic if found else None) == arithmetic
     assert found is None or found.relation is Relation.CONSISTENT
+
+
+LIABILITIES = "[Balance sheet] Total liabilities — December 31, 2023: $1,000; December 31, 2022: $1,376"
+
+
+@pytest.mark.parametrize(("claim", "relation", "arithmetic"), [
+    ("The percentage decrease in total liabilities from December 31, 2022, to December 31, 2023, is approximately "
+     "27.31%.", Relation.CONSISTENT, "$1,000 vs $1,376 is -27.3%"),
+    ("The percentage change in total liabilities from December 31, 2022, to December 31, 2023, is -27.33%.",
+     Relation.CONSISTENT, "$1,000 vs $1,376 is -27.3%"),
+    # a percentage to two decimals is claimed to its last digit: -27.33% is, -27.40% is not (FinDVer dev)
+    ("The percentage decrease in total liabilities from December 31, 2022, to December 31, 2023, is 27.40%.",
+     Relation.CONTRADICTS, "$1,000 vs $1,376 is -27.3%"),
+    ("The percentage increase in total liabilities from December 31, 2022, to December 31, 2023, is 27.33%.",
+     Relation.CONTRADICTS, "$1,000 vs $1,376 is -27.3%"),
+    ("The decrease in total liabilities from December 31, 2022, to December 31, 2023, was $376.",
+     Relation.CONSISTENT, "$1,000 − $1,376 = -$376"),
+    ("The change in total liabilities from December 31, 2022, to December 31, 2023, was $376, a 27.3% decrease.",
+     Relation.CONSISTENT, "$1,000 − $1,376 = -$376"),
+])
+def test_a_change_named_as_a_noun_is_computed(claim: str, relation: Relation, arithmetic: str) -> None:
+    derived = read_derived(claim)
+    assert derived is not None and derived.base is not None
+
+    found = check_derived(derived, claim, passages(LIABILITIES))
+
+    assert found is not None and (found.relation, found.arithmetic) == (relation, arithmetic)
+
+
+@pytest.mark.parametrize("claim", [
+    # every word of the measure: "net liabilities" is not "total liabilities"
+    "The percentage decrease in net liabilities from December 31, 2022, to December 31, 2023, is 27.33%.",
+    # a money change of no stated direction
+    "The change in total liabilities from December 31, 2022, to December 31, 2023, was $376.",
+])
+def test_a_change_named_as_a_noun_needs_its_whole_measure_and_a_direction(claim: str) -> None:
+    derived = read_derived(claim)
+    assert derived is None or check_derived(derived, claim, passages(LIABILITIES)) is None

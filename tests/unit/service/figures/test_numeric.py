@@ -54,6 +54,16 @@ def figure(text: str) -> Quantity:
         ("$6.4B", "more than $6B", Relation.NOT_COMPARABLE),
         ("$6.4B", "€6.4B", Relation.NOT_COMPARABLE),
         ("85%", "$85", Relation.NOT_COMPARABLE),
+        # a figure written with no scale (a table cell whose "in thousands" caption sits elsewhere) that matches
+        # once read in thousands or millions is the same figure, not a scale slip (FinDVer dev); a written scale
+        # still slips
+        ("$2,430,000", "$ | 2,430", Relation.NOT_COMPARABLE),
+        ("$104,978,000", "104,978", Relation.NOT_COMPARABLE),
+        ("$2,430,000", "$2,430 thousand", Relation.CONSISTENT),
+        ("$2,430,000", "$2.43 billion", Relation.CONTRADICTS),
+        ("$2,430,000", "$ | 2,431", Relation.NOT_COMPARABLE),  # within the claim's 2 %
+        ("$2,430,000", "$ | 3,430", Relation.CONTRADICTS),
+        ("more than 3,000", "2,310", Relation.CONTRADICTS),
     ],
 )
 def test_compare_follows_the_hedge(claimed: str, found: str, relation: Relation) -> None:
@@ -480,6 +490,14 @@ def test_a_stretch_of_time_is_no_figure() -> None:
     assert match_numbers(claim, evidence) == []
     assert [q.text for q in figures_of("Revenue rose 40% over the last two years to $5 million.")] == [
         "40%", "$5 million"]
+
+
+def test_a_gap_between_two_percentages_is_no_level() -> None:
+    """"Up 2.3 percentage points" is not a margin of 2.3% (FinDVer dev: it was read against a 7.4% margin)."""
+    claim = "The operating margin increased by 2.3 percentage points from 5.3% to 7.6%."
+
+    assert [q.text for q in figures_of(claim)] == ["5.3%", "7.6%"]
+    assert [q.text for q in figures_of("Margins fell 1.5% points to 20%.")] == ["20%"]
 
 
 @pytest.mark.parametrize(("claim", "unmatched"), [

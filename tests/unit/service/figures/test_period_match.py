@@ -53,6 +53,14 @@ PLANT = "Acme's first plant, Delta, opened in March 2021."
         # a sentence dated "this year" in a document with no date does not say when its event was (WiCE dev)
         ("Both the men's and women's volleyball teams won the national student cup in 2019.",
          "Both the men's and women's teams won the National Student Cup this year, building on 2018.", []),
+        # a date the sentence says something began on does not deny it for a later date (FinDVer dev) …
+        ("The company saw improvement in gross margin in fiscal 2024.",
+         "The company started to see improvement in gross margin commencing in the second quarter of fiscal 2023.",
+         [Relation.NOT_COMPARABLE]),
+        # … nor for an earlier one, which still conflicts
+        ("The company saw improvement in gross margin in fiscal 2022.",
+         "The company started to see improvement in gross margin commencing in the second quarter of fiscal 2023.",
+         [Relation.CONTRADICTS]),
         # … but a claim date the sentence gives as such still agrees, whatever "today" dates (WiCE dev)
         ("Mark England was Chef de Mission of Team GB at the 2016 Olympic Games.",
          "The BOA has today confirmed that Mark England has been appointed Team GB's Chef de Mission for the "
