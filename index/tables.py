@@ -67,11 +67,14 @@ def currency_of(text: str) -> str:
     return _CURRENCY_SIGNS.get(word, "")
 
 
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))  # zero-width cells of exported filings
+
+
 def _cells(line: str) -> list[str]:
     inner = line.strip()
     inner = inner[1:] if inner.startswith("|") else inner
     inner = inner[:-1] if inner.endswith("|") else inner
-    return [cell.strip() for cell in inner.split("|")]
+    return [cell.translate(_INVISIBLE).strip() for cell in inner.split("|")]
 
 
 def _merged(cells: Sequence[str]) -> list[str]:

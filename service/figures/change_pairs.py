@@ -5,10 +5,12 @@ million; 2024: $470 million"). `service.figures.derived_check` computes the chan
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
-from service.figures.periods import Period, extract_periods, periods_align
+from service.figures.periods import Granularity, Period, extract_periods, periods_align
 from service.figures.quantities import Quantity
 
 _FROM_TO = re.compile(r"\bfrom\s*$", re.IGNORECASE)
@@ -38,13 +40,43 @@ def changes_in(text: str, figures: Sequence[Quantity], period: Period | None,
             elif re.fullmatch(r"\s*to\s*", between) and _FROM_TO.search(text[:first.start]):
                 pairs.append((second, first))
     if period is not None:
-        periods = extract_periods(text)
-        dated = [(q, nearest_period(text, q, periods)) for q in figures]
+        periods = [_year_ended(text, p) for p in extract_periods(text)]
+        respective = respectively(text, figures, periods)
+        dated = [(q, respective.get(id(q)) or nearest_period(text, q, periods)) for q in figures]
         current = [q for q, p in dated if p is not None and periods_align(period, p)]
         before = [q for q, p in dated if p is not None and (periods_align(base, p) if base is not None
                                                               else _just_before(p, period))]
         pairs += [(new, old) for new in current[:1] for old in before[:1] if same_unit(new, old)]
     return pairs
+
+
+_YEAR_ENDED = re.compile(r"\b(?:fiscal\s+)?years?\s+ended\s*$", re.IGNORECASE)
+
+
+def _year_ended(text: str, period: Period) -> Period:
+    """"The year ended December 31, 2023" is the year that ends that day, not the day."""
+    after = period.last_day + dt.timedelta(days=1)
+    said = _YEAR_ENDED.search(text[max(0, period.start - 30):period.start])
+    if period.granularity is not Granularity.DAY or not said or after.day != 1:  # a month's last day only
+        return period
+    return replace(period, first_day=after.replace(year=after.year - 1), granularity=Granularity.YEAR)
+
+
+_RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
+
+
+def respectively(text: str, figures: Sequence[Quantity], periods: Sequence[Period]) -> dict[int, Period]:
+    """Each figure's period (keyed by `id`) in a sentence that lists as many figures as periods and says
+    "respectively" ("… for the years ended December 31, 2023, 2022 and 2021 were $4,398,000, $3,415,000, and
+    $3,484,000, respectively"): the first figure is the first period's, and so on."""
+    found: dict[int, Period] = {}
+    for mark in _RESPECTIVELY.finditer(text):
+        start = max(text.rfind(". ", 0, mark.start()), text.rfind("\n", 0, mark.start())) + 1
+        listed = [q for q in figures if start <= q.start < mark.start()]
+        named = [p for p in periods if start <= p.start < mark.start()]
+        if len(listed) >= 2 and len(listed) == len(named):
+            found.update((id(q), p) for q, p in zip(listed, named, strict=True))
+    return found
 
 
 def nearest_period(text: str, figure: Quantity, periods: Sequence[Period]) -> Period | None:

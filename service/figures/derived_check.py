@@ -42,15 +42,18 @@ def check_derived(derived: DerivedClaim, claim: str, passages: Sequence[Passage]
 def _words_near(text: str, figure: Quantity) -> frozenset[str]:
     """What the passage says the figure measures: in a table row read as a fact ("[context] caption › Revenue —
     2025: $1,240 million; …"), everything that heads the row and the figure's own column name; in prose, its
-    clause (the text between the sentence or clause breaks around it)."""
+    clause (the text between the sentence or clause breaks around it, at most `_WINDOW` characters either side
+    unless it lists its figures "respectively")."""
     dash = text.rfind(" — ", 0, figure.start)
     if dash >= 0 and "\n" not in text[dash:figure.start]:
         cell_from = max(text.rfind(";", 0, figure.start), dash + 3)
         return frozenset(measure_words(text[:dash]) | measure_words(text[cell_from:figure.start]))
     breaks = [m.start() for m in _CLAUSE_BREAK.finditer(text)]
     before = [i for i in breaks if i < figure.start]
-    start = before[-1] + 1 if before else max(0, figure.start - _WINDOW)
     end = next((i for i in breaks if i >= figure.end), min(len(text), figure.end + _WINDOW))
+    # a list of figures "…, respectively" measures what its sentence opens with, however long the list
+    window = 0 if "respectively" in text[figure.end:end].lower() else max(0, figure.start - _WINDOW)
+    start = before[-1] + 1 if before else window
     return frozenset(measure_words(text[start:end]))
 
 
@@ -66,6 +69,7 @@ def _row_label_text(text: str) -> str:
     return text[max(text.rfind("›", 0, dash), text.rfind("]", 0, dash)) + 1:dash]
 
 
+_ROW_TOTAL = frozenset({"total"})  # "Total revenue" is the claim's "revenue"
 _LABEL_FILLER = frozenset({"of", "and", "the", "a", "an", "in", "for", "to", "on", "from", "by", "with"})
 
 
@@ -89,6 +93,8 @@ def _check_change(derived: DerivedClaim, passages: Sequence[Passage]) -> Derived
             new, old = pair
             if not _measures(derived.words, _words_near(text, new) | _words_near(text, old), derived.measure_share):
                 continue
+            if derived.measure_share == 1 and measure_words(_row_label_text(text)) - derived.words - _ROW_TOTAL:
+                continue  # a row that names more than the measure ("Total liabilities and shareholders' deficit")
             if old.value == 0:
                 continue
             operands = ((new, passage), (old, passage))

@@ -250,3 +250,42 @@ def test_a_change_named_as_a_noun_is_computed(claim: str, relation: Relation, ar
 def test_a_change_named_as_a_noun_needs_its_whole_measure_and_a_direction(claim: str) -> None:
     derived = read_derived(claim)
     assert derived is None or check_derived(derived, claim, passages(LIABILITIES)) is None
+
+
+def test_a_row_that_names_more_than_the_measure_is_not_its_operand() -> None:
+    """"Total liabilities and shareholders' deficit" is not "total liabilities" (FinDVer dev: read first, it
+    computed -57.4% where the filing's total liabilities fell 27.3%)."""
+    claim = "The percentage decrease in total liabilities from December 31, 2022, to December 31, 2023, is 27.33%."
+    deficit = ("[Balance sheet] Total liabilities and shareholders' deficit — December 31, 2023: $101,023,148; "
+               "December 31, 2022: $236,908,540")
+    derived = read_derived(claim)
+    assert derived is not None
+
+    found = check_derived(derived, claim, passages(deficit, LIABILITIES))
+
+    assert found is not None and (found.relation, found.arithmetic) == (Relation.CONSISTENT,
+                                                                      "$1,000 vs $1,376 is -27.3%")
+
+
+RESEARCH = ("Research and development expense incurred by us for the years ended December 31, 2023, 2022 and 2021 "
+            "were $4,398,000, $3,415,000, and $3,484,000, respectively.")
+
+
+@pytest.mark.parametrize(("claim", "relation", "arithmetic"), [
+    # figures listed "respectively" belong to the periods in the same order; "the years ended December 31,
+    # 2023" is the year 2023 (FinDVer dev)
+    ("The percentage increase in the research and development expenses from 2021 to 2023 is 26.2%.",
+     Relation.CONSISTENT, "$4.398M vs $3.484M is +26.2%"),
+    ("The percentage increase in the research and development expenses from 2022 to 2023 is 26.2%.",
+     Relation.CONTRADICTS, "$4.398M vs $3.415M is +28.8%"),
+    ("Research and development expenses rose about 29% in 2023.", Relation.CONSISTENT,
+     "$4.398M vs $3.415M is +28.8%"),
+])
+def test_figures_listed_respectively_take_their_periods_in_order(claim: str, relation: Relation,
+                                                                 arithmetic: str) -> None:
+    derived = read_derived(claim)
+    assert derived is not None
+
+    found = check_derived(derived, claim, passages(RESEARCH))
+
+    assert found is not None and (found.relation, found.arithmetic) == (relation, arithmetic)
