@@ -18,6 +18,7 @@ from service.figures.subjects import bound_contexts, measure_words
 _WINDOW = 80  # characters either side of an operand whose words say what it measures
 # where a clause ends: a sentence or semicolon break, or a line break
 _CLAUSE_BREAK = re.compile(r"\. |; |\n")
+_ENUMERATION = re.compile(r":\s*\((?:i|a|1)\)|,?\s*\((?:ii|iii|iv|v|vi|b|c|d|e|2|3|4|5)\)\s")  # "(i)", "(ii)" …
 _WRAPPED = re.compile(r"\n[ \t]*(?=[a-z])")
 
 
@@ -42,8 +43,8 @@ def check_derived(derived: DerivedClaim, claim: str, passages: Sequence[Passage]
 def _words_near(text: str, figure: Quantity) -> frozenset[str]:
     """What the passage says the figure measures: in a table row read as a fact ("[context] caption › Revenue —
     2025: $1,240 million; …"), everything that heads the row and the figure's own column name; in prose, its
-    clause (the text between the sentence or clause breaks around it, at most `_WINDOW` characters either side
-    unless it lists its figures "respectively")."""
+    clause (between the sentence or clause breaks around it, at most `_WINDOW` characters either side unless it
+    lists its figures "respectively"), from the last enumeration marker before the figure ("(i)", "(ii)")."""
     dash = text.rfind(" — ", 0, figure.start)
     if dash >= 0 and "\n" not in text[dash:figure.start]:
         cell_from = max(text.rfind(";", 0, figure.start), dash + 3)
@@ -52,9 +53,10 @@ def _words_near(text: str, figure: Quantity) -> frozenset[str]:
     before = [i for i in breaks if i < figure.start]
     end = next((i for i in breaks if i >= figure.end), min(len(text), figure.end + _WINDOW))
     # a list of figures "…, respectively" measures what its sentence opens with, however long the list
-    window = 0 if "respectively" in text[figure.end:end].lower() else max(0, figure.start - _WINDOW)
-    start = before[-1] + 1 if before else window
-    return frozenset(measure_words(text[start:end]))
+    listed = "respectively" in text[figure.end:end].lower()
+    start = before[-1] + 1 if before else 0 if listed else max(0, figure.start - _WINDOW)
+    enumerated = [m.end() for m in _ENUMERATION.finditer(text, start, figure.start)]  # ": (i) out-of-pocket costs …"
+    return frozenset(measure_words(text[enumerated[-1] if enumerated else start:end]))
 
 
 def _measures(words: frozenset[str], near: frozenset[str], share: float = MIN_MEASURE_WORDS) -> bool:

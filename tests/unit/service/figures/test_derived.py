@@ -289,3 +289,16 @@ def test_figures_listed_respectively_take_their_periods_in_order(claim: str, rel
     found = check_derived(derived, claim, passages(RESEARCH))
 
     assert found is not None and (found.relation, found.arithmetic) == (relation, arithmetic)
+
+
+def test_a_list_after_a_colon_measures_what_follows_the_colon() -> None:
+    """"… average cost per operating day: (i) out-of-pocket costs of $12.6 million and $14.8 million …,
+    respectively" lists out-of-pocket costs, not the cost per operating day (FinDVer dev)."""
+    text = ("The following costs are excluded in calculating average cost per operating day: (i) out-of-pocket "
+            "costs reimbursed by customers of $12.6 million and $14.8 million during the years ended December 31, "
+            "2023 and 2022, respectively.")
+    claim = "The percentage change in operating costs per operating day from 2022 to 2023 is 12.71%."
+    derived = read_derived(claim)
+    assert derived is not None
+
+    assert check_derived(derived, claim, passages(text)) is None
