@@ -10,6 +10,7 @@
 #   bench/structure.sh                  # both sets (FinDVer ingests 191 reports' paragraphs the first time)
 #   LIMIT=20 bench/structure.sh         # the first 20 claims of each
 #   SETS=structure bench/structure.sh   # the gold set only
+#   EVIDENCE=source SETS=findver bench/structure.sh   # each FinDVer claim searches only its own report
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,7 +29,8 @@ for set in "${SETS[@]}"; do
         "$BIN/vericlaim" eval run "bench/${set}_set/claims.jsonl" --corpus "bench/${set}_set/docs" \
             --collection "$set-eval" --out "$OUT/$set" ${args[@]+"${args[@]}"}
     else
-        "$BIN/vericlaim" eval run --format "$set" "$DATA/$set" --split dev --out "$OUT/$set" ${args[@]+"${args[@]}"}
+        "$BIN/vericlaim" eval run --format "$set" "$DATA/$set" --split dev --out "$OUT/$set" ${args[@]+"${args[@]}"} \
+            ${EVIDENCE:+--evidence "$EVIDENCE"}
     fi
 done
 

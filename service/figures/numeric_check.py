@@ -41,6 +41,9 @@ MIN_SHARED_CLAIM_WORDS = 0.6  # as for date claims (`period_match.MIN_SHARED_EVE
 # (the evidence then backs the denial). Lower-case "may", so that the month is not read as one.
 POSSIBILITY = re.compile(r"\b(?:could|might|may)\s+(?!not\b)(?:well\s+)?[a-z]+")
 DENIAL = re.compile(r"\b(?:disprov\w*|refut\w*|debunk\w*|myths?|untrue|hoax|falsely)\b", re.IGNORECASE)
+# a figure claimed under a condition is no stated figure ("tax payable was $790 if income before tax was $20,000":
+# FinDVer dev, read against the filing's actual tax)
+CONDITION = re.compile(r"\b(?:if|assuming|provided that|would have been)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -62,14 +65,15 @@ def check_numbers(claim: str, evidence: Sequence[Passage], snapshot: CollectionV
     """The claim's figures against the evidence's: a figure it computes (a change, a share, a total: see
     `service.figures.derived`) by doing the arithmetic over the evidence and `operands` (passages retrieved for
     the computation's own terms, such as a share's whole), the figures it states by comparing them with the
-    evidence. A claim of what could be is not refuted by figures, nor one of what was disproven decided by them
-    (`POSSIBILITY`, `DENIAL`): the comparisons are kept, the decision is left to the verifier."""
+    evidence. A claim of what could be is not refuted by figures, nor one of what was disproven or of what holds
+    under a condition decided by them (`POSSIBILITY`, `DENIAL`, `CONDITION`): the comparisons are kept, the
+    decision is left to the verifier."""
     derived = read_derived(claim)
     found = _check_numbers(claim, derived, evidence, snapshot, operands)
     if derived is None and _unmatched(figures_of(claim), evidence):
         found = replace(found, unmatched=True)
     if (found.decision is Label.REFUTED and POSSIBILITY.search(claim)) or (
-            found.decision is not None and DENIAL.search(claim)):
+            found.decision is not None and (DENIAL.search(claim) or CONDITION.search(claim))):
         return replace(found, decision=None, rationale="", decisive=())  # compared, not decided
     return found
 

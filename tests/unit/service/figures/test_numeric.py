@@ -436,6 +436,9 @@ def test_a_period_with_another_figure_between_is_that_figures() -> None:
      "97.1% of Northwind climate papers endorsed the consensus.", None),  # backs the denial: not REFUTED
     ("The consensus of Northwind climate papers is 97%.",
      "97.1% of Northwind climate papers endorsed the consensus.", Label.SUPPORTED),
+    # a figure under a condition is no stated figure (FinDVer dev)
+    ("The consensus of Northwind climate papers is 97% if endorsed.",
+     "97.1% of Northwind climate papers endorsed the consensus.", None),
 ])
 def test_what_could_be_is_not_refuted_nor_what_was_disproven_borne_out(claim: str, evidence: str,
                                                                          decision: Label | None) -> None:
