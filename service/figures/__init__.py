@@ -11,7 +11,8 @@ claim's date against the evidence's); `numeric_check` (the pipeline's step over 
 this package, import from here.
 """
 
-from service.figures.derived import DerivedClaim, read_derived
+from service.figures.derived import read_derived
+from service.figures.derived_claim import DerivedClaim
 from service.figures.numeric import claim_tags, match_numbers, numeric_decision
 from service.figures.numeric_check import NO_FINDING, NumericFinding, check_dates, check_numbers
 from service.figures.period_match import match_periods

@@ -1,6 +1,7 @@
 """Figures a claim computes rather than states: a change ("revenue grew about 200%", "spending tripled", "fell by a
-third"), a share ("compute was more than half of operating costs") and a total ("the two clusters together hold
-over 16,000 GPUs"), checked by doing the arithmetic on the figures the evidence states.
+third", "the percentage decrease in total liabilities from December 31, 2022, to December 31, 2023, is 27.3%"), a
+share ("compute was more than half of operating costs") and a total ("the two clusters together hold over 16,000
+GPUs"), checked by doing the arithmetic on the figures the evidence states.
 
     derived = read_derived(claim)                         # None when the claim computes nothing
     found = check_derived(derived, claim, passages)       # the operands, the computed value, the relation
@@ -9,25 +10,30 @@ over 16,000 GPUs"), checked by doing the arithmetic on the figures the evidence 
 Claim side: the quantity and its hedge (the bounds `service.figures.quantities` gives "about 200%", "more than
 half"), the words of the measure, and the claim's period. Evidence side, one passage at a time (as read, so a
 table row carries its column's period):
-- a change: "A, up from B" / "A, down from B" / "from B to A" / "A, compared with B", or a table row with the
-  claim's period and the period before it; computed (A − B) / B;
+- a change: "A, up from B" / "A, down from B" / "from B to A" / "A, compared with B", or a table row (or a list
+  "…, respectively") with the claim's period and the period before it; computed (A − B) / B;
 - a share: the part and the whole, each a figure whose words name it ("compute … $1.5 billion",
   "operating costs … $2.8 billion"), in the same unit; computed part / whole;
 - a total: each entity the claim names with one figure of the claim's unit; computed their sum.
 Only operands the passage says are of the claim's measure count (most of the claim's measure words near the
 figure, or on the row). Operands in different currencies, a zero base, or a passage that gives no clear pair
 decide nothing, and the finding says why. The relation is CONSISTENT when the computed value lies inside the
-claim's bounds (a bare figure: ±2 % of it, or ±0.5 points for a percentage), CONTRADICTS when it lies outside
-the bounds widened by the operands' rounding, else not comparable.
+claim's bounds (a bare figure: ±2 % of it; a percentage: to its last digit, ±0.5 points for "15%"), CONTRADICTS
+when it lies outside the bounds widened by the operands' rounding, else not comparable.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
-from service.domain import Passage, Relation
+from service.figures.derived_claim import (
+    DerivedClaim,
+    as_ratio,
+    bounds,
+    claim_measure_words,
+    percent_bounds,
+)
 from service.figures.derived_vocab import (
     CAGR,
     CHANGE,
@@ -37,7 +43,6 @@ from service.figures.derived_vocab import (
     FACTOR_WORDS,
     FRACTION_CHANGE,
     FRACTIONS,
-    HEDGE_BOUNDS,
     LISTED,
     MULTIPLE,
     MULTIPLES,
@@ -46,50 +51,11 @@ from service.figures.derived_vocab import (
     SIZE_OF,
     TIMES,
     TOTAL,
-    UP,
 )
 from service.figures.periods import Period, extract_periods
-from service.figures.quantities import Quantity, extract_quantities
+from service.figures.quantities import extract_quantities
 from service.figures.quantity_vocab import Qualifier
-from service.figures.subjects import content_words, measure_words
-
-_CHANGE_WORDS = frozenset(content_words(" ".join(f"{UP}|{DOWN}".split("|"))) | {"percent", "cent"})
-MIN_MEASURE_WORDS = 0.5  # share of the claim's measure words a passage must use near its operands
-
-
-@dataclass(frozen=True)
-class DerivedClaim:
-    kind: str  # "change" | "cagr" | "difference" | "share" | "total"
-    low: float | None  # bounds of the claimed value: a change as a ratio (+200 % → 2.0), a share (0.5), a total
-    high: float | None
-    text: str  # the claim's words for it: "about 200%", "tripled", "more than half", "over 16,000 GPUs"
-    start: int
-    end: int
-    words: frozenset[str]  # the measure's content words ("revenue"; for a share, the part's)
-    whole: frozenset[str] = frozenset()  # a share's whole ("operating", "costs")
-    unit: str | None = None  # a total's unit
-    period: Period | None = None  # the period the claim is about (a change's later one)
-    base: Period | None = None  # a change's earlier period, when the claim names it ("from 2024 to 2025")
-    items: tuple[str, ...] = ()  # what a ratio compares ("Series A", "seed round") or a total adds up, as named
-    measure_share: float = MIN_MEASURE_WORDS  # of `words`, the share an operand's own words must use
-
-
-@dataclass(frozen=True)
-class DerivedFinding:
-    claim: DerivedClaim
-    relation: Relation
-    computed: float | None
-    operands: tuple[tuple[Quantity, Passage], ...]
-    arithmetic: str  # "$640M vs $212M is +201.9%"
-    gap: str | None  # the claimed value against the computed one, when they disagree
-
-
-def _bounds(value: float, hedge: str) -> tuple[float | None, float | None]:
-    factors = HEDGE_BOUNDS.get(" ".join(hedge.lower().split()))
-    if factors is None:
-        return value * 0.98, value * 1.02
-    low, high = factors
-    return (value * low if low is not None else None), (value * high if high is not None else None)
+from service.figures.subjects import content_words
 
 
 def read_derived(claim: str) -> DerivedClaim | None:
@@ -112,17 +78,6 @@ def read_derived(claim: str) -> DerivedClaim | None:
     return None
 
 
-def _measure_words(claim: str, spans: Sequence[tuple[int, int]]) -> frozenset[str]:
-    kept = claim
-    for start, end in sorted(spans, reverse=True):
-        kept = kept[:start] + " " + kept[end:]
-    for period in extract_periods(kept):  # periods first: a date's day would otherwise read as a figure
-        kept = kept[:period.start] + " " * (period.end - period.start) + kept[period.end:]
-    for quantity in extract_quantities(kept):
-        kept = kept[:quantity.start] + " " * (quantity.end - quantity.start) + kept[quantity.end:]
-    return frozenset(measure_words(kept) - _CHANGE_WORDS)
-
-
 def _cagr(claim: str, period: Period | None) -> DerivedClaim | None:
     """"grew at a compound annual rate of about 74% from 2023 to 2025": the yearly rate, as a ratio (1.74)."""
     if not CAGR.search(claim):
@@ -130,10 +85,10 @@ def _cagr(claim: str, period: Period | None) -> DerivedClaim | None:
     rate = next((q for q in extract_quantities(claim) if q.unit == "%"), None)
     if rate is None:
         return None
-    low, high = _percent_bounds(rate)
+    low, high = percent_bounds(rate)
     return DerivedClaim("cagr", 1 + low / 100 if low is not None else None,
                         1 + high / 100 if high is not None else None, rate.text, rate.start, rate.end,
-                        _measure_words(claim, [(rate.start, rate.end)]) - {"compound", "annual", "rate", "cagr"},
+                        claim_measure_words(claim, [(rate.start, rate.end)]) - {"compound", "annual", "rate", "cagr"},
                         period=period)
 
 
@@ -146,11 +101,11 @@ def _difference(claim: str, period: Period | None) -> DerivedClaim | None:
                    and q.unit != "%"), None)
     if amount is None:
         return None
-    low, high = (amount.low, amount.high) if amount.qualifier != Qualifier.EXACT else _bounds(amount.value, "")
+    low, high = (amount.low, amount.high) if amount.qualifier != Qualifier.EXACT else bounds(amount.value, "")
     if re.match(r"(?:less|lower|fewer|smaller)", match.group(0), re.IGNORECASE):
         low, high = (-high if high is not None else None), (-low if low is not None else None)
     return DerivedClaim("difference", low, high, claim[amount.start:match.end()], amount.start, match.end(),
-                        _measure_words(claim, [(amount.start, match.end())]), unit=amount.unit, period=period)
+                        claim_measure_words(claim, [(amount.start, match.end())]), unit=amount.unit, period=period)
 
 
 def _change(claim: str, period: Period | None) -> DerivedClaim | None:
@@ -160,17 +115,9 @@ def _change(claim: str, period: Period | None) -> DerivedClaim | None:
     amount = next((q for q in extract_quantities(match.group("amount")) if q.unit == "%"), None)
     if amount is None:
         return None
-    low, high = _percent_bounds(amount)  # of the change, in percent (None: unbounded that way)
-    lower: float | None
-    upper: float | None
-    if re.fullmatch(DOWN, match.group("verb"), re.IGNORECASE):  # a fall of p % leaves 1 − p/100 of the old value
-        lower = 1 - high / 100 if high is not None else None
-        upper = 1 - low / 100 if low is not None else 1.0
-    else:
-        lower = 1 + low / 100 if low is not None else 1.0
-        upper = 1 + high / 100 if high is not None else None
+    lower, upper = as_ratio(amount, down=re.fullmatch(DOWN, match.group("verb"), re.IGNORECASE) is not None)
     return DerivedClaim("change", lower, upper, match.group(0), match.start(), match.end(),
-                        _measure_words(claim, [match.span()]), period=period)
+                        claim_measure_words(claim, [match.span()]), period=period)
 
 
 _FALLS = frozenset({"decrease", "decline", "drop", "reduction"})
@@ -180,8 +127,8 @@ def _change_noun(claim: str, period: Period | None) -> DerivedClaim | None:
     """"The percentage decrease in total liabilities from December 31, 2022, to December 31, 2023, is about 27.3%"
     (a change, as a ratio: 0.727), "The increase in net income from 2022 to 2023 was $4.2 million" (a difference);
     the measure is what the noun is of, every word of it (`measure_share`: "net income" is not "income from
-    operations"). A money change of no stated direction ("The change in … is $105M") is
-    left alone: which way it went is not said."""
+    operations"). A money change of no stated direction ("The change in … is $105M") is left alone: which way
+    it went is not said."""
     match = CHANGE_NOUN.match(claim)
     if not match:
         return None
@@ -189,33 +136,22 @@ def _change_noun(claim: str, period: Period | None) -> DerivedClaim | None:
     if amount is None:
         return None
     noun, said = match.group("noun").lower(), claim[match.end("amount"):]
-    falls = noun in _FALLS or bool(re.search(r"[-−–]\s*[$€£]?\d", match.group("amount"))) or (
+    falls = noun in _FALLS or bool(re.search(r"[-−–]\s*[$€£]?\d", match.group("amount"))) or bool(
         noun == "change" and re.match(r"\W*(?:an?\s+)?(?:[\d.,]+\s*%\s+)?(?:decrease|decline|drop)\b", said))
-    words = _measure_words(match.group("measure"), [])
+    words = claim_measure_words(match.group("measure"), [])
     start, end = match.start("amount"), match.end("amount")
     if amount.unit == "%":
-        low, high = _percent_bounds(amount)
-        if falls:
-            return DerivedClaim("change", 1 - high / 100 if high is not None else None,
-                                1 - low / 100 if low is not None else None, claim[start:end], start, end, words,
-                                period=period, measure_share=1.0)
-        return DerivedClaim("change", 1 + low / 100 if low is not None else None,
-                            1 + high / 100 if high is not None else None, claim[start:end], start, end, words,
-                            period=period, measure_share=1.0)
+        lower, upper = as_ratio(amount, down=falls)
+        return DerivedClaim("change", lower, upper, claim[start:end], start, end, words, period=period,
+                            measure_share=1.0)
     rises = noun in {"increase", "growth", "rise"} or (noun == "change" and re.match(r"\W*(?:an?\s+)?increase\b", said))
     if not (falls or rises) or match.group("percent"):
         return None
-    low, high = (amount.low, amount.high) if amount.qualifier != Qualifier.EXACT else _bounds(amount.value, "")
+    low, high = (amount.low, amount.high) if amount.qualifier != Qualifier.EXACT else bounds(amount.value, "")
     if falls:
         low, high = (-high if high is not None else None), (-low if low is not None else None)
     return DerivedClaim("difference", low, high, claim[start:end], start, end, words, unit=amount.unit,
                         period=period, measure_share=1.0)
-
-
-def _percent_bounds(amount: Quantity) -> tuple[float | None, float | None]:
-    if amount.qualifier == Qualifier.EXACT:  # a bare percentage: to its last digit ("15%" ±0.5, "76.92%" ±0.005)
-        return amount.value - amount.precision, amount.value + amount.precision
-    return amount.low, amount.high
 
 
 def _ratio(claim: str, period: Period | None) -> DerivedClaim | None:
@@ -238,7 +174,7 @@ def _ratio(claim: str, period: Period | None) -> DerivedClaim | None:
     first, second = _item(match.group("first")), _item(match.group("second"))
     if not first or not second or value <= 0:
         return None
-    low, high = _bounds(value, hedge)
+    low, high = bounds(value, hedge)
     start = match.start("hedge") if match.group("hedge") else factor_at[0]
     end = factor_at[1] + (times.end() if (times := re.match(r"\s+times\b", claim[factor_at[1]:])) else 0)
     return DerivedClaim("ratio", low, high, claim[start:end], start, end, frozenset(),
@@ -262,9 +198,9 @@ def _multiple(claim: str, period: Period | None) -> DerivedClaim | None:
     hedge = (match.group("hedge") or "").strip() or "about"  # "doubled" is rarely exact: read it as "about"
     if factor < 1 and hedge in {"more than", "over"}:  # "more than halved": less than half is left
         hedge = "less than"
-    low, high = _bounds(factor, hedge)
+    low, high = bounds(factor, hedge)
     return DerivedClaim("change", low, high, match.group(0), match.start(), match.end(),
-                        _measure_words(claim, [match.span()]), period=period)
+                        claim_measure_words(claim, [match.span()]), period=period)
 
 
 def _fraction_change(claim: str, period: Period | None) -> DerivedClaim | None:
@@ -273,13 +209,13 @@ def _fraction_change(claim: str, period: Period | None) -> DerivedClaim | None:
         return None
     fraction = FRACTIONS[match.group("part").lower()]
     down = re.fullmatch(DOWN, match.group("verb"), re.IGNORECASE) is not None
-    low, high = _bounds(fraction, (match.group("hedge") or "about").strip())
+    low, high = bounds(fraction, (match.group("hedge") or "about").strip())
     if down:  # "fell by a third": the new value is 2/3 of the old
         low, high = (1 - high if high is not None else None), (1 - low if low is not None else None)
     else:
         low, high = (1 + low if low is not None else None), (1 + high if high is not None else None)
     return DerivedClaim("change", low, high, match.group(0), match.start(), match.end(),
-                        _measure_words(claim, [match.span()]), period=period)
+                        claim_measure_words(claim, [match.span()]), period=period)
 
 
 def _share(claim: str, period: Period | None) -> DerivedClaim | None:
@@ -294,7 +230,7 @@ def _share(claim: str, period: Period | None) -> DerivedClaim | None:
         if figure is None:
             return None
         value = figure.value / 100
-    low, high = _bounds(value, (match.group("hedge") or "").strip())
+    low, high = bounds(value, (match.group("hedge") or "").strip())
     # the whole is what it measures ("revenue"), not whose ("Pellucid's"): a passage about the company's
     # headcount is not its revenue; "half of the round goes to compute" names the part after the whole
     whole_text, part_text = match.group("whole"), claim[: match.start()]
@@ -302,8 +238,8 @@ def _share(claim: str, period: Period | None) -> DerivedClaim | None:
     if split:
         whole_text, part_text = whole_text[: split.start()], whole_text[split.end():]
     names = content_words(" ".join(re.findall(r"\b[A-Z][\w-]*", whole_text)))
-    whole = (_measure_words(whole_text, []) - names) or _measure_words(whole_text, [])
-    words = _measure_words(part_text, []) - whole
+    whole = (claim_measure_words(whole_text, []) - names) or claim_measure_words(whole_text, [])
+    words = claim_measure_words(part_text, []) - whole
     named = _item(whole_text)  # a whole that is a named thing ("Haloform's Series B") is looked up by its name
     return DerivedClaim("share", low, high, match.group(0), match.start(), match.end(), words, whole,
                         period=period, items=(named,) if re.search(r"\b[A-Z]", named) else ())
@@ -318,7 +254,7 @@ def _total(claim: str, period: Period | None) -> DerivedClaim | None:
     total = figures[0]
     low, high = total.low, total.high
     if total.qualifier == Qualifier.EXACT:
-        low, high = _bounds(total.value, "")
+        low, high = bounds(total.value, "")
     noun = frozenset(content_words(" ".join(claim[total.end:].split()[:2])))  # "16,000 GPUs": what is counted
     listed = LISTED.match(claim, total.end)
     items = tuple(item for part in re.split(r",\s*(?:and\s+)?|\s+and\s+", listed.group("items"))

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from service.domain import Passage, Relation
 from service.figures.change_pairs import changes_in, nearest_period, same_unit
-from service.figures.derived import MIN_MEASURE_WORDS, DerivedClaim, DerivedFinding
+from service.figures.derived_claim import MIN_MEASURE_WORDS, DerivedClaim, DerivedFinding
 from service.figures.periods import extract_periods, periods_align
 from service.figures.quantities import Quantity, extract_quantities
 from service.figures.quantity_format import format_value

@@ -17,8 +17,9 @@ from dataclasses import dataclass, replace
 
 from service.domain import Label, NumericComparison, Passage, Relation
 from service.figures.compare import CURRENCIES, base_unit
-from service.figures.derived import DerivedClaim, DerivedFinding, read_derived
+from service.figures.derived import read_derived
 from service.figures.derived_check import check_derived
+from service.figures.derived_claim import DerivedClaim, DerivedFinding
 from service.figures.numeric import (
     NumericMatch,
     compare_quantities,
