@@ -4,7 +4,8 @@
 # Markdown, an SEC-style filing and a PDF) · the derived gold set (bench/derived_set: 65 claims that compute a
 # change, a share or a total) · FinDVer dev half (claims about SEC 10-K/10-Q reports, full retrieval over the
 # named reports' paragraphs, with its information-extraction and numerical subsets) · for each: accuracy, by tag,
-# gold-paragraph recall@5, and the figures engine's own decisions (how many, how many wrong: the target is none).
+# gold-paragraph recall@5, and the figures engine's own decisions (how many, how many wrong: the target is none;
+# and inside compound claims' parts, how many, how many calling a part of a true claim REFUTED).
 # Each set is one `vericlaim eval run` into $OUT/SET (metrics.json, report.md); RESTART=1 starts over.
 #
 #   bench/structure.sh                  # both sets (FinDVer ingests 191 reports' paragraphs the first time)
@@ -41,7 +42,8 @@ from pathlib import Path
 
 out, sets = Path(sys.argv[1]), sys.argv[2:]
 print(f"\n{'set (dev)':<12} {'claims':>6} {'accuracy':>9}  {'95% CI':<15} {'macro-F1':>8} {'ECE':>6} "
-      f"{'gold recall':>11} {'p50 ms':>7} {'figures decided/wrong':>22}  by tag (accuracy, claims)")
+      f"{'gold recall':>11} {'p50 ms':>7} {'figures decided/wrong':>22} {'in parts/vs true':>17}  "
+      "by tag (accuracy, claims)")
 for name in sets:
     m = json.loads((out / name / "metrics.json").read_text())
     ci = m["ci95"].get("accuracy")
@@ -50,12 +52,15 @@ for name in sets:
     rows = [json.loads(line) for line in (out / name / "predictions.jsonl").read_text().splitlines() if line]
     decided = [r for r in rows if r.get("decided_by") == "numeric"]
     wrong = sum(not r.get("correct") for r in decided)
+    # the figures' decisions inside a compound claim's parts, and those that call a part of a true claim REFUTED
+    parts = [(r, p["result"]) for r in rows for p in r.get("parts") or [] if p["result"].get("decided_by") == "numeric"]
+    against = sum(r["gold"] == "SUPPORTED" and part["verdict"] == "REFUTED" for r, part in parts)
     tags = m.get("slices") or {}
     shown = ", ".join(f"{tag} {v['accuracy']:.2f} ({v['n']})" for tag, v in sorted(tags.items())
                       if tag in {"ie", "numeric", "knowledge", "table", "date-line", "list", "pdf", "sec", "period",
                                  "change", "share", "total", "per-unit", "difference", "cagr"})
     print(f"{name:<12} {m['claims']:>6} {m['accuracy']:>9.3f}  {ci_text:<15} {m.get('macro_f1', float('nan')):>8.3f} "
           f"{m['expected_calibration_error']:>6.3f} {recall if recall is None else round(recall, 3)!s:>11} "
-          f"{m['latency']['p50_ms']:>7.0f} {len(decided):>15}/{wrong:<6}  {shown}")
+          f"{m['latency']['p50_ms']:>7.0f} {len(decided):>15}/{wrong:<6} {len(parts):>11}/{against:<5}  {shown}")
 print(f"\nreports: {out}/<set>/report.md")
 PY

@@ -95,7 +95,7 @@ def _check_change(derived: DerivedClaim, passages: Sequence[Passage]) -> Derived
             new, old = pair
             if not _measures(derived.words, _words_near(text, new) | _words_near(text, old), derived.measure_share):
                 continue
-            if derived.measure_share == 1 and measure_words(_row_label_text(text)) - derived.words - _ROW_TOTAL:
+            if derived.whole_measure and measure_words(_row_label_text(text)) - derived.words - _ROW_TOTAL:
                 continue  # a row that names more than the measure ("Total liabilities and shareholders' deficit")
             if old.value == 0:
                 continue

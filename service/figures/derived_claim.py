@@ -35,6 +35,11 @@ class DerivedClaim:
     items: tuple[str, ...] = ()  # what a ratio compares ("Series A", "seed round") or a total adds up, as named
     measure_share: float = MIN_MEASURE_WORDS  # of `words`, the share an operand's own words must use
 
+    @property
+    def whole_measure(self) -> bool:
+        """Every word of the measure must name an operand (a change named as a noun: "the increase in net income")."""
+        return self.measure_share >= 1
+
 
 @dataclass(frozen=True)
 class DerivedFinding:

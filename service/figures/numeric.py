@@ -89,7 +89,7 @@ def match_numbers(claim: str, evidence: str, *, evidence_date: dt.date | None = 
     return [match for _, match in sorted(ranked, key=lambda pair: pair[0])]
 
 
-_POINTS = re.compile(r"(?:age)?\s*points?\b", re.IGNORECASE)
+_POINTS = re.compile(r"\s*points?\b", re.IGNORECASE)  # "1.5% points" ("percentage points" is read whole)
 
 
 def figures_of(text: str) -> list[Quantity]:
