@@ -46,7 +46,8 @@ from index.structure_lines import (
     prose_continues,
     strip_span,
 )
-from index.tables import TABLE_RULE, Line, Table, read_table, scale_of
+from index.table_cells import scale_of
+from index.tables import TABLE_RULE, Line, Table, read_table
 from service.text import SENTENCE_BREAK, Span, split_sentences
 
 MAX_CONTEXT_CHARS = 160  # a context longer than this is cut (an over-long heading or caption)

@@ -125,6 +125,59 @@ def test_zero_width_cells_of_an_exported_filing_are_empty() -> None:
         "Intangible assets, net — December 31, 2023: 55,364; December 31, 2022: 41,799")
 
 
+def test_a_one_cell_period_header_spans_the_years_below_it() -> None:
+    """A filing's "| Three Months Ended March 31, |" over "| 2024 | 2023 |": 58% of FinDVer's table rows with
+    several figures lost their column names when a one-cell header row ended the header rows."""
+    table = ("(Dollars in millions)\n\n| Three Months Ended March 31, |\n| 2024 | 2023 |\n"
+             "| Net sales | $ | 2,615 | $ | 2,493 |\n")
+
+    assert readings(table)["| Net sales | $ | 2,615 | $ | 2,493 |"] == (
+        "(Dollars in millions) › Net sales — Three Months Ended March 31, 2024: $2,615 million; "
+        "Three Months Ended March 31, 2023: $2,493 million")
+
+
+def test_a_label_column_header_gives_the_scale_and_a_one_cell_row_after_the_headers_is_a_section() -> None:
+    table = ("| Years Ended December 31, |\n| (In thousands) | 2023 | 2022 |\n| REVENUE |\n"
+             "| Licence fees | $ | 1,210 | $ | 905 |\n")
+
+    assert readings(table)["| Licence fees | $ | 1,210 | $ | 905 |"] == (
+        "REVENUE › Licence fees — Years Ended December 31, 2023: $1,210 thousand; "
+        "Years Ended December 31, 2022: $905 thousand")
+
+
+@pytest.mark.parametrize(("table", "row", "fact"), [
+    ("| | 2024 | 2023 |\n|---|---|---|\n| Revenue | $ | 10 | $ | 5 |\n", "| Revenue | $ | 10 | $ | 5 |",
+     "Revenue — 2024: $10; 2023: $5"),
+    ("| | Revenue | Cost |\n|---|---|---|\n| 2024 | 10 | 5 |\n", "| 2024 | 10 | 5 |", "2024 — Revenue: 10; Cost: 5"),
+])
+def test_an_empty_first_header_cell_still_stands_for_the_label_column(table: str, row: str, fact: str) -> None:
+    assert readings(table)[row] == fact
+
+
+def test_a_row_of_empty_cells_before_new_headers_starts_the_next_table_of_a_block() -> None:
+    block = ("| Year Ended December 31, |\n| (In thousands) | 2023 | 2022 |\n"
+             "| Net cash used in operating activities | $ | (78,325) | $ | (67,567) |\n"
+             "| \u200b | \u200b | \u200b |\n"
+             "| Interest income | 900 | 700 |\n"
+             "| \u200b | \u200b | \u200b |\n"
+             "| December 31, |\n| (In thousands) | 2023 | 2022 |\n"
+             "| Employee compensation expenses | $ | 3,910 | $ | 5,295 |\n")
+    read = readings(block)
+
+    assert read["| Employee compensation expenses | $ | 3,910 | $ | 5,295 |"] == (
+        "Employee compensation expenses — December 31, 2023: $3,910 thousand; December 31, 2022: $5,295 thousand")
+    assert read["| Interest income | 900 | 700 |"].startswith(  # a spacer between body rows splits nothing
+        "Interest income — Year Ended December 31, 2023: $900 thousand")
+    assert "| 2023 | 2022 |" not in " ".join(read)  # the second table's headers are no facts
+
+
+def test_a_table_without_figures_keeps_its_rows() -> None:
+    read = readings("| Name | Title |\n| Ann Lee | Chief Financial Officer |\n| Bo Chan | Director |\n")
+
+    assert read["| Ann Lee | Chief Financial Officer |"] == "Ann Lee — Title: Chief Financial Officer"
+    assert read["| Bo Chan | Director |"] == "Bo Chan — Title: Director"
+
+
 def test_a_markdown_table_names_each_value_by_its_column() -> None:
     text = "Our clusters:\n\n| Cluster | GPUs | Power |\n|---|---|---|\n| Kestrel | 12,288 H100 | 17 MW |\n"
 

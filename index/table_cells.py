@@ -1,0 +1,114 @@
+"""The cells of a pipe table, one at a time (index/tables.py reads the rows): splitting a row into cells, joining
+the SEC style's "$" and "( 451,319 | )" cells, telling a figure from a header, writing a figure with its
+table's scale and currency, and what a caption or column header says of its figures' scale and currency.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+_SCALE = re.compile(r"\bin\s+(thousands|millions|billions)\b", re.IGNORECASE)
+_NUMBER_CELL = re.compile(r"^\(?\s*[-−–]?\s*[$€£¥]?\s*\(?\s*\d[\d,]*(?:\.\d+)?\s*%?\s*\)?$")
+YEAR_CELL = re.compile(r"^(?:19|20)\d\d$")
+DASH_CELL = re.compile(r"^[—–-]+$")
+
+
+def scale_of(text: str) -> str | None:
+    found = _SCALE.search(text)
+    return {"thousands": "thousand", "millions": "million", "billions": "billion"}[found.group(1).lower()] \
+        if found else None
+
+
+_CAPTION_CURRENCY = re.compile(r"\b(?:in\s+(?:thousands|millions|billions)\s+of\s+(?P<of>(?:US\s+|U\.S\.\s+)?dollars|"
+                               r"euros|pounds|yen)|(?P<code>USD|EUR|GBP|JPY))\b", re.IGNORECASE)
+_CURRENCY_SIGNS = {"dollars": "$", "usd": "$", "euros": "€", "eur": "€", "pounds": "£", "gbp": "£", "yen": "¥",
+                   "jpy": "¥"}
+
+
+def currency_of(text: str) -> str:
+    """The currency sign a caption gives every figure of its table ("Amounts in millions of US dollars" → "$"),
+    or ""."""
+    found = _CAPTION_CURRENCY.search(text)
+    if not found:
+        return ""
+    word = (found.group("of") or found.group("code")).split()[-1].lower()
+    return _CURRENCY_SIGNS.get(word, "")
+
+
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))  # zero-width cells of exported filings
+
+
+def split_cells(line: str) -> list[str]:
+    inner = line.strip()
+    inner = inner[1:] if inner.startswith("|") else inner
+    inner = inner[:-1] if inner.endswith("|") else inner
+    return [cell.translate(_INVISIBLE).strip() for cell in inner.split("|")]
+
+
+def merged_cells(cells: Sequence[str]) -> list[str]:
+    """SEC-style cells joined: "$" with the figure after it, "( 451,319" with its ")", a lone "%" with the figure
+    before it; empty cells dropped."""
+    out: list[str] = []
+    pending = ""
+    for cell in cells:
+        if cell in {"$", "€", "£", "¥"}:
+            pending += cell
+            continue
+        if cell in {")", "%", ")%", "%)"} and out:
+            out[-1] += cell
+            continue
+        if cell:
+            out.append(pending + cell)
+        pending = ""
+    joined = [" ".join(c.replace("( ", "(").replace(" )", ")").split()) for c in out]
+    return [f"({c[0]}{c[2:]}" if len(c) > 2 and c[0] in "$€£¥" and c[1] == "(" else c for c in joined]
+
+
+def is_value(cell: str) -> bool:
+    return bool(_NUMBER_CELL.match(cell.replace(" ", ""))) or bool(DASH_CELL.match(cell))
+
+
+def is_header(cells: Sequence[str]) -> bool:
+    """A row of column headers: no figure other than years (and dates such as "February 29,")."""
+    return bool(cells) and all(not is_value(c) or YEAR_CELL.match(c) for c in cells)
+
+
+def value_text(cell: str, scale: str | None, currency: str = "") -> str:
+    """A figure cell written for reading: "(451,319)" → "($451,319 thousand)" with the table's scale and (for a
+    cell without one) the currency the table's other figures carry."""
+    if DASH_CELL.match(cell):
+        return "none"
+    negative = cell.startswith("(") and cell.rstrip("%").endswith(")")
+    core = cell.strip("()").strip()
+    percent = core.endswith("%")
+    core = core.rstrip("%").strip()
+    currency = core[0] if core[:1] in {"$", "€", "£", "¥"} else "" if percent else currency
+    number = core.lstrip("$€£¥").strip()
+    written = f"{currency}{number}" + ("%" if percent else f" {scale}" if scale else "")
+    return f"({written})" if negative else written
+
+
+_HEADER_UNIT = re.compile(r"\(([^()]{1,20})\)\s*$")
+_SCALE_WORDS = {"k": "thousand", "thousand": "thousand", "thousands": "thousand", "m": "million", "mn": "million",
+                "million": "million", "millions": "million", "b": "billion", "bn": "billion", "billion": "billion",
+                "billions": "billion"}
+
+
+def header_unit(name: str) -> tuple[str, str | None, str] | None:
+    """What a column header's trailing "(…)" says of its figures: (currency, scale, unit suffix), e.g.
+    "Power (MW)" → ("", None, " MW"), "Revenue ($ millions)" → ("$", "million", ""), "Share (%)" → ("", None,
+    "%"); None without one."""
+    found = _HEADER_UNIT.search(name)
+    if not found:
+        return None
+    inside = found.group(1).strip()
+    words = re.findall(r"[A-Za-z]+", inside.lower())
+    sign = next((c for c in inside if c in "$€£¥"), "") or {"usd": "$", "eur": "€", "gbp": "£"}.get(
+        next((w for w in words if w in {"usd", "eur", "gbp"}), ""), "")
+    scale = next((_SCALE_WORDS[w] for w in words if w in _SCALE_WORDS), None)
+    if sign or scale:
+        return sign, scale, ""
+    if inside == "%":
+        return "", None, "%"
+    return ("", None, f" {inside}") if len(words) == 1 and len(inside) <= 8 else None
