@@ -14,6 +14,7 @@ from service.figures.quantity_vocab import RATES
 
 EXACT_TOLERANCE = 0.02  # a bare figure in a claim tolerates 2 % (or its own rounding, if wider)
 CURRENCIES = frozenset({"USD", "EUR", "GBP", "JPY", "INR", "CAD", "AUD", "CHF", "CNY"})
+UNSCALED = "the source's figure is written with no scale"  # the gap of the claim's own figure, its scale elsewhere
 
 
 def compare_quantities(claim: Quantity, evidence: Quantity) -> tuple[Relation, str | None]:
@@ -28,8 +29,7 @@ def compare_quantities(claim: Quantity, evidence: Quantity) -> tuple[Relation, s
         return Relation.CONSISTENT, None
     padded_low, padded_high = _interval(evidence, pad=evidence.precision)
     if (padded_high < claim_low or claim_high < padded_low) and _scaled_by_caption(claim_low, claim_high, evidence):
-        return Relation.NOT_COMPARABLE, (f"{_said(claim, evidence)} — the source's figure is written with no "
-                                         "scale (a table in thousands or millions?)")
+        return Relation.NOT_COMPARABLE, f"{_said(claim, evidence)} — {UNSCALED} (a table in thousands or millions?)"
     if padded_high < claim_low or claim_high < padded_low:
         return Relation.CONTRADICTS, _gap(claim, evidence)
     return Relation.NOT_COMPARABLE, f"{_said(claim, evidence)} — the source's figure is too loose to decide"

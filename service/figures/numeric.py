@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from service.domain import Relation
-from service.figures.compare import CURRENCIES, base_unit, compare_quantities, units_compatible
+from service.figures.compare import CURRENCIES, UNSCALED, base_unit, compare_quantities, units_compatible
 from service.figures.periods import Period, extract_periods, periods_align, time_spans
 from service.figures.quantities import Qualifier, Quantity, extract_quantities
 from service.figures.quantity_format import format_quantity
@@ -115,6 +115,10 @@ def numeric_decision(matches: Sequence[NumericMatch], *,
     # million a year" is not refuted by the "$100 million" the claim's own "$100 million" matches)
     claimed = {m.evidence for m in usable if m.relation is Relation.CONSISTENT}
     usable = [m for m in usable if m.relation is Relation.CONSISTENT or m.evidence not in claimed]
+    # a claim figure found written without its scale ("$2,430,000" as "$ | 2,430") is not refuted by the cells
+    # beside it: another column, another period ("$ | 8,459" for the year before)
+    unscaled = {m.claim for m in usable if UNSCALED in (m.gap or "")}
+    usable = [m for m in usable if m.relation is not Relation.CONTRADICTS or m.claim not in unscaled]
     grouped: dict[tuple[int, int], list[NumericMatch]] = {}
     for match in usable:
         grouped.setdefault((match.claim.start, match.claim.end), []).append(match)

@@ -409,6 +409,9 @@ def test_a_figure_with_no_words_of_its_own_is_about_what_introduces_it() -> None
      "As of November 2023, the Corporation had an interest rate swap agreement in place to fix the interest rate on "
      "$100 million principal amount of the Corporation's term loan. As of December 30, 2023, the Corporation had "
      "$200 million of borrowings under the term loan which were not covered by the interest rate swap agreement."),
+    # the claim's figure found written without its scale: the cell beside it is another year's (FinDVer dev)
+    ("The Company's total share-based compensation expense for the year was $2,430,000.",
+     "Total share-based compensation expense — 2023: $2,430; 2022: $8,459"),
 ])
 def test_no_conflict_from_a_figure_that_belongs_elsewhere(claim: str, evidence: str) -> None:
     assert numeric_decision(match_numbers(claim, evidence), claim_quantities=extract_quantities(claim)) \
