@@ -47,6 +47,8 @@ def run(args: NliBuildOptions) -> int:
         "in_domain_sets": dict(IN_DOMAIN_SETS),
         "licence": "CC BY-SA 4.0 (trained on share-alike sets)",
         "training": {key: training[key] for key in ("plan", "steps", "train_pairs", "dev_pairs", "dev")},
+        "init_from": {"artifact": args.init_from.name, "sha256": training["plan"].get("init")}
+        if args.init_from else None,
     }
     out = nli_export.export(final, args.out, name=args.name, base=args.base, metadata=metadata)
     print(f"wrote {out}", flush=True)

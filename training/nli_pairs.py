@@ -30,6 +30,7 @@ import numpy as np
 from service.domain import Label
 from training import contrast_pairs
 from training.contrast_pairs import Claim
+from training.figure_pairs import figure_pairs
 from training.training_pairs import dev_examples, training_claims, training_examples
 
 # Model outputs, in this order. The service's labels follow from them (`LABEL_OF_TARGET`).
@@ -151,6 +152,7 @@ def in_domain_pairs(root: Path, excluded: set[str], sets: Iterable[str] = IN_DOM
 
 
 CONTRAST_KINDS = ("off-topic", "other-entity", "opposite")
+EXTRA_CONTRAST_KINDS = ("figures",)  # asked for by name: templated filing figures (training.figure_pairs)
 _CLAIM_SETS = ("fever-nli-binary", "fever-rte", "fm2", "scifact")  # the premise is the claim's evidence
 # One claim in N gets an off-topic / other-entity pair (sources not named: every claim): about 10k and 3k pairs,
 # beside about 25k neutral pairs in the NLI sets.
@@ -184,7 +186,8 @@ def contrast_claims(root: Path, excluded: set[str], pairs: Iterable[Pair],
 
 def contrast(root: Path, excluded: set[str], pairs: Iterable[Pair], domain_sets: Iterable[str],
              kinds: Iterable[str] = CONTRAST_KINDS) -> list[Pair]:
-    """Off-topic and other-entity neutral pairs, opposite-word contradictions (`training.contrast_pairs`)."""
+    """Off-topic and other-entity neutral pairs, opposite-word contradictions (`training.contrast_pairs`), and
+    with "figures" the templated filing pairs (`training.figure_pairs`)."""
     claims, pools = contrast_claims(root, excluded, pairs, domain_sets)
     made: list[contrast_pairs.ContrastPair] = []
     kinds = set(kinds)
@@ -199,6 +202,8 @@ def contrast(root: Path, excluded: set[str], pairs: Iterable[Pair], domain_sets:
                                                 share=_OTHER_ENTITY_SHARE.get(source, 1))
     if "opposite" in kinds:
         made += contrast_pairs.opposites(fact_claims)
+    if "figures" in kinds:
+        made += figure_pairs()
     seen: set[tuple[str, str]] = set()
     out = []
     for item in made:

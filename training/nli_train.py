@@ -3,7 +3,7 @@ r"""Fine-tune a cross-encoder on NLI pairs: the training half of the NLI verifie
 `run(NliTrainOptions(...))`; `vericlaim verifier train` (training.nli_build) runs it, then exports and scores:
 
     vericlaim verifier train --out DIR --checkpoints /var/tmp/vericlaim-nli --data ../shared/datasets \
-        [--base all-MiniLM-L6-v2] [--epochs 1.5] [--lr 6e-5] [--stop-after-minutes 60]
+        [--base all-MiniLM-L6-v2] [--epochs 1.5] [--lr 6e-5] [--stop-after-minutes 60] [--init-from ARTIFACT]
 
 The base model (a BERT-style encoder; the bundled all-MiniLM-L6-v2 by default) gets a 3-way head over
 `training.nli_pairs.TARGETS` and trains on every layer but the word embeddings, which stay the base model's so
@@ -35,6 +35,7 @@ import numpy as np
 import torch
 
 from service.config import default_datasets
+from training.nli_init import artifact_digest, load_artifact_weights
 from training.nli_model import batches_for_epoch, build_model, collate, encode, nli_loss, predict, trainable_state
 from training.nli_pairs import CONTRAST_KINDS, load_pairs, slice_report, split_pairs
 
@@ -59,9 +60,13 @@ class Plan:
     seed: int
     bf16: bool
     layers: int | None = None  # the base's first N encoder layers (None: all)
+    init: str | None = None  # sha256 of the served artifact whose weights it starts from (None: the base's)
 
     def digest(self) -> str:
-        return hashlib.sha256(json.dumps(asdict(self), sort_keys=True).encode()).hexdigest()[:16]
+        plan = asdict(self)
+        if plan["init"] is None:
+            del plan["init"]  # plans made before runs could start from an artifact keep their digest
+        return hashlib.sha256(json.dumps(plan, sort_keys=True).encode()).hexdigest()[:16]
 
 
 class Stopper:
@@ -109,6 +114,7 @@ class NliTrainOptions:
     checkpoint_minutes: float = 10.0
     stop_after_minutes: float | None = None
     max_steps: int | None = None  # stop (with a checkpoint) after this step
+    init_from: Path | None = None  # a served NLI artifact to start from (training.nli_init) instead of the base
 
 
 def run(args: NliTrainOptions) -> int:
@@ -123,8 +129,11 @@ def run(args: NliTrainOptions) -> int:
     digest = hashlib.sha256("\n".join(f"{p.source}\t{p.premise}\t{p.hypothesis}\t{p.target}"
                                       for p in train_pairs).encode()).hexdigest()[:16]
     plan = Plan(args.base, digest, args.max_length, args.batch, args.epochs, args.lr, args.warmup,
-                args.weight_decay, args.freeze_layers, args.domain_repeats, args.seed, args.bf16, args.layers)
+                args.weight_decay, args.freeze_layers, args.domain_repeats, args.seed, args.bf16, args.layers,
+                artifact_digest(args.init_from) if args.init_from else None)
     tokenizer, model = build_model(args.base, args.freeze_layers, args.layers)
+    if args.init_from:
+        load_artifact_weights(model, args.init_from)
     train, dev = encode(train_pairs, tokenizer, args.max_length), encode(dev_pairs, tokenizer, args.max_length)
     lengths = np.array([len(x) for x in train.ids])
     per_epoch = math.ceil(len(train) / args.batch)

@@ -55,7 +55,9 @@ def train(
     scene_policy: Annotated[str, typer.Option(help="SNLI-family 'contradictions' between different scenes: "
                                               "two-way (trained as not entailed), keep, or drop.")] = "two-way",
     contrast: Annotated[list[str] | None, typer.Option(help="Contrast pairs to add, one --contrast each: off-topic, "
-                                                       "other-entity, opposite, or none (default: all three).")] = None,
+                                                       "other-entity, opposite, figures (templated filing figures, "
+                                                       "only when named), or none (default: the first three).")
+                                         ] = None,
     skip_scores: Annotated[bool, typer.Option("--skip-scores", help="Export without scoring the dev sets.")] = False,
     max_length: Annotated[int, typer.Option(help="Most tokens of a premise-hypothesis pair.")] = 128,
     batch: Annotated[int, typer.Option(help="Pairs per step.")] = 32,
@@ -75,6 +77,9 @@ def train(
     stop_after_minutes: Annotated[float | None, typer.Option(help="Checkpoint and stop after this many minutes "
                                                              "(the same command carries on).")] = None,
     max_steps: Annotated[int | None, typer.Option(help="Stop (with a checkpoint) after this step.")] = None,
+    init_from: Annotated[Path | None, typer.Option(help="Start from this served NLI artifact's weights (its int8 "
+                                                   "graph dequantised; same base and layers) instead of the "
+                                                   "base's.")] = None,
 ) -> None:
     """Train (or resume) the NLI verifier, the default one; export it into --out and print its dev scores.
 
@@ -82,10 +87,11 @@ def train(
     checkpointing into --checkpoints (run the same command again to resume), then writes the int8 ONNX artifact
     and scores it on the dev sets."""
     from training.nli_build import NliBuildOptions, run
-    from training.nli_pairs import CONTRAST_KINDS, SCENE_POLICIES
+    from training.nli_pairs import CONTRAST_KINDS, EXTRA_CONTRAST_KINDS, SCENE_POLICIES
 
     kinds = tuple(k for k in (contrast or CONTRAST_KINDS) if k != "none")
-    unknown = [k for k in kinds if k not in CONTRAST_KINDS] + ([] if scene_policy in SCENE_POLICIES else [scene_policy])
+    unknown = [k for k in kinds if k not in CONTRAST_KINDS + EXTRA_CONTRAST_KINDS] \
+        + ([] if scene_policy in SCENE_POLICIES else [scene_policy])
     if unknown:
         raise InputError(f"unknown --contrast or --scene-policy value: {', '.join(unknown)}")
     exit_with(run(NliBuildOptions(
@@ -94,7 +100,8 @@ def train(
         max_length=max_length, batch=batch, epochs=epochs, lr=lr, warmup=warmup, weight_decay=weight_decay,
         freeze_layers=freeze_layers, domain_repeats=domain_repeats, nli_sets=tuple(nli_sets) if nli_sets else None,
         seed=seed, bf16=bf16, threads=threads, checkpoint_minutes=checkpoint_minutes,
-        stop_after_minutes=stop_after_minutes, max_steps=max_steps)))
+        stop_after_minutes=stop_after_minutes, max_steps=max_steps,
+        init_from=init_from.expanduser() if init_from else None)))
 
 
 @verifier_app.command("train-feature")
