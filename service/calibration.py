@@ -1,7 +1,7 @@
 """What `vericlaim calibrate` fits, loaded and applied: rule confidences, verifier and LLM offsets and
 temperature, and a small fitted combination of the signals.
 
-    calibration = Calibration.load()                 # the newest bundled file, service/models_data/calibration.v5.json
+    calibration = Calibration.load()                 # the default verifier's, service/models_data/calibration.v5.json
     calibration = Calibration.load(bundled_calibration("nli-minilm-l6-v1"))  # the bundled one fitted for it
     decision = calibration.combine(signals)          # the fitted combination's label, confidence, probabilities
     adjusted = calibration.adjusted_verifier(probs)  # the verifier's probabilities, offset and tempered
@@ -34,7 +34,8 @@ from scipy.special import softmax
 from service.domain import Decider, Decision, Label, Signals
 from service.errors import ModelUnavailableError
 
-BUNDLED_CALIBRATIONS = ("calibration.v5.json", "calibration.v4.json", "calibration.v3.json")  # newest first
+# the default verifier's first; each of the others is used with the verifier it was fitted for (its name)
+BUNDLED_CALIBRATIONS = ("calibration.v5.json", "calibration.v6.json", "calibration.v4.json", "calibration.v3.json")
 FORMAT = "vericlaim-calibration/1"
 LABELS: tuple[Label, ...] = (Label.SUPPORTED, Label.REFUTED, Label.NOT_ENOUGH_INFO)
 SIGNAL_GROUPS: dict[str, tuple[str, ...]] = {
@@ -50,8 +51,8 @@ _KEYS = ("supported", "refuted", "nei")  # feature-name suffixes, in `LABELS` or
 
 
 def bundled_calibration(verifier: str | None = None) -> Path:
-    """The newest bundled calibration file, or the newest one fitted for `verifier` (by its name) when there is
-    one: each bundled verifier keeps the calibration fitted for it."""
+    """The default verifier's bundled calibration file, or the first one fitted for `verifier` (by its name) when
+    there is one: each bundled verifier keeps the calibration fitted for it."""
     folder = resources.files("service") / "models_data"
     paths = [path for name in BUNDLED_CALIBRATIONS if (path := Path(str(folder / name))).is_file()]
     if verifier is not None:

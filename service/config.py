@@ -81,9 +81,11 @@ class ModelSettings(BaseModel):
         "nli",
         description=(
             "The trained verifier: 'nli' (bundled NLI cross-encoder on all-mpnet-base-v2's first 6 layers, default; "
-            "about 0.1 s per claim on 2 cores), 'nli-minilm' (the earlier all-MiniLM-L6-v2 one: a third of the cost, "
-            "weaker; for small machines), 'feature' (the earlier feature verifier), 'cross-encoder' (earlier MiniLM "
-            "cross-encoder; measured weaker), a path to an artifact from "
+            "about 0.1 s per claim on 2 cores), 'nli-mpnet-v3' (the same trained on with filing figures: better on "
+            "financial filings and with gold evidence, slightly worse through the pipeline elsewhere), 'nli-minilm' "
+            "(the earlier all-MiniLM-L6-v2 one: a third of the cost, weaker; for small machines), 'feature' (the "
+            "earlier feature verifier), 'cross-encoder' (earlier MiniLM cross-encoder; measured weaker), a path to "
+            "an artifact from "
             "`vericlaim verifier train` (an NLI artifact folder), `train-feature` (.npz) or `train-cross-encoder` "
             "(.safetensors), or any Hugging Face sequence-classification NLI model: 'hf:OWNER/NAME' (hub or local "
             "cache) or a local folder."

@@ -3,6 +3,7 @@ contradiction or neutral; the passages' verdicts are aggregated into the claim's
 
     verifier = NliVerifier.load()                      # the default artifact, service/models_data/nli_verifier.v2
     verifier = NliVerifier.load(bundled_nli_artifact("nli-minilm"))   # the smaller, earlier one (v1)
+    verifier = NliVerifier.load(bundled_nli_artifact("nli-mpnet-v3")) # v2 trained on with filing figures
     verifier.score(claim, passages)                    # {Label: probability}, summing to 1
     verifier.assess(claim, passages)                   # the same, with each passage's probabilities
 
@@ -40,6 +41,8 @@ from service.verifiers.aggregation import Aggregation, aggregate
 BUNDLED_ARTIFACTS = {  # VERICLAIM_MODELS__VERIFIER value → folder in service/models_data
     "nli": "nli_verifier.v2",  # the first 6 layers of all-mpnet-base-v2: the default
     "nli-mpnet": "nli_verifier.v2",  # the same, by its base's name
+    "nli-mpnet-v2": "nli_verifier.v2",  # the same, by its version
+    "nli-mpnet-v3": "nli_verifier.v3",  # v2 trained on with filing figures: better on filings, not the default
     "nli-minilm": "nli_verifier.v1",  # all-MiniLM-L6-v2: a third of the size, two thirds of the cost
 }
 FORMAT = "vericlaim-nli-verifier/1"

@@ -40,9 +40,10 @@ def test_the_bundled_verifier_reads_entailment(bundled: NliVerifier) -> None:
     assert verdict(bundled.score("Northwind made a loss in 2025.", passages(NORTHWIND))) is Label.SUPPORTED
 
 
-@pytest.mark.xfail(strict=True, reason="known weakness of nli_verifier.v2 (its card): it reads 'profitable' against "
-                                       "'net loss' as entailed (v1 read it as neutral); strict, so a better "
-                                       "artifact makes this fail loudly")
+@pytest.mark.xfail(strict=True, reason="known weakness of nli_verifier.v2, the default (its card): it reads "
+                                       "'profitable' against 'net loss' as entailed (v1 read it as neutral; v3, "
+                                       "not the default, reads it right); strict, so a better default makes this "
+                                       "fail loudly")
 def test_the_bundled_verifier_reads_contradiction(bundled: NliVerifier) -> None:
     assert verdict(bundled.score("Northwind was profitable in 2025.", passages(NORTHWIND))) is Label.REFUTED
 
@@ -61,6 +62,23 @@ def test_the_smaller_earlier_verifier_stays_selectable_with_its_own_calibration(
     assert minilm.name == "nli-minilm-l6-v1" != NliVerifier.load().name
     assert verdict(minilm.score("Northwind lost money in 2025.", passages(NORTHWIND))) is Label.SUPPORTED
     assert Calibration.load(bundled_calibration(minilm.name)).fitted_for["verifier"] == minilm.name
+
+
+def test_the_v3_verifier_reads_phrase_opposites_and_keeps_its_own_calibration() -> None:
+    """v3 (`nli-mpnet-v3`) learned "profitable" against a stated net loss from templated filing pairs
+    (training/figure_pairs.py); "turned a profit" is in none of its templates."""
+    from service.calibration import Calibration, bundled_calibration
+    from service.verifiers.nli import bundled_nli_artifact
+
+    v3 = NliVerifier.load(bundled_nli_artifact("nli-mpnet-v3"))
+
+    assert v3.name == "nli-mpnet-l6-v3" != NliVerifier.load().name
+    assert verdict(v3.score("Northwind was profitable in 2025.", passages(NORTHWIND))) is Label.REFUTED
+    assert verdict(v3.score("Northwind turned a profit in 2025.", passages(NORTHWIND))) is Label.REFUTED
+    assert verdict(v3.score("Northwind lost money in 2025.", passages(NORTHWIND))) is Label.SUPPORTED
+    assert verdict(v3.score("Northwind opened an office in Lisbon.", passages(NORTHWIND))) is Label.NOT_ENOUGH_INFO
+    assert Calibration.load(bundled_calibration(v3.name)).fitted_for["verifier"] == v3.name
+    assert Calibration.load(bundled_calibration()).fitted_for["verifier"] == NliVerifier.load().name
 
 
 def test_the_bundled_verifier_scores_every_passage_in_one_call(bundled: NliVerifier) -> None:
