@@ -4,8 +4,8 @@ the claim's measure and period decides it, while a figure for another period, me
     figure_pairs(scenarios=2000, seed=0)   # [ContrastPair], about four pairs a scenario
 
 Each scenario is a made-up company, a measure and two periods of one kind (years, quarters, balance-sheet dates)
-with a figure each. The evidence states both figures, as prose ("Total revenue was $412.5 million for fiscal 2024,
-compared with $388.1 million for fiscal 2023.") or as a table row the way `index.tables` reads one ("… ›
+with a figure each. The evidence states both figures, as prose ("Halcyon Labs' revenue was $412.5 million for fiscal
+2024, compared with $388.1 million for fiscal 2023.") or as a table row the way `index.tables` reads one ("… ›
 Total revenue — Year Ended December 31, 2024: $412.5 million; Year Ended December 31, 2023: $388.1 million").
 From it come (sources `synthetic:figures/KIND`):
 - *same*: the figure of a period, written another way ("about $0.41 billion", "$412.5M") → entailment;
@@ -92,8 +92,7 @@ def _money(value: float, rng: np.random.Generator, exact: bool = True) -> str:
 
 
 def _scenario(rng: np.random.Generator, index: int) -> list[ContrastPair]:
-    company = f"{_FIRST[int(rng.integers(len(_FIRST)))]} {_SECOND[int(rng.integers(len(_SECOND)))]}"
-    other = f"{_FIRST[int(rng.integers(len(_FIRST)))]} {_SECOND[int(rng.integers(len(_SECOND)))]}"
+    company, other = _company(rng), _company(rng)
     picks = rng.choice(len(_MEASURES), 2, replace=False)
     (measure, label, balance), (measure2, _, _) = _MEASURES[int(picks[0])], _MEASURES[int(picks[1])]
     now, before, elsewhere = _periods(rng, balance, int(rng.integers(2019, 2026)))
@@ -138,7 +137,7 @@ def _scenario(rng: np.random.Generator, index: int) -> list[ContrastPair]:
 
 
 def _profit(rng: np.random.Generator, index: int) -> list[ContrastPair]:
-    company = f"{_FIRST[int(rng.integers(len(_FIRST)))]} {_SECOND[int(rng.integers(len(_SECOND)))]}"
+    company = _company(rng)
     now, before, _ = _periods(rng, False, int(rng.integers(2019, 2026)))
     value = float(np.round(np.exp(rng.uniform(np.log(1), np.log(7000))), 1))
     loss = rng.random() < 0.5
@@ -155,6 +154,10 @@ def _profit(rng: np.random.Generator, index: int) -> list[ContrastPair]:
                          CONTRADICTION if loss else ENTAILMENT),
             ContrastPair(f"{SOURCE}/profit", f"profit-{index}", evidence, unprofitable[pick],
                          ENTAILMENT if loss else CONTRADICTION)]
+
+
+def _company(rng: np.random.Generator) -> str:
+    return f"{_FIRST[int(rng.integers(len(_FIRST)))]} {_SECOND[int(rng.integers(len(_SECOND)))]}"
 
 
 def _owner(company: str) -> str:

@@ -15,13 +15,13 @@ the scale is a vector. The word-embedding table is not in the graph; the model k
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from service.checksums import sha256_file
 from service.verifiers.nli import MODEL_FILE
 
 _PREFIX = "model."  # the exported wrapper's attribute (training.nli_export.FromEmbeddings.model)
@@ -29,7 +29,7 @@ _PREFIX = "model."  # the exported wrapper's attribute (training.nli_export.From
 
 def artifact_digest(folder: Path) -> str:
     """sha256 of the artifact's graph: what a training plan that starts from it records."""
-    return hashlib.sha256((folder / MODEL_FILE).read_bytes()).hexdigest()
+    return sha256_file(folder / MODEL_FILE)
 
 
 def artifact_state(folder: Path) -> dict[str, np.ndarray]:

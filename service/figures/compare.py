@@ -14,7 +14,6 @@ from service.figures.quantity_vocab import RATES
 
 EXACT_TOLERANCE = 0.02  # a bare figure in a claim tolerates 2 % (or its own rounding, if wider)
 CURRENCIES = frozenset({"USD", "EUR", "GBP", "JPY", "INR", "CAD", "AUD", "CHF", "CNY"})
-UNSCALED = "the source's figure is written with no scale"  # the gap of the claim's own figure, its scale elsewhere
 
 
 def compare_quantities(claim: Quantity, evidence: Quantity) -> tuple[Relation, str | None]:
@@ -29,7 +28,8 @@ def compare_quantities(claim: Quantity, evidence: Quantity) -> tuple[Relation, s
         return Relation.CONSISTENT, None
     padded_low, padded_high = _interval(evidence, pad=evidence.precision)
     if (padded_high < claim_low or claim_high < padded_low) and _scaled_by_caption(claim_low, claim_high, evidence):
-        return Relation.NOT_COMPARABLE, f"{_said(claim, evidence)} — {UNSCALED} (a table in thousands or millions?)"
+        return Relation.NOT_COMPARABLE, (f"{_said(claim, evidence)} — the source's figure is written with no "
+                                         "scale (a table in thousands or millions?)")
     if padded_high < claim_low or claim_high < padded_low:
         return Relation.CONTRADICTS, _gap(claim, evidence)
     return Relation.NOT_COMPARABLE, f"{_said(claim, evidence)} — the source's figure is too loose to decide"
@@ -37,6 +37,14 @@ def compare_quantities(claim: Quantity, evidence: Quantity) -> tuple[Relation, s
 
 _SCALES = (1e3, 1e6, 1e9)
 _WRITTEN_SCALE = re.compile(r"\d\s*[A-Za-z]")  # "2.4M", "2.4 million", "2,430 thousand"
+
+
+def written_without_scale(claim: Quantity, evidence: Quantity) -> bool:
+    """Whether `evidence` is the claim's own figure written with no scale of its own ("$2,430,000" as "$ | 2,430",
+    the table's "in thousands" caption elsewhere): what `compare_quantities` calls not comparable rather than a
+    scale slip."""
+    claim_low, claim_high = _claim_interval(claim)
+    return _scaled_by_caption(claim_low, claim_high, _in_rate_of(evidence, claim))
 
 
 def _scaled_by_caption(claim_low: float, claim_high: float, evidence: Quantity) -> bool:

@@ -17,7 +17,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from service.domain import Relation
-from service.figures.compare import CURRENCIES, UNSCALED, base_unit, compare_quantities, units_compatible
+from service.figures.compare import (
+    CURRENCIES,
+    base_unit,
+    compare_quantities,
+    units_compatible,
+    written_without_scale,
+)
 from service.figures.periods import Period, extract_periods, periods_align, time_spans
 from service.figures.quantities import Qualifier, Quantity, extract_quantities
 from service.figures.quantity_format import format_quantity
@@ -117,7 +123,8 @@ def numeric_decision(matches: Sequence[NumericMatch], *,
     usable = [m for m in usable if m.relation is Relation.CONSISTENT or m.evidence not in claimed]
     # a claim figure found written without its scale ("$2,430,000" as "$ | 2,430") is not refuted by the cells
     # beside it: another column, another period ("$ | 8,459" for the year before)
-    unscaled = {m.claim for m in usable if UNSCALED in (m.gap or "")}
+    unscaled = {m.claim for m in usable
+                if m.relation is Relation.NOT_COMPARABLE and written_without_scale(m.claim, m.evidence)}
     usable = [m for m in usable if m.relation is not Relation.CONTRADICTS or m.claim not in unscaled]
     grouped: dict[tuple[int, int], list[NumericMatch]] = {}
     for match in usable:
