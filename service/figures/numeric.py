@@ -17,13 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from service.domain import Relation
-from service.figures.compare import (
-    CURRENCIES,
-    base_unit,
-    compare_quantities,
-    units_compatible,
-    written_without_scale,
-)
+from service.figures.compare import CURRENCIES, base_unit, compare_quantities, units_compatible, written_without_scale
 from service.figures.periods import Period, extract_periods, periods_align, time_spans
 from service.figures.quantities import Qualifier, Quantity, extract_quantities
 from service.figures.quantity_format import format_quantity
