@@ -17,6 +17,12 @@ _FROM_TO = re.compile(r"\bfrom\s*$", re.IGNORECASE)
 _BASE_AFTER = re.compile(r"^[^.;]{0,40}?\b(?:up|down|rising|falling|increasing|decreasing)?\s*(?:from|compared with|"
                          r"compared to|versus|vs\.?|against)\s*$", re.IGNORECASE)
 
+# the next sentence gives the figure of the period before ("… $2.49 per hour. A year earlier, in September 2023,
+# the same provider charged $3.40 per hour") or after ("… $3.40. A year later it charged $2.49")
+_NEXT_SENTENCE = r"^[^;]{0,60}?[.!]\s+(?:a|one|twelve|three|six)\s+(?:years?|quarters?|months?)\s+"
+_EARLIER = re.compile(_NEXT_SENTENCE + r"(?:earlier|before)\b[^.;]{0,60}$", re.IGNORECASE)
+_LATER = re.compile(_NEXT_SENTENCE + r"later\b[^.;]{0,60}$", re.IGNORECASE)
+
 
 def same_unit(a: Quantity, b: Quantity) -> bool:
     """Operands of one measure: the same base unit ("$212 million a year" is dollars), never percentages."""
@@ -35,19 +41,28 @@ def changes_in(text: str, figures: Sequence[Quantity], period: Period | None,
             if not same_unit(first, second):
                 continue
             between = text[first.end:second.start]
-            if _BASE_AFTER.match(between):
+            if _BASE_AFTER.match(between) or _EARLIER.match(between):
                 pairs.append((first, second))
-            elif re.fullmatch(r"\s*to\s*", between) and _FROM_TO.search(text[:first.start]):
+            elif _LATER.match(between) or (re.fullmatch(r"\s*to\s*", between) and _FROM_TO.search(text[:first.start])):
                 pairs.append((second, first))
     if period is not None:
         periods = [_year_ended(text, p) for p in extract_periods(text)]
         respective = respectively(text, figures, periods)
         dated = [(q, respective.get(id(q)) or nearest_period(text, q, periods)) for q in figures]
-        current = [q for q, p in dated if p is not None and periods_align(period, p)]
-        before = [q for q, p in dated if p is not None and (periods_align(base, p) if base is not None
+        current = [q for q, p in dated if p is not None and _of_period(period, p)]
+        before = [q for q, p in dated if p is not None and (_of_period(base, p) if base is not None
                                                               else _just_before(p, period))]
-        pairs += [(new, old) for new in current[:1] for old in before[:1] if same_unit(new, old)]
+        # the first figure of each period in one unit ("three months ended" is not the row's "$50 million")
+        pairs += [(new, old) for new in current for old in before if same_unit(new, old)][:1]
     return pairs
+
+
+def _of_period(claimed: Period, found: Period) -> bool:
+    """A figure of the claimed period: the same one (`periods_align`), or for a calendar year the balance at its
+    end ("from 2022 to 2023" against a balance sheet's "December 31, 2023" and "December 31, 2022")."""
+    return periods_align(claimed, found) or (
+        claimed.granularity is Granularity.YEAR and found.granularity is Granularity.DAY
+        and found.last_day == claimed.last_day and (claimed.last_day.month, claimed.last_day.day) == (12, 31))
 
 
 _YEAR_ENDED = re.compile(r"\b(?:fiscal\s+)?years?\s+ended\s*$", re.IGNORECASE)
@@ -62,6 +77,7 @@ def _year_ended(text: str, period: Period) -> Period:
     return replace(period, first_day=after.replace(year=after.year - 1), granularity=Granularity.YEAR)
 
 
+_SENTENCE_BREAK = re.compile(r"[a-z)][.!?]\s+[A-Z(]")
 _RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
 
 
@@ -86,6 +102,8 @@ def nearest_period(text: str, figure: Quantity, periods: Sequence[Period]) -> Pe
         between = text[period.end:figure.start] if period.end <= figure.start else text[figure.end:period.start]
         if ";" in between or (period.start < figure.end and period.end > figure.start):
             return None
+        if _SENTENCE_BREAK.search(between) and " — " not in between:
+            return None  # another sentence's ("(1) Ending backlog is …. Backlog as of December 31, 2023 was …")
         # a period across a clause break is another figure's ("120 at the end of 2023 and 420 at the end of 2025")
         return len(between) + (1000 if re.search(r",|\band\b", between) else 0)
 

@@ -1,7 +1,8 @@
 """Figures a claim computes rather than states: a change ("revenue grew about 200%", "spending tripled", "fell by a
-third", "the percentage decrease in total liabilities from December 31, 2022, to December 31, 2023, is 27.3%"), a
-share ("compute was more than half of operating costs") and a total ("the two clusters together hold over 16,000
-GPUs"), checked by doing the arithmetic on the figures the evidence states.
+third", "the percentage decrease in total liabilities from December 31, 2022, to December 31, 2023, is 27.3%", or
+a direction alone, "the price rose": `service.figures.derived_direction`), a share ("compute was more than half
+of operating costs") and a total ("the two clusters together hold over 16,000 GPUs"), checked by doing the
+arithmetic on the figures the evidence states.
 
     derived = read_derived(claim)                         # None when the claim computes nothing
     found = check_derived(derived, claim, passages)       # the operands, the computed value, the relation
@@ -34,6 +35,7 @@ from service.figures.derived_claim import (
     claim_measure_words,
     percent_bounds,
 )
+from service.figures.derived_direction import read_direction
 from service.figures.derived_vocab import (
     CAGR,
     CHANGE,
@@ -53,9 +55,12 @@ from service.figures.derived_vocab import (
     TOTAL,
 )
 from service.figures.periods import Period, extract_periods
-from service.figures.quantities import extract_quantities
+from service.figures.quantities import Quantity, extract_quantities
 from service.figures.quantity_vocab import Qualifier
 from service.figures.subjects import content_words
+
+# "from 2024 to 2025", "between the years 2022 and 2023": the change is measured against the first
+_FROM = re.compile(r"\b(?:from|between)(?:\s+the)?(?:\s+(?:fiscal\s+)?years?)?\s*$", re.IGNORECASE)
 
 
 def read_derived(claim: str) -> DerivedClaim | None:
@@ -65,13 +70,14 @@ def read_derived(claim: str) -> DerivedClaim | None:
     span = re.fullmatch(r"(\d{4})\s*(?:-|–|—|to|and)\s*(\d{4})", periods[0].text) if periods else None
     if len(periods) >= 2 and re.search(r"\bthan\b", claim[periods[0].end:periods[1].start]):
         base, periods = periods[1], [periods[0], *periods[2:]]  # "2025 revenue … more than in 2024"
-    if span and re.search(r"\b(?:from|between)\s*$", claim[: periods[0].start]):  # "from 2024 to 2025", one span
+    if span and _FROM.search(claim[: periods[0].start]):  # "from 2024 to 2025", one span
         base, target = extract_periods(span.group(1))[0], extract_periods(span.group(2))[0]
         periods = [target, *periods[1:]]
-    elif len(periods) >= 2 and re.search(r"\b(?:from|between)\s*$", claim[: periods[0].start]) \
+    elif len(periods) >= 2 and _FROM.search(claim[: periods[0].start]) \
             and re.fullmatch(r",?\s*(?:to|and)\s*", claim[periods[0].end:periods[1].start]):
         base, periods = periods[0], periods[1:]  # "from 2024 to 2025": measured against the first
-    for reader in (_change_noun, _cagr, _difference, _ratio, _change, _multiple, _fraction_change, _share, _total):
+    for reader in (_change_noun, _cagr, _difference, _ratio, _change, _multiple, _fraction_change, _share, _total,
+                   read_direction):
         found = reader(claim, periods[0] if periods else None)
         if found is not None:
             return replace(found, base=base) if base is not None else found
@@ -115,9 +121,11 @@ def _change(claim: str, period: Period | None) -> DerivedClaim | None:
     amount = next((q for q in extract_quantities(match.group("amount")) if q.unit == "%"), None)
     if amount is None:
         return None
-    lower, upper = as_ratio(amount, down=re.fullmatch(DOWN, match.group("verb"), re.IGNORECASE) is not None)
+    down = re.fullmatch(DOWN, match.group("verb"), re.IGNORECASE) is not None
+    lower, upper = as_ratio(amount, down=down)
     return DerivedClaim("change", lower, upper, match.group(0), match.start(), match.end(),
-                        claim_measure_words(claim, [match.span()]), period=period)
+                        claim_measure_words(claim, [match.span()]), period=period,
+                        cut_off=as_ratio(amount, down=down, cut=True))
 
 
 _FALLS = frozenset({"decrease", "decline", "drop", "reduction"})
@@ -143,15 +151,25 @@ def _change_noun(claim: str, period: Period | None) -> DerivedClaim | None:
     if amount.unit == "%":
         lower, upper = as_ratio(amount, down=falls)
         return DerivedClaim("change", lower, upper, claim[start:end], start, end, words, period=period,
-                            measure_share=1.0)
+                            measure_share=1.0, cut_off=as_ratio(amount, down=falls, cut=True))
     rises = noun in {"increase", "growth", "rise"} or (noun == "change" and re.match(r"\W*(?:an?\s+)?increase\b", said))
     if not (falls or rises) or match.group("percent"):
         return None
-    low, high = (amount.low, amount.high) if amount.qualifier != Qualifier.EXACT else bounds(amount.value, "")
+    low, high = (amount.low, amount.high) if amount.qualifier != Qualifier.EXACT else _stated_bounds(amount)
     if falls:
         low, high = (-high if high is not None else None), (-low if low is not None else None)
     return DerivedClaim("difference", low, high, claim[start:end], start, end, words, unit=amount.unit,
                         period=period, measure_share=1.0)
+
+
+def _stated_bounds(amount: Quantity) -> tuple[float, float]:
+    """A bare amount written to four or more significant digits ("$82,093,000") holds to its last digit; a
+    rounder one ("$4.2 million") to 2 %."""
+    digits = re.sub(r"\D", "", amount.text).lstrip("0").rstrip("0")
+    if len(digits) >= 4:
+        return amount.value - amount.precision, amount.value + amount.precision
+    low, high = bounds(amount.value, "")
+    return low or 0.0, high or 0.0
 
 
 def _ratio(claim: str, period: Period | None) -> DerivedClaim | None:

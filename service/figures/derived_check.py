@@ -3,12 +3,14 @@ passages, the arithmetic done and shown, and the relation to what the claim says
 
 from __future__ import annotations
 
-import math
+import itertools
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
-from service.domain import Passage, Relation
+from service.domain import Passage
 from service.figures.change_pairs import changes_in, nearest_period, same_unit
+from service.figures.derived_arithmetic import as_change, finding, shown, spread, value_range, years_between
 from service.figures.derived_claim import MIN_MEASURE_WORDS, DerivedClaim, DerivedFinding
 from service.figures.periods import extract_periods, periods_align
 from service.figures.quantities import Quantity, extract_quantities
@@ -64,11 +66,12 @@ def _measures(words: frozenset[str], near: frozenset[str], share: float = MIN_ME
 
 
 def _row_label_text(text: str) -> str:
-    """A table row's label (between the last "›" or "]" and " — "), or "" for prose."""
+    """A table row's label (between the last "›" or "]" and " — "), without what it explains in brackets
+    ("Total capitalization (total debt plus stockholders' equity)"), or "" for prose."""
     dash = text.find(" — ")
     if dash < 0:
         return ""
-    return text[max(text.rfind("›", 0, dash), text.rfind("]", 0, dash)) + 1:dash]
+    return re.sub(r"\([^)]*\)", " ", text[max(text.rfind("›", 0, dash), text.rfind("]", 0, dash)) + 1:dash])
 
 
 _ROW_TOTAL = frozenset({"total"})  # "Total revenue" is the claim's "revenue"
@@ -87,8 +90,19 @@ def _plain(words: frozenset[str]) -> frozenset[str]:
     return frozenset(w.removesuffix("s") for w in words)
 
 
+def _following(passages: Sequence[Passage]) -> list[tuple[Passage, Passage, Passage]]:
+    """Two retrieved sentences that follow each other in one document, and the two read as one passage: a
+    change is often stated across them ("… at $2.49 per hour. A year earlier, … it charged $3.40 per hour")."""
+    prose = sorted((p for p in passages if p.as_read.endswith(p.text)), key=lambda p: (p.doc_id, p.start))
+    return [(first, second, replace(first, end=second.end, text=f"{first.text} {second.text}",
+                                    reading=f"{first.as_read} {second.text}"))
+            for first, second in itertools.pairwise(prose)
+            if first.doc_id == second.doc_id and 0 <= second.start - first.end <= 2]
+
+
 def _check_change(derived: DerivedClaim, passages: Sequence[Passage]) -> DerivedFinding | None:
-    for passage in passages:
+    alone = [(passage, passage, passage) for passage in passages]
+    for first, second, passage in [*alone, *_following(passages)]:
         text = _read(passage)
         figures = [q for q in extract_quantities(text) if q.unit != "%"]
         for pair in changes_in(text, figures, derived.period, derived.base):
@@ -99,25 +113,26 @@ def _check_change(derived: DerivedClaim, passages: Sequence[Passage]) -> Derived
                 continue  # a row that names more than the measure ("Total liabilities and shareholders' deficit")
             if old.value == 0:
                 continue
-            operands = ((new, passage), (old, passage))
+            cut = len(_read(first)) if second is not first else len(text)  # which sentence cites each operand
+            operands = tuple((q, first if q.start < cut else second) for q in (new, old))
             if derived.kind == "difference":
                 gap = new.value - old.value
-                (low_new, high_new), (low_old, high_old) = _range(new), _range(old)
+                (low_new, high_new), (low_old, high_old) = value_range(new), value_range(old)
                 unit = (new.unit or "").partition("/")[0] or None
-                arithmetic = f"{_shown(new)} − {_shown(old)} = {format_value(gap, unit)}"
-                return _finding(derived, gap, (low_new - high_old, high_new - low_old), operands, arithmetic)
+                arithmetic = f"{shown(new)} − {shown(old)} = {format_value(gap, unit)}"
+                return finding(derived, gap, (low_new - high_old, high_new - low_old), operands, arithmetic)
             ratio = new.value / old.value
-            spread = _spread(new, old)
+            widest = spread(new, old)
             if derived.kind == "cagr":
-                years = _years_between(derived)
+                years = years_between(derived)
                 if years is None or ratio <= 0:
                     continue
                 rate = ratio ** (1 / years)
-                arithmetic = f"({_shown(new)} / {_shown(old)}) ^ (1/{years:g}) is {(rate - 1) * 100:+.1f}% a year"
-                return _finding(derived, rate, (spread[0] ** (1 / years), spread[1] ** (1 / years)), operands,
+                arithmetic = f"({shown(new)} / {shown(old)}) ^ (1/{years:g}) is {(rate - 1) * 100:+.1f}% a year"
+                return finding(derived, rate, (widest[0] ** (1 / years), widest[1] ** (1 / years)), operands,
                                 arithmetic)
-            arithmetic = f"{_shown(new)} vs {_shown(old)} is {_as_change(ratio)}"
-            return _finding(derived, ratio, spread, operands, arithmetic)
+            arithmetic = f"{shown(new)} vs {shown(old)} is {as_change(ratio)}"
+            return finding(derived, ratio, widest, operands, arithmetic)
     return None
 
 
@@ -163,8 +178,8 @@ def _check_share(derived: DerivedClaim, passages: Sequence[Passage]) -> DerivedF
             if part is whole or not same_unit(part, whole) or whole.value == 0 or larger:
                 continue
             share = part.value / whole.value
-            arithmetic = f"{_shown(part)} of {_shown(whole)} is {share * 100:.1f}%"
-            return _finding(derived, share, _spread(part, whole), ((part, part_passage), (whole, whole_passage)),
+            arithmetic = f"{shown(part)} of {shown(whole)} is {share * 100:.1f}%"
+            return finding(derived, share, spread(part, whole), ((part, part_passage), (whole, whole_passage)),
                             arithmetic)
     return None
 
@@ -178,8 +193,8 @@ def _check_ratio(derived: DerivedClaim, passages: Sequence[Passage]) -> DerivedF
     if first is None or second is None or not same_unit(first[0], second[0]) or second[0].value == 0:
         return None
     ratio = first[0].value / second[0].value
-    arithmetic = f"{_shown(first[0])} / {_shown(second[0])} = {ratio:.2f}"
-    return _finding(derived, ratio, _spread(first[0], second[0]), (first, second), arithmetic)
+    arithmetic = f"{shown(first[0])} / {shown(second[0])} = {ratio:.2f}"
+    return finding(derived, ratio, spread(first[0], second[0]), (first, second), arithmetic)
 
 
 _ITEM_GAP = 40  # characters at most between a named thing and its figure ("Series A: $180 million")
@@ -217,7 +232,7 @@ def _check_listed_total(derived: DerivedClaim, passages: Sequence[Passage]) -> D
         if hit is None:
             return None
         found.append(hit)
-    return _total_finding(derived, found)
+    return _totalfinding(derived, found)
 
 
 def _check_total(derived: DerivedClaim, claim: str, passages: Sequence[Passage]) -> DerivedFinding | None:
@@ -247,53 +262,13 @@ def _check_total(derived: DerivedClaim, claim: str, passages: Sequence[Passage])
         if hit is None:
             return None
         found.append(hit)
-    return _total_finding(derived, found)
+    return _totalfinding(derived, found)
 
 
-def _total_finding(derived: DerivedClaim, found: list[tuple[Quantity, Passage]]) -> DerivedFinding:
+def _totalfinding(derived: DerivedClaim, found: list[tuple[Quantity, Passage]]) -> DerivedFinding:
     total = sum(q.value for q, _ in found)
     arithmetic = " + ".join(format_value(q.value, q.unit) for q, _ in found) + \
         f" = {format_value(total, found[0][0].unit)}"
-    ranges = [_range(q) for q, _ in found]
-    return _finding(derived, total, (sum(low for low, _ in ranges), sum(high for _, high in ranges)), tuple(found),
+    ranges = [value_range(q) for q, _ in found]
+    return finding(derived, total, (sum(low for low, _ in ranges), sum(high for _, high in ranges)), tuple(found),
                     arithmetic)
-
-
-def _years_between(derived: DerivedClaim) -> float | None:
-    if derived.period is None or derived.base is None:
-        return None
-    years = round((derived.period.last_day - derived.base.last_day).days / 365.25)
-    return float(years) if years >= 1 else None
-
-
-def _shown(figure: Quantity) -> str:
-    return format_value(figure.value, (figure.unit or "").partition("/")[0] or None)
-
-
-def _range(figure: Quantity) -> tuple[float, float]:
-    """What the figure may be: its hedge's bounds ("approximately $10.13"; "over" is open above), widened by its
-    rounding (half a unit of its last digit)."""
-    low = figure.low if figure.low is not None else 0.0
-    high = figure.high if figure.high is not None else math.inf
-    return min(low, figure.value) - figure.precision, max(high, figure.value) + figure.precision
-
-
-def _spread(numerator: Quantity, denominator: Quantity) -> tuple[float, float]:
-    """The ratio's range given each figure's range (`_range`)."""
-    (low_n, high_n), (low_d, high_d) = _range(numerator), _range(denominator)
-    return low_n / high_d, high_n / max(low_d, 1e-12)
-
-
-def _as_change(ratio: float) -> str:
-    percent = (ratio - 1) * 100
-    return f"{percent:+.1f}%" if abs(percent) < 150 else f"×{ratio:.2f} ({percent:+.0f}%)"
-
-
-def _finding(derived: DerivedClaim, computed: float, spread: tuple[float, float],
-             operands: tuple[tuple[Quantity, Passage], ...], arithmetic: str) -> DerivedFinding:
-    low, high = derived.low, derived.high
-    inside = (low is None or computed >= low) and (high is None or computed <= high)
-    overlaps = (low is None or spread[1] >= low) and (high is None or spread[0] <= high)
-    relation = Relation.CONSISTENT if inside else Relation.NOT_COMPARABLE if overlaps else Relation.CONTRADICTS
-    gap = None if inside else f"claimed {derived.text}; {arithmetic}"
-    return DerivedFinding(derived, relation, computed, operands, arithmetic, gap)

@@ -21,7 +21,7 @@ MIN_MEASURE_WORDS = 0.5  # share of the claim's measure words a passage must use
 
 @dataclass(frozen=True)
 class DerivedClaim:
-    kind: str  # "change" | "cagr" | "difference" | "share" | "total"
+    kind: str  # "change" | "cagr" | "difference" | "share" | "ratio" | "total"
     low: float | None  # bounds of the claimed value: a change as a ratio (+200 % → 2.0), a share (0.5), a total
     high: float | None
     text: str  # the claim's words for it: "about 200%", "tripled", "more than half", "over 16,000 GPUs"
@@ -34,11 +34,16 @@ class DerivedClaim:
     base: Period | None = None  # a change's earlier period, when the claim names it ("from 2024 to 2025")
     items: tuple[str, ...] = ()  # what a ratio compares ("Series A", "seed round") or a total adds up, as named
     measure_share: float = MIN_MEASURE_WORDS  # of `words`, the share an operand's own words must use
+    supports: bool = True  # a computed value that holds supports the claim (False: the claim says more than it)
+    # the bounds if the claimed figure was cut off at its last digit rather than rounded ("39.78%" of −39.787%):
+    # a computed value inside them but outside `low`–`high` decides nothing (filings and their readers do both)
+    cut_off: tuple[float | None, float | None] | None = None
 
     @property
     def whole_measure(self) -> bool:
-        """Every word of the measure must name an operand (a change named as a noun: "the increase in net income")."""
-        return self.measure_share >= 1
+        """The measure must be named closely: most of its words by the operands, and by a table row that names
+        nothing more (a change named as a noun, "the increase in net income", or by its direction alone)."""
+        return self.measure_share >= 0.75
 
 
 @dataclass(frozen=True)
@@ -70,16 +75,18 @@ def claim_measure_words(claim: str, spans: Sequence[tuple[int, int]]) -> frozens
     return frozenset(measure_words(kept) - _CHANGE_WORDS)
 
 
-def percent_bounds(amount: Quantity) -> tuple[float | None, float | None]:
-    if amount.qualifier == Qualifier.EXACT:  # a bare percentage: to its last digit ("15%" ±0.5, "76.92%" ±0.005)
-        return amount.value - amount.precision, amount.value + amount.precision
+def percent_bounds(amount: Quantity, *, cut: bool = False) -> tuple[float | None, float | None]:
+    """A bare percentage to its last digit ("15%" ±0.5, "76.92%" ±0.005), or with `cut` also cut off there
+    ("39.78%" is what 39.787% is cut to); a hedged one by its hedge."""
+    if amount.qualifier == Qualifier.EXACT:
+        return amount.value - amount.precision, amount.value + (2 if cut else 1) * amount.precision
     return amount.low, amount.high
 
 
-def as_ratio(amount: Quantity, *, down: bool) -> tuple[float | None, float | None]:
+def as_ratio(amount: Quantity, *, down: bool, cut: bool = False) -> tuple[float | None, float | None]:
     """A change of `amount` percent as bounds on new / old: a fall of p % leaves 1 − p/100 of the old value; an
     unbounded side is bounded by the direction (a rise leaves more than all of it)."""
-    low, high = percent_bounds(amount)  # of the change, in percent (None: unbounded that way)
+    low, high = percent_bounds(amount, cut=cut)  # of the change, in percent (None: unbounded that way)
     if down:
         return (1 - high / 100 if high is not None else None), (1 - low / 100 if low is not None else 1.0)
     return (1 + low / 100 if low is not None else 1.0), (1 + high / 100 if high is not None else None)

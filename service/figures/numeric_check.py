@@ -124,7 +124,8 @@ def _same_figure(claimed: Quantity, operand: Quantity) -> bool:
 def _with_derived(plain: NumericFinding, found: DerivedFinding, snapshot: CollectionView,
                   others: bool) -> NumericFinding:
     """The stated figures' finding with the computed one added: a conflict of either refutes; SUPPORTED when
-    the computed figure holds and the claim states no other figure, or they hold too."""
+    the computed figure holds, the claim says no more than it (`DerivedClaim.supports`) and states no other
+    figure, or they hold too."""
     passages = tuple({(p.doc_id, p.start): p for _, p in found.operands}.values())
     comparisons = plain.comparisons + tuple(
         NumericComparison(claim_value=found.claim.text, evidence_value=found.arithmetic, relation=found.relation,
@@ -133,7 +134,7 @@ def _with_derived(plain: NumericFinding, found: DerivedFinding, snapshot: Collec
     rationale = f"Computed from the source: {found.arithmetic}, which {said} the claimed {found.claim.text}."
     if found.relation is Relation.CONTRADICTS:
         return NumericFinding(comparisons, Label.REFUTED, rationale, passages + plain.decisive)
-    if found.relation is Relation.CONSISTENT and plain.decision is not Label.REFUTED and (
+    if found.relation is Relation.CONSISTENT and found.claim.supports and plain.decision is not Label.REFUTED and (
             not others or plain.decision is Label.SUPPORTED):
         return NumericFinding(comparisons, Label.SUPPORTED, rationale, passages + plain.decisive)
     return replace(plain, comparisons=comparisons)

@@ -1,0 +1,96 @@
+"""Which two figures a change is computed from, read the way filings state them: a balance at a year's end for a
+claim about the year, each sentence's own period (not the next one's), the first figures of the two periods in one
+unit, a row label with its explanation in brackets, and a bare percentage cut off rather than rounded at its
+last digit (no conflict, no support)."""
+
+from __future__ import annotations
+
+import pytest
+
+from service.domain import Passage, Relation
+from service.figures.derived import read_derived
+from service.figures.derived_check import check_derived
+
+pytestmark = pytest.mark.unit
+
+CAPITALIZATION = ("Our liquidity and capital resources are summarized below › Total capitalization (total debt plus "
+                  "stockholders’ equity) — December 31, 2023: $1,524 million; December 31, 2022: $1,682 million")
+NOI = ("Below are the components of Strategic Capital Segment NOI for the three months ended March 31 (in millions) › "
+       "Strategic Capital Segment – NOI — 2024: $50 million; 2023: $63 million")
+CREDITS = ["For the year ended December 31, 2022, we claimed $11 million of Federal Energy Credits.",
+           "For the year ended December 31, 2023, we have estimated $3 million of Federal Energy Credits within our "
+           "income tax provision."]
+COST = "Cost of sales › Cost of sales — Year ended December 31, 2023: $26,428; Year ended December 31, 2022: $43,891"
+
+
+def one(text: str) -> list[Passage]:
+    return [Passage("filing.md", 0, len(text), text, 1.0)]
+
+
+def following(*texts: str) -> list[Passage]:
+    found, start = [], 0
+    for text in texts:
+        found.append(Passage("filing.md", start, start + len(text), text, 1.0))
+        start += len(text) + 1
+    return found
+
+
+def checked(claim: str, passages: list[Passage]) -> tuple[Relation, str] | None:
+    found = check_derived(read_derived(claim), claim, passages)  # type: ignore[arg-type]
+    return (found.relation, found.arithmetic) if found else None
+
+
+def test_a_claim_about_a_year_reads_a_balance_at_its_end() -> None:
+    claim = "The percentage decrease in total capitalization from 2022 to 2023 is approximately 9.40%."
+
+    assert checked(claim, one(CAPITALIZATION)) == (Relation.CONSISTENT, "$1.524B vs $1.682B is -9.4%")
+
+
+def test_a_year_is_not_the_balance_of_a_day_other_than_its_last() -> None:
+    row = CAPITALIZATION.replace("December 31", "June 30")
+    claim = "The percentage decrease in total capitalization from 2022 to 2023 is approximately 9.40%."
+
+    assert checked(claim, one(row)) is None
+
+
+def test_the_pair_is_the_first_figures_of_the_two_periods_in_one_unit() -> None:
+    # "three months" is a figure of neither period's column
+    claim = "The percentage change in the Strategic Capital Segment NOI from 2023 to 2024 is -20.63%."
+
+    assert checked(claim, one(NOI)) == (Relation.CONSISTENT, "$50M vs $63M is -20.6%")
+
+
+def test_each_sentence_gives_its_own_figure_its_period() -> None:
+    claim = "The percentage decrease in Federal Energy Credits from 2022 to 2023 is approximately 72.73%."
+
+    assert checked(claim, following(*CREDITS)) == (Relation.CONSISTENT, "$3M vs $11M is -72.7%")
+
+
+@pytest.mark.parametrize(("claimed", "relation"), [
+    ("39.79%", Relation.CONSISTENT),      # -39.787% rounded
+    ("39.78%", Relation.NOT_COMPARABLE),  # cut off at the last digit: FinDVer's labels take it either way
+    ("39.77%", Relation.CONTRADICTS),
+    ("39.80%", Relation.CONTRADICTS),
+])
+def test_a_bare_percentage_cut_off_at_its_last_digit_is_no_conflict(claimed: str, relation: Relation) -> None:
+    claim = f"The percentage decrease in Cost of Sales between the years 2022 and 2023 was {claimed}."
+
+    found = checked(claim, one(COST))
+
+    assert found is not None and found[0] is relation
+
+
+GOODWILL = ("Goodwill › Precision Conveyance — March 31, 2023: $120,000,000; December 31, 2023: $202,093,000")
+
+
+@pytest.mark.parametrize(("claimed", "relation"), [
+    ("$82,093,000", Relation.CONSISTENT),
+    ("$82,593,000", Relation.CONTRADICTS),  # 0.6% off: a figure written to its last dollar holds to it
+])
+def test_a_net_increase_written_to_the_dollar_holds_to_the_dollar(claimed: str, relation: Relation) -> None:
+    claim = (f"The net increase in goodwill for Precision Conveyance from March 31, 2023, to December 31, 2023, is "
+             f"{claimed}.")
+
+    found = checked(claim, one(GOODWILL))
+
+    assert found is not None and found[0] is relation
