@@ -47,13 +47,18 @@ def changes_in(text: str, figures: Sequence[Quantity], period: Period | None,
                 pairs.append((second, first))
     if period is not None:
         periods = [_year_ended(text, p) for p in extract_periods(text)]
+        # a stated pair counts for the claim's period only if the passage dates nothing else ("$2.49 in September
+        # 2024. A year earlier, $3.40" is no change from 2019 to 2020; a quarter's is not the year's)
+        if not all(_of_period(period, p) or (_of_period(base, p) if base is not None else _just_before(p, period))
+                   for p in periods):
+            pairs = []
         respective = respectively(text, figures, periods)
         dated = [(q, respective.get(id(q)) or nearest_period(text, q, periods)) for q in figures]
         current = [q for q, p in dated if p is not None and _of_period(period, p)]
         before = [q for q, p in dated if p is not None and (_of_period(base, p) if base is not None
                                                               else _just_before(p, period))]
-        # the first figure of each period in one unit ("three months ended" is not the row's "$50 million")
-        pairs += [(new, old) for new in current for old in before if same_unit(new, old)][:1]
+        # the figures of each period in one unit, first ones first ("three months ended" is not a column's)
+        pairs += [(new, old) for new in current for old in before if same_unit(new, old)]
     return pairs
 
 
@@ -77,7 +82,7 @@ def _year_ended(text: str, period: Period) -> Period:
     return replace(period, first_day=after.replace(year=after.year - 1), granularity=Granularity.YEAR)
 
 
-_SENTENCE_BREAK = re.compile(r"[a-z)][.!?]\s+[A-Z(]")
+_SENTENCE_BREAK = re.compile(r"(?:^|[a-z)\d])[.!?]\s+[A-Z(]")  # "… in 2022. Revenue was …", not "Inc. or 2.5"
 _RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
 
 

@@ -36,6 +36,7 @@ from service.figures.derived_claim import (
     percent_bounds,
 )
 from service.figures.derived_direction import read_direction
+from service.figures.derived_per_unit import read_per_unit
 from service.figures.derived_vocab import (
     CAGR,
     CHANGE,
@@ -77,7 +78,7 @@ def read_derived(claim: str) -> DerivedClaim | None:
             and re.fullmatch(r",?\s*(?:to|and)\s*", claim[periods[0].end:periods[1].start]):
         base, periods = periods[0], periods[1:]  # "from 2024 to 2025": measured against the first
     for reader in (_change_noun, _cagr, _difference, _ratio, _change, _multiple, _fraction_change, _share, _total,
-                   read_direction):
+                   read_per_unit, read_direction):
         found = reader(claim, periods[0] if periods else None)
         if found is not None:
             return replace(found, base=base) if base is not None else found

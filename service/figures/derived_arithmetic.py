@@ -32,7 +32,7 @@ def value_range(figure: Quantity) -> tuple[float, float]:
 
 
 def spread(numerator: Quantity, denominator: Quantity) -> tuple[float, float]:
-    """The ratio's range given each figure's range (`_range`)."""
+    """The ratio's range given each figure's range (`value_range`)."""
     (low_n, high_n), (low_d, high_d) = value_range(numerator), value_range(denominator)
     return low_n / high_d, high_n / max(low_d, 1e-12)
 

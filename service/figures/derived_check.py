@@ -3,66 +3,34 @@ passages, the arithmetic done and shown, and the relation to what the claim says
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Sequence
-from dataclasses import replace
 
 from service.domain import Passage
 from service.figures.change_pairs import changes_in, nearest_period, same_unit
 from service.figures.derived_arithmetic import as_change, finding, shown, spread, value_range, years_between
-from service.figures.derived_claim import MIN_MEASURE_WORDS, DerivedClaim, DerivedFinding
+from service.figures.derived_claim import DerivedClaim, DerivedFinding
+from service.figures.derived_direction import MEASURE_NOUNS
+from service.figures.derived_per_unit import check_per_unit
+from service.figures.operand_words import following, measures, read_passage, words_near
 from service.figures.periods import extract_periods, periods_align
 from service.figures.quantities import Quantity, extract_quantities
 from service.figures.quantity_format import format_value
 from service.figures.subjects import bound_contexts, measure_words
-
-_WINDOW = 80  # characters either side of an operand whose words say what it measures
-# where a clause ends: a sentence or semicolon break, or a line break
-_CLAUSE_BREAK = re.compile(r"\. |; |\n")
-_ENUMERATION = re.compile(r":\s*\((?:i|a|1)\)|,?\s*\((?:ii|iii|iv|v|vi|b|c|d|e|2|3|4|5)\)\s")  # "(i)", "(ii)" …
-_WRAPPED = re.compile(r"\n[ \t]*(?=[a-z])")
-
-
-def _read(passage: Passage) -> str:
-    """The passage as read, its wrapped lines joined ("… $90 million on\n  hiring." is one clause): the same
-    length, so offsets hold."""
-    return _WRAPPED.sub(lambda m: " " * len(m.group(0)), passage.as_read)
 
 
 def check_derived(derived: DerivedClaim, claim: str, passages: Sequence[Passage]) -> DerivedFinding | None:
     """The claim's derived quantity computed from the passages' figures, or None when no passage gives
     operands of the claim's measure."""
     if derived.kind in {"change", "cagr", "difference"}:
-        return _check_change(derived, passages)
+        return _check_change(derived, claim, passages)
     if derived.kind == "share":
         return _check_share(derived, passages)
     if derived.kind == "ratio":
         return _check_ratio(derived, passages)
+    if derived.kind == "per_unit":
+        return check_per_unit(derived, passages)
     return _check_total(derived, claim, passages)
-
-
-def _words_near(text: str, figure: Quantity) -> frozenset[str]:
-    """What the passage says the figure measures: in a table row read as a fact ("[context] caption › Revenue —
-    2025: $1,240 million; …"), everything that heads the row and the figure's own column name; in prose, its
-    clause (between the sentence or clause breaks around it, at most `_WINDOW` characters either side unless it
-    lists its figures "respectively"), from the last enumeration marker before the figure ("(i)", "(ii)")."""
-    dash = text.rfind(" — ", 0, figure.start)
-    if dash >= 0 and "\n" not in text[dash:figure.start]:
-        cell_from = max(text.rfind(";", 0, figure.start), dash + 3)
-        return frozenset(measure_words(text[:dash]) | measure_words(text[cell_from:figure.start]))
-    breaks = [m.start() for m in _CLAUSE_BREAK.finditer(text)]
-    before = [i for i in breaks if i < figure.start]
-    end = next((i for i in breaks if i >= figure.end), min(len(text), figure.end + _WINDOW))
-    # a list of figures "…, respectively" measures what its sentence opens with, however long the list
-    listed = "respectively" in text[figure.end:end].lower()
-    start = before[-1] + 1 if before else 0 if listed else max(0, figure.start - _WINDOW)
-    enumerated = [m.end() for m in _ENUMERATION.finditer(text, start, figure.start)]  # ": (i) out-of-pocket costs …"
-    return frozenset(measure_words(text[enumerated[-1] if enumerated else start:end]))
-
-
-def _measures(words: frozenset[str], near: frozenset[str], share: float = MIN_MEASURE_WORDS) -> bool:
-    return not words or len(words & near) / len(words) >= share
 
 
 def _row_label_text(text: str) -> str:
@@ -90,30 +58,35 @@ def _plain(words: frozenset[str]) -> frozenset[str]:
     return frozenset(w.removesuffix("s") for w in words)
 
 
-def _following(passages: Sequence[Passage]) -> list[tuple[Passage, Passage, Passage]]:
-    """Two retrieved sentences that follow each other in one document, and the two read as one passage: a
-    change is often stated across them ("… at $2.49 per hour. A year earlier, … it charged $3.40 per hour")."""
-    prose = sorted((p for p in passages if p.as_read.endswith(p.text)), key=lambda p: (p.doc_id, p.start))
-    return [(first, second, replace(first, end=second.end, text=f"{first.text} {second.text}",
-                                    reading=f"{first.as_read} {second.text}"))
-            for first, second in itertools.pairwise(prose)
-            if first.doc_id == second.doc_id and 0 <= second.start - first.end <= 2]
+def _check_change(derived: DerivedClaim, claim: str, passages: Sequence[Passage]) -> DerivedFinding | None:
+    """The first pair whose words together tell of the claim's measure, preferring one whose two figures each
+    name what is measured (not whose: "Veridian raised $4 billion; its revenue was …" pairs the revenues), then
+    one whose sentences only do together ("… at $2.49 per hour. A year earlier, … $3.40 per hour")."""
+    names = measure_words(" ".join(re.findall(r"\b[A-Z][\w-]*", claim))) - MEASURE_NOUNS
+    return _changed(derived, passages, names) or _changed(derived, passages, None)
 
 
-def _check_change(derived: DerivedClaim, passages: Sequence[Passage]) -> DerivedFinding | None:
+def _changed(derived: DerivedClaim, passages: Sequence[Passage], names: frozenset[str] | None) -> DerivedFinding | None:
+    """The first change the passages give of the claim's measure; with `names`, one each of whose figures names
+    the measure itself, whose it is (the claim's `names`) being anywhere in the passage."""
     alone = [(passage, passage, passage) for passage in passages]
-    for first, second, passage in [*alone, *_following(passages)]:
-        text = _read(passage)
+    for first, second, passage in [*alone, *following(passages)]:
+        text = read_passage(passage)
         figures = [q for q in extract_quantities(text) if q.unit != "%"]
         for pair in changes_in(text, figures, derived.period, derived.base):
             new, old = pair
-            if not _measures(derived.words, _words_near(text, new) | _words_near(text, old), derived.measure_share):
+            near = (words_near(text, new), words_near(text, old))
+            whose = names & measure_words(text) if names is not None else frozenset()
+            if not measures(derived.words, near[0] | near[1] | whose, derived.measure_share):
+                continue
+            if names is not None and not all(measures(derived.words - names, words, derived.measure_share)
+                                             for words in near):
                 continue
             if derived.whole_measure and measure_words(_row_label_text(text)) - derived.words - _ROW_TOTAL:
                 continue  # a row that names more than the measure ("Total liabilities and shareholders' deficit")
             if old.value == 0:
                 continue
-            cut = len(_read(first)) if second is not first else len(text)  # which sentence cites each operand
+            cut = len(read_passage(first)) if second is not first else len(text)  # which sentence cites each operand
             operands = tuple((q, first if q.start < cut else second) for q in (new, old))
             if derived.kind == "difference":
                 gap = new.value - old.value
@@ -139,7 +112,7 @@ def _check_change(derived: DerivedClaim, passages: Sequence[Passage]) -> Derived
 def _check_share(derived: DerivedClaim, passages: Sequence[Passage]) -> DerivedFinding | None:
     parts, wholes = [], []
     for passage in passages:
-        text = _read(passage)
+        text = read_passage(passage)
         periods = extract_periods(text) if derived.period is not None else []
         figures = extract_quantities(text)
         bound = bound_contexts(text, [(q.start, q.end) for q in figures])
@@ -149,18 +122,18 @@ def _check_share(derived: DerivedClaim, passages: Sequence[Passage]) -> DerivedF
             when = nearest_period(text, figure, periods) if periods else None
             if derived.period is not None and when is not None and not periods_align(derived.period, when):
                 continue  # a figure of another period
-            near, label = _words_near(text, figure), _row_label(text, figure)
+            near, label = words_near(text, figure), _row_label(text, figure)
             extra = len(label - derived.whole)  # "Cost of revenue" is not "revenue"
             # a table row is the part or the whole only when its label names nothing more ("Cost of revenue" is
             # not the whole "revenue"): a whole that was not retrieved decides nothing, rather than a wrong one.
             # The part is named near its figure, and best by the figure's own phrase ("$300 million of it on
             # compute and $90 million on hiring": $90 million is the hiring)
             as_part = len(derived.words & near) + len(derived.words & phrase) / 10
-            if as_part and _measures(derived.words, near) and label <= _plain(derived.words | derived.whole):
+            if as_part and measures(derived.words, near) and label <= _plain(derived.words | derived.whole):
                 parts.append((as_part, figure, passage))
             # the whole is named by its own words, not the part's, and by no more than them
             as_whole = len(derived.whole & near) - len(derived.words & near) - extra / 2
-            if as_whole > 0 and _measures(derived.whole, near) and label <= _plain(derived.whole):
+            if as_whole > 0 and measures(derived.whole, near) and label <= _plain(derived.whole):
                 wholes.append((as_whole, figure, passage))
     if derived.items:  # a named whole ("Series B") is the figure written by its name, not one sharing its words
         named = _named_figure(derived.items[0], None, passages)
@@ -208,7 +181,7 @@ def _named_figure(item: str, unit: str | None, passages: Sequence[Passage],
     pattern = re.compile(rf"\b{re.escape(item)}\b", re.IGNORECASE)
     best: tuple[int, Quantity, Passage] | None = None
     for passage in passages:
-        text = _read(passage)
+        text = read_passage(passage)
         figures = [q for q in extract_quantities(text) if q.unit != "%"]
         for match in pattern.finditer(text):
             after = next((q for q in figures if q.start >= match.end()), None)
@@ -247,14 +220,14 @@ def _check_total(derived: DerivedClaim, claim: str, passages: Sequence[Passage])
     used: set[tuple[str, int, int]] = set()
     for name in names:
         hit = None
-        for passage in sorted(passages, key=lambda p: name not in _row_label_text(_read(p)).lower()):
-            text = _read(passage)
+        for passage in sorted(passages, key=lambda p: name not in _row_label_text(read_passage(p)).lower()):
+            text = read_passage(passage)
             if name.lower() not in text.lower():
                 continue
             at = text.lower().index(name.lower())
             candidates = [q for q in extract_quantities(text) if (q.unit or "count") == (derived.unit or "count")
                           and q.start >= at and (passage.doc_id, passage.start, q.start) not in used
-                          and _measures(derived.words, _words_near(text, q))]
+                          and measures(derived.words, words_near(text, q))]
             if candidates:
                 hit = (candidates[0], passage)
                 used.add((passage.doc_id, passage.start, candidates[0].start))

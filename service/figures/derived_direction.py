@@ -16,7 +16,9 @@ import re
 
 from service.figures.derived_claim import DerivedClaim, claim_measure_words
 from service.figures.periods import Period, extract_periods
+from service.figures.subjects import measure_words
 
+DIRECTIONS = ("rise", "fall")  # a direction claim's `text`, as its verdict names it ("the claimed rise")
 _RISES = "rose|risen|grew|grown|increased|climbed|jumped|surged|soared|went up"
 _FALLS = "fell|fallen|dropped|declined|decreased|shrank|shrunk|slid|slumped|went down"
 _VERB = re.compile(rf"\b(?:(?P<up>{_RISES})|(?P<down>{_FALLS}))\b", re.IGNORECASE)
@@ -27,11 +29,17 @@ _NOT_AFTER = re.compile(r"\b(?:by|to|of|from|with|an?|the|for|and|or|in|despite|
 _FOLLOWS = re.compile(r"\s*(?:$|[.,;]|(?:slightly|significantly|sharply|substantially|materially|modestly|"
                       r"steadily|again|markedly|considerably|year[- ]over[- ]year|in|during|over|between|from|"
                       r"compared|versus|as of|for|to|its|their|the|by|at)\b)", re.IGNORECASE)
+_SIZE = re.compile(r"\b(?:slightly|significantly|sharply|substantially|materially|modestly|markedly|considerably)\b",
+                   re.IGNORECASE)
 # the claim goes on after the direction: a reason or another statement the figures cannot bear out
 _MORE = re.compile(r"\b(?:due to|driven by|because|as a result|owing to|reflecting|primarily|mainly|largely|"
                    r"partly|partially|offset|while|whereas|despite|although|and|but|which|resulting|leading|"
                    r"contributing|thanks to|on the back of)\b", re.IGNORECASE)
 
+# measures a claim may open with, capitalised ("Revenue increased in 2023"); other capitalised words are names
+MEASURE_NOUNS = frozenset(measure_words("""revenue revenues sales income profit profits loss losses margin margins price
+    prices cost costs spending capex expenses earnings ebitda debt cash assets liabilities equity backlog inventory
+    inventories demand output production shipments users subscribers customers headcount employees orders"""))
 _FILER = frozenset({"company", "companie", "firm", "group", "corporation", "business"})  # "the company's": the filer
 
 
@@ -42,15 +50,19 @@ def read_direction(claim: str, period: Period | None) -> DerivedClaim | None:
             continue
         if not re.search(r"\w", claim[: match.start()]):
             continue  # "Increased costs weighed on …" opens with an adjective
-        if re.match(r"\s+(?:\w+\s+){0,2}?by\s+(?:\w+\s+)?[$€£]?\d", claim[match.end():]):
-            return None  # "increased by $5 million", "by 2.3 percentage points": a size no reader computes
         rest = claim[match.end():]
         said = re.split(r"[;]|,\s+(?!\d)", rest, maxsplit=1)[0]
+        if re.search(r"\bby\b", said, re.IGNORECASE) or re.match(r"\s+to\s+[a-z]", rest):
+            return None  # "increased by half", "by $5 million": a size no reader computes; "declined to disclose"
         measured = claim[: match.start()] + " " + _object(said)
+        words = claim_measure_words(measured, []) - _FILER
+        if not words - (measure_words(" ".join(re.findall(r"\b[A-Z][\w-]*", measured))) - MEASURE_NOUNS):
+            return None  # "The company grew in 2023", "Orison grew": no measure to find figures of
         low, high = (1.0 + 1e-9, None) if match.group("up") else (None, 1.0 - 1e-9)
-        return DerivedClaim("change", low, high, "rise" if match.group("up") else "fall", match.start(), match.end(),
-                            claim_measure_words(measured, []) - _FILER, period=period, measure_share=0.75,
-                            supports=not _MORE.search(_without_periods(rest)))
+        says_more = _MORE.search(_without_periods(rest)) or _SIZE.search(said)  # "rose sharply": a size too
+        return DerivedClaim("change", low, high, DIRECTIONS[0] if match.group("up") else DIRECTIONS[1], match.start(),
+                            match.end(),
+                            words, period=period, measure_share=0.75, supports=not says_more)
     return None
 
 

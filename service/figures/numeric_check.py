@@ -20,6 +20,7 @@ from service.figures.compare import CURRENCIES, base_unit
 from service.figures.derived import read_derived
 from service.figures.derived_check import check_derived
 from service.figures.derived_claim import DerivedClaim, DerivedFinding
+from service.figures.derived_direction import DIRECTIONS
 from service.figures.numeric import (
     NumericMatch,
     compare_quantities,
@@ -71,12 +72,22 @@ def check_numbers(claim: str, evidence: Sequence[Passage], snapshot: CollectionV
     decision is left to the verifier."""
     derived = read_derived(claim)
     found = _check_numbers(claim, derived, evidence, snapshot, operands)
-    if derived is None and _unmatched(figures_of(claim), evidence):
+    if not _left_to_arithmetic(derived, found) and _unmatched(figures_of(claim), evidence):
         found = replace(found, unmatched=True)
     if (found.decision is Label.REFUTED and POSSIBILITY.search(claim)) or (
             found.decision is not None and (DENIAL.search(claim) or CONDITION.search(claim))):
         return replace(found, decision=None, rationale="", decisive=())  # compared, not decided
     return found
+
+
+def _left_to_arithmetic(derived: DerivedClaim | None, found: NumericFinding) -> bool:
+    """Whether the claim's figures are for the arithmetic to bear out, not a figure stated anywhere: a computed
+    figure ("grew 15%") is; an amount per thing or a direction is once it was computed."""
+    if derived is None:
+        return False
+    if derived.kind == "per_unit" or derived.text in DIRECTIONS:
+        return any(comparison.claim_value == derived.text for comparison in found.comparisons)
+    return True
 
 
 def _unmatched(claim_figures: Sequence[Quantity], evidence: Sequence[Passage]) -> bool:
@@ -108,8 +119,8 @@ def _check_numbers(claim: str, derived: DerivedClaim | None, evidence: Sequence[
     plain = _check_stated(stated, evidence, snapshot, dates=False)
     seen = {(p.doc_id, p.start) for p in evidence}
     found = check_derived(derived, claim, [*evidence, *(p for p in operands if (p.doc_id, p.start) not in seen)])
-    if found is None:
-        return plain
+    if found is None:  # an amount per thing that is not computed is compared as stated ("$30,000 per GPU")
+        return _check_stated(claim, evidence, snapshot) if derived.kind == "per_unit" else plain
     # a stated figure that is one of the computation's operands ("tripled … to $640 million") is borne out by it
     others = [figure for figure in figures_of(stated)
               if not any(_same_figure(figure, operand) for operand, _ in found.operands)]

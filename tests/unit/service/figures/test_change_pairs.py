@@ -10,6 +10,7 @@ import pytest
 from service.domain import Passage, Relation
 from service.figures.derived import read_derived
 from service.figures.derived_check import check_derived
+from tests.unit.service.figures.sentences import following
 
 pytestmark = pytest.mark.unit
 
@@ -25,14 +26,6 @@ COST = "Cost of sales › Cost of sales — Year ended December 31, 2023: $26,42
 
 def one(text: str) -> list[Passage]:
     return [Passage("filing.md", 0, len(text), text, 1.0)]
-
-
-def following(*texts: str) -> list[Passage]:
-    found, start = [], 0
-    for text in texts:
-        found.append(Passage("filing.md", start, start + len(text), text, 1.0))
-        start += len(text) + 1
-    return found
 
 
 def checked(claim: str, passages: list[Passage]) -> tuple[Relation, str] | None:

@@ -1,0 +1,99 @@
+"""A figure per unit the evidence does not state but gives the parts of: "Orison's cluster cost about $60,000 per
+GPU" against "Orison paid $1.2 billion for 20,000 H100 GPUs". The claim's amount per thing (money, "per", "for
+each", "a" or "an" and the thing counted; not a time, which is a rate, nor a share, whose figures filings state)
+is checked by dividing the one amount of the claim's measure and currency by the one count of that thing that a
+passage gives, both in one sentence. Anything less clear (two amounts, two counts, no count)
+decides nothing, and the figure is compared as stated.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from service.domain import Passage
+from service.figures.derived_arithmetic import finding, shown, spread
+from service.figures.derived_claim import DerivedClaim, DerivedFinding, bounds, claim_measure_words
+from service.figures.operand_words import measures, read_passage, words_near
+from service.figures.periods import Period, extract_periods, periods_align
+from service.figures.quantities import Quantity, extract_quantities
+from service.figures.quantity_vocab import CURRENCY_PREFIXES, Qualifier
+
+_SENTENCE_BREAK = re.compile(r"[.!?]\s+[A-Z(]")
+_CURRENCIES = frozenset(CURRENCY_PREFIXES.values())
+_NOT_COUNTED = (r"(?:hours?|days?|weeks?|months?|years?|quarters?|annum|shares?|units?|diluted|basic|common|person|"
+                r"capita|head|cent)\b")
+# the thing ends its phrase ("$30,000 a GPU."; not "$40 million a source said")
+_PER = re.compile(rf"\s+(?:per|for each|for every|an?)\s+(?:single\s+)?(?!{_NOT_COUNTED})(?P<noun>[A-Za-z][\w-]*)"
+                  r"(?=\s*(?:[.,;:)]|$|\s(?:in|for|on|at|from|during|across|over|and|or)\b))", re.IGNORECASE)
+
+
+def read_per_unit(claim: str, period: Period | None) -> DerivedClaim | None:
+    """The claim's amount per thing counted ("about $60,000 per GPU"), or None."""
+    for amount in extract_quantities(claim):
+        if amount.unit not in _CURRENCIES:
+            continue  # a rate ("USD/month") or no money
+        per = _PER.match(claim, amount.end)
+        if per is None:
+            continue
+        low, high = (amount.low, amount.high) if amount.qualifier != Qualifier.EXACT else bounds(amount.value, "")
+        noun = per.group("noun")
+        words = claim_measure_words(claim, [(amount.start, per.end())])
+        return DerivedClaim("per_unit", low, high, claim[amount.start:per.end()], amount.start, per.end(), words,
+                            unit=amount.unit, period=period, items=(noun,))
+    return None
+
+
+def check_per_unit(derived: DerivedClaim, passages: Sequence[Passage]) -> DerivedFinding | None:
+    """The one amount of the claim's measure over the one count of its thing, from one sentence; None when
+    either is missing or not alone."""
+    noun = _stem(derived.items[0])
+    for passage in passages:
+        text = read_passage(passage)
+        figures = extract_quantities(text)
+        if any(q.unit == derived.unit and _each(text, q) for q in figures) or not _in_period(derived, text):
+            continue  # it states an amount per thing ("at $60,000 each"), compared as stated; or another period
+        amounts = [q for q in figures if q.unit == derived.unit and measures(derived.words, words_near(text, q))]
+        counts = [q for q in figures if (q.unit or "count") == "count" and q.value > 0 and _counts(text, q, noun)]
+        if len(amounts) != 1 or len(counts) != 1:
+            continue
+        amount, count = amounts[0], counts[0]
+        if _SENTENCE_BREAK.search(text, min(amount.end, count.end), max(amount.start, count.start)):
+            continue  # "The clusters cost $1.1 billion. Corvid plans to add 8,192 GPUs": not the GPUs it paid for
+        operands = ((amount, passage), (count, passage))
+        per = amount.value / count.value
+        arithmetic = f"{shown(amount)} / {shown(count)} {derived.items[0]} = {shown(_per(amount, per))} each"
+        return finding(derived, per, spread(amount, count), operands, arithmetic)
+    return None
+
+
+def _each(text: str, figure: Quantity) -> bool:
+    """Whether the figure is itself an amount per thing ("$60,000 per GPU", "$60,000 each")."""
+    return bool(_PER.match(text, figure.end) or re.match(r"\s*(?:each|apiece|a piece)\b", text[figure.end:]))
+
+
+def _in_period(derived: DerivedClaim, text: str) -> bool:
+    """A claim about a period is computed only from a passage that names it and no other."""
+    if derived.period is None:
+        return True
+    periods = extract_periods(text)
+    return bool(periods) and all(periods_align(derived.period, period) for period in periods)
+
+
+def _counts(text: str, figure: Quantity, noun: str) -> bool:
+    """Whether the count is of the thing: the thing ends the words written after the figure ("20,000 H100
+    GPUs."; not "3 GPU clusters", nor "8 GPUs apiece", whose figure is a count per something else)."""
+    phrase = _COUNTED.match(text, figure.end)
+    return phrase is not None and _stem(phrase.group("noun")) == noun
+
+
+_COUNTED = re.compile(r"\s+(?:[\w-]+\s+){0,2}?(?P<noun>[A-Za-z][\w-]*)(?=\s*(?:[.,;:)]|$|\s(?:in|for|on|at|from|during|"
+                      r"across|over|and|or|to|with|that|which|by|as|were|was|are|is)\b))", re.IGNORECASE)
+
+
+def _stem(word: str) -> str:
+    return word.lower().removesuffix("s")
+
+
+def _per(amount: Quantity, value: float) -> Quantity:
+    return Quantity(value, value, value, amount.unit, Qualifier.EXACT, "", 0, 0, None, 0.0)
