@@ -3,11 +3,13 @@ September 2024", "Noninterest income decreased in the first quarter of 2024 comp
 is a ratio new / old above 1 (a rise) or below 1 (a fall); `service.figures.derived_check` finds the two figures
 the way it does for "grew 15%" and computes it.
 
-Only a verb that says what the measure did counts: a past tense after the measure ("revenue increased", "the
-price rose"), or a transitive one before it ("the company increased its marketing expenses"); "due to increased
-competition" and "an increased net loss" describe something else. What the claim says after the direction — a
-reason ("due to …", "driven by …"), another clause — the figures cannot bear out, so a direction that holds
-decides nothing there (`DerivedClaim.supports`), while one the figures contradict still refutes the claim.
+Only a verb that says what a named measure did counts: a past tense after the measure ("revenue increased", "the
+price rose"), or a transitive one before it ("the company increased its marketing expenses"). "Due to increased
+competition" and "an increased net loss" describe something else, "declined to disclose" is no fall, "the company
+grew" names no measure, and "increased by half" or "by $5 million" gives a size no rule computes: none is read.
+What the claim says beyond the direction — its size in words ("rose sharply"), a reason ("due to …", "driven by
+…"), another clause — the figures cannot bear out, so a direction that holds decides nothing there
+(`DerivedClaim.supports`), while one the figures contradict still refutes the claim.
 """
 
 from __future__ import annotations
