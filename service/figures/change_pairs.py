@@ -82,7 +82,7 @@ def _year_ended(text: str, period: Period) -> Period:
     return replace(period, first_day=after.replace(year=after.year - 1), granularity=Granularity.YEAR)
 
 
-_SENTENCE_BREAK = re.compile(r"(?:^|[a-z)\d])[.!?]\s+[A-Z(]")  # "… in 2022. Revenue was …", not "Inc. or 2.5"
+SENTENCE_BREAK = re.compile(r"(?:^|[a-z)\d])[.!?]\s+[A-Z(]")  # "… in 2022. Revenue was …", not "Inc. or 2.5"
 _RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
 
 
@@ -107,7 +107,7 @@ def nearest_period(text: str, figure: Quantity, periods: Sequence[Period]) -> Pe
         between = text[period.end:figure.start] if period.end <= figure.start else text[figure.end:period.start]
         if ";" in between or (period.start < figure.end and period.end > figure.start):
             return None
-        if _SENTENCE_BREAK.search(between) and " — " not in between:
+        if SENTENCE_BREAK.search(between) and " — " not in between:
             return None  # another sentence's ("(1) Ending backlog is …. Backlog as of December 31, 2023 was …")
         # a period across a clause break is another figure's ("120 at the end of 2023 and 420 at the end of 2025")
         return len(between) + (1000 if re.search(r",|\band\b", between) else 0)

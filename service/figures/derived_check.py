@@ -10,7 +10,7 @@ from service.domain import Passage
 from service.figures.change_pairs import changes_in, nearest_period, same_unit
 from service.figures.derived_arithmetic import as_change, finding, shown, spread, value_range, years_between
 from service.figures.derived_claim import DerivedClaim, DerivedFinding
-from service.figures.derived_direction import MEASURE_NOUNS
+from service.figures.derived_direction import claim_names
 from service.figures.derived_per_unit import check_per_unit
 from service.figures.operand_words import following, measures, read_passage, words_near
 from service.figures.periods import extract_periods, periods_align
@@ -62,7 +62,7 @@ def _check_change(derived: DerivedClaim, claim: str, passages: Sequence[Passage]
     """The first pair whose words together tell of the claim's measure, preferring one whose two figures each
     name what is measured (not whose: "Veridian raised $4 billion; its revenue was …" pairs the revenues), then
     one whose sentences only do together ("… at $2.49 per hour. A year earlier, … $3.40 per hour")."""
-    names = measure_words(" ".join(re.findall(r"\b[A-Z][\w-]*", claim))) - MEASURE_NOUNS
+    names = claim_names(claim)
     return _changed(derived, passages, names) or _changed(derived, passages, None)
 
 

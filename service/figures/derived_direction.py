@@ -39,9 +39,9 @@ _MORE = re.compile(r"\b(?:due to|driven by|because|as a result|owing to|reflecti
                    r"contributing|thanks to|on the back of)\b", re.IGNORECASE)
 
 # measures a claim may open with, capitalised ("Revenue increased in 2023"); other capitalised words are names
-MEASURE_NOUNS = frozenset(measure_words("""revenue revenues sales income profit profits loss losses margin margins price
-    prices cost costs spending capex expenses earnings ebitda debt cash assets liabilities equity backlog inventory
-    inventories demand output production shipments users subscribers customers headcount employees orders"""))
+_MEASURE_NOUNS = frozenset(measure_words("""revenue revenues sales income profit profits loss losses margin margins
+    price prices cost costs spending capex expenses earnings ebitda debt cash assets liabilities equity backlog
+    inventory inventories demand output production shipments users subscribers customers headcount employees orders"""))
 _FILER = frozenset({"company", "companie", "firm", "group", "corporation", "business"})  # "the company's": the filer
 
 
@@ -58,7 +58,7 @@ def read_direction(claim: str, period: Period | None) -> DerivedClaim | None:
             return None  # "increased by half", "by $5 million": a size no reader computes; "declined to disclose"
         measured = claim[: match.start()] + " " + _object(said)
         words = claim_measure_words(measured, []) - _FILER
-        if not words - (measure_words(" ".join(re.findall(r"\b[A-Z][\w-]*", measured))) - MEASURE_NOUNS):
+        if not words - claim_names(measured):
             return None  # "The company grew in 2023", "Orison grew": no measure to find figures of
         low, high = (1.0 + 1e-9, None) if match.group("up") else (None, 1.0 - 1e-9)
         says_more = _MORE.search(_without_periods(rest)) or _SIZE.search(said)  # "rose sharply": a size too
@@ -66,6 +66,11 @@ def read_direction(claim: str, period: Period | None) -> DerivedClaim | None:
                             match.end(),
                             words, period=period, measure_share=0.75, supports=not says_more)
     return None
+
+
+def claim_names(text: str) -> frozenset[str]:
+    """The words of the names the text writes capitalised, less the measures a claim may open with ("Revenue")."""
+    return measure_words(" ".join(re.findall(r"\b[A-Z][\w-]*", text))) - _MEASURE_NOUNS
 
 
 def _object(said: str) -> str:

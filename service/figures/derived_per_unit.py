@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 
 from service.domain import Passage
+from service.figures.change_pairs import SENTENCE_BREAK
 from service.figures.derived_arithmetic import finding, shown, spread
 from service.figures.derived_claim import DerivedClaim, DerivedFinding, bounds, claim_measure_words
 from service.figures.operand_words import measures, read_passage, words_near
@@ -19,7 +20,6 @@ from service.figures.periods import Period, extract_periods, periods_align
 from service.figures.quantities import Quantity, extract_quantities
 from service.figures.quantity_vocab import CURRENCY_PREFIXES, Qualifier
 
-_SENTENCE_BREAK = re.compile(r"[.!?]\s+[A-Z(]")
 _CURRENCIES = frozenset(CURRENCY_PREFIXES.values())
 _NOT_COUNTED = (r"(?:hours?|days?|weeks?|months?|years?|quarters?|annum|shares?|units?|diluted|basic|common|person|"
                 r"capita|head|cent)\b")
@@ -58,7 +58,7 @@ def check_per_unit(derived: DerivedClaim, passages: Sequence[Passage]) -> Derive
         if len(amounts) != 1 or len(counts) != 1:
             continue
         amount, count = amounts[0], counts[0]
-        if _SENTENCE_BREAK.search(text, min(amount.end, count.end), max(amount.start, count.start)):
+        if SENTENCE_BREAK.search(text, min(amount.end, count.end), max(amount.start, count.start)):
             continue  # "The clusters cost $1.1 billion. Corvid plans to add 8,192 GPUs": not the GPUs it paid for
         operands = ((amount, passage), (count, passage))
         per = amount.value / count.value

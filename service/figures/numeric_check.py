@@ -114,13 +114,15 @@ def _check_numbers(claim: str, derived: DerivedClaim | None, evidence: Sequence[
                    snapshot: CollectionView, operands: Sequence[Passage]) -> NumericFinding:
     if derived is None:
         return _check_stated(claim, evidence, snapshot)
+    seen = {(p.doc_id, p.start) for p in evidence}
+    found = check_derived(derived, claim, [*evidence, *(p for p in operands if (p.doc_id, p.start) not in seen)])
+    if found is None and derived.kind == "per_unit":  # not computed: compared as stated ("$30,000 per GPU")
+        return _check_stated(claim, evidence, snapshot)
     # the computed figure's own words ("grew 15%") are not a stated figure to compare
     stated = claim[:derived.start] + " " * (derived.end - derived.start) + claim[derived.end:]
     plain = _check_stated(stated, evidence, snapshot, dates=False)
-    seen = {(p.doc_id, p.start) for p in evidence}
-    found = check_derived(derived, claim, [*evidence, *(p for p in operands if (p.doc_id, p.start) not in seen)])
-    if found is None:  # an amount per thing that is not computed is compared as stated ("$30,000 per GPU")
-        return _check_stated(claim, evidence, snapshot) if derived.kind == "per_unit" else plain
+    if found is None:
+        return plain
     # a stated figure that is one of the computation's operands ("tripled … to $640 million") is borne out by it
     others = [figure for figure in figures_of(stated)
               if not any(_same_figure(figure, operand) for operand, _ in found.operands)]
