@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from service.figures.periods import Granularity, Period, extract_periods, periods_align
-from service.figures.quantities import Quantity
+from service.figures.quantities import Quantity, extract_quantities
 
 _FROM_TO = re.compile(r"\bfrom\s*$", re.IGNORECASE)
 _BASE_AFTER = re.compile(r"^[^.;]{0,40}?\b(?:up|down|rising|falling|increasing|decreasing)?\s*(?:from|compared with|"
@@ -22,6 +22,21 @@ _BASE_AFTER = re.compile(r"^[^.;]{0,40}?\b(?:up|down|rising|falling|increasing|d
 _NEXT_SENTENCE = r"^[^;]{0,60}?[.!]\s+(?:a|one|twelve|three|six)\s+(?:years?|quarters?|months?)\s+"
 _EARLIER = re.compile(_NEXT_SENTENCE + r"(?:earlier|before)\b[^.;]{0,60}$", re.IGNORECASE)
 _LATER = re.compile(_NEXT_SENTENCE + r"later\b[^.;]{0,60}$", re.IGNORECASE)
+
+
+# a figure that is the size of a change, not a level: "decreased approximately $30.2 million", "an increase of $5M"
+_CHANGE_AMOUNT = re.compile(r"\b(?:increased|decreased|rose|fell|declined|grew|dropped|up|down|(?:an?\s+)?(?:increase|"
+                            r"decrease|decline|rise|drop|change|reduction)\s+of)\s+(?:by\s+)?(?:approximately\s+|"
+                            r"about\s+|roughly\s+|nearly\s+)?$", re.IGNORECASE)
+
+
+def levels(text: str) -> list[Quantity]:
+    """The figures of a passage a change can be computed from: not percentages, not a number inside a period
+    ("the three months ended …" is no 3), not the size of a change the passage states."""
+    spans = [(p.start, p.end) for p in extract_periods(text)]
+    return [q for q in extract_quantities(text) if q.unit != "%"
+            and not any(start <= q.start < end for start, end in spans)
+            and not _CHANGE_AMOUNT.search(text[max(0, q.start - 40):q.start])]
 
 
 def same_unit(a: Quantity, b: Quantity) -> bool:

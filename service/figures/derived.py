@@ -35,6 +35,7 @@ from service.figures.derived_claim import (
     claim_measure_words,
     percent_bounds,
 )
+from service.figures.derived_direction import MORE as _MORE
 from service.figures.derived_direction import read_direction
 from service.figures.derived_per_unit import read_per_unit
 from service.figures.derived_vocab import (
@@ -104,12 +105,19 @@ def _difference(claim: str, period: Period | None) -> DerivedClaim | None:
     match = DIFFERENCE.search(claim)
     if not match:
         return None
-    amount = next((q for q in extract_quantities(claim[: match.start()]) if q.end >= match.start() - 2
-                   and q.unit != "%"), None)
+    amount = next((q for q in extract_quantities(claim[: match.start()]) if q.end >= match.start() - 2), None)
     if amount is None:
         return None
+    less = re.match(r"(?:less|lower|fewer|smaller)", match.group(0), re.IGNORECASE) is not None
+    if amount.unit == "%":  # "net income in 2023 was approximately 52.8% less than in 2022": a change
+        lower, upper = as_ratio(amount, down=less)
+        more = _MORE.search(claim, match.end())  # "…, due to increased losses": a reason, not the measure
+        measured = claim[: more.start()] if more else claim
+        return DerivedClaim("change", lower, upper, claim[amount.start:match.end()], amount.start, match.end(),
+                            claim_measure_words(measured, [(amount.start, match.end())]), period=period,
+                            cut_off=as_ratio(amount, down=less, cut=True), supports=more is None)
     low, high = (amount.low, amount.high) if amount.qualifier != Qualifier.EXACT else bounds(amount.value, "")
-    if re.match(r"(?:less|lower|fewer|smaller)", match.group(0), re.IGNORECASE):
+    if less:
         low, high = (-high if high is not None else None), (-low if low is not None else None)
     return DerivedClaim("difference", low, high, claim[amount.start:match.end()], amount.start, match.end(),
                         claim_measure_words(claim, [(amount.start, match.end())]), unit=amount.unit, period=period)
@@ -130,6 +138,7 @@ def _change(claim: str, period: Period | None) -> DerivedClaim | None:
 
 
 _FALLS = frozenset({"decrease", "decline", "drop", "reduction"})
+_OWNER = re.compile(r"\b[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,3}(?:['’]s|s['’])(?=\s)")  # "USCF Investments'"
 
 
 def _change_noun(claim: str, period: Period | None) -> DerivedClaim | None:
@@ -145,22 +154,31 @@ def _change_noun(claim: str, period: Period | None) -> DerivedClaim | None:
     if amount is None:
         return None
     noun, said = match.group("noun").lower(), claim[match.end("amount"):]
-    falls = noun in _FALLS or bool(re.search(r"[-−–]\s*[$€£]?\d", match.group("amount"))) or bool(
+    told = re.search(r"\ban?\s+(?P<way>increase|decrease|decline|rise)\s+of\s*$", claim[: match.start("amount")],
+                     re.IGNORECASE)  # "… was a decrease of $2,670,546"
+    way = told.group("way").lower() if told and noun == "change" else ""
+    falls = noun in _FALLS or way in _FALLS or bool(re.search(r"[-−–]\s*[$€£]?\d", match.group("amount"))) or bool(
         noun == "change" and re.match(r"\W*(?:an?\s+)?(?:[\d.,]+\s*%\s+)?(?:decrease|decline|drop)\b", said))
-    words = claim_measure_words(match.group("measure"), [])
+    if len(_OWNER.findall(match.group("measure"))) > 1:
+        return None  # "Global Banking's … and Global Wealth's net interest income": a sum no reader computes
+    # whose the measure is says nothing of the measure ("net income before income taxes" of "USCF Investments'")
+    words = claim_measure_words(_OWNER.sub(" ", match.group("measure")), [])
+    # "…, representing a 20.57% decrease", "…, which equals the cash used …": the claim says more than the change
+    alone = re.fullmatch(r"\W*(?:(?:an?\s+)?(?:increase|decrease|decline|drop|rise)\b)?\W*", said) is not None
     start, end = match.start("amount"), match.end("amount")
     if amount.unit == "%":
         lower, upper = as_ratio(amount, down=falls)
         return DerivedClaim("change", lower, upper, claim[start:end], start, end, words, period=period,
-                            measure_share=1.0, cut_off=as_ratio(amount, down=falls, cut=True))
-    rises = noun in {"increase", "growth", "rise"} or (noun == "change" and re.match(r"\W*(?:an?\s+)?increase\b", said))
+                            measure_share=1.0, cut_off=as_ratio(amount, down=falls, cut=True), supports=alone)
+    rises = noun in {"increase", "growth", "rise"} or way in {"increase", "rise"} or (
+        noun == "change" and re.match(r"\W*(?:an?\s+)?increase\b", said))
     if not (falls or rises) or match.group("percent"):
         return None
     low, high = (amount.low, amount.high) if amount.qualifier != Qualifier.EXACT else _stated_bounds(amount)
     if falls:
         low, high = (-high if high is not None else None), (-low if low is not None else None)
     return DerivedClaim("difference", low, high, claim[start:end], start, end, words, unit=amount.unit,
-                        period=period, measure_share=1.0)
+                        period=period, measure_share=1.0, supports=alone)
 
 
 def _stated_bounds(amount: Quantity) -> tuple[float, float]:

@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 
 from service.domain import Passage
-from service.figures.change_pairs import changes_in, nearest_period, same_unit
+from service.figures.change_pairs import changes_in, levels, nearest_period, same_unit
 from service.figures.derived_arithmetic import as_change, finding, shown, spread, value_range, years_between
 from service.figures.derived_claim import DerivedClaim, DerivedFinding
 from service.figures.derived_direction import claim_names
@@ -72,8 +72,7 @@ def _changed(derived: DerivedClaim, passages: Sequence[Passage], names: frozense
     alone = [(passage, passage, passage) for passage in passages]
     for first, second, passage in [*alone, *following(passages)]:
         text = read_passage(passage)
-        figures = [q for q in extract_quantities(text) if q.unit != "%"]
-        for pair in changes_in(text, figures, derived.period, derived.base):
+        for pair in changes_in(text, levels(text), derived.period, derived.base):
             new, old = pair
             near = (words_near(text, new), words_near(text, old))
             whose = names & measure_words(text) if names is not None else frozenset()

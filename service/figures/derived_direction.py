@@ -34,7 +34,7 @@ _FOLLOWS = re.compile(r"\s*(?:$|[.,;]|(?:slightly|significantly|sharply|substant
 _SIZE = re.compile(r"\b(?:slightly|significantly|sharply|substantially|materially|modestly|markedly|considerably)\b",
                    re.IGNORECASE)
 # the claim goes on after the direction: a reason or another statement the figures cannot bear out
-_MORE = re.compile(r"\b(?:due to|driven by|because|as a result|owing to|reflecting|primarily|mainly|largely|"
+MORE = re.compile(r"\b(?:due to|driven by|because|as a result|owing to|reflecting|primarily|mainly|largely|"
                    r"partly|partially|offset|while|whereas|despite|although|and|but|which|resulting|leading|"
                    r"contributing|thanks to|on the back of)\b", re.IGNORECASE)
 
@@ -61,7 +61,7 @@ def read_direction(claim: str, period: Period | None) -> DerivedClaim | None:
         if not words - claim_names(measured):
             return None  # "The company grew in 2023", "Orison grew": no measure to find figures of
         low, high = (1.0 + 1e-9, None) if match.group("up") else (None, 1.0 - 1e-9)
-        says_more = _MORE.search(_without_periods(rest)) or _SIZE.search(said)  # "rose sharply": a size too
+        says_more = MORE.search(_without_periods(rest)) or _SIZE.search(said)  # "rose sharply": a size too
         return DerivedClaim("change", low, high, DIRECTIONS[0] if match.group("up") else DIRECTIONS[1], match.start(),
                             match.end(),
                             words, period=period, measure_share=0.75, supports=not says_more)

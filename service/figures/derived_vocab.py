@@ -19,9 +19,12 @@ CHANGE = re.compile(rf"\b(?P<verb>{UP}|{DOWN})\s+{_PERIOD_ASIDE}(?:by\s+)?(?P<am
                      re.IGNORECASE)
 # the change named as a noun, its amount after the verb: "The percentage decrease in total liabilities from
 # December 31, 2022, to December 31, 2023, is approximately 27.31%", "The change in net income … is $104,978,000"
-CHANGE_NOUN = re.compile(r"^\s*the\s+(?:(?:total|net|overall|absolute)\s+)?(?P<percent>(?:percentage|percent)\s+)?"
+CHANGE_NOUN = re.compile(r"^\s*the\s+(?:[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,3}['’]s\s+)?"  # "The Partnership's"
+                         r"(?:(?:total|net|overall|absolute)\s+)?(?P<percent>(?:percentage|percent)\s+)?"
                          r"(?P<noun>increase|decrease|change|growth|"
-                         r"decline|rise|drop|reduction)\s+(?:in|of)\s+(?P<measure>.+?)\s+(?:from|between)\s+.+?,?"
+                         r"decline|rise|drop|reduction)\s+(?:in|of)\s+(?P<measure>.+?)\s+(?:from|between|"
+                         r"for(?=\s+(?:the\s+)?(?:three|six|nine|twelve|fiscal|first|second|third|fourth|q[1-4]\b|"
+                         r"\d{4})[^.;]{0,60}?\b(?:compared|versus|vs)\b))\s+.+?,?"
                          r"\s+(?:is|was|were|are|amounts?\s+to|came\s+to)\s+(?:calculated\s+to\s+be\s+|precisely\s+|"
                          r"exactly\s+|an?\s+(?:increase|decrease|decline|rise)\s+of\s+)?(?P<amount>"
                          r"(?:(?:about|around|roughly|nearly|almost|approximately|over|more than|less than|under)\s+)?"

@@ -58,7 +58,7 @@ _FISCAL = r"(?P<fiscal>fy\s*|fiscal\s+(?:year\s+)?)"
 _PATTERNS: list[tuple[str, str]] = [
     # a filing's "three months ended September 30, 2025": the span that ends on that day
     ("ended", rf"\b(?:(?P<count>three|six|nine|twelve|3|6|9|12)[\s-]+months?|(?P<span>quarter|half[\s-]?year|"
-              rf"(?:fiscal\s+)?year))\s+ended\s+{_MONTH}\s+(?P<day>\d{{1,2}}),?\s+{_YEAR}"),
+              rf"(?:fiscal\s+)?year))\s+end(?:ed|ing)\s+{_MONTH}\s+(?P<day>\d{{1,2}}),?\s+{_YEAR}"),
     ("iso_day", r"\b(?P<year>\d{4})-(?P<month_num>\d{1,2})-(?P<day>\d{1,2})\b"),
     ("iso_month", r"\b(?P<year>(?:1[89]|20)\d{2})-(?P<month_num>0[1-9]|1[0-2])\b(?!-\d)"),  # a timeline's "2025-03"
     ("day", rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+{_YEAR}"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from service.domain import Passage, Relation
+from service.figures.change_pairs import levels
 from service.figures.derived import read_derived
 from service.figures.derived_check import check_derived
 from tests.unit.service.figures.sentences import following
@@ -87,3 +88,21 @@ def test_a_net_increase_written_to_the_dollar_holds_to_the_dollar(claimed: str, 
     found = checked(claim, one(GOODWILL))
 
     assert found is not None and found[0] is relation
+
+
+def test_a_number_inside_a_period_and_the_size_of_a_stated_change_are_no_levels() -> None:
+    """"Income taxes were $nil for the three months ended …, as compared to $nil for the three months ended …" is no
+    pair 3 vs 3; the size of a stated change ("a decrease of approximately $30.2 million") is no level to pair
+    (FinDVer dev, whole collection: both were read as changes and refuted true claims)."""
+    nil = ("Income taxes were $nil for the three months ended December 31, 2023, as compared to $nil for the three "
+           "months ended December 31, 2022.")
+    swing = ("Net income was $3.8 million in 2023, compared to net income of $34.0 million in 2022, a decrease of "
+             "approximately $30.2 million.")
+
+    assert levels(nil) == []
+    assert [q.value for q in levels(swing)] == [3.8e6, 34.0e6]
+    claim = "The net income in 2023 was approximately 88.8% less than the net income in 2022."
+    derived = read_derived(claim)
+    assert derived is not None
+    found = check_derived(derived, claim, one(swing))
+    assert found is not None and (found.relation, found.arithmetic) == (Relation.CONSISTENT, "$3.8M vs $34M is -88.8%")
