@@ -4,6 +4,7 @@ the finder is handed, `FinderConfig`, service/bootstrap.py makes from the settin
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -12,7 +13,10 @@ import numpy as np
 
 from service.domain import Passage
 from service.errors import ClaimTooLongError, EmptyClaimError, TextTooLongError
+from service.instruction_guard import instructs_the_checker
 from service.ports import Collections, CollectionView, PassageVerifier, Retriever
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -74,10 +78,16 @@ class EvidenceFinder:
                                      until=query.until)
 
     def evidence(self, query: Query) -> tuple[list[Passage], CollectionView]:
-        """Retrieved passages that are related enough to count as evidence."""
+        """Retrieved passages that are related enough to count as evidence; a passage that tells the checker
+        what to decide is none (`service.instruction_guard`), and is logged."""
         passages, snapshot = self.search(query)
         floor = self.config.min_score
-        return [p for p in passages if p.scores.get("dense", p.score) >= floor], snapshot
+        related = [p for p in passages if p.scores.get("dense", p.score) >= floor]
+        planted = [p for p in related if instructs_the_checker(p.text)]
+        for p in planted:
+            log.warning("left out of the evidence: %s [%d:%d] tells the checker what to decide", p.doc_id, p.start,
+                        p.end)
+        return [p for p in related if p not in planted], snapshot
 
 
 def bearing(rows: np.ndarray) -> list[float]:
