@@ -9,10 +9,11 @@ A retrieved sentence answers when
 - the periods the question names are its own (or, if it names none, its document's opening's), a period that
   dates another figure ("up from $212 million in fiscal 2023") aside;
 - it holds what the question asks for: an amount (money or a percentage, and the measure asked about:
-  "revenue", "valuation"), a count (of the thing asked about, or in the unit asked: "how many megawatts"), a
-  date, a duration, or for who/which questions a name the question does not give;
+  "revenue", "valuation"), a count (of the thing asked about, or in a unit: "how many megawatts", "how much
+  power"), a date (its own, else its date line's), a duration ("18 mo"), or for who/which a new name;
 - it is not about something else: another name with none of the asked ones, another model code ("H100" for
-  "H200"), another ordinal ("first phase" for "second phase"), or a figure said to be undisclosed.
+  "H200"), ordinal ("first phase", "phase one" for "second phase") or quarter ("Q1" for "Q2"), or a figure said
+  to be undisclosed.
 Of the sentences that answer, the one sharing most words with the question (and closest to it in the
 embedding space) is quoted. When none answers, the answer is an abstention. A learned `relevance` per sentence
 (the NLI verifier's 1 − P(neutral) for the sentence against the question: `Pipeline.ask`) adds to that score,
@@ -49,11 +50,16 @@ RELEVANCE_WEIGHT = 1.0  # the learned relevance's weight beside the shared-word 
 SURE_RELEVANCE = 0.7  # from this learned relevance, a sentence need not share the question's words
 _CODE = re.compile(r"\b[A-Z]{1,3}\d{2,4}[A-Z]?\b")  # model and product codes: H100, A100, MI300X, B200
 _ORDINAL = re.compile(r"\b(first|second|third|fourth|fifth|final|last)[\s-]+([a-z]+)")
+_QUARTER_WORDS = ("first", "second", "third", "fourth")
+_NTH = {"one": "first", "1": "first", "two": "second", "2": "second", "three": "third", "3": "third", "four": "fourth",
+        "4": "fourth", "five": "fifth", "5": "fifth"}
+_NUMBERED = re.compile(r"\b(phase|stage|tranche|hall|building|round)\s+(one|two|three|four|five|[1-5])\b")
 _UNDISCLOSED = re.compile(r"\b(?:declined to (?:name|say|disclose|comment|identify)|did not (?:disclose|say|name|"
                           r"identify|specify)|(?:was|were|is|are) not disclosed|undisclosed|unnamed)\b", re.IGNORECASE)
 _RATE_WORDS = ("hour", "day", "week", "month", "year")
-_DURATION = re.compile(r"\b(?:\d[\d,.]*|a|an|one|two|three|four|five|six|seven|eight|nine|ten|several)\s+"
-                       r"(?:hours?|days?|weeks?|months?|years?|minutes?|quarters?)\b", re.IGNORECASE)
+_DURATION = re.compile(r"\b(?:\d[\d,.]*|a|an|one|two|three|four|five|six|seven|eight|nine|ten|several)[\s-]+"
+                       r"(?:hours?|days?|weeks?|months?|years?|minutes?|quarters?|hrs?|wks?|mos?|yrs?)\b",
+                       re.IGNORECASE)  # "18 mo", "an eighteen-month": abbreviated and hyphenated too
 _SAME_THING = [content_words(group) for group in (  # words a question and its answer use for the same thing
     "people employee employees staff headcount worker workers job jobs hire hires",
     "gpu gpus accelerator accelerators chip chips card cards",
@@ -70,10 +76,12 @@ _SAME_THING = [content_words(group) for group in (  # words a question and its a
     "rise rose risen increase increased grow grew grown",
     "fall fell fallen decrease decreased drop dropped decline declined cut",
     "loan loans debt lender lenders borrow borrowed",
+    "power electricity mw megawatt megawatts gw gigawatt gigawatts kw kilowatt draw load",
     "customer customers client clients",
 )]
 _UNIT_WORDS = {"megawatt": "W", "mw": "W", "gigawatt": "W", "gw": "W", "kilowatt": "W", "watt": "W",
-               "token": "", "server": "", "rack": ""}  # "how many megawatts": a measurement, not a count
+               "power": "W", "electricity": "W", "token": "", "server": "", "rack": ""}
+# "how many megawatts", "how much power": a measurement, not a count
 _TABLE_ROW = re.compile(r"^\s*(?:\||[-*•]\s)|\S {3,}\S")  # a table row or list item: its header names the measure
 _PRONOUN_START = re.compile(r"\s*(?:it|its|they|their|this|these|that|those|he|she|the company|the firm)\b",
                             re.IGNORECASE)
@@ -121,7 +129,8 @@ def _score(asked: Asked, passage: Passage, document: Document | None, relevance:
     lead = f"{title} {text[:_LEAD]}"  # the title and the document's opening name its subject and period
     window = f"{lead} {text[max(_LEAD, passage.start - _WINDOW):passage.end]}"  # … and what precedes the sentence
     sentence, said = passage.text, content_words(passage.text.replace("-", " "))
-    if not asked.names <= content_words(f"{title} {text}") or _conflicts(asked, sentence):
+    named = f"{window} {text[passage.end:passage.end + _WINDOW]}"  # whom it is about: named near it, or up top
+    if not asked.names <= content_words(named) or _conflicts(asked, sentence):
         return None
     around = _share(asked.wanted, content_words(window))
     if _TABLE_ROW.search(sentence) or _PRONOUN_START.match(sentence):
@@ -170,11 +179,24 @@ def _conflicts(asked: Asked, sentence: str) -> bool:
     asked_codes, codes = _codes(question), _codes(sentence)
     if asked_codes and codes and not asked_codes & codes:
         return True
-    for ordinal, noun in _ORDINAL.findall(question.lower()):
-        said = {o for o, n in _ORDINAL.findall(sentence.lower()) if n == noun}
+    for ordinal, noun in _ORDINAL.findall(_ordinals(question)):
+        said = {o for o, n in _ORDINAL.findall(_ordinals(sentence)) if n == noun}
         if said and ordinal not in said:
             return True
-    return False
+    asked_quarters, quarters = _quarters(question), _quarters(sentence)
+    return bool(asked_quarters and quarters and not asked_quarters & quarters)  # "in Q2" against "across Q1"
+
+
+def _ordinals(text: str) -> str:
+    """Lower-cased, "phase one" written "first phase" so that the two read alike."""
+    return _NUMBERED.sub(lambda m: f"{_NTH[m.group(2)]} {m.group(1)}", text.lower())
+
+
+def _quarters(text: str) -> set[str]:
+    """The quarters `text` names, as "1" to "4" ("Q2", "the second quarter")."""
+    found = {m.group(1) for m in re.finditer(r"\bq([1-4])\b", text, re.IGNORECASE)}
+    return found | {str(_QUARTER_WORDS.index(m.group(1).lower()) + 1)
+                    for m in re.finditer(r"\b(first|second|third|fourth)\s+quarter\b", text, re.IGNORECASE)}
 
 
 def _codes(text: str) -> set[str]:
@@ -209,12 +231,13 @@ def _answer_in(passage: Passage, asked: Asked) -> Extract | None:
         span = _DURATION.search(text)
         return Extract(passage, kind, span.group(0), span.group(0)) if span else None
     if kind is AnswerKind.DATE:
-        periods = [period for period in extract_periods(text)  # not the period the question names, or one holding it
-                   if not any(period.contains(a) or (_same_time(period, a) and not a.contains(period))
-                              for a in asked_periods)]
-        if not periods:
+        # the sentence's own dates, else its context's: a timeline's date line above it ("[19 May 2026 · …] …")
+        context = passage.as_read.partition(text)[0] if text in passage.as_read else ""
+        own, above = _dates(text, asked_periods), _dates(context, asked_periods)
+        if not own and not above:
             return None
-        period = min(periods, key=lambda p: _distance_to(text, p.start, asked.topic))  # the date of what is asked
+        period = min(own, key=lambda p: _distance_to(text, p.start, asked.topic)) if own else \
+            min(above, key=lambda p: p.last_day - p.first_day)  # the date line, not the heading's year
         iso = period.first_day.isoformat() if period.first_day == period.last_day else \
             f"{period.first_day.isoformat()}/{period.last_day.isoformat()}"
         return Extract(passage, kind, iso, period.text)
@@ -226,6 +249,12 @@ def _answer_in(passage: Passage, asked: Asked) -> Extract | None:
     figure = min(figures, key=lambda q: (not _rate_fits(text, q, wanted_rates), not _period_follows(text, q, asked),
                                          -len(_after(text, q) & asked.wanted), q.start))
     return Extract(passage, kind, format_quantity(figure), figure.text.strip())
+
+
+def _dates(text: str, asked: Sequence[Period]) -> list[Period]:
+    """The periods in `text` that can answer when: not the period the question names, nor one holding it."""
+    return [period for period in extract_periods(text) if not any(
+        period.contains(a) or (_same_time(period, a) and not a.contains(period)) for a in asked)]
 
 
 def _distance_to(text: str, position: int, words: frozenset[str]) -> int:

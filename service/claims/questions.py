@@ -23,6 +23,8 @@ _AMOUNT = re.compile(r"\bhow (?:much|big|large|high|low|expensive)\b|\b(?:price|
                      r"fee|bill|budget|discount|valuation|margin|revenue|loss|spend\w*|pay|paid|charge|capex|"
                      r"commitment|investment|invest|worth|salary|rate)\b", re.IGNORECASE)
 _COUNT = re.compile(r"\bhow many\b|\bwhat (?:is |was )?(?:the )?number of\b", re.IGNORECASE)
+# "how much power will the campus pull": a measurement in watts, counted like "how many megawatts"
+_MEASURED = re.compile(r"\bhow much (?P<what>power|electricity)\b", re.IGNORECASE)
 _WHEN = re.compile(r"^\s*when\b|\b(?:what|which) (?:year|date|day|month|quarter)\b|\bin which (?:year|month|quarter)\b|"
                    r"\bsince when\b|\bon what date\b", re.IGNORECASE)
 _HOW_LONG = re.compile(r"\bhow long\b|\bhow many (?:minutes|hours|days|weeks|months|years)\b", re.IGNORECASE)
@@ -52,7 +54,7 @@ def question_kind(question: str) -> AnswerKind:
         return AnswerKind.DATE
     if _WHO_WHICH_FIRST.match(question):  # "Which provider had the cheapest H100?" asks for a name, not a price
         return AnswerKind.TEXT
-    if _COUNT.search(question):
+    if _COUNT.search(question) or _MEASURED.search(question):
         return AnswerKind.COUNT
     if _AMOUNT.search(question):
         return AnswerKind.AMOUNT
@@ -80,7 +82,7 @@ class Asked:
             _MONEY_WORDS if kind is AnswerKind.AMOUNT else frozenset())
         names = named_entities(question) - _QUESTION_WORDS
         topic = wanted - names - content_words(" ".join(_CAPITALISED.findall(question)))
-        counted = _COUNTED.search(question)
+        counted = _COUNTED.search(question) or _MEASURED.search(question)
         return cls(question, kind, wanted, names, topic, tuple(extract_periods(question)),
                    content_words(question) & _MEASURES if kind is AnswerKind.AMOUNT else frozenset(),
                    content_words(counted.group(1)) - _QUESTION_WORDS if counted else frozenset(),

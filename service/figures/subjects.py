@@ -29,7 +29,7 @@ STOPWORDS = frozenset(
     exceeding excess upwards least most cost costs
     """.split()  # noqa: SIM905 — a word list reads better as prose
 )
-_WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’&-]*|\d+[A-Za-z]+[A-Za-z0-9]*")
+_WORD = re.compile(r"[^\W\d_][\w'’&-]*|\d+[^\W\d_]+\w*")  # any script's letters: "Årdal", "Tromsø" whole
 _LEFT_BREAK = re.compile(
     r"[,;:()\[\]]|\b(?:and|but|while|whereas|compared|versus|vs|than|including|excluding|of which"
     r"|respectively)\b",
@@ -49,7 +49,7 @@ _LEADING_NOISE = re.compile(
     re.IGNORECASE,
 )
 _NUMBERS = frozenset({*SMALL_NUMBERS, *TENS, "hundred", "dozen", "half"})
-_NAME_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9'’&-]*")
+_NAME_TOKEN = re.compile(r"[^\W\d_][\w'’&-]*")
 _MONTHS = """january february march april may june july august september october november december jan feb mar
     apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday"""
 _NOT_NAMES = STOPWORDS | frozenset(
