@@ -142,8 +142,8 @@ class Pipeline:
         if derived.kind == "share":
             searches.append(derived.text)
         found: dict[tuple[str, int], Passage] = {}
-        for text in searches:
-            passages, _ = self.finder.evidence(replace(query, text=text))
+        for text in searches:  # twice the sentences: a column summed needs every row of its table
+            passages, _ = self.finder.evidence(replace(query, text=text, top_k=2 * (query.top_k or self.config.top_k)))
             found.update(((p.doc_id, p.start), p) for p in passages)
         return list(found.values())
 

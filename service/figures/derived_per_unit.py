@@ -2,8 +2,10 @@
 GPU" against "Orison paid $1.2 billion for 20,000 H100 GPUs". The claim's amount per thing (money, "per", "for
 each", "a" or "an" and the thing counted; not a time, which is a rate, nor a share, whose figures filings state)
 is checked by dividing the one amount of the claim's measure and currency by the one count of that thing that a
-passage gives, both in one sentence. Anything less clear (two amounts, two counts, no count)
-decides nothing, and the figure is compared as stated.
+passage gives, both in one sentence, or by the sum of a table's column when the sentence gives the amount for
+as many things as the table has rows ("The three clusters cost $1.1 billion" over three clusters' "GPUs"
+cells). Anything less clear (two amounts, two counts, no count) decides nothing, and the figure is compared as
+stated.
 """
 
 from __future__ import annotations
@@ -64,6 +66,47 @@ def check_per_unit(derived: DerivedClaim, passages: Sequence[Passage]) -> Derive
         per = amount.value / count.value
         arithmetic = f"{shown(amount)} / {shown(count)} {derived.items[0]} = {shown(_per(amount, per))} each"
         return finding(derived, per, spread(amount, count), operands, arithmetic)
+    return _summed(derived, passages, noun)
+
+
+_GROUP = re.compile(r"\b(?:the|its|their|all)\s+(?P<n>two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+"
+                    r"(?P<noun>[A-Za-z][\w-]*s)\b", re.IGNORECASE)  # "The three clusters cost $1.1 billion"
+_NUMBER_WORDS = ("two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
+def _summed(derived: DerivedClaim, passages: Sequence[Passage], noun: str) -> DerivedFinding | None:
+    """"The three clusters cost $1.1 billion" over a table with three rows, each with a count of the thing in a
+    column named for it ("Alder — GPUs: 6,144"): the amount over the column's sum. Exactly as many rows of one
+    table as the sentence says, no more, no fewer."""
+    for passage in passages:
+        text = read_passage(passage)
+        group = _GROUP.search(text)
+        amounts = [q for q in extract_quantities(text) if q.unit == derived.unit]
+        if group is None or len(amounts) != 1 or not _in_period(derived, text):
+            continue
+        n = group.group("n").lower()
+        wanted = _NUMBER_WORDS.index(n) + 2 if n in _NUMBER_WORDS else int(n)
+        cells = [(p, q) for p in passages if p.doc_id == passage.doc_id and p is not passage
+                 for q in [_column_count(read_passage(p), noun)] if q is not None]
+        tables = {read_passage(p).partition(" — ")[0].rpartition("]")[0] for p, _ in cells}
+        if len(cells) != wanted or len(tables) != 1:
+            continue
+        total = sum(q.value for _, q in cells)
+        amount = amounts[0]
+        operands = ((amount, passage), *((q, p) for p, q in cells))
+        shown_counts = " + ".join(shown(q) for _, q in cells)
+        each = _per(amount, amount.value / total)
+        arithmetic = f"{shown(amount)} / ({shown_counts}) {derived.items[0]} = {shown(each)} each"
+        return finding(derived, amount.value / total, spread(amount, _per(amount, total)), operands, arithmetic)
+    return None
+
+
+def _column_count(text: str, noun: str) -> Quantity | None:
+    """The count in a table row's column named for the thing ("Alder — GPUs: 6,144; Power (MW): 9"), or None."""
+    for cell in re.finditer(r"(?:—|;)\s*(?P<column>[^:;—]+?):\s*", text):
+        if _stem(cell.group("column").strip().split()[-1]) == noun:
+            figure = next(iter(extract_quantities(text[cell.end():].split(";")[0])), None)
+            return figure if figure is not None and (figure.unit or "count") == "count" else None
     return None
 
 

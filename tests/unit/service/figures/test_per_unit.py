@@ -81,3 +81,34 @@ def test_the_computed_amount_decides_and_cites_both_operands() -> None:
 
     assert finding.decision is Label.REFUTED
     assert "$1.2B / 20,000 GPU = $60,000 each" in finding.rationale
+
+
+FLEET = ["[Fleet] Larch — GPUs: 4,096 GPUs; Power (MW): 6 MW", "[Fleet] Rowan — GPUs: 8,192 GPUs; Power (MW): 12 MW",
+         "[Fleet] Yew — GPUs: 4,096 GPUs; Power (MW): 6 MW"]
+
+
+def fleet(*texts: str) -> list[Passage]:
+    return [Passage("fleet.md", 100 * i, 100 * i + len(text), text, 1.0) for i, text in enumerate(texts)]
+
+
+@pytest.mark.parametrize(("claim", "relation"), [
+    ("Wren's clusters cost about $60,000 per GPU.", Relation.CONSISTENT),
+    ("Wren's clusters cost about $200,000 per GPU.", Relation.CONTRADICTS),
+])
+def test_an_amount_for_a_tables_rows_is_over_the_sum_of_their_column(claim: str, relation: Relation) -> None:
+    """"The three clusters cost $960 million" over a table of three clusters, each with its GPUs (derived gold
+    d35, d36): $960M / 16,384 GPUs."""
+    found = check_derived(read_derived(claim), claim,  # type: ignore[arg-type]
+                          fleet("The three clusters cost $960 million to build.", *FLEET))
+
+    assert found is not None and (found.relation, found.arithmetic) == (
+        relation, "$960M / (4,096 + 8,192 + 4,096) GPU = $58,594 each")
+    assert len(found.operands) == 4  # the amount and every row cited
+
+
+@pytest.mark.parametrize("rows", [FLEET[:2], [*FLEET, "[Fleet] Ash — GPUs: 2,048 GPUs; Power (MW): 3 MW"]])
+def test_a_column_is_not_summed_unless_the_rows_are_as_many_as_the_sentence_says(rows: list[str]) -> None:
+    claim = "Wren's clusters cost about $60,000 per GPU."
+
+    assert check_derived(read_derived(claim), claim,  # type: ignore[arg-type]
+                         fleet("The three clusters cost $960 million to build.", *rows)) is None
