@@ -29,6 +29,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from service.claims.answer_conflicts import conflicts, new_names
 from service.claims.questions import AnswerKind, Asked
 from service.domain import Document, Passage
 from service.figures import (
@@ -38,7 +39,6 @@ from service.figures import (
     extract_periods,
     extract_quantities,
     format_quantity,
-    named_entities,
     periods_align,
 )
 
@@ -48,18 +48,10 @@ _WINDOW = 250  # characters before the sentence that count as its context (a sub
 _DENSE = 0.35  # a sentence that shares few of a question's topic words must be at least this close to it
 RELEVANCE_WEIGHT = 1.0  # the learned relevance's weight beside the shared-word score (about 0 to 3)
 SURE_RELEVANCE = 0.7  # from this learned relevance, a sentence need not share the question's words
-_CODE = re.compile(r"\b[A-Z]{1,3}\d{2,4}[A-Z]?\b")  # model and product codes: H100, A100, MI300X, B200
-_ORDINAL = re.compile(r"\b(first|second|third|fourth|fifth|final|last)[\s-]+([a-z]+)")
-_QUARTER_WORDS = ("first", "second", "third", "fourth")
-_NTH = {"one": "first", "1": "first", "two": "second", "2": "second", "three": "third", "3": "third", "four": "fourth",
-        "4": "fourth", "five": "fifth", "5": "fifth"}
-_NUMBERED = re.compile(r"\b(phase|stage|tranche|hall|building|round)\s+(one|two|three|four|five|[1-5])\b")
-_UNDISCLOSED = re.compile(r"\b(?:declined to (?:name|say|disclose|comment|identify)|did not (?:disclose|say|name|"
-                          r"identify|specify)|(?:was|were|is|are) not disclosed|undisclosed|unnamed)\b", re.IGNORECASE)
 _RATE_WORDS = ("hour", "day", "week", "month", "year")
-_DURATION = re.compile(r"\b(?:\d[\d,.]*|a|an|one|two|three|four|five|six|seven|eight|nine|ten|several)[\s-]+"
-                       r"(?:hours?|days?|weeks?|months?|years?|minutes?|quarters?|hrs?|wks?|mos?|yrs?)\b",
-                       re.IGNORECASE)  # "18 mo", "an eighteen-month": abbreviated and hyphenated too
+_DURATION = re.compile(r"\b(?:(?<![\d,.])\d[\d,.]*|a|an|one|two|three|four|five|six|seven|eight|nine|ten|several)"
+                       r"[\s-]+(?:hours?|days?|weeks?|months?|years?|minutes?|quarters?)\b|(?<![\d,.])\b\d[\d,.]*\s*"
+                       r"(?-i:hrs?|wks?|mos?|yrs?)\b", re.IGNORECASE)  # "18 mo", "an eighteen-month", not "an HR"
 _SAME_THING = [content_words(group) for group in (  # words a question and its answer use for the same thing
     "people employee employees staff headcount worker workers job jobs hire hires",
     "gpu gpus accelerator accelerators chip chips card cards",
@@ -85,7 +77,6 @@ _UNIT_WORDS = {"megawatt": "W", "mw": "W", "gigawatt": "W", "gw": "W", "kilowatt
 _TABLE_ROW = re.compile(r"^\s*(?:\||[-*•]\s)|\S {3,}\S")  # a table row or list item: its header names the measure
 _PRONOUN_START = re.compile(r"\s*(?:it|its|they|their|this|these|that|those|he|she|the company|the firm)\b",
                             re.IGNORECASE)
-_LEADING_WORD = re.compile(r"^\s*[A-Z][\w'’-]*\s+(?=[a-z])")  # "Headcount ended …": a common noun, capitalised
 _RATE_AFTER = re.compile(r"\s*(?:per|an?|/|each)\s*(hour|hr|day|week|month|mo|year|yr)\b", re.IGNORECASE)
 _RATE_NAMES = {"hr": "hour", "mo": "month", "yr": "year", "hour": "hour", "day": "day", "week": "week",
                "month": "month", "year": "year"}
@@ -129,8 +120,8 @@ def _score(asked: Asked, passage: Passage, document: Document | None, relevance:
     lead = f"{title} {text[:_LEAD]}"  # the title and the document's opening name its subject and period
     window = f"{lead} {text[max(_LEAD, passage.start - _WINDOW):passage.end]}"  # … and what precedes the sentence
     sentence, said = passage.text, content_words(passage.text.replace("-", " "))
-    named = f"{window} {text[passage.end:passage.end + _WINDOW]}"  # whom it is about: named near it, or up top
-    if not asked.names <= content_words(named) or _conflicts(asked, sentence):
+    named = f"{window} {passage.as_read} {text[passage.end:passage.end + _WINDOW]}"  # whom: near it, its headings
+    if not asked.names <= content_words(named) or conflicts(asked, sentence):
         return None
     around = _share(asked.wanted, content_words(window))
     if _TABLE_ROW.search(sentence) or _PRONOUN_START.match(sentence):
@@ -143,7 +134,7 @@ def _score(asked: Asked, passage: Passage, document: Document | None, relevance:
                      or (asked.measures and _share(asked.measures, said) < 1)
                      or (asked.counted and not _share(asked.counted, said))):
         return None
-    if not _periods_fit(asked.periods, sentence, lead) or (asked.wants_name and not _new_names(asked, sentence)):
+    if not _periods_fit(asked.periods, sentence, lead) or (asked.wants_name and not new_names(asked, sentence)):
         return None
     return around + own + dense + RELEVANCE_WEIGHT * (relevance or 0.0)
 
@@ -160,48 +151,6 @@ def _related(kind: AnswerKind, own: float, around: float, dense: float) -> bool:
     if kind is AnswerKind.TEXT:
         return own >= 0.5 or (own > 0 and around >= 0.75 and dense >= _DENSE)
     return own > 0
-
-
-def _new_names(asked: Asked, sentence: str) -> frozenset[str]:
-    """The names the sentence gives that the question does not (a sentence-initial common word is no name)."""
-    return named_entities(_LEADING_WORD.sub("", sentence)) - content_words(asked.question)
-
-
-def _conflicts(asked: Asked, sentence: str) -> bool:
-    """The sentence is about something else: none of the names asked about and another one ("Stratus GPU" for
-    "Altocloud"), another model code ("H100" for "H200"), another ordinal ("first phase" for "second
-    phase"), or it says the answer was not disclosed."""
-    question = asked.question
-    if _UNDISCLOSED.search(sentence):
-        return True
-    if asked.names and not asked.names & content_words(sentence) and _new_names(asked, sentence):
-        return True
-    asked_codes, codes = _codes(question), _codes(sentence)
-    if asked_codes and codes and not asked_codes & codes:
-        return True
-    for ordinal, noun in _ORDINAL.findall(_ordinals(question)):
-        said = {o for o, n in _ORDINAL.findall(_ordinals(sentence)) if n == noun}
-        if said and ordinal not in said:
-            return True
-    asked_quarters, quarters = _quarters(question), _quarters(sentence)
-    return bool(asked_quarters and quarters and not asked_quarters & quarters)  # "in Q2" against "across Q1"
-
-
-def _ordinals(text: str) -> str:
-    """Lower-cased, "phase one" written "first phase" so that the two read alike."""
-    return _NUMBERED.sub(lambda m: f"{_NTH[m.group(2)]} {m.group(1)}", text.lower())
-
-
-def _quarters(text: str) -> set[str]:
-    """The quarters `text` names, as "1" to "4" ("Q2", "the second quarter")."""
-    found = {m.group(1) for m in re.finditer(r"\bq([1-4])\b", text, re.IGNORECASE)}
-    return found | {str(_QUARTER_WORDS.index(m.group(1).lower()) + 1)
-                    for m in re.finditer(r"\b(first|second|third|fourth)\s+quarter\b", text, re.IGNORECASE)}
-
-
-def _codes(text: str) -> set[str]:
-    """The model codes in `text`, upper-cased, plural s dropped ("A100s" → "A100")."""
-    return set(_CODE.findall(re.sub(r"(\d)s\b", r"\1", text).upper()))
 
 
 def _periods_fit(asked: Sequence[Period], sentence: str, lead: str) -> bool:
@@ -232,12 +181,10 @@ def _answer_in(passage: Passage, asked: Asked) -> Extract | None:
         return Extract(passage, kind, span.group(0), span.group(0)) if span else None
     if kind is AnswerKind.DATE:
         # the sentence's own dates, else its context's: a timeline's date line above it ("[19 May 2026 · …] …")
-        context = passage.as_read.partition(text)[0] if text in passage.as_read else ""
-        own, above = _dates(text, asked_periods), _dates(context, asked_periods)
+        own, above = _dates(text, asked_periods), _dates(_date_line(passage), asked_periods)
         if not own and not above:
             return None
-        period = min(own, key=lambda p: _distance_to(text, p.start, asked.topic)) if own else \
-            min(above, key=lambda p: p.last_day - p.first_day)  # the date line, not the heading's year
+        period = min(own, key=lambda p: _distance_to(text, p.start, asked.topic)) if own else above[0]
         iso = period.first_day.isoformat() if period.first_day == period.last_day else \
             f"{period.first_day.isoformat()}/{period.last_day.isoformat()}"
         return Extract(passage, kind, iso, period.text)
@@ -249,6 +196,15 @@ def _answer_in(passage: Passage, asked: Asked) -> Extract | None:
     figure = min(figures, key=lambda q: (not _rate_fits(text, q, wanted_rates), not _period_follows(text, q, asked),
                                          -len(_after(text, q) & asked.wanted), q.start))
     return Extract(passage, kind, format_quantity(figure), figure.text.strip())
+
+
+def _date_line(passage: Passage) -> str:
+    """The date line the sentence sits under, as its context gives it first ("[19 May 2026 · Timeline › 2026] …"),
+    or "" (a heading's or a title's year dates no sentence)."""
+    context = passage.as_read.partition(passage.text)[0] if passage.text in passage.as_read else ""
+    first = context.lstrip("[").partition(" · ")[0].strip() if " · " in context else ""
+    periods = extract_periods(first)
+    return first if len(periods) == 1 and (periods[0].start, periods[0].end) == (0, len(first)) else ""
 
 
 def _dates(text: str, asked: Sequence[Period]) -> list[Period]:

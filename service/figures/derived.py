@@ -1,6 +1,7 @@
 """Figures a claim computes rather than states: a change ("revenue grew about 200%", "spending tripled", "fell by a
 third", "the percentage decrease in total liabilities from December 31, 2022, to December 31, 2023, is 27.3%", or
-a direction alone, "the price rose": `service.figures.derived_direction`), a share ("compute was more than half
+a direction alone, "the price rose": `service.figures.derived_direction`; a change or a difference named in words,
+"the net change in X … was a decrease of $N": `service.figures.derived_noun`), a share ("compute was more than half
 of operating costs") and a total ("the two clusters together hold over 16,000 GPUs"), checked by doing the
 arithmetic on the figures the evidence states.
 
@@ -35,14 +36,12 @@ from service.figures.derived_claim import (
     claim_measure_words,
     percent_bounds,
 )
-from service.figures.derived_direction import MORE as _MORE
 from service.figures.derived_direction import read_direction
+from service.figures.derived_noun import read_change_noun, read_difference
 from service.figures.derived_per_unit import read_per_unit
 from service.figures.derived_vocab import (
     CAGR,
     CHANGE,
-    CHANGE_NOUN,
-    DIFFERENCE,
     DOWN,
     FACTOR_WORDS,
     FRACTION_CHANGE,
@@ -57,11 +56,13 @@ from service.figures.derived_vocab import (
     TOTAL,
 )
 from service.figures.periods import Period, extract_periods
-from service.figures.quantities import Quantity, extract_quantities
+from service.figures.quantities import extract_quantities
 from service.figures.quantity_vocab import Qualifier
 from service.figures.subjects import content_words
 
 # "from 2024 to 2025", "between the years 2022 and 2023": the change is measured against the first
+_COMPARED = re.compile(r",?\s*(?:compared\s+(?:to|with)|versus|vs\.?|against)\s+(?:the\s+)?(?:fiscal\s+|year\s+)?",
+                       re.IGNORECASE)
 _FROM = re.compile(r"\b(?:from|between)(?:\s+the)?(?:\s+(?:fiscal\s+)?years?)?\s*$", re.IGNORECASE)
 
 
@@ -75,11 +76,14 @@ def read_derived(claim: str) -> DerivedClaim | None:
     if span and _FROM.search(claim[: periods[0].start]):  # "from 2024 to 2025", one span
         base, target = extract_periods(span.group(1))[0], extract_periods(span.group(2))[0]
         periods = [target, *periods[1:]]
+    elif len(periods) >= 2 and _COMPARED.fullmatch(claim[periods[0].end:periods[1].start]) \
+            and periods[0].granularity is periods[1].granularity:
+        base, periods = periods[1], [periods[0], *periods[2:]]  # "for 2023 compared to 2021"
     elif len(periods) >= 2 and _FROM.search(claim[: periods[0].start]) \
             and re.fullmatch(r",?\s*(?:to|and)\s*", claim[periods[0].end:periods[1].start]):
         base, periods = periods[0], periods[1:]  # "from 2024 to 2025": measured against the first
-    for reader in (_change_noun, _cagr, _difference, _ratio, _change, _multiple, _fraction_change, _share, _total,
-                   read_per_unit, read_direction):
+    for reader in (read_change_noun, _cagr, read_difference, _ratio, _change, _multiple, _fraction_change, _share,
+                   _total, read_per_unit, read_direction):
         found = reader(claim, periods[0] if periods else None)
         if found is not None:
             return replace(found, base=base) if base is not None else found
@@ -100,29 +104,6 @@ def _cagr(claim: str, period: Period | None) -> DerivedClaim | None:
                         period=period)
 
 
-def _difference(claim: str, period: Period | None) -> DerivedClaim | None:
-    """"$380 million more than in 2024": the gap between two figures of one measure."""
-    match = DIFFERENCE.search(claim)
-    if not match:
-        return None
-    amount = next((q for q in extract_quantities(claim[: match.start()]) if q.end >= match.start() - 2), None)
-    if amount is None:
-        return None
-    less = re.match(r"(?:less|lower|fewer|smaller)", match.group(0), re.IGNORECASE) is not None
-    if amount.unit == "%":  # "net income in 2023 was approximately 52.8% less than in 2022": a change
-        lower, upper = as_ratio(amount, down=less)
-        more = _MORE.search(claim, match.end())  # "…, due to increased losses": a reason, not the measure
-        measured = claim[: more.start()] if more else claim
-        return DerivedClaim("change", lower, upper, claim[amount.start:match.end()], amount.start, match.end(),
-                            claim_measure_words(measured, [(amount.start, match.end())]), period=period,
-                            cut_off=as_ratio(amount, down=less, cut=True), supports=more is None)
-    low, high = (amount.low, amount.high) if amount.qualifier != Qualifier.EXACT else bounds(amount.value, "")
-    if less:
-        low, high = (-high if high is not None else None), (-low if low is not None else None)
-    return DerivedClaim("difference", low, high, claim[amount.start:match.end()], amount.start, match.end(),
-                        claim_measure_words(claim, [(amount.start, match.end())]), unit=amount.unit, period=period)
-
-
 def _change(claim: str, period: Period | None) -> DerivedClaim | None:
     match = CHANGE.search(claim)
     if not match or re.search(r"\b(?:make|makes|made|making)\s+$", claim[: match.start()], re.IGNORECASE):
@@ -135,60 +116,6 @@ def _change(claim: str, period: Period | None) -> DerivedClaim | None:
     return DerivedClaim("change", lower, upper, match.group(0), match.start(), match.end(),
                         claim_measure_words(claim, [match.span()]), period=period,
                         cut_off=as_ratio(amount, down=down, cut=True))
-
-
-_FALLS = frozenset({"decrease", "decline", "drop", "reduction"})
-_OWNER = re.compile(r"\b[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,3}(?:['’]s|s['’])(?=\s)")  # "USCF Investments'"
-
-
-def _change_noun(claim: str, period: Period | None) -> DerivedClaim | None:
-    """"The percentage decrease in total liabilities from December 31, 2022, to December 31, 2023, is about 27.3%"
-    (a change, as a ratio: 0.727), "The increase in net income from 2022 to 2023 was $4.2 million" (a difference);
-    the measure is what the noun is of, every word of it (`measure_share`: "net income" is not "income from
-    operations"). A money change of no stated direction ("The change in … is $105M") is left alone: which way
-    it went is not said."""
-    match = CHANGE_NOUN.match(claim)
-    if not match:
-        return None
-    amount = next(iter(extract_quantities(match.group("amount"))), None)
-    if amount is None:
-        return None
-    noun, said = match.group("noun").lower(), claim[match.end("amount"):]
-    told = re.search(r"\ban?\s+(?P<way>increase|decrease|decline|rise)\s+of\s*$", claim[: match.start("amount")],
-                     re.IGNORECASE)  # "… was a decrease of $2,670,546"
-    way = told.group("way").lower() if told and noun == "change" else ""
-    falls = noun in _FALLS or way in _FALLS or bool(re.search(r"[-−–]\s*[$€£]?\d", match.group("amount"))) or bool(
-        noun == "change" and re.match(r"\W*(?:an?\s+)?(?:[\d.,]+\s*%\s+)?(?:decrease|decline|drop)\b", said))
-    if len(_OWNER.findall(match.group("measure"))) > 1:
-        return None  # "Global Banking's … and Global Wealth's net interest income": a sum no reader computes
-    # whose the measure is says nothing of the measure ("net income before income taxes" of "USCF Investments'")
-    words = claim_measure_words(_OWNER.sub(" ", match.group("measure")), [])
-    # "…, representing a 20.57% decrease", "…, which equals the cash used …": the claim says more than the change
-    alone = re.fullmatch(r"\W*(?:(?:an?\s+)?(?:increase|decrease|decline|drop|rise)\b)?\W*", said) is not None
-    start, end = match.start("amount"), match.end("amount")
-    if amount.unit == "%":
-        lower, upper = as_ratio(amount, down=falls)
-        return DerivedClaim("change", lower, upper, claim[start:end], start, end, words, period=period,
-                            measure_share=1.0, cut_off=as_ratio(amount, down=falls, cut=True), supports=alone)
-    rises = noun in {"increase", "growth", "rise"} or way in {"increase", "rise"} or (
-        noun == "change" and re.match(r"\W*(?:an?\s+)?increase\b", said))
-    if not (falls or rises) or match.group("percent"):
-        return None
-    low, high = (amount.low, amount.high) if amount.qualifier != Qualifier.EXACT else _stated_bounds(amount)
-    if falls:
-        low, high = (-high if high is not None else None), (-low if low is not None else None)
-    return DerivedClaim("difference", low, high, claim[start:end], start, end, words, unit=amount.unit,
-                        period=period, measure_share=1.0, supports=alone)
-
-
-def _stated_bounds(amount: Quantity) -> tuple[float, float]:
-    """A bare amount written to four or more significant digits ("$82,093,000") holds to its last digit; a
-    rounder one ("$4.2 million") to 2 %."""
-    digits = re.sub(r"\D", "", amount.text).lstrip("0").rstrip("0")
-    if len(digits) >= 4:
-        return amount.value - amount.precision, amount.value + amount.precision
-    low, high = bounds(amount.value, "")
-    return low or 0.0, high or 0.0
 
 
 def _ratio(claim: str, period: Period | None) -> DerivedClaim | None:

@@ -147,13 +147,21 @@ def _check_share(derived: DerivedClaim, passages: Sequence[Passage]) -> DerivedF
             # says so ("debt was 121% of revenue")
             over = (derived.low or 0) >= 1 or (derived.high or 0) > 1  # the claim's share may pass 100%
             larger = part.value >= whole.value and not over
-            if part is whole or not same_unit(part, whole) or whole.value == 0 or larger:
+            if part is whole or not same_unit(part, whole) or whole.value == 0 or larger \
+                    or _named_number(part, part_passage) or _named_number(whole, whole_passage):
                 continue
             share = part.value / whole.value
             arithmetic = f"{shown(part)} of {shown(whole)} is {share * 100:.1f}%"
             return finding(derived, share, spread(part, whole), ((part, part_passage), (whole, whole_passage)),
                             arithmetic)
     return None
+
+
+def _named_number(figure: Quantity, passage: Passage) -> bool:
+    """A bare number that is part of a name or a formula, written after capitals ("CO 2 emissions", "PM 2.5",
+    "GPT 4"): no count to take a share of (Climate-FEVER dev: "2 of 36 is 5.6%" refuted a claim)."""
+    before = read_passage(passage)[:figure.start]
+    return (figure.unit or "count") == "count" and re.search(r"\b[A-Z]{2,4}\s?$", before) is not None
 
 
 _NOT_NAMES = frozenset({"The", "A", "An", "Its", "Their", "Both", "All", "Together", "Combined"})

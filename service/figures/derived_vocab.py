@@ -24,7 +24,7 @@ CHANGE_NOUN = re.compile(r"^\s*the\s+(?:[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,3}['
                          r"(?P<noun>increase|decrease|change|growth|"
                          r"decline|rise|drop|reduction)\s+(?:in|of)\s+(?P<measure>.+?)\s+(?:from|between|"
                          r"for(?=\s+(?:the\s+)?(?:three|six|nine|twelve|fiscal|first|second|third|fourth|q[1-4]\b|"
-                         r"\d{4})[^.;]{0,60}?\b(?:compared|versus|vs)\b))\s+.+?,?"
+                         r"\d{4})[^;]{0,60}?\b(?:compared|versus|vs)\b))\s+.+?,?"
                          r"\s+(?:is|was|were|are|amounts?\s+to|came\s+to)\s+(?:calculated\s+to\s+be\s+|precisely\s+|"
                          r"exactly\s+|an?\s+(?:increase|decrease|decline|rise)\s+of\s+)?(?P<amount>"
                          r"(?:(?:about|around|roughly|nearly|almost|approximately|over|more than|less than|under)\s+)?"

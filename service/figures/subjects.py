@@ -29,7 +29,8 @@ STOPWORDS = frozenset(
     exceeding excess upwards least most cost costs
     """.split()  # noqa: SIM905 — a word list reads better as prose
 )
-_WORD = re.compile(r"[^\W\d_][\w'’&-]*|\d+[^\W\d_]+\w*")  # any script's letters: "Årdal", "Tromsø" whole
+_LETTER = "A-Za-zÀ-ÖØ-öø-ɏ"  # Latin letters with their accents: "Årdal", "Tromsø" whole, not "rdal", "trom"
+_WORD = re.compile(rf"[{_LETTER}][{_LETTER}0-9'’&-]*|(?<![0-9])[0-9]+[{_LETTER}]+[{_LETTER}0-9]*")
 _LEFT_BREAK = re.compile(
     r"[,;:()\[\]]|\b(?:and|but|while|whereas|compared|versus|vs|than|including|excluding|of which"
     r"|respectively)\b",
@@ -49,7 +50,7 @@ _LEADING_NOISE = re.compile(
     re.IGNORECASE,
 )
 _NUMBERS = frozenset({*SMALL_NUMBERS, *TENS, "hundred", "dozen", "half"})
-_NAME_TOKEN = re.compile(r"[^\W\d_][\w'’&-]*")
+_NAME_TOKEN = re.compile(rf"[{_LETTER}][{_LETTER}0-9'’&-]*")
 _MONTHS = """january february march april may june july august september october november december jan feb mar
     apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday"""
 _NOT_NAMES = STOPWORDS | frozenset(

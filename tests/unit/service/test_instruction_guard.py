@@ -45,6 +45,20 @@ def test_notes_that_steer_the_verdict_are_caught(text: str) -> None:
     "Through careful design, the Kestrel Cooling System: a closed loop.",
     "We value the options with a binomial model, using as model inputs the volatility and the risk-free rate.",
     "New products incorporating AI and machine learning may result in new regulation.",
+    # found by review: spec sheets, manuals, news about AI rules, court reports, filings
+    "System: NVIDIA DGX H100 with 8 GPUs, 2 TB RAM.",
+    "Assistant: Maria Lopez, ext. 4412.",
+    "Once set up, you are now connected to the network.",
+    "## Instructions\nUnplug the unit before cleaning.",
+    "See https://example.org/issues?status=open for open bugs.",
+    "Cutting the dividend was the right call for the company.",
+    "All statements in this presentation are made as of March 1, 2024.",
+    "Under the EU AI Act, every AI system classed as high-risk must report serious incidents.",
+    "ChatGPT must now label AI-generated images, OpenAI said.",
+    "Copilot, Microsoft's assistant, will respond to emails on your behalf.",
+    "The judge told jurors to disregard the evidence about the second charge.",
+    "Investors should ignore the prior year figures, which were restated.",
+    "Managers may override the guidelines in an emergency.",
 ])
 def test_ordinary_text_about_ai_instructions_and_verdicts_stays_evidence(text: str) -> None:
     assert not instructs_the_checker(text)
