@@ -74,7 +74,9 @@ _ADDRESSED = re.compile(
     rf"|\b{_ANY_READER}\b[^.;]{{0,20}}\b(?:reading|processing|reviewing|checking|indexing)\s+this\b", _I)
 # … or only spoken of (news about AI writes "every AI system … must report"): these count beside a verdict
 _SPOKEN_TO = re.compile(
-    rf"\b(?:any|every|each)(?:\s+\w+){{0,2}}?\s+{_READER}\b"  # "Wouldn't any fair checker …"
+    # "Wouldn't any fair checker …"; not "every fact-checker who looked at the claim rated it false" (a report)
+    rf"\b(?:any|every|each)(?:\s+\w+){{0,2}}?\s+{_READER}\b(?!\s+(?:who|that|which|has|have|had|was|were|rated|"
+    rf"found|said|agreed|called|labell?ed))"
     rf"|^\W*(?:{_ANY_READER}(?:\s*,\s*(?:and\s+)?{_ANY_READER})*)\s*(?:,|:|take\s+note)"  # "Model, when asked …"
     rf"|\b{_READER}\b[^.;,]{{0,40}}?\b(?:must|should|shall|need\s+to|(?:is|are)\s+required\s+to)\b"
     rf"|\brequires?\s+that\s+{_READER}", _I)

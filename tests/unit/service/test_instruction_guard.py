@@ -59,6 +59,7 @@ def test_notes_that_steer_the_verdict_are_caught(text: str) -> None:
     "The judge told jurors to disregard the evidence about the second charge.",
     "Investors should ignore the prior year figures, which were restated.",
     "Managers may override the guidelines in an emergency.",
+    "Every fact-checker who looked at the claim rated it false.",
 ])
 def test_ordinary_text_about_ai_instructions_and_verdicts_stays_evidence(text: str) -> None:
     assert not instructs_the_checker(text)
