@@ -10,8 +10,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
+from service.figures.numeric import figures_of
 from service.figures.periods import Granularity, Period, extract_periods, periods_align
-from service.figures.quantities import Quantity, extract_quantities
+from service.figures.quantities import Quantity
 
 _FROM_TO = re.compile(r"\bfrom\s*$", re.IGNORECASE)
 _BASE_AFTER = re.compile(r"^[^.;]{0,40}?\b(?:up|down|rising|falling|increasing|decreasing)?\s*(?:from|compared with|"
@@ -31,12 +32,10 @@ _CHANGE_AMOUNT = re.compile(r"\b(?:increased|decreased|rose|fell|declined|grew|d
 
 
 def levels(text: str) -> list[Quantity]:
-    """The figures of a passage a change can be computed from: not percentages, not a number inside a period
-    ("the three months ended …" is no 3), not the size of a change the passage states."""
-    spans = [(p.start, p.end) for p in extract_periods(text)]
-    return [q for q in extract_quantities(text) if q.unit != "%"
-            and not any(start <= q.start < end for start, end in spans)
-            and not _CHANGE_AMOUNT.search(text[max(0, q.start - 40):q.start])]
+    """The figures of a passage a change can be computed from (`figures_of`: no number a period is written with,
+    "the three months ended …" is no 3), less percentages and the size of a change the passage states."""
+    return [q for q in figures_of(text)
+            if q.unit != "%" and not _CHANGE_AMOUNT.search(text[max(0, q.start - 40):q.start])]
 
 
 def same_unit(a: Quantity, b: Quantity) -> bool:
