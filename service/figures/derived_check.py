@@ -13,7 +13,7 @@ from service.figures.derived_claim import DerivedClaim, DerivedFinding
 from service.figures.derived_direction import claim_names
 from service.figures.derived_per_unit import check_per_unit
 from service.figures.operand_words import following, measures, read_passage, words_near
-from service.figures.periods import extract_periods, periods_align
+from service.figures.periods import MONTHS, extract_periods, periods_align
 from service.figures.quantities import Quantity, extract_quantities
 from service.figures.quantity_format import format_value
 from service.figures.subjects import bound_contexts, measure_words
@@ -219,8 +219,10 @@ def _check_total(derived: DerivedClaim, claim: str, passages: Sequence[Passage])
     if derived.items:
         return _check_listed_total(derived, passages)
     owners = {m.group(1).lower() for m in re.finditer(r"\b(\w+)'s\b", claim)}  # "Corvid's": whose, not an operand
-    names = [w.lower() for w in dict.fromkeys(re.findall(r"\b[A-Z][\w-]*\b", claim[: derived.start]))
-             if w.lower() not in owners and w not in _NOT_NAMES]
+    # a run of capitalised words is one name ("the Supplier Finance Program": one thing, not three operands)
+    runs = (" ".join(w for w in run.split() if w not in _NOT_NAMES and w.lower() not in MONTHS)
+            for run in re.findall(r"\b[A-Z][\w-]*(?: [A-Z][\w-]*)*\b", claim[: derived.start]))
+    names = [run.lower() for run in dict.fromkeys(runs) if run and run.lower() not in owners]
     if len(names) < 2:
         return None
     found: list[tuple[Quantity, Passage]] = []

@@ -92,6 +92,12 @@ def test_the_computed_figure_is_checked_with_its_arithmetic(claim: str, texts: l
     ("Revenue rose 10% in the third quarter of 2025", ["Revenue — 2025: $50 million; 2024: $40 million"]),  # a year
     ("Headcount rose 10% in 2025", [VERIDIAN]),  # figures of another measure
     ("Kestrel and Heron together hold 20,000 GPUs", SITES),  # Heron is not in the evidence
+    # one name of three words, not three operands: no sum of its words' figures from four companies
+    ("The combined total for accounts payable under the Supplier Finance Program and product liability accruals "
+     "as of March 31, 2024, was $402 million",
+     ["Amounts due under all of its supplier finance programs were $17 million.",
+      "Obligations under the program were $24.2 million and $20.7 million.",
+      "Finance lease obligations were $324 million."]),
 ])
 def test_operands_that_do_not_line_up_decide_nothing(claim: str, texts: list[str]) -> None:
     derived = read_derived(claim)
