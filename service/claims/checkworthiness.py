@@ -95,7 +95,7 @@ def checkworthiness(statement: str) -> Checkworthiness:
     reported = bool(_REPORTED.search(text))
     if (_NORM.search(text) or _imperative(words)) and not reported:
         return Checkworthiness(False, Reason.EXHORTATION)
-    if _FUTURE.search(text) and not reported:
+    if _future(text) and not reported:
         return Checkworthiness(False, Reason.PREDICTION)
     if _FIRST_PERSON.search(text):
         return Checkworthiness(False, Reason.OPINION)
@@ -105,6 +105,12 @@ def checkworthiness(statement: str) -> Checkworthiness:
             and not any(w[0].isupper() for w in content[1:]):
         return Checkworthiness(False, Reason.FILLER)  # a short fragment naming nothing: "Big news today"
     return CHECKABLE
+
+
+def _future(text: str) -> bool:
+    """A future tense: "will", "is going to" — not a capitalised "Will" inside a sentence (a name: "Will Power
+    won the race")."""
+    return any(m.start() == 0 or not m.group()[0].isupper() for m in _FUTURE.finditer(text))
 
 
 _IMPERATIVE_VERBS = wordset("""test sign check try keep make get use read watch join subscribe follow share click

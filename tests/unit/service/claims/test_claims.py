@@ -102,6 +102,7 @@ def test_statements_with_nothing_to_check_get_the_reason(text: str, reason: Reas
     "Meta said it will spend $40 billion on data centres in 2025.",  # a reported plan is a fact about a statement
     "Northwind Labs' Kestrel cluster holds 12,288 H100 GPUs.",
     "The best-funded lab raised $10 billion in 2025.",  # evaluative word, but a figure to check
+    "In 2018, Australian driver Will Power won the race.",  # a name, not a future
 ])
 def test_statements_of_fact_are_checkable(text: str) -> None:
     assert checkworthiness(text).checkable
