@@ -12,7 +12,10 @@ running 100,000 H100s in Memphis". The rules, on the sentence's surface (see `wo
   the first figure carried);
 - a time expression ending the last of several same-subject parts ("… and raised $10B in 2025") is
   carried to the parts that name no time of their own.
-Anything else stays whole: "research and development spending", "between 2020 and 2022", "AT&T".
+Anything else stays whole: "research and development spending", "between 2020 and 2022", "AT&T"; a claim that
+opens with a condition or a time ("When CO2 was higher, the sun was cooler", "If …": the first clause is no
+statement of its own); a reporting clause ("…, scientists said"); and what others
+expected ("faster than scientists and climate models anticipated").
 """
 
 from __future__ import annotations
@@ -55,6 +58,18 @@ _TRAILING_TIME = re.compile(r"\s+(?:in|during|for|by|since|as of)\s+(?:(?:fiscal
                             r"\s+(?:last|this) (?:year|quarter)$", re.IGNORECASE)
 _HAS_TIME = re.compile(r"\b(?:19|20)\d\d\b|\b(?:last|this|next) (?:year|quarter|month)\b|\bQ[1-4]\b",
                        re.IGNORECASE)
+# a claim opening with one of these is one statement under a condition or a time: its first clause is not said
+# to be so ("If there is a cloud cover, …"); a concession ("While …", "Despite …") says both, and is split
+_SUBORDINATE = re.compile(r"^[\W_]*(?:when|whenever|if|even if|unless|once|until|whether|as long as)\b",
+                          re.IGNORECASE)
+# "…, scientists said", "a new study finds", "said Taalas": who says it, nothing to check of its own
+_REPORTING = re.compile(r"\b(?:said|say|says|found|finds|find|reported|reports|noted|notes|argued|argues|added|adds|"
+                        r"wrote|writes|warned|warns|told|explained|explains|concluded|concludes|according)\b",
+                        re.IGNORECASE)
+_REPORTING_WORDS = 6  # a reporting clause this short says nothing but who said it
+# "than scientists and climate models anticipated": what others expected, the comparison's second term
+_EXPECTED = re.compile(r"\b(?:anticipated|expected|predicted|thought|projected|forecast|believed|estimated|assumed|"
+                       r"feared|hoped|imagined|suggested)\W*$", re.IGNORECASE)
 _THAT = re.compile(r"\bthat\b", re.IGNORECASE)  # "said that its cluster, Kestrel, had passed": one clause
 _NOT_SUBJECT_START = wordset("""in on at for to of by with from as than over under about into per after before
 during since until not no so then which who whom whose that where when""")  # "…, which was more than Meta"
@@ -84,6 +99,8 @@ def decompose(claim: str, max_parts: int = MAX_PARTS) -> list[ClaimPart]:
         return whole
     lead_match = _LEADING.match(body)
     lead = lead_match.group("lead") if lead_match else ""
+    if _SUBORDINATE.match(body[len(lead):]):
+        return whole
     parts = _split(body[len(lead):], offset + len(lead))
     if len(parts) < 2 or len(parts) > max_parts:
         return whole
@@ -169,7 +186,8 @@ def _clause(segment: str, subject: str, past: bool, previous: str, connector: st
     """The self-contained text of the clause `segment` that follows a connector, and its kind; None when
     the segment does not start a part of its own."""
     words = _words(segment)
-    if not words:
+    if not words or (len(words) <= _REPORTING_WORDS and _REPORTING.search(segment)) \
+            or (_EXPECTED.search(segment) and re.search(r"\bthan\b", previous, re.IGNORECASE)):
         return None
     lead = 0
     while lead < len(words) - 1 and words[lead].lower() in ADVERBS:

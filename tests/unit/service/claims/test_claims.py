@@ -48,6 +48,14 @@ def test_a_compound_claim_splits_into_standalone_parts(claim: str, parts: list[s
     # a long subject with dates in it, then its verb after a comma (FinDVer dev)
     "The percentage decrease in the net inventory value from June 30, 2023, to December 31, 2023, is about 22.37%.",
     "The total proceeds from the sales of restricted Common Stock on May 31, 2022, and June 26, 2023, were $956,281.",
+    # a condition or a time first: one statement (Climate-FEVER dev)
+    "When CO2 was higher in the past, the sun was cooler.",
+    "If there is a cloud cover, the heat is trapped by water vapour and the temperature stays quite warm.",
+    "“Even if the warming were as big as the IPCC imagines, the warming would not be as dangerous.",
+    # who said it, and what others expected, are no parts
+    "Within a decade, certain kinds of coral could be extinct, reef scientists say.",
+    "The Alaskan tundra is warming so quickly it has become a net emitter of carbon dioxide, a new study finds.",
+    "Sea ice has diminished much faster than scientists and climate models anticipated.",
 ])
 def test_a_single_claim_is_not_split(claim: str) -> None:
     assert len(decompose(claim)) < 2
