@@ -62,11 +62,12 @@ _HAS_TIME = re.compile(r"\b(?:19|20)\d\d\b|\b(?:last|this|next) (?:year|quarter|
 # to be so ("If there is a cloud cover, …"); a concession ("While …", "Despite …") says both, and is split
 _SUBORDINATE = re.compile(r"^[\W_]*(?:when|whenever|if|even if|unless|once|until|whether|as long as)\b",
                           re.IGNORECASE)
-# "…, scientists said", "a new study finds", "said Taalas": who says it, nothing to check of its own
-_REPORTING = re.compile(r"\b(?:said|say|says|found|finds|find|reported|reports|noted|notes|argued|argues|added|adds|"
-                        r"wrote|writes|warned|warns|told|explained|explains|concluded|concludes|according)\b",
+# "…, scientists said", "a new study finds", "said Taalas": who says it, nothing to check of its own (but
+# "… and reported revenue of $6.4 billion" is a predicate)
+_REPORTING_VERB = (r"(?:said|say|says|found|finds|find|reported|reports|noted|notes|argued|argues|added|adds|wrote|"
+                   r"writes|warned|warns|told|explained|explains|concluded|concludes)")
+_REPORTING = re.compile(rf"^(?:(?:\S+\s+){{0,4}}{_REPORTING_VERB}|{_REPORTING_VERB}(?-i:(?:\s+[A-Z][\w.'’-]*){{1,3}}))\W*$",
                         re.IGNORECASE)
-_REPORTING_WORDS = 6  # a reporting clause this short says nothing but who said it
 # "than scientists and climate models anticipated": what others expected, the comparison's second term
 _EXPECTED = re.compile(r"\b(?:anticipated|expected|predicted|thought|projected|forecast|believed|estimated|assumed|"
                        r"feared|hoped|imagined|suggested)\W*$", re.IGNORECASE)
@@ -186,7 +187,7 @@ def _clause(segment: str, subject: str, past: bool, previous: str, connector: st
     """The self-contained text of the clause `segment` that follows a connector, and its kind; None when
     the segment does not start a part of its own."""
     words = _words(segment)
-    if not words or (len(words) <= _REPORTING_WORDS and _REPORTING.search(segment)) \
+    if not words or _REPORTING.match(segment.strip()) \
             or (_EXPECTED.search(segment) and re.search(r"\bthan\b", previous, re.IGNORECASE)):
         return None
     lead = 0

@@ -25,6 +25,8 @@ STAMP = Stamp("model.gguf", "0" * 64, "embedder", "v1", "prompt", "0" * 64, "tes
 @pytest.mark.parametrize(("claim", "parts"), [
     ("In 2025, xAI lost $6.4 billion and raised $10 billion in debt.",
      ["In 2025, xAI lost $6.4 billion", "In 2025, xAI raised $10 billion in debt"]),
+    ("Acme grew its revenue and reported strong demand.",  # a reporting verb with its object is a predicate
+     ["Acme grew its revenue", "Acme reported strong demand"]),
     ("DeepSeek is based in Hangzhou and is backed by the hedge fund High-Flyer.",
      ["DeepSeek is based in Hangzhou", "DeepSeek is backed by the hedge fund High-Flyer"]),
     ("Northwind's cluster, which holds 12,288 H100 GPUs, draws 25 MW.",
