@@ -14,7 +14,7 @@ import numpy as np
 
 from service import asking
 from service.calibration import Calibration
-from service.claims.checkworthiness import CHECKABLE, checkworthiness
+from service.claims.checkworthiness import CHECKABLE, Checkworthiness, Reason, checkworthiness, states_a_plan
 from service.claims.compound import combine, needs_whole, not_checkable
 from service.claims.decompose import decompose
 from service.claims.in_text import CheckedSentence, TextReport, sentences_to_check
@@ -100,8 +100,7 @@ class Pipeline:
         rules = self.config.claims
         worth = checkworthiness(claim) if rules.screen else CHECKABLE
         if not worth.checkable:
-            snapshot = self.finder.library.snapshot(query.collection)  # an unknown collection is still an error
-            return not_checkable(claim, worth, self.stamp(snapshot), timer.done())
+            return self._screened(replace(query, text=claim), worth, explain, timer)
         parts = decompose(claim, rules.max_parts) if rules.decompose else []
         if len(parts) < 2 or any(len(part.text) > self.config.max_claim_chars for part in parts):
             return self.check_atomic(query, explain=explain)  # one claim, or parts over the length limit
@@ -127,7 +126,18 @@ class Pipeline:
         worth = checkworthiness(query.text) if self.config.claims.screen else CHECKABLE
         if worth.checkable:
             return self.check_atomic(query, explain=explain)
-        return not_checkable(query.text, worth, self.stamp(self.finder.library.snapshot(query.collection)), {})
+        return self._screened(query, worth, explain, None)
+
+    def _screened(self, query: Query, worth: Checkworthiness, explain: bool, timer: Timer | None) -> Verdict:
+        """NOT_ENOUGH_INFO with the reason for a statement with nothing to check — except a prediction that the
+        documents state as a plan or a forecast ("… will retire Heron at the end of 2025" against "Heron: to be
+        retired at the end of 2025"), which gets the verdict they give."""
+        snapshot = self.finder.library.snapshot(query.collection)  # an unknown collection is still an error
+        if worth.reason is Reason.PREDICTION:
+            verdict = self.check_atomic(query, explain=explain)
+            if verdict.label is not Label.NOT_ENOUGH_INFO and any(states_a_plan(c.quote) for c in verdict.citations):
+                return verdict
+        return not_checkable(query.text, worth, self.stamp(snapshot), timer.done() if timer else {})
 
     def _operands(self, query: Query, claim: str) -> list[Passage]:
         """Passages for a share's whole ("about a quarter of Pellucid's revenue in 2025"), a ratio's terms and a

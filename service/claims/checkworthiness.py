@@ -59,6 +59,17 @@ _FILLER = re.compile(r"^(?:thanks?|thank you|hello|hi|hey|cheers|good (?:morning
                      re.IGNORECASE)
 
 
+# evidence that says what is to come: a plan, a schedule or a forecast ("Heron: to be retired at the end of 2025")
+_PLANNED = re.compile(r"\b(?:will|would|shall|plans?|planned|planning|to be|is to|are to|expects?|expected|due|"
+                      r"scheduled|set to|intends?|intended|aims?|targets?|targeted|forecasts?|projected|projects|"
+                      r"projections?|guidance|going to|upcoming)\b", re.IGNORECASE)
+
+
+def states_a_plan(text: str) -> bool:
+    """Whether evidence `text` speaks of what is to come (a plan, a schedule, a forecast)."""
+    return bool(_PLANNED.search(text))
+
+
 class Reason(StrEnum):
     """Why a statement is not checked."""
 
