@@ -285,6 +285,30 @@ def test_a_statement_with_nothing_to_check_in_an_unknown_collection_is_still_an_
         components.pipeline.check(Query("Does Acme employ people?", collection="../../etc"))
 
 
+@pytest.mark.parametrize(("claim", "label"), [
+    ("Northwind will retire its Heron cluster in 2025.", Label.SUPPORTED),
+    ("Northwind will retire its Heron cluster in 2027.", Label.REFUTED),
+])
+def test_a_prediction_the_documents_state_as_a_plan_gets_their_verdict(tmp_path: Path, claim: str,
+                                                                       label: Label) -> None:
+    built = build(Settings(home=tmp_path), embedder=HashingEmbedder(), judge=KeywordJudge())
+    built.library.ingest([Document("plan.md", "Northwind plans to retire its Heron cluster in 2025.")])
+
+    verdict = built.pipeline.check(Query(claim))
+
+    assert (verdict.label, verdict.decided_by) == (label, Decider.NUMERIC)
+    assert verdict.citations[0].quote == "Northwind plans to retire its Heron cluster in 2025."
+
+
+def test_a_prediction_no_plan_speaks_of_stays_unchecked(tmp_path: Path) -> None:
+    built = build(Settings(home=tmp_path), embedder=HashingEmbedder(), judge=KeywordJudge())
+    built.library.ingest([Document("done.md", "Northwind retired its Heron cluster in 2025.")])
+
+    verdict = built.pipeline.check(Query("Northwind will retire its Heron cluster in 2025."))
+
+    assert verdict.decided_by is Decider.NOT_CHECKABLE and verdict.reason == "not a checkable statement (a prediction)"
+
+
 def test_screening_can_be_turned_off(tmp_path: Path) -> None:
     settings = Settings(home=tmp_path, claims={"screen": False, "decompose": False})
     built = build(settings, embedder=HashingEmbedder(), judge=KeywordJudge())
