@@ -66,8 +66,8 @@ _SUBORDINATE = re.compile(r"^[\W_]*(?:when|whenever|if|even if|unless|once|until
 # "… and reported revenue of $6.4 billion" is a predicate)
 _REPORTING_VERB = (r"(?:said|say|says|found|finds|find|reported|reports|noted|notes|argued|argues|added|adds|wrote|"
                    r"writes|warned|warns|told|explained|explains|concluded|concludes)")
-_REPORTING = re.compile(rf"^(?:(?:\S+\s+){{0,4}}{_REPORTING_VERB}|{_REPORTING_VERB}(?-i:(?:\s+[A-Z][\w.'’-]*){{1,3}}))\W*$",
-                        re.IGNORECASE)
+_REPORTING = re.compile(rf"^(?:(?:\S+\s+){{0,4}}{_REPORTING_VERB}|"
+                        rf"{_REPORTING_VERB}(?-i:(?:\s+[A-Z][\w.'’-]*){{1,3}}))\W*$", re.IGNORECASE)
 # "than scientists and climate models anticipated": what others expected, the comparison's second term
 _EXPECTED = re.compile(r"\b(?:anticipated|expected|predicted|thought|projected|forecast|believed|estimated|assumed|"
                        r"feared|hoped|imagined|suggested)\W*$", re.IGNORECASE)
