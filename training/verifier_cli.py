@@ -171,7 +171,8 @@ def export(
     base: Annotated[str, typer.Option(help="Base model the word embeddings come from.")] = "all-MiniLM-L6-v2",
     metadata: Annotated[Path | None, typer.Option(help="JSON object merged into the artifact's "
                                                   "metadata.")] = None,
-    fp32: Annotated[bool, typer.Option("--fp32", help="Skip int8 quantisation.")] = False,
+    quantisation: Annotated[str, typer.Option(help="int8 (dynamic), int4 (4-bit weights: all 12 layers of a base "
+                                              "within 50 MB; needs onnx-ir) or none (fp32).")] = "int8",
     aggregation: Annotated[str, typer.Option(help="How the readings of the passages become the claim's "
                                              "probabilities: decisive, joint, first, max, mean or rank-weighted "
                                              "(bench/aggregation.py compares them).")] = "decisive",
@@ -179,8 +180,8 @@ def export(
     """Export a trained NLI verifier (CHECKPOINTS/final) as the served artifact.
 
     `verifier train` exports by itself once training is done; this exports again, with another name, extra
-    metadata or without quantisation."""
-    from training.nli_export import ExportOptions, run
+    metadata, another quantisation (int4 for a 12-layer graph) or none."""
+    from training.nli_export import QUANTISATIONS, ExportOptions, run
 
     if not final.is_dir():
         raise InputError(f"trained folder not found: {final}")
@@ -188,5 +189,7 @@ def export(
 
     if aggregation not in {rule.value for rule in Aggregation}:
         raise InputError(f"unknown aggregation {aggregation!r}: one of {', '.join(r.value for r in Aggregation)}")
-    exit_with(run(ExportOptions(final=final, out=out, name=name, base=base, metadata=metadata, fp32=fp32,
-                                aggregation=aggregation)))
+    if quantisation not in QUANTISATIONS:
+        raise InputError(f"unknown quantisation {quantisation!r}: one of {', '.join(QUANTISATIONS)}")
+    exit_with(run(ExportOptions(final=final, out=out, name=name, base=base, metadata=metadata,
+                                quantisation=quantisation, aggregation=aggregation)))

@@ -37,6 +37,7 @@ from service.onnx_sessions import cpu_session
 from service.ports import Assessment
 from service.text import NOT_DISCLOSED
 from service.verifiers.aggregation import Aggregation, aggregate
+from service.verifiers.nbits import served_graph, stores_four_bit
 
 BUNDLED_ARTIFACTS = {  # VERICLAIM_MODELS__VERIFIER value → folder in service/models_data
     "nli": "nli_verifier.v2",  # the first 6 layers of all-mpnet-base-v2: the default
@@ -210,7 +211,12 @@ class NliVerifier(PairVerifier):
         if embedding_digest(table) != header["word_embeddings_sha256"]:
             raise ModelUnavailableError(f"the base model at {base_folder} is not the one {folder} was trained on "
                                         "(word-embedding sha256 differs)")
-        session = cpu_session(folder / MODEL_FILE, threads, "NLI verifier model")
+        graph = folder / MODEL_FILE
+        if stores_four_bit(header):  # kept as 4-bit weights, served as int8 (service/verifiers/nbits.py)
+            from index.model_packages import models_cache
+
+            graph = served_graph(graph, models_cache())
+        session = cpu_session(graph, threads, "NLI verifier model")
         return cls(session, _tokenizer(base_folder, int(header["max_length"])), table, header)
 
     @staticmethod

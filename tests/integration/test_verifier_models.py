@@ -125,13 +125,14 @@ def test_an_exported_model_serves_what_torch_computes(tmp_path: Path) -> None:
     with torch.no_grad():
         expected = model.eval()(**inputs).logits.softmax(-1).numpy()  # entailment, contradiction, neutral
 
-    for int8, tolerance in ((False, 1e-5), (True, 0.05)):
-        folder = export(tmp_path / "trained", tmp_path / f"artifact-{int8}", name="tiny", base="all-MiniLM-L6-v2",
-                        metadata={"max_length": 128}, int8=int8)
+    sizes = {}
+    for quantisation, tolerance in (("none", 1e-5), ("int8", 0.05), ("int4", 0.1)):
+        folder = export(tmp_path / "trained", tmp_path / quantisation, name="tiny", base="all-MiniLM-L6-v2",
+                        metadata={"max_length": 128}, quantisation=quantisation)
         served = NliVerifier.load(folder).predict_pairs(premises, claims)  # SUPPORTED, REFUTED, NEI
-        assert np.abs(served - expected).max() < tolerance
-    assert (tmp_path / "artifact-True" / "model.onnx").stat().st_size < (tmp_path / "artifact-False" /
-                                                                          "model.onnx").stat().st_size / 3
+        assert np.abs(served - expected).max() < tolerance, quantisation
+        sizes[quantisation] = (folder / "model.onnx").stat().st_size
+    assert sizes["int4"] < sizes["int8"] < sizes["none"] / 3
 
 
 # ---- Hugging Face models ------------------------------------------------------------------------------------------

@@ -1,0 +1,117 @@
+"""A verifier graph stored with 4-bit weights, served as int8.
+
+An int8 graph of all 12 layers of a base model is about 84 MB, over the 50 MB an artifact may take; stored with
+4-bit weights (`vericlaim verifier export --quantisation int4`: onnxruntime's MatMulNBits) it is about 45 MB.
+onnxruntime runs MatMulNBits no faster than fp32 on the development machine (a 6-layer graph: 260–340 ms a claim,
+int8 81 ms), so the service does not run it: the first load turns each MatMulNBits back into a float MatMul,
+quantises the graph to int8 as an int8 artifact is, and keeps the result in the cache folder, keyed by the stored
+file's sha256. Later loads read the cached graph.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import tempfile
+import uuid
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from service.errors import ModelUnavailableError
+
+FOUR_BIT = "MatMulNBits"
+
+
+def stores_four_bit(header: dict[str, Any]) -> bool:
+    """Whether an artifact's header says its graph holds 4-bit weights."""
+    return str(header.get("quantisation", "")).startswith("int4")
+
+
+def served_graph(stored: Path, cache: Path) -> Path:
+    """The int8 graph for the 4-bit graph `stored`, built into `cache` the first time (atomically: a concurrent
+    build writes its own temporary file)."""
+    digest = hashlib.sha256(stored.read_bytes()).hexdigest()[:16]
+    graph = cache / f"nli-int8-{digest}.onnx"
+    if graph.is_file():
+        return graph
+    temporary = cache / f".{graph.name}.{uuid.uuid4().hex}.tmp"
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        _to_int8(stored, temporary)
+        temporary.replace(graph)
+    except Exception as exc:  # a file that is no graph, or a graph with no such weights: the artifact is broken
+        raise ModelUnavailableError(f"cannot build the int8 graph of {stored}: {str(exc).splitlines()[0][:300]}") \
+            from None
+    finally:
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
+    return graph
+
+
+def _to_int8(stored: Path, target: Path) -> None:
+    import onnx
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    model = onnx.load(str(stored))
+    dequantise(model)
+    with tempfile.TemporaryDirectory() as scratch:
+        fp32 = Path(scratch) / "model.fp32.onnx"
+        onnx.save(model, str(fp32))
+        quantize_dynamic(str(fp32), str(target), weight_type=QuantType.QInt8, per_channel=True)
+
+
+def dequantise(model: Any) -> None:
+    """Replace, in place, every MatMulNBits node of the ONNX `model` with a MatMul over its float weights (and an
+    Add of its bias when it has one)."""
+    from onnx import helper, numpy_helper
+
+    graph = model.graph
+    initialisers = {tensor.name: tensor for tensor in graph.initializer}
+    nodes: list[Any] = []
+    spent: set[str] = set()
+    for node in graph.node:
+        if node.op_type != FOUR_BIT:
+            nodes.append(node)
+            continue
+        attributes = {a.name: helper.get_attribute_value(a) for a in node.attribute}
+        inputs = [*node.input, *[""] * (6 - len(node.input))]  # A, B, scales, zero points, g_idx, bias
+        weights = dequantised_weights(
+            numpy_helper.to_array(initialisers[inputs[1]]), numpy_helper.to_array(initialisers[inputs[2]]),
+            numpy_helper.to_array(initialisers[inputs[3]]) if inputs[3] else None,
+            k=int(attributes["K"]), n=int(attributes["N"]), bits=int(attributes.get("bits", 4)),
+            block=int(attributes["block_size"]))
+        name = f"{inputs[1]}_float"
+        graph.initializer.append(numpy_helper.from_array(weights.T.copy(), name))  # MatMul takes (K, N)
+        spent.update(i for i in inputs[1:4] if i)
+        if inputs[5]:
+            product = f"{node.output[0]}_unbiased"
+            nodes.append(helper.make_node("MatMul", [inputs[0], name], [product], name=f"{node.name}_matmul"))
+            nodes.append(helper.make_node("Add", [product, inputs[5]], [node.output[0]], name=f"{node.name}_bias"))
+        else:
+            nodes.append(helper.make_node("MatMul", [inputs[0], name], [node.output[0]], name=node.name))
+    del graph.node[:]
+    graph.node.extend(nodes)
+    kept = [tensor for tensor in graph.initializer if tensor.name not in spent]
+    del graph.initializer[:]
+    graph.initializer.extend(kept)
+
+
+def dequantised_weights(packed: np.ndarray, scales: np.ndarray, zero_points: np.ndarray | None, *, k: int, n: int,
+                        bits: int, block: int) -> np.ndarray:
+    """The (N, K) float weights of a MatMulNBits node: `packed` (N, blocks, block × bits / 8) holds each block's
+    values, low bits first; `scales` one per block; `zero_points` packed the same way (None: the midpoint)."""
+    if bits != 4:
+        raise ValueError(f"{bits}-bit weights are not supported (4-bit only)")
+    blocks = -(-k // block)
+    nibbles = _nibbles(packed.reshape(n, -1)).reshape(n, blocks, block).astype(np.float32)
+    zero = np.float32(8) if zero_points is None else \
+        _nibbles(zero_points.reshape(n, -1))[:, :blocks].astype(np.float32)[..., None]
+    values = (nibbles - zero) * scales.reshape(n, blocks, 1).astype(np.float32)
+    return values.reshape(n, blocks * block)[:, :k]
+
+
+def _nibbles(packed: np.ndarray) -> np.ndarray:
+    """Each byte's low 4 bits, then its high 4 bits, along the last axis."""
+    return np.stack([packed & 0x0F, packed >> 4], axis=-1).reshape(*packed.shape[:-1], -1)
