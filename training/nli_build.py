@@ -6,7 +6,7 @@ r"""`vericlaim verifier train`: train (or resume), export and score the NLI veri
 1. `training.nli_train` with the given options (`NliBuildOptions` holds its options and the export's; resumes
    from `--checkpoints` when a checkpoint of the same plan is there; stops early with `--stop-after-minutes`,
    and the same command carries on later).
-2. `training.nli_export`: int8 ONNX artifact into `--out`.
+2. `training.nli_export`: int8 ONNX artifact into `--out` (4-bit weights with `--quantisation int4`).
 3. Scores of the served artifact, written into its header and printed: the NLI dev slice (per set; MNLI's is
    the held-out MNLI figure), and the in-domain dev sets with gold evidence (`training.verifier_scores`).
 """
@@ -30,6 +30,7 @@ class NliBuildOptions(NliTrainOptions):
     checkpoints: Path = Path("/var/tmp/vericlaim-nli/minilm")  # outside the repository
     name: str = "nli-minilm-l6-v1"  # the verifier's name, stamped on verdicts
     skip_scores: bool = False  # export without scoring the dev sets
+    quantisation: str = "int8"  # the export's (training.nli_export.QUANTISATIONS): int4 for all 12 layers
 
 
 def run(args: NliBuildOptions) -> int:
@@ -50,7 +51,8 @@ def run(args: NliBuildOptions) -> int:
         "init_from": {"artifact": args.init_from.name, "sha256": training["plan"].get("init")}
         if args.init_from else None,
     }
-    out = nli_export.export(final, args.out, name=args.name, base=args.base, metadata=metadata)
+    out = nli_export.export(final, args.out, name=args.name, base=args.base, metadata=metadata,
+                            quantisation=args.quantisation)
     print(f"wrote {out}", flush=True)
     if args.skip_scores:
         return 0

@@ -22,6 +22,8 @@ from typing import Any
 import numpy as np
 
 from service.checksums import sha256_file
+from service.errors import InputError
+from service.verifiers.nbits import FOUR_BIT
 from service.verifiers.nli import MODEL_FILE
 
 _PREFIX = "model."  # the exported wrapper's attribute (training.nli_export.FromEmbeddings.model)
@@ -38,6 +40,9 @@ def artifact_state(folder: Path) -> dict[str, np.ndarray]:
     from onnx import numpy_helper
 
     graph = onnx.load(str(folder / MODEL_FILE)).graph
+    if any(node.op_type == FOUR_BIT for node in graph.node):
+        raise InputError(f"{folder} stores 4-bit weights, which cannot seed a training run: start from the "
+                         "training checkpoint that made it, or from an int8 export of it")
     values = {item.name: numpy_helper.to_array(item) for item in graph.initializer}
     state: dict[str, np.ndarray] = {}
     for name, value in values.items():

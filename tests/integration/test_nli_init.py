@@ -3,6 +3,8 @@ model they came from, read pairs as the served artifact does."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -37,3 +39,24 @@ def test_an_artifact_of_another_shape_is_refused() -> None:
 
     with pytest.raises(ValueError, match="lacks"):
         load_artifact_weights(model, bundled_nli_artifact())
+
+
+def test_an_artifact_of_four_bit_weights_is_refused_with_what_to_do(tmp_path: Path) -> None:
+    import onnx
+    from onnxruntime.quantization.matmul_nbits_quantizer import MatMulNBitsQuantizer
+
+    from service.errors import InputError
+
+    folder = tmp_path / "int4"
+    folder.mkdir()
+    graph = onnx.helper.make_graph(
+        [onnx.helper.make_node("MatMul", ["x", "w"], ["y"])], "g",
+        [onnx.helper.make_tensor_value_info("x", onnx.TensorProto.FLOAT, [None, 64])],
+        [onnx.helper.make_tensor_value_info("y", onnx.TensorProto.FLOAT, [None, 8])],
+        [onnx.numpy_helper.from_array(np.ones((64, 8), dtype=np.float32), "w")])
+    quantizer = MatMulNBitsQuantizer(onnx.helper.make_model(graph), bits=4, block_size=32, is_symmetric=True)
+    quantizer.process()
+    onnx.save(quantizer.model.model, str(folder / "model.onnx"))
+
+    with pytest.raises(InputError, match=r"stores 4-bit weights.*training checkpoint"):
+        artifact_state(folder)
