@@ -20,7 +20,6 @@ from service.figures.compare import CURRENCIES, base_unit
 from service.figures.derived import read_derived
 from service.figures.derived_check import check_derived
 from service.figures.derived_claim import DerivedClaim, DerivedFinding
-from service.figures.derived_direction import DIRECTIONS
 from service.figures.numeric import (
     NumericMatch,
     compare_quantities,
@@ -82,12 +81,9 @@ def check_numbers(claim: str, evidence: Sequence[Passage], snapshot: CollectionV
 
 def _left_to_arithmetic(derived: DerivedClaim | None, found: NumericFinding) -> bool:
     """Whether the claim's figures are for the arithmetic to bear out, not a figure stated anywhere: a computed
-    figure ("grew 15%") is; an amount per thing or a direction is once it was computed."""
-    if derived is None:
-        return False
-    if derived.kind == "per_unit" or derived.text in DIRECTIONS:
-        return any(comparison.claim_value == derived.text for comparison in found.comparisons)
-    return True
+    figure ("grew 15%") is once it was computed. Not computed (its operands not found), the claimed figure is
+    one more stated figure: a "15%" no evidence gives anywhere leaves the verifier nothing to support it with."""
+    return derived is not None and any(comparison.claim_value == derived.text for comparison in found.comparisons)
 
 
 def _unmatched(claim_figures: Sequence[Quantity], evidence: Sequence[Passage]) -> bool:

@@ -513,6 +513,8 @@ def test_a_gap_between_two_percentages_is_no_level() -> None:
     ("Veridian hired two bankers for its February 2024 round.", False),  # a bare count a list may bear out
     ("Veridian's deferred tax liability was $944,768.", False),  # a table cell's bare number, its "$" apart
     ("Veridian's effective tax rate was 889,103%.", True),  # … is money, not a percentage
+    # a change the arithmetic could not compute (no earlier figure) is a stated figure like any other
+    ("Veridian's cash grew 26.09% in 2024.", True),
 ])
 def test_an_amount_the_evidence_gives_nowhere_is_flagged(claim: str, unmatched: bool) -> None:
     evidence = "Veridian had $3.9 billion in cash after raising $4 billion in a round in February 2024."
