@@ -135,7 +135,8 @@ class Pipeline:
         snapshot = self.finder.library.snapshot(query.collection)  # an unknown collection is still an error
         if worth.reason is Reason.PREDICTION:
             verdict = self.check_atomic(query, explain=explain)
-            if verdict.label is not Label.NOT_ENOUGH_INFO and any(states_a_plan(c.quote) for c in verdict.citations):
+            if verdict.label is not Label.NOT_ENOUGH_INFO and verdict.citations \
+                    and states_a_plan(verdict.citations[0].quote):  # the deciding sentence itself speaks of it
                 return verdict
         return not_checkable(query.text, worth, self.stamp(snapshot), timer.done() if timer else {})
 

@@ -59,10 +59,12 @@ _FILLER = re.compile(r"^(?:thanks?|thank you|hello|hi|hey|cheers|good (?:morning
                      re.IGNORECASE)
 
 
-# evidence that says what is to come: a plan, a schedule or a forecast ("Heron: to be retired at the end of 2025")
-_PLANNED = re.compile(r"\b(?:will|would|shall|plans?|planned|planning|to be|is to|are to|expects?|expected|due|"
-                      r"scheduled|set to|intends?|intended|aims?|targets?|targeted|forecasts?|projected|projects|"
-                      r"projections?|guidance|going to|upcoming)\b", re.IGNORECASE)
+# evidence that says what is to come: a plan, a schedule or a forecast ("Heron: to be retired at the end of 2025",
+# "planned on 50,000 GPUs"); not "due to power costs", "appears to be", "better than expected" or "the projects team"
+_PLANNED = re.compile(r"\b(?:will|shall|going to|plans? to|planned|planning to|(?<!appears )(?<!seems )to be \w+ed|"
+                      r"scheduled|set to|intends? to|intended to|aims? to|expects? to|expected to|forecasts?|"
+                      r"projected to|due (?:in|by|on|to (?:be|arrive|open|start|begin|launch|ship|complete|finish|"
+                      r"close|come|go))|upcoming)\b", re.IGNORECASE)
 
 
 def states_a_plan(text: str) -> bool:
@@ -118,10 +120,13 @@ def checkworthiness(statement: str) -> Checkworthiness:
     return CHECKABLE
 
 
+_WILL_NAME = re.compile(r"Will [A-Z][\w’'-]* [a-z]")  # "Will Power won": a name, then lower-case words
+
+
 def _future(text: str) -> bool:
-    """A future tense: "will", "is going to" — not a capitalised "Will" inside a sentence (a name: "Will Power
-    won the race")."""
-    return any(m.start() == 0 or not m.group()[0].isupper() for m in _FUTURE.finditer(text))
+    """A future tense: "will", "WILL", "is going to" — not the name in "Will Power won the race" (a headline's
+    "Nvidia Will Be Worth …" stays a future: the word after the name is capitalised too)."""
+    return any(not _WILL_NAME.match(text, m.start()) for m in _FUTURE.finditer(text))
 
 
 _IMPERATIVE_VERBS = wordset("""test sign check try keep make get use read watch join subscribe follow share click

@@ -60,17 +60,18 @@ _HAS_TIME = re.compile(r"\b(?:19|20)\d\d\b|\b(?:last|this|next) (?:year|quarter|
                        re.IGNORECASE)
 # a claim opening with one of these is one statement under a condition or a time: its first clause is not said
 # to be so ("If there is a cloud cover, …"); a concession ("While …", "Despite …") says both, and is split
-_SUBORDINATE = re.compile(r"^[\W_]*(?:when|whenever|if|even if|unless|once|until|whether|as long as)\b",
-                          re.IGNORECASE)
+_SUBORDINATE = re.compile(r"^[\W_]*(?:when|whenever|if(?! anything| not| so)|even if|unless|until|whether|"
+                          r"as long as)(?=\s)", re.IGNORECASE)  # ("once" is as often "formerly")
 # "…, scientists said", "a new study finds", "said Taalas": who says it, nothing to check of its own (but
 # "… and reported revenue of $6.4 billion" is a predicate)
-_REPORTING_VERB = (r"(?:said|say|says|found|finds|find|reported|reports|noted|notes|argued|argues|added|adds|wrote|"
-                   r"writes|warned|warns|told|explained|explains|concluded|concludes)")
+_REPORTING_VERB = (r"(?:said|say|says|found|finds|find|reported|noted|argued|argues|added|wrote|writes|warned|"
+                   r"told|explained|explains|concluded|concludes)")  # not "reports", "notes": nouns as often
 _REPORTING = re.compile(rf"^(?:(?:\S+\s+){{0,4}}{_REPORTING_VERB}|"
                         rf"{_REPORTING_VERB}(?-i:(?:\s+[A-Z][\w.'’-]*){{1,3}}))\W*$", re.IGNORECASE)
 # "than scientists and climate models anticipated": what others expected, the comparison's second term
 _EXPECTED = re.compile(r"\b(?:anticipated|expected|predicted|thought|projected|forecast|believed|estimated|assumed|"
                        r"feared|hoped|imagined|suggested)\W*$", re.IGNORECASE)
+_THAN_ENDS = re.compile(r"\bthan(?:\s+\S+){1,4}\s*$", re.IGNORECASE)  # "… much faster than scientists"
 _THAT = re.compile(r"\bthat\b", re.IGNORECASE)  # "said that its cluster, Kestrel, had passed": one clause
 _NOT_SUBJECT_START = wordset("""in on at for to of by with from as than over under about into per after before
 during since until not no so then which who whom whose that where when""")  # "…, which was more than Meta"
@@ -187,8 +188,8 @@ def _clause(segment: str, subject: str, past: bool, previous: str, connector: st
     """The self-contained text of the clause `segment` that follows a connector, and its kind; None when
     the segment does not start a part of its own."""
     words = _words(segment)
-    if not words or _REPORTING.match(segment.strip()) \
-            or (_EXPECTED.search(segment) and re.search(r"\bthan\b", previous, re.IGNORECASE)):
+    if not words or (_REPORTING.match(segment.strip()) and not any(map(is_figure, words))) \
+            or (_EXPECTED.search(segment) and _THAN_ENDS.search(previous) and first_verb(words) == len(words) - 1):
         return None
     lead = 0
     while lead < len(words) - 1 and words[lead].lower() in ADVERBS:

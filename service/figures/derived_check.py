@@ -164,7 +164,9 @@ def _named_number(figure: Quantity, passage: Passage) -> bool:
     return (figure.unit or "count") == "count" and re.search(r"\b[A-Z]{2,4}\s?$", before) is not None
 
 
-_NOT_NAMES = frozenset({"The", "A", "An", "Its", "Their", "Both", "All", "Together", "Combined"})
+_NOT_NAMES = frozenset({"The", "A", "An", "Its", "Their", "Both", "All", "Together", "Combined",  # and a sentence's
+                        "As", "In", "On", "By", "At", "For", "During", "Since", "From", "Of", "Until", "After",
+                        "Before"})  # opening preposition ("As of March 31, 2024, …")
 
 
 def _check_ratio(derived: DerivedClaim, passages: Sequence[Passage]) -> DerivedFinding | None:
@@ -218,7 +220,7 @@ def _check_listed_total(derived: DerivedClaim, passages: Sequence[Passage]) -> D
 def _check_total(derived: DerivedClaim, claim: str, passages: Sequence[Passage]) -> DerivedFinding | None:
     if derived.items:
         return _check_listed_total(derived, passages)
-    owners = {m.group(1).lower() for m in re.finditer(r"\b(\w+)'s\b", claim)}  # "Corvid's": whose, not an operand
+    owners = {m.group(1).lower() for m in re.finditer(r"\b(\w+)['’]s\b", claim)}  # "Corvid's": whose, not an operand
     # a run of capitalised words is one name ("the Supplier Finance Program": one thing, not three operands)
     runs = (" ".join(w for w in run.split() if w not in _NOT_NAMES and w.lower() not in MONTHS)
             for run in re.findall(r"\b[A-Z][\w-]*(?: [A-Z][\w-]*)*\b", claim[: derived.start]))
@@ -229,11 +231,13 @@ def _check_total(derived: DerivedClaim, claim: str, passages: Sequence[Passage])
     used: set[tuple[str, int, int]] = set()
     for name in names:
         hit = None
-        for passage in sorted(passages, key=lambda p: name not in _row_label_text(read_passage(p)).lower()):
+        named = re.compile(rf"\b{re.escape(name)}\b", re.IGNORECASE)  # a word of its own: not "as" in "has"
+        for passage in sorted(passages, key=lambda p: not named.search(_row_label_text(read_passage(p)))):
             text = read_passage(passage)
-            if name.lower() not in text.lower():
+            where = named.search(text)
+            if where is None:
                 continue
-            at = text.lower().index(name.lower())
+            at = where.start()
             candidates = [q for q in extract_quantities(text) if (q.unit or "count") == (derived.unit or "count")
                           and q.start >= at and (passage.doc_id, passage.start, q.start) not in used
                           and measures(derived.words, words_near(text, q))]

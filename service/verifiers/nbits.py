@@ -39,6 +39,9 @@ def served_graph(stored: Path, cache: Path) -> Path:
     temporary = cache / f".{graph.name}.{uuid.uuid4().hex}.tmp"
     try:
         cache.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ModelUnavailableError(f"cannot write the verifier's int8 graph into {cache}: {exc}") from None
+    try:
         _to_int8(stored, temporary)
         temporary.replace(graph)
     except Exception as exc:  # a file that is no graph, or a graph with no such weights: the artifact is broken
@@ -77,25 +80,37 @@ def dequantise(model: Any) -> None:
             continue
         attributes = {a.name: helper.get_attribute_value(a) for a in node.attribute}
         inputs = [*node.input, *[""] * (6 - len(node.input))]  # A, B, scales, zero points, g_idx, bias
+        if inputs[4]:
+            raise ValueError(f"{node.name}: reordered blocks (g_idx) are not supported")
+        name = f"{inputs[1]}_float"
+        spent.update(i for i in inputs[1:4] if i)
+        if name in initialisers:  # the same weights under another node: dequantised once
+            nodes.extend(_float_matmul(node, inputs, name))
+            continue
         weights = dequantised_weights(
             numpy_helper.to_array(initialisers[inputs[1]]), numpy_helper.to_array(initialisers[inputs[2]]),
             numpy_helper.to_array(initialisers[inputs[3]]) if inputs[3] else None,
             k=int(attributes["K"]), n=int(attributes["N"]), bits=int(attributes.get("bits", 4)),
             block=int(attributes["block_size"]))
-        name = f"{inputs[1]}_float"
-        graph.initializer.append(numpy_helper.from_array(weights.T.copy(), name))  # MatMul takes (K, N)
-        spent.update(i for i in inputs[1:4] if i)
-        if inputs[5]:
-            product = f"{node.output[0]}_unbiased"
-            nodes.append(helper.make_node("MatMul", [inputs[0], name], [product], name=f"{node.name}_matmul"))
-            nodes.append(helper.make_node("Add", [product, inputs[5]], [node.output[0]], name=f"{node.name}_bias"))
-        else:
-            nodes.append(helper.make_node("MatMul", [inputs[0], name], [node.output[0]], name=node.name))
+        initialisers[name] = numpy_helper.from_array(weights.T.copy(), name)  # MatMul takes (K, N)
+        graph.initializer.append(initialisers[name])
+        nodes.extend(_float_matmul(node, inputs, name))
     del graph.node[:]
     graph.node.extend(nodes)
     kept = [tensor for tensor in graph.initializer if tensor.name not in spent]
     del graph.initializer[:]
     graph.initializer.extend(kept)
+
+
+def _float_matmul(node: Any, inputs: list[str], weights: str) -> list[Any]:
+    """The MatMul (and the Add of its bias, when it has one) that computes what `node` did."""
+    from onnx import helper
+
+    if not inputs[5]:
+        return [helper.make_node("MatMul", [inputs[0], weights], [node.output[0]], name=node.name)]
+    product = f"{node.output[0]}_unbiased"
+    return [helper.make_node("MatMul", [inputs[0], weights], [product], name=f"{node.name}_matmul"),
+            helper.make_node("Add", [product, inputs[5]], [node.output[0]], name=f"{node.name}_bias")]
 
 
 def dequantised_weights(packed: np.ndarray, scales: np.ndarray, zero_points: np.ndarray | None, *, k: int, n: int,
@@ -104,6 +119,8 @@ def dequantised_weights(packed: np.ndarray, scales: np.ndarray, zero_points: np.
     values, low bits first; `scales` one per block; `zero_points` packed the same way (None: the midpoint)."""
     if bits != 4:
         raise ValueError(f"{bits}-bit weights are not supported (4-bit only)")
+    if zero_points is not None and zero_points.dtype != np.uint8:
+        raise ValueError("zero points stored as numbers, not packed 4-bit values, are not supported")
     blocks = -(-k // block)
     nibbles = _nibbles(packed.reshape(n, -1)).reshape(n, blocks, block).astype(np.float32)
     zero = np.float32(8) if zero_points is None else \

@@ -13,7 +13,7 @@ from service.verifiers.nbits import FOUR_BIT, dequantise, served_graph, stores_f
 
 pytestmark = pytest.mark.unit
 
-K, N = 96, 10  # K is not a multiple of the block: the last block is padded
+K, N = 80, 10  # K is not a multiple of the block (32): the last block is padded
 
 
 def matmul_graph(weights: np.ndarray, bias: np.ndarray | None = None) -> object:
@@ -73,6 +73,13 @@ def test_the_served_graph_is_int8_cached_and_close_to_the_float_one(tmp_path: Pa
     model = onnx.load(str(served))
     assert "MatMulInteger" in {node.op_type for node in model.graph.node}
     assert np.abs(run(model, x) - run(original, x)).max() < 0.1 * np.abs(run(original, x)).max()
+
+
+def test_a_cache_folder_that_cannot_be_made_is_named(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("")
+
+    with pytest.raises(ModelUnavailableError, match="cannot write the verifier's int8 graph into"):
+        served_graph(tmp_path / "file", tmp_path / "file" / "cache")
 
 
 def test_a_stored_graph_that_is_not_onnx_is_a_model_error(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ import pytest
 
 from service.asking import faithful
 from service.claims.answers import extract_answer
-from service.claims.checkworthiness import Reason, checkworthiness
+from service.claims.checkworthiness import Reason, checkworthiness, states_a_plan
 from service.claims.compound import combine, needs_whole, not_checkable
 from service.claims.decompose import ClaimPart, decompose
 from service.claims.in_text import sentences_to_check
@@ -27,6 +27,13 @@ STAMP = Stamp("model.gguf", "0" * 64, "embedder", "v1", "prompt", "0" * 64, "tes
      ["In 2025, xAI lost $6.4 billion", "In 2025, xAI raised $10 billion in debt"]),
     ("Acme grew its revenue and reported strong demand.",  # a reporting verb with its object is a predicate
      ["Acme grew its revenue", "Acme reported strong demand"]),
+    ("Acme issued $5 billion in bonds and $2 billion in notes.",
+     ["Acme issued $5 billion in bonds", "Acme issued $2 billion in notes"]),
+    ("Acme raised $10 billion and published two reports.", ["Acme raised $10 billion", "Acme published two reports"]),
+    ("Revenue rose more than 20% and the loss was smaller than analysts estimated.",
+     ["Revenue rose more than 20%", "the loss was smaller than analysts estimated"]),
+    ("Once-dominant Intel lost $7 billion and cut 15,000 jobs.",
+     ["Once-dominant Intel lost $7 billion", "Once-dominant Intel cut 15,000 jobs"]),
     ("DeepSeek is based in Hangzhou and is backed by the hedge fund High-Flyer.",
      ["DeepSeek is based in Hangzhou", "DeepSeek is backed by the hedge fund High-Flyer"]),
     ("Northwind's cluster, which holds 12,288 H100 GPUs, draws 25 MW.",
@@ -96,6 +103,8 @@ def test_a_claim_with_more_parts_than_the_limit_is_kept_whole() -> None:
 @pytest.mark.parametrize(("text", "reason"), [
     ("Did xAI really lose $6.4 billion in 2025?", Reason.QUESTION),
     ("Nvidia will be worth $10 trillion by 2030.", Reason.PREDICTION),
+    ("Nvidia Will Be Worth $10 Trillion By 2030.", Reason.PREDICTION),  # a headline, not a name
+    ("Prices WILL rise 20% next year.", Reason.PREDICTION),
     ("I think the H100 is overrated.", Reason.OPINION),
     ("Everyone should buy more GPUs.", Reason.EXHORTATION),
     ("Thanks for reading!", Reason.FILLER),
@@ -113,9 +122,22 @@ def test_statements_with_nothing_to_check_get_the_reason(text: str, reason: Reas
     "Northwind Labs' Kestrel cluster holds 12,288 H100 GPUs.",
     "The best-funded lab raised $10 billion in 2025.",  # evaluative word, but a figure to check
     "In 2018, Australian driver Will Power won the race.",  # a name, not a future
+    "Will Power won the race in 2018.",
 ])
 def test_statements_of_fact_are_checkable(text: str) -> None:
     assert checkworthiness(text).checkable
+
+
+@pytest.mark.parametrize(("text", "plan"), [
+    ("Heron: to be retired at the end of 2025, once its last contract ends.", True),
+    ("The Meridian 3 training run, planned on 50,000 GPUs.", True),
+    ("The first B200s are due to arrive in February 2027.", True),
+    ("Northwind retired its Heron cluster in 2025 due to power costs.", False),
+    ("Revenue came in better than expected, and the projects team is hiring.", False),
+    ("The cluster appears to be underused.", False),
+])
+def test_evidence_that_states_a_plan(text: str, plan: bool) -> None:
+    assert states_a_plan(text) is plan
 
 
 # ---- combining part verdicts -------------------------------------------------------------------------------

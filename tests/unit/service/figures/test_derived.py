@@ -17,6 +17,7 @@ HARBOR = ("HARBOR › Revenue — Three Months Ended September 30, 2025: $48,210
 LATTICE = "Lattice › H100 — 2024: $3.40; 2025: $2.60; 2026: $2.10"
 SITES = ["[Northwind sites] Kestrel — Site: Rotterdam; GPUs: 12,288 H100; Power (MW): 17",
          "[Northwind sites] Osprey — Site: Groningen; GPUs: 16,384 B200; Power (MW): 29"]
+FLEET = ["Kestrel holds 12,288 GPUs.", "Heron holds 7,712 GPUs.", "Northwind has 40,000 GPUs in all."]
 COSTS = ["Veridian spent well over $1.5 billion on cloud compute during the year.",
          "Operating costs totalled $2.8 billion."]
 
@@ -52,6 +53,10 @@ INCOME = ("[Pellucid › Income statement] Amounts in millions of US dollars. �
     ("Compute was less than a third of Veridian's operating costs", COSTS, Relation.CONTRADICTS, None),
     ("Kestrel and Osprey together hold over 16,000 GPUs", SITES, Relation.CONSISTENT, "12,288 + 16,384 = 28,672"),
     ("Kestrel and Osprey together hold 40,000 GPUs", SITES, Relation.CONTRADICTS, None),
+    # a sentence's opening preposition is no operand ("as" is not "has"), nor is the owner before a curly "’s"
+    ("As of March 31, 2024, Kestrel and Heron together held 20,000 GPUs", FLEET, Relation.CONSISTENT,
+     "12,288 + 7,712 = 20,000"),
+    ("Northwind’s Kestrel and Heron together hold 20,000 GPUs", FLEET, Relation.CONSISTENT, "12,288 + 7,712 = 20,000"),
     # one named thing's figure as a multiple of another's
     ("Haloform's Series A was 4.5 times its seed round", HALOFORM, Relation.CONSISTENT, "$180M / $40M = 4.50"),
     ("Haloform's Series B tripled the size of its Series A", HALOFORM, Relation.CONSISTENT, "$540M / $180M = 3.00"),
