@@ -17,7 +17,7 @@ from service.calibration import Calibration
 from service.claims.checkworthiness import CHECKABLE, Checkworthiness, Reason, checkworthiness, states_a_plan
 from service.claims.compound import combine, needs_whole, not_checkable
 from service.claims.decompose import decompose
-from service.claims.in_text import CheckedSentence, TextReport, sentences_to_check
+from service.claims.in_text import CheckedSentence, SkippedSentence, TextReport, sentences_to_check
 from service.domain import Answer, Citation, Decider, Decision, Label, Passage, Relation, Signals, Stamp, Verdict
 from service.evidence import EvidenceFinder, Query, bearing, rerank, validate_text_to_check
 from service.figures import NO_FINDING, NumericFinding, check_numbers, read_derived
@@ -117,10 +117,10 @@ class Pipeline:
         self.finder.library.snapshot(query.collection)  # an unknown collection fails before any sentence is read
         chosen, skipped = sentences_to_check(text, max_claims=rules.text_max_claims,
                                              max_chars=self.config.max_claim_chars, screen=rules.screen)
-        checked = tuple(CheckedSentence(s.start, s.end, s.text,
-                                        _shifted(self.check(replace(query, text=s.text)), s.start))
-                        for s in chosen)
-        return TextReport(checked, tuple(skipped), timer.done())
+        read = [(s, _shifted(self.check(replace(query, text=s.text)), s.start)) for s in chosen]
+        checked = tuple(CheckedSentence(s.start, s.end, s.text, v) for s, v in read if not _unchecked(v))
+        skipped += [SkippedSentence(s.start, s.end, s.text, v.reason or "") for s, v in read if _unchecked(v)]
+        return TextReport(checked, tuple(sorted(skipped, key=lambda s: s.start)), timer.done())
 
     def _check_part(self, query: Query, explain: bool) -> Verdict:
         worth = checkworthiness(query.text) if self.config.claims.screen else CHECKABLE
@@ -279,6 +279,10 @@ def _cited(decision: Decision, numbers: NumericFinding, evidence: Sequence[Passa
     if decision.label is Label.NOT_ENOUGH_INFO:
         return []
     return [evidence[i] for i in chosen if 0 <= i < len(evidence)] or [evidence[0]]
+
+
+def _unchecked(verdict: Verdict) -> bool:
+    return verdict.decided_by is Decider.NOT_CHECKABLE  # a prediction no plan in the documents speaks of
 
 
 def _shifted(verdict: Verdict, offset: int) -> Verdict:

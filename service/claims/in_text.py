@@ -1,7 +1,8 @@
-"""Check a text (an article, a draft): split it into sentences with offsets, keep the checkable ones, and let
-the pipeline check each (compound sentences part by part). The rest are listed with the reason they were not
-checked. (A sentence the splitter rewrites so that it cannot be found verbatim in the text — rare — is neither
-checked nor listed, as it could not be quoted with offsets.)
+"""Check a text (an article, a draft): split it into sentences with offsets, keep the checkable ones (and the
+predictions: the check keeps their verdict only where the documents state them as plans), and let the pipeline
+check each (compound sentences part by part). The rest are listed with the reason they were not checked. (A
+sentence the splitter rewrites so that it cannot be found verbatim in the text — rare — is neither checked nor
+listed, as it could not be quoted with offsets.)
 
 Sentences come from the same splitter documents are indexed with (service/text.py), so offsets are into the
 text as given: `text[start:end]` is the sentence as written.
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from service.claims.checkworthiness import checkworthiness
+from service.claims.checkworthiness import Reason, checkworthiness
 from service.domain import Verdict
 from service.text import split_sentences
 
@@ -54,7 +55,8 @@ def sentences_to_check(text: str, *, max_claims: int, max_chars: int,
     for start, end in split_sentences(text):
         sentence = text[start:end]
         worth = checkworthiness(sentence) if screen else None
-        if worth is not None and not worth.checkable:
+        # a prediction goes to the check, which keeps a verdict only where the documents state it as a plan
+        if worth is not None and not worth.checkable and worth.reason is not Reason.PREDICTION:
             skipped.append(SkippedSentence(start, end, sentence, worth.explanation))
         elif len(sentence) > max_chars:
             skipped.append(SkippedSentence(start, end, sentence,

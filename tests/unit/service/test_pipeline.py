@@ -300,6 +300,20 @@ def test_a_prediction_the_documents_state_as_a_plan_gets_their_verdict(tmp_path:
     assert verdict.citations[0].quote == "Northwind plans to retire its Heron cluster in 2025."
 
 
+def test_a_text_checks_the_predictions_its_documents_plan_and_skips_the_others(tmp_path: Path) -> None:
+    built = build(Settings(home=tmp_path), embedder=HashingEmbedder(), judge=KeywordJudge())
+    built.library.ingest([Document("plan.md", "Northwind plans to retire its Heron cluster in 2025.")])
+    text = "Nvidia will be worth $10 trillion by 2030. Northwind will retire its Heron cluster in 2025."
+
+    report = built.pipeline.check_text(Query(text))
+
+    assert [(c.text, c.verdict.label) for c in report.claims] == [
+        ("Northwind will retire its Heron cluster in 2025.", Label.SUPPORTED)]
+    assert [(s.text, s.reason) for s in report.skipped] == [
+        ("Nvidia will be worth $10 trillion by 2030.", "not a checkable statement (a prediction)")]
+    assert all(text[c.start:c.end] == c.text for c in [*report.claims, *report.skipped])
+
+
 def test_a_prediction_no_plan_speaks_of_stays_unchecked(tmp_path: Path) -> None:
     built = build(Settings(home=tmp_path), embedder=HashingEmbedder(), judge=KeywordJudge())
     built.library.ingest([Document("done.md", "Northwind retired its Heron cluster in 2025.")])
