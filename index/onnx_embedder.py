@@ -12,11 +12,9 @@ in numpy.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import re
-import uuid
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
@@ -25,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from service.errors import ModelUnavailableError
-from service.onnx_sessions import cpu_session
+from service.onnx_sessions import cached_graph, cpu_session
 
 _MODULES = ("sentence_transformers.models.Transformer", "sentence_transformers.models.Pooling",
             "sentence_transformers.models.Normalize")
@@ -138,20 +136,8 @@ def exported_graph(name: str, folder: Path, cache: Path) -> Path:
     stat = weights.stat()
     key = hashlib.sha256(f"{weights.resolve()}\0{stat.st_size}\0{stat.st_mtime_ns}".encode()).hexdigest()[:16]
     graph = cache / f"{re.sub(r'[^A-Za-z0-9_.-]+', '-', name)[-60:]}-{key}.onnx"
-    if graph.is_file():
-        return graph
-    temporary = cache / f".{graph.name}.{uuid.uuid4().hex}.tmp"
-    try:
-        cache.mkdir(parents=True, exist_ok=True)
-        export_transformer(folder, temporary)
-        temporary.replace(graph)  # atomic: a concurrent export writes its own temporary file
-    except Exception as exc:
-        raise ModelUnavailableError(f"cannot export the embedding model in {folder} to ONNX: "
-                                    f"{str(exc).splitlines()[0][:300]}") from None
-    finally:
-        with contextlib.suppress(OSError):  # nothing was written when the cache folder could not be made
-            temporary.unlink(missing_ok=True)
-    return graph
+    return cached_graph(graph, lambda target: export_transformer(folder, target),
+                        f"cannot export the embedding model in {folder} to ONNX")
 
 
 def export_transformer(folder: Path, target: Path) -> None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -25,3 +28,24 @@ def cpu_session(path: Path, threads: int | None, what: str) -> Any:
         return onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
     except Exception as exc:  # onnxruntime raises its own Fail/InvalidGraph types for a damaged file
         raise ModelUnavailableError(f"cannot load {what} {path}: {exc}") from None
+
+
+def cached_graph(graph: Path, build: Callable[[Path], None], failure: str) -> Path:
+    """`graph`, built by `build(temporary path)` the first time and moved into place atomically (a concurrent
+    build writes its own temporary file); a build that fails is `ModelUnavailableError`: `failure` and why."""
+    if graph.is_file():
+        return graph
+    temporary = graph.parent / f".{graph.name}.{uuid.uuid4().hex}.tmp"
+    try:
+        graph.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ModelUnavailableError(f"{failure}: cannot write into {graph.parent}: {exc}") from None
+    try:
+        build(temporary)
+        temporary.replace(graph)
+    except Exception as exc:  # whatever the builder raises (a damaged file, a failed export) names the model
+        raise ModelUnavailableError(f"{failure}: {str(exc).splitlines()[0][:300] if str(exc) else exc!r}") from None
+    finally:
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
+    return graph

@@ -10,16 +10,14 @@ file's sha256. Later loads read the cached graph.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import tempfile
-import uuid
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from service.errors import ModelUnavailableError
+from service.onnx_sessions import cached_graph
 
 FOUR_BIT = "MatMulNBits"
 
@@ -30,27 +28,10 @@ def stores_four_bit(header: dict[str, Any]) -> bool:
 
 
 def served_graph(stored: Path, cache: Path) -> Path:
-    """The int8 graph for the 4-bit graph `stored`, built into `cache` the first time (atomically: a concurrent
-    build writes its own temporary file)."""
+    """The int8 graph for the 4-bit graph `stored`, built into `cache` the first time."""
     digest = hashlib.sha256(stored.read_bytes()).hexdigest()[:16]
-    graph = cache / f"nli-int8-{digest}.onnx"
-    if graph.is_file():
-        return graph
-    temporary = cache / f".{graph.name}.{uuid.uuid4().hex}.tmp"
-    try:
-        cache.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ModelUnavailableError(f"cannot write the verifier's int8 graph into {cache}: {exc}") from None
-    try:
-        _to_int8(stored, temporary)
-        temporary.replace(graph)
-    except Exception as exc:  # a file that is no graph, or a graph with no such weights: the artifact is broken
-        raise ModelUnavailableError(f"cannot build the int8 graph of {stored}: {str(exc).splitlines()[0][:300]}") \
-            from None
-    finally:
-        with contextlib.suppress(OSError):
-            temporary.unlink(missing_ok=True)
-    return graph
+    return cached_graph(cache / f"nli-int8-{digest}.onnx", lambda target: _to_int8(stored, target),
+                        f"cannot build the int8 graph of {stored}")
 
 
 def _to_int8(stored: Path, target: Path) -> None:

@@ -78,7 +78,7 @@ def test_the_served_graph_is_int8_cached_and_close_to_the_float_one(tmp_path: Pa
 def test_a_cache_folder_that_cannot_be_made_is_named(tmp_path: Path) -> None:
     (tmp_path / "file").write_text("")
 
-    with pytest.raises(ModelUnavailableError, match="cannot write the verifier's int8 graph into"):
+    with pytest.raises(ModelUnavailableError, match=r"cannot build the int8 graph .*: cannot write into"):
         served_graph(tmp_path / "file", tmp_path / "file" / "cache")
 
 
