@@ -31,6 +31,7 @@ from service.figures.numeric import (
 )
 from service.figures.period_match import PeriodMatch, counted, match_periods, period_decision, uses_word
 from service.figures.periods import extract_periods
+from service.figures.profit_loss import opposite_result
 from service.figures.quantities import Quantity
 from service.figures.subjects import common_words, content_words, named_entities, outer_context
 from service.ports import CollectionView
@@ -71,6 +72,12 @@ def check_numbers(claim: str, evidence: Sequence[Passage], snapshot: CollectionV
     decision is left to the verifier."""
     derived = read_derived(claim)
     found = _check_numbers(claim, derived, evidence, snapshot, operands)
+    opposite = opposite_result(claim, evidence) if found.decision is None else None
+    if opposite is not None:  # "profitable in 2025" against "a net loss of $6.4 billion for 2025"
+        claimed, said, passage = opposite
+        comparison = NumericComparison(claimed, said, Relation.CONTRADICTS, None, snapshot.cite(passage))
+        found = replace(found, comparisons=(*found.comparisons, comparison), decision=Label.REFUTED, decisive=(
+            passage,), rationale=f"The claim says {claimed}; the source reports {said} for it.")
     if not _left_to_arithmetic(derived, found) and _unmatched(figures_of(claim), evidence):
         found = replace(found, unmatched=True)
     if (found.decision is Label.REFUTED and POSSIBILITY.search(claim)) or (
