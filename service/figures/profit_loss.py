@@ -3,8 +3,9 @@ same period, is refuted, and the other way round — a word-level opposite the N
 profitable in 2025" against "Northwind reported a net loss of $6.4 billion for 2025" read as SUPPORTED 0.44).
 
 Decided only when each side says one result and no negation, the sentence names the claim's names (in it or in
-its heading or title) and no one else's, tells no one's claim retold, and, where the claim names a period, names
-one that aligns with it. Anything else is left to the rest of the figures engine and the verifier.
+its heading or title) and no one else's, speaks of no part of the company (a unit, a segment), tells no one's
+claim retold, and, where the claim names a period, names one that aligns with it. Anything else is left to the
+rest of the figures engine and the verifier.
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ _PROFIT = re.compile(r"\b(?:profitable|in the black|net (?:income|profit) of|"
                      r"swung to) (?:a )?(?:net )?profit)\b", re.IGNORECASE)
 _NEGATION = re.compile(r"\b(?:not|never|no|neither|nor|without|failed to|unlikely|may|might|could)\b|n't\b",
                        re.IGNORECASE)
+
+# a part of the company ("its cloud unit posted a net loss"): the whole may still have made a profit
+_PART = re.compile(r"\b(?:unit|segment|division|subsidiar\w+|arm|business line)s?\b", re.IGNORECASE)
 
 PROFIT, LOSS = "a profit", "a loss"
 
@@ -49,7 +53,7 @@ def opposite_result(claim: str, evidence: Sequence[Passage]) -> tuple[str, str, 
     periods = [p for p in extract_periods(claim) if not p.relative]
     for passage in evidence:
         found = result_said(passage.text)
-        if found is None or found == claimed or REPORTED_CLAIM.search(passage.text):
+        if found is None or found == claimed or REPORTED_CLAIM.search(passage.text) or _PART.search(passage.text):
             continue
         if not names <= content_words(f"{passage.as_read} {passage.title or ''}") \
                 or names_conflict(claim, passage.text):

@@ -43,6 +43,7 @@ def test_the_result_a_text_says(text: str, result: str | None) -> None:
     ("Northwind was profitable in 2024.", [LOSS_2025], False),  # another period
     ("Veridian was profitable in 2025.", [LOSS_2025], False),  # someone else's loss
     ("Northwind was profitable in 2025.", ["A viral post claimed Northwind posted a net loss for 2025."], False),
+    ("Northwind was profitable in 2025.", ["Northwind's cloud unit posted a net loss in 2025."], False),  # a part
 ])
 def test_a_claimed_result_is_opposed_only_by_the_same_company_and_period(claim: str, texts: list[str],
                                                                           opposite: bool) -> None:
