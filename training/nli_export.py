@@ -25,6 +25,7 @@ import numpy as np
 import torch
 
 from service.verifiers.aggregation import Aggregation
+from service.verifiers.nbits import quantise_int8
 from service.verifiers.nli import FORMAT, HEADER_FILE, MODEL_FILE, embedding_digest, read_word_embeddings
 
 
@@ -69,9 +70,7 @@ def quantise(source: Path, target: Path, scheme: str = "int8") -> None:
     """`source` (fp32 ONNX) quantised into `target`: int8 dynamic, or 4-bit weights for a graph twice the size
     (all 12 layers of a base model within the 50 MB an artifact may take)."""
     if scheme == "int8":
-        from onnxruntime.quantization import QuantType, quantize_dynamic
-
-        quantize_dynamic(str(source), str(target), weight_type=QuantType.QInt8, per_channel=True)
+        quantise_int8(source, target)
         return
     import onnx
     from onnxruntime.quantization.matmul_nbits_quantizer import MatMulNBitsQuantizer

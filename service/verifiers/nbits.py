@@ -34,16 +34,23 @@ def served_graph(stored: Path, cache: Path) -> Path:
                         f"cannot build the int8 graph of {stored}")
 
 
+def quantise_int8(source: Path, target: Path) -> None:
+    """The fp32 graph `source` as an int8 artifact's graph (dynamic, per channel) in `target`: what `vericlaim
+    verifier export` writes, and what a 4-bit graph is served as."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    quantize_dynamic(str(source), str(target), weight_type=QuantType.QInt8, per_channel=True)
+
+
 def _to_int8(stored: Path, target: Path) -> None:
     import onnx
-    from onnxruntime.quantization import QuantType, quantize_dynamic
 
     model = onnx.load(str(stored))
     dequantise(model)
     with tempfile.TemporaryDirectory() as scratch:
         fp32 = Path(scratch) / "model.fp32.onnx"
         onnx.save(model, str(fp32))
-        quantize_dynamic(str(fp32), str(target), weight_type=QuantType.QInt8, per_channel=True)
+        quantise_int8(fp32, target)
 
 
 def dequantise(model: Any) -> None:
