@@ -30,10 +30,16 @@ def cpu_session(path: Path, threads: int | None, what: str) -> Any:
         raise ModelUnavailableError(f"cannot load {what} {path}: {exc}") from None
 
 
-def cached_graph(graph: Path, build: Callable[[Path], None], failure: str) -> Path:
+def cached_graph(graph: Path, build: Callable[[Path], None], failure: str, *, keep: int = 3) -> Path:
     """`graph`, built by `build(temporary path)` the first time and moved into place atomically (a concurrent
-    build writes its own temporary file); a build that fails is `ModelUnavailableError`: `failure` and why."""
+    build writes its own temporary file); a build that fails is `ModelUnavailableError`: `failure` and why.
+
+    Graphs are named `KIND-KEY.onnx`. Each use marks the graph as used (its modification time); after a build,
+    only the `keep` most recently used graphs of the same KIND stay in the folder, so a cache that sees one
+    model after another (each retrained verifier is a new key) does not grow without bound."""
     if graph.is_file():
+        with contextlib.suppress(OSError):
+            os.utime(graph)
         return graph
     temporary = graph.parent / f".{graph.name}.{uuid.uuid4().hex}.tmp"
     try:
@@ -44,8 +50,23 @@ def cached_graph(graph: Path, build: Callable[[Path], None], failure: str) -> Pa
         build(temporary)
         temporary.replace(graph)
     except Exception as exc:  # whatever the builder raises (a damaged file, a failed export) names the model
-        raise ModelUnavailableError(f"{failure}: {str(exc).splitlines()[0][:300] if str(exc) else exc!r}") from None
+        reason = str(exc).splitlines()[0][:300] if str(exc).strip() else repr(exc)
+        raise ModelUnavailableError(f"{failure}: {reason}") from None
     finally:
         with contextlib.suppress(OSError):
             temporary.unlink(missing_ok=True)
+    _evict_older(graph, keep)
     return graph
+
+
+def _evict_older(graph: Path, keep: int) -> None:
+    """Remove all but the `keep` most recently used graphs of `graph`'s kind (never `graph` itself)."""
+    kind = graph.name.rsplit("-", 1)[0]
+    siblings = []
+    for path in graph.parent.glob("*.onnx"):
+        if path != graph and path.name.rsplit("-", 1)[0] == kind:
+            with contextlib.suppress(OSError):
+                siblings.append((path.stat().st_mtime, path))
+    for _, path in sorted(siblings, reverse=True)[max(keep - 1, 0):]:
+        with contextlib.suppress(OSError):
+            path.unlink()
