@@ -77,10 +77,16 @@ class EvidenceFinder:
         return self.retriever.search(query.collection, text, k, doc_ids=query.doc_ids, since=query.since,
                                      until=query.until)
 
-    def evidence(self, query: Query) -> tuple[list[Passage], CollectionView]:
+    def evidence(self, query: Query, also: str | None = None) -> tuple[list[Passage], CollectionView]:
         """Retrieved passages that are related enough to count as evidence; a passage that tells the checker
-        what to decide is none (`service.instruction_guard`), and is logged."""
+        what to decide is none (`service.instruction_guard`), and is logged. `also`: the query in other words,
+        searched too; the passages only it finds follow the query's own."""
         passages, snapshot = self.search(query)
+        if also is not None and also != query.text:  # the query was validated; `also` only adds words to it
+            k = query.top_k or self.config.top_k
+            more, _ = self.retriever.search(query.collection, also, k, doc_ids=query.doc_ids, since=query.since,
+                                            until=query.until)
+            passages += [p for p in more if p not in passages]
         floor = self.config.min_score
         related = [p for p in passages if p.scores.get("dense", p.score) >= floor]
         planted = [p for p in related if instructs_the_checker(p.text)]

@@ -18,6 +18,7 @@ from service.claims.checkworthiness import CHECKABLE, Checkworthiness, Reason, c
 from service.claims.compound import combine, needs_whole, not_checkable
 from service.claims.decompose import decompose
 from service.claims.in_text import CheckedSentence, SkippedSentence, TextReport, sentences_to_check
+from service.claims.questions import search_wording
 from service.domain import Answer, Citation, Decider, Decision, Label, Passage, Relation, Signals, Stamp, Verdict
 from service.evidence import EvidenceFinder, Query, bearing, rerank, validate_text_to_check
 from service.figures import NO_FINDING, NumericFinding, check_numbers, read_derived
@@ -222,7 +223,8 @@ class Pipeline:
         `phrase`: the LLM rewords it, kept only if it keeps to the quote's figures and dates."""
         timer = Timer()
         question = self.finder.validate(query.text, "question")
-        evidence, snapshot = self.finder.evidence(replace(query, top_k=query.top_k or asking.CANDIDATES))
+        evidence, snapshot = self.finder.evidence(replace(query, top_k=query.top_k or asking.CANDIDATES),
+                                                  also=search_wording(question))  # in the documents' words too
         timer.lap("retrieve")
         relevance = None
         if evidence and isinstance(self.verifier, PassageVerifier):  # how much each sentence bears on the question

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from service.claims.questions import Asked
-from service.figures import content_words, named_entities
+from service.figures import content_words, extract_quantities, named_entities
 
 _CODE = re.compile(r"\b[A-Z]{1,3}\d{2,4}[A-Z]?\b")  # model and product codes: H100, A100, MI300X, B200
 _ORDINAL = re.compile(r"\b(first|second|third|fourth|fifth|final|last)[\s-]+([a-z]+)")
@@ -19,7 +19,10 @@ _NTH = {"one": "first", "1": "first", "two": "second", "2": "second", "three": "
 _NUMBERED = re.compile(r"\b(phase|stage|tranche|hall|building|round)\s+(one|two|three|four|five|[1-5])\b")
 _UNDISCLOSED = re.compile(r"\b(?:declined to (?:name|say|disclose|comment|identify)|did not (?:disclose|say|name|"
                           r"identify|specify)|(?:was|were|is|are) not disclosed|undisclosed|unnamed)\b", re.IGNORECASE)
-_LEADING_WORD = re.compile(r"^\s*[A-Z][\w'’-]*\s+(?=[a-z])")  # "Headcount ended …": a common noun, capitalised
+_SPEAKER = r"[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3}"
+_ATTRIBUTION = re.compile(rf",\s*(?:{_SPEAKER}\s+(?:said|says|told\s+\w+|added|wrote)|(?:said|says)\s+{_SPEAKER})"
+                          rf"(?=\s*[.,;]|\s*$)|\baccording to\s+[^,.;]+")
+_LEADING_WORD = re.compile(r"^\s*[A-Z][\w'’-]*(?::\s+|\s+(?=[a-z]))")  # "Headcount ended …", a label: "Headcount: 146"
 
 
 def new_names(asked: Asked, sentence: str) -> frozenset[str]:
@@ -34,7 +37,9 @@ def conflicts(asked: Asked, sentence: str) -> bool:
     question = asked.question
     if _UNDISCLOSED.search(sentence):
         return True
-    if asked.names and not asked.names & content_words(sentence) and new_names(asked, sentence):
+    # who / which asks for a name the question does not give: another name is the answer, not another subject
+    if asked.names and not asked.wants_name and not asked.names & content_words(sentence) \
+            and new_names(asked, _subject_matter(sentence)):
         return True
     asked_codes, codes = _codes(question), _codes(sentence)
     if asked_codes and codes and not asked_codes & codes:
@@ -45,6 +50,14 @@ def conflicts(asked: Asked, sentence: str) -> bool:
             return True
     asked_quarters, quarters = _quarters(question), _quarters(sentence)
     return bool(asked_quarters and quarters and not asked_quarters & quarters)  # "in Q2" against "across Q1"
+
+
+def _subject_matter(sentence: str) -> str:
+    """The sentence less what names no subject: its figures ("90 MW", "Q3 2026") and who said it ("…, Varghese
+    said.", "according to a person briefed")."""
+    for quantity in sorted(extract_quantities(sentence), key=lambda q: -q.start):
+        sentence = f"{sentence[:quantity.start]} {sentence[quantity.end:]}"
+    return _ATTRIBUTION.sub(" ", sentence)
 
 
 def _ordinals(text: str) -> str:

@@ -5,7 +5,7 @@ A retrieved sentence answers when
 - with its document's title and opening and the lines before it, it holds at least `MIN_COVERAGE` of the
   question's content words, and every name the question asks about is in its document;
 - it says something about what is asked of those names (a topic word, or one meaning the same thing:
-  `_SAME_THING`); a table row, list item or "It …" sentence is read with the lines before it;
+  `SAME_THING`); a table row, list item or "It …" sentence is read with the lines before it;
 - the periods the question names are its own (or, if it names none, its document's opening's), a period that
   dates another figure ("up from $212 million in fiscal 2023") aside;
 - it holds what the question asks for: an amount (money or a percentage, and the measure asked about:
@@ -30,7 +30,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from service.claims.answer_conflicts import conflicts, new_names
-from service.claims.questions import AnswerKind, Asked
+from service.claims.questions import SAME_THING, AnswerKind, Asked
 from service.domain import Document, Passage
 from service.figures import (
     Period,
@@ -49,28 +49,12 @@ _DENSE = 0.35  # a sentence that shares few of a question's topic words must be 
 RELEVANCE_WEIGHT = 1.0  # the learned relevance's weight beside the shared-word score (about 0 to 3)
 SURE_RELEVANCE = 0.7  # from this learned relevance, a sentence need not share the question's words
 _RATE_WORDS = ("hour", "day", "week", "month", "year")
-_DURATION = re.compile(r"\b(?:(?<![\d,.])\d[\d,.]*|a|an|one|two|three|four|five|six|seven|eight|nine|ten|several)"
+_TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+_UNITS = "one|two|three|four|five|six|seven|eight|nine"
+_DURATION = re.compile(rf"\b(?:(?<![\d,.])\d[\d,.]*|(?:{_TENS})(?:[\s-](?:{_UNITS}))?|eleven|twelve|thirteen|"
+                       rf"fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|{_UNITS}|ten|a dozen|a|an|several)"
                        r"[\s-]+(?:hours?|days?|weeks?|months?|years?|minutes?|quarters?)\b|(?<![\d,.])\b\d[\d,.]*\s*"
                        r"(?-i:hrs?|wks?|mos?|yrs?)\b", re.IGNORECASE)  # "18 mo", "an eighteen-month", not "an HR"
-_SAME_THING = [content_words(group) for group in (  # words a question and its answer use for the same thing
-    "people employee employees staff headcount worker workers job jobs hire hires",
-    "gpu gpus accelerator accelerators chip chips card cards",
-    "valuation valued value worth",
-    "revenue revenues sales turnover",
-    "capex spending spend spent investment invest invested",
-    "price prices cost costs charge charges charged fee fees bill bills billed",
-    "loss losses lost lose",
-    "raise raised raising funding round",
-    "start started starts begin began begun beginning launch launched",
-    "build building built construct constructed construction",
-    "end ended ends close closed finish finished",
-    "buy bought purchase purchased acquire acquired",
-    "rise rose risen increase increased grow grew grown",
-    "fall fell fallen decrease decreased drop dropped decline declined cut",
-    "loan loans debt lender lenders borrow borrowed",
-    "power electricity mw megawatt megawatts gw gigawatt gigawatts kw kilowatt draw load",
-    "customer customers client clients",
-)]
 _UNIT_WORDS = {"megawatt": "W", "mw": "W", "gigawatt": "W", "gw": "W", "kilowatt": "W", "watt": "W",
                "power": "W", "electricity": "W", "token": "", "server": "", "rack": ""}
 # "how many megawatts", "how much power": a measurement, not a count
@@ -141,7 +125,7 @@ def _score(asked: Asked, passage: Passage, document: Document | None, relevance:
 
 def _share(asked: frozenset[str], said: frozenset[str]) -> float:
     """The share of the asked words the text says, a word or one meaning the same thing ("staff" for "people")."""
-    return sum(1 for word in asked if word in said or any(word in group and group & said for group in _SAME_THING)) \
+    return sum(1 for word in asked if word in said or any(word in group and group & said for group in SAME_THING)) \
         / len(asked)
 
 
@@ -189,12 +173,12 @@ def _answer_in(passage: Passage, asked: Asked) -> Extract | None:
             f"{period.first_day.isoformat()}/{period.last_day.isoformat()}"
         return Extract(passage, kind, iso, period.text)
     units = {_UNIT_WORDS[word] for word in asked.counted if word in _UNIT_WORDS}
-    figures = [q for q in extract_quantities(text) if _is_kind(q, kind, units) and not _other_period_follows(
-        text, q, asked_periods)]
+    figures = [q for q in extract_quantities(text) if _is_kind(q, kind, units, asked.wants_money)
+               and not _other_period_follows(text, q, asked_periods)]
     if not figures:
         return None
     figure = min(figures, key=lambda q: (not _rate_fits(text, q, wanted_rates), not _period_follows(text, q, asked),
-                                         -len(_after(text, q) & asked.wanted), q.start))
+                                         -_after(text, q, asked.wanted), q.start))
     return Extract(passage, kind, format_quantity(figure), figure.text.strip())
 
 
@@ -227,17 +211,24 @@ def _rate_fits(text: str, quantity: Quantity, rates: set[str]) -> bool:
     return not rate or not rates or rate in rates
 
 
-def _after(text: str, quantity: Quantity) -> frozenset[str]:
-    """The words right after a figure: what it counts or measures ("64 rented H100s")."""
-    return content_words(" ".join(text[quantity.end:].split()[:3]))
+def _after(text: str, quantity: Quantity, wanted: frozenset[str]) -> int:
+    """How many of the `wanted` words are among the words right after a figure, what it counts or measures ("64
+    rented H100s"); a word counts when one begins the other ("research" for "researchers")."""
+    after = content_words(" ".join(text[quantity.end:].split()[:3]))
+    return sum(1 for word in wanted if any(_stem_match(word, other) for other in after))
 
 
-def _is_kind(quantity: Quantity, kind: AnswerKind, units: set[str]) -> bool:
-    """An amount is money or a percentage; a count a bare number, or one in the unit asked for ("how many
-    megawatts": 17 MW)."""
+def _stem_match(first: str, second: str) -> bool:
+    short, long = sorted((first, second), key=len)
+    return (long.startswith(short) and len(short) >= 5) or first == second
+
+
+def _is_kind(quantity: Quantity, kind: AnswerKind, units: set[str], money: bool = False) -> bool:
+    """An amount is money or a percentage (money only, when `money` is asked for); a count a bare number, or one
+    in the unit asked for ("how many megawatts": 17 MW)."""
     base = (quantity.unit or "").partition("/")[0]
     if kind is AnswerKind.AMOUNT:
-        return base in _CURRENCY_UNITS or base == "%"
+        return base in _CURRENCY_UNITS or (base == "%" and not money)
     measured = units - {""}
     return base in measured if measured else base in {"", "count"}
 

@@ -20,7 +20,8 @@ _QUESTION_WORDS = content_words("how much many what when which who whom whose wh
                                 "year date day month quarter number amount total cost price pay paid spend "
                                 "spent get got come came")
 _AMOUNT = re.compile(r"\bhow (?:much|big|large|high|low|expensive)\b|\b(?:price|cost|amount|share|percentage|"
-                     r"fee|bill|budget|discount|valuation|margin|revenue|loss|spend\w*|pay|paid|charge|capex|"
+                     r"fee|bill|budget|discount|valuation|margin|revenue|sales|turnover|profit|income|earnings|"
+                     r"loss|spend\w*|pay|paid|charge|capex|"
                      r"commitment|investment|invest|worth|salary|rate)\b", re.IGNORECASE)
 _COUNT = re.compile(r"\bhow many\b|\bwhat (?:is |was )?(?:the )?number of\b", re.IGNORECASE)
 # "how much power will the campus pull": a measurement in watts, counted like "how many megawatts"
@@ -28,13 +29,57 @@ _MEASURED = re.compile(r"\bhow much (?P<what>power|electricity)\b", re.IGNORECAS
 _WHEN = re.compile(r"^\s*when\b|\b(?:what|which) (?:year|date|day|month|quarter)\b|\bin which (?:year|month|quarter)\b|"
                    r"\bsince when\b|\bon what date\b", re.IGNORECASE)
 _HOW_LONG = re.compile(r"\bhow long\b|\bhow many (?:minutes|hours|days|weeks|months|years)\b", re.IGNORECASE)
-_MEASURES = content_words("valuation revenue revenues sales price prices cost costs capex loss losses profit "
-                          "salary fee fees budget margin funding investment spending bill commitment")
-_COUNTED = re.compile(r"\bhow many ([\w-]+(?: [\w-]+)?)", re.IGNORECASE)
+_MEASURES = content_words("valuation revenue revenues sales turnover price prices cost costs capex loss losses "
+                          "profit income earnings salary fee fees budget margin funding investment spending bill "
+                          "commitment")
+# what is counted: "how many customers"; "how many of Velloran's staff" counts staff, not Velloran
+_COUNTED = re.compile(r"\bhow many (?:of (?:the |its |their |[\w-]+['’]s )?)?([\w-]+(?: [\w-]+)?)", re.IGNORECASE)
+# "what did it charge", "how much did it pay" ask for money; "by how much did the price rise" may be a percentage
+_MONEY_ASKED = re.compile(r"\b(?:charge[sd]?|cost|costs|pa(?:y|id|ys)|price[sd]?|fees?|bill(?:ed)?|spen[dt]\w*|"
+                          r"invest(?:ed)?|raised?)\b", re.IGNORECASE)
+_RELATIVE_ASKED = re.compile(r"\b(?:percent\w*|share|margin|rate|growth|discount|by how much)\b|%|\bhow much "
+                             r"(?:did|does|do|has|have|had|will|would|was|were|is)\b[^?]*\b(?:rise|rose|risen|increase|"
+                             r"grow|grew|fall|fell|drop|decline|cut|change)\w*\b", re.IGNORECASE)
 _WHO_WHICH = re.compile(r"^\s*(?:who|whom|whose|which)\b|\bwhich \w+ (?:did|does|do|is|was|are|were)\b",
                         re.IGNORECASE)
 _WHO_WHICH_FIRST = re.compile(r"\s*(?:who|whom|whose|which)\b", re.IGNORECASE)
 _CAPITALISED = re.compile(r"(?<=\s)[A-Z][a-z]+")  # a capitalised word past the question's first
+
+
+SAME_THING = [content_words(group) for group in (  # words a question and its answer use for the same thing
+    "people employee employees staff headcount worker workers job jobs hire hires",
+    "gpu gpus accelerator accelerators chip chips card cards",
+    "valuation valued value worth",
+    "revenue revenues sales turnover",
+    "capex spending spend spent investment invest invested",
+    "price prices cost costs charge charges charged fee fees bill bills billed",
+    "loss losses lost lose",
+    "profit profits income earnings",
+    "contract contracts deal deals agreement agreements term signed sign",
+    "raise raised raising funding round",
+    "start started starts begin began begun beginning launch launched",
+    "build building built construct constructed construction",
+    "end ended ends close closed finish finished",
+    "buy bought purchase purchased acquire acquired",
+    "rise rose risen increase increased grow grew grown",
+    "fall fell fallen decrease decreased drop dropped decline declined cut",
+    "loan loans debt lender lenders borrow borrowed",
+    "power electricity mw megawatt megawatts gw gigawatt gigawatts kw kilowatt draw load",
+    "customer customers client clients",
+)]
+_QUARTER = re.compile(r"\bQ([1-4])(?:\s+(?:of\s+)?(\d{4}))?\b", re.IGNORECASE)
+_QUARTER_NAMES = ("first", "second", "third", "fourth")
+
+
+def search_wording(question: str) -> str:
+    """What to search the documents with for a question: the question, with a quarter's written-out name ("Q1
+    2026": "first quarter of 2026") and the words meaning the same as its words ("sales": "revenue") added, so
+    that a sentence that words its answer the documents' way is retrieved."""
+    words = content_words(question)
+    same = sorted({word for group in SAME_THING if group & words for word in group} - words)
+    quarters = [f"{_QUARTER_NAMES[int(m.group(1)) - 1]} quarter" + (f" of {m.group(2)}" if m.group(2) else "")
+                for m in _QUARTER.finditer(question)]
+    return " ".join([question, *quarters, *same])
 
 
 class AnswerKind(StrEnum):
@@ -74,6 +119,8 @@ class Asked:
     measures: frozenset[str]  # what an amount measures ("revenue", "valuation"): the sentence must say it
     counted: frozenset[str]  # what a count counts ("customers" in "how many customers"): likewise
     wants_name: bool  # who / which: the answer names someone or something the question does not
+    wants_money: bool  # what was charged, paid, spent: money, not a percentage
+
 
     @classmethod
     def of(cls, question: str) -> Asked:
@@ -86,5 +133,7 @@ class Asked:
         return cls(question, kind, wanted, names, topic, tuple(extract_periods(question)),
                    content_words(question) & _MEASURES if kind is AnswerKind.AMOUNT else frozenset(),
                    content_words(counted.group(1)) - _QUESTION_WORDS if counted else frozenset(),
-                   kind is AnswerKind.TEXT and bool(_WHO_WHICH.search(question)))
+                   kind is AnswerKind.TEXT and bool(_WHO_WHICH.search(question)),
+                   kind is AnswerKind.AMOUNT and bool(_MONEY_ASKED.search(question))
+                   and not _RELATIVE_ASKED.search(question))
 

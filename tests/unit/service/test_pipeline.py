@@ -249,6 +249,19 @@ def test_ask_returns_an_answer_with_verified_citations(components: Components) -
     assert "total_ms" in answer.timings
 
 
+def test_a_question_is_searched_in_the_documents_words_too(components: Components) -> None:
+    finder, query = components.pipeline.finder, Query("What is the staff headcount?", top_k=2)
+    reworded = "What is the staff headcount? people employee employees"
+
+    alone, _ = finder.evidence(query)
+    both, _ = finder.evidence(query, also=reworded)
+
+    assert "Acme employs 200,000 people worldwide." not in [p.text for p in alone]
+    assert [p.text for p in both[:len(alone)]] == [p.text for p in alone]  # the question's own come first
+    assert "Acme employs 200,000 people worldwide." in [p.text for p in both]
+    assert components.pipeline.ask(Query("How many staff does Acme have?")).answer == "200,000"
+
+
 def test_ask_without_evidence_says_so_without_calling_the_judge(components: Components) -> None:
     answer = components.pipeline.ask(Query(UNRELATED_CLAIM + "?"))
 

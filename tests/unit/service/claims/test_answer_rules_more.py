@@ -1,0 +1,88 @@
+"""`ask` rules read from the fourth held-out question set's misses (our own documents and wording): a figure or
+a speaker is no other subject, who/which asks for a new name, a duration written in words, "how many of X's
+staff", "sales" for revenue, money asked for is no percentage, and the question searched in the documents'
+words too."""
+
+from __future__ import annotations
+
+import pytest
+
+from service.claims.answers import extract_answer
+from service.claims.questions import AnswerKind, Asked, question_kind, search_wording
+from service.domain import Document, Passage
+
+pytestmark = pytest.mark.unit
+
+MILL = Document("mill.md", "# Tarnwick Compute buys a paper mill at Ruukki\n\nTarnwick Compute will build its "
+                "cluster in a disused paper mill at Ruukki. The mill still has its own 90 MW grid connection from "
+                "its papermaking days. Converting the mill's two machine halls into data halls is expected to take "
+                "about twenty-two months, Okoye said.", title="Tarnwick Compute buys a paper mill")
+BRIEF = Document("brief.md", "# Velmora AI: briefing notes\n\n## Company\n\n- Headcount: 146, of whom 61 work in "
+                 "research.\n- Last round: a $220 million Series B in May 2026, led by Oster Ventures.\n",
+                 title="Velmora AI briefing notes")
+PLANS = Document("plans.md", "Lumbrook pricing. Before the change, the Team plan cost €149 a month. Its inference "
+                 "bill grew by about 60 percent between the first and third quarters of 2024.", title="Lumbrook")
+
+
+def passage(document: Document, sentence: str) -> Passage:
+    start = document.text.index(sentence)
+    return Passage(document.doc_id, start, start + len(sentence), sentence, 0.6, {"dense": 0.6})
+
+
+def test_a_figure_written_in_capitals_is_no_other_subject() -> None:
+    found = extract_answer("How many megawatts can the Ruukki mill pull from the grid today?",
+                           [passage(MILL, "The mill still has its own 90 MW grid connection from its papermaking "
+                                          "days.")], {MILL.doc_id: MILL})
+
+    assert found is not None and found.value is not None and found.written == "90 MW"
+
+
+def test_who_said_it_is_no_other_subject_and_a_duration_may_be_written_in_words() -> None:
+    sentence = ("Converting the mill's two machine halls into data halls is expected to take about twenty-two "
+                "months, Okoye said.")
+
+    found = extract_answer("How long will it take Tarnwick to turn the old paper mill into data halls?",
+                           [passage(MILL, sentence)], {MILL.doc_id: MILL})
+
+    assert found is not None and found.written == "twenty-two months"
+
+
+def test_which_asks_for_a_name_the_question_does_not_give() -> None:
+    item = passage(BRIEF, "Last round: a $220 million Series B in May 2026, led by Oster Ventures.")
+
+    found = extract_answer("Which investor led Velmora's most recent funding round?", [item],
+                           {BRIEF.doc_id: BRIEF})
+
+    assert found is not None and found.passage == item
+
+
+def test_how_many_of_a_companys_staff_counts_the_staff_and_picks_the_figure_of_the_part_asked() -> None:
+    asked = Asked.of("How many of Velmora's staff are researchers?")
+
+    found = extract_answer(asked.question, [passage(BRIEF, "Headcount: 146, of whom 61 work in research.")],
+                           {BRIEF.doc_id: BRIEF}, relevance=[0.8])  # the verifier's reading: about it
+
+    assert asked.counted == frozenset({"staff"})
+    assert found is not None and found.value == "61"
+
+
+def test_sales_ask_for_an_amount_and_money_asked_for_is_no_percentage() -> None:
+    assert question_kind("What were Ashby's sales in Q1 2026?") is AnswerKind.AMOUNT
+    question = "What did Lumbrook charge for its Team plan before the price rise?"
+    bill = passage(PLANS, "Its inference bill grew by about 60 percent between the first and third quarters of "
+                          "2024.")
+
+    assert Asked.of(question).wants_money
+    assert extract_answer(question, [bill], {PLANS.doc_id: PLANS}, relevance=[0.8]) is None
+    assert not Asked.of("By how much did Lumbrook raise its prices?").wants_money  # a percentage may answer
+    found = extract_answer(question, [bill, passage(PLANS, "Before the change, the Team plan cost €149 a month.")],
+                           {PLANS.doc_id: PLANS}, relevance=[0.8, 0.8])  # both about it, as the verifier read them
+    assert found is not None and found.written is not None and "149" in found.written
+
+
+def test_a_question_is_also_searched_in_the_documents_words() -> None:
+    reworded = search_wording("What were Ashby's sales in Q1 2026?")
+
+    assert reworded.startswith("What were Ashby's sales in Q1 2026?")
+    assert "first quarter of 2026" in reworded and "revenue" in reworded
+    assert search_wording("Who founded Ashby?") == "Who founded Ashby?"  # nothing to add
