@@ -82,11 +82,13 @@ class EvidenceFinder:
         what to decide is none (`service.instruction_guard`), and is logged. `also`: the query in other words,
         searched too; the passages only it finds follow the query's own."""
         passages, snapshot = self.search(query)
-        if also is not None and also != query.text:  # the query was validated; `also` only adds words to it
+        if also is not None and also.strip() != query.text.strip():  # `also` only adds words to a valid query
             k = query.top_k or self.config.top_k
-            more, _ = self.retriever.search(query.collection, also, k, doc_ids=query.doc_ids, since=query.since,
-                                            until=query.until)
-            passages += [p for p in more if p not in passages]
+            more, later = self.retriever.search(query.collection, also, k, doc_ids=query.doc_ids,
+                                                since=query.since, until=query.until)
+            found = {(p.doc_id, p.start, p.end) for p in passages}
+            if later.version == snapshot.version:  # the same documents (an ingest may have committed between)
+                passages += [p for p in more if (p.doc_id, p.start, p.end) not in found]
         floor = self.config.min_score
         related = [p for p in passages if p.scores.get("dense", p.score) >= floor]
         planted = [p for p in related if instructs_the_checker(p.text)]

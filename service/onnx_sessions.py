@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import contextlib
 import os
+import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from service.errors import ModelUnavailableError
+
+_UNUSED_FOR = 7 * 24 * 3600  # a graph used within a week is kept, however many of its kind there are
 
 
 def cpu_session(path: Path, threads: int | None, what: str) -> Any:
@@ -35,12 +38,17 @@ def cached_graph(graph: Path, build: Callable[[Path], None], failure: str, *, ke
     build writes its own temporary file); a build that fails is `ModelUnavailableError`: `failure` and why.
 
     Graphs are named `KIND-KEY.onnx`. Each use marks the graph as used (its modification time); after a build,
-    only the `keep` most recently used graphs of the same KIND stay in the folder, so a cache that sees one
-    model after another (each retrained verifier is a new key) does not grow without bound."""
-    if graph.is_file():
-        with contextlib.suppress(OSError):
-            os.utime(graph)
+    graphs of the same KIND beyond the `keep` most recently used, and unused for `_UNUSED_FOR` seconds, are
+    removed, so a cache that sees one model after another (each retrained verifier is a new key) does not grow
+    without bound, while installs that share the cache and take turns do not evict each other's graphs."""
+    try:
+        os.utime(graph)  # in use: the file stays (another process evicting it in between is rebuilt below)
         return graph
+    except FileNotFoundError:
+        pass
+    except OSError:  # a read-only cache: the graph is served, only not marked
+        if graph.is_file():
+            return graph
     temporary = graph.parent / f".{graph.name}.{uuid.uuid4().hex}.tmp"
     try:
         graph.parent.mkdir(parents=True, exist_ok=True)
@@ -60,13 +68,16 @@ def cached_graph(graph: Path, build: Callable[[Path], None], failure: str, *, ke
 
 
 def _evict_older(graph: Path, keep: int) -> None:
-    """Remove all but the `keep` most recently used graphs of `graph`'s kind (never `graph` itself)."""
+    """Remove the graphs of `graph`'s kind beyond the `keep` most recently used that no one has used for
+    `_UNUSED_FOR` seconds (never `graph` itself)."""
     kind = graph.name.rsplit("-", 1)[0]
     siblings = []
     for path in graph.parent.glob("*.onnx"):
         if path != graph and path.name.rsplit("-", 1)[0] == kind:
             with contextlib.suppress(OSError):
                 siblings.append((path.stat().st_mtime, path))
-    for _, path in sorted(siblings, reverse=True)[max(keep - 1, 0):]:
-        with contextlib.suppress(OSError):
-            path.unlink()
+    unused_since = time.time() - _UNUSED_FOR
+    for used, path in sorted(siblings, reverse=True)[max(keep - 1, 0):]:
+        if used < unused_since:
+            with contextlib.suppress(OSError):
+                path.unlink()

@@ -19,27 +19,41 @@ _NTH = {"one": "first", "1": "first", "two": "second", "2": "second", "three": "
 _NUMBERED = re.compile(r"\b(phase|stage|tranche|hall|building|round)\s+(one|two|three|four|five|[1-5])\b")
 _UNDISCLOSED = re.compile(r"\b(?:declined to (?:name|say|disclose|comment|identify)|did not (?:disclose|say|name|"
                           r"identify|specify)|(?:was|were|is|are) not disclosed|undisclosed|unnamed)\b", re.IGNORECASE)
-_SPEAKER = r"[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3}"
-_ATTRIBUTION = re.compile(rf",\s*(?:{_SPEAKER}\s+(?:said|says|told\s+\w+|added|wrote)|(?:said|says)\s+{_SPEAKER})"
-                          rf"(?=\s*[.,;]|\s*$)|\baccording to\s+[^,.;]+")
-_LEADING_WORD = re.compile(r"^\s*[A-Z][\w'’-]*(?::\s+|\s+(?=[a-z]))")  # "Headcount ended …", a label: "Headcount: 146"
+# "according to a person briefed on the terms": an unnamed source, no subject of the sentence
+_UNNAMED_SOURCE = re.compile(r"\baccording to (?:a |an |one |two |three |several )?(?:person|people|source|sources|"
+                            r"analyst|analysts)\b[^,.;]*", re.IGNORECASE)
+_LETTERED = re.compile(r"\b(?:Series|Class|Tier|Phase|Stage|Hall|Building)\s+[A-Z0-9]\b")  # "Series B": a kind, no one
+_LEADING_WORD = re.compile(r"^\s*[A-Z][\w'’-]*\s+(?=[a-z])")  # "Headcount ended …": a common noun, capitalised
+_INSIDE = re.compile(r"(?<=[a-z,;] )[A-Z][\w'’-]+")
+_LABEL = re.compile(r"^\s*([A-Z][\w'’-]*):\s+")  # "Headcount: 146", or a name: "Stratus: $40 million"
+# who / which: the name asked for follows these ("led by Oster Ventures"); what precedes them is the subject
+_ANSWER_FOLLOWS = re.compile(r"\b(?:by|from|with|to|led|according)\b", re.IGNORECASE)
 
 
-def new_names(asked: Asked, sentence: str) -> frozenset[str]:
-    """The names the sentence gives that the question does not (a sentence-initial common word is no name)."""
+def names_inside_sentences(text: str) -> frozenset[str]:
+    """The words `text` writes capitalised after a lower-case word: names ("… rounds of Stratus"), not a line's
+    label ("Headcount: 146")."""
+    return content_words(" ".join(_INSIDE.findall(text)))
+
+
+def new_names(asked: Asked, sentence: str, names: frozenset[str] | None = None) -> frozenset[str]:
+    """The names the sentence gives that the question does not. A sentence-initial common word is no name, nor
+    is a leading label (`Headcount: 146`) that is not among the document's `names` (`names_inside_sentences`)."""
+    label = _LABEL.match(sentence)
+    if label and names is not None and not content_words(label.group(1)) & names:
+        sentence = sentence[label.end():]
     return named_entities(_LEADING_WORD.sub("", sentence)) - content_words(asked.question)
 
 
-def conflicts(asked: Asked, sentence: str) -> bool:
+def conflicts(asked: Asked, sentence: str, names: frozenset[str] | None = None) -> bool:
     """The sentence is about something else: none of the names asked about and another one ("Stratus GPU" for
     "Altocloud"), another model code ("H100" for "H200"), another ordinal ("first phase" for "second
-    phase"), or it says the answer was not disclosed."""
+    phase"), or it says the answer was not disclosed. `names`: its document's (`names_inside_sentences`)."""
     question = asked.question
     if _UNDISCLOSED.search(sentence):
         return True
-    # who / which asks for a name the question does not give: another name is the answer, not another subject
-    if asked.names and not asked.wants_name and not asked.names & content_words(sentence) \
-            and new_names(asked, _subject_matter(sentence)):
+    if asked.names and not asked.names & content_words(sentence) \
+            and new_names(asked, _subject_matter(sentence, asked.wants_name), names):
         return True
     asked_codes, codes = _codes(question), _codes(sentence)
     if asked_codes and codes and not asked_codes & codes:
@@ -52,12 +66,15 @@ def conflicts(asked: Asked, sentence: str) -> bool:
     return bool(asked_quarters and quarters and not asked_quarters & quarters)  # "in Q2" against "across Q1"
 
 
-def _subject_matter(sentence: str) -> str:
-    """The sentence less what names no subject: its figures ("90 MW", "Q3 2026") and who said it ("…, Varghese
-    said.", "according to a person briefed")."""
+def _subject_matter(sentence: str, wants_name: bool) -> str:
+    """The sentence less what names no subject: its figures ("90 MW", "Q3 2026"), an unnamed source, a lettered
+    kind ("Series B", "Hall A"), and for a
+    who / which question the name it asks for ("…, led by Oster Ventures": what follows "by")."""
     for quantity in sorted(extract_quantities(sentence), key=lambda q: -q.start):
         sentence = f"{sentence[:quantity.start]} {sentence[quantity.end:]}"
-    return _ATTRIBUTION.sub(" ", sentence)
+    sentence = _LETTERED.sub(" ", _UNNAMED_SOURCE.sub(" ", sentence))
+    answer = _ANSWER_FOLLOWS.search(sentence) if wants_name else None
+    return sentence[:answer.start()] if answer else sentence
 
 
 def _ordinals(text: str) -> str:

@@ -28,8 +28,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
-from service.claims.answer_conflicts import conflicts, new_names
+from service.claims.answer_conflicts import conflicts, names_inside_sentences, new_names
 from service.claims.questions import SAME_THING, AnswerKind, Asked
 from service.domain import Document, Passage
 from service.figures import (
@@ -104,8 +105,9 @@ def _score(asked: Asked, passage: Passage, document: Document | None, relevance:
     lead = f"{title} {text[:_LEAD]}"  # the title and the document's opening name its subject and period
     window = f"{lead} {text[max(_LEAD, passage.start - _WINDOW):passage.end]}"  # … and what precedes the sentence
     sentence, said = passage.text, content_words(passage.text.replace("-", " "))
+    names = _names(text)
     named = f"{window} {passage.as_read} {text[passage.end:passage.end + _WINDOW]}"  # whom: near it, its headings
-    if not asked.names <= content_words(named) or conflicts(asked, sentence):
+    if not asked.names <= content_words(named) or conflicts(asked, sentence, names):
         return None
     around = _share(asked.wanted, content_words(window))
     if _TABLE_ROW.search(sentence) or _PRONOUN_START.match(sentence):
@@ -116,11 +118,17 @@ def _score(asked: Asked, passage: Passage, document: Document | None, relevance:
     sure = relevance is not None and relevance >= SURE_RELEVANCE  # learned: about what is asked, in other words
     if not sure and (around < MIN_COVERAGE or not _related(asked.kind, own, around, dense)
                      or (asked.measures and _share(asked.measures, said) < 1)
-                     or (asked.counted and not _share(asked.counted, said))):
+                     or (asked.counted and not _counted_said(asked.counted, said))):
         return None
-    if not _periods_fit(asked.periods, sentence, lead) or (asked.wants_name and not new_names(asked, sentence)):
+    if not _periods_fit(asked.periods, sentence, lead) or (asked.wants_name and not new_names(asked, sentence, names)):
         return None
     return around + own + dense + RELEVANCE_WEIGHT * (relevance or 0.0)
+
+
+@lru_cache(maxsize=8)
+def _names(text: str) -> frozenset[str]:
+    """The document's names (`names_inside_sentences`), read once for all its passages."""
+    return names_inside_sentences(text)
 
 
 def _share(asked: frozenset[str], said: frozenset[str]) -> float:
@@ -216,6 +224,12 @@ def _after(text: str, quantity: Quantity, wanted: frozenset[str]) -> int:
     rented H100s"); a word counts when one begins the other ("research" for "researchers")."""
     after = content_words(" ".join(text[quantity.end:].split()[:3]))
     return sum(1 for word in wanted if any(_stem_match(word, other) for other in after))
+
+
+def _counted_said(counted: frozenset[str], said: frozenset[str]) -> bool:
+    """Whether the sentence says what is counted: a word, one meaning the same, or one that begins the other
+    ("61 work in research" for "researchers")."""
+    return bool(_share(counted, said)) or any(_stem_match(word, other) for word in counted for other in said)
 
 
 def _stem_match(first: str, second: str) -> bool:

@@ -32,14 +32,18 @@ _HOW_LONG = re.compile(r"\bhow long\b|\bhow many (?:minutes|hours|days|weeks|mon
 _MEASURES = content_words("valuation revenue revenues sales turnover price prices cost costs capex loss losses "
                           "profit income earnings salary fee fees budget margin funding investment spending bill "
                           "commitment")
-# what is counted: "how many customers"; "how many of Velloran's staff" counts staff, not Velloran
-_COUNTED = re.compile(r"\bhow many (?:of (?:the |its |their |[\w-]+['’]s )?)?([\w-]+(?: [\w-]+)?)", re.IGNORECASE)
+# what is counted: "how many customers"; "how many of Velloran's staff are researchers" counts researchers
+_COUNTED = re.compile(r"\bhow many (?:of (?:the |its |their |[\w-]+['’]s )?(?:[\w-]+ (?:are|were|is|was) )?)?"
+                      r"([\w-]+(?: [\w-]+)?)", re.IGNORECASE)
 # "what did it charge", "how much did it pay" ask for money; "by how much did the price rise" may be a percentage
 _MONEY_ASKED = re.compile(r"\b(?:charge[sd]?|cost|costs|pa(?:y|id|ys)|price[sd]?|fees?|bill(?:ed)?|spen[dt]\w*|"
                           r"invest(?:ed)?|raised?)\b", re.IGNORECASE)
-_RELATIVE_ASKED = re.compile(r"\b(?:percent\w*|share|margin|rate|growth|discount|by how much)\b|%|\bhow much "
-                             r"(?:did|does|do|has|have|had|will|would|was|were|is)\b[^?]*\b(?:rise|rose|risen|increase|"
-                             r"grow|grew|fall|fell|drop|decline|cut|change)\w*\b", re.IGNORECASE)
+# … unless a change is asked about ("how much did it raise its prices", "by how much"): a percentage may answer
+_HOW_MUCH_DID = r"\bhow much (?:did|does|do|has|have|had|will|would|was|were|is) (?:\S+ ){0,3}?"
+_RELATIVE_ASKED = re.compile(rf"\b(?:percent\w*|share|margin|rate|growth|discount|by how much|higher|lower|more|"
+                             rf"less)\b|%|{_HOW_MUCH_DID}(?:rise|rose|risen|increase|go up|went up|grow|grew|fall|fell|"
+                             rf"drop|decline|change)\w*\b|{_HOW_MUCH_DID}(?:raise|hike|cut)\w* (?:its|their|the|"
+                             rf"\w+['’]s)\b", re.IGNORECASE)
 _WHO_WHICH = re.compile(r"^\s*(?:who|whom|whose|which)\b|\bwhich \w+ (?:did|does|do|is|was|are|were)\b",
                         re.IGNORECASE)
 _WHO_WHICH_FIRST = re.compile(r"\s*(?:who|whom|whose|which)\b", re.IGNORECASE)
@@ -54,8 +58,8 @@ SAME_THING = [content_words(group) for group in (  # words a question and its an
     "capex spending spend spent investment invest invested",
     "price prices cost costs charge charges charged fee fees bill bills billed",
     "loss losses lost lose",
-    "profit profits income earnings",
-    "contract contracts deal deals agreement agreements term signed sign",
+    "profit profits earnings",
+    "contract contracts deal deals agreement agreements",
     "raise raised raising funding round",
     "start started starts begin began begun beginning launch launched",
     "build building built construct constructed construction",
