@@ -235,19 +235,28 @@ class NliVerifier(PairVerifier):
         return header
 
     def predict_pairs(self, premises: Sequence[str], hypotheses: Sequence[str]) -> np.ndarray:
-        """Probabilities (n, 3) in `NLI_ORDER` for each (evidence, claim) pair, in one batched call."""
+        """Probabilities (n, 3) in `NLI_ORDER` for each (evidence, claim) pair, each pair in a call of its own.
+
+        One call per pair, not one batch: the int8 graph quantises its activations with one scale per call, so
+        in a batch a pair's reading moved with what else was in it (the padding and the other pairs' ranges: up
+        to 0.12 of probability measured on five sentences), and the unpadded calls are also faster on CPU (six
+        readings 59 → 45 ms, 2 cores)."""
         if len(premises) != len(hypotheses):
             raise ValueError(f"{len(premises)} premises but {len(hypotheses)} hypotheses")
         if not premises:
             return np.zeros((0, 3))
         encodings = self.tokenizer.encode_batch(list(zip(premises, hypotheses, strict=True)))
-        ids = np.array([e.ids for e in encodings], dtype=np.int64)
-        feeds = {"inputs_embeds": self.word_embeddings[ids],
-                 "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64)}
-        if self.segments:
-            feeds["token_type_ids"] = np.array([e.type_ids for e in encodings], dtype=np.int64)
-        (logits,) = self.session.run(["logits"], feeds)
+        logits = np.vstack([self._logits(encoding) for encoding in encodings])
         return to_label_columns(softmax(np.asarray(logits, dtype=np.float64), axis=1), self.kinds)
+
+    def _logits(self, encoding: Any) -> np.ndarray:
+        length = sum(encoding.attention_mask)  # the tokenizer pads to the batch's longest: padding cut off
+        ids = np.array([encoding.ids[:length]], dtype=np.int64)
+        feeds = {"inputs_embeds": self.word_embeddings[ids], "attention_mask": np.ones_like(ids)}
+        if self.segments:
+            feeds["token_type_ids"] = np.array([encoding.type_ids[:length]], dtype=np.int64)
+        (logits,) = self.session.run(["logits"], feeds)
+        return np.asarray(logits)
 
 
 def _as_labels(row: np.ndarray) -> dict[Label, float]:

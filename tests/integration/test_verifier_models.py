@@ -35,6 +35,18 @@ def bundled() -> NliVerifier:
 NORTHWIND = "Northwind reported a net loss of $6.4 billion for 2025, its first loss since 2019."
 
 
+def test_a_pairs_reading_does_not_depend_on_what_else_is_read_with_it(bundled: NliVerifier) -> None:
+    premises = ["Headcount: 146, of whom 61 work in research.", "Penguins live in Antarctica.", NORTHWIND + " " * 3
+                + "Its revenue rose 12% to $31 billion, driven by demand for cloud products in Europe and Asia."]
+    question = "How many of Velloran's staff are researchers?"
+
+    together = bundled.predict_pairs(premises, [question] * len(premises))
+    alone = np.vstack([bundled.predict_pairs([premise], [question]) for premise in premises])
+
+    # an int8 graph quantises activations per call: batched with a longer pair, the first reading had moved 0.11
+    assert np.allclose(together, alone, atol=1e-6)
+
+
 def test_the_bundled_verifier_reads_entailment(bundled: NliVerifier) -> None:
     assert verdict(bundled.score("Northwind lost money in 2025.", passages(NORTHWIND))) is Label.SUPPORTED
     assert verdict(bundled.score("Northwind made a loss in 2025.", passages(NORTHWIND))) is Label.SUPPORTED
