@@ -34,6 +34,7 @@ from service.claims.answer_conflicts import conflicts, names_inside_sentences, n
 from service.claims.questions import SAME_THING, AnswerKind, Asked
 from service.domain import Document, Passage
 from service.figures import (
+    CURRENCIES,
     Period,
     Quantity,
     content_words,
@@ -65,7 +66,6 @@ _PRONOUN_START = re.compile(r"\s*(?:it|its|they|their|this|these|that|those|he|s
 _RATE_AFTER = re.compile(r"\s*(?:per|an?|/|each)\s*(hour|hr|day|week|month|mo|year|yr)\b", re.IGNORECASE)
 _RATE_NAMES = {"hr": "hour", "mo": "month", "yr": "year", "hour": "hour", "day": "day", "week": "week",
                "month": "month", "year": "year"}
-_CURRENCY_UNITS = frozenset({"USD", "EUR", "GBP", "JPY", "INR", "CAD", "AUD", "CHF", "CNY"})
 
 
 @dataclass(frozen=True)
@@ -242,7 +242,7 @@ def _is_kind(quantity: Quantity, kind: AnswerKind, units: set[str], money: bool 
     in the unit asked for ("how many megawatts": 17 MW)."""
     base = (quantity.unit or "").partition("/")[0]
     if kind is AnswerKind.AMOUNT:
-        return base in _CURRENCY_UNITS or (base == "%" and not money)
+        return base in CURRENCIES or (base == "%" and not money)
     measured = units - {""}
     return base in measured if measured else base in {"", "count"}
 

@@ -11,6 +11,7 @@ claim's date against the evidence's); `numeric_check` (the pipeline's step over 
 this package, import from here.
 """
 
+from service.figures.compare import CURRENCIES
 from service.figures.derived import read_derived
 from service.figures.derived_claim import DerivedClaim
 from service.figures.numeric import claim_tags, match_numbers, numeric_decision
@@ -31,6 +32,7 @@ from service.figures.subjects import (
 from service.text import sentence_bounds
 
 __all__ = [
+    "CURRENCIES",
     "NO_FINDING",
     "STOPWORDS",
     "DerivedClaim",

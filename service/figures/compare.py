@@ -10,10 +10,10 @@ import re
 from service.domain import Relation
 from service.figures.quantities import Qualifier, Quantity
 from service.figures.quantity_format import format_quantity
-from service.figures.quantity_vocab import RATES
+from service.figures.quantity_vocab import CURRENCY_PREFIXES, RATES
 
 EXACT_TOLERANCE = 0.02  # a bare figure in a claim tolerates 2 % (or its own rounding, if wider)
-CURRENCIES = frozenset({"USD", "EUR", "GBP", "JPY", "INR", "CAD", "AUD", "CHF", "CNY"})
+CURRENCIES = frozenset(CURRENCY_PREFIXES.values())
 
 
 def compare_quantities(claim: Quantity, evidence: Quantity) -> tuple[Relation, str | None]:

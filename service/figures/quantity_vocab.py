@@ -60,6 +60,9 @@ CURRENCY_PREFIXES: dict[str, str] = {
     "us$": "USD", "u.s.$": "USD", "$": "USD", "usd": "USD", "€": "EUR", "eur": "EUR", "£": "GBP",
     "gbp": "GBP", "¥": "JPY", "jpy": "JPY", "₹": "INR", "inr": "INR", "rs.": "INR", "rs": "INR",
     "c$": "CAD", "cad": "CAD", "a$": "AUD", "aud": "AUD", "chf": "CHF", "cny": "CNY", "rmb": "CNY",
+    # ISO codes only for these: "kroner" is Danish or Norwegian, "won" an English verb
+    **{code.lower(): code for code in ("DKK", "SEK", "NOK", "PLN", "CZK", "HUF", "KRW", "HKD", "SGD", "NZD",
+                                        "BRL", "MXN", "ZAR", "TWD", "ILS", "AED", "SAR")},
 }
 # Units written after the figure: surface → (unit, multiplier into the unit).
 UNIT_SUFFIXES: dict[str, tuple[str, float]] = {

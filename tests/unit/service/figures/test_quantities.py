@@ -51,6 +51,9 @@ def only(text: str) -> Quantity:
         ("300 kWh", 300e3, "Wh"),
         ("6 billion dollars", 6e9, "USD"),
         ("40 euros", 40, "EUR"),
+        ("DKK 2.4 billion", 2.4e9, "DKK"),  # other currencies by their ISO code
+        ("SEK 300m", 300e6, "SEK"),
+        ("try 5 times", 5, "count"),  # no code that is also an English word ("TRY")
     ],
 )
 def test_scales_currencies_and_units(text: str, value: float, unit: str | None) -> None:
