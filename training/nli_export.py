@@ -59,9 +59,12 @@ def export_onnx(model: torch.nn.Module, path: Path, *, width: int, segments: boo
                           dynamic_axes=axes, opset_version=17, dynamo=False)
 
 
+# 4-bit weights in blocks of this many, one fp32 scale each: 128 keeps all 12 layers of all-mpnet-base-v2 within
+# 50 MB (49.6 MB; with blocks of 64 the scales took 5.3 MB and the graph 52.5 MB)
+INT4_BLOCK = 128
 QUANTISATIONS = {  # --quantisation → what the header says
     "int8": "int8 dynamic (onnxruntime, per channel)",
-    "int4": "int4 weights in blocks of 64, int8 compute (onnxruntime MatMulNBits, accuracy level 4)",
+    "int4": f"int4 weights in blocks of {INT4_BLOCK}, int8 compute (onnxruntime MatMulNBits, accuracy level 4)",
     "none": "none (fp32)",
 }
 
@@ -75,7 +78,7 @@ def quantise(source: Path, target: Path, scheme: str = "int8") -> None:
     import onnx
     from onnxruntime.quantization.matmul_nbits_quantizer import MatMulNBitsQuantizer
 
-    quantizer = MatMulNBitsQuantizer(onnx.load(str(source)), bits=4, block_size=64, is_symmetric=True,
+    quantizer = MatMulNBitsQuantizer(onnx.load(str(source)), bits=4, block_size=INT4_BLOCK, is_symmetric=True,
                                      accuracy_level=4)
     quantizer.process()
     quantizer.model.save_model_to_file(str(target), use_external_data_format=False)
