@@ -1,7 +1,7 @@
 """What `vericlaim calibrate` fits, loaded and applied: rule confidences, verifier and LLM offsets and
 temperature, and a small fitted combination of the signals.
 
-    calibration = Calibration.load()                 # the default verifier's, service/models_data/calibration.v5.json
+    calibration = Calibration.load()                 # the default verifier's, service/models_data/calibration.v7.json
     calibration = Calibration.load(bundled_calibration("nli-minilm-l6-v1"))  # the bundled one fitted for it
     decision = calibration.combine(signals)          # the fitted combination's label, confidence, probabilities
     adjusted = calibration.adjusted_verifier(probs)  # the verifier's probabilities, offset and tempered
@@ -35,7 +35,8 @@ from service.domain import Decider, Decision, Label, Signals
 from service.errors import ModelUnavailableError
 
 # the default verifier's first; each of the others is used with the verifier it was fitted for (its name)
-BUNDLED_CALIBRATIONS = ("calibration.v5.json", "calibration.v6.json", "calibration.v4.json", "calibration.v3.json")
+BUNDLED_CALIBRATIONS = ("calibration.v7.json", "calibration.v5.json", "calibration.v6.json", "calibration.v4.json",
+                        "calibration.v3.json")
 FORMAT = "vericlaim-calibration/1"
 LABELS: tuple[Label, ...] = (Label.SUPPORTED, Label.REFUTED, Label.NOT_ENOUGH_INFO)
 SIGNAL_GROUPS: dict[str, tuple[str, ...]] = {

@@ -80,8 +80,9 @@ class ModelSettings(BaseModel):
     verifier: str = Field(
         "nli",
         description=(
-            "The trained verifier: 'nli' (bundled NLI cross-encoder on all-mpnet-base-v2's first 6 layers, default; "
-            "about 0.1 s per claim on 2 cores), 'nli-mpnet-v3' (the same trained on with filing figures: better on "
+            "The trained verifier: 'nli' (bundled NLI cross-encoder on all 12 layers of all-mpnet-base-v2, v4, "
+            "default; about 0.13 s per claim on 2 cores), 'nli-mpnet-v2' (its first 6 layers, the default until v4: "
+            "half the cost, weaker on most dev sets), 'nli-mpnet-v3' (v2 trained on with filing figures: better on "
             "financial filings and with gold evidence, slightly worse through the pipeline elsewhere), 'nli-minilm' "
             "(the earlier all-MiniLM-L6-v2 one: a third of the cost, weaker; for small machines), 'feature' (the "
             "earlier feature verifier), 'cross-encoder' (earlier MiniLM cross-encoder; measured weaker), a path to "

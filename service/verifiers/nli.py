@@ -1,7 +1,7 @@
 """The NLI verifier: a cross-encoder reads each evidence passage with the claim and names entailment,
 contradiction or neutral; the passages' verdicts are aggregated into the claim's.
 
-    verifier = NliVerifier.load()                      # the default artifact, service/models_data/nli_verifier.v2
+    verifier = NliVerifier.load()                      # the default artifact, service/models_data/nli_verifier.v4
     verifier = NliVerifier.load(bundled_nli_artifact("nli-minilm"))   # the smaller, earlier one (v1)
     verifier = NliVerifier.load(bundled_nli_artifact("nli-mpnet-v3")) # v2 trained on with filing figures
     verifier.score(claim, passages)                    # {Label: probability}, summing to 1
@@ -9,14 +9,16 @@ contradiction or neutral; the passages' verdicts are aggregated into the claim's
 
 The artifact is a folder (`training.nli_export` writes it): `model.onnx`, an int8 ONNX graph of the fine-tuned
 encoder and its 3-way head, and `verifier.json`, its header. The graph takes word embeddings, not token ids:
-the word-embedding table stayed frozen in training, so it is read from the installed base model (all-mpnet-base-v2
-for v2, all-MiniLM-L6-v2 for v1) and checked against the sha256 in the header. The tokenizer is the base model's
-`tokenizer.json`. onnxruntime, tokenizers, safetensors and numpy serve it; torch is not imported.
+the word-embedding table stayed frozen in training, so it is read from the installed base model
+(all-mpnet-base-v2 for v2, v3 and v4, all-MiniLM-L6-v2 for v1) and checked against the sha256 in the header. The
+tokenizer is the base model's `tokenizer.json`. onnxruntime, tokenizers, safetensors and numpy serve it; torch is
+not imported.
 
-Every passage is scored in one batched call, and so is, when there are several, all of them read together
-(the evidence a single sentence does not carry). The claim's probabilities come from these readings by the
-verifier's aggregation rule (`service.verifiers.aggregation`; the artifact's header names the one chosen for it
-on the calibration claims, `VERICLAIM_MODELS__VERIFIER_AGGREGATION` overrides it).
+Every passage is read with the claim, each pair in a call of its own (`predict_pairs`), and so, when there are
+several, are all of them read together (the evidence a single sentence does not carry). The claim's
+probabilities come from these readings by the verifier's aggregation rule (`service.verifiers.aggregation`; the
+artifact's header names the one chosen for it on the calibration claims, `VERICLAIM_MODELS__VERIFIER_AGGREGATION`
+overrides it).
 """
 
 from __future__ import annotations
@@ -40,9 +42,10 @@ from service.verifiers.aggregation import Aggregation, aggregate
 from service.verifiers.nbits import served_graph, stores_four_bit
 
 BUNDLED_ARTIFACTS = {  # VERICLAIM_MODELS__VERIFIER value → folder in service/models_data
-    "nli": "nli_verifier.v2",  # the first 6 layers of all-mpnet-base-v2: the default
-    "nli-mpnet": "nli_verifier.v2",  # the same, by its base's name
-    "nli-mpnet-v2": "nli_verifier.v2",  # the same, by its version
+    "nli": "nli_verifier.v4",  # all 12 layers of all-mpnet-base-v2, 4-bit weights served as int8: the default
+    "nli-mpnet": "nli_verifier.v4",  # the same, by its base's name
+    "nli-mpnet-v4": "nli_verifier.v4",  # the same, by its version
+    "nli-mpnet-v2": "nli_verifier.v2",  # the first 6 layers: the default until v4, half the cost
     "nli-mpnet-v3": "nli_verifier.v3",  # v2 trained on with filing figures: better on filings, not the default
     "nli-minilm": "nli_verifier.v1",  # all-MiniLM-L6-v2: a third of the size, two thirds of the cost
 }
