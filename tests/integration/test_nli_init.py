@@ -21,7 +21,7 @@ PAIRS = [("Northwind reported a net loss of $6.4 billion for 2025.", "Northwind 
 
 
 def test_the_shipped_artifact_seeds_a_model_that_reads_as_the_artifact_does() -> None:
-    folder = bundled_nli_artifact()
+    folder = bundled_nli_artifact("nli-mpnet-v2")  # 6 layers, int8: the 4-bit default v4 is refused below
     tokenizer, model = build_model("all-mpnet-base-v2", 0, layers=6)
     trainable = {name for name, p in model.named_parameters() if p.requires_grad}
 
@@ -38,7 +38,7 @@ def test_an_artifact_of_another_shape_is_refused() -> None:
     _, model = build_model("all-mpnet-base-v2", 0, layers=4)
 
     with pytest.raises(ValueError, match="lacks"):
-        load_artifact_weights(model, bundled_nli_artifact())
+        load_artifact_weights(model, bundled_nli_artifact("nli-mpnet-v2"))
 
 
 def test_an_artifact_of_four_bit_weights_is_refused_with_what_to_do(tmp_path: Path) -> None:
