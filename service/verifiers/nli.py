@@ -8,7 +8,8 @@ contradiction or neutral; the passages' verdicts are aggregated into the claim's
     verifier.assess(claim, passages)                   # the same, with each passage's probabilities
 
 The artifact is a folder (`training.nli_export` writes it): `model.onnx`, an int8 ONNX graph of the fine-tuned
-encoder and its 3-way head, and `verifier.json`, its header. The graph takes word embeddings, not token ids:
+encoder and its 3-way head (or, for v4's 12 layers, 4-bit weights turned into int8 at the first load:
+`service.verifiers.nbits`), and `verifier.json`, its header. The graph takes word embeddings, not token ids:
 the word-embedding table stayed frozen in training, so it is read from the installed base model
 (all-mpnet-base-v2 for v2, v3 and v4, all-MiniLM-L6-v2 for v1) and checked against the sha256 in the header. The
 tokenizer is the base model's `tokenizer.json`. onnxruntime, tokenizers, safetensors and numpy serve it; torch is
