@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from service.claims.part_check import is_company_suffix, is_statement, main_verb
 from service.claims.wording import (
     ADVERBS,
     POSSESSIVE_PRONOUNS,
@@ -49,7 +50,7 @@ _NAMES_WITH_AND = re.compile(r"\b(?:Procter and Gamble|Johnson and Johnson|Marks
                              r"Bath and Body Works|Dolce and Gabbana|Tiffany and Co|Church and Dwight|"
                              r"Lord and Taylor|Ernst and Young|Standard and Poor's)\b", re.IGNORECASE)
 _LEADING = re.compile(r"^(?P<lead>(?:in|during|by|since|after|before|according to|as of|last|this|on|at|"
-                      r"for)\b[^,]{1,60},\s+)", re.IGNORECASE)
+                      r"for)\b[^,]{1,60}(?:,\s*(?:19|20)\d\d)?,\s+)", re.IGNORECASE)  # "As of December 31, 2023, "
 _RELATIVE = re.compile(r"^(?P<head>[^,]{2,80}?),\s+(?P<pronoun>which|who|whose)\s+(?P<rel>(?:[^,]|,(?=\d)){3,}?),\s+"
                        r"(?P<rest>.+)$",
                        re.IGNORECASE | re.DOTALL)
@@ -104,8 +105,8 @@ def decompose(claim: str, max_parts: int = MAX_PARTS) -> list[ClaimPart]:
     if _SUBORDINATE.match(body[len(lead):]):
         return whole
     parts = _split(body[len(lead):], offset + len(lead))
-    if len(parts) < 2 or len(parts) > max_parts:
-        return whole
+    if len(parts) < 2 or len(parts) > max_parts or not all(is_statement(part.text) for part in parts):
+        return whole  # a fragment ("primarily due to …", "investing activities of $80M") is no claim to check
     return [ClaimPart(lead + part.text, part.start, part.end) for part in parts]
 
 
@@ -120,9 +121,7 @@ def _split(text: str, offset: int, depth: int = 0) -> list[ClaimPart]:
         rest_parts = _split(f"{head} {rest}", offset + relative.start("rest") - len(head) - 1, depth + 1)
         return [first, *[_clip(part, offset + relative.start("rest")) for part in rest_parts]]
     words, toks = _words(text), tokens(text)
-    verb = first_verb(words)
-    while verb is not None and words[verb].lower().endswith("ing") and text[:toks[verb].start()].rstrip()[-1:] == ",":
-        verb = first_verb(words, verb + 1)  # ", including the power contract," describes the subject
+    verb = main_verb(words)  # not "operating" in "The adjusted operating income margin increased"
     if verb is None or verb == 0:
         return [ClaimPart(text, offset, offset + len(text))]
     subject_end = toks[verb - 1].end()
@@ -195,8 +194,8 @@ def _clause(segment: str, subject: str, past: bool, previous: str, connector: st
     while lead < len(words) - 1 and words[lead].lower() in ADVERBS:
         lead += 1
     first = words[lead].lower()
-    if connector.strip() == "," and first in _COPULAS:
-        return None  # "The percentage decrease in X from June 30, 2023, to December 31, 2023, is 22%": its own verb
+    if _continues(words[lead:], connector, previous):
+        return None
     toks = tokens(segment)
     owner = referent(subject)
     if first in SUBJECT_PRONOUNS and _verb_at(words, lead + 1):
@@ -206,10 +205,9 @@ def _clause(segment: str, subject: str, past: bool, previous: str, connector: st
         return owner + segment[referring.end():], "pronoun"
     if first in POSSESSIVE_PRONOUNS and first_verb(words, lead + 1) is not None:
         return possessive(owner) + segment[toks[lead].end():], "clause"
+    if first.endswith("ing") and "while" in connector.lower():  # "… while (also) recognizing X": also said of it
+        return f"{subject} {'was' if past else 'is'} {segment}", "predicate"
     if _verb_at(words, lead) and not is_figure(words[lead]):
-        if first.endswith("ing") and "while" in connector.lower():
-            be = "was" if past else "is"
-            return f"{subject} {be} {segment}", "predicate"
         return f"{subject} {segment}", "predicate"
     if is_figure(words[0]):
         figures = [t for t in tokens(previous) if is_figure(t.group())]
@@ -220,6 +218,16 @@ def _clause(segment: str, subject: str, past: bool, previous: str, connector: st
     if verb is not None and 1 <= verb <= 6 and words[0].lower() not in _NOT_SUBJECT_START:
         return segment, "clause"  # its own subject: "… and Veridian rents capacity", "… and costs rose"
     return None
+
+
+def _continues(words: list[str], connector: str, previous: str) -> bool:
+    """A segment that goes on with what came before rather than stating something of its own: the verb of a long
+    subject after a bare comma ("The percentage decrease in X from June 30, 2023, to December 31, 2023, is 22%"),
+    a modifier (", leaving 5.6M shares outstanding", ", driven by higher sales"), or the next of coordinated "-ing"
+    modifiers ("operating and investing activities", "operating, investing, and financing")."""
+    first = words[0].lower()
+    after_comma = connector.strip() == "," and (first in _COPULAS or first.endswith("ing") or words[1:2] == ["by"])
+    return after_comma or (first.endswith("ing") and previous.rstrip(" ,").lower().endswith("ing"))
 
 
 def _carry_time(parts: list[ClaimPart], kinds: list[str]) -> list[ClaimPart]:
@@ -241,7 +249,8 @@ def _carry_time(parts: list[ClaimPart], kinds: list[str]) -> list[ClaimPart]:
 def _coordinated_names(subject: str) -> list[str]:
     """["Veridian", "Lumenfold"] for "Veridian and Lumenfold": two or three capitalised names, else []."""
     pieces = re.split(r",\s*(?:and\s+)?|\s+and\s+", subject)
-    if len(pieces) < 2 or not all(p and p[0].isupper() and len(p.split()) <= 4 for p in pieces):
+    if len(pieces) < 2 or any(is_company_suffix(piece.partition(" ")[0]) for piece in pieces) \
+            or not all(p and p[0].isupper() and len(p.split()) <= 4 for p in pieces):
         return []
     return pieces
 

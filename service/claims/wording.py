@@ -86,9 +86,10 @@ NOUN_TOO = wordset("""cost costs price prices plan plans power house record reco
 use uses need needs back return returns list lists offer offers support total totals average value values
 report reports guide file files ship ships release releases charge charges deal deals claim claims state states
 fund funds estimate estimates forecast forecasts project projects increase increases decline declines drop
-drops jump jumps sales order orders issue issues books profits spending results earnings""")
+drops jump jumps sales order orders issue issues books profits spending results earnings account accounts amount
+amounts""")
 _NOT_VERBS = wordset("""hundred red bed need seed feed speed proceed indeed united limited based
-shared""")
+shared related associated denominated""")  # the last three: modifiers ("liabilities related to benefits")
 SUBJECT_PRONOUNS = frozenset({"it", "they", "he", "she"})
 POSSESSIVE_PRONOUNS = frozenset({"its", "their", "his", "her"})
 REFERRING = re.compile(r"^(?:the|this|that)\s+(?:company|firm|startup|start-up|lab|group|business|chipmaker|"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -12,6 +14,7 @@ from service.claims.checkworthiness import Reason, checkworthiness, states_a_pla
 from service.claims.compound import combine, needs_whole, not_checkable
 from service.claims.decompose import ClaimPart, decompose
 from service.claims.in_text import sentences_to_check
+from service.claims.part_check import is_statement
 from service.claims.questions import AnswerKind, question_kind
 from service.domain import Citation, Decider, Document, Label, Passage, Stamp, Verdict
 
@@ -68,6 +71,76 @@ def test_a_compound_claim_splits_into_standalone_parts(claim: str, parts: list[s
 ])
 def test_a_single_claim_is_not_split(claim: str) -> None:
     assert len(decompose(claim)) < 2
+
+
+# FinDVer dev claims whose cuts used to leave fragments ("The company investing activities of $1,799.7 million",
+# "The adjusted driven by a $68 million increase", "experiencing net losses for all reported periods")
+@pytest.mark.parametrize(("claim", "parts"), [
+    ("The company reported a total cash used in operating and investing activities of $1,799.7 million for the six "
+     "months ended December 31, 2023, while also recognizing increased contract liabilities.",
+     ["The company reported a total cash used in operating and investing activities of $1,799.7 million for the six "
+      "months ended December 31, 2023", "The company was also recognizing increased contract liabilities"]),
+    ("Artisan Consumer Goods, Inc. ceased mining operations in 2018 and acquired the WWG brand in 2020.",
+     ["Artisan Consumer Goods, Inc. ceased mining operations in 2018",
+      "Artisan Consumer Goods, Inc. acquired the WWG brand in 2020"]),
+    ("Artisan Consumer Goods ceased mining operations in 2018, acquired the WWG brand in 2020, while experiencing "
+     "net losses for all reported periods.",  # "while experiencing": said of the subject too
+     ["Artisan Consumer Goods ceased mining operations in 2018",
+      "Artisan Consumer Goods acquired the WWG brand in 2020",
+      "Artisan Consumer Goods was experiencing net losses for all reported periods"]),
+    ("As of December 31, 2023, South Dakota Soybean Processors had $186.4 million in cash and did not have any "
+     "fixed rate debt.",
+     ["As of December 31, 2023, South Dakota Soybean Processors had $186.4 million in cash",
+      "As of December 31, 2023, South Dakota Soybean Processors did not have any fixed rate debt"]),
+])
+def test_a_long_claim_splits_only_into_statements(claim: str, parts: list[str]) -> None:
+    assert [p.text for p in decompose(claim)] == parts
+
+
+@pytest.mark.parametrize("claim", [
+    "The net cash change from operating, investing, and financing activities for the year ending December 31, 2023, "
+    "was a decrease of $187,558.",  # one figure for the three together
+    "The adjusted operating income margin increased by 2.3 percentage points from 5.3% to 7.6%, driven by a $68 "
+    "million increase in adjusted operating income.",  # "driven by": why, not a statement of its own
+    "The company's trust account faced redemptions of $211,918,105, leaving 5,621,910 shares outstanding.",
+    "Marygold faced a $1.1 million increase in operating income, largely due to increased marketing expenses, "
+    "alongside a $1.0 million revenue decline.",  # "largely due to …", "alongside …": no statements of their own
+    "Ethan Allen experienced a 19.7% decrease in net sales, primarily due to a decline in retail and wholesale net "
+    "sales.",
+])
+def test_a_cut_that_leaves_a_fragment_keeps_the_claim_whole(claim: str) -> None:
+    assert [p.text for p in decompose(claim)] == [claim.rstrip(".")]
+
+
+@pytest.mark.parametrize(("text", "statement"), [
+    ("Acme raised $10 billion in 2025", True),
+    ("In 2023, the Trust distributed $830,151 to Unit Holders", True),
+    ("gross margins were impacted by lower DTC margins", True),  # a clause with its own subject
+    ("Amazon, Google and Microsoft each signed nuclear power deals in 2024", True),
+    ("xAI is still running 100,000 H100s", True),
+    ("despite the challenges faced in 2022", False),
+    ("relies heavily on related party liabilities", False),  # no subject
+    ("Inc. ceased mining operations in 2018", False),
+    ("a net cash increase", False),  # "increase" is a noun here
+    ("experiencing net losses for all reported periods", False),
+    ("The company generating revenues based on gross property values", False),  # "-ing" without "be"
+    ("The company's could lead to future challenges", False),
+    ("anticipates the need for future financing due to substantial doubts about their ability to continue as a going "
+     "concern", False),  # its only finite-looking verb is an infinitive, far from the start
+    ("Bergwerk Cloud bills in euros", True),  # a verb the lexicon lacks, after a name
+])
+def test_a_part_is_a_statement_when_it_has_a_subject_and_a_finite_verb(text: str, statement: bool) -> None:
+    assert is_statement(text) is statement
+
+
+def test_every_gold_part_of_the_claim_structure_examples_is_a_statement() -> None:
+    gold = Path(__file__).resolve().parents[4] / "examples" / "claim-structure"
+    rows = [json.loads(line) for name in ("decomposition.jsonl", "heldout-decomposition.jsonl")
+            for line in (gold / name).read_text(encoding="utf-8").splitlines() if line.strip()]
+    parts = [part for row in rows for part in row["parts"] if len(row["parts"]) > 1]
+
+    assert len(parts) > 100
+    assert [part for part in parts if not is_statement(part)] == []
 
 
 def test_names_coordinated_in_a_later_clause_each_get_a_part() -> None:
