@@ -48,10 +48,12 @@ class Period:
 
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name} | {
     name.lower(): i for i, name in enumerate(calendar.month_abbr) if name} | {"sept": 9}
-_MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
+_MONTH = rf"(?P<month>{_MONTH_NAMES})\.?"
 _YEAR = r"(?P<year>(?:1[89]|20)\d{2})(?!\d|,\d|%)"
 _SHORT_YEAR = r"(?P<year>(?:1[89]|20)\d{2}|'?\d{2})(?![\d%])"
-_ORDINAL = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
+_ORDINAL = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
+            "last": 4, "final": 4}  # "the last quarter of 2026" (with its year: "last quarter" alone is relative)
 _ORDINALS = "|".join(_ORDINAL)
 _FISCAL = r"(?P<fiscal>fy\s*|fiscal\s+(?:year\s+)?)"
 
@@ -65,6 +67,11 @@ _PATTERNS: list[tuple[str, str]] = [
     ("day", rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\s+{_YEAR}"),
     ("quarter", rf"\b(?:q(?P<q>[1-4])(?=[\s'-])|(?P<q2>[1-4])q)[\s-]*(?:of\s+)?{_FISCAL}?{_SHORT_YEAR}\b"),
     ("quarter", rf"\b(?P<qword>{_ORDINALS})\s+(?:fiscal\s+)?quarter\s+(?:of\s+)?{_FISCAL}?{_YEAR}"),
+    # "the July-to-September quarter of 2026", "the July–September 2026 quarter", "(January–March 2024)": three
+    # months named by their ends
+    ("month_quarter", rf"\b{_MONTH}\s*(?:[-–—]\s*(?:to\s*[-–—]\s*)?|(?:to|through|until)\s+)"
+                      rf"(?P<until_month>{_MONTH_NAMES})\.?\s+(?:{_YEAR}(?:\s+quarter\b)?|"
+                      rf"quarter\s+(?:of\s+)?(?P<year_after>(?:1[89]|20)\d{{2}})\b)"),
     ("half", rf"\b(?:h(?P<h>[12])(?=[\s'-])|(?P<h2>[12])h)[\s-]*(?:of\s+)?{_FISCAL}?{_SHORT_YEAR}\b"),
     ("half", rf"\b(?P<hword>first|second)\s+half\s+(?:of\s+)?{_FISCAL}?{_YEAR}"),
     ("fiscal_year", rf"\b{_FISCAL}{_SHORT_YEAR}\b"),
@@ -177,6 +184,16 @@ def _build_quarter(match: re.Match[str], _: dt.date | None) -> Period:
     return _span(match, first, last, Granularity.QUARTER, fiscal=bool(groups.get("fiscal")))
 
 
+def _build_month_quarter(match: re.Match[str], _: dt.date | None) -> Period | None:
+    """Three months named by their first and last ("July-to-September"), as a quarter; other spans are none."""
+    groups = match.groupdict()
+    first_month, last_month = MONTHS[groups["month"].lower()], MONTHS[groups["until_month"].lower()]
+    if last_month - first_month != 2:  # (a quarter across a new year, "November-January", is not read)
+        return None
+    first, last = _months(_year(groups["year"] or groups["year_after"]), first_month, 3)
+    return _span(match, first, last, Granularity.QUARTER)
+
+
 def _build_half(match: re.Match[str], _: dt.date | None) -> Period:
     groups = match.groupdict()
     half = int(groups.get("h") or groups.get("h2") or (1 if groups["hword"].lower() == "first" else 2))
@@ -258,7 +275,7 @@ def _ago(raw: str) -> int:
 
 _BUILDERS: dict[str, Callable[[re.Match[str], dt.date | None], Period | None]] = {
     "ended": _build_ended, "iso_day": _build_day, "iso_month": _build_month,
-    "day": _build_day, "quarter": _build_quarter, "half": _build_half,
+    "day": _build_day, "quarter": _build_quarter, "month_quarter": _build_month_quarter, "half": _build_half,
     "fiscal_year": _build_year, "month": _build_month, "decade": _build_decade, "years": _build_years,
     "year": _build_year,    "relative": _build_relative,
 }

@@ -36,6 +36,13 @@ D = dt.date
         ("2024-03-05", D(2024, 3, 5), D(2024, 3, 5), Granularity.DAY, False),
         ("in the 1990s", D(1990, 1, 1), D(1999, 12, 31), Granularity.DECADE, False),
         ("during 2020-2021", D(2020, 1, 1), D(2021, 12, 31), Granularity.YEAR, False),
+        # three months named by their ends, and the last quarter of a year named
+        ("sales for the July-to-September quarter of 2026", D(2026, 7, 1), D(2026, 9, 30), Granularity.QUARTER,
+         False),
+        ("in the July–September 2026 quarter", D(2026, 7, 1), D(2026, 9, 30), Granularity.QUARTER, False),
+        ("revenue (January–March 2024)", D(2024, 1, 1), D(2024, 3, 31), Granularity.QUARTER, False),
+        ("the last quarter of 2026", D(2026, 10, 1), D(2026, 12, 31), Granularity.QUARTER, False),
+        ("its final quarter of fiscal 2025", D(2025, 10, 1), D(2025, 12, 31), Granularity.QUARTER, True),
     ],
 )
 def test_absolute_periods(text: str, first: dt.date, last: dt.date, granularity: Granularity,
@@ -61,6 +68,13 @@ def test_absolute_periods(text: str, first: dt.date, last: dt.date, granularity:
 def test_relative_periods_use_the_document_date(text: str, first: dt.date, last: dt.date) -> None:
     [period] = extract_periods(text, reference_date=D(2024, 5, 10))
     assert (period.first_day, period.last_day, period.relative) == (first, last, True)
+
+
+def test_only_three_months_within_one_year_make_a_quarter() -> None:
+    assert [(p.text, p.granularity) for p in extract_periods("from January to June 2024")] == [
+        ("June 2024", Granularity.MONTH)]
+    assert [p.text for p in extract_periods("the November-January 2026 quarter")] == ["January 2026"]
+    assert [p.granularity for p in extract_periods("the last quarter")] == []  # relative: needs a date
 
 
 def test_last_month_in_january_is_december_of_the_year_before() -> None:
