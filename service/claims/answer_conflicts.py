@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from service.claims.questions import Asked
+from service.claims.questions import Asked, with_countries
 from service.figures import content_words, extract_quantities, named_entities
 
 _CODE = re.compile(r"\b[A-Z]{1,3}\d{2,4}[A-Z]?\b")  # model and product codes: H100, A100, MI300X, B200
@@ -16,6 +16,7 @@ _QUARTER_WORDS = ("first", "second", "third", "fourth")
 _COMPARED_WITH = re.compile(r"\b(?:from|than|compared\s+(?:to|with)|versus|vs\.?|against)\b[^.;]{0,30}$", re.IGNORECASE)
 _NTH = {"one": "first", "1": "first", "two": "second", "2": "second", "three": "third", "3": "third", "four": "fourth",
         "4": "fourth", "five": "fifth", "5": "fifth"}
+_LAST_QUARTER = re.compile(r"\b(?:last|final)\s+quarter(?=\s+of\s+(?:fiscal\s+)?(?:19|20)\d\d)")
 _NUMBERED = re.compile(r"\b(phase|stage|tranche|hall|building|round)\s+(one|two|three|four|five|[1-5])\b")
 _UNDISCLOSED = re.compile(r"\b(?:declined to (?:name|say|disclose|comment|identify)|did not (?:disclose|say|name|"
                           r"identify|specify)|(?:was|were|is|are) not disclosed|undisclosed|unnamed)\b", re.IGNORECASE)
@@ -52,7 +53,7 @@ def conflicts(asked: Asked, sentence: str, names: frozenset[str] | None = None) 
     question = asked.question
     if _UNDISCLOSED.search(sentence):
         return True
-    if asked.names and not asked.names & content_words(sentence) \
+    if asked.names and not asked.names & with_countries(content_words(sentence)) \
             and new_names(asked, _subject_matter(sentence, asked.wants_name), names):
         return True
     asked_codes, codes = _codes(question), _codes(sentence)
@@ -78,8 +79,10 @@ def _subject_matter(sentence: str, wants_name: bool) -> str:
 
 
 def _ordinals(text: str) -> str:
-    """Lower-cased, "phase one" written "first phase" so that the two read alike."""
-    return _NUMBERED.sub(lambda m: f"{_NTH[m.group(2)]} {m.group(1)}", text.lower())
+    """Lower-cased, "phase one" written "first phase" and a year's "last quarter" its "fourth quarter", so that the
+    two read alike."""
+    text = _LAST_QUARTER.sub("fourth quarter", text.lower())
+    return _NUMBERED.sub(lambda m: f"{_NTH[m.group(2)]} {m.group(1)}", text)
 
 
 def _quarters(text: str) -> set[str]:

@@ -31,10 +31,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from service.claims.answer_conflicts import conflicts, names_inside_sentences, new_names
-from service.claims.questions import SAME_THING, AnswerKind, Asked
+from service.claims.questions import SAME_THING, AnswerKind, Asked, with_countries
 from service.domain import Document, Passage
 from service.figures import (
     CURRENCIES,
+    Granularity,
     Period,
     Quantity,
     content_words,
@@ -44,6 +45,9 @@ from service.figures import (
     periods_align,
 )
 
+_MEASURED_KINDS = (AnswerKind.AMOUNT, AnswerKind.COUNT)
+_PART_OF = re.compile(r"\b(?:quarters?|halves|half|months?)\s+(?:of\s+)?(?:fiscal\s+)?$", re.IGNORECASE)
+_DATING = re.compile(r"\s*(?:in|for|during|of|at|by)?\s*(?:the\s+)?", re.IGNORECASE)  # "$467.5M in the" + period
 MIN_COVERAGE = 0.5  # of the question's content words, in the sentence, the one before it and the title
 _LEAD = 200  # the document's opening characters count as every sentence's context
 _WINDOW = 250  # characters before the sentence that count as its context (a subject named just before)
@@ -107,9 +111,9 @@ def _score(asked: Asked, passage: Passage, document: Document | None, relevance:
     sentence, said = passage.text, content_words(passage.text.replace("-", " "))
     names = _names(text)
     named = f"{window} {passage.as_read} {text[passage.end:passage.end + _WINDOW]}"  # whom: near it, its headings
-    if not asked.names <= content_words(named) or conflicts(asked, sentence, names):
+    if not asked.names <= with_countries(content_words(named)) or conflicts(asked, sentence, names):
         return None
-    around = _share(asked.wanted, content_words(window))
+    around = _share(asked.wanted, with_countries(content_words(window)))
     if _TABLE_ROW.search(sentence) or _PRONOUN_START.match(sentence):
         # a table row, a list item or "It took 3.5 days": what it is about is said in the lines before it
         said = said | content_words(text[max(0, passage.start - _WINDOW):passage.start])
@@ -120,7 +124,8 @@ def _score(asked: Asked, passage: Passage, document: Document | None, relevance:
                      or (asked.measures and _share(asked.measures, said) < 1)
                      or (asked.counted and not _counted_said(asked.counted, said))):
         return None
-    if not _periods_fit(asked.periods, sentence, lead) or (asked.wants_name and not new_names(asked, sentence, names)):
+    if not _periods_fit(asked.periods, sentence, lead, measured=asked.kind in _MEASURED_KINDS) \
+            or (asked.wants_name and not new_names(asked, sentence, names)):
         return None
     return around + own + dense + RELEVANCE_WEIGHT * (relevance or 0.0)
 
@@ -145,15 +150,31 @@ def _related(kind: AnswerKind, own: float, around: float, dense: float) -> bool:
     return own > 0
 
 
-def _periods_fit(asked: Sequence[Period], sentence: str, lead: str) -> bool:
+def _periods_fit(asked: Sequence[Period], sentence: str, lead: str, *, measured: bool = False) -> bool:
     """Every period the question names is one the sentence is about: its own periods, less those that date
-    another figure ("up from $212 million in fiscal 2023"), or if it names none, its document's title and opening."""
+    another figure ("up from $212 million in fiscal 2023"), or if it names none, its document's title and opening.
+    For an amount or a count (`measured`) the sentence's period may not hold the asked one: a year's revenue does
+    not answer for its fourth quarter."""
     if not asked:
         return True
     figures = extract_quantities(sentence)
     own = [p for p in extract_periods(sentence) if not any(0 <= p.start - q.end <= 4 for q in figures)]
+    whole_years = [p for p in own if measured and _whole_year(sentence, p)]
     found = own or extract_periods(lead)
-    return all(any(_same_time(period, other) for other in found) for period in asked)
+    return all(any(_same_time(period, other) and not (other in whole_years and _within_year(period, other))
+                   for other in found) for period in asked)
+
+
+def _whole_year(sentence: str, period: Period) -> bool:
+    """A year the sentence gives a figure for as a whole ("For fiscal 2025 as a whole, revenue of $1.86 billion"),
+    not the year of some of its quarters ("between the first and third quarters of 2024")."""
+    return period.granularity is Granularity.YEAR and not _PART_OF.search(sentence[:period.start])
+
+
+def _within_year(asked: Period, year: Period) -> bool:
+    """A quarter or a half of the year: a year's revenue does not answer for its fourth quarter."""
+    return asked.granularity in (Granularity.QUARTER, Granularity.HALF) and year.contains(asked) \
+        and not periods_align(year, asked)
 
 
 def _same_time(first: Period, second: Period) -> bool:
@@ -181,8 +202,9 @@ def _answer_in(passage: Passage, asked: Asked) -> Extract | None:
             f"{period.first_day.isoformat()}/{period.last_day.isoformat()}"
         return Extract(passage, kind, iso, period.text)
     units = {_UNIT_WORDS[word] for word in asked.counted if word in _UNIT_WORDS}
+    given = extract_quantities(asked.question)  # "How much of its $2.3bn budget …": not the answer
     figures = [q for q in extract_quantities(text) if _is_kind(q, kind, units, asked.wants_money)
-               and not _other_period_follows(text, q, asked_periods)]
+               and not _other_period_follows(text, q, asked_periods) and not _given(q, given)]
     if not figures:
         return None
     figure = min(figures, key=lambda q: (not _rate_fits(text, q, wanted_rates), not _period_follows(text, q, asked),
@@ -237,6 +259,12 @@ def _stem_match(first: str, second: str) -> bool:
     return (long.startswith(short) and len(short) >= 5) or first == second
 
 
+def _given(figure: Quantity, given: Sequence[Quantity]) -> bool:
+    """The figure is one the question itself states, to their rounding."""
+    return any(figure.unit == other.unit and abs(figure.value - other.value) <= figure.precision + other.precision
+               for other in given)
+
+
 def _is_kind(quantity: Quantity, kind: AnswerKind, units: set[str], money: bool = False) -> bool:
     """An amount is money or a percentage (money only, when `money` is asked for); a count a bare number, or one
     in the unit asked for ("how many megawatts": 17 MW)."""
@@ -249,13 +277,18 @@ def _is_kind(quantity: Quantity, kind: AnswerKind, units: set[str], money: bool 
 
 def _period_follows(text: str, figure: Quantity, asked: Asked) -> bool:
     """"$640 million in fiscal 2024" for a question about fiscal 2024."""
-    after = extract_periods(text[figure.end:figure.end + 24])
-    return bool(after) and after[0].start <= 4 and any(_same_time(a, after[0]) for a in asked.periods)
+    after = _dated_by(text, figure)
+    return after is not None and any(_same_time(a, after) for a in asked.periods)
 
 
 def _other_period_follows(text: str, figure: Quantity, asked: Sequence[Period]) -> bool:
-    """"$212 million in fiscal 2023" when the question asks about 2024."""
-    if not asked:
-        return False
-    after = extract_periods(text[figure.end:figure.end + 24])
-    return bool(after) and after[0].start <= 4 and not any(_same_time(a, after[0]) for a in asked)
+    """"$212 million in fiscal 2023", "$467.5 million in the third quarter of 2025" when the question asks about
+    another time."""
+    after = _dated_by(text, figure) if asked else None
+    return after is not None and not any(_same_time(a, after) for a in asked)
+
+
+def _dated_by(text: str, figure: Quantity) -> Period | None:
+    """The period written right after the figure ("in fiscal 2024", "in the third quarter of 2025"), if any."""
+    after = extract_periods(text[figure.end:figure.end + 40])
+    return after[0] if after and _DATING.fullmatch(text[figure.end:figure.end + after[0].start]) else None

@@ -55,7 +55,8 @@ SAME_THING = [content_words(group) for group in (  # words a question and its an
     "gpu gpus accelerator accelerators chip chips card cards",
     "valuation valued value worth",
     "revenue revenues sales turnover",
-    "capex spending spend spent investment invest invested",
+    "capex spending spend spent investment invest invested contribute contributed contribution putting",
+    "government ministry ministries department agency",
     "price prices cost costs charge charges charged fee fees bill bills billed",
     "loss losses lost lose",
     "profit profits earnings",
@@ -71,6 +72,22 @@ SAME_THING = [content_words(group) for group in (  # words a question and its an
     "power electricity mw megawatt megawatts gw gigawatt gigawatts kw kilowatt draw load",
     "customer customers client clients",
 )]
+_COUNTRY = dict(re.findall(r"(\w+):(\w+)", """Finnish:Finland Swedish:Sweden Norwegian:Norway Danish:Denmark
+Icelandic:Iceland German:Germany French:France Dutch:Netherlands Belgian:Belgium Spanish:Spain Italian:Italy
+Portuguese:Portugal Polish:Poland Austrian:Austria Swiss:Switzerland Irish:Ireland British:Britain Scottish:Scotland
+Welsh:Wales Canadian:Canada Mexican:Mexico Brazilian:Brazil Chilean:Chile Argentine:Argentina Chinese:China
+Japanese:Japan Korean:Korea Taiwanese:Taiwan Indian:India Malaysian:Malaysia Singaporean:Singapore
+Vietnamese:Vietnam Thai:Thailand Indonesian:Indonesia Philippine:Philippines Australian:Australia Israeli:Israel
+Emirati:UAE Turkish:Turkey Egyptian:Egypt Nigerian:Nigeria Kenyan:Kenya Estonian:Estonia Latvian:Latvia
+Lithuanian:Lithuania Hungarian:Hungary Greek:Greece Romanian:Romania Bulgarian:Bulgaria Ukrainian:Ukraine
+Russian:Russia Saudi:Saudi European:Europe"""))  # a question's adjective, the document's country
+_SAME_PLACE = {content_words(a) | content_words(b) for a, b in _COUNTRY.items()}
+
+
+def with_countries(words: frozenset[str]) -> frozenset[str]:
+    """`words` and, for a country or its adjective among them, the other ("finnish" and "finland"): a question
+    about "the Finnish government" is answered by "Finland's economy ministry", and the reverse."""
+    return words.union(*(pair for pair in _SAME_PLACE if pair & words))
 _QUARTER = re.compile(r"\bQ([1-4])(?:\s+(?:of\s+)?(\d{4}))?\b", re.IGNORECASE)
 _QUARTER_NAMES = ("first", "second", "third", "fourth")
 
@@ -129,12 +146,16 @@ class Asked:
     @classmethod
     def of(cls, question: str) -> Asked:
         kind = question_kind(question)
-        wanted = content_words(question) - _QUESTION_WORDS - (
+        periods = tuple(extract_periods(question))
+        read = question  # its periods are matched as periods (`answers._periods_fit`), not as words
+        for period in reversed(periods):
+            read = read[:period.start] + " " + read[period.end:]
+        wanted = content_words(read) - _QUESTION_WORDS - (
             _MONEY_WORDS if kind is AnswerKind.AMOUNT else frozenset())
-        names = named_entities(question) - _QUESTION_WORDS
+        names = named_entities(read) - _QUESTION_WORDS
         topic = wanted - names - content_words(" ".join(_CAPITALISED.findall(question)))
         counted = _COUNTED.search(question) or _MEASURED.search(question)
-        return cls(question, kind, wanted, names, topic, tuple(extract_periods(question)),
+        return cls(question, kind, wanted, names, topic, periods,
                    content_words(question) & _MEASURES if kind is AnswerKind.AMOUNT else frozenset(),
                    content_words(counted.group(1)) - _QUESTION_WORDS if counted else frozenset(),
                    kind is AnswerKind.TEXT and bool(_WHO_WHICH.search(question)),

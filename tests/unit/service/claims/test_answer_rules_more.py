@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from service.claims.answers import extract_answer
-from service.claims.questions import AnswerKind, Asked, question_kind, search_wording
+from service.claims.questions import AnswerKind, Asked, question_kind, search_wording, with_countries
 from service.domain import Document, Passage
 
 pytestmark = pytest.mark.unit
@@ -99,3 +99,65 @@ def test_a_question_is_also_searched_in_the_documents_words() -> None:
     assert reworded.startswith("What were Ashby's sales in Q1 2026?")
     assert "first quarter of 2026" in reworded and "revenue" in reworded
     assert search_wording("Who founded Ashby?") == "Who founded Ashby?"  # nothing to add
+
+
+# ---- read from the fifth held-out set's misses --------------------------------------------------------------
+
+RESULTS = Document("results.txt", "Drystone reports third-quarter 2026 results\n\nRevenue for the third quarter of "
+                   "2026 was $612.4 million, up 31% from $467.5 million in the third quarter of 2025. For fiscal 2025 "
+                   "as a whole, Drystone reported revenue of $1.86 billion. Corvelle's board approves a budget of "
+                   "$2.3bn for the Kulim plant, spread over two phases.", title="Drystone Q3 2026 results")
+PLANT = Document("plant.md", "# Orvane's Tampere plant\n\nFinland's economy ministry has agreed to contribute a "
+                 "grant of €215 million to Orvane's Tampere packaging plant.", title="Orvane Tampere")
+
+
+def test_a_quarter_named_by_its_months_is_the_quarter() -> None:
+    sentence = "Revenue for the third quarter of 2026 was $612.4 million, up 31% from $467.5 million in the third " \
+               "quarter of 2025."
+
+    found = extract_answer("What were Drystone's sales for the July-to-September quarter of 2026?",
+                           [passage(RESULTS, sentence)], {RESULTS.doc_id: RESULTS})
+
+    assert found is not None and found.written == "$612.4 million"
+
+
+def test_a_years_figure_does_not_answer_for_one_of_its_quarters() -> None:  # but the year of some quarters may
+    sentence = "For fiscal 2025 as a whole, Drystone reported revenue of $1.86 billion."
+
+    assert extract_answer("What was Drystone's revenue in the fourth quarter of 2025?",
+                          [passage(RESULTS, sentence)], {RESULTS.doc_id: RESULTS}) is None
+    found = extract_answer("What was Drystone's revenue in 2025?", [passage(RESULTS, sentence)],
+                           {RESULTS.doc_id: RESULTS})
+    assert found is not None and found.written == "$1.86 billion"
+
+
+def test_a_figure_the_question_states_is_not_its_answer() -> None:
+    sentence = "Corvelle's board approves a budget of $2.3bn for the Kulim plant, spread over two phases."
+
+    assert extract_answer("How much of Corvelle's $2.3bn Kulim budget goes to the first phase?",
+                          [passage(RESULTS, sentence)], {RESULTS.doc_id: RESULTS}) is None
+
+
+def test_a_countrys_adjective_names_the_country() -> None:
+    sentence = "Finland's economy ministry has agreed to contribute a grant of €215 million to Orvane's Tampere " \
+               "packaging plant."
+
+    found = extract_answer("How big a grant is the Finnish government putting into Orvane's Tampere plant?",
+                           [passage(PLANT, sentence)], {PLANT.doc_id: PLANT})
+
+    assert found is not None and found.written == "€215 million"
+    assert with_countries(frozenset({"finnish", "grant"})) == {"finnish", "finland", "grant"}
+    assert with_countries(frozenset({"portugal"})) == {"portugal", "portuguese"}
+
+
+def test_the_last_quarter_of_a_year_is_its_fourth() -> None:
+    guidance = Document("guidance.txt", "Drystone guidance\n\nFor the fourth quarter of 2026, Drystone expects revenue "
+                        "of $640 million to $670 million.", title="Drystone guidance")
+    sentence = "For the fourth quarter of 2026, Drystone expects revenue of $640 million to $670 million."
+
+    found = extract_answer("What revenue is Drystone forecasting for the last quarter of 2026?",
+                           [passage(guidance, sentence)], {guidance.doc_id: guidance})
+
+    assert found is not None and found.passage.text == sentence
+    assert extract_answer("What revenue is Drystone forecasting for the third quarter of 2026?",
+                          [passage(guidance, sentence)], {guidance.doc_id: guidance}) is None
