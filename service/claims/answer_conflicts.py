@@ -16,7 +16,7 @@ _QUARTER_WORDS = ("first", "second", "third", "fourth")
 _COMPARED_WITH = re.compile(r"\b(?:from|than|compared\s+(?:to|with)|versus|vs\.?|against)\b[^.;]{0,30}$", re.IGNORECASE)
 _NTH = {"one": "first", "1": "first", "two": "second", "2": "second", "three": "third", "3": "third", "four": "fourth",
         "4": "fourth", "five": "fifth", "5": "fifth"}
-_LAST_QUARTER = re.compile(r"\b(?:last|final)\s+quarter(?=\s+of\s+(?:fiscal\s+)?(?:19|20)\d\d)")
+_LAST_QUARTER = re.compile(r"\b(?:last|final)(?=\s+(?:fiscal\s+)?quarter\s+of\s+(?:fiscal\s+)?(?:19|20)\d\d)")
 _NUMBERED = re.compile(r"\b(phase|stage|tranche|hall|building|round)\s+(one|two|three|four|five|[1-5])\b")
 _UNDISCLOSED = re.compile(r"\b(?:declined to (?:name|say|disclose|comment|identify)|did not (?:disclose|say|name|"
                           r"identify|specify)|(?:was|were|is|are) not disclosed|undisclosed|unnamed)\b", re.IGNORECASE)
@@ -81,7 +81,7 @@ def _subject_matter(sentence: str, wants_name: bool) -> str:
 def _ordinals(text: str) -> str:
     """Lower-cased, "phase one" written "first phase" and a year's "last quarter" its "fourth quarter", so that the
     two read alike."""
-    text = _LAST_QUARTER.sub("fourth quarter", text.lower())
+    text = _LAST_QUARTER.sub("fourth", text.lower())
     return _NUMBERED.sub(lambda m: f"{_NTH[m.group(2)]} {m.group(1)}", text)
 
 

@@ -46,7 +46,7 @@ from service.figures import (
 )
 
 _MEASURED_KINDS = (AnswerKind.AMOUNT, AnswerKind.COUNT)
-_PART_OF = re.compile(r"\b(?:quarters?|halves|half|months?)\s+(?:of\s+)?(?:fiscal\s+)?$", re.IGNORECASE)
+_PART_OF_YEAR = re.compile(r"\b(?:quarters?|halves|half|months?|q[1-4]|h[12])\b", re.IGNORECASE)
 _DATING = re.compile(r"\s*(?:in|for|during|of|at|by)?\s*(?:the\s+)?", re.IGNORECASE)  # "$467.5M in the" + period
 MIN_COVERAGE = 0.5  # of the question's content words, in the sentence, the one before it and the title
 _LEAD = 200  # the document's opening characters count as every sentence's context
@@ -153,8 +153,8 @@ def _related(kind: AnswerKind, own: float, around: float, dense: float) -> bool:
 def _periods_fit(asked: Sequence[Period], sentence: str, lead: str, *, measured: bool = False) -> bool:
     """Every period the question names is one the sentence is about: its own periods, less those that date
     another figure ("up from $212 million in fiscal 2023"), or if it names none, its document's title and opening.
-    For an amount or a count (`measured`) the sentence's period may not hold the asked one: a year's revenue does
-    not answer for its fourth quarter."""
+    For an amount or a count (`measured`), a year the sentence gives as a whole does not answer for one of its
+    quarters or halves: a year's revenue is not its fourth quarter's."""
     if not asked:
         return True
     figures = extract_quantities(sentence)
@@ -166,15 +166,16 @@ def _periods_fit(asked: Sequence[Period], sentence: str, lead: str, *, measured:
 
 
 def _whole_year(sentence: str, period: Period) -> bool:
-    """A year the sentence gives a figure for as a whole ("For fiscal 2025 as a whole, revenue of $1.86 billion"),
-    not the year of some of its quarters ("between the first and third quarters of 2024")."""
-    return period.granularity is Granularity.YEAR and not _PART_OF.search(sentence[:period.start])
+    """A year in a sentence that names no part of a year ("For fiscal 2025 as a whole, revenue of $1.86 billion"),
+    not one beside a quarter ("between the first and third quarters of 2024", "in the fourth quarter …, bringing
+    full-year 2025 revenue to …")."""
+    return period.granularity is Granularity.YEAR and not _PART_OF_YEAR.search(sentence)
 
 
 def _within_year(asked: Period, year: Period) -> bool:
     """A quarter or a half of the year: a year's revenue does not answer for its fourth quarter."""
-    return asked.granularity in (Granularity.QUARTER, Granularity.HALF) and year.contains(asked) \
-        and not periods_align(year, asked)
+    return year.granularity is Granularity.YEAR and asked.granularity in (Granularity.QUARTER, Granularity.HALF) \
+        and year.contains(asked) and not periods_align(year, asked)
 
 
 def _same_time(first: Period, second: Period) -> bool:
@@ -260,8 +261,9 @@ def _stem_match(first: str, second: str) -> bool:
 
 
 def _given(figure: Quantity, given: Sequence[Quantity]) -> bool:
-    """The figure is one the question itself states, to their rounding."""
-    return any(figure.unit == other.unit and abs(figure.value - other.value) <= figure.precision + other.precision
+    """The figure is one the question itself states, to the finer one's rounding ("$2.3bn" and "$2.3 billion",
+    not "$1.4 billion" beside the question's "$1 billion")."""
+    return any(figure.unit == other.unit and abs(figure.value - other.value) <= min(figure.precision, other.precision)
                for other in given)
 
 
@@ -284,8 +286,8 @@ def _period_follows(text: str, figure: Quantity, asked: Asked) -> bool:
 def _other_period_follows(text: str, figure: Quantity, asked: Sequence[Period]) -> bool:
     """"$212 million in fiscal 2023", "$467.5 million in the third quarter of 2025" when the question asks about
     another time."""
-    after = _dated_by(text, figure) if asked else None
-    return after is not None and not any(_same_time(a, after) for a in asked)
+    after = _dated_by(text, figure) if asked else None  # "$80 million in 2025" is no figure for Q4 2025 either
+    return after is not None and not any(_same_time(a, after) and not _within_year(a, after) for a in asked)
 
 
 def _dated_by(text: str, figure: Quantity) -> Period | None:

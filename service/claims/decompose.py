@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from service.claims.part_check import is_company_suffix, is_statement, main_verb
+from service.claims.part_check import LEADING, is_company_suffix, is_statement, main_verb
 from service.claims.wording import (
     ADVERBS,
     POSSESSIVE_PRONOUNS,
@@ -49,8 +49,6 @@ _NAMES_WITH_AND = re.compile(r"\b(?:Procter and Gamble|Johnson and Johnson|Marks
                              r"Ben and Jerry's|Simon and Schuster|Black and Decker|Arm and Hammer|Crate and Barrel|"
                              r"Bath and Body Works|Dolce and Gabbana|Tiffany and Co|Church and Dwight|"
                              r"Lord and Taylor|Ernst and Young|Standard and Poor's)\b", re.IGNORECASE)
-_LEADING = re.compile(r"^(?P<lead>(?:in|during|by|since|after|before|according to|as of|last|this|on|at|"
-                      r"for)\b[^,]{1,60}(?:,\s*(?:19|20)\d\d)?,\s+)", re.IGNORECASE)  # "As of December 31, 2023, "
 _RELATIVE = re.compile(r"^(?P<head>[^,]{2,80}?),\s+(?P<pronoun>which|who|whose)\s+(?P<rel>(?:[^,]|,(?=\d)){3,}?),\s+"
                        r"(?P<rest>.+)$",
                        re.IGNORECASE | re.DOTALL)
@@ -100,7 +98,7 @@ def decompose(claim: str, max_parts: int = MAX_PARTS) -> list[ClaimPart]:
     derived = read_derived(body)
     if derived is not None and derived.items:  # "across its seed, Series A and Series B rounds": the operands
         return whole
-    lead_match = _LEADING.match(body)
+    lead_match = LEADING.match(body)
     lead = lead_match.group("lead") if lead_match else ""
     if _SUBORDINATE.match(body[len(lead):]):
         return whole
@@ -205,7 +203,7 @@ def _clause(segment: str, subject: str, past: bool, previous: str, connector: st
         return owner + segment[referring.end():], "pronoun"
     if first in POSSESSIVE_PRONOUNS and first_verb(words, lead + 1) is not None:
         return possessive(owner) + segment[toks[lead].end():], "clause"
-    if first.endswith("ing") and "while" in connector.lower():  # "… while (also) recognizing X": also said of it
+    if "while" in connector.lower() and _ing_predicate(words, lead):  # "… while (also) recognizing X"
         return f"{subject} {'was' if past else 'is'} {segment}", "predicate"
     if _verb_at(words, lead) and not is_figure(words[lead]):
         return f"{subject} {segment}", "predicate"
@@ -225,9 +223,24 @@ def _continues(words: list[str], connector: str, previous: str) -> bool:
     subject after a bare comma ("The percentage decrease in X from June 30, 2023, to December 31, 2023, is 22%"),
     a modifier (", leaving 5.6M shares outstanding", ", driven by higher sales"), or the next of coordinated "-ing"
     modifiers ("operating and investing activities", "operating, investing, and financing")."""
-    first = words[0].lower()
-    after_comma = connector.strip() == "," and (first in _COPULAS or first.endswith("ing") or words[1:2] == ["by"])
-    return after_comma or (first.endswith("ing") and previous.rstrip(" ,").lower().endswith("ing"))
+    first = words[0]
+    ing = first.islower() and first.endswith("ing")  # not "Boeing", "Beijing"
+    after_comma = connector.strip() == "," and (first.lower() in _COPULAS or ing or words[1:2] == ["by"])
+    return after_comma or (ing and previous.rstrip(" ,").lower().endswith("ing"))
+
+
+def _ing_predicate(words: list[str], lead: int) -> bool:
+    """"(while) also recognizing increased liabilities": an "-ing" predicate of the claim's subject, not a clause
+    with a subject of its own ("while spending fell 5%", "while Boeing delivered 500 jets")."""
+    word = words[lead]
+    if not (word.islower() and word.endswith("ing")):
+        return False
+    after = words[lead + 1:lead + 3]
+    if not after or not is_verb(after[0]):
+        return True
+    # "recognizing increased contract liabilities": a participle before a noun; "spending increased 5%": a verb
+    return after[0].lower().endswith("ed") and len(after) > 1 and after[1][0].isalpha() \
+        and after[1].lower() not in {"by", "to", "from", "in", "at", "sharply", "slightly"}
 
 
 def _carry_time(parts: list[ClaimPart], kinds: list[str]) -> list[ClaimPart]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from itertools import pairwise
 
-from service.claims.wording import ADVERBS, NOUN_TOO, first_verb, tokens, wordset
+from service.claims.wording import ADVERBS, NOUN_TOO, first_verb, is_verb, tokens, wordset
 
 # a part opening with one of these continues another clause: a reason, a concession, a comparison, a modifier
 _CONTINUES = wordset("""despite due primarily largely mainly partly partially alongside including excluding amid
@@ -29,11 +29,11 @@ _COMPANY_SUFFIXES = wordset("inc llc l.l.c ltd corp co lp l.p n.a plc s.a ag n.v
 _BEFORE_PARTICIPLE = wordset("""of for in on at to from with by into over under about as than more less most many
 much no such newly like""")
 _QUANTIFIERS = wordset("all some any each every")  # "for all reported periods", but "they each signed"
-_DETERMINERS = wordset("a an the this that these those its their his her our every each any some no")
 _BE = wordset("is are was were be been being am has have had will would can could may might shall should must "
               "do does did")
-_LEAD = re.compile(r"^(?:in|during|by|since|after|before|according to|as of|last|this|on|at|for)\b[^,]{1,60}"
-                   r"(?:,\s*(?:19|20)\d\d)?,\s+", re.IGNORECASE)
+# a claim's leading context, kept in every part: "In 2025, ", "According to X, ", "As of December 31, 2023, "
+LEADING = re.compile(r"^(?P<lead>(?:in|during|by|since|after|before|according to|as of|last|this|on|at|for)\b"
+                     r"[^,]{1,60}(?:,\s*(?:19|20)\d\d)?,\s+)", re.IGNORECASE)
 
 
 def main_verb(words: list[str], start: int = 0) -> int | None:
@@ -48,12 +48,14 @@ def main_verb(words: list[str], start: int = 0) -> int | None:
 
 def is_statement(text: str) -> bool:
     """A subject and a finite verb, in a part that does not open by continuing another clause."""
-    lead = _LEAD.match(text)
+    lead = LEADING.match(text)
     words = [t.group() for t in tokens(text[lead.end():] if lead else text)]
-    if len(words) < 3:
+    if len(words) < 2:  # "Sales fell" is one
         return False
     first = words[0]
-    if first.lower() in _CONTINUES or is_company_suffix(first) or (first.islower() and first.endswith(("ly", "ing"))):
+    gerund_subject = first.endswith("ing") and is_verb(words[1])  # "spending fell 5%", not "experiencing losses"
+    if first.lower() in _CONTINUES or is_company_suffix(first) \
+            or (first.islower() and first.endswith(("ly", "ing")) and not gerund_subject):
         return False
     if any(a == b and a[0].isalpha() for a, b in pairwise(words)):  # "Adjusted Adjusted"
         return False
@@ -80,9 +82,9 @@ def _finite(words: list[str], index: int) -> bool:
         while back >= 0 and words[back].lower() in ADVERBS | {"not", "n't"}:
             back -= 1
         return back >= 0 and words[back].lower() in _BE
-    if word in NOUN_TOO:  # a verb when something follows, and not "a significant decrease", "project costs"
-        noun = (index > 1 and words[index - 2].lower() in _DETERMINERS) or words[index - 1].lower() in NOUN_TOO
-        return not noun and index + 1 < len(words) and (len(words[index + 1]) > 1 or words[index + 1].isalnum())
+    if word in NOUN_TOO:  # a verb when something follows, and not after another such word ("project costs")
+        return words[index - 1].lower() not in NOUN_TOO and index + 1 < len(words) \
+            and (len(words[index + 1]) > 1 or words[index + 1].isalnum())
     if not word.endswith("ed") or index == 0:
         return True
     before = words[index - 1].lower()

@@ -77,12 +77,15 @@ def claim_measure_words(claim: str, spans: Sequence[tuple[int, int]]) -> frozens
 
 def percent_bounds(amount: Quantity, *, cut: bool = False) -> tuple[float | None, float | None]:
     """A bare percentage to its last digit ("15%" ±0.5, "76.92%" ±0.005), or with `cut` also cut off there
-    ("39.78%" is what 39.787% is cut to); an approximate one written with decimals to one unit of its last digit,
+    ("39.78%" is what 39.787% is cut to); an approximate one written with two decimals or more ("about",
+    "approximately", not "nearly") to one unit of its last digit,
     or with `cut` two ("approximately 27.31%": 27.30–27.32; its writer hedged the rounding, not the figure); another
     hedged one by its hedge ("about 15%", "more than half")."""
     if amount.qualifier == Qualifier.EXACT:
         return amount.value - amount.precision, amount.value + (2 if cut else 1) * amount.precision
-    if amount.qualifier == Qualifier.APPROX and amount.unit == "%" and 0 < amount.precision < 0.5:
+    symmetric = amount.low is not None and amount.high is not None \
+        and abs((amount.value - amount.low) - (amount.high - amount.value)) < 1e-9 * max(1.0, abs(amount.value))
+    if amount.qualifier == Qualifier.APPROX and symmetric and amount.unit == "%" and 0 < amount.precision <= 0.005:
         spread = (4 if cut else 2) * amount.precision
         return amount.value - spread, amount.value + spread
     return amount.low, amount.high

@@ -68,7 +68,7 @@ _PATTERNS: list[tuple[str, str]] = [
     ("quarter", rf"\b(?:q(?P<q>[1-4])(?=[\s'-])|(?P<q2>[1-4])q)[\s-]*(?:of\s+)?{_FISCAL}?{_SHORT_YEAR}\b"),
     ("quarter", rf"\b(?P<qword>{_ORDINALS})\s+(?:fiscal\s+)?quarter\s+(?:of\s+)?{_FISCAL}?{_YEAR}"),
     # "the July-to-September quarter of 2026", "the July–September 2026 quarter", "(January–March 2024)": three
-    # months named by their ends
+    # months named by their ends, a quarter of the calendar or of a fiscal year ("March to May 2024")
     ("month_quarter", rf"\b{_MONTH}\s*(?:[-–—]\s*(?:to\s*[-–—]\s*)?|(?:to|through|until)\s+)"
                       rf"(?P<until_month>{_MONTH_NAMES})\.?\s+(?:{_YEAR}(?:\s+quarter\b)?|"
                       rf"quarter\s+(?:of\s+)?(?P<year_after>(?:1[89]|20)\d{{2}})\b)"),

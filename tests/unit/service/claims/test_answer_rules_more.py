@@ -161,3 +161,25 @@ def test_the_last_quarter_of_a_year_is_its_fourth() -> None:
     assert found is not None and found.passage.text == sentence
     assert extract_answer("What revenue is Drystone forecasting for the third quarter of 2026?",
                           [passage(guidance, sentence)], {guidance.doc_id: guidance}) is None
+
+
+
+@pytest.mark.parametrize(("question", "text", "answer"), [
+    # a quarter named without its year, beside the year's total: the quarter's figure answers
+    ("What was Acme's revenue in the fourth quarter of 2025?", "Revenue in the fourth quarter was $512 million, "
+     "bringing full-year 2025 revenue to $1.86 billion.", "$512 million"),
+    # a figure dated by the whole year is not the quarter's, even in a sentence that names both
+    ("How much did Acme spend in the fourth quarter of 2025?", "Acme spent $80 million in 2025, of which $30 "
+     "million in the fourth quarter of 2025.", "$30 million"),
+    # the question's round "$1 billion" is not the answer's "$1.4 billion"
+    ("How much did Acme raise in its Series B after a $1 billion Series A?", "Acme raised $1.4 billion in its "
+     "Series B.", "$1.4 billion"),
+    ("What revenue does Acme expect for the last fiscal quarter of 2026?", "For the fourth fiscal quarter of 2026, "
+     "Acme expects revenue of $640 million.", "$640 million"),
+])
+def test_a_quarters_figure_a_round_figure_and_a_fiscal_quarter(question: str, text: str, answer: str) -> None:
+    document = Document("acme.txt", f"Acme results\n\n{text}", title="Acme results")
+
+    found = extract_answer(question, [passage(document, text)], {document.doc_id: document})
+
+    assert found is not None and found.written == answer

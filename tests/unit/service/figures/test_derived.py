@@ -239,6 +239,9 @@ LIABILITIES = "[Balance sheet] Total liabilities — December 31, 2023: $1,000; 
      "27.45%.", Relation.CONTRADICTS, "$1,000 vs $1,376 is -27.3%"),
     ("The percentage decrease in total liabilities from December 31, 2022, to December 31, 2023, is about 27%.",
      Relation.CONSISTENT, "$1,000 vs $1,376 is -27.3%"),
+    # one decimal, or a one-sided hedge, keeps the hedge's bounds
+    ("The percentage decrease in total liabilities from December 31, 2022, to December 31, 2023, is about 27.0%.",
+     Relation.CONSISTENT, "$1,000 vs $1,376 is -27.3%"),
     ("The percentage change in total liabilities from December 31, 2022, to December 31, 2023, is -27.33%.",
      Relation.CONSISTENT, "$1,000 vs $1,376 is -27.3%"),
     # a percentage to two decimals is claimed to its last digit: -27.33% is, -27.40% is not (FinDVer dev)
