@@ -208,8 +208,10 @@ def _answer_in(passage: Passage, asked: Asked) -> Extract | None:
                and not _other_period_follows(text, q, asked_periods) and not _given(q, given)]
     if not figures:
         return None
+    column_words = asked.measures or asked.wanted  # a table row's figure under the column the question names
     figure = min(figures, key=lambda q: (not _rate_fits(text, q, wanted_rates), not _period_follows(text, q, asked),
-                                         -_after(text, q, asked.wanted), q.start))
+                                         -_column_share(passage, q, column_words), -_after(text, q, asked.wanted),
+                                         q.start))
     return Extract(passage, kind, format_quantity(figure), figure.text.strip())
 
 
@@ -240,6 +242,19 @@ def _rate_fits(text: str, quantity: Quantity, rates: set[str]) -> bool:
     written = _RATE_AFTER.match(text, quantity.end)
     rate = rate or (_RATE_NAMES.get(written.group(1).lower(), "") if written else "")
     return not rate or not rates or rate in rates
+
+
+def _column_share(passage: Passage, figure: Quantity, wanted: frozenset[str]) -> float:
+    """For a table row read as a fact ("Funding rounds › Brindlemark AI — Round: Series C; Amount: $310 million;
+    Post-money valuation: $2.1 billion"), the share of `wanted` in the name of the column the figure sits under
+    (found by its digits among the named values); 0 for a sentence."""
+    fact = passage.reading.rpartition(" — ")[2] if " — " in passage.reading else ""
+    digits = re.sub(r"[^\d.]", "", figure.text)
+    for pair in fact.split("; ") if digits and wanted else ():
+        name, _, value = pair.partition(": ")
+        if value and digits in re.sub(r"[^\d.]", "", value):
+            return _share(wanted, content_words(name))
+    return 0.0
 
 
 def _after(text: str, quantity: Quantity, wanted: frozenset[str]) -> int:

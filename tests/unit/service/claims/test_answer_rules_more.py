@@ -183,3 +183,20 @@ def test_a_quarters_figure_a_round_figure_and_a_fiscal_quarter(question: str, te
     found = extract_answer(question, [passage(document, text)], {document.doc_id: document})
 
     assert found is not None and found.written == answer
+
+
+def test_a_table_rows_figure_is_the_one_under_the_column_asked_about() -> None:
+    row = "| Brindlemark AI | Toronto, Canada | Series C | $310 million | $2.1 billion | July 2026 |"
+    header = "| Company | HQ | Round | Amount raised | Post-money valuation | Announced |\n|---|---|---|---|---|---|\n"
+    document = Document("rounds.md", f"Funding rounds\n\n{header}{row}", title="Funding rounds")
+    start = document.text.index(row)
+    fact = ("Funding rounds › Brindlemark AI — HQ: Toronto, Canada; Round: Series C; Amount raised: $310 million; "
+            "Post-money valuation: $2.1 billion; Announced: July 2026")
+    read = Passage(document.doc_id, start, start + len(row), row, 0.6, {"dense": 0.6}, reading=fact)
+
+    valuation = extract_answer("What valuation did Brindlemark AI get after its round?", [read],
+                               {document.doc_id: document})
+    raised = extract_answer("How much did Brindlemark AI raise in its round?", [read], {document.doc_id: document})
+
+    assert valuation is not None and valuation.written == "$2.1 billion"
+    assert raised is not None and raised.written == "$310 million"
