@@ -20,7 +20,8 @@ embedding space) is quoted. When none answers, the answer is an abstention. A le
 and from `SURE_RELEVANCE` it stands in for the shared-word tests, so that a question that paraphrases its
 answer ("spend annually on air conditioning" for "the yearly bill for keeping the halls cool") is not missed for
 its words; every other test above still holds. What
-the question asks for, and the words an answer must share with it, are read in `questions` (`Asked`).
+the question asks for, and the words an answer must share with it, are read in `questions` (`Asked`); which
+periods a sentence and its figures are for, in `answer_periods`.
 """
 
 from __future__ import annotations
@@ -31,23 +32,20 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from service.claims.answer_conflicts import conflicts, names_inside_sentences, new_names
+from service.claims.answer_periods import other_period_follows, period_follows, periods_fit, same_time
 from service.claims.questions import SAME_THING, AnswerKind, Asked, with_countries
 from service.domain import Document, Passage
 from service.figures import (
     CURRENCIES,
-    Granularity,
     Period,
     Quantity,
     content_words,
     extract_periods,
     extract_quantities,
     format_quantity,
-    periods_align,
 )
 
 _MEASURED_KINDS = (AnswerKind.AMOUNT, AnswerKind.COUNT)
-_PART_OF_YEAR = re.compile(r"\b(?:quarters?|halves|half|months?|q[1-4]|h[12])\b", re.IGNORECASE)
-_DATING = re.compile(r"\s*(?:in|for|during|of|at|by)?\s*(?:the\s+)?", re.IGNORECASE)  # "$467.5M in the" + period
 MIN_COVERAGE = 0.5  # of the question's content words, in the sentence, the one before it and the title
 _LEAD = 200  # the document's opening characters count as every sentence's context
 _WINDOW = 250  # characters before the sentence that count as its context (a subject named just before)
@@ -124,7 +122,7 @@ def _score(asked: Asked, passage: Passage, document: Document | None, relevance:
                      or (asked.measures and _share(asked.measures, said) < 1)
                      or (asked.counted and not _counted_said(asked.counted, said))):
         return None
-    if not _periods_fit(asked.periods, sentence, lead, measured=asked.kind in _MEASURED_KINDS) \
+    if not periods_fit(asked.periods, sentence, lead, measured=asked.kind in _MEASURED_KINDS) \
             or (asked.wants_name and not new_names(asked, sentence, names)):
         return None
     return around + own + dense + RELEVANCE_WEIGHT * (relevance or 0.0)
@@ -150,40 +148,6 @@ def _related(kind: AnswerKind, own: float, around: float, dense: float) -> bool:
     return own > 0
 
 
-def _periods_fit(asked: Sequence[Period], sentence: str, lead: str, *, measured: bool = False) -> bool:
-    """Every period the question names is one the sentence is about: its own periods, less those that date
-    another figure ("up from $212 million in fiscal 2023"), or if it names none, its document's title and opening.
-    For an amount or a count (`measured`), a year the sentence gives as a whole does not answer for one of its
-    quarters or halves: a year's revenue is not its fourth quarter's."""
-    if not asked:
-        return True
-    figures = extract_quantities(sentence)
-    own = [p for p in extract_periods(sentence) if not any(0 <= p.start - q.end <= 4 for q in figures)]
-    whole_years = [p for p in own if measured and _whole_year(sentence, p)]
-    found = own or extract_periods(lead)
-    return all(any(_same_time(period, other) and not (other in whole_years and _within_year(period, other))
-                   for other in found) for period in asked)
-
-
-def _whole_year(sentence: str, period: Period) -> bool:
-    """A year in a sentence that names no part of a year ("For fiscal 2025 as a whole, revenue of $1.86 billion"),
-    not one beside a quarter ("between the first and third quarters of 2024", "in the fourth quarter …, bringing
-    full-year 2025 revenue to …")."""
-    return period.granularity is Granularity.YEAR and not _PART_OF_YEAR.search(sentence)
-
-
-def _within_year(asked: Period, year: Period) -> bool:
-    """A quarter or a half of the year: a year's revenue does not answer for its fourth quarter."""
-    return year.granularity is Granularity.YEAR and asked.granularity in (Granularity.QUARTER, Granularity.HALF) \
-        and year.contains(asked) and not periods_align(year, asked)
-
-
-def _same_time(first: Period, second: Period) -> bool:
-    """Whether two periods name the same time, or one lies within the other ("February 2024" and "2024")."""
-    return periods_align(first, second) or periods_align(second, first) or first.contains(second) \
-        or second.contains(first)
-
-
 def _answer_in(passage: Passage, asked: Asked) -> Extract | None:
     text, kind, asked_periods = passage.text, asked.kind, asked.periods
     wanted_rates = {rate for rate in _RATE_WORDS
@@ -205,11 +169,12 @@ def _answer_in(passage: Passage, asked: Asked) -> Extract | None:
     units = {_UNIT_WORDS[word] for word in asked.counted if word in _UNIT_WORDS}
     given = extract_quantities(asked.question)  # "How much of its $2.3bn budget …": not the answer
     figures = [q for q in extract_quantities(text) if _is_kind(q, kind, units, asked.wants_money)
-               and not _other_period_follows(text, q, asked_periods) and not _given(q, given)]
+               and not other_period_follows(text, q, asked_periods) and not _given(q, given)]
     if not figures:
         return None
     column_words = asked.measures or asked.wanted  # a table row's figure under the column the question names
-    figure = min(figures, key=lambda q: (not _rate_fits(text, q, wanted_rates), not _period_follows(text, q, asked),
+    figure = min(figures, key=lambda q: (not _rate_fits(text, q, wanted_rates),
+                                         not period_follows(text, q, asked.periods),
                                          -_column_share(passage, q, column_words), -_after(text, q, asked.wanted),
                                          q.start))
     return Extract(passage, kind, format_quantity(figure), figure.text.strip())
@@ -227,7 +192,7 @@ def _date_line(passage: Passage) -> str:
 def _dates(text: str, asked: Sequence[Period]) -> list[Period]:
     """The periods in `text` that can answer when: not the period the question names, nor one holding it."""
     return [period for period in extract_periods(text) if not any(
-        period.contains(a) or (_same_time(period, a) and not a.contains(period)) for a in asked)]
+        period.contains(a) or (same_time(period, a) and not a.contains(period)) for a in asked)]
 
 
 def _distance_to(text: str, position: int, words: frozenset[str]) -> int:
@@ -290,22 +255,3 @@ def _is_kind(quantity: Quantity, kind: AnswerKind, units: set[str], money: bool 
         return base in CURRENCIES or (base == "%" and not money)
     measured = units - {""}
     return base in measured if measured else base in {"", "count"}
-
-
-def _period_follows(text: str, figure: Quantity, asked: Asked) -> bool:
-    """"$640 million in fiscal 2024" for a question about fiscal 2024."""
-    after = _dated_by(text, figure)
-    return after is not None and any(_same_time(a, after) for a in asked.periods)
-
-
-def _other_period_follows(text: str, figure: Quantity, asked: Sequence[Period]) -> bool:
-    """"$212 million in fiscal 2023", "$467.5 million in the third quarter of 2025" when the question asks about
-    another time."""
-    after = _dated_by(text, figure) if asked else None  # "$80 million in 2025" is no figure for Q4 2025 either
-    return after is not None and not any(_same_time(a, after) and not _within_year(a, after) for a in asked)
-
-
-def _dated_by(text: str, figure: Quantity) -> Period | None:
-    """The period written right after the figure ("in fiscal 2024", "in the third quarter of 2025"), if any."""
-    after = extract_periods(text[figure.end:figure.end + 40])
-    return after[0] if after and _DATING.fullmatch(text[figure.end:figure.end + after[0].start]) else None

@@ -147,7 +147,7 @@ class Asked:
     def of(cls, question: str) -> Asked:
         kind = question_kind(question)
         periods = tuple(extract_periods(question))
-        read = question  # its periods are matched as periods (`answers._periods_fit`), not as words
+        read = question  # its periods are matched as periods (`answer_periods.periods_fit`), not as words
         for period in reversed(periods):
             read = read[:period.start] + " " + read[period.end:]
         wanted = content_words(read) - _QUESTION_WORDS - (
