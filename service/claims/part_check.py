@@ -82,8 +82,8 @@ def _finite(words: list[str], index: int) -> bool:
         while back >= 0 and words[back].lower() in ADVERBS | {"not", "n't"}:
             back -= 1
         return back >= 0 and words[back].lower() in _BE
-    if word in NOUN_TOO:  # a verb when something follows, and not after another such word ("project costs")
-        return words[index - 1].lower() not in NOUN_TOO and index + 1 < len(words) \
+    if word in NOUN_TOO:  # a verb when something follows, not first ("Costs of …") nor after one ("project costs")
+        return index > 0 and words[index - 1].lower() not in NOUN_TOO and index + 1 < len(words) \
             and (len(words[index + 1]) > 1 or words[index + 1].isalnum())
     if not word.endswith("ed") or index == 0:
         return True

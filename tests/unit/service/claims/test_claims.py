@@ -137,6 +137,7 @@ def test_a_cut_that_leaves_a_fragment_keeps_the_claim_whole(claim: str) -> None:
     ("relies heavily on related party liabilities", False),  # no subject
     ("Inc. ceased mining operations in 2018", False),
     ("a net cash increase", False),  # "increase" is a noun here
+    ("Costs of the project exceeded its budget", True),  # "Costs" opens it as the subject, not its verb
     ("experiencing net losses for all reported periods", False),
     ("The company generating revenues based on gross property values", False),  # "-ing" without "be"
     ("The company's could lead to future challenges", False),
