@@ -50,8 +50,6 @@ def same_time(first: Period, second: Period) -> bool:
         or second.contains(first)
 
 
-
-
 def period_follows(text: str, figure: Quantity, asked: Sequence[Period]) -> bool:
     """"$640 million in fiscal 2024" for a question about fiscal 2024."""
     after = _dated_by(text, figure)

@@ -167,9 +167,8 @@ def _answer_in(passage: Passage, asked: Asked) -> Extract | None:
             f"{period.first_day.isoformat()}/{period.last_day.isoformat()}"
         return Extract(passage, kind, iso, period.text)
     units = {_UNIT_WORDS[word] for word in asked.counted if word in _UNIT_WORDS}
-    given = extract_quantities(asked.question)  # "How much of its $2.3bn budget …": not the answer
     figures = [q for q in extract_quantities(text) if _is_kind(q, kind, units, asked.wants_money)
-               and not other_period_follows(text, q, asked_periods) and not _given(q, given)]
+               and not other_period_follows(text, q, asked_periods) and not _given(q, asked.figures)]
     if not figures:
         return None
     column_words = asked.measures or asked.wanted  # a table row's figure under the column the question names

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from service.figures import Period, content_words, extract_periods, named_entities
+from service.figures import Period, Quantity, content_words, extract_periods, extract_quantities, named_entities
 
 _MONEY_WORDS = content_words("money put pay paid spend spent cost costs charge charges price bill much")
 _QUESTION_WORDS = content_words("how much many what when which who whom whose where why does did do is are was if "
@@ -80,7 +80,7 @@ Japanese:Japan Korean:Korea Taiwanese:Taiwan Indian:India Malaysian:Malaysia Sin
 Vietnamese:Vietnam Thai:Thailand Indonesian:Indonesia Philippine:Philippines Australian:Australia Israeli:Israel
 Emirati:UAE Turkish:Turkey Egyptian:Egypt Nigerian:Nigeria Kenyan:Kenya Estonian:Estonia Latvian:Latvia
 Lithuanian:Lithuania Hungarian:Hungary Greek:Greece Romanian:Romania Bulgarian:Bulgaria Ukrainian:Ukraine
-Russian:Russia Saudi:Saudi European:Europe"""))  # a question's adjective, the document's country
+Russian:Russia European:Europe"""))  # a question's adjective, the document's country
 _SAME_PLACE = {content_words(a) | content_words(b) for a, b in _COUNTRY.items()}
 
 
@@ -88,6 +88,8 @@ def with_countries(words: frozenset[str]) -> frozenset[str]:
     """`words` and, for a country or its adjective among them, the other ("finnish" and "finland"): a question
     about "the Finnish government" is answered by "Finland's economy ministry", and the reverse."""
     return words.union(*(pair for pair in _SAME_PLACE if pair & words))
+
+
 _QUARTER = re.compile(r"\bQ([1-4])(?:\s+(?:of\s+)?(\d{4}))?\b", re.IGNORECASE)
 _QUARTER_NAMES = ("first", "second", "third", "fourth")
 
@@ -137,6 +139,7 @@ class Asked:
     names: frozenset[str]  # the names it asks about ("veridian")
     topic: frozenset[str]  # what it asks about them: `wanted` less names and capitalised words
     periods: tuple[Period, ...]  # the periods it names ("fiscal 2024")
+    figures: tuple[Quantity, ...]  # the figures it states ("How much of its $2.3bn budget …"): no answer
     measures: frozenset[str]  # what an amount measures ("revenue", "valuation"): the sentence must say it
     counted: frozenset[str]  # what a count counts ("customers" in "how many customers"): likewise
     wants_name: bool  # who / which: the answer names someone or something the question does not
@@ -155,7 +158,7 @@ class Asked:
         names = named_entities(read) - _QUESTION_WORDS
         topic = wanted - names - content_words(" ".join(_CAPITALISED.findall(question)))
         counted = _COUNTED.search(question) or _MEASURED.search(question)
-        return cls(question, kind, wanted, names, topic, periods,
+        return cls(question, kind, wanted, names, topic, periods, tuple(extract_quantities(question)),
                    content_words(question) & _MEASURES if kind is AnswerKind.AMOUNT else frozenset(),
                    content_words(counted.group(1)) - _QUESTION_WORDS if counted else frozenset(),
                    kind is AnswerKind.TEXT and bool(_WHO_WHICH.search(question)),

@@ -78,9 +78,9 @@ def claim_measure_words(claim: str, spans: Sequence[tuple[int, int]]) -> frozens
 def percent_bounds(amount: Quantity, *, cut: bool = False) -> tuple[float | None, float | None]:
     """A bare percentage to its last digit ("15%" ±0.5, "76.92%" ±0.005), or with `cut` also cut off there
     ("39.78%" is what 39.787% is cut to); an approximate one written with two decimals or more ("about",
-    "approximately", not "nearly") to one unit of its last digit,
-    or with `cut` two ("approximately 27.31%": 27.30–27.32; its writer hedged the rounding, not the figure); another
-    hedged one by its hedge ("about 15%", "more than half")."""
+    "approximately", not "nearly") to one unit of its last digit, or with `cut` two ("approximately 27.31%":
+    27.30–27.32; its writer hedged the rounding, not the figure); another hedged one by its hedge ("about 15%",
+    "more than half")."""
     if amount.qualifier == Qualifier.EXACT:
         return amount.value - amount.precision, amount.value + (2 if cut else 1) * amount.precision
     symmetric = amount.low is not None and amount.high is not None \
