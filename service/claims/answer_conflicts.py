@@ -19,11 +19,15 @@ _NTH = {"one": "first", "1": "first", "two": "second", "2": "second", "three": "
 _LAST_QUARTER = re.compile(r"\b(?:last|final)(?=\s+(?:fiscal\s+)?quarter\s+of\s+(?:fiscal\s+)?(?:19|20)\d\d)")
 _NUMBERED = re.compile(r"\b(phase|stage|tranche|hall|building|round)\s+(one|two|three|four|five|[1-5])\b")
 _UNDISCLOSED = re.compile(r"\b(?:declined to (?:name|say|disclose|comment|identify)|did not (?:disclose|say|name|"
-                          r"identify|specify)|(?:was|were|is|are) not disclosed|undisclosed|unnamed)\b", re.IGNORECASE)
+                          r"identify|specify)|(?:was|were|is|are) not disclosed|undisclosed|unnamed|no (?:date|price|"
+                          r"figure|amount|timetable) (?:has|had) (?:yet )?been (?:given|set|announced|disclosed)|"
+                          r"(?:has|have) not (?:yet )?been (?:set|disclosed|announced))\b", re.IGNORECASE)
 # "according to a person briefed on the terms": an unnamed source, no subject of the sentence
 _UNNAMED_SOURCE = re.compile(r"\baccording to (?:a |an |one |two |three |several )?(?:person|people|source|sources|"
                             r"analyst|analysts)\b[^,.;]*", re.IGNORECASE)
 _LETTERED = re.compile(r"\b(?:Series|Class|Tier|Phase|Stage|Hall|Building)\s+[A-Z0-9]\b")  # "Series B": a kind, no one
+_LETTER_OF = re.compile(r"\b(Series|Class|Tier|Hall|Building)\s+([A-Z])\b")
+_SEED = re.compile(r"\b(?:pre-)?seed (?:round|funding|financing)\b", re.IGNORECASE)
 _LEADING_WORD = re.compile(r"^\s*[A-Z][\w'’-]*\s+(?=[a-z])")  # "Headcount ended …": a common noun, capitalised
 _INSIDE = re.compile(r"(?<=[a-z,;] )[A-Z][\w'’-]+")
 _LABEL = re.compile(r"^\s*([A-Z][\w'’-]*):\s+")  # "Headcount: 146", or a name: "Stratus: $40 million"
@@ -46,18 +50,23 @@ def new_names(asked: Asked, sentence: str, names: frozenset[str] | None = None) 
     return named_entities(_LEADING_WORD.sub("", sentence)) - content_words(asked.question)
 
 
-def conflicts(asked: Asked, sentence: str, names: frozenset[str] | None = None) -> bool:
-    """The sentence is about something else: none of the names asked about and another one ("Stratus GPU" for
-    "Altocloud"), another model code ("H100" for "H200"), another ordinal ("first phase" for "second
-    phase"), or it says the answer was not disclosed. `names`: its document's (`names_inside_sentences`)."""
+def conflicts(asked: Asked, sentence: str, names: frozenset[str] | None = None, context: str = "") -> bool:
+    """The sentence is about something else: none of the names asked about, in it or in its `context` (the
+    headings and date line it is read under; for "The company …", the lines before it), and another one
+    ("Stratus GPU" for "Altocloud"), another model code ("H100" for "H200"), another ordinal ("first phase" for
+    "second phase") or lettered kind ("Series D" for "Series C"), or it says the answer was not disclosed.
+    `names`: its document's (`names_inside_sentences`)."""
     question = asked.question
     if _UNDISCLOSED.search(sentence):
         return True
-    if asked.names and not asked.names & with_countries(content_words(sentence)) \
+    if asked.names and not asked.names & with_countries(content_words(f"{context} {sentence}")) \
             and new_names(asked, _subject_matter(sentence, asked.wants_name), names):
         return True
     asked_codes, codes = _codes(question), _codes(sentence)
     if asked_codes and codes and not asked_codes & codes:
+        return True
+    asked_letters, letters = _lettered(question), _lettered(sentence)
+    if any(letters.get(kind) and not letters[kind] & wanted for kind, wanted in asked_letters.items()):
         return True
     for ordinal, noun in _ORDINAL.findall(_ordinals(question)):
         said = {o for o, n in _ORDINAL.findall(_ordinals(sentence)) if n == noun}
@@ -91,7 +100,23 @@ def _quarters(text: str) -> set[str]:
         (m.start(), str(_QUARTER_WORDS.index(m.group(1).lower()) + 1))
         for m in re.finditer(r"\b(first|second|third|fourth)[\s-]+quarter\b", text, re.IGNORECASE)]
     # not the quarter a figure is compared with ("up from $4.1 million in Q3")
-    return {quarter for start, quarter in named if not _COMPARED_WITH.search(text[max(0, start - 40):start])}
+    return {quarter for start, quarter in named if not compared_with(text, start)}
+
+
+def compared_with(text: str, start: int) -> bool:
+    """What starts at `start` is what something is compared with ("up from $4.1 million", "less than the $2B")."""
+    return bool(_COMPARED_WITH.search(text[max(0, start - 40):start]))
+
+
+def _lettered(text: str) -> dict[str, set[str]]:
+    """The lettered kinds `text` names, by kind ("Series C" → {"series": {"C"}}); a seed round is a round of
+    the series too."""
+    found: dict[str, set[str]] = {}
+    for kind, letter in _LETTER_OF.findall(text):
+        found.setdefault(kind.lower(), set()).add(letter.upper())
+    if _SEED.search(text):
+        found.setdefault("series", set()).add("SEED")
+    return found
 
 
 def _codes(text: str) -> set[str]:

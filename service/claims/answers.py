@@ -5,15 +5,19 @@ A retrieved sentence answers when
 - with its document's title and opening and the lines before it, it holds at least `MIN_COVERAGE` of the
   question's content words, and every name the question asks about is in its document;
 - it says something about what is asked of those names (a topic word, or one meaning the same thing:
-  `SAME_THING`); a table row, list item or "It …" sentence is read with the lines before it;
+  `SAME_THING`); a table row, list item or "It …" sentence is read with the lines before it, its section's
+  headings and a row's column names;
 - the periods the question names are its own (or, if it names none, its document's opening's), a period that
   dates another figure ("up from $212 million in fiscal 2023") aside;
 - it holds what the question asks for: an amount (money or a percentage, and the measure asked about:
   "revenue", "valuation"), a count (of the thing asked about, or in a unit: "how many megawatts", "how much
   power"), a date (its own, else its date line's), a duration ("18 mo"), or for who/which a new name;
-- it is not about something else: another name with none of the asked ones, another model code ("H100" for
-  "H200"), ordinal ("first phase", "phase one" for "second phase") or quarter ("Q1" for "Q2"), or a figure said
-  to be undisclosed.
+- it is not about something else: another name with none of the asked ones (in it, its headings, or for "The
+  company …" the lines before it), another model code ("H100" for "H200"), ordinal ("first phase", "phase one"
+  for "second phase"), lettered kind ("Series D" for "Series C") or quarter ("Q1" for "Q2"), or a figure or date
+  said to be undisclosed; a heading answers nothing.
+Of a sentence's figures, one dated to the period asked, not compared with ("less than the $2B"), under the column
+asked or right before the words asked about, or after the measure asked ("valuation" for "worth") answers.
 Of the sentences that answer, the one sharing most words with the question (and closest to it in the
 embedding space) is quoted. When none answers, the answer is an abstention. A learned `relevance` per sentence
 (the NLI verifier's 1 − P(neutral) for the sentence against the question: `Pipeline.ask`) adds to that score,
@@ -31,7 +35,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from service.claims.answer_conflicts import conflicts, names_inside_sentences, new_names
+from service.claims.answer_conflicts import compared_with, conflicts, names_inside_sentences, new_names
 from service.claims.answer_periods import other_period_follows, period_follows, periods_fit, same_time
 from service.claims.questions import SAME_THING, AnswerKind, Asked, with_countries
 from service.domain import Document, Passage
@@ -65,6 +69,7 @@ _UNIT_WORDS = {"megawatt": "W", "mw": "W", "gigawatt": "W", "gw": "W", "kilowatt
 _TABLE_ROW = re.compile(r"^\s*(?:\||[-*•]\s)|\S {3,}\S")  # a table row or list item: its header names the measure
 _PRONOUN_START = re.compile(r"\s*(?:it|its|they|their|this|these|that|those|he|she|the company|the firm)\b",
                             re.IGNORECASE)
+_HEADING = re.compile(r"\s*#{1,6}\s")
 _RATE_AFTER = re.compile(r"\s*(?:per|an?|/|each)\s*(hour|hr|day|week|month|mo|year|yr)\b", re.IGNORECASE)
 _RATE_NAMES = {"hr": "hour", "mo": "month", "yr": "year", "hour": "hour", "day": "day", "week": "week",
                "month": "month", "year": "year"}
@@ -107,14 +112,23 @@ def _score(asked: Asked, passage: Passage, document: Document | None, relevance:
     lead = f"{title} {text[:_LEAD]}"  # the title and the document's opening name its subject and period
     window = f"{lead} {text[max(_LEAD, passage.start - _WINDOW):passage.end]}"  # … and what precedes the sentence
     sentence, said = passage.text, content_words(passage.text.replace("-", " "))
+    if _HEADING.match(sentence):  # "## Why prices went up" names a topic, it answers nothing
+        return None
     names = _names(text)
     named = f"{window} {passage.as_read} {text[passage.end:passage.end + _WINDOW]}"  # whom: near it, its headings
-    if not asked.names <= with_countries(content_words(named)) or conflicts(asked, sentence, names):
+    context = passage.as_read.partition(sentence)[0] if sentence in passage.as_read else ""  # its headings
+    if _PRONOUN_START.match(sentence):  # "The company put …": whom it means is named before it
+        context = f"{context} {text[max(0, passage.start - _WINDOW):passage.start]}"
+    if not asked.names <= with_countries(content_words(named)) or conflicts(asked, sentence, names, context):
         return None
     around = _share(asked.wanted, with_countries(content_words(window)))
     if _TABLE_ROW.search(sentence) or _PRONOUN_START.match(sentence):
-        # a table row, a list item or "It took 3.5 days": what it is about is said in the lines before it
-        said = said | content_words(text[max(0, passage.start - _WINDOW):passage.start])
+        # a table row, a list item or "It took 3.5 days": what it is about is said in the lines before it, its
+        # section's headings and a row's column names ("GPUs per instance: 16"), not its document's title
+        reading = passage.as_read
+        for heading in (document.title, _heading_title(text)) if document else ():
+            reading = reading.replace(heading, " ", 1) if heading and heading not in sentence else reading
+        said = said | content_words(f"{reading} {text[max(0, passage.start - _WINDOW):passage.start]}")
     own = _share(asked.topic, said) if asked.topic else 1.0
     dense = passage.scores.get("dense", passage.score)
     sure = relevance is not None and relevance >= SURE_RELEVANCE  # learned: about what is asked, in other words
@@ -126,6 +140,13 @@ def _score(asked: Asked, passage: Passage, document: Document | None, relevance:
             or (asked.wants_name and not new_names(asked, sentence, names)):
         return None
     return around + own + dense + RELEVANCE_WEIGHT * (relevance or 0.0)
+
+
+@lru_cache(maxsize=8)
+def _heading_title(text: str) -> str:
+    """The document's opening heading ("# Atlantica Compute plans AI campus …"), which heads every section."""
+    first = text.lstrip().partition("\n")[0]
+    return first.lstrip("#").strip() if _HEADING.match(first) else ""
 
 
 @lru_cache(maxsize=8)
@@ -173,8 +194,9 @@ def _answer_in(passage: Passage, asked: Asked) -> Extract | None:
         return None
     column_words = asked.measures or asked.wanted  # a table row's figure under the column the question names
     figure = min(figures, key=lambda q: (not _rate_fits(text, q, wanted_rates),
-                                         not period_follows(text, q, asked.periods),
-                                         -_column_share(passage, q, column_words), -_after(text, q, asked.wanted),
+                                         not period_follows(text, q, asked.periods), compared_with(text, q.start),
+                                         -_column_share(passage, q, column_words),
+                                         -_after(text, q, asked.wanted), -_measured_before(text, q, asked.measures),
                                          q.start))
     return Extract(passage, kind, format_quantity(figure), figure.text.strip())
 
@@ -226,6 +248,15 @@ def _after(text: str, quantity: Quantity, wanted: frozenset[str]) -> int:
     rented H100s"); a word counts when one begins the other ("research" for "researchers")."""
     after = content_words(" ".join(text[quantity.end:].split()[:3]))
     return sum(1 for word in wanted if any(_stem_match(word, other) for other in after))
+
+
+def _measured_before(text: str, quantity: Quantity, measures: frozenset[str]) -> bool:
+    """Whether the words since the figure before it name the measure asked about ("Series D of €1.3 billion …,
+    at a post-money valuation of €11 billion": the second, for what a company is worth)."""
+    if not measures:
+        return False
+    start = max((q.end for q in extract_quantities(text) if q.end <= quantity.start), default=0)
+    return _share(measures, content_words(text[start:quantity.start])) > 0
 
 
 def _counted_said(counted: frozenset[str], said: frozenset[str]) -> bool:

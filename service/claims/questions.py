@@ -29,7 +29,7 @@ _MEASURED = re.compile(r"\bhow much (?P<what>power|electricity)\b", re.IGNORECAS
 _WHEN = re.compile(r"^\s*when\b|\b(?:what|which) (?:year|date|day|month|quarter)\b|\bin which (?:year|month|quarter)\b|"
                    r"\bsince when\b|\bon what date\b", re.IGNORECASE)
 _HOW_LONG = re.compile(r"\bhow long\b|\bhow many (?:minutes|hours|days|weeks|months|years)\b", re.IGNORECASE)
-_MEASURES = content_words("valuation revenue revenues sales turnover price prices cost costs capex loss losses "
+_MEASURES = content_words("worth valuation revenue revenues sales turnover price prices cost costs capex loss losses "
                           "profit income earnings salary fee fees budget margin funding investment spending bill "
                           "commitment")
 # what is counted: "how many customers"; "how many of Velloran's staff are researchers" counts researchers
@@ -47,6 +47,9 @@ _RELATIVE_ASKED = re.compile(rf"\b(?:percent\w*|share|margin|rate|growth|discoun
 _WHO_WHICH = re.compile(r"^\s*(?:who|whom|whose|which)\b|\bwhich \w+ (?:did|does|do|is|was|are|were)\b",
                         re.IGNORECASE)
 _WHO_WHICH_FIRST = re.compile(r"\s*(?:who|whom|whose|which)\b", re.IGNORECASE)
+# "according to the original poster": who says it, not what is asked; "funding round": the round, no measure
+_SOURCE = re.compile(r",?\s*\baccording to [^,?;]*", re.IGNORECASE)
+_NO_MEASURE = re.compile(r"\bfunding(?=\s+round)", re.IGNORECASE)
 _CAPITALISED = re.compile(r"(?<=\s)[A-Z][a-z]+")  # a capitalised word past the question's first
 
 
@@ -57,7 +60,7 @@ SAME_THING = [content_words(group) for group in (  # words a question and its an
     "revenue revenues sales turnover",
     "capex spending spend spent investment invest invested contribute contributed contribution putting",
     "government ministry ministries department agency",
-    "price prices cost costs charge charges charged fee fees bill bills billed",
+    "price prices cost costs charge charges charged fee fees bill bills billed investment",
     "loss losses lost lose",
     "profit profits earnings",
     "contract contracts deal deals agreement agreements",
@@ -96,13 +99,16 @@ _QUARTER_NAMES = ("first", "second", "third", "fourth")
 
 def search_wording(question: str) -> str:
     """What to search the documents with for a question: the question, with a quarter's written-out name ("Q1
-    2026": "first quarter of 2026") and the words meaning the same as its words ("sales": "revenue") added, so
+    2026": "first quarter of 2026"), the words meaning the same as its words ("sales": "revenue") and a country
+    for its adjective ("Dutch": "Netherlands") added, so
     that a sentence that words its answer the documents' way is retrieved."""
     words = content_words(question)
     same = sorted({word for group in SAME_THING if group & words for word in group} - words)
+    places = [place for pair in _COUNTRY.items() if content_words(" ".join(pair)) & words for place in pair
+              if not content_words(place) & words]
     quarters = [f"{_QUARTER_NAMES[int(m.group(1)) - 1]} quarter" + (f" of {m.group(2)}" if m.group(2) else "")
                 for m in _QUARTER.finditer(question)]
-    return " ".join([question, *quarters, *same])
+    return " ".join([question, *quarters, *same, *places])
 
 
 class AnswerKind(StrEnum):
@@ -153,13 +159,14 @@ class Asked:
         read = question  # its periods are matched as periods (`answer_periods.periods_fit`), not as words
         for period in reversed(periods):
             read = read[:period.start] + " " + read[period.end:]
+        read = _NO_MEASURE.sub(" ", _SOURCE.sub(" ", read))
         wanted = content_words(read) - _QUESTION_WORDS - (
             _MONEY_WORDS if kind is AnswerKind.AMOUNT else frozenset())
         names = named_entities(read) - _QUESTION_WORDS
         topic = wanted - names - content_words(" ".join(_CAPITALISED.findall(question)))
         counted = _COUNTED.search(question) or _MEASURED.search(question)
         return cls(question, kind, wanted, names, topic, periods, tuple(extract_quantities(question)),
-                   content_words(question) & _MEASURES if kind is AnswerKind.AMOUNT else frozenset(),
+                   content_words(read) & _MEASURES if kind is AnswerKind.AMOUNT else frozenset(),
                    content_words(counted.group(1)) - _QUESTION_WORDS if counted else frozenset(),
                    kind is AnswerKind.TEXT and bool(_WHO_WHICH.search(question)),
                    kind is AnswerKind.AMOUNT and bool(_MONEY_ASKED.search(question))
