@@ -48,6 +48,7 @@ from service.figures import (
     extract_quantities,
     format_quantity,
 )
+from service.figures.fiscal import fiscal_year_end
 
 _MEASURED_KINDS = (AnswerKind.AMOUNT, AnswerKind.COUNT)
 MIN_COVERAGE = 0.5  # of the question's content words, in the sentence, the one before it and the title
@@ -64,7 +65,7 @@ _DURATION = re.compile(rf"\b(?:(?<![\d,.])\d[\d,.]*|(?:{_TENS})(?:[\s-](?:{_UNIT
                        r"[\s-]+(?:hours?|days?|weeks?|months?|years?|minutes?|quarters?)\b|(?<![\d,.])\b\d[\d,.]*\s*"
                        r"(?-i:hrs?|wks?|mos?|yrs?)\b", re.IGNORECASE)  # "18 mo", "an eighteen-month", not "an HR"
 _UNIT_WORDS = {"megawatt": "W", "mw": "W", "gigawatt": "W", "gw": "W", "kilowatt": "W", "watt": "W",
-               "power": "W", "electricity": "W", "token": "", "server": "", "rack": ""}
+               "power": "W", "electricity": "W", "load": "W", "capacity": "W", "token": "", "server": "", "rack": ""}
 # "how many megawatts", "how much power": a measurement, not a count
 _TABLE_ROW = re.compile(r"^\s*(?:\||[-*•]\s)|\S {3,}\S")  # a table row or list item: its header names the measure
 _PRONOUN_START = re.compile(r"\s*(?:it|its|they|their|this|these|that|those|he|she|the company|the firm)\b",
@@ -99,7 +100,9 @@ def extract_answer(question: str, evidence: Sequence[Passage], documents: Mappin
     best: tuple[float, Extract] | None = None
     for i, passage in enumerate(evidence):
         score = _score(asked, passage, documents.get(passage.doc_id), relevance[i] if relevance else None)
-        found = _answer_in(passage, asked) if score is not None else None
+        document = documents.get(passage.doc_id)
+        year_end = fiscal_year_end(document.text) if document else None
+        found = _answer_in(passage, asked, year_end) if score is not None else None
         if found is not None and score is not None and (best is None or score > best[0]):
             best = (score, found)
     return best[1] if best else None
@@ -136,7 +139,8 @@ def _score(asked: Asked, passage: Passage, document: Document | None, relevance:
                      or (asked.measures and _share(asked.measures, said) < 1)
                      or (asked.counted and not _counted_said(asked.counted, said))):
         return None
-    if not periods_fit(asked.periods, sentence, lead, measured=asked.kind in _MEASURED_KINDS) \
+    year_end = fiscal_year_end(text) if document else None
+    if not periods_fit(asked.periods, sentence, lead, measured=asked.kind in _MEASURED_KINDS, year_end=year_end) \
             or (asked.wants_name and not new_names(asked, sentence, names)):
         return None
     return around + own + dense + RELEVANCE_WEIGHT * (relevance or 0.0)
@@ -169,7 +173,9 @@ def _related(kind: AnswerKind, own: float, around: float, dense: float) -> bool:
     return own > 0
 
 
-def _answer_in(passage: Passage, asked: Asked) -> Extract | None:
+def _answer_in(passage: Passage, asked: Asked, year_end: int | None = None) -> Extract | None:
+    """The figure, date or text in the sentence that answers; `year_end`: the month its document's fiscal year
+    ends in, when it says."""
     text, kind, asked_periods = passage.text, asked.kind, asked.periods
     wanted_rates = {rate for rate in _RATE_WORDS
                     if re.search(rf"\b(?:{rate}|{rate}ly|per {rate})\b", asked.question, re.I)}
@@ -189,12 +195,13 @@ def _answer_in(passage: Passage, asked: Asked) -> Extract | None:
         return Extract(passage, kind, iso, period.text)
     units = {_UNIT_WORDS[word] for word in asked.counted if word in _UNIT_WORDS}
     figures = [q for q in extract_quantities(text) if _is_kind(q, kind, units, asked.wants_money)
-               and not other_period_follows(text, q, asked_periods) and not _given(q, asked.figures)]
+               and not other_period_follows(text, q, asked_periods, year_end) and not _given(q, asked.figures)]
     if not figures:
         return None
     column_words = asked.measures or asked.wanted  # a table row's figure under the column the question names
     figure = min(figures, key=lambda q: (not _rate_fits(text, q, wanted_rates),
-                                         not period_follows(text, q, asked.periods), compared_with(text, q.start),
+                                         not period_follows(text, q, asked.periods, year_end),
+                                         compared_with(text, q.start),
                                          -_column_share(passage, q, column_words),
                                          -_after(text, q, asked.wanted), -_measured_before(text, q, asked.measures),
                                          q.start))

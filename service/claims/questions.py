@@ -25,7 +25,7 @@ _AMOUNT = re.compile(r"\bhow (?:much|big|large|high|low|expensive)\b|\b(?:price|
                      r"commitment|investment|invest|worth|salary|rate)\b", re.IGNORECASE)
 _COUNT = re.compile(r"\bhow many\b|\bwhat (?:is |was )?(?:the )?number of\b", re.IGNORECASE)
 # "how much power will the campus pull": a measurement in watts, counted like "how many megawatts"
-_MEASURED = re.compile(r"\bhow much (?P<what>power|electricity)\b", re.IGNORECASE)
+_MEASURED = re.compile(r"\bhow much (?:\w+ ){0,2}?(?P<what>power|electricity|load|capacity)\b", re.IGNORECASE)
 _WHEN = re.compile(r"^\s*when\b|\b(?:what|which) (?:year|date|day|month|quarter)\b|\bin which (?:year|month|quarter)\b|"
                    r"\bsince when\b|\bon what date\b", re.IGNORECASE)
 _HOW_LONG = re.compile(r"\bhow long\b|\bhow many (?:minutes|hours|days|weeks|months|years)\b", re.IGNORECASE)
@@ -74,6 +74,7 @@ SAME_THING = [content_words(group) for group in (  # words a question and its an
     "loan loans debt lender lenders borrow borrowed",
     "power electricity mw megawatt megawatts gw gigawatt gigawatts kw kilowatt draw load",
     "customer customers client clients",
+    "land site plot",
 )]
 _COUNTRY = dict(re.findall(r"(\w+):(\w+)", """Finnish:Finland Swedish:Sweden Norwegian:Norway Danish:Denmark
 Icelandic:Iceland German:Germany French:France Dutch:Netherlands Belgian:Belgium Spanish:Spain Italian:Italy

@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 
 from service.domain import Relation
 from service.figures.compare import CURRENCIES, base_unit, compare_quantities, units_compatible, written_without_scale
+from service.figures.fiscal import on_calendar
 from service.figures.periods import Period, extract_periods, periods_align, time_spans
 from service.figures.quantities import Qualifier, Quantity, extract_quantities
 from service.figures.quantity_format import format_quantity
@@ -55,17 +56,19 @@ class NumericMatch:
 
 
 def match_numbers(claim: str, evidence: str, *, evidence_date: dt.date | None = None,
-                  common: frozenset[str] = frozenset()) -> list[NumericMatch]:
+                  common: frozenset[str] = frozenset(), year_end: int | None = None) -> list[NumericMatch]:
     """Pairs of (claim figure, evidence figure) about the same thing, best first. Never raises on text.
-    `common`: words the evidence's document writes in lower case (`subjects.common_words`), no names."""
+    `common`: words the evidence's document writes in lower case (`subjects.common_words`), no names.
+    `year_end`: the month the evidence's document says its fiscal year ends in (`fiscal.fiscal_year_end`): the
+    fiscal periods of both sides are put on the calendar with it."""
     claim_figures = figures_of(claim)
     evidence_figures = figures_of(evidence)
     if not claim_figures or not evidence_figures:
         return []
     claim_contexts = _contexts(claim, claim_figures)
     evidence_contexts = _contexts(evidence, evidence_figures)
-    claim_periods = [p for p in extract_periods(claim) if not p.relative]
-    evidence_periods = extract_periods(evidence, evidence_date)
+    claim_periods = [on_calendar(p, year_end) for p in extract_periods(claim) if not p.relative]
+    evidence_periods = [on_calendar(p, year_end) for p in extract_periods(evidence, evidence_date)]
     claim_words = content_words(claim)
     # "Cost of revenue" is not the claim's "revenue", nor "Revenue" the claim's "cost of revenue" (a verb, as in
     # "an H200 cost $3.90 an hour", names no measure a table row must have)

@@ -20,6 +20,7 @@ from service.figures.compare import CURRENCIES, base_unit
 from service.figures.derived import read_derived
 from service.figures.derived_check import check_derived
 from service.figures.derived_claim import DerivedClaim, DerivedFinding
+from service.figures.fiscal import fiscal_year_end
 from service.figures.numeric import (
     NumericMatch,
     compare_quantities,
@@ -164,8 +165,10 @@ def _check_stated(claim: str, evidence: Sequence[Passage], snapshot: CollectionV
         return check_dates(claim, dated, snapshot) if dates else NO_FINDING
     found: list[tuple[NumericMatch, Passage]] = []
     for passage, date in dated:
-        found.extend((match, passage) for match in match_numbers(claim, passage.as_read, evidence_date=date,
-                                                                 common=_common_around(snapshot, passage, claim)))
+        document = snapshot.documents.get(passage.doc_id)
+        found.extend((match, passage) for match in match_numbers(
+            claim, passage.as_read, evidence_date=date, common=_common_around(snapshot, passage, claim),
+            year_end=fiscal_year_end(document.text) if document else None))
     relation = numeric_decision([match for match, _ in found], claim_quantities=claim_figures)
     in_period = [m for m, _ in found if m.subject_aligned and m.period_aligned is not False]
     other_period = not in_period and any(m.subject_aligned and m.period_aligned is False for m, _ in found)

@@ -62,7 +62,9 @@ CURRENCY_PREFIXES: dict[str, str] = {
     "c$": "CAD", "cad": "CAD", "a$": "AUD", "aud": "AUD", "chf": "CHF", "cny": "CNY", "rmb": "CNY",
     # ISO codes only for these: "kroner" is Danish or Norwegian, "won" an English verb
     **{code.lower(): code for code in ("DKK", "SEK", "NOK", "PLN", "CZK", "HUF", "KRW", "HKD", "SGD", "NZD",
-                                        "BRL", "MXN", "ZAR", "TWD", "ILS", "AED", "SAR")},
+                                        "BRL", "MXN", "ZAR", "TWD", "ILS", "AED", "SAR", "MYR", "KES", "IDR",
+                                        "THB")},
+    "rm": "MYR", "ksh": "KES",  # the Malaysian ringgit and the Kenyan shilling as written there
 }
 # Units written after the figure: surface → (unit, multiplier into the unit).
 UNIT_SUFFIXES: dict[str, tuple[str, float]] = {

@@ -120,3 +120,25 @@ def test_a_figure_something_is_compared_with_is_not_the_answer() -> None:
                            {document.doc_id: document})
 
     assert found is not None and found.written == "~$1.2B"
+
+
+def test_how_much_load_is_a_measurement_and_a_figure_dated_by_the_period_asked_answers() -> None:
+    document = Document("results.txt", "Ushira results\n\nLive IT capacity reached 412 MW at 30 September 2026, "
+                        "compared with 355 MW at 30 June 2026.", title="Ushira results")
+    sentence = "Live IT capacity reached 412 MW at 30 September 2026, compared with 355 MW at 30 June 2026."
+
+    found = extract_answer("How much live IT load did Ushira have at the end of June 2026?",
+                           [passage(document, sentence)], {document.doc_id: document})
+
+    assert found is not None and found.written == "355 MW"
+
+
+def test_a_ringgit_amount_answers_what_was_paid() -> None:
+    document = Document("timeline.md", "# Ilvaro timeline\n\nIlvaro completes the purchase of a 62-acre site "
+                        "from the park's operator for RM 410 million.\n", title="Ilvaro timeline")
+    sentence = "Ilvaro completes the purchase of a 62-acre site from the park's operator for RM 410 million."
+
+    found = extract_answer("What did Ilvaro pay for the land?", [passage(document, sentence)],
+                           {document.doc_id: document})
+
+    assert found is not None and found.written == "RM 410 million"

@@ -1,0 +1,75 @@
+"""A document's fiscal calendar: where it says its year ends, and its fiscal periods put on the calendar, for the
+figures engine and for `ask`."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from service.claims.answers import extract_answer
+from service.domain import Document, Passage, Relation
+from service.figures.fiscal import fiscal_year_end, on_calendar
+from service.figures.numeric import match_numbers
+from service.figures.periods import extract_periods
+
+pytestmark = pytest.mark.unit
+
+RESULTS = ("Merrowfield Networks today reported results for the second quarter of fiscal 2027, which ended on 31 July "
+           "2026. Revenue for the second quarter of fiscal 2027 was $884.6 million, up 47% from $601.8 million in "
+           "the second quarter of fiscal 2026. Revenue in the first quarter of fiscal 2027 was $792.3 million.")
+
+
+@pytest.mark.parametrize(("text", "month"), [
+    ("Brightholm's fiscal year runs from 1 October to 30 September.", 9),
+    ("Merrowfield's fiscal year ends on 31 January.", 1),
+    ("Our fiscal year ending March 31 is our reporting period.", 3),
+    ("For the fiscal year ended September 30, 2026, revenue rose.", 9),
+    (RESULTS, 1),  # the second quarter ended in July: the year ends in January
+    ("Revenue in fiscal 2026 was $3 billion.", None),  # fiscal, with no word of when its year ends
+    ("The fiscal year ended December 31, 2025.", 12),  # the calendar year: its periods read as written
+])
+def test_where_a_document_says_its_fiscal_year_ends(text: str, month: int | None) -> None:
+    assert fiscal_year_end(text) == month
+
+
+@pytest.mark.parametrize(("written", "year_end", "first", "last"), [
+    ("the fourth quarter of fiscal 2026", 9, dt.date(2026, 7, 1), dt.date(2026, 9, 30)),
+    ("fiscal 2026", 9, dt.date(2025, 10, 1), dt.date(2026, 9, 30)),
+    ("Q1 FY2024", 6, dt.date(2023, 7, 1), dt.date(2023, 9, 30)),
+    ("the first half of fiscal 2027", 1, dt.date(2026, 2, 1), dt.date(2026, 7, 31)),
+    ("the second quarter of fiscal 2027", 3, dt.date(2026, 7, 1), dt.date(2026, 9, 30)),
+    ("the third quarter of 2026", 9, dt.date(2026, 7, 1), dt.date(2026, 9, 30)),  # no fiscal period: as written
+    ("the fourth quarter of fiscal 2026", None, dt.date(2026, 10, 1), dt.date(2026, 12, 31)),  # no year end known
+])
+def test_a_fiscal_period_on_the_calendar(written: str, year_end: int | None, first: dt.date, last: dt.date) -> None:
+    period = on_calendar(extract_periods(written)[0], year_end)
+
+    assert (period.first_day, period.last_day) == (first, last)
+
+
+def test_a_claim_naming_the_months_of_a_fiscal_quarter_is_compared_with_its_figure() -> None:
+    sentence = "Revenue for the second quarter of fiscal 2027 was $884.6 million."
+    claim = "Merrowfield's revenue for the May-to-July 2026 quarter was $912 million."
+
+    read = match_numbers(claim, sentence, year_end=1)
+    unread = match_numbers(claim, sentence)
+
+    assert read and read[0].period_aligned and read[0].relation is Relation.CONTRADICTS
+    assert unread and unread[0].period_aligned is False  # without the calendar: another period's figure
+
+
+def test_ask_answers_a_quarter_named_by_its_months_from_a_fiscal_quarter() -> None:
+    document = Document("merrowfield.txt", RESULTS, title="Merrowfield results")
+    sentence = ("Revenue for the second quarter of fiscal 2027 was $884.6 million, up 47% from $601.8 million in the "
+                "second quarter of fiscal 2026.")
+    start = RESULTS.index(sentence)
+    passage = Passage(document.doc_id, start, start + len(sentence), sentence, 0.6, {"dense": 0.6})
+
+    found = extract_answer("What were Merrowfield's sales for the May-to-July 2026 quarter?", [passage],
+                           {document.doc_id: document})
+    year_before = extract_answer("What were Merrowfield's sales for the May-to-July 2025 quarter?", [passage],
+                                 {document.doc_id: document})
+
+    assert found is not None and found.written == "$884.6 million"
+    assert year_before is not None and year_before.written == "$601.8 million"
