@@ -20,8 +20,10 @@ from functools import lru_cache
 from service.figures.periods import MONTHS, Granularity, Period, extract_periods
 
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
-# "fiscal year ends on 31 January", "fiscal year runs from 1 October to 30 September", "fiscal year ending March 31"
-_YEAR_RUNS = re.compile(rf"\bfiscal\s+year\b[^.;]{{0,60}}?\b(?:ends?|ending|ended|to|through|closes)\s+(?:on\s+)?"
+# "fiscal year ends on 31 January", "fiscal year runs from 1 October to 30 September", "fiscal year ending March 31";
+# not "the fiscal year to date through March 31", a span so far
+_YEAR_RUNS = re.compile(rf"\bfiscal\s+year\b[^.;]{{0,60}}?\b(?:ends?|ending|ended|closes|"
+                        rf"runs\s+from\s+[^.;]{{0,20}}?\bto)\s+(?:on\s+)?"
                         rf"(?:(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?(?P<month>{_MONTH})\b|(?P<first>{_MONTH})\s+\d)",
                         re.IGNORECASE)
 # a fiscal quarter with its end: "… of fiscal 2027, which ended on 31 July 2026"

@@ -28,6 +28,7 @@ RESULTS = ("Merrowfield Networks today reported results for the second quarter o
     (RESULTS, 1),  # the second quarter ended in July: the year ends in January
     ("Revenue in fiscal 2026 was $3 billion.", None),  # fiscal, with no word of when its year ends
     ("The fiscal year ended December 31, 2025.", 12),  # the calendar year: its periods read as written
+    ("Sales for the fiscal year to date through March 31, 2024 rose.", None),  # a span so far, not the year's end
 ])
 def test_where_a_document_says_its_fiscal_year_ends(text: str, month: int | None) -> None:
     assert fiscal_year_end(text) == month
