@@ -21,12 +21,16 @@ _NUMBERED = re.compile(r"\b(phase|stage|tranche|hall|building|round)\s+(one|two|
 _UNDISCLOSED = re.compile(r"\b(?:declined to (?:name|say|disclose|comment|identify)|did not (?:disclose|say|name|"
                           r"identify|specify)|(?:was|were|is|are) not disclosed|undisclosed|unnamed|no (?:date|price|"
                           r"figure|amount|timetable) (?:has|had) (?:yet )?been (?:given|set|announced|disclosed)|"
-                          r"(?:has|have) not (?:yet )?been (?:set|disclosed|announced))\b", re.IGNORECASE)
+                          r"(?:has|have) not yet been set)\b", re.IGNORECASE)
 # "according to a person briefed on the terms": an unnamed source, no subject of the sentence
 _UNNAMED_SOURCE = re.compile(r"\baccording to (?:a |an |one |two |three |several )?(?:person|people|source|sources|"
                             r"analyst|analysts)\b[^,.;]*", re.IGNORECASE)
 _LETTERED = re.compile(r"\b(?:Series|Class|Tier|Phase|Stage|Hall|Building)\s+[A-Z0-9]\b")  # "Series B": a kind, no one
-_LETTER_OF = re.compile(r"\b(Series|Class|Tier|Hall|Building)\s+([A-Z])\b")
+_LETTER_OF = re.compile(r"\b(Series|Class|Tier|Hall|Building)\s+([A-Z])\b", re.IGNORECASE)  # "series c" too
+# what a figure is compared with: "up 47% from $601.8 million", "way less than the $2B", "compared with $5M"
+_COMPARED_FIGURE = re.compile(r"(?:\b(?:up|down|rose|risen|fell|fallen|increas\w*|decreas\w*|grew|grown|declin\w*|"
+                              r"dropp\w*|climb\w*)\s+(?:[^\s.;]+\s+){0,3}?from|\bthan|\bcompared\s+(?:to|with)|"
+                              r"\bversus|\bvs\.?)\s+(?:the\s+|about\s+|roughly\s+|some\s+)?$", re.IGNORECASE)
 _SEED = re.compile(r"\b(?:pre-)?seed (?:round|funding|financing)\b", re.IGNORECASE)
 _LEADING_WORD = re.compile(r"^\s*[A-Z][\w'’-]*\s+(?=[a-z])")  # "Headcount ended …": a common noun, capitalised
 _INSIDE = re.compile(r"(?<=[a-z,;] )[A-Z][\w'’-]+")
@@ -59,6 +63,8 @@ def conflicts(asked: Asked, sentence: str, names: frozenset[str] | None = None, 
     question = asked.question
     if _UNDISCLOSED.search(sentence):
         return True
+    if context and _opens_with_other_name(asked, sentence, names):  # "Mistral AI raised …" under "Quorvel AI ›"
+        context = ""
     if asked.names and not asked.names & with_countries(content_words(f"{context} {sentence}")) \
             and new_names(asked, _subject_matter(sentence, asked.wants_name), names):
         return True
@@ -104,8 +110,17 @@ def _quarters(text: str) -> set[str]:
 
 
 def compared_with(text: str, start: int) -> bool:
-    """What starts at `start` is what something is compared with ("up from $4.1 million", "less than the $2B")."""
-    return bool(_COMPARED_WITH.search(text[max(0, start - 40):start]))
+    """The figure at `start` is what another is compared with ("up 47% from $601.8 million", "less than the $2B"),
+    not "sales from its new plant reached $200M"."""
+    return bool(_COMPARED_FIGURE.search(text[max(0, start - 60):start]))
+
+
+def _opens_with_other_name(asked: Asked, sentence: str, names: frozenset[str] | None) -> bool:
+    """The sentence opens with a name the question does not ask about and its document writes as a name ("Mistral
+    AI raised €600 million"): its subject is that one, whatever its headings say."""
+    opening = re.match(r"\s*([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)", _LETTERED.sub(" ", sentence))
+    words = content_words(opening.group(1)) if opening else frozenset()
+    return bool((words & (names or frozenset())) - content_words(asked.question))
 
 
 def _lettered(text: str) -> dict[str, set[str]]:

@@ -17,6 +17,7 @@ from service.figures import Granularity, Period, Quantity, extract_periods, extr
 from service.figures.fiscal import on_calendar
 
 _PART_OF_YEAR = re.compile(r"\b(?:quarters?|halves|half|months?|q[1-4]|h[12])\b", re.IGNORECASE)
+_POINTS_IN_TIME = (Granularity.DAY, Granularity.MONTH)
 _DATING = re.compile(r"\s*(?:in|for|during|of|at|by)?\s*(?:the\s+)?", re.IGNORECASE)  # "$467.5M in the" + period
 
 
@@ -35,11 +36,13 @@ def periods_fit(asked: Sequence[Period], sentence: str, lead: str, *, measured: 
     whole_years = [p for p in own if measured and _whole_year(sentence, p)]
     found = own or _periods(lead, year_end)
     asked = [on_calendar(period, year_end) for period in asked]
-    # … or a figure of the sentence is dated by it ("412 MW at 30 September 2026, compared with 355 MW at 30 June
-    # 2026" for the end of June): that figure is the one taken (`period_follows`)
+    # … or a figure of the sentence is dated by it, or by a day or month in it ("412 MW at 30 September 2026,
+    # compared with 355 MW at 30 June 2026" for the end of June, "$130 million in September 2025" for a raise in
+    # 2025; not a quarter's figure for its year): that figure is taken
     return all(any(same_time(period, other) and not (other in whole_years and _within_year(period, other))
-                   for other in found) or any(periods_align(period, other) or period.contains(other)
-                                              for other in dating) for period in asked)
+                   for other in found) or any(periods_align(period, other) or (
+                       other.granularity in _POINTS_IN_TIME and period.contains(other)) for other in dating)
+               for period in asked)
 
 
 def _whole_year(sentence: str, period: Period) -> bool:

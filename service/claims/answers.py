@@ -99,10 +99,11 @@ def extract_answer(question: str, evidence: Sequence[Passage], documents: Mappin
         return None
     best: tuple[float, Extract] | None = None
     for i, passage in enumerate(evidence):
-        score = _score(asked, passage, documents.get(passage.doc_id), relevance[i] if relevance else None)
         document = documents.get(passage.doc_id)
-        year_end = fiscal_year_end(document.text) if document else None
-        found = _answer_in(passage, asked, year_end) if score is not None else None
+        score = _score(asked, passage, document, relevance[i] if relevance else None)
+        if score is None:
+            continue
+        found = _answer_in(passage, asked, fiscal_year_end(document.text) if document else None)
         if found is not None and score is not None and (best is None or score > best[0]):
             best = (score, found)
     return best[1] if best else None
@@ -199,11 +200,14 @@ def _answer_in(passage: Passage, asked: Asked, year_end: int | None = None) -> E
     if not figures:
         return None
     column_words = asked.measures or asked.wanted  # a table row's figure under the column the question names
+    # what a company is "worth" is its valuation: the figure after that word, though "worth" is no measure the
+    # sentence must say ("a $10 billion contract" answers what the contract is worth)
+    measures = asked.measures | ({"worth"} if "worth" in asked.wanted else frozenset())
     figure = min(figures, key=lambda q: (not _rate_fits(text, q, wanted_rates),
                                          not period_follows(text, q, asked.periods, year_end),
                                          compared_with(text, q.start),
                                          -_column_share(passage, q, column_words),
-                                         -_after(text, q, asked.wanted), -_measured_before(text, q, asked.measures),
+                                         -_after(text, q, asked.wanted), -_measured_before(text, q, measures),
                                          q.start))
     return Extract(passage, kind, format_quantity(figure), figure.text.strip())
 

@@ -25,11 +25,12 @@ _AMOUNT = re.compile(r"\bhow (?:much|big|large|high|low|expensive)\b|\b(?:price|
                      r"commitment|investment|invest|worth|salary|rate)\b", re.IGNORECASE)
 _COUNT = re.compile(r"\bhow many\b|\bwhat (?:is |was )?(?:the )?number of\b", re.IGNORECASE)
 # "how much power will the campus pull": a measurement in watts, counted like "how many megawatts"
-_MEASURED = re.compile(r"\bhow much (?:\w+ ){0,2}?(?P<what>power|electricity|load|capacity)\b", re.IGNORECASE)
+_MEASURED = re.compile(r"\bhow much (?:\w+ ){0,2}?(?P<what>power|electricity|load|(?:(?<=it )|(?<=power )|"
+                       r"(?<=generating )|(?<=grid ))capacity)\b", re.IGNORECASE)  # not "borrowing capacity"
 _WHEN = re.compile(r"^\s*when\b|\b(?:what|which) (?:year|date|day|month|quarter)\b|\bin which (?:year|month|quarter)\b|"
                    r"\bsince when\b|\bon what date\b", re.IGNORECASE)
 _HOW_LONG = re.compile(r"\bhow long\b|\bhow many (?:minutes|hours|days|weeks|months|years)\b", re.IGNORECASE)
-_MEASURES = content_words("worth valuation revenue revenues sales turnover price prices cost costs capex loss losses "
+_MEASURES = content_words("valuation revenue revenues sales turnover price prices cost costs capex loss losses "
                           "profit income earnings salary fee fees budget margin funding investment spending bill "
                           "commitment")
 # what is counted: "how many customers"; "how many of Velloran's staff are researchers" counts researchers
@@ -48,7 +49,7 @@ _WHO_WHICH = re.compile(r"^\s*(?:who|whom|whose|which)\b|\bwhich \w+ (?:did|does
                         re.IGNORECASE)
 _WHO_WHICH_FIRST = re.compile(r"\s*(?:who|whom|whose|which)\b", re.IGNORECASE)
 # "according to the original poster": who says it, not what is asked; "funding round": the round, no measure
-_SOURCE = re.compile(r",?\s*\baccording to [^,?;]*", re.IGNORECASE)
+_SOURCE = re.compile(r",\s*according to [^,?;]*|^\s*according to [^,?;]*,", re.IGNORECASE)  # a clause of its own
 _NO_MEASURE = re.compile(r"\bfunding(?=\s+round)", re.IGNORECASE)
 _CAPITALISED = re.compile(r"(?<=\s)[A-Z][a-z]+")  # a capitalised word past the question's first
 

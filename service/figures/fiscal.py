@@ -21,9 +21,11 @@ from service.figures.periods import MONTHS, Granularity, Period, extract_periods
 
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 # "fiscal year ends on 31 January", "fiscal year runs from 1 October to 30 September", "fiscal year ending March 31";
-# not "the fiscal year to date through March 31", a span so far
-_YEAR_RUNS = re.compile(rf"\bfiscal\s+year\b[^.;]{{0,60}}?\b(?:ends?|ending|ended|closes|"
-                        rf"runs\s+from\s+[^.;]{{0,20}}?\bto)\s+(?:on\s+)?"
+# not "the fiscal year-to-date period ended March 31", a span so far, nor "the third quarter of fiscal year 2025
+# ended March 31, 2025", a quarter's end
+_YEAR_RUNS = re.compile(rf"(?<!quarter of )(?<!half of )(?<!months of )\bfiscal\s+year(?:\s+(?:\d{{4}}|'?\d\d))?,?"
+                        rf"\s+(?:that\s+|which\s+)?(?:ends?|ending|ended|closes|runs\s+from\s+[^.;]{{0,20}}?\bto)"
+                        rf"\s+(?:on\s+)?"
                         rf"(?:(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?(?P<month>{_MONTH})\b|(?P<first>{_MONTH})\s+\d)",
                         re.IGNORECASE)
 # a fiscal quarter with its end: "… of fiscal 2027, which ended on 31 July 2026"
@@ -31,6 +33,7 @@ _QUARTER_ENDED = re.compile(rf",?\s*(?:which\s+)?end(?:ed|ing|s)\s+(?:on\s+)?(?:
                             re.IGNORECASE)
 _SAID = 20_000  # characters read for it: a filing or press release says it near the top
 _FISCAL_WORD = re.compile(r"\bfiscal\b|\bfy", re.IGNORECASE)
+_WITH_END = re.compile(r"\bend(?:ed|ing|s)?\b", re.IGNORECASE)
 
 
 @lru_cache(maxsize=64)
@@ -55,11 +58,11 @@ def fiscal_year_end(text: str) -> int | None:
 def on_calendar(period: Period, year_end: int | None) -> Period:
     """`period` on the calendar, when it is a fiscal year, half or quarter of a fiscal year ending in `year_end`
     (a month); any other period, or with no year end known, as it is."""
-    if not year_end or year_end == 12 or not _FISCAL_WORD.search(period.text):
-        return period
+    if not year_end or year_end == 12 or not _FISCAL_WORD.search(period.text) or _WITH_END.search(period.text):
+        return period  # not fiscal, or read with the end it states ("fiscal year ended December 31, 2025")
     months = {Granularity.YEAR: 12, Granularity.HALF: 6, Granularity.QUARTER: 3}.get(period.granularity)
-    if months is None or (period.granularity is Granularity.YEAR and period.last_day.month != 12):
-        return period  # a day or month, or a year already read with its end ("fiscal year ended Sept 30, 2026")
+    if months is None:
+        return period  # a day or a month
     fiscal_year = period.first_day.year
     part = (period.first_day.month - 1) // months  # which half or quarter of the year it was read as
     first_month = year_end + 1 + part * months  # months counted from January of the year before the fiscal year's

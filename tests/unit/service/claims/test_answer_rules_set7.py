@@ -41,6 +41,16 @@ def test_a_sentence_is_about_the_names_of_its_headings() -> None:
                           relevance=[0.6]) is None
 
 
+def test_a_sentence_opening_with_another_name_is_about_that_one_whatever_its_headings() -> None:
+    document = Document("brief.md", "# Quorvel AI\n\n## Competitors\n\nIts rivals include Mistral AI.\n\n"
+                        "Mistral AI raised €600 million in 2025.\n", title="Quorvel AI")
+    sentence = "Mistral AI raised €600 million in 2025."
+    read = passage(document, sentence, f"[Quorvel AI › Competitors] {sentence}")
+
+    assert extract_answer("How much did Quorvel raise in 2025?", [read], {document.doc_id: document},
+                          relevance=[0.6]) is None
+
+
 def test_the_company_is_the_one_named_before_it() -> None:
     sentence = ("The company put the total investment at €2.8 billion over five years, making it one of the largest "
                 "projects in the Iberian peninsula this year.")
@@ -70,8 +80,12 @@ def test_what_a_company_is_worth_is_its_valuation() -> None:
     asked = Asked.of("What was Quorvel worth after its latest funding round?")
     found = extract_answer(asked.question, [read], {BRIEF.doc_id: BRIEF}, relevance=[0.6])
 
-    assert asked.measures == frozenset({"worth"})  # the round's "funding" measures nothing
+    assert not asked.measures  # the round's "funding" measures nothing, nor must a sentence say "worth"
     assert found is not None and found.written == "€11 billion"
+    contract = Document("deal.txt", "Quorvel signed a $10 billion contract with Ostervik.", title="Deal")
+    worth = extract_answer("How much is Quorvel's contract with Ostervik worth?",
+                           [passage(contract, contract.text)], {contract.doc_id: contract})
+    assert worth is not None and worth.written == "$10 billion"
 
 
 def test_a_date_said_not_to_be_given_answers_nothing() -> None:
@@ -86,6 +100,8 @@ def test_according_to_says_who_and_is_no_word_to_share() -> None:
 
     assert not asked.wanted & {"original", "poster"}
     assert {"wait", "order"} <= asked.wanted
+    leading = Asked.of("According to the 10-K how much revenue did Acme report in fiscal 2025?")
+    assert {"revenue", "acme"} <= leading.wanted  # no comma: the clause is the question's own
 
 
 def test_a_table_row_is_read_with_its_column_names() -> None:
@@ -120,6 +136,11 @@ def test_a_figure_something_is_compared_with_is_not_the_answer() -> None:
                            {document.doc_id: document})
 
     assert found is not None and found.written == "~$1.2B"
+    plants = Document("plants.txt", "Sales from its new plant reached $200M, while total sales hit $900M.",
+                      title="Halvor plants")
+    from_plant = extract_answer("What were sales from Halvor's new plant?", [passage(plants, plants.text)],
+                                {plants.doc_id: plants})
+    assert from_plant is not None and from_plant.written == "$200M"  # "sales from" compares nothing
 
 
 def test_how_much_load_is_a_measurement_and_a_figure_dated_by_the_period_asked_answers() -> None:
@@ -131,6 +152,17 @@ def test_how_much_load_is_a_measurement_and_a_figure_dated_by_the_period_asked_a
                            [passage(document, sentence)], {document.doc_id: document})
 
     assert found is not None and found.written == "355 MW"
+    assert Asked.of("How much borrowing capacity remains under Ushira's credit facility?").kind.value == "amount"
+
+
+def test_a_figure_dated_by_a_quarter_does_not_answer_for_its_year() -> None:
+    opening = "Ushira results. " + "The company builds data centres for AI developers in India. " * 4
+    document = Document("results.txt", f"{opening}\n\nUshira reported revenue of $5 million in Q1 2026.",
+                        title="Ushira results")
+    sentence = "Ushira reported revenue of $5 million in Q1 2026."
+
+    assert extract_answer("What was Ushira's revenue in 2026?", [passage(document, sentence)],
+                          {document.doc_id: document}) is None
 
 
 def test_a_ringgit_amount_answers_what_was_paid() -> None:

@@ -29,6 +29,9 @@ RESULTS = ("Merrowfield Networks today reported results for the second quarter o
     ("Revenue in fiscal 2026 was $3 billion.", None),  # fiscal, with no word of when its year ends
     ("The fiscal year ended December 31, 2025.", 12),  # the calendar year: its periods read as written
     ("Sales for the fiscal year to date through March 31, 2024 rose.", None),  # a span so far, not the year's end
+    ("Sales for the fiscal year-to-date period ended March 31, 2024 rose.", None),
+    ("In the third quarter of fiscal year 2025 ended March 31, 2025, sales rose.", 6),  # its third quarter ends then
+    ("In fiscal year 2025 the contract ending March 2026 was renewed.", None),
 ])
 def test_where_a_document_says_its_fiscal_year_ends(text: str, month: int | None) -> None:
     assert fiscal_year_end(text) == month
@@ -42,6 +45,7 @@ def test_where_a_document_says_its_fiscal_year_ends(text: str, month: int | None
     ("the second quarter of fiscal 2027", 3, dt.date(2026, 7, 1), dt.date(2026, 9, 30)),
     ("the third quarter of 2026", 9, dt.date(2026, 7, 1), dt.date(2026, 9, 30)),  # no fiscal period: as written
     ("the fourth quarter of fiscal 2026", None, dt.date(2026, 10, 1), dt.date(2026, 12, 31)),  # no year end known
+    ("the fiscal year ended December 31, 2025", 9, dt.date(2025, 1, 1), dt.date(2025, 12, 31)),  # its stated end
 ])
 def test_a_fiscal_period_on_the_calendar(written: str, year_end: int | None, first: dt.date, last: dt.date) -> None:
     period = on_calendar(extract_periods(written)[0], year_end)
