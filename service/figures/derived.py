@@ -42,6 +42,7 @@ from service.figures.derived_per_unit import read_per_unit
 from service.figures.derived_vocab import (
     CAGR,
     CHANGE,
+    CUT,
     DOWN,
     FACTOR_WORDS,
     FRACTION_CHANGE,
@@ -54,6 +55,7 @@ from service.figures.derived_vocab import (
     SIZE_OF,
     TIMES,
     TOTAL,
+    TRANSITIVE_CHANGE,
 )
 from service.figures.periods import Period, extract_periods
 from service.figures.quantities import extract_quantities
@@ -105,16 +107,24 @@ def _cagr(claim: str, period: Period | None) -> DerivedClaim | None:
 
 
 def _change(claim: str, period: Period | None) -> DerivedClaim | None:
+    """"rose by 15%", "fell 8 percent"; or a change someone makes, "cut its reserved price by 10 percent", whose
+    object ("its reserved price") says what is measured."""
     match = CHANGE.search(claim)
-    if not match or re.search(r"\b(?:make|makes|made|making)\s+$", claim[: match.start()], re.IGNORECASE):
+    if match and re.search(r"\b(?:make|makes|made|making)\s+$", claim[: match.start()], re.IGNORECASE):
         return None  # "made up about 21% of …" is a share, not a rise
+    made = TRANSITIVE_CHANGE.search(claim) if not match else None
+    match = match or made
+    if not match:
+        return None
     amount = next((q for q in extract_quantities(match.group("amount")) if q.unit == "%"), None)
     if amount is None:
         return None
-    down = re.fullmatch(DOWN, match.group("verb"), re.IGNORECASE) is not None
+    down = re.fullmatch(rf"{DOWN}|{CUT}", match.group("verb"), re.IGNORECASE) is not None
     lower, upper = as_ratio(amount, down=down)
+    # the words of the change itself are no measure; a made change's object is
+    said = [match.span("verb"), (match.start("amount") - 3, match.end())] if made else [match.span()]
     return DerivedClaim("change", lower, upper, match.group(0), match.start(), match.end(),
-                        claim_measure_words(claim, [match.span()]), period=period,
+                        claim_measure_words(claim, said), period=period,
                         cut_off=as_ratio(amount, down=down, cut=True))
 
 

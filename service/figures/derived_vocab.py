@@ -30,6 +30,13 @@ CHANGE_NOUN = re.compile(r"^\s*the\s+(?:[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,3}['
                          r"(?:(?:about|around|roughly|nearly|almost|approximately|over|more than|less than|under)\s+)?"
                          r"[-−–]?\s*[$€£]?\d(?:[\d.,]*\d)?(?:\s*(?:%|percent|million|billion|thousand))?)",
                          re.IGNORECASE)
+# a change someone makes to a figure: "cut its reserved H100 price by 10 percent", "raised prices by 12%"
+CUT = r"cut|cuts|reduced|reduces|lowered|lowers|slashed|slashes|trimmed|trims"
+RAISE = r"raised|raises|hiked|hikes|boosted|boosts|increased|increases"
+TRANSITIVE_CHANGE = re.compile(rf"\b(?P<verb>{CUT}|{RAISE})\s+(?:[^\s.,;]+\s+){{1,6}}?by\s+(?P<amount>(?:(?:about|"
+                               rf"around|roughly|nearly|almost|over|more than|less than|under|at least|some|"
+                               rf"approximately)\s+)?\d[\d.,]*\s*(?:%|percent|per cent))(?!age\b|\s*points?\b)",
+                               re.IGNORECASE)
 MULTIPLE = re.compile(r"\b(?P<hedge>(?:roughly|about|nearly|almost|more than|over)\s+)?(?P<word>doubled|tripled|"
                        r"trebled|quadrupled|halved)\b", re.IGNORECASE)
 FRACTION_CHANGE = re.compile(rf"\b(?P<verb>{UP}|{DOWN})\s+by\s+(?P<hedge>(?:about|roughly|nearly|almost|more than|"

@@ -79,7 +79,8 @@ def check_numbers(claim: str, evidence: Sequence[Passage], snapshot: CollectionV
         comparison = NumericComparison(claimed, said, Relation.CONTRADICTS, None, snapshot.cite(passage))
         found = replace(found, comparisons=(*found.comparisons, comparison), decision=Label.REFUTED, decisive=(
             passage,), rationale=f"The claim says {claimed}; the source reports {said} for it.")
-    if not _left_to_arithmetic(derived, found) and _unmatched(figures_of(claim), evidence):
+    if not _left_to_arithmetic(derived, found) and (_unmatched(figures_of(claim), evidence) or (
+            derived is not None and derived.kind == "change" and _change_unstated(derived, evidence))):
         found = replace(found, unmatched=True)
     if (found.decision is Label.REFUTED and POSSIBILITY.search(claim)) or (
             found.decision is not None and (DENIAL.search(claim) or CONDITION.search(claim))):
@@ -102,6 +103,15 @@ def _unmatched(claim_figures: Sequence[Quantity], evidence: Sequence[Passage]) -
     amounts = [figure for figure in claim_figures if figure.unit not in (None, "count")]
     found = [figure for passage in evidence for figure in figures_of(passage.as_read)]
     return any(not any(_may_be(claimed, figure) for figure in found) for claimed in amounts)
+
+
+def _change_unstated(derived: DerivedClaim, evidence: Sequence[Passage]) -> bool:
+    """A change the claim states and the arithmetic could not check ("cut its reserved H100 price by 10 percent")
+    that no evidence passage gives as a change: the "10 to 20 percent" egress adds to a bill is no cut."""
+    claimed = [figure for figure in figures_of(derived.text) if figure.unit == "%"]
+    found = [figure for passage in evidence for text in (passage.as_read,) for figure in figures_of(text)
+             if figure.unit == "%" and _CHANGE_AROUND.search(text[max(0, figure.start - 80):figure.end + 25])]
+    return any(not any(_may_be(claim, figure) for figure in found) for claim in claimed)
 
 
 def _may_be(claimed: Quantity, found: Quantity) -> bool:
@@ -243,6 +253,12 @@ def _title_text(passage: Passage) -> str:
     return _FILE_NAME_JOINS.sub(" ", passage.title or passage.doc_id)
 
 
+# words that make a percentage a change, up to 80 characters before it or 25 after: "rose 12%", "a 10% cut", "30
+# percent below", "a decrease of 1,570 homes and $0.6 billion in value, or 28% and 25%, respectively"
+_CHANGE_AROUND = re.compile(r"\b(?:ris\w*|rose|grew|grow\w*|increas\w*|climb\w*|jump\w*|surg\w*|soar\w*|gain\w*|"
+                            r"up|fell|fall\w*|drop\w*|declin\w*|decreas\w*|shr[au]nk\w*|slid\w*|slump\w*|down|"
+                            r"cut\w*|reduc\w*|lower\w*|rais\w*|hik\w*|slash\w*|trim\w*|higher|more|less|fewer|below|"
+                            r"above|growth|change\w*|discount\w*|premium|year[- ]on[- ]year|yoy)\b", re.IGNORECASE)
 _AROUND = 3000  # characters each side of a passage whose lower-case words say which capitalised words are common
 
 
