@@ -70,7 +70,8 @@ _TAIL = (
     rf"(?:\s*(?:a|an|per|/|each)\s*(?P<rate>{alternation(RATES)})\b|\s*(?P<rate_word>{alternation(RATE_WORDS)})\b)?"
     rf"(?P<trailing>{alternation(TRAILING_HEDGES)})?"
 )
-_NUMBER = r"(?P<number>(?<![\w.,])(?<![A-Za-z]-)(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d]))"
+# a number starts a word, unless a currency is written right before it ("RM410 million", "USD5m", "Rs500")
+_NUMBER = r"(?P<number>(?(currency)(?<![.,])|(?<![\w.,])(?<![A-Za-z]-))(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d]))"
 DIGIT_QUANTITY = re.compile(_OPENER + _HEDGE + _CURRENCY + _NUMBER + _TAIL + r"(?![A-Za-z0-9])",
                             re.IGNORECASE)
 WORD_QUANTITY = re.compile(

@@ -54,6 +54,12 @@ def only(text: str) -> Quantity:
         ("DKK 2.4 billion", 2.4e9, "DKK"),  # other currencies by their ISO code
         ("SEK 300m", 300e6, "SEK"),
         ("try 5 times", 5, "count"),  # no code that is also an English word ("TRY")
+        ("RM 410 million", 410e6, "MYR"),  # the ringgit, and a code written against its number
+        ("RM410 million", 410e6, "MYR"),
+        ("USD5m in fees", 5e6, "USD"),
+        ("KSh1.2bn", 1.2e9, "KES"),
+        ("Rs500 crore", 5e9, "INR"),
+        ("40k A100s", 40e3, "count"),  # a model code is no currency written against its number
     ],
 )
 def test_scales_currencies_and_units(text: str, value: float, unit: str | None) -> None:
