@@ -17,20 +17,19 @@ import re
 from dataclasses import replace
 from functools import lru_cache
 
-from service.figures.periods import MONTHS, Granularity, Period, extract_periods
+from service.figures.periods import MONTH_NAMES, MONTHS, Granularity, Period, extract_periods
 
-_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 # "fiscal year ends on 31 January", "fiscal year runs from 1 October to 30 September", "fiscal year ending March 31";
 # not "the fiscal year-to-date period ended March 31", a span so far, nor "the third quarter of fiscal year 2025
 # ended March 31, 2025", a quarter's end
 _YEAR_RUNS = re.compile(rf"(?<!quarter of )(?<!half of )(?<!months of )\bfiscal\s+year(?:\s+(?:\d{{4}}|'?\d\d))?,?"
                         rf"\s+(?:that\s+|which\s+)?(?:ends?|ending|ended|closes|runs\s+from\s+[^.;]{{0,20}}?\bto)"
                         rf"\s+(?:on\s+)?"
-                        rf"(?:(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?(?P<month>{_MONTH})\b|(?P<first>{_MONTH})\s+\d)",
+                        rf"(?:(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?(?P<month>{MONTH_NAMES})\b|(?P<first>{MONTH_NAMES})\s+\d)",
                         re.IGNORECASE)
 # a fiscal quarter with its end: "… of fiscal 2027, which ended on 31 July 2026"
-_QUARTER_ENDED = re.compile(rf",?\s*(?:which\s+)?end(?:ed|ing|s)\s+(?:on\s+)?(?:\d{{1,2}}\s+)?(?P<month>{_MONTH})\b",
-                            re.IGNORECASE)
+_QUARTER_ENDED = re.compile(rf",?\s*(?:which\s+)?end(?:ed|ing|s)\s+(?:on\s+)?(?:\d{{1,2}}\s+)?"
+                            rf"(?P<month>{MONTH_NAMES})\b", re.IGNORECASE)
 _SAID = 20_000  # characters read for it: a filing or press release says it near the top
 _FISCAL_WORD = re.compile(r"\bfiscal\b|\bfy", re.IGNORECASE)
 _WITH_END = re.compile(r"\bend(?:ed|ing|s)?\b", re.IGNORECASE)

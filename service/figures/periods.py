@@ -48,8 +48,8 @@ class Period:
 
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name} | {
     name.lower(): i for i, name in enumerate(calendar.month_abbr) if name} | {"sept": 9}
-_MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
-_MONTH = rf"(?P<month>{_MONTH_NAMES})\.?"
+MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
+_MONTH = rf"(?P<month>{MONTH_NAMES})\.?"
 _YEAR = r"(?P<year>(?:1[89]|20)\d{2})(?!\d|,\d|%)"
 _SHORT_YEAR = r"(?P<year>(?:1[89]|20)\d{2}|'?\d{2})(?![\d%])"
 _ORDINAL = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
@@ -70,7 +70,7 @@ _PATTERNS: list[tuple[str, str]] = [
     # "the July-to-September quarter of 2026", "the July–September 2026 quarter", "(January–March 2024)": three
     # months named by their ends, a quarter of the calendar or of a fiscal year ("March to May 2024")
     ("month_quarter", rf"\b{_MONTH}\s*(?:[-–—]\s*(?:to\s*[-–—]\s*)?|(?:to|through|until)\s+)"
-                      rf"(?P<until_month>{_MONTH_NAMES})\.?\s+(?:{_YEAR}(?:\s+quarter\b)?|"
+                      rf"(?P<until_month>{MONTH_NAMES})\.?\s+(?:{_YEAR}(?:\s+quarter\b)?|"
                       rf"quarter\s+(?:of\s+)?(?P<year_after>(?:1[89]|20)\d{{2}})\b)"),
     ("half", rf"\b(?:h(?P<h>[12])(?=[\s'-])|(?P<h2>[12])h)[\s-]*(?:of\s+)?{_FISCAL}?{_SHORT_YEAR}\b"),
     ("half", rf"\b(?P<hword>first|second)\s+half\s+(?:of\s+)?{_FISCAL}?{_YEAR}"),
