@@ -26,6 +26,7 @@ from service.figures.number_words import (
     parse_written_number,
 )
 from service.figures.quantity_vocab import (
+    CASED_CURRENCY_PREFIXES,
     CURRENCY_PREFIXES,
     HEDGES,
     RANGE_OPENERS,
@@ -62,7 +63,9 @@ class Quantity:
 _OPENER = rf"(?P<opener>\b(?:{'|'.join(RANGE_OPENERS)})\s+)?"
 _HEDGE = rf"(?P<hedge>(?:(?<![\w])(?:{alternation(h for h in HEDGES if h[0].isalpha())})\s+)|" \
          rf"(?:{alternation(h for h in HEDGES if not h[0].isalpha())})\s*)?"
-_CURRENCY = rf"(?P<currency>(?<![\w])(?:{alternation(CURRENCY_PREFIXES)})\s?(?:\|\s*)?)?"
+_CASED = {prefix.lower() for prefix in CASED_CURRENCY_PREFIXES}
+_CURRENCY = (rf"(?P<currency>(?<![\w])(?:(?-i:{alternation(CASED_CURRENCY_PREFIXES)})"
+             rf"|{alternation(p for p in CURRENCY_PREFIXES if p not in _CASED)})\s?(?:\|\s*)?)?")
 _TAIL = (
     rf"(?:(?P<suffix>{alternation(SCALE_SUFFIXES)})(?![A-Za-z])|\s?(?P<suffix_spaced>bn|mn|mln|bln|tn)\b"
     rf"|\s*(?P<scale_word>{alternation(SCALE_WORDS)})\b)?"
@@ -70,8 +73,8 @@ _TAIL = (
     rf"(?:\s*(?:a|an|per|/|each)\s*(?P<rate>{alternation(RATES)})\b|\s*(?P<rate_word>{alternation(RATE_WORDS)})\b)?"
     rf"(?P<trailing>{alternation(TRAILING_HEDGES)})?"
 )
-# a number starts a word, unless a currency is written right before it ("RM410 million", "USD5m", "Rs500")
-_NUMBER = r"(?P<number>(?(currency)(?<![.,])|(?<![\w.,])(?<![A-Za-z]-))(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d]))"
+# a number starts a word, unless a currency is written right before it ("RM410 million", "USD5m", "Rs.500")
+_NUMBER = r"(?P<number>(?(currency)(?<!\d[.,])|(?<![\w.,])(?<![A-Za-z]-))(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d]))"
 DIGIT_QUANTITY = re.compile(_OPENER + _HEDGE + _CURRENCY + _NUMBER + _TAIL + r"(?![A-Za-z0-9])",
                             re.IGNORECASE)
 WORD_QUANTITY = re.compile(

@@ -59,6 +59,9 @@ def only(text: str) -> Quantity:
         ("USD5m in fees", 5e6, "USD"),
         ("KSh1.2bn", 1.2e9, "KES"),
         ("Rs500 crore", 5e9, "INR"),
+        ("Rs.500 crore", 5e9, "INR"),
+        ("RMB 5 billion", 5e9, "CNY"),
+        ("Room Rm 1203", 1203, None),  # these prefixes only as written: a room, not ringgit
         ("40k A100s", 40e3, "count"),  # a model code is no currency written against its number
     ],
 )
@@ -274,3 +277,7 @@ def test_articles_only_count_as_one_before_a_multiplier(text: str, values: list[
 )
 def test_parse_written_number_reads_the_article_as_one_only_before_a_multiplier(phrase: str, value: float) -> None:
     assert parse_written_number(phrase) == pytest.approx(value)
+
+
+def test_a_serial_port_is_no_rupee_amount() -> None:
+    assert extract_quantities("Connect the RS232 port") == []
