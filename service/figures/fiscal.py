@@ -4,9 +4,10 @@ July to September 2026).
 
 `periods` reads every fiscal year as the calendar year it is named after, since the calendar of an arbitrary
 company is not known there; a document that says how its year runs tells it: "Brightholm's fiscal year runs from
-1 October to 30 September", "Merrowfield's fiscal year ends on 31 January", "the fiscal year ended September 30,
-2026", or a fiscal quarter with its end ("the second quarter of fiscal 2027, which ended on 31 July 2026"). A
-fiscal year is named after the calendar year it ends in (fiscal 2026 ending in September runs from October 2025).
+1 October to 30 September", "Merrowfield's fiscal year ends on 31 January", "the financial year ended September
+30, 2026", or a fiscal quarter with its end ("the second quarter of fiscal 2027, which ended on 31 July 2026"). A
+fiscal year is named after the calendar year it ends in (fiscal 2026 ending in September runs from October 2025;
+"FY2025-26" is fiscal 2026).
 """
 
 from __future__ import annotations
@@ -19,10 +20,12 @@ from functools import lru_cache
 
 from service.figures.periods import MONTH_NAMES, MONTHS, Granularity, Period, extract_periods
 
-# "fiscal year ends on 31 January", "fiscal year runs from 1 October to 30 September", "fiscal year ending March 31";
+# "fiscal year ends on 31 January", "fiscal year runs from 1 October to 30 September", "fiscal year ending March 31",
+# "our financial year ends on 31 March";
 # not "the fiscal year-to-date period ended March 31", a span so far, nor "the third quarter of fiscal year 2025
 # ended March 31, 2025", a quarter's end
-_YEAR_RUNS = re.compile(rf"(?<!quarter of )(?<!half of )(?<!months of )\bfiscal\s+year(?:\s+(?:\d{{4}}|'?\d\d))?,?"
+_YEAR_RUNS = re.compile(rf"(?<!quarter of )(?<!half of )(?<!months of )\b(?:fiscal|financial)\s+year"
+                        rf"(?:\s+(?:\d{{4}}|'?\d\d))?,?"
                         rf"\s+(?:that\s+|which\s+)?(?:ends?|ending|ended|closes|runs\s+from\s+[^.;]{{0,20}}?\bto)"
                         rf"\s+(?:on\s+)?"
                         rf"(?:(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?(?P<month>{MONTH_NAMES})\b|(?P<first>{MONTH_NAMES})\s+\d)",
@@ -31,7 +34,7 @@ _YEAR_RUNS = re.compile(rf"(?<!quarter of )(?<!half of )(?<!months of )\bfiscal\
 _QUARTER_ENDED = re.compile(rf",?\s*(?:which\s+)?end(?:ed|ing|s)\s+(?:on\s+)?(?:\d{{1,2}}\s+)?"
                             rf"(?P<month>{MONTH_NAMES})\b", re.IGNORECASE)
 _SAID = 20_000  # characters read for it: a filing or press release says it near the top
-_FISCAL_WORD = re.compile(r"\bfiscal\b|\bfy", re.IGNORECASE)
+_FISCAL_WORD = re.compile(r"\bfiscal\b|\bfy|\bfinancial\s+year\b", re.IGNORECASE)
 _WITH_END = re.compile(r"\bend(?:ed|ing|s)?\b", re.IGNORECASE)
 
 

@@ -61,6 +61,12 @@ _PATTERNS: list[tuple[str, str]] = [
     # a filing's "three months ended September 30, 2025": the span that ends on that day
     ("ended", rf"\b(?:(?P<count>three|six|nine|twelve|3|6|9|12)[\s-]+months?|(?P<span>quarter|half[\s-]?year|"
               rf"(?:fiscal\s+)?year))\s+end(?:ed|ing)\s+{_MONTH}\s+(?P<day>\d{{1,2}}),?\s+{_YEAR}"),
+    # a fiscal year named by the two calendar years it spans ("FY2025-26", "fiscal 2025/26", "the 2025-26
+    # financial year"): the fiscal year that ends in the second, as "fiscal 2026" is
+    ("split_year", rf"\b(?:{_FISCAL}|financial\s+year\s+)(?P<start>(?:1[89]|20)\d{{2}}|'?\d{{2}})\s*[-–/]\s*"
+                   r"(?P<year>(?:1[89]|20)\d{2}|\d{2})\b(?![-/]\d)"),
+    ("split_year", r"\b(?P<start>(?:1[89]|20)\d{2})\s*[-–/]\s*(?P<year>\d{2}|(?:1[89]|20)\d{2})\s+"
+                   r"(?P<fiscal>financial|fiscal)\s+year\b"),
     ("iso_day", r"\b(?P<year>\d{4})-(?P<month_num>\d{1,2})-(?P<day>\d{1,2})\b"),
     ("iso_month", r"\b(?P<year>(?:1[89]|20)\d{2})-(?P<month_num>0[1-9]|1[0-2])\b(?!-\d)"),  # a timeline's "2025-03"
     ("day", rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+{_YEAR}"),
@@ -207,6 +213,14 @@ def _build_year(match: re.Match[str], _: dt.date | None) -> Period:
     return _span(match, dt.date(year, 1, 1), dt.date(year, 12, 31), Granularity.YEAR, fiscal=fiscal)
 
 
+def _build_split_year(match: re.Match[str], _: dt.date | None) -> Period | None:
+    start, year = _year(match.group("start").lstrip("'")), _year(match.group("year"))
+    if year % 100 != (start + 1) % 100:  # "FY2025-27" is no fiscal year; "FY2025-26" ends in 2026
+        return None
+    year = start + 1
+    return _span(match, dt.date(year, 1, 1), dt.date(year, 12, 31), Granularity.YEAR, fiscal=True)
+
+
 def _build_years(match: re.Match[str], _: dt.date | None) -> Period | None:
     first = int(match.group("year"))
     until = match.group("until")
@@ -274,7 +288,7 @@ def _ago(raw: str) -> int:
 
 
 _BUILDERS: dict[str, Callable[[re.Match[str], dt.date | None], Period | None]] = {
-    "ended": _build_ended, "iso_day": _build_day, "iso_month": _build_month,
+    "ended": _build_ended, "split_year": _build_split_year, "iso_day": _build_day, "iso_month": _build_month,
     "day": _build_day, "quarter": _build_quarter, "month_quarter": _build_month_quarter, "half": _build_half,
     "fiscal_year": _build_year, "month": _build_month, "decade": _build_decade, "years": _build_years,
     "year": _build_year,    "relative": _build_relative,

@@ -85,6 +85,7 @@ _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 DATE_LIKE = re.compile(
     rf"\b\d{{4}}-\d{{1,2}}-\d{{1,2}}\b|\b\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2,4}}\b|\b\d{{1,2}}:\d{{2}}\b"
     rf"|\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?=\W|$)"
+    rf"|\bFY\s*'?(?:19|20)?\d{{2}}\s*[-–/]\s*\d{{2}}\b|\b(?:19|20)\d{{2}}\s*[-–/]\s*\d{{2}}\b(?![-/.]\d|\s*%)"
     rf"|\b(?:Q[1-4]|H[12]|FY)\s*'?\d{{2,4}}\b|\b\d{{4}}s\b"
     rf"|\b\d{{1,2}}\s+[^\W\d_]{{2,5}}\.?\s+(?:19|20)\d{{2}}\b",  # "27 ott 2021", "2 avr. 2020"
     re.IGNORECASE,

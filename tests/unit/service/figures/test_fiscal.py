@@ -23,6 +23,7 @@ RESULTS = ("Merrowfield Networks today reported results for the second quarter o
 @pytest.mark.parametrize(("text", "month"), [
     ("Brightholm's fiscal year runs from 1 October to 30 September.", 9),
     ("Merrowfield's fiscal year ends on 31 January.", 1),
+    ("Our financial year runs from 1 April to 31 March.", 3),
     ("Our fiscal year ending March 31 is our reporting period.", 3),
     ("For the fiscal year ended September 30, 2026, revenue rose.", 9),
     (RESULTS, 1),  # the second quarter ended in July: the year ends in January
@@ -46,6 +47,9 @@ def test_where_a_document_says_its_fiscal_year_ends(text: str, month: int | None
     ("the third quarter of 2026", 9, dt.date(2026, 7, 1), dt.date(2026, 9, 30)),  # no fiscal period: as written
     ("the fourth quarter of fiscal 2026", None, dt.date(2026, 10, 1), dt.date(2026, 12, 31)),  # no year end known
     ("the fiscal year ended December 31, 2025", 9, dt.date(2025, 1, 1), dt.date(2025, 12, 31)),  # its stated end
+    ("FY2025-26", 3, dt.date(2025, 4, 1), dt.date(2026, 3, 31)),  # named by both its years: ends in the second
+    ("the 2025/26 financial year", 6, dt.date(2025, 7, 1), dt.date(2026, 6, 30)),
+    ("fiscal 2025-26", None, dt.date(2026, 1, 1), dt.date(2026, 12, 31)),  # as "fiscal 2026" with no end known
 ])
 def test_a_fiscal_period_on_the_calendar(written: str, year_end: int | None, first: dt.date, last: dt.date) -> None:
     period = on_calendar(extract_periods(written)[0], year_end)
@@ -78,3 +82,20 @@ def test_ask_answers_a_quarter_named_by_its_months_from_a_fiscal_quarter() -> No
 
     assert found is not None and found.written == "$884.6 million"
     assert year_before is not None and year_before.written == "$601.8 million"
+
+
+@pytest.mark.parametrize("text", ["in 2025-26 prices fell", "FY2025-27", "fiscal 2025-03"])
+def test_two_years_that_do_not_follow_each_other_or_name_no_fiscal_year_are_no_split_fiscal_year(text: str) -> None:
+    assert not any(period.fiscal and period.first_day.year == 2026 for period in extract_periods(text))
+
+
+def test_a_fiscal_year_named_by_both_its_years_is_compared_with_the_same_year_named_by_its_end() -> None:
+    sentence = "Revenue from operations in fiscal 2026 was ₹7,012 crore."
+
+    right = match_numbers("Ushavan's revenue in FY2025-26 was ₹7,012 crore.", sentence, year_end=3)
+    wrong = match_numbers("Ushavan's revenue in FY2025-26 was ₹7,500 crore.", sentence, year_end=3)
+    year_before = match_numbers("Ushavan's revenue in FY2024-25 was ₹7,500 crore.", sentence, year_end=3)
+
+    assert right and right[0].period_aligned and right[0].relation is Relation.CONSISTENT
+    assert wrong and wrong[0].period_aligned and wrong[0].relation is Relation.CONTRADICTS
+    assert year_before and year_before[0].period_aligned is False

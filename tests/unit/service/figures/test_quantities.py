@@ -281,3 +281,9 @@ def test_parse_written_number_reads_the_article_as_one_only_before_a_multiplier(
 
 def test_a_serial_port_is_no_rupee_amount() -> None:
     assert extract_quantities("Connect the RS232 port") == []
+
+
+@pytest.mark.parametrize("text", ["revenue in FY2025-26 was ₹7,012 crore", "in the 2025/26 financial year sales were "
+                                  "₹7,012 crore", "FY25-26 sales of ₹7,012 crore"])
+def test_a_fiscal_year_named_by_both_its_years_is_no_figure(text: str) -> None:
+    assert [quantity.text for quantity in extract_quantities(text)] == ["₹7,012 crore"]
