@@ -1,6 +1,6 @@
 """`ask` on the demo corpus against service/demo/questions.jsonl (30 answerable, 15 not), real models.
 
-    python bench/ask.py [--show-errors] [--phrase] [--set dev|heldout|heldout2|…|heldout8]
+    python bench/ask.py [--show-errors] [--phrase] [--set dev|heldout|heldout2|…|heldout9]
 
 The rules were tuned on questions.jsonl (`dev`). `heldout` (heldout-questions.jsonl, 20 answerable, 10 not)
 was written separately without sight of the rules and scored once; its errors were then looked at and some
@@ -56,6 +56,7 @@ ASK_SET5 = Path(__file__).resolve().parent / "ask_set5"
 ASK_SET6 = Path(__file__).resolve().parent / "ask_set6"
 ASK_SET7 = Path(__file__).resolve().parent / "ask_set7"
 ASK_SET8 = Path(__file__).resolve().parent / "ask_set8"
+ASK_SET9 = Path(__file__).resolve().parent / "ask_set9"
 SETS = {"dev": (DEMO / "questions.jsonl", DEMO / "docs"),  # (questions, the documents they are asked of)
         "heldout": (DEMO / "heldout-questions.jsonl", DEMO / "docs"),
         "heldout2": (DEMO / "heldout2-questions.jsonl", DEMO / "docs"),
@@ -64,7 +65,8 @@ SETS = {"dev": (DEMO / "questions.jsonl", DEMO / "docs"),  # (questions, the doc
         "heldout5": (ASK_SET5 / "questions.jsonl", ASK_SET5 / "docs"),
         "heldout6": (ASK_SET6 / "questions.jsonl", ASK_SET6 / "docs"),
         "heldout7": (ASK_SET7 / "questions.jsonl", ASK_SET7 / "docs"),
-        "heldout8": (ASK_SET8 / "questions.jsonl", ASK_SET8 / "docs")}
+        "heldout8": (ASK_SET8 / "questions.jsonl", ASK_SET8 / "docs"),
+        "heldout9": (ASK_SET9 / "questions.jsonl", ASK_SET9 / "docs")}
 FIGURE_TYPES = ("how-much", "how-many", "when")  # other types ("other", "what", "who") count by the quote alone
 _SEPARATORS = r"[\W_]+"  # between a quote's words in the stored text: a table's cell rule, a line break
 

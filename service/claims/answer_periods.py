@@ -31,7 +31,9 @@ def periods_fit(asked: Sequence[Period], sentence: str, lead: str, *, measured: 
         return True
     figures = extract_quantities(sentence)
     periods = _periods(sentence, year_end)
-    dating = [p for p in periods if any(0 <= p.start - q.end <= 4 for q in figures)]  # "355 MW at 30 June 2026"
+    # "355 MW at 30 June 2026", "61,200 in the fourth quarter of fiscal 2026": a figure's own period
+    dating = [p for p in periods
+              if any(q.end <= p.start and _DATING.fullmatch(sentence[q.end:p.start]) for q in figures)]
     own = [p for p in periods if p not in dating]
     whole_years = [p for p in own if measured and _whole_year(sentence, p)]
     found = own or _periods(lead, year_end)

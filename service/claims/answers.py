@@ -6,7 +6,7 @@ A retrieved sentence answers when
   question's content words, and every name the question asks about is in its document;
 - it says something about what is asked of those names (a topic word, or one meaning the same thing:
   `SAME_THING`); a table row, list item or "It …" sentence is read with the lines before it, its section's
-  headings and a row's column names;
+  headings and a row's column names, and one opening with "We" or "Our" with its document's opening;
 - the periods the question names are its own (or, if it names none, its document's opening's), a period that
   dates another figure ("up from $212 million in fiscal 2023") aside;
 - it holds what the question asks for: an amount (money or a percentage, and the measure asked about:
@@ -71,6 +71,7 @@ _TABLE_ROW = re.compile(r"^\s*(?:\||[-*•]\s)|\S {3,}\S")  # a table row or lis
 _PRONOUN_START = re.compile(r"\s*(?:it|its|they|their|this|these|that|those|he|she|the company|the firm)\b",
                             re.IGNORECASE)
 _HEADING = re.compile(r"\s*#{1,6}\s")
+_FIRST_PERSON = re.compile(r"\s*(?:we|our|us)\b", re.IGNORECASE)
 _RATE_AFTER = re.compile(r"\s*(?:per|an?|/|each)\s*(hour|hr|day|week|month|mo|year|yr)\b", re.IGNORECASE)
 _RATE_NAMES = {"hr": "hour", "mo": "month", "yr": "year", "hour": "hour", "day": "day", "week": "week",
                "month": "month", "year": "year"}
@@ -115,14 +116,15 @@ def _score(asked: Asked, passage: Passage, document: Document | None, relevance:
     title = re.sub(r"[-_./]+", " ", f"{document.title if document and document.title else ''} {passage.doc_id}")
     lead = f"{title} {text[:_LEAD]}"  # the title and the document's opening name its subject and period
     window = f"{lead} {text[max(_LEAD, passage.start - _WINDOW):passage.end]}"  # … and what precedes the sentence
-    sentence, said = passage.text, content_words(passage.text.replace("-", " "))
+    sentence, said = passage.text, content_words(f"{passage.text} {passage.text.replace('-', ' ')}")  # "Q-2" whole too
     if _HEADING.match(sentence):  # "## Why prices went up" names a topic, it answers nothing
         return None
     names = _names(text)
     named = f"{window} {passage.as_read} {text[passage.end:passage.end + _WINDOW]}"  # whom: near it, its headings
     context = passage.as_read.partition(sentence)[0] if sentence in passage.as_read else ""  # its headings
-    if _PRONOUN_START.match(sentence):  # "The company put …": whom it means is named before it
-        context = f"{context} {text[max(0, passage.start - _WINDOW):passage.start]}"
+    # "The company put …": whom it means is named before it; "We expect …", "Our …": the author, named at the top
+    before = text[max(0, passage.start - _WINDOW):passage.start] if _PRONOUN_START.match(sentence) else ""
+    context = f"{context} {before} {lead if _FIRST_PERSON.match(sentence) else ''}"
     if not asked.names <= with_countries(content_words(named)) or conflicts(asked, sentence, names, context):
         return None
     around = _share(asked.wanted, with_countries(content_words(window)))

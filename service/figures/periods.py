@@ -61,8 +61,7 @@ _PATTERNS: list[tuple[str, str]] = [
     # a filing's "three months ended September 30, 2025": the span that ends on that day
     ("ended", rf"\b(?:(?P<count>three|six|nine|twelve|3|6|9|12)[\s-]+months?|(?P<span>quarter|half[\s-]?year|"
               rf"(?:fiscal\s+)?year))\s+end(?:ed|ing)\s+{_MONTH}\s+(?P<day>\d{{1,2}}),?\s+{_YEAR}"),
-    # a fiscal year named by the two calendar years it spans ("FY2025-26", "fiscal 2025/26", "the 2025-26
-    # financial year"): the fiscal year that ends in the second, as "fiscal 2026" is
+    # "FY2025-26", "fiscal 2025/26", "the 2025-26 financial year": the fiscal year ending in the second year
     ("split_year", rf"\b(?:{_FISCAL}|financial\s+year\s+)(?P<start>(?:1[89]|20)\d{{2}}|'?\d{{2}})\s*[-–/]\s*"
                    r"(?P<year>(?:1[89]|20)\d{2}|\d{2})\b(?![-/]\d)"),
     ("split_year", r"\b(?P<start>(?:1[89]|20)\d{2})\s*[-–/]\s*(?P<year>\d{2}|(?:1[89]|20)\d{2})\s+"
@@ -80,14 +79,15 @@ _PATTERNS: list[tuple[str, str]] = [
                       rf"quarter\s+(?:of\s+)?(?P<year_after>(?:1[89]|20)\d{{2}})\b)"),
     ("half", rf"\b(?:h(?P<h>[12])(?=[\s'-])|(?P<h2>[12])h)[\s-]*(?:of\s+)?{_FISCAL}?{_SHORT_YEAR}\b"),
     ("half", rf"\b(?P<hword>first|second)\s+half\s+(?:of\s+)?{_FISCAL}?{_YEAR}"),
+    # "the last three months of 2026", "the first six months of fiscal 2027": a year's edge quarter or half
+    ("edge_months", rf"\b(?P<edge>first|last|final)\s+(?P<months>three|six|3|6)\s+months\s+of\s+{_FISCAL}?{_YEAR}"),
     ("fiscal_year", rf"\b{_FISCAL}{_SHORT_YEAR}\b"),
     ("month", rf"\b{_MONTH}\s+(?:of\s+)?{_YEAR}"),
     ("years", r"(?<![\w$€£¥.,/-])(?P<year>(?:1[89]|20)\d{2})\s*(?:-|–|—|to)\s*"
               r"(?P<until>(?:1[89]|20)\d{2}|\d{2})\b"),
     ("decade", r"\b(?:the\s+)?(?P<year>(?:1[89]|20)\d0)s\b"),
     ("year", rf"(?<![\w$€£¥.,/-]){_YEAR}(?!\s*(?:%|percent|million|billion|[a-z]*bytes))(?![\w-])"),
-    ("relative", r"\b(?P<which>last|this|next|previous|past|current|coming)\s+"
-                 r"(?P<unit>year|quarter|month)\b"),
+    ("relative", r"\b(?P<which>last|this|next|previous|past|current|coming)\s+(?P<unit>year|quarter|month)\b"),
     ("relative", r"\b(?P<ago>a|one|two|three|\d+)\s+(?P<unit>year|month)s?\s+ago\b"),
     ("relative", r"\b(?P<which>today|yesterday)\b"),
 ]
@@ -207,6 +207,14 @@ def _build_half(match: re.Match[str], _: dt.date | None) -> Period:
     return _span(match, first, last, Granularity.HALF, fiscal=bool(groups.get("fiscal")))
 
 
+def _build_edge_months(match: re.Match[str], _: dt.date | None) -> Period:
+    months = 3 if match.group("months").lower() in ("three", "3") else 6
+    first, last = _months(_year(match.group("year")), 1 if match.group("edge").lower() == "first" else 13 - months,
+                          months)
+    return _span(match, first, last, Granularity.QUARTER if months == 3 else Granularity.HALF,
+                 fiscal=bool(match.group("fiscal")))
+
+
 def _build_year(match: re.Match[str], _: dt.date | None) -> Period:
     year = _year(match.group("year"))
     fiscal = bool(match.groupdict().get("fiscal"))
@@ -214,11 +222,9 @@ def _build_year(match: re.Match[str], _: dt.date | None) -> Period:
 
 
 def _build_split_year(match: re.Match[str], _: dt.date | None) -> Period | None:
-    start, year = _year(match.group("start").lstrip("'")), _year(match.group("year"))
-    if year % 100 != (start + 1) % 100:  # "FY2025-27" is no fiscal year; "FY2025-26" ends in 2026
-        return None
-    year = start + 1
-    return _span(match, dt.date(year, 1, 1), dt.date(year, 12, 31), Granularity.YEAR, fiscal=True)
+    year = _year(match.group("start").lstrip("'")) + 1  # "FY2025-26" ends in 2026; "FY2025-27" is no fiscal year
+    return _span(match, dt.date(year, 1, 1), dt.date(year, 12, 31), Granularity.YEAR, fiscal=True) \
+        if _year(match.group("year")) % 100 == year % 100 else None
 
 
 def _build_years(match: re.Match[str], _: dt.date | None) -> Period | None:
@@ -270,7 +276,7 @@ def _build_relative(match: re.Match[str], reference: dt.date | None) -> Period |
     if which in ("today", "yesterday"):
         day = reference - dt.timedelta(days=1 if which == "yesterday" else 0)
         return _span(match, day, day, Granularity.DAY, relative=True)
-    shift = _SHIFT[which] if which else -_ago(groups["ago"])
+    shift = _SHIFT[which] if which else -(_COUNT.get(groups["ago"].lower()) or int(groups["ago"]))
     unit = groups["unit"].lower()
     if unit == "year":
         year = reference.year + shift
@@ -283,13 +289,9 @@ def _build_relative(match: re.Match[str], reference: dt.date | None) -> Period |
     return _span(match, first, last, granularity, relative=True)
 
 
-def _ago(raw: str) -> int:
-    return _COUNT.get(raw.lower()) or int(raw)
-
-
 _BUILDERS: dict[str, Callable[[re.Match[str], dt.date | None], Period | None]] = {
     "ended": _build_ended, "split_year": _build_split_year, "iso_day": _build_day, "iso_month": _build_month,
     "day": _build_day, "quarter": _build_quarter, "month_quarter": _build_month_quarter, "half": _build_half,
-    "fiscal_year": _build_year, "month": _build_month, "decade": _build_decade, "years": _build_years,
-    "year": _build_year,    "relative": _build_relative,
+    "edge_months": _build_edge_months, "fiscal_year": _build_year, "month": _build_month, "decade": _build_decade,
+    "years": _build_years, "year": _build_year, "relative": _build_relative,
 }

@@ -1,0 +1,79 @@
+"""`ask` rules read from the ninth question set's misses (our own documents and wording): "we" and "our" in a
+call or a release are the company named at its top; a hyphenated name ("Quillbrook-2") is a word of its own; "the
+last three months of 2026" is that year's fourth quarter; a period after "in the" dates the figure before it, not
+the sentence."""
+
+from __future__ import annotations
+
+import pytest
+
+from service.claims.answers import extract_answer
+from service.domain import Document, Passage
+from service.figures.periods import Granularity, extract_periods
+
+pytestmark = pytest.mark.unit
+
+CALL = Document("call.txt", "PELLOMAR MICRODEVICES, INC.\nFirst Quarter Fiscal 2027 Earnings Call\n\nNote: Pellomar's "
+                "fiscal year ends on 30 September.\n\nOperator: Welcome to the call.\n\nTamsin Holloway: Thanks. "
+                "We expect to send the first Quintrel T11 samples to customers in April 2027. Our largest customer in "
+                "the quarter was Brenlow Cloud, at about 18% of revenue. Unit shipments of the Quintrel T9 were 90,400 "
+                "in the quarter, compared with 61,200 in the fourth quarter of fiscal 2026.", title="Pellomar call")
+THREAD = Document("thread.txt", "Training costs thread\n\nuser_one | 3 Feb 2027\n  Wrenmoor-2 cost Dallicott ~$2.1M, "
+                  "that's from their CEO on a podcast.", title="thread")
+
+
+def passage(document: Document, sentence: str) -> Passage:
+    start = document.text.index(sentence)
+    return Passage(document.doc_id, start, start + len(sentence), sentence, 0.6, {"dense": 0.6})
+
+
+def test_we_in_a_call_is_the_company_named_at_its_top() -> None:
+    sentence = "We expect to send the first Quintrel T11 samples to customers in April 2027."
+
+    found = extract_answer("When will customers get their first T11 samples from Pellomar?",
+                           [passage(CALL, sentence)], {CALL.doc_id: CALL}, relevance=[0.8])
+    other = extract_answer("When will customers get their first T11 samples from Brenlow?",
+                           [passage(CALL, sentence)], {CALL.doc_id: CALL}, relevance=[0.8])
+
+    assert found is not None and found.answer == "April 2027"
+    assert other is None  # the call's "we" is Pellomar, not another company the question names
+
+
+def test_our_largest_customer_answers_which_customer() -> None:
+    sentence = "Our largest customer in the quarter was Brenlow Cloud, at about 18% of revenue."
+
+    found = extract_answer("Which customer accounted for the biggest share of Pellomar's sales last quarter?",
+                           [passage(CALL, sentence)], {CALL.doc_id: CALL}, relevance=[0.7])
+
+    assert found is not None and found.passage.text == sentence
+
+
+def test_a_hyphenated_name_is_one_word() -> None:
+    sentence = "Wrenmoor-2 cost Dallicott ~$2.1M, that's from their CEO on a podcast."
+
+    found = extract_answer("Roughly how much did Dallicott spend training Wrenmoor-2?",
+                           [passage(THREAD, sentence)], {THREAD.doc_id: THREAD}, relevance=[0.6])
+
+    assert found is not None and found.written == "~$2.1M"
+
+
+@pytest.mark.parametrize(("text", "first_month", "granularity"), [
+    ("in the last three months of 2026", 10, Granularity.QUARTER),
+    ("the first six months of 2027", 1, Granularity.HALF),
+    ("the final 3 months of 2025", 10, Granularity.QUARTER),
+])
+def test_a_years_first_or_last_months_are_its_quarter_or_half(text: str, first_month: int,
+                                                              granularity: Granularity) -> None:
+    period = extract_periods(text)[0]
+
+    assert (period.first_day.month, period.granularity) == (first_month, granularity)
+
+
+def test_a_period_after_in_the_dates_the_figure_before_it() -> None:
+    sentence = ("Unit shipments of the Quintrel T9 were 90,400 in the quarter, compared with 61,200 in the fourth "
+                "quarter of fiscal 2026.")
+
+    found = extract_answer("How many Quintrel T9s did Pellomar ship in the last three months of 2026?",
+                           [passage(CALL, sentence)], {CALL.doc_id: CALL}, relevance=[0.75])
+
+    assert found is not None and found.written == "90,400"  # the call's quarter (fiscal year ends in September)
