@@ -23,6 +23,10 @@ read and general rules added (headings and "The company …" name a sentence's s
 `heldout8` (bench/ask_set8, a fourth author's, with a company whose fiscal year ends on 31 March) was scored once
 on 2026-12-07 after those rules and a document's fiscal calendar (`service/figures/fiscal.py`); then rules from its
 misses ("how much … load", a figure dated by the period asked, the ringgit), so it is no longer held out.
+`heldout9` (bench/ask_set9, a fifth author's, with an earnings call of a company whose fiscal year ends on 30
+September) was scored once on 2026-12-07 (2/20, 1/20, 6/10); then rules from its misses ("we" is the company atop
+the document, hyphenated names, "the last three months of 2026", a period after "in the" dates its figure), so it
+is no longer held out.
 
 An answerable question counts as answered when the answer is not an abstention and its citation, verified
 against the stored text, overlaps the gold quote's span in the same document; the figure is right when, for

@@ -24,7 +24,8 @@ _DATING = re.compile(r"\s*(?:in|for|during|of|at|by)?\s*(?:the\s+)?", re.IGNOREC
 def periods_fit(asked: Sequence[Period], sentence: str, lead: str, *, measured: bool = False,
                 year_end: int | None = None) -> bool:
     """Every period the question names is one the sentence is about: its own periods, less those that date
-    another figure ("up from $212 million in fiscal 2023"), or if it names none, its document's title and opening.
+    another figure ("up from $212 million in fiscal 2023"), or if it names none and one of its figures is undated,
+    its document's title and opening.
     For an amount or a count (`measured`), a year the sentence gives as a whole does not answer for one of its
     quarters or halves: a year's revenue is not its fourth quarter's."""
     if not asked:
@@ -32,11 +33,13 @@ def periods_fit(asked: Sequence[Period], sentence: str, lead: str, *, measured: 
     figures = extract_quantities(sentence)
     periods = _periods(sentence, year_end)
     # "355 MW at 30 June 2026", "61,200 in the fourth quarter of fiscal 2026": a figure's own period
-    dating = [p for p in periods
-              if any(q.end <= p.start and _DATING.fullmatch(sentence[q.end:p.start]) for q in figures)]
+    pairs = [(p, q) for p in periods for q in figures
+             if q.end <= p.start and _DATING.fullmatch(sentence[q.end:p.start])]
+    dating = [p for p, _ in pairs]
     own = [p for p in periods if p not in dating]
     whole_years = [p for p in own if measured and _whole_year(sentence, p)]
-    found = own or _periods(lead, year_end)
+    undated = not figures or any(all(q is not dated for _, dated in pairs) for q in figures)
+    found = own or (_periods(lead, year_end) if undated else [])  # the opening's period: for an undated figure
     asked = [on_calendar(period, year_end) for period in asked]
     # … or a figure of the sentence is dated by it, or by a day or month in it ("412 MW at 30 September 2026,
     # compared with 355 MW at 30 June 2026" for the end of June, "$130 million in September 2025" for a raise in
@@ -82,7 +85,7 @@ def other_period_follows(text: str, figure: Quantity, asked: Sequence[Period], y
 
 def _dated_by(text: str, figure: Quantity, year_end: int | None) -> Period | None:
     """The period written right after the figure ("in fiscal 2024", "in the third quarter of 2025"), if any."""
-    after = extract_periods(text[figure.end:figure.end + 40])
+    after = extract_periods(text[figure.end:figure.end + 80])
     dated = after and _DATING.fullmatch(text[figure.end:figure.end + after[0].start])
     return on_calendar(after[0], year_end) if dated else None
 

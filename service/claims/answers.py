@@ -71,7 +71,7 @@ _TABLE_ROW = re.compile(r"^\s*(?:\||[-*•]\s)|\S {3,}\S")  # a table row or lis
 _PRONOUN_START = re.compile(r"\s*(?:it|its|they|their|this|these|that|those|he|she|the company|the firm)\b",
                             re.IGNORECASE)
 _HEADING = re.compile(r"\s*#{1,6}\s")
-_FIRST_PERSON = re.compile(r"\s*(?:we|our|us)\b", re.IGNORECASE)
+_FIRST_PERSON = re.compile(r"\s*(?:We|Our)\b")  # as written: "US sales" are a country's
 _RATE_AFTER = re.compile(r"\s*(?:per|an?|/|each)\s*(hour|hr|day|week|month|mo|year|yr)\b", re.IGNORECASE)
 _RATE_NAMES = {"hr": "hour", "mo": "month", "yr": "year", "hour": "hour", "day": "day", "week": "week",
                "month": "month", "year": "year"}

@@ -55,33 +55,31 @@ _SHORT_YEAR = r"(?P<year>(?:1[89]|20)\d{2}|'?\d{2})(?![\d%])"
 _ORDINAL = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
             "last": 4, "final": 4}  # "the last quarter of 2026" (with its year: "last quarter" alone is relative)
 _ORDINALS = "|".join(_ORDINAL)
-_FISCAL = r"(?P<fiscal>fy\s*|fiscal\s+(?:year\s+)?)"
+_FISCAL = r"(?P<fiscal>fy\s*|fiscal\s+(?:year\s+)?|financial\s+year\s+)"
+_UNTIL = r"(?:[-–/](?P<until>(?:1[89]|20)\d{2}|\d{2})(?![\d%/-]))"  # "FY2025-26": the fiscal year ending in 2026
 
 _PATTERNS: list[tuple[str, str]] = [
     # a filing's "three months ended September 30, 2025": the span that ends on that day
     ("ended", rf"\b(?:(?P<count>three|six|nine|twelve|3|6|9|12)[\s-]+months?|(?P<span>quarter|half[\s-]?year|"
               rf"(?:fiscal\s+)?year))\s+end(?:ed|ing)\s+{_MONTH}\s+(?P<day>\d{{1,2}}),?\s+{_YEAR}"),
-    # "FY2025-26", "fiscal 2025/26", "the 2025-26 financial year": the fiscal year ending in the second year
-    ("split_year", rf"\b(?:{_FISCAL}|financial\s+year\s+)(?P<start>(?:1[89]|20)\d{{2}}|'?\d{{2}})\s*[-–/]\s*"
-                   r"(?P<year>(?:1[89]|20)\d{2}|\d{2})\b(?![-/]\d)"),
-    ("split_year", r"\b(?P<start>(?:1[89]|20)\d{2})\s*[-–/]\s*(?P<year>\d{2}|(?:1[89]|20)\d{2})\s+"
-                   r"(?P<fiscal>financial|fiscal)\s+year\b"),
+    ("fiscal_year", rf"\b(?P<year>(?:1[89]|20)\d{{2}}){_UNTIL}\s+(?P<fiscal>financial|fiscal)\s+year\b"),  # "2025-26 …"
     ("iso_day", r"\b(?P<year>\d{4})-(?P<month_num>\d{1,2})-(?P<day>\d{1,2})\b"),
-    ("iso_month", r"\b(?P<year>(?:1[89]|20)\d{2})-(?P<month_num>0[1-9]|1[0-2])\b(?!-\d)"),  # a timeline's "2025-03"
+    ("iso_month", r"(?<!fy )(?<!fiscal )(?<!year )\b(?P<year>(?:1[89]|20)\d{2})-(?P<month_num>0[1-9]|1[0-2])\b"
+                  r"(?!-\d)"),  # a timeline's "2025-03"; "FY 2009-10" is a fiscal year
     ("day", rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+{_YEAR}"),
     ("day", rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\s+{_YEAR}"),
-    ("quarter", rf"\b(?:q(?P<q>[1-4])(?=[\s'-])|(?P<q2>[1-4])q)[\s-]*(?:of\s+)?{_FISCAL}?{_SHORT_YEAR}\b"),
-    ("quarter", rf"\b(?P<qword>{_ORDINALS})\s+(?:fiscal\s+)?quarter\s+(?:of\s+)?{_FISCAL}?{_YEAR}"),
+    ("quarter", rf"\b(?:q(?P<q>[1-4])(?=[\s'-])|(?P<q2>[1-4])q)[\s-]*(?:of\s+)?{_FISCAL}?{_SHORT_YEAR}{_UNTIL}?\b"),
+    ("quarter", rf"\b(?P<qword>{_ORDINALS})\s+(?:fiscal\s+)?quarter\s+(?:of\s+)?{_FISCAL}?{_YEAR}{_UNTIL}?"),
     # "the July-to-September quarter of 2026", "the July–September 2026 quarter", "(January–March 2024)": three
     # months named by their ends, a quarter of the calendar or of a fiscal year ("March to May 2024")
     ("month_quarter", rf"\b{_MONTH}\s*(?:[-–—]\s*(?:to\s*[-–—]\s*)?|(?:to|through|until)\s+)"
                       rf"(?P<until_month>{MONTH_NAMES})\.?\s+(?:{_YEAR}(?:\s+quarter\b)?|"
                       rf"quarter\s+(?:of\s+)?(?P<year_after>(?:1[89]|20)\d{{2}})\b)"),
-    ("half", rf"\b(?:h(?P<h>[12])(?=[\s'-])|(?P<h2>[12])h)[\s-]*(?:of\s+)?{_FISCAL}?{_SHORT_YEAR}\b"),
-    ("half", rf"\b(?P<hword>first|second)\s+half\s+(?:of\s+)?{_FISCAL}?{_YEAR}"),
+    ("half", rf"\b(?:h(?P<h>[12])(?=[\s'-])|(?P<h2>[12])h)[\s-]*(?:of\s+)?{_FISCAL}?{_SHORT_YEAR}{_UNTIL}?\b"),
+    ("half", rf"\b(?P<hword>first|second)\s+half\s+(?:of\s+)?{_FISCAL}?{_YEAR}{_UNTIL}?"),
     # "the last three months of 2026", "the first six months of fiscal 2027": a year's edge quarter or half
     ("edge_months", rf"\b(?P<edge>first|last|final)\s+(?P<months>three|six|3|6)\s+months\s+of\s+{_FISCAL}?{_YEAR}"),
-    ("fiscal_year", rf"\b{_FISCAL}{_SHORT_YEAR}\b"),
+    ("fiscal_year", rf"\b{_FISCAL}{_SHORT_YEAR}{_UNTIL}?\b"),
     ("month", rf"\b{_MONTH}\s+(?:of\s+)?{_YEAR}"),
     ("years", r"(?<![\w$€£¥.,/-])(?P<year>(?:1[89]|20)\d{2})\s*(?:-|–|—|to)\s*"
               r"(?P<until>(?:1[89]|20)\d{2}|\d{2})\b"),
@@ -183,10 +181,18 @@ def _build_day(match: re.Match[str], _: dt.date | None) -> Period | None:
     return _span(match, day, day, Granularity.DAY)
 
 
-def _build_quarter(match: re.Match[str], _: dt.date | None) -> Period:
+def _named_year(groups: dict[str, str | None]) -> int | None:
+    """The year a period is named after: "FY2025-26", a fiscal year named by both its years, ends in 2026."""
+    year, until = _year(groups["year"] or ""), groups.get("until")
+    return year if not until else year + 1 if _year(until) % 100 == (year + 1) % 100 else None
+
+
+def _build_quarter(match: re.Match[str], _: dt.date | None) -> Period | None:
     groups = match.groupdict()
     quarter = int(groups.get("q") or groups.get("q2") or _ORDINAL[groups["qword"].lower()])
-    first, last = _months(_year(groups["year"]), 3 * quarter - 2, 3)
+    if (year := _named_year(groups)) is None:
+        return None
+    first, last = _months(year, 3 * quarter - 2, 3)
     return _span(match, first, last, Granularity.QUARTER, fiscal=bool(groups.get("fiscal")))
 
 
@@ -200,10 +206,12 @@ def _build_month_quarter(match: re.Match[str], _: dt.date | None) -> Period | No
     return _span(match, first, last, Granularity.QUARTER)
 
 
-def _build_half(match: re.Match[str], _: dt.date | None) -> Period:
+def _build_half(match: re.Match[str], _: dt.date | None) -> Period | None:
     groups = match.groupdict()
     half = int(groups.get("h") or groups.get("h2") or (1 if groups["hword"].lower() == "first" else 2))
-    first, last = _months(_year(groups["year"]), 6 * half - 5, 6)
+    if (year := _named_year(groups)) is None:
+        return None
+    first, last = _months(year, 6 * half - 5, 6)
     return _span(match, first, last, Granularity.HALF, fiscal=bool(groups.get("fiscal")))
 
 
@@ -215,16 +223,11 @@ def _build_edge_months(match: re.Match[str], _: dt.date | None) -> Period:
                  fiscal=bool(match.group("fiscal")))
 
 
-def _build_year(match: re.Match[str], _: dt.date | None) -> Period:
-    year = _year(match.group("year"))
+def _build_year(match: re.Match[str], _: dt.date | None) -> Period | None:
+    if (year := _named_year(match.groupdict())) is None:
+        return None
     fiscal = bool(match.groupdict().get("fiscal"))
     return _span(match, dt.date(year, 1, 1), dt.date(year, 12, 31), Granularity.YEAR, fiscal=fiscal)
-
-
-def _build_split_year(match: re.Match[str], _: dt.date | None) -> Period | None:
-    year = _year(match.group("start").lstrip("'")) + 1  # "FY2025-26" ends in 2026; "FY2025-27" is no fiscal year
-    return _span(match, dt.date(year, 1, 1), dt.date(year, 12, 31), Granularity.YEAR, fiscal=True) \
-        if _year(match.group("year")) % 100 == year % 100 else None
 
 
 def _build_years(match: re.Match[str], _: dt.date | None) -> Period | None:
@@ -290,7 +293,7 @@ def _build_relative(match: re.Match[str], reference: dt.date | None) -> Period |
 
 
 _BUILDERS: dict[str, Callable[[re.Match[str], dt.date | None], Period | None]] = {
-    "ended": _build_ended, "split_year": _build_split_year, "iso_day": _build_day, "iso_month": _build_month,
+    "ended": _build_ended, "iso_day": _build_day, "iso_month": _build_month,
     "day": _build_day, "quarter": _build_quarter, "month_quarter": _build_month_quarter, "half": _build_half,
     "edge_months": _build_edge_months, "fiscal_year": _build_year, "month": _build_month, "decade": _build_decade,
     "years": _build_years, "year": _build_year, "relative": _build_relative,

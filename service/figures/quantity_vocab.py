@@ -67,7 +67,7 @@ CURRENCY_PREFIXES: dict[str, str] = {
     "rm": "MYR", "ksh": "KES",  # the Malaysian ringgit and the Kenyan shilling as written there
 }
 # Prefixes read only as written here, never in another case: "Rm 1203" is a room, "RS232" a serial port.
-CASED_CURRENCY_PREFIXES = ("RM", "Rs", "Rs.", "RS.", "KSh", "Ksh", "KSH")
+CASED_CURRENCY_PREFIXES = ("RM", "Rs", "Rs.", "RS.", "RS ", "KSh", "Ksh", "KSH")  # "RS 500 crore", not "RS232"
 # Units written after the figure: surface → (unit, multiplier into the unit).
 UNIT_SUFFIXES: dict[str, tuple[str, float]] = {
     "%": ("%", 1.0), "percent": ("%", 1.0), "per cent": ("%", 1.0), "pct": ("%", 1.0),

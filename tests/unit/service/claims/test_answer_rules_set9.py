@@ -1,7 +1,7 @@
-"""`ask` rules read from the ninth question set's misses (our own documents and wording): "we" and "our" in a
+"""`ask` rules read from the ninth question set's misses (our own documents and wording): "We" and "Our" in a
 call or a release are the company named at its top; a hyphenated name ("Quillbrook-2") is a word of its own; "the
 last three months of 2026" is that year's fourth quarter; a period after "in the" dates the figure before it, not
-the sentence."""
+the sentence, and a sentence whose every figure is so dated is not read with its document's period."""
 
 from __future__ import annotations
 
@@ -32,11 +32,19 @@ def test_we_in_a_call_is_the_company_named_at_its_top() -> None:
 
     found = extract_answer("When will customers get their first T11 samples from Pellomar?",
                            [passage(CALL, sentence)], {CALL.doc_id: CALL}, relevance=[0.8])
-    other = extract_answer("When will customers get their first T11 samples from Brenlow?",
-                           [passage(CALL, sentence)], {CALL.doc_id: CALL}, relevance=[0.8])
 
     assert found is not None and found.answer == "April 2027"
-    assert other is None  # the call's "we" is Pellomar, not another company the question names
+
+
+def test_us_in_capitals_is_a_country_not_the_company() -> None:
+    document = Document("call.txt", f"{CALL.text} US sales of Brenlow Cloud servers reached 12,000 units in the "
+                        "quarter.", title="Pellomar call")
+    sentence = "US sales of Brenlow Cloud servers reached 12,000 units in the quarter."
+
+    found = extract_answer("How many units did Pellomar sell in the quarter?", [passage(document, sentence)],
+                           {document.doc_id: document}, relevance=[0.8])
+
+    assert found is None
 
 
 def test_our_largest_customer_answers_which_customer() -> None:
@@ -77,3 +85,16 @@ def test_a_period_after_in_the_dates_the_figure_before_it() -> None:
                            [passage(CALL, sentence)], {CALL.doc_id: CALL}, relevance=[0.75])
 
     assert found is not None and found.written == "90,400"  # the call's quarter (fiscal year ends in September)
+
+
+def test_a_sentence_whose_only_figure_is_dated_is_not_read_with_the_documents_period() -> None:
+    document = Document("results.txt", "Pellomar third quarter 2026 results\n\nRevenue was $80 million for the three "
+                        "months ended September 30, 2025.", title="Pellomar Q3 2026")
+    sentence = "Revenue was $80 million for the three months ended September 30, 2025."
+
+    now = extract_answer("What was Pellomar's revenue in the third quarter of 2026?", [passage(document, sentence)],
+                         {document.doc_id: document}, relevance=[0.8])
+    then = extract_answer("What was Pellomar's revenue in the third quarter of 2025?", [passage(document, sentence)],
+                          {document.doc_id: document}, relevance=[0.8])
+
+    assert now is None and then is not None and then.written == "$80 million"

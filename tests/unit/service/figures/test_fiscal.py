@@ -99,3 +99,15 @@ def test_a_fiscal_year_named_by_both_its_years_is_compared_with_the_same_year_na
     assert right and right[0].period_aligned and right[0].relation is Relation.CONSISTENT
     assert wrong and wrong[0].period_aligned and wrong[0].relation is Relation.CONTRADICTS
     assert year_before and year_before[0].period_aligned is False
+
+
+@pytest.mark.parametrize(("text", "first", "last"), [
+    ("Q1 FY2025-26 revenue", dt.date(2026, 1, 1), dt.date(2026, 3, 31)),  # a quarter of the split year, not all of it
+    ("H1 FY2025-26", dt.date(2026, 1, 1), dt.date(2026, 6, 30)),
+    ("the third quarter of fiscal 2025-26", dt.date(2026, 7, 1), dt.date(2026, 9, 30)),
+    ("FY 2009-10", dt.date(2010, 1, 1), dt.date(2010, 12, 31)),  # not October 2009
+])
+def test_a_split_fiscal_years_quarters_and_halves(text: str, first: dt.date, last: dt.date) -> None:
+    period = extract_periods(text)[0]
+
+    assert (period.first_day, period.last_day, period.fiscal) == (first, last, True)

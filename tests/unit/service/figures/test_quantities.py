@@ -60,6 +60,7 @@ def only(text: str) -> Quantity:
         ("KSh1.2bn", 1.2e9, "KES"),
         ("Rs500 crore", 5e9, "INR"),
         ("Rs.500 crore", 5e9, "INR"),
+        ("RS 500 crore", 5e9, "INR"),  # in capitals, as headlines write it
         ("RMB 5 billion", 5e9, "CNY"),
         ("Room Rm 1203", 1203, None),  # these prefixes only as written: a room, not ringgit
         ("40k A100s", 40e3, "count"),  # a model code is no currency written against its number
