@@ -8,8 +8,9 @@ from __future__ import annotations
 import pytest
 
 from service.claims.answers import extract_answer
-from service.domain import Document, Passage
+from service.domain import Document
 from service.figures.periods import Granularity, extract_periods
+from tests.unit.service.claims.test_answer_rules import passage
 
 pytestmark = pytest.mark.unit
 
@@ -20,11 +21,6 @@ CALL = Document("call.txt", "PELLOMAR MICRODEVICES, INC.\nFirst Quarter Fiscal 2
                 "in the quarter, compared with 61,200 in the fourth quarter of fiscal 2026.", title="Pellomar call")
 THREAD = Document("thread.txt", "Training costs thread\n\nuser_one | 3 Feb 2027\n  Wrenmoor-2 cost Dallicott ~$2.1M, "
                   "that's from their CEO on a podcast.", title="thread")
-
-
-def passage(document: Document, sentence: str) -> Passage:
-    start = document.text.index(sentence)
-    return Passage(document.doc_id, start, start + len(sentence), sentence, 0.6, {"dense": 0.6})
 
 
 def test_we_in_a_call_is_the_company_named_at_its_top() -> None:
