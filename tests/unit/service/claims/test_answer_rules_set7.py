@@ -10,7 +10,8 @@ import pytest
 
 from service.claims.answers import extract_answer
 from service.claims.questions import Asked, search_wording
-from service.domain import Document, Passage
+from service.domain import Document
+from tests.unit.service.claims.test_answer_rules import passage
 
 pytestmark = pytest.mark.unit
 
@@ -22,11 +23,6 @@ NEWS = Document("news.txt", "Tarnholm Compute plans campus near Sines\n\nTarnhol
                 "closed-loop cooling system. The company put the total investment at €2.8 billion over five years, "
                 "making it one of the largest projects in the Iberian peninsula this year. Karuvo intends to drill "
                 "a second well; no date has been given for that well to start producing.", title="Tarnholm news")
-
-
-def passage(document: Document, sentence: str, reading: str = "") -> Passage:
-    start = document.text.index(sentence)
-    return Passage(document.doc_id, start, start + len(sentence), sentence, 0.6, {"dense": 0.6}, reading=reading)
 
 
 def test_a_sentence_is_about_the_names_of_its_headings() -> None:
