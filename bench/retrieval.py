@@ -18,7 +18,8 @@
    `--rerank N` adds one row per `--rerank-weights` value: hybrid's first N sentences reranked by the bundled
    NLI verifier (1 − P(neutral) + weight × retrieval score over the best; `service.pipeline.rerank`).
 2. Ingest: chunks/s through `CollectionStore.apply` (chunking, embedding, BM25, files, fsync) against the
-   embedder's bare `encode` of the same chunk texts.
+   embedder's bare `encode` of the same chunk texts: the first 2,000 chunks of `--ingest-set`'s documents (WiCE's
+   web pages by default; `--ingest-set findver`: paragraphs of the SEC reports its dev claims name).
 3. Dense search: latency of one query against the FAISS stage, exact vs approximate (index/ann.py), over
    synthetic unit vectors (384-d), with the approximate index's recall@10 against exact. Two kinds of data:
    `uniform` (noise on the sphere: no neighbourhoods at all, the worst case for any approximate index) and
@@ -175,9 +176,9 @@ def _pool(dataset: Dataset, claims: list, whole_corpus: bool) -> list:  # type: 
 
 # ---- 2. ingest throughput ---------------------------------------------------------------------------------
 
-def ingest_table(data: Path, embedder: Any, target_chunks: int = 2000) -> str:
+def ingest_table(data: Path, embedder: Any, dataset: str = "wice", target_chunks: int = 2000) -> str:
     documents, texts = [], []
-    for doc in load_dataset("wice", data / "wice", split="dev").documents:
+    for doc in load_dataset(dataset, data / dataset, split="dev").documents:
         spans = chunk_text(doc.text, 700, 1)
         documents.append(doc)
         texts.extend(doc.text[s.start:s.end] for s in spans)
@@ -276,6 +277,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000,100000,1000000", help="synthetic index sizes for table 3")
     parser.add_argument("--kinds", default="hnsw,ivf", help="approximate index kinds for table 3")
     parser.add_argument("--skip", default="", help="tables to skip: evidence, ingest, latency")
+    parser.add_argument("--ingest-set", default="wice", help="whose documents table 2 ingests (wice, findver, …)")
     parser.add_argument("--rerank", type=int, default=0, help="also rerank hybrid's first N with the NLI verifier")
     parser.add_argument("--rerank-weights", default="1", help="retrieval-score weights to try in the reranking")
     parser.add_argument("--query-forms", default="",
@@ -299,7 +301,8 @@ def main() -> None:
                                [QueryForm(f) for f in args.query_forms.split(",") if f])
         print(f"\n1. Sentence-level gold-evidence recall ({time.perf_counter() - started:.0f} s)\n{table}", flush=True)
     if "ingest" not in skip and embedder is not None:
-        print(f"\n2. Ingest throughput ({args.embedding}, CPU)\n{ingest_table(args.data, embedder)}", flush=True)
+        table = ingest_table(args.data, embedder, args.ingest_set)
+        print(f"\n2. Ingest throughput ({args.embedding}, {args.ingest_set}, CPU)\n{table}", flush=True)
     if "latency" not in skip:
         sizes = [int(s) for s in args.sizes.split(",")]
         kinds = [IndexKind(k) for k in args.kinds.split(",")]

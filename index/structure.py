@@ -46,7 +46,7 @@ from index.structure_lines import (
     prose_continues,
     strip_span,
 )
-from index.table_cells import scale_of
+from index.table_cells import scale_of, stated_units
 from index.tables import TABLE_RULE, Line, Table, read_table
 from service.text import SENTENCE_BREAK, Span, split_sentences
 
@@ -79,7 +79,9 @@ class Outline:
         self._split: list[Unit] | None = None
         self._markers: list[_Marker] = []
         self._tables: list[Table] = []
-        self._recent = ("", -1)  # the last prose block's short closing lines (up to five), cleaned, and its end
+        # the last prose block's short closing lines (up to five), cleaned, its end, and the sentence of its last
+        # lines that says what its figures are in ("Prices in USD per GPU-hour, …"), however long
+        self._recent = ("", -1, "")
         self._lead_in = ("", -1)  # the last prose block's closing line when it ends with ":", cleaned, and its end
         self._read()
         self._starts = [m.start for m in self._markers]
@@ -127,12 +129,13 @@ class Outline:
                 i += 2 if setext else 1
             elif TABLE_ROW.match(line.text):
                 self._flush(prose)
-                text, ended = self._recent
-                caption = text if 0 <= line.start - ended <= 3 else ""  # prose right above, a blank line at most
+                text, ended, units = self._recent
+                near = 0 <= line.start - ended <= 3  # prose right above, a blank line at most
+                caption, units = (text, units) if near else ("", "")
                 end = i
                 while end < len(lines) and (TABLE_ROW.match(lines[end].text) or TABLE_RULE.match(lines[end].text)):
                     end += 1
-                self._table(lines[i:end], caption)
+                self._table(lines[i:end], caption, units)
                 i = end
             elif LIST.match(line.text):
                 self._flush(prose)
@@ -166,7 +169,7 @@ class Outline:
             if len(line.text.strip()) > _CAPTION_LINE and not (not short and line.text.rstrip().endswith(":")):
                 break
             short.insert(0, clean(line.text))
-        self._recent = (" ".join(short), end)
+        self._recent = (" ".join(short), end, stated_units(" ".join(clean(line.text) for line in prose[-5:])))
         last = prose[-1].text.rstrip()
         self._lead_in = (clean(last), end) if last.endswith(":") and len(last) <= _CAPTION_LINE else ("", -1)
         prose.clear()
@@ -211,9 +214,9 @@ class Outline:
             lead = " ".join(words[:8]) + (" …" if len(words) > 8 else "")
             self._markers.append(_Marker(body_start + first_break.start(), "item", 9 + indent, lead, end))
 
-    def _table(self, lines: Sequence[Line], caption: str) -> None:
+    def _table(self, lines: Sequence[Line], caption: str, units: str = "") -> None:
         rows = [line for line in lines if not TABLE_RULE.match(line.text)]
-        table = Table(rows, caption, scale_of(caption))
+        table = Table(rows, caption, scale_of(caption), units=units)
         read_table(table, lines, self.text)
         self._tables.append(table)
         for row in rows:

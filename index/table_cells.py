@@ -20,8 +20,9 @@ def scale_of(text: str) -> str | None:
         if found else None
 
 
+# a currency a caption names for its figures; a code before a number is an amount ("USD 5 million"), not the unit
 _CAPTION_CURRENCY = re.compile(r"\b(?:in\s+(?:thousands|millions|billions)\s+of\s+(?P<of>(?:US\s+|U\.S\.\s+)?dollars|"
-                               r"euros|pounds|yen)|(?P<code>USD|EUR|GBP|JPY))\b", re.IGNORECASE)
+                               r"euros|pounds|yen)|(?P<code>USD|EUR|GBP|JPY)(?!\s*\d))\b", re.IGNORECASE)
 _CURRENCY_SIGNS = {"dollars": "$", "usd": "$", "euros": "€", "eur": "€", "pounds": "£", "gbp": "£", "yen": "¥",
                    "jpy": "¥"}
 
@@ -33,6 +34,27 @@ def currency_of(text: str) -> str:
     if not found:
         return ""
     word = (found.group("of") or found.group("code")).split()[-1].lower()
+    return _CURRENCY_SIGNS.get(word, "")
+
+
+# what a paragraph right above a table says its figures are in: "Prices in USD per GPU-hour, Linux, …", "All
+# amounts are in millions of euros." (a sentence that names the figures, then the currency)
+_STATED_UNITS = re.compile(r"\b(?:prices|figures|amounts|values|costs|rates|fees|charges|numbers)\b[^.;:!?]{0,40}?"
+                           r"\b(?:in|of)\s+(?:(?:thousands|millions|billions)\s+of\s+)?"
+                           r"(?:US\s+dollars|U\.S\.\s+dollars|dollars|euros|pounds|yen|USD|EUR|GBP|JPY)\b",
+                           re.IGNORECASE)
+
+
+def stated_units(text: str) -> str:
+    """The words of `text` (the prose right above a table) that say what its figures are in ("Prices in USD"),
+    or "": a table's currency and scale when its caption gives none."""
+    found = _STATED_UNITS.search(text)
+    return found.group() if found else ""
+
+
+def stated_currency(units: str) -> str:
+    """The currency sign `stated_units` names ("Prices in USD" → "$"), or ""."""
+    word = re.findall(r"[A-Za-z]+", units)[-1].lower() if units else ""
     return _CURRENCY_SIGNS.get(word, "")
 
 

@@ -30,6 +30,7 @@ from index.table_cells import (
     merged_cells,
     scale_of,
     split_cells,
+    stated_currency,
     value_text,
 )
 
@@ -54,6 +55,7 @@ class Table:
     caption: str
     scale: str | None
     section_of: dict[int, str] = field(default_factory=dict)  # row start → the section row above it
+    units: str = ""  # what the prose right above says the figures are in ("Prices in USD"): see `stated_units`
     facts: dict[int, str] = field(default_factory=dict)  # row start → the row read as a fact
 
 
@@ -115,7 +117,8 @@ def _headers_follow(rows: _Rows, start: int) -> bool:
 
 def _read_part(table: Table, marked: Sequence[tuple[Line, bool]], rows: _Rows) -> None:
     headers, body_from, markdown = _header_rows(table, marked, rows)
-    table.scale = table.scale or scale_of(table.caption) or scale_of(" ".join(c for h in headers for c in h))
+    table.scale = table.scale or scale_of(table.caption) or scale_of(" ".join(c for h in headers for c in h)) \
+        or scale_of(table.units)
     body = rows[body_from:]
     widths = [len(cells) - 1 for _, cells in body if len(cells) > 1 and (markdown or not is_value(cells[0]))]
     shape = _Shape(values=max(set(widths), key=widths.count) if widths else 0, markdown=markdown)
@@ -124,6 +127,12 @@ def _read_part(table: Table, marked: Sequence[tuple[Line, bool]], rows: _Rows) -
     sign = currency_of(table.caption)
     if sign and not shape.money:  # "Amounts in millions of US dollars": every value column is money
         shape.money = dict.fromkeys(range(shape.values), sign)
+    stated = stated_currency(table.units)
+    if stated and not shape.money and len(shape.columns) == shape.values:
+        # "Prices in USD per GPU-hour" above the table: its value columns are money, but not those that count
+        # ("GPUs per instance") or give a unit of their own ("Power (MW)")
+        shape.money = {j: stated for j, name in enumerate(shape.columns)
+                       if not _NOT_MONEY.search(name) and not header_unit(name)}
     shape.label_header = headers[-1][0] if markdown and headers and len(headers[-1]) == shape.values + 1 else ""
     section = ""
     for line, cells in body:

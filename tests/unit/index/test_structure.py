@@ -193,6 +193,26 @@ def test_a_caption_that_names_the_currency_gives_it_to_every_figure() -> None:
         "› Research and development — 2025: $310 million; 2024: $250 million")
 
 
+def test_the_paragraph_above_a_table_may_say_what_its_figures_are_in() -> None:
+    text = ("Prices in USD per GPU-hour, Linux, excluding storage, networking and egress. \"Reserved\" prices assume "
+            "a prepaid commitment for the whole term.\n\n"
+            "| Provider | GPUs per instance | Power (kW) | On-demand | 1-year reserved |\n|---|---|---|---|---|\n"
+            "| Norvessa Cloud | 8 | 10 | 3.85 | 2.90 |\n")
+
+    assert readings(text)["| Norvessa Cloud | 8 | 10 | 3.85 | 2.90 |"] == (
+        "Norvessa Cloud — GPUs per instance: 8; Power (kW): 10 kW; On-demand: $3.85; 1-year reserved: $2.90")
+
+
+@pytest.mark.parametrize("above", [
+    "Revenue rose to USD 5 million last year, as shown below.",  # a currency named, not the table's
+    "Prices in USD are listed on the providers' pages.\n\nSome other paragraph in between.",  # not right above
+])
+def test_a_currency_named_elsewhere_is_not_the_tables(above: str) -> None:
+    text = f"{above}\n\n| Provider | On-demand |\n|---|---|\n| Norvessa Cloud | 3.85 |\n"
+
+    assert readings(text)["| Norvessa Cloud | 3.85 |"].endswith("Norvessa Cloud — On-demand: 3.85")
+
+
 @pytest.mark.parametrize("table", [
     "| a | b |\n| 1 | 2 | 3 | 4 | 5 |\n| x |\n| 7 | | | 9 |\n",  # ragged rows
     "| " + " | ".join(str(i) for i in range(10_000)) + " |\n| x | 1 |\n",  # 10,000 columns
