@@ -37,6 +37,7 @@ from functools import lru_cache
 
 from service.claims.answer_conflicts import compared_with, conflicts, names_inside_sentences, new_names
 from service.claims.answer_periods import other_period_follows, period_follows, periods_fit, same_time
+from service.claims.answer_rows import column_name, with_row_units
 from service.claims.questions import SAME_THING, AnswerKind, Asked, with_countries
 from service.domain import Document, Passage
 from service.figures import (
@@ -197,7 +198,8 @@ def _answer_in(passage: Passage, asked: Asked, year_end: int | None = None) -> E
             f"{period.first_day.isoformat()}/{period.last_day.isoformat()}"
         return Extract(passage, kind, iso, period.text)
     units = {_UNIT_WORDS[word] for word in asked.counted if word in _UNIT_WORDS}
-    figures = [q for q in extract_quantities(text) if _is_kind(q, kind, units, asked.wants_money)
+    figures = [q for q in with_row_units(passage, extract_quantities(text))  # a row's "2.65" as its table's $2.65
+               if _is_kind(q, kind, units, asked.wants_money)
                and not other_period_follows(text, q, asked_periods, year_end) and not _given(q, asked.figures)]
     if not figures:
         return None
@@ -244,16 +246,10 @@ def _rate_fits(text: str, quantity: Quantity, rates: set[str]) -> bool:
 
 
 def _column_share(passage: Passage, figure: Quantity, wanted: frozenset[str]) -> float:
-    """For a table row read as a fact ("Funding rounds › Brindlemark AI — Round: Series C; Amount: $310 million;
-    Post-money valuation: $2.1 billion"), the share of `wanted` in the name of the column the figure sits under
-    (found by its digits among the named values); 0 for a sentence."""
-    fact = passage.reading.rpartition(" — ")[2] if " — " in passage.reading else ""
-    digits = re.sub(r"[^\d.]", "", figure.text)
-    for pair in fact.split("; ") if digits and wanted else ():
-        name, _, value = pair.partition(": ")
-        if value and digits in re.sub(r"[^\d.]", "", value):
-            return _share(wanted, content_words(name))
-    return 0.0
+    """For a table row read as a fact ("Funding rounds › Brindlemark AI — Round: Series C; Amount: $310 million"),
+    the share of `wanted` in the name of the column the figure sits under; 0 for a sentence."""
+    name = column_name(passage, figure) if wanted else ""
+    return _share(wanted, content_words(name)) if name else 0.0
 
 
 def _after(text: str, quantity: Quantity, wanted: frozenset[str]) -> int:
