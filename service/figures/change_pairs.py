@@ -31,28 +31,31 @@ _CHANGE_AMOUNT = re.compile(r"\b(?:increased|decreased|rose|fell|declined|grew|d
                             r"about\s+|roughly\s+|nearly\s+)?$", re.IGNORECASE)
 
 
-def levels(text: str) -> list[Quantity]:
+def levels(text: str, rates: bool = False) -> list[Quantity]:
     """The figures of a passage a change can be computed from (`figures_of`: no number a period is written with,
-    "the three months ended …" is no 3), less percentages and the size of a change the passage states."""
+    "the three months ended …" is no 3), less the size of a change the passage states and, unless `rates` (the
+    claim asks for the percentage change of a rate: "the percentage decrease in the net retention rate"),
+    percentages."""
     return [q for q in figures_of(text)
-            if q.unit != "%" and not _CHANGE_AMOUNT.search(text[max(0, q.start - 40):q.start])]
+            if (rates or q.unit != "%") and not _CHANGE_AMOUNT.search(text[max(0, q.start - 40):q.start])]
 
 
-def same_unit(a: Quantity, b: Quantity) -> bool:
-    """Operands of one measure: the same base unit ("$212 million a year" is dollars), never percentages."""
+def same_unit(a: Quantity, b: Quantity, rates: bool = False) -> bool:
+    """Operands of one measure: the same base unit ("$212 million a year" is dollars), percentages only as
+    `rates`."""
     base_a, base_b = (a.unit or "count").partition("/")[0], (b.unit or "count").partition("/")[0]
-    return base_a == base_b and base_a != "%"
+    return base_a == base_b and (rates or base_a != "%")
 
 
 def changes_in(text: str, figures: Sequence[Quantity], period: Period | None,
-               base: Period | None) -> list[tuple[Quantity, Quantity]]:
+               base: Period | None, rates: bool = False) -> list[tuple[Quantity, Quantity]]:
     """(new, old) pairs the passage states: "A, up from B", "from B to A", "A compared with B", or, when the
     claim names a period, the figure of that period against the one of the period it is measured against
-    (`base`, or the period before it, or a year before it)."""
+    (`base`, or the period before it, or a year before it). `rates`: percentages pair too."""
     pairs = []
     for i, first in enumerate(figures):
         for second in figures[i + 1:i + 3]:
-            if not same_unit(first, second):
+            if not same_unit(first, second, rates):
                 continue
             between = text[first.end:second.start]
             if _BASE_AFTER.match(between) or _EARLIER.match(between):
@@ -60,7 +63,7 @@ def changes_in(text: str, figures: Sequence[Quantity], period: Period | None,
             elif _LATER.match(between) or (re.fullmatch(r"\s*to\s*", between) and _FROM_TO.search(text[:first.start])):
                 pairs.append((second, first))
     if period is not None:
-        periods = [_year_ended(text, p) for p in extract_periods(text)]
+        periods = _elided([_year_ended(text, p) for p in extract_periods(text)], text)
         # a stated pair counts for the claim's period only if the passage dates nothing else ("$2.49 in September
         # 2024. A year earlier, $3.40" is no change from 2019 to 2020; a quarter's is not the year's)
         if not all(_of_period(period, p) or (_of_period(base, p) if base is not None else _just_before(p, period))
@@ -72,8 +75,26 @@ def changes_in(text: str, figures: Sequence[Quantity], period: Period | None,
         before = [q for q, p in dated if p is not None and (_of_period(base, p) if base is not None
                                                               else _just_before(p, period))]
         # the figures of each period in one unit, first ones first ("three months ended" is not a column's)
-        pairs += [(new, old) for new in current for old in before if same_unit(new, old)]
+        pairs += [(new, old) for new in current for old in before if same_unit(new, old, rates)]
     return pairs
+
+
+_ELIDED = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+)")
+
+
+def _elided(periods: list[Period], text: str) -> list[Period]:
+    """A bare year listed right after a day is that day in that year ("as of January 31, 2024 and 2023")."""
+    out = list(periods)
+    for i in range(1, len(out)):
+        day, year = out[i - 1], out[i]
+        if day.granularity is Granularity.DAY and year.granularity is Granularity.YEAR \
+                and _ELIDED.fullmatch(text[day.end:year.start]):
+            try:
+                moved = day.last_day.replace(year=year.last_day.year)
+            except ValueError:  # 29 February
+                continue
+            out[i] = replace(year, first_day=moved, last_day=moved, granularity=Granularity.DAY)
+    return out
 
 
 def _of_period(claimed: Period, found: Period) -> bool:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from service.domain import Passage
+from service.domain import Passage, Relation
 from service.figures.change_pairs import changes_in, levels, nearest_period, same_unit
 from service.figures.derived_arithmetic import as_change, finding, shown, spread, value_range, years_between
 from service.figures.derived_claim import DerivedClaim, DerivedFinding
@@ -63,16 +63,28 @@ def _check_change(derived: DerivedClaim, claim: str, passages: Sequence[Passage]
     name what is measured (not whose: "Veridian raised $4 billion; its revenue was …" pairs the revenues), then
     one whose sentences only do together ("… at $2.49 per hour. A year earlier, … $3.40 per hour")."""
     names = claim_names(claim)
-    return _changed(derived, passages, names) or _changed(derived, passages, None)
+    rates = derived.kind == "change" and bool(_RATE_CHANGE.search(claim)) and bool(_plain(derived.words) & _RATES)
+    return _changed(derived, passages, names, rates) or _changed(derived, passages, None, rates)
 
 
-def _changed(derived: DerivedClaim, passages: Sequence[Passage], names: frozenset[str] | None) -> DerivedFinding | None:
+# "the percentage decrease in the net retention rate … is 6.48%": the relative change, also of a percentage, when
+# the measure is one ("92% of our cash … was held abroad" is a share of cash, no level of it)
+_RATES = frozenset({"rate", "ratio", "margin", "utilization", "utilisation", "yield", "occupancy", "retention",
+                    "churn"})
+_RATE_CHANGE = re.compile(r"\bpercent(?:age)?\s+(?:change|increase|decrease|decline|growth|reduction|drop|rise)\b",
+                          re.IGNORECASE)
+
+
+def _changed(derived: DerivedClaim, passages: Sequence[Passage], names: frozenset[str] | None,
+             rates: bool = False) -> DerivedFinding | None:
     """The first change the passages give of the claim's measure; with `names`, one each of whose figures names
-    the measure itself, whose it is (the claim's `names`) being anywhere in the passage."""
+    the measure itself, whose it is (the claim's `names`) being anywhere in the passage. `rates`: the claim asks
+    for the percentage change, so percentages are operands too (101% and 108% is −6.5%); one that conflicts is
+    no conflict where their gap in points is the claimed figure (which one the claim means cannot be told)."""
     alone = [(passage, passage, passage) for passage in passages]
     for first, second, passage in [*alone, *following(passages)]:
         text = read_passage(passage)
-        for pair in changes_in(text, levels(text), derived.period, derived.base):
+        for pair in changes_in(text, levels(text, rates), derived.period, derived.base, rates):
             new, old = pair
             near = (words_near(text, new), words_near(text, old))
             whose = names & measure_words(text) if names is not None else frozenset()
@@ -104,8 +116,19 @@ def _changed(derived: DerivedClaim, passages: Sequence[Passage], names: frozense
                 return finding(derived, rate, (widest[0] ** (1 / years), widest[1] ** (1 / years)), operands,
                                 arithmetic)
             arithmetic = f"{shown(new)} vs {shown(old)} is {as_change(ratio)}"
-            return finding(derived, ratio, widest, operands, arithmetic)
+            found = finding(derived, ratio, widest, operands, arithmetic)
+            if new.unit == "%" and found.relation is Relation.CONTRADICTS and _points_claimed(derived, new, old):
+                continue  # the claimed figure is their gap in points: which one the claim means cannot be told
+            return found
     return None
+
+
+def _points_claimed(derived: DerivedClaim, new: Quantity, old: Quantity) -> bool:
+    """Whether the claimed change, read as percentage points, is the operands' gap (to their rounding)."""
+    if derived.low is None or derived.high is None:
+        return False
+    claimed = abs((derived.low + derived.high) / 2 - 1) * 100
+    return abs(abs(new.value - old.value) - claimed) <= new.precision + old.precision
 
 
 def _check_share(derived: DerivedClaim, passages: Sequence[Passage]) -> DerivedFinding | None:
