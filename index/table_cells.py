@@ -20,9 +20,11 @@ def scale_of(text: str) -> str | None:
         if found else None
 
 
-# a currency a caption names for its figures; a code before a number is an amount ("USD 5 million"), not the unit
+# a currency a caption names for its figures; a code before an amount is the amount's ("USD 5 million", "USD 4.5",
+# "USD 1,200"), not the table's unit ("USD 000", "Revenue, USD 2023 vs 2022" are)
+_AMOUNT_AFTER = r"(?!\s*(?:\d[\d,]*\.\d|\d{1,3}(?:,\d{3})+|\d+\s*(?:million|billion|thousand|mn|bn|m|k)\b))"
 _CAPTION_CURRENCY = re.compile(r"\b(?:in\s+(?:thousands|millions|billions)\s+of\s+(?P<of>(?:US\s+|U\.S\.\s+)?dollars|"
-                               r"euros|pounds|yen)|(?P<code>USD|EUR|GBP|JPY)(?!\s*\d))\b", re.IGNORECASE)
+                               rf"euros|pounds|yen)|(?P<code>USD|EUR|GBP|JPY){_AMOUNT_AFTER})\b", re.IGNORECASE)
 _CURRENCY_SIGNS = {"dollars": "$", "usd": "$", "euros": "€", "eur": "€", "pounds": "£", "gbp": "£", "yen": "¥",
                    "jpy": "¥"}
 
@@ -37,12 +39,14 @@ def currency_of(text: str) -> str:
     return _CURRENCY_SIGNS.get(word, "")
 
 
-# what a paragraph right above a table says its figures are in: "Prices in USD per GPU-hour, Linux, …", "All
-# amounts are in millions of euros." (a sentence that names the figures, then the currency)
-_STATED_UNITS = re.compile(r"\b(?:prices|figures|amounts|values|costs|rates|fees|charges|numbers)\b[^.;:!?]{0,40}?"
-                           r"\b(?:in|of)\s+(?:(?:thousands|millions|billions)\s+of\s+)?"
-                           r"(?:US\s+dollars|U\.S\.\s+dollars|dollars|euros|pounds|yen|USD|EUR|GBP|JPY)\b",
-                           re.IGNORECASE)
+# what a paragraph right above a table says its figures are in: a sentence that opens by saying so and says no
+# more of them ("Prices in USD per GPU-hour, Linux, …", "All amounts are in millions of euros."), not one that
+# tells something of them ("Costs in USD rose 5%", "Prices in USD are listed on the providers' pages")
+_STATED_UNITS = re.compile(r"(?:^|(?<=[.!?:]\s))(?:all\s+)?(?:prices|figures|amounts|values|costs|fees|charges)\s+"
+                           r"(?:are\s+)?(?:(?:shown|given|quoted|stated|expressed)\s+)?(?:in|of)\s+"
+                           r"(?:(?:thousands|millions|billions)\s+of\s+)?"
+                           r"(?:US\s+dollars|U\.S\.\s+dollars|dollars|euros|pounds|yen|USD|EUR|GBP|JPY)\b"
+                           r"(?=\s*(?:[,.;:)]|per\b|$))", re.IGNORECASE)
 
 
 def stated_units(text: str) -> str:

@@ -124,15 +124,14 @@ def _read_part(table: Table, marked: Sequence[tuple[Line, bool]], rows: _Rows) -
     shape = _Shape(values=max(set(widths), key=widths.count) if widths else 0, markdown=markdown)
     shape.columns = _columns(headers, shape.values, markdown=markdown)
     shape.money = _money_columns(body, shape.values, markdown)
-    sign = currency_of(table.caption)
-    if sign and not shape.money:  # "Amounts in millions of US dollars": every value column is money
-        shape.money = dict.fromkeys(range(shape.values), sign)
-    stated = stated_currency(table.units)
-    if stated and not shape.money and len(shape.columns) == shape.values:
-        # "Prices in USD per GPU-hour" above the table: its value columns are money, but not those that count
-        # ("GPUs per instance") or give a unit of their own ("Power (MW)")
-        shape.money = {j: stated for j, name in enumerate(shape.columns)
-                       if not _NOT_MONEY.search(name) and not header_unit(name)}
+    sign = currency_of(table.caption) or stated_currency(table.units)
+    if sign and not shape.money:
+        # "Amounts in millions of US dollars" (its caption) or "Prices in USD per GPU-hour, …" (the paragraph
+        # above): its value columns are money, but not those that count ("GPUs per instance") or give a unit of
+        # their own ("Power (MW)")
+        named = len(shape.columns) == shape.values
+        shape.money = {j: sign for j in range(shape.values)
+                       if not named or not (_NOT_MONEY.search(shape.columns[j]) or header_unit(shape.columns[j]))}
     shape.label_header = headers[-1][0] if markdown and headers and len(headers[-1]) == shape.values + 1 else ""
     section = ""
     for line, cells in body:

@@ -26,25 +26,32 @@ def _digits(text: str) -> str:
     return re.sub(r"[^\d.]", "", text)
 
 
+def _columns(passage: Passage, figures: Sequence[Quantity]) -> list[tuple[str, str]]:
+    """Each figure's (column name, value as the fact writes it), in order: the fact's values are taken left to
+    right, each by the first figure with its digits, so that a row's two "8"s are each their own column's."""
+    pairs, out, k = _fact_pairs(passage), [], 0
+    for figure in figures:
+        digits = _digits(figure.text)
+        at = next((i for i in range(k, len(pairs)) if digits and digits in _digits(pairs[i][1])), None)
+        out.append(pairs[at] if at is not None else ("", ""))
+        k = at + 1 if at is not None else k
+    return out
+
+
 def column_name(passage: Passage, figure: Quantity) -> str:
-    """The name of the column `figure` sits under (found by its digits among the fact's values), or ""."""
-    digits = _digits(figure.text)
-    return next((name for name, value in _fact_pairs(passage) if digits and digits in _digits(value)), "")
+    """The name of the column `figure` (a figure of `passage.text`) sits under, or ""."""
+    figures = extract_quantities(passage.text)
+    named = _columns(passage, figures)
+    return next((name for q, (name, _) in zip(figures, named, strict=True) if q.start == figure.start), "")
 
 
 def with_row_units(passage: Passage, figures: Sequence[Quantity]) -> list[Quantity]:
     """`figures` (read from the row as written), each bare one taking the unit, scale and value the fact gives
-    the same digits ("2.65" under "Prices in USD …" is $2.65); digits the fact writes with two units stay bare."""
-    given: dict[str, Quantity | None] = {}
-    for _, value in _fact_pairs(passage):
-        found = extract_quantities(value)
-        if len(found) == 1 and found[0].unit and found[0].unit != "count":
-            digits = _digits(found[0].text)
-            seen = given.get(digits, found[0])
-            given[digits] = found[0] if seen is not None and seen.unit == found[0].unit else None
+    its column ("2.65" under "Prices in USD …" is $2.65); a value the fact writes bare stays bare."""
     out = []
-    for figure in figures:
-        stated = given.get(_digits(figure.text)) if not figure.unit else None
+    for figure, (_, value) in zip(figures, _columns(passage, figures), strict=True):
+        found = extract_quantities(value) if value and not figure.unit else []
+        stated = found[0] if len(found) == 1 and found[0].unit and found[0].unit != "count" else None
         out.append(replace(figure, value=stated.value, low=stated.low, high=stated.high, unit=stated.unit,
                            precision=stated.precision) if stated is not None else figure)
     return out

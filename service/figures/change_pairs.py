@@ -80,15 +80,17 @@ def changes_in(text: str, figures: Sequence[Quantity], period: Period | None,
 
 
 _ELIDED = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+)")
+_LIST_ENDS = re.compile(r"\s*(?:[,;:.)]|(?:and|or|were|was|respectively)\b|$)")  # not "2024 results", "2025 guidance"
 
 
 def _elided(periods: list[Period], text: str) -> list[Period]:
-    """A bare year listed right after a day is that day in that year ("as of January 31, 2024 and 2023")."""
+    """A bare year listed right after a day, ending the list, is that day in that year ("as of January 31, 2024
+    and 2023, respectively"; not "on January 1, 2023, and 2024 results …")."""
     out = list(periods)
     for i in range(1, len(out)):
         day, year = out[i - 1], out[i]
         if day.granularity is Granularity.DAY and year.granularity is Granularity.YEAR \
-                and _ELIDED.fullmatch(text[day.end:year.start]):
+                and _ELIDED.fullmatch(text[day.end:year.start]) and _LIST_ENDS.match(text, year.end):
             try:
                 moved = day.last_day.replace(year=year.last_day.year)
             except ValueError:  # 29 February

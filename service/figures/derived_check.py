@@ -124,11 +124,12 @@ def _changed(derived: DerivedClaim, passages: Sequence[Passage], names: frozense
 
 
 def _points_claimed(derived: DerivedClaim, new: Quantity, old: Quantity) -> bool:
-    """Whether the claimed change, read as percentage points, is the operands' gap (to their rounding)."""
+    """Whether the claimed change, read as percentage points, is the operands' gap (to their rounding), in the
+    same direction (a rate that fell 12% → 10% bears out no increase, in points or not)."""
     if derived.low is None or derived.high is None:
         return False
-    claimed = abs((derived.low + derived.high) / 2 - 1) * 100
-    return abs(abs(new.value - old.value) - claimed) <= new.precision + old.precision
+    claimed = ((derived.low + derived.high) / 2 - 1) * 100
+    return abs((new.value - old.value) - claimed) <= new.precision + old.precision
 
 
 def _check_share(derived: DerivedClaim, passages: Sequence[Passage]) -> DerivedFinding | None:

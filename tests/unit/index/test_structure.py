@@ -203,9 +203,21 @@ def test_the_paragraph_above_a_table_may_say_what_its_figures_are_in() -> None:
         "Norvessa Cloud — GPUs per instance: 8; Power (kW): 10 kW; On-demand: $3.85; 1-year reserved: $2.90")
 
 
+def test_a_short_caption_that_names_the_currency_leaves_counts_alone() -> None:
+    text = ("Prices in USD per GPU-hour.\n\n| Provider | GPUs per instance | On-demand |\n|---|---|---|\n"
+            "| Norvessa Cloud | 8 | 3.85 |\n")
+
+    assert readings(text)["| Norvessa Cloud | 8 | 3.85 |"].endswith(
+        "Norvessa Cloud — GPUs per instance: 8; On-demand: $3.85")
+
+
 @pytest.mark.parametrize("above", [
-    "Revenue rose to USD 5 million last year, as shown below.",  # a currency named, not the table's
-    "Prices in USD are listed on the providers' pages.\n\nSome other paragraph in between.",  # not right above
+    "Revenue rose to USD 5 million last year, as shown below.",  # an amount in a currency, not the table's unit
+    # a paragraph (too long to caption the table) that tells something of the prices, not what they are in
+    "Prices in USD are listed on the providers' pages, which we checked on 15 January 2027 for this edition.",
+    "Costs in USD rose 5% year on year, driven by hiring across both offices and a new data centre lease.",
+    "The table below sets out the interest rates on our loans in euros and the maturities of each facility.",
+    "Prices in USD per GPU-hour.\n\nSome other paragraph in between.",  # not right above
 ])
 def test_a_currency_named_elsewhere_is_not_the_tables(above: str) -> None:
     text = f"{above}\n\n| Provider | On-demand |\n|---|---|\n| Norvessa Cloud | 3.85 |\n"

@@ -50,3 +50,13 @@ def test_what_a_table_row_costs_is_answered_in_its_tables_currency() -> None:
                            [row_passage(PRICES, ROW)], {PRICES.doc_id: PRICES}, relevance=[0.6])
 
     assert found is not None and (found.value, found.written) == ("$2.65", "2.65")
+
+
+def test_a_row_that_repeats_digits_gives_each_its_own_column() -> None:
+    row = "| Oxwick Compute | EU South (Madrid, Spain) | 8 | 8 | 6 |"
+    document = Document("prices.md", PRICES.text.replace(ROW, row), title="GPU cloud prices")
+    passage = row_passage(document, row)
+    figures = with_row_units(passage, extract_quantities(row))
+
+    assert [(column_name(passage, q), q.unit) for q in figures] == [
+        ("GPUs per instance", None), ("On-demand", "USD"), ("1-year reserved", "USD")]

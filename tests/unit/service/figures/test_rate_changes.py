@@ -59,3 +59,18 @@ def test_a_share_of_a_measure_is_no_level_of_it() -> None:
                    "2023, is approximately 1.04%.", cash) is None
     assert checked("The percentage decrease in Cost of Sales between the years 2022 and 2023 was 39.78%.",
                    incentives) is None
+
+
+def test_a_rate_that_fell_bears_out_no_increase_in_points_either() -> None:
+    churn = "Our churn rate was 10% in 2023, compared with 12% in 2022."
+
+    assert checked("The percentage increase in the churn rate from 2022 to 2023 is 2%.", churn) == (
+        Relation.CONTRADICTS, "10% vs 12% is -16.7%")
+
+
+def test_a_year_that_opens_a_phrase_is_not_the_day_before_it() -> None:
+    # "January 1, 2023, and 2024 results": 2024 is the year, not January 1, 2024
+    text = "Our net retention rate was 101% on January 1, 2023, and 2024 results put it at 108%."
+
+    assert checked("The percentage increase in the net retention rate from January 1, 2023, to January 1, 2024, "
+                   "is 6.93%.", text) is None
