@@ -28,11 +28,14 @@ def _digits(text: str) -> str:
 
 def _columns(passage: Passage, figures: Sequence[Quantity]) -> list[tuple[str, str]]:
     """Each figure's (column name, value as the fact writes it), in order: the fact's values are taken left to
-    right, each by the first figure with its digits, so that a row's two "8"s are each their own column's."""
+    right, each by the first figure with its digits (the same digits, else digits among others: "12,288" in
+    "12,288 H100 GPUs"), so that a row's two "8"s are each their own column's."""
     pairs, out, k = _fact_pairs(passage), [], 0
     for figure in figures:
         digits = _digits(figure.text)
-        at = next((i for i in range(k, len(pairs)) if digits and digits in _digits(pairs[i][1])), None)
+        ahead = range(k, len(pairs))
+        at = next((i for i in ahead if digits and digits == _digits(pairs[i][1])), None) if digits else None
+        at = at if at is not None else next((i for i in ahead if digits and digits in _digits(pairs[i][1])), None)
         out.append(pairs[at] if at is not None else ("", ""))
         k = at + 1 if at is not None else k
     return out

@@ -60,3 +60,12 @@ def test_a_row_that_repeats_digits_gives_each_its_own_column() -> None:
 
     assert [(column_name(passage, q), q.unit) for q in figures] == [
         ("GPUs per instance", None), ("On-demand", "USD"), ("1-year reserved", "USD")]
+
+
+def test_a_figure_the_fact_writes_with_more_digits_keeps_its_column() -> None:
+    document = Document("clusters.md", "## Our clusters\n\n| Cluster | GPUs | Power |\n|---|---|---|\n"
+                        "| Kestrel | 12,288 H100 | 17 MW |\n", title="clusters")
+    row = "| Kestrel | 12,288 H100 | 17 MW |"
+    passage = row_passage(document, row)
+
+    assert [column_name(passage, q) for q in extract_quantities(row)] == ["GPUs", "Power"]
