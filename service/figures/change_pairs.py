@@ -85,17 +85,22 @@ _LIST_ENDS = re.compile(r"\s*(?:[,;:.)]|(?:and|or|were|was|respectively)\b|$)") 
 
 def _elided(periods: list[Period], text: str) -> list[Period]:
     """A bare year listed right after a day, ending the list, is that day in that year ("as of January 31, 2024
-    and 2023, respectively"; not "on January 1, 2023, and 2024 results …")."""
+    and 2023, respectively"; not "on January 1, 2023, and 2024 results …"), and one right after a year that ends
+    on a day other than 31 December is the year that ends on that day ("the fiscal years ended January 31, 2024
+    and 2023": February 2022 to January 2023)."""
     out = list(periods)
     for i in range(1, len(out)):
-        day, year = out[i - 1], out[i]
-        if day.granularity is Granularity.DAY and year.granularity is Granularity.YEAR \
-                and _ELIDED.fullmatch(text[day.end:year.start]) and _LIST_ENDS.match(text, year.end):
+        first, year = out[i - 1], out[i]
+        fiscal = first.granularity is Granularity.YEAR and (first.last_day.month, first.last_day.day) != (12, 31)
+        if (first.granularity is Granularity.DAY or fiscal) and year.granularity is Granularity.YEAR \
+                and _ELIDED.fullmatch(text[first.end:year.start]) and _LIST_ENDS.match(text, year.end):
+            shift = year.last_day.year - first.last_day.year
             try:
-                moved = day.last_day.replace(year=year.last_day.year)
+                start, end = first.first_day.replace(year=first.first_day.year + shift), \
+                    first.last_day.replace(year=year.last_day.year)
             except ValueError:  # 29 February
                 continue
-            out[i] = replace(year, first_day=moved, last_day=moved, granularity=Granularity.DAY)
+            out[i] = replace(year, first_day=start, last_day=end, granularity=first.granularity)
     return out
 
 

@@ -1,14 +1,20 @@
 """The percentage change of a figure that is itself a percentage ("the percentage decrease in the net retention
 rate … is 6.48%", FinDVer dev): computed from the two percentages only where the claim asks for the percentage
-change, and never called a conflict where the claimed figure is their gap in points."""
+change, and never called a conflict where the claimed figure is their gap in points; and the dates such a filing
+lists with one day or year-end for all ("January 31, 2024 and 2023")."""
 
 from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
 
 import pytest
 
 from service.domain import Passage, Relation
+from service.figures.change_pairs import changes_in, levels
 from service.figures.derived import read_derived
 from service.figures.derived_check import check_derived
+from service.figures.periods import extract_periods
 
 pytestmark = pytest.mark.unit
 
@@ -74,3 +80,15 @@ def test_a_year_that_opens_a_phrase_is_not_the_day_before_it() -> None:
 
     assert checked("The percentage increase in the net retention rate from January 1, 2023, to January 1, 2024, "
                    "is 6.93%.", text) is None
+
+
+def test_a_year_listed_after_a_fiscal_year_is_the_fiscal_year_before() -> None:
+    # "the fiscal years ended January 31, 2024 and 2023": the second is February 2022 to January 2023
+    text = "Net sales for the fiscal years ended January 31, 2024 and 2023 were $5.2 billion and $4.8 billion, " \
+           "respectively."
+    year = extract_periods("the fiscal year ended January 31, 2024")[0]
+    before = replace(year, first_day=dt.date(2022, 2, 1), last_day=dt.date(2023, 1, 31))
+
+    pairs = changes_in(text, levels(text), year, before)
+
+    assert [(new.value, old.value) for new, old in pairs] == [(5.2e9, 4.8e9)]
