@@ -96,8 +96,7 @@ def _elided(periods: list[Period], text: str) -> list[Period]:
                 and _ELIDED.fullmatch(text[first.end:year.start]) and _LIST_ENDS.match(text, year.end):
             shift = year.last_day.year - first.last_day.year
             try:
-                start, end = first.first_day.replace(year=first.first_day.year + shift), \
-                    first.last_day.replace(year=year.last_day.year)
+                start, end = (day.replace(year=day.year + shift) for day in (first.first_day, first.last_day))
             except ValueError:  # 29 February
                 continue
             out[i] = replace(year, first_day=start, last_day=end, granularity=first.granularity)
