@@ -1,6 +1,6 @@
 """Decomposition and check-worthiness against the hand-written gold in examples/claim-structure/.
 
-    python bench/claim_structure.py [--show-errors] [--heldout] [--datasets ../shared/datasets]
+    python bench/claim_structure.py [--show-errors] [--heldout | --heldout2] [--datasets ../shared/datasets]
 
 Decomposition: a claim matches when it gives as many parts as the gold and the parts pair one-to-one with
 the gold parts at word F1 ≥ 0.8 (lower-cased words, punctuation around them dropped), which tolerates a
@@ -8,7 +8,10 @@ carried word more or less but not a lost figure or a wrong subject. Check-worthi
 checkable vs not over the 40 statements, with the errors by kind. Rules only: no model is loaded.
 
 The rules were written against `decomposition.jsonl` and `checkworthiness.jsonl` (dev figures); `--heldout`
-scores `heldout-*.jsonl`, written by someone else and not looked at while the rules were tuned. `--datasets`
+scores `heldout-*.jsonl`, written by someone else and not looked at while the rules were tuned. `--heldout2`
+scores `heldout2-decomposition.jsonl` (60 claims, 30 of them traps that must stay whole, written on 2026-12-07
+by a helper who had read neither the rules nor the other gold files; scored once before the rules of that day
+were changed; decomposition only). `--datasets`
 prints, per public claim set (dev split), the share of claims the pipeline would screen out or split: how much
 the rules change what the verifier sees there.
 """
@@ -61,11 +64,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--show-errors", action="store_true")
     parser.add_argument("--heldout", action="store_true", help="score the held-out gold files")
+    parser.add_argument("--heldout2", action="store_true", help="score the second held-out decomposition file")
     parser.add_argument("--datasets", type=Path, help="folder of the public claim sets (../shared/datasets)")
     args = parser.parse_args()
-    prefix = "heldout-" if args.heldout else ""
-    score_decomposition(read(GOLD / f"{prefix}decomposition.jsonl"), args.show_errors)
-    score_checkworthiness(read(GOLD / f"{prefix}checkworthiness.jsonl"), args.show_errors)
+    if args.heldout2:
+        score_decomposition(read(GOLD / "heldout2-decomposition.jsonl"), args.show_errors)
+    else:
+        prefix = "heldout-" if args.heldout else ""
+        score_decomposition(read(GOLD / f"{prefix}decomposition.jsonl"), args.show_errors)
+        score_checkworthiness(read(GOLD / f"{prefix}checkworthiness.jsonl"), args.show_errors)
     if args.datasets:
         dataset_shares(args.datasets)
 

@@ -23,7 +23,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from service.claims.part_check import LEADING, is_company_suffix, is_statement, main_verb
+from service.claims.cuts import connectors, ing_predicate, no_part, reports_who
+from service.claims.part_check import LEADING, is_statement, main_verb, well_formed
+from service.claims.subjects import JOINT, coordinated_names, singular
 from service.claims.wording import (
     ADVERBS,
     POSSESSIVE_PRONOUNS,
@@ -36,19 +38,12 @@ from service.claims.wording import (
     possessive,
     referent,
     tokens,
+    verb_at,
     wordset,
 )
 from service.figures.derived import read_derived
 
 MAX_PARTS = 6
-_CONNECTOR = re.compile(r";\s*|,?\s+(?:and|but|while|whereas|although|though|yet)\s+|,\s+(?!\d{3}\b|\d{4}\b)",
-                        re.IGNORECASE)
-_JOINT = re.compile(r"\b(?:together|combined|in total|between them|altogether|jointly)\b", re.IGNORECASE)
-_BETWEEN = re.compile(r"\bbetween\s+(?:[^,;]|,(?=\d)){1,40}?\s+and\s+", re.IGNORECASE)
-_NAMES_WITH_AND = re.compile(r"\b(?:Procter and Gamble|Johnson and Johnson|Marks and Spencer|Barnes and Noble|"
-                             r"Ben and Jerry's|Simon and Schuster|Black and Decker|Arm and Hammer|Crate and Barrel|"
-                             r"Bath and Body Works|Dolce and Gabbana|Tiffany and Co|Church and Dwight|"
-                             r"Lord and Taylor|Ernst and Young|Standard and Poor's)\b", re.IGNORECASE)
 _RELATIVE = re.compile(r"^(?P<head>[^,]{2,80}?),\s+(?P<pronoun>which|who|whose)\s+(?P<rel>(?:[^,]|,(?=\d)){3,}?),\s+"
                        r"(?P<rest>.+)$",
                        re.IGNORECASE | re.DOTALL)
@@ -61,23 +56,18 @@ _HAS_TIME = re.compile(r"\b(?:19|20)\d\d\b|\b(?:last|this|next) (?:year|quarter|
 # to be so ("If there is a cloud cover, …"); a concession ("While …", "Despite …") says both, and is split
 _SUBORDINATE = re.compile(r"^[\W_]*(?:when|whenever|if(?! anything| not| so)|even if|unless|until|whether|"
                           r"as long as)(?=\s)", re.IGNORECASE)  # ("once" is as often "formerly")
-# "…, scientists said", "a new study finds", "said Taalas": who says it, nothing to check of its own (but
-# "… and reported revenue of $6.4 billion" is a predicate)
-_REPORTING_VERB = (r"(?:said|say|says|found|finds|find|reported|noted|argued|argues|added|wrote|writes|warned|"
-                   r"told|explained|explains|concluded|concludes)")  # not "reports", "notes": nouns as often
-_REPORTING = re.compile(rf"^(?:(?:\S+\s+){{0,4}}{_REPORTING_VERB}|"
-                        rf"{_REPORTING_VERB}(?-i:(?:\s+[A-Z][\w.'’-]*){{1,3}}))\W*$", re.IGNORECASE)
 # "than scientists and climate models anticipated": what others expected, the comparison's second term
-_EXPECTED = re.compile(r"\b(?:anticipated|expected|predicted|thought|projected|forecast|believed|estimated|assumed|"
-                       r"feared|hoped|imagined|suggested)\W*$", re.IGNORECASE)
-_THAN_ENDS = re.compile(r"\bthan(?:\s+\S+){1,4}\s*$", re.IGNORECASE)  # "… much faster than scientists"
 _THAT = re.compile(r"\bthat\b", re.IGNORECASE)  # "said that its cluster, Kestrel, had passed": one clause
+_SCALED = re.compile(r"%|\b(?:[kmb]n?|thousand|million|billion|trillion)\b", re.IGNORECASE)  # not a bare count
 _NOT_SUBJECT_START = wordset("""in on at for to of by with from as than over under about into per after before
-during since until not no so then which who whom whose that where when""")  # "…, which was more than Meta"
-_SINGULAR_OF = {"are": "is", "were": "was", "have": "has"}
-# after a bare comma, the verb of a long subject ("The total proceeds from the sales on May 31, 2022, and June 26,
-# 2023, were $956,281"), not a predicate of its own: predicates are joined by "and", "while"…
-_COPULAS = wordset("is are was were")
+during since until not no so then which who whom whose that where when how what why whether""")
+# ("…, which was more than Meta")
+_DETERMINERS = wordset("the a an this that these those its their his her our my your each every both all some many")
+_SHAREABLE = wordset("is are was were has have had been will would can could may might should must be")
+_MODALS = wordset("will would can could may might should must")
+_AFTER_PASSIVE = wordset("in on to by from at for with into as under during")  # "… and released in April 2010"
+_SUBORDINATING = wordset("before after because when while since until although though if that which who whom whose "
+                         "where than unless whereas")
 
 
 @dataclass(frozen=True)
@@ -103,8 +93,9 @@ def decompose(claim: str, max_parts: int = MAX_PARTS) -> list[ClaimPart]:
     if _SUBORDINATE.match(body[len(lead):]):
         return whole
     parts = _split(body[len(lead):], offset + len(lead))
-    if len(parts) < 2 or len(parts) > max_parts or not all(is_statement(part.text) for part in parts):
-        return whole  # a fragment ("primarily due to …", "investing activities of $80M") is no claim to check
+    if len(parts) < 2 or len(parts) > max_parts or not all(
+            is_statement(part.text) and well_formed(part.text) and not reports_who(part.text) for part in parts):
+        return whole  # a fragment ("primarily due to …", "kids with intellectual") is no claim to check
     return [ClaimPart(lead + part.text, part.start, part.end) for part in parts]
 
 
@@ -124,11 +115,11 @@ def _split(text: str, offset: int, depth: int = 0) -> list[ClaimPart]:
         return [ClaimPart(text, offset, offset + len(text))]
     subject_end = toks[verb - 1].end()
     subject = re.sub(r"\s+(?:both|each|all|together)$", "", text[:subject_end], flags=re.IGNORECASE)
-    joint = _JOINT.search(text)  # "Alder and Birch together hold 16,384 GPUs": one figure for both, not each
-    names = [] if _NAMES_WITH_AND.search(subject) or joint else _coordinated_names(subject)
+    joint = JOINT.search(text)  # "Alder and Birch together hold 16,384 GPUs": one figure for both, not each
+    names = [] if joint else coordinated_names(subject)
     if names:
         predicate = text[toks[verb].start():]
-        return [ClaimPart(f"{name} {_agree(predicate)}", offset, offset + len(text)) for name in names]
+        return [ClaimPart(f"{name} {singular(predicate)}", offset, offset + len(text)) for name in names]
     parts, kinds = _split_predicate(text, offset, subject, toks[verb].start(), is_past(words[verb]))
     if depth < 2 and "clause" in kinds:  # a clause with its own subject may be compound itself
         parts = [inner for part, kind in zip(parts, kinds, strict=True)
@@ -140,8 +131,8 @@ def _split_predicate(text: str, offset: int, subject: str, verb_start: int,
                      past: bool) -> tuple[list[ClaimPart], list[str]]:
     """Parts of `text` (subject, then its predicate from `verb_start`) split at the connectors after the verb,
     and the kind of each ("main", "predicate", "pronoun", "clause", "figure")."""
-    cuts = [m for m in _CONNECTOR.finditer(text, verb_start) if not _inside_between(text, m.start())
-            and not (m.group(0).strip() == "," and _THAT.search(text, verb_start, m.start()))]
+    cuts = [m for m in connectors(text, verb_start)
+            if not (m.group(0).strip() == "," and _THAT.search(text, verb_start, m.start()))]
     starts = [0, *(cut.end() for cut in cuts)]
     ends = [*(cut.start() for cut in cuts), len(text)]
     parts: list[ClaimPart] = []
@@ -151,6 +142,9 @@ def _split_predicate(text: str, offset: int, subject: str, verb_start: int,
     for cut, segment_start, segment_end in zip(cuts, starts[1:], ends[1:], strict=True):
         if pending is not None:  # "AMD and Intel shipped fewer": the name and this segment are one clause
             built = _clause(text[pending:segment_end], subject, past, current, cut.group(0))
+            if cut.group(0).strip(" ,").lower() != "and":  # "… Firmicutes and Bacteroidetes, whereas IBD is …"
+                current, end, pending = current + text[end:segment_end], segment_end, None
+                continue
             if built is not None and built[1] == "clause":
                 segment_start = pending
             else:
@@ -185,62 +179,39 @@ def _clause(segment: str, subject: str, past: bool, previous: str, connector: st
     """The self-contained text of the clause `segment` that follows a connector, and its kind; None when
     the segment does not start a part of its own."""
     words = _words(segment)
-    if not words or (_REPORTING.match(segment.strip()) and not any(map(is_figure, words))) \
-            or (_EXPECTED.search(segment) and _THAN_ENDS.search(previous) and first_verb(words) == len(words) - 1):
-        return None
     lead = 0
     while lead < len(words) - 1 and words[lead].lower() in ADVERBS:
         lead += 1
-    first = words[lead].lower()
-    if _continues(words[lead:], connector, previous):
+    if not words or no_part(segment, words, lead, subject, previous, connector):
         return None
-    toks = tokens(segment)
-    owner = referent(subject)
-    if first in SUBJECT_PRONOUNS and _verb_at(words, lead + 1):
+    first, toks, owner = words[lead].lower(), tokens(segment), referent(subject)
+    if any(map(is_figure, _words(owner))) or len(_words(owner)) > 6:  # a subject misread: "… constitutes 100% of"
+        owner = ""
+    if owner and first in SUBJECT_PRONOUNS and verb_at(words, lead + 1):
         return owner + segment[toks[lead].end():], "pronoun"
     referring = REFERRING.match(segment)
-    if referring and _verb_at(words, len(_words(referring.group(0)))):
+    if owner and referring and verb_at(words, len(_words(referring.group(0)))):
         return owner + segment[referring.end():], "pronoun"
-    if first in POSSESSIVE_PRONOUNS and first_verb(words, lead + 1) is not None:
+    if owner and first in POSSESSIVE_PRONOUNS and first_verb(words, lead + 1) is not None:
         return possessive(owner) + segment[toks[lead].end():], "clause"
-    if "while" in connector.lower() and _ing_predicate(words, lead):  # "… while (also) recognizing X"
+    if "while" in connector.lower() and ing_predicate(words, lead):  # "… while (also) recognizing X"
         return f"{subject} {'was' if past else 'is'} {segment}", "predicate"
-    if _verb_at(words, lead) and not is_figure(words[lead]):
-        return f"{subject} {segment}", "predicate"
+    if verb_at(words, lead) and not is_figure(words[lead]):
+        said = previous[len(subject):] if previous.startswith(subject) else ""
+        return f"{subject} {_auxiliary(said, words, lead)}{segment}", "predicate"
     if is_figure(words[0]):
         figures = [t for t in tokens(previous) if is_figure(t.group())]
-        if figures and first_verb(_words(previous)) is not None:
+        if figures and first_verb(_words(previous[:figures[0].start()])) is not None \
+                and not (re.search(r"\bof\s+$", previous[:figures[0].start()]) and figures[0].group()[0].isdigit()
+                         and not _SCALED.search(figures[0].group())):  # "the diets of 2,000 vegetarians"
             return previous[:figures[0].start()] + segment, "figure"
         return None
     verb = first_verb(words)
-    if verb is not None and 1 <= verb <= 6 and words[0].lower() not in _NOT_SUBJECT_START:
+    if verb is not None and 1 <= verb <= 6 and words[0].lower() not in _NOT_SUBJECT_START \
+            and not any(word.lower() in _SUBORDINATING for word in words[1:verb]) \
+            and not _nouns_joined(words, verb, previous, connector):  # "weeks before X was seen", "oil and gas …"
         return segment, "clause"  # its own subject: "… and Veridian rents capacity", "… and costs rose"
     return None
-
-
-def _continues(words: list[str], connector: str, previous: str) -> bool:
-    """A segment that goes on with what came before rather than stating something of its own: the verb of a long
-    subject after a bare comma ("The percentage decrease in X from June 30, 2023, to December 31, 2023, is 22%"),
-    a modifier (", leaving 5.6M shares outstanding", ", driven by higher sales"), or the next of coordinated "-ing"
-    modifiers ("operating and investing activities", "operating, investing, and financing")."""
-    first = words[0]
-    ing = first.islower() and first.endswith("ing")  # not "Boeing", "Beijing"
-    after_comma = connector.strip() == "," and (first.lower() in _COPULAS or ing or words[1:2] == ["by"])
-    return after_comma or (ing and previous.rstrip(" ,").lower().endswith("ing"))
-
-
-def _ing_predicate(words: list[str], lead: int) -> bool:
-    """"(while) also recognizing increased liabilities": an "-ing" predicate of the claim's subject, not a clause
-    with a subject of its own ("while spending fell 5%", "while Boeing delivered 500 jets")."""
-    word = words[lead]
-    if not (word.islower() and word.endswith("ing")):
-        return False
-    after = words[lead + 1:lead + 3]
-    if not after or not is_verb(after[0]):
-        return True
-    # "recognizing increased contract liabilities": a participle before a noun; "spending increased 5%": a verb
-    return after[0].lower().endswith("ed") and len(after) > 1 and after[1][0].isalpha() \
-        and after[1].lower() not in {"by", "to", "from", "in", "at", "sharply", "slightly"}
 
 
 def _carry_time(parts: list[ClaimPart], kinds: list[str]) -> list[ClaimPart]:
@@ -259,34 +230,39 @@ def _carry_time(parts: list[ClaimPart], kinds: list[str]) -> list[ClaimPart]:
     return [*carried, parts[-1]]
 
 
-def _coordinated_names(subject: str) -> list[str]:
-    """["Veridian", "Lumenfold"] for "Veridian and Lumenfold": two or three capitalised names, else []."""
-    pieces = re.split(r",\s*(?:and\s+)?|\s+and\s+", subject)
-    if len(pieces) < 2 or any(is_company_suffix(piece.partition(" ")[0]) for piece in pieces) \
-            or not all(p and p[0].isupper() and len(p.split()) <= 4 for p in pieces):
-        return []
-    return pieces
+def _nouns_joined(words: list[str], verb: int, previous: str, connector: str) -> bool:
+    """"… let oil and gas companies emit …", "… had prepayments and miscellaneous receivables offsetting …": a
+    bare "and" between two lower-case words, the second opening a subject of several words, joins nouns, not
+    clauses ("Sales fell and profits rose", "… 5% and net income fell" and "… the band and Dennis took over" do)."""
+    before = _words(previous)[-1:]
+    return connector.strip().lower() == "and" and verb >= 2 and words[0][:1].islower() \
+        and words[0].lower() not in _DETERMINERS and bool(before) and before[0][:1].islower() \
+        and not is_verb(before[0]) and not is_figure(before[0])
 
 
-def _agree(predicate: str) -> str:
-    """The predicate made singular for one of several subjects ("are" → "is")."""
-    head, _, rest = predicate.partition(" ")
-    return f"{_SINGULAR_OF.get(head.lower(), head)} {rest}".strip()
+def _auxiliary(predicate: str, words: list[str], lead: int) -> str:
+    """The auxiliaries of the part before that the predicate after "and" shares, followed by a space: a passive
+    participle's ("was later jailed … and released in April 2010": "was released"), a modal's before a bare verb
+    ("will house 20,000 GPUs, draw 90 MW": "will draw"); "" when there are none to share (a negation is not
+    shared, nor "was" with an active verb and its object: "was founded … and raised $10B")."""
+    before = _words(predicate)
+    shared = []
+    for word in before:
+        if word.lower() not in _SHAREABLE:
+            break
+        shared.append(word)
+    if not shared or "not" in (word.lower() for word in before[:len(shared) + 1]):
+        return ""
+    verb, after = words[lead].lower(), words[lead + 1:lead + 2]
+    passive = is_past(verb) and (not after or after[0].lower() in _AFTER_PASSIVE)
+    bare = shared[0].lower() in _MODALS and not is_past(verb) and not verb.endswith(("s", "ing")) \
+        and verb not in _SHAREABLE | {"are", "do", "does", "did"}  # "can be infected … but are unlikely"
+    return " ".join(shared[:1] if bare else shared) + " " if passive or bare else ""
 
 
 def _verb_leads(text: str) -> bool:
     words = _words(text)
-    return bool(words) and _verb_at(words, 0)
-
-
-def _verb_at(words: list[str], index: int) -> bool:
-    while index < len(words) and words[index].lower() in ADVERBS:
-        index += 1
-    return index < len(words) and first_verb(words, index) == index and is_verb(words[index])
-
-
-def _inside_between(text: str, position: int) -> bool:
-    return any(m.start() < position < m.end() for m in _BETWEEN.finditer(text))
+    return bool(words) and verb_at(words, 0)
 
 
 def _clip(part: ClaimPart, start: int) -> ClaimPart:

@@ -4,6 +4,8 @@
                               # margin increased": "increased", not "operating")
     is_statement(part_text)   # False for "despite the challenges faced in 2022", "relies heavily on related
                               # party liabilities", "Inc. ceased mining operations", "a net cash increase"
+    well_formed(part_text)    # False for "kids with intellectual" after "showed that", "… on movement in",
+                              # "the antibodies from a llama that staved off SARS"
 
 Long analytical claims (FinDVer's 40–80 words) are full of "-ing" modifiers ("operating and investing
 activities"), participles ("driven by", "related to") and trailing reasons ("primarily due to …") that the
@@ -16,14 +18,26 @@ from __future__ import annotations
 import re
 from itertools import pairwise
 
-from service.claims.wording import ADVERBS, NOUN_TOO, first_verb, is_verb, tokens, wordset
+from service.claims.wording import ADVERBS, NOUN_TOO, first_verb, is_figure, is_verb, tokens, wordset
 
 # a part opening with one of these continues another clause: a reason, a concession, a comparison, a modifier
 _CONTINUES = wordset("""despite due primarily largely mainly partly partially alongside including excluding amid
 after before while with without as because since although though which who whose whom respectively also and or
+if unless whether
 but nor even especially particularly notably compared relative relating leading resulting driven offset thanks
 along plus than such thereby amidst given indicating reflecting suggesting highlighting coupled like
 whereby""")
+# what opens a clause inside a part: what follows it must have its verb in the same part
+_OPENS_CLAUSE = re.compile(r"\b(?:that|which|who|whom|whose|where|whereas|although|though|because)\b|;",
+                           re.IGNORECASE)
+_RELATIVE = wordset("that which who")
+_WORD = re.compile(r"[A-Za-z][\w'’&.-]*\w|[A-Za-z]")
+_DETERMINED = re.compile(r"\s*(?:year|quarter|month|week|day|time|period|date|season|point)\b", re.IGNORECASE)
+_PAIRS = (("(", ")"), ("[", "]"), ("“", "”"))
+# a part ending in one of these was cut inside a phrase: "… on movement in", "… vaccine doses even"
+_ADJECTIVE_END = re.compile(r"(?:al|ive|ic|ous|ful|able|ible|ent|ant|ary)$")  # "is a beneficial"
+_DANGLING = wordset("""in on at for to of by with from into than as so even the a an its their this that and or not
+such both either neither""")
 _COMPANY_SUFFIXES = wordset("inc llc l.l.c ltd corp co lp l.p n.a plc s.a ag n.v llp limited incorporated")
 # words after which an "-ed" form is a modifier, not a finite verb: "for all reported periods", "as evaluated by"
 _BEFORE_PARTICIPLE = wordset("""of for in on at to from with by into over under about as than more less most many
@@ -31,9 +45,11 @@ much no such newly like""")
 _QUANTIFIERS = wordset("all some any each every")  # "for all reported periods", but "they each signed"
 _BE = wordset("is are was were be been being am has have had will would can could may might shall should must "
               "do does did")
-# a claim's leading context, kept in every part: "In 2025, ", "According to X, ", "As of December 31, 2023, "
-LEADING = re.compile(r"^(?P<lead>(?:in|during|by|since|after|before|according to|as of|last|this|on|at|for)\b"
-                     r"[^,]{1,60}(?:,\s*(?:19|20)\d\d)?,\s+)", re.IGNORECASE)
+# a claim's leading context, kept in every part: "In 2025, ", "According to X, ", "As of December 31, 2023, ",
+# "Across the 312 surveyed plots, "
+LEADING = re.compile(r"^(?P<lead>(?:in|during|by|since|after|before|according to|as of|last|this|on|at|for|across|"
+                     r"among|from|within|throughout|over|under|following|based on|using)\b"
+                     r"[^,]{1,100}(?:,\s*(?:19|20)\d\d)?,\s+)", re.IGNORECASE)
 
 
 def main_verb(words: list[str], start: int = 0) -> int | None:
@@ -61,11 +77,58 @@ def is_statement(text: str) -> bool:
         return False
     verb = main_verb(words)
     if verb is None:  # a present tense the lexicon lacks, after a name: "Bergwerk Cloud bills in euros"
-        verb = next((i for i in range(1, min(len(words), 6)) if words[i - 1][0].isupper() and words[i].islower()
+        verb = next((i for i in range(1, min(len(words) - 1, 6)) if words[i - 1][0].isupper() and words[i].islower()
                      and words[i].endswith("s") and not words[i].endswith(("ss", "'s", "’s"))), None)
     if verb is None or verb == 0 or words[verb - 1].lower().endswith(("'s", "’s")):  # "The company's could lead"
         return False
     return not first.islower() or verb <= 6  # a clause's own subject is short: "gross margins were impacted"
+
+
+def well_formed(text: str) -> bool:
+    """A part that reads on its own: its brackets and quotes close; the clause it opens last ("… showed that
+    kids with intellectual", "…; changes in arginine") has its verb; it does not end in a preposition, article or
+    conjunction ("… on movement in"), a hyphenated modifier ("retired from first-class") or an article and an
+    adjective ("is a beneficial"); and its main clause has a verb outside the relative clause it opens
+    ("The same antibodies from a llama that staved off SARS": the only verb is the relative clause's)."""
+    last = text.split()[-2:]
+    if any(text.count(left) != text.count(right) for left, right in _PAIRS) or text.count('"') % 2 \
+            or last[-1].lower() in _DANGLING or _compound_adjective(last[-1]) \
+            or (len(last) == 2 and last[0].lower() in {"a", "an"} and _ADJECTIVE_END.search(last[1])):
+        return False
+    lead = LEADING.match(text)
+    body = text[lead.end():] if lead else text
+    opens = [m for m in _OPENS_CLAUSE.finditer(body)
+             if not (m.group().lower() == "that" and _DETERMINED.match(body, m.end()))]  # "that year"
+    if opens and first_verb(_words(body[opens[-1].end():])) is None:
+        return False
+    if opens and opens[0].group().lower() in _RELATIVE:
+        after = _words(body[opens[0].end():])
+        if after and is_verb(after[0]) and first_verb(_words(body[:opens[0].start()])) is None \
+                and _verb_groups(after) < 2:
+            return False
+    return True
+
+
+def _compound_adjective(word: str) -> bool:
+    """"first-class", "15th-ranked", "non-sectarian": a hyphenated modifier, which ends no clause (a "lock-up" or a
+    "spin-off" may)."""
+    head, _, tail = word.rpartition("-")
+    return bool(head) and word.islower() and tail.isalpha() and tail not in {"up", "off", "out", "in", "down", "over"}
+
+
+def _verb_groups(words: list[str]) -> int:
+    """How many runs of verbs `words` hold ("are designed and sold": two; "can screen": one)."""
+    groups, previous = 0, False
+    for word in words:
+        verb = is_verb(word)
+        groups += verb and not previous
+        previous = verb
+    return groups
+
+
+def _words(text: str) -> list[str]:
+    """The words of `text`, figures left out ("2023 came" is one figure token to `tokens`: "came" is kept)."""
+    return _WORD.findall(text)
 
 
 def is_company_suffix(word: str) -> bool:
@@ -88,5 +151,10 @@ def _finite(words: list[str], index: int) -> bool:
     if not word.endswith("ed") or index == 0:
         return True
     before = words[index - 1].lower()
+    after = [*words[index + 1:index + 3], "", ""]
+    if (before.endswith("ing") and before.islower() and after[0].isalpha() and after[0].islower()
+            and not after[0].endswith("ly") and after[0] not in _BEFORE_PARTICIPLE) \
+            or (after[0] == "by" and not is_figure(after[1] or "x")):
+        return False  # "receivables offsetting accrued costs", "sales impacted by …" (not "increased by 5%")
     return not (before in _BEFORE_PARTICIPLE
                 or (before in _QUANTIFIERS and index > 1 and words[index - 2].lower() in _BEFORE_PARTICIPLE))

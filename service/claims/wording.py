@@ -34,7 +34,8 @@ _IRREGULAR = {  # base: (past, participle)
     "shut": ("shut", "shut"), "sink": ("sank", "sunk"), "meet": ("met", "met"), "stand": ("stood", "stood"),
     "break": ("broke", "broken"), "choose": ("chose", "chosen"), "drive": ("drove", "driven"),
     "know": ("knew", "known"), "think": ("thought", "thought"), "mean": ("meant", "meant"),
-    "feel": ("felt", "felt"), "swing": ("swung", "swung"), "forecast": ("forecast", "forecast"),
+    "feel": ("felt", "felt"), "lay": ("laid", "laid"), "swing": ("swung", "swung"), "bear": ("bore", "born"),
+    "forecast": ("forecast", "forecast"),
 }
 _REGULAR = wordset("""report announce plan employ own use operate earn post record generate reach exceed double triple
 quadruple halve increase decrease decline drop climb jump surge soar slump slide invest acquire launch open close
@@ -47,7 +48,9 @@ install upgrade order receive book sustain attract issue invest raise lift fail 
 outsell employ spin merge partner license power cool host rank tie link list move shift pivot slash trim
 hike double grow predict warn agree pledge promise commit vow propose announce introduce""")
 _AUXILIARIES = wordset("""is are was were be been being has have had do does did will would can could may
-might shall should must""")
+might shall should must won't can't cannot don't doesn't didn't isn't aren't wasn't weren't wouldn't couldn't
+shouldn't hasn't haven't hadn't won’t can’t don’t doesn’t didn’t isn’t aren’t wasn’t weren’t wouldn’t couldn’t
+shouldn’t hasn’t haven’t hadn’t""")
 VERBS: frozenset[str] = frozenset()  # filled below: every inflection of every verb above
 
 
@@ -124,13 +127,14 @@ def is_past(word: str) -> bool:
 
 def first_verb(words: list[str], start: int = 0) -> int | None:
     """Index of the first verb in `words[start:]`. A noun-or-verb word followed by a verb counts as a noun, and
-    so does a word right after a determiner or a possessive ("the end", "Northwind's total")."""
+    so does a word right after a determiner or a possessive ("the end", "Northwind's total"), and "May" after
+    the first word (a month: the modal is written "may" there)."""
     for index in range(start, len(words)):
         if not is_verb(words[index]):
             continue
         if words[index].lower() in NOUN_TOO and index + 1 < len(words) and is_verb(words[index + 1]):
             continue
-        if index > 0 and _noun_follows(words[index - 1]):
+        if index > 0 and (_noun_follows(words[index - 1]) or words[index] == "May"):  # "March through May 2020"
             continue
         return index
     return None
@@ -150,3 +154,12 @@ def referent(subject: str) -> str:
 def possessive(subject: str) -> str:
     """"Veridian" → "Veridian's", "Northwind Labs" → "Northwind Labs'"."""
     return subject + ("'" if subject.endswith("s") else "'s")
+
+
+def verb_at(words: list[str], index: int) -> bool:
+    """Whether a verb opens `words` at `index` (after adverbs); a capitalised word is none ("… and List A
+    cricket": a predicate after a connector is written in lower case)."""
+    while index < len(words) and words[index].lower() in ADVERBS:
+        index += 1
+    return index < len(words) and first_verb(words, index) == index and is_verb(words[index]) \
+        and words[index][:1].islower()

@@ -14,7 +14,7 @@ from service.claims.checkworthiness import Reason, checkworthiness, states_a_pla
 from service.claims.compound import combine, needs_whole, not_checkable
 from service.claims.decompose import ClaimPart, decompose
 from service.claims.in_text import sentences_to_check
-from service.claims.part_check import is_statement
+from service.claims.part_check import is_statement, well_formed
 from service.claims.questions import AnswerKind, question_kind
 from service.domain import Citation, Decider, Document, Label, Passage, Stamp, Verdict
 
@@ -125,6 +125,84 @@ def test_short_clauses_and_names_ending_in_ing_still_split(claim: str, parts: li
 ])
 def test_a_cut_that_leaves_a_fragment_keeps_the_claim_whole(claim: str) -> None:
     assert [p.text for p in decompose(claim)] == [claim.rstrip(".")]
+
+
+# cuts inside a phrase, seen on the Check-COVID and Citation-Integrity training splits: each used to give a
+# fragment ("A recent study showed that kids with intellectual") or a part about the wrong subject
+@pytest.mark.parametrize("claim", [
+    "A recent study showed that kids with intellectual and developmental disabilities are less likely to die.",
+    "Preliminary studies have shown that chronic diseases like diabetes, hypertension and obesity make it deadlier.",
+    "Viruses do not spread easily among bat species sharing living spaces, such as caves and hollowed out trees.",
+    "Research has found no human proteins that interact with SARS-CoV-2 and are vulnerable to drugs.",
+    "There is widespread concern among researchers that SARS-CoV-2 may mutate and become more dangerous.",
+    "Fluid simulations show that existing toilets successfully flush all but a negligible amount of particles.",
+    "From March through May 2020, there was no significant difference in the number of deaths.",
+    "The same antibodies from a llama that staved off SARS and MERS could also neutralize the new virus.",
+    "Black, Hispanic, and White Americans are equally likely to be affected by the pandemic.",
+    "Black and Latino communities experienced higher rates of COVID-19 morbidity.",
+    "Changes in coronavirus levels in wastewater preceded rises and falls in positive test results.",
+    "A study of the travel ban on movement in and out of Wuhan found it prevented domestic spread.",
+    "The sun has gone into lockdown which could cause freezing weather and famine, say scientists.",
+    "People with heart disease are not at an increased risk for severe Covid-19, preliminary research has shown.",
+    "COVID-19 can be emitted in air particles while speaking.",
+    "The ban covers drivers who hold a phone while they are stopped at traffic lights.",
+    "Moreover, Vav1-Cre is noninducible and precludes temporal control of gene deletion.",
+    "IBD (ulcerative colitis and Crohn's Disease) are chronic idiopathic diseases.",
+    "The microbiome of healthy humans is dominated by Firmicutes and Bacteroidetes, whereas IBD is associated with "
+    "fewer Firmicutes.",
+    "Shares in Fenwick and Hale fell 12% after the bank cut its profit forecast.",
+    "The influence of human activities on the climate has become more and more evident.",
+    "The virus was detected in both the upper and lower respiratory tract of hamsters.",
+    "The team compared the diets of 2,000 vegetarians and 2,000 meat eaters over ten years.",  # counts after "of"
+    "The Ministry of Science and Technology granted Halvard €5 million in 2024.",
+    "Collingwood retired from first-class and List A cricket in September 2018.",  # "List": no verb here
+    "Senator Reyes voted to let oil and gas companies emit unlimited carbon pollution.",  # nouns joined
+    "Wearing a face mask is a beneficial and effective means to prevent transmission.",
+])
+def test_a_cut_inside_a_phrase_keeps_the_claim_whole(claim: str) -> None:
+    assert [p.text for p in decompose(claim)] == [claim.rstrip(".")]
+
+
+@pytest.mark.parametrize(("claim", "parts"), [
+    ("Across the 40 surveyed farms, yields fell by 9%; costs were unchanged.",  # a longer leading context
+     ["Across the 40 surveyed farms, yields fell by 9%", "Across the 40 surveyed farms, costs were unchanged"]),
+    ("Helio Dynamics, which was founded in Austin in 2016, laid off 300 employees.",  # "laid": a verb
+     ["Helio Dynamics was founded in Austin in 2016", "Helio Dynamics laid off 300 employees"]),
+    ("Cats can be infected by the novel coronavirus but are unlikely to get sick.",
+     ["Cats can be infected by the novel coronavirus", "Cats are unlikely to get sick"]),
+    ("The film was streamed in the United States during May 2018 while Crunchyroll streamed it in November.",
+     ["The film was streamed in the United States during May 2018", "Crunchyroll streamed it in November"]),
+    ("Acme lost $6.4 billion in 2025 while running 100,000 H100s in Memphis.",  # a while-predicate with an object
+     ["Acme lost $6.4 billion in 2025", "Acme was running 100,000 H100s in Memphis"]),
+    ("Chen was born and raised in New York and is of Chinese descent.",  # verbs sharing what follows
+     ["Chen was born and raised in New York", "Chen is of Chinese descent"]),
+    ("Gauthe was later jailed for fraud and released in April 2010.",  # the passive's auxiliary is shared
+     ["Gauthe was later jailed for fraud", "Gauthe was released in April 2010"]),
+    ("Nimbus will house 20,000 GPUs, draw 90 MW of power and cost $1.1 billion.",  # the modal is shared
+     ["Nimbus will house 20,000 GPUs", "Nimbus will draw 90 MW of power", "Nimbus will cost $1.1 billion"]),
+    ("Acme was founded in 2023 and raised $10 billion.",  # an active verb with its object shares none
+     ["Acme was founded in 2023", "Acme raised $10 billion"]),
+    ("CO2 limits won't cool the planet, but they can make a difference.",  # "won't" is the verb's, not the subject's
+     ["CO2 limits won't cool the planet", "CO2 limits can make a difference"]),
+    ("Halvard reported revenue of €34 million in 2023 and €58 million in 2024.",  # amounts after "of" still split
+     ["Halvard reported revenue of €34 million in 2023", "Halvard reported revenue of €58 million in 2024"]),
+])
+def test_the_rules_that_keep_phrases_whole_still_split_clauses(claim: str, parts: list[str]) -> None:
+    assert [p.text for p in decompose(claim)] == parts
+
+
+@pytest.mark.parametrize(("text", "formed"), [
+    ("A recent study showed that kids with intellectual", False),  # the clause "that" opens has no verb
+    ("Alterations were reported to affect host physiology; changes in arginine", False),
+    ("The same antibodies from a llama that staved off SARS", False),  # the only verb is the relative clause's
+    ("We used 2-Deoxy-D-glucose (2-DG", False),  # an unclosed bracket
+    ("A study of the travel ban on movement in", False),  # ends in a preposition
+    ("Companies that own GPUs raised prices", True),  # a verb outside the relative clause
+    ("Revenue rose 5% that year", True),  # "that year" opens no clause
+    ("Kestrel draws 18 MW", True),
+])
+def test_a_part_is_well_formed_only_when_it_reads_on_its_own(text: str, formed: bool) -> None:
+    assert well_formed(text) is formed
 
 
 @pytest.mark.parametrize(("text", "statement"), [
