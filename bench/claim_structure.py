@@ -63,8 +63,9 @@ def read(path: Path) -> list[dict]:  # type: ignore[type-arg]
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--show-errors", action="store_true")
-    parser.add_argument("--heldout", action="store_true", help="score the held-out gold files")
-    parser.add_argument("--heldout2", action="store_true", help="score the second held-out decomposition file")
+    held_out = parser.add_mutually_exclusive_group()
+    held_out.add_argument("--heldout", action="store_true", help="score the held-out gold files")
+    held_out.add_argument("--heldout2", action="store_true", help="score the second held-out decomposition file")
     parser.add_argument("--datasets", type=Path, help="folder of the public claim sets (../shared/datasets)")
     args = parser.parse_args()
     if args.heldout2:

@@ -1,7 +1,7 @@
 """How should a compound claim's parts decide its verdict? Compares rules on the claims the service splits.
 
     python bench/compound.py [--data ../shared/datasets] [--sets check-covid,citation-integrity]
-                             [--split train --calibration-share] [--limit N]
+                             [--split train --calibration-share] [--limit N] [--sure 0,0.5,0.8]
 
 Each claim is checked as the service checks it (`Pipeline.check`: screened, split into parts, each part checked
 against the set's corpus in its `eval-SET` collection under VERICLAIM_HOME, ingested if missing); a claim that
@@ -140,18 +140,22 @@ def main() -> None:
     parser.add_argument("--split", default="train")
     parser.add_argument("--calibration-share", action="store_true")
     parser.add_argument("--limit", type=int, default=None)
-    parser.add_argument("--sure", type=float, default=0.8, help="sure-parts: a part's REFUTED counts from here")
+    parser.add_argument("--sure", default="0.8",
+                        help="sure-parts: a part's REFUTED counts from here; several, comma-separated, are each a rule")
     args = parser.parse_args()
     settings = Settings()
     components = build(settings)
+    sures = [float(value) for value in args.sure.split(",")]
+    rules = [(name, rule, sure) for name, rule in RULES.items() for sure in (sures if "sure" in name else [0.0])]
+    names = [name + (f"@{sure:g}" if "sure" in name and len(sures) > 1 else "") for name, _, sure in rules]
     print("per rule: accuracy / macro-F1 / recall S, R, NEI — on the claims that split, then on all claims")
-    print(f"{'set':<22}{'split':>6}{'all':>6}  " + "".join(f"{rule:>24}" for rule in RULES))
     for name in args.sets.split(","):
         rows = check_set(args.data, name, args.split, args.calibration_share, args.limit, settings, components)
         split_rows = [r for r in rows if r.whole is not None]
         for label, chosen in (("split", split_rows), ("all", rows)):
-            cells = "".join(f"{score(chosen, rule, args.sure):>24}" for rule in RULES.values())
-            print(f"{name + ' (' + label + ')':<22}{len(split_rows):>6}{len(rows):>6}  {cells}", flush=True)
+            print(f"{name} ({label}): {len(split_rows)} of {len(rows)} claims split", flush=True)
+            for rule_name, (_, rule, sure) in zip(names, rules, strict=True):
+                print(f"  {rule_name:<28}{score(chosen, rule, sure):>30}", flush=True)
 
 
 if __name__ == "__main__":

@@ -1,12 +1,17 @@
 """One verdict for a compound claim from its parts' verdicts, and the verdict for a statement with nothing to check.
 
 The rule (`bench/compound.py`, chosen on the calibration share): the claim is REFUTED when a part is refuted
-surely — by the figures engine (a figure that is wrong) or with P(REFUTED) at least `SURE_REFUTED` — and
-SUPPORTED when every checked part is supported; otherwise the claim checked whole decides (`needs_whole`
+— by the figures engine (a figure that is wrong) or by the verifier with P(REFUTED) at least `SURE_REFUTED` —
+and SUPPORTED when every checked part is supported; otherwise the claim checked whole decides (`needs_whole`
 says when the caller must check it). "REFUTED if any part is" (the first rule) doubled the false
-contradictions: one part read against a sentence about something else was enough. Measured with the mpnet
-verifier on the claims that split (Citation-Integrity calibration share, 310 of 664): macro-F1 0.291 with
-"any part", 0.374 whole, 0.376 with this rule; on Check-COVID's 43 the three are within 0.003.
+contradictions while the splitter cut claims inside phrases: one garbled part read against a sentence about
+something else was enough. Measured then with the mpnet verifier on the claims that split
+(Citation-Integrity calibration share, 310 of 664): macro-F1 0.291 with "any part", 0.374 whole, 0.376 with
+the part's REFUTED counted from P 0.8. Once parts were cut only between statements (2026-12-07, 112 of 664
+split), `python bench/compound.py --split train --calibration-share --sure 0,0.5,0.8` gave, on all 664:
+macro-F1 0.403 / 0.397 / 0.393 counting a part's REFUTED from P 0 / 0.5 / 0.8 (0.390 whole; recall S, R, NEI
+0.75, 0.15, 0.48 against 0.77, 0.11, 0.50 at 0.8), and on Check-COVID's 370 (7 split) 0.457 / 0.455 / 0.455:
+so a part the verifier reads as refuted refutes the claim.
 Parts that are not checkable ("… and Elon never gives up") are listed but do not count.
 
 When the parts decide, the probabilities come from them: P(REFUTED) = max_i P_i(REFUTED) (the most refuting
@@ -30,7 +35,7 @@ from service.claims.checkworthiness import Checkworthiness
 from service.claims.decompose import ClaimPart
 from service.domain import Decider, Label, NumericComparison, PartVerdict, Passage, Stamp, Verdict
 
-SURE_REFUTED = 0.8  # a part's P(REFUTED) from which it refutes the claim on its own (bench/compound.py --sure)
+SURE_REFUTED = 0.0  # a part's P(REFUTED) from which it refutes the claim on its own (bench/compound.py --sure)
 NOT_CHECKABLE_CONFIDENCE = 0.5
 NOT_CHECKABLE_PROBABILITIES = {Label.SUPPORTED: 0.25, Label.REFUTED: 0.25,
                                Label.NOT_ENOUGH_INFO: NOT_CHECKABLE_CONFIDENCE}

@@ -34,7 +34,8 @@ from service.claims.wording import (
 _CONNECTOR = re.compile(r";\s*|,?\s+(?:and|but|while|whereas|although|though|yet)\s+|,\s+(?!\d{3}\b|\d{4}\b)",
                         re.IGNORECASE)
 _BETWEEN = re.compile(r"\bbetween\s+(?:[^,;]|,(?=\d)){1,40}?\s+and\s+", re.IGNORECASE)
-_COORDINATED = re.compile(r"\b(?:both|either|neither|between)\s+(?:\S+\s+){0,3}$", re.IGNORECASE)
+_COORDINATED = re.compile(r"\b(?:both|either|neither|between)\s+(?:(?!and\b)\S+\s+){0,3}$", re.IGNORECASE)
+_NOT_BEFORE_VERB = wordset("in on at for to of by with from into the a an its their his her our this that")
 _OPENS_LIST = re.compile(r"\b(?:such as|like|including|e\.g\.)\s", re.IGNORECASE)
 _WORD_PAIRS = {("rises", "falls"), ("ups", "downs"), ("highs", "lows"), ("gains", "losses"), ("in", "out"),
                ("increases", "decreases"), ("pros", "cons"), ("ins", "outs"), ("on", "off"), ("up", "down")}
@@ -61,6 +62,7 @@ _COPULAS = wordset("is are was were")
 _EMBEDDED = re.compile(r"\b(?:that|which|who|whom|where|whether)\b(?!\s+(?:year|quarter|month|week|day|time)\b)",
                        re.IGNORECASE)
 _GERUND = re.compile(r"\b(?:for|by|of|after|before|without|from|when)\s+[a-z]+ing\b")  # "fined for using phones"
+_PASSIVE_END = re.compile(r"\b(?:was|were|been|being|be|is|are)\s+\S+\W*$", re.IGNORECASE)
 _NAMING = wordset("called named known dubbed labelled labeled termed")
 _AFTER_PARTICIPLE = wordset("with by in to as for at on from last earlier under into against")
 
@@ -73,8 +75,9 @@ def connectors(text: str, verb_start: int) -> list[re.Match[str]]:
 
 
 def reports_who(segment: str) -> bool:
-    """Whether `segment` only says who says it ("scientists said", "say scientists", "said Taalas")."""
-    return bool(_REPORTING.match(segment))
+    """Whether `segment` only says who says it ("scientists said", "say scientists", "said Taalas"), not what
+    was done ("The merger was announced")."""
+    return bool(_REPORTING.match(segment)) and not _PASSIVE_END.search(segment)
 
 
 def modifies(words: list[str]) -> bool:
@@ -94,8 +97,11 @@ def _joins_tokens(text: str, cut: re.Match[str]) -> bool:
     word, pair = cut.group(0).strip(" ,").lower(), (before[0].lower(), after[0].lower())
     if word == "but":
         return pair[0] in _ALL_BUT
-    shared_object = is_verb(before[0]) and after[0][:1].islower() and is_verb(after[0]) \
-        and not {pair[0], pair[1]} & NOUN_TOO  # "was born and raised", not "… of power and cost $1B"
+    ahead = text[:cut.start()].split()[-2:-1]  # "was born and raised", not "… of power and cost $1B", "in May
+    # and cut", "in funding and hired", "its listing and raised"
+    shared_object = before[0][:1].islower() and is_verb(before[0]) and not before[0].endswith("ing") \
+        and after[0][:1].islower() and is_verb(after[0]) and not {pair[0], pair[1]} & NOUN_TOO \
+        and not (ahead and ahead[0].lower() in _NOT_BEFORE_VERB)
     return word == "and" and (pair[0] == pair[1] or pair in _WORD_PAIRS or shared_object
                               or bool(_COORDINATED.search(text[:cut.start()] + " ")))
 
@@ -103,10 +109,14 @@ def _joins_tokens(text: str, cut: re.Match[str]) -> bool:
 def _in_list(text: str, verb_start: int, cut: re.Match[str]) -> bool:
     """A comma or "and" inside a list of examples: "diseases like diabetes, hypertension and obesity make …",
     "such as caves and hollowed out trees" (no verb since the list opened)."""
-    if cut.group(0).strip(" ,").lower() not in {"", "and"}:
-        return False
+    if cut.group(0).strip(" ,").lower() not in {"", "and"} or cut.group(0).startswith(","):
+        return False  # ", and" ends the list ("…, including Asia, and net income fell")
+    following = _tokens(text[cut.end():])[:2]
+    if len(following) == 2 and following[0][:1].islower() and is_verb(following[0]) \
+            and (is_figure(following[1]) or following[1].lower() in {"a", "an", "the", "its", "their"}):
+        return False  # a predicate and its object: "… products like GPUs and raised $10M" ("hollowed out trees")
     opened = list(_OPENS_LIST.finditer(text, verb_start, cut.start()))
-    return bool(opened) and first_verb([t.group() for t in tokens(text[opened[-1].end():cut.start()])]) is None
+    return bool(opened) and first_verb(_tokens(text[opened[-1].end():cut.start()])) is None
 
 
 def _inside_between(text: str, position: int) -> bool:

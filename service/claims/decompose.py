@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 
 from service.claims.cuts import connectors, ing_predicate, no_part, reports_who
-from service.claims.part_check import LEADING, is_statement, main_verb, well_formed
+from service.claims.part_check import is_statement, leading, main_verb, well_formed
 from service.claims.subjects import JOINT, coordinated_names, singular
 from service.claims.wording import (
     ADVERBS,
@@ -33,6 +33,7 @@ from service.claims.wording import (
     SUBJECT_PRONOUNS,
     first_verb,
     is_figure,
+    is_participle,
     is_past,
     is_verb,
     possessive,
@@ -65,9 +66,9 @@ during since until not no so then which who whom whose that where when how what 
 _DETERMINERS = wordset("the a an this that these those its their his her our my your each every both all some many")
 _SHAREABLE = wordset("is are was were has have had been will would can could may might should must be")
 _MODALS = wordset("will would can could may might should must")
-_AFTER_PASSIVE = wordset("in on to by from at for with into as under during")  # "… and released in April 2010"
-_SUBORDINATING = wordset("before after because when while since until although though if that which who whom whose "
-                         "where than unless whereas")
+_AFTER_PASSIVE = wordset("in on by at for as under during")  # "… and released in April 2010", not "moved to"
+_SUBORDINATING = wordset("because when while until although though if that which who whom whose where unless whereas")
+_TIME_BEFORE = re.compile(r"\b(?:hours|days|weeks|months|years|decades)\s+(?:before|after)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -88,8 +89,7 @@ def decompose(claim: str, max_parts: int = MAX_PARTS) -> list[ClaimPart]:
     derived = read_derived(body)
     if derived is not None and derived.items:  # "across its seed, Series A and Series B rounds": the operands
         return whole
-    lead_match = LEADING.match(body)
-    lead = lead_match.group("lead") if lead_match else ""
+    lead = leading(body)
     if _SUBORDINATE.match(body[len(lead):]):
         return whole
     parts = _split(body[len(lead):], offset + len(lead))
@@ -142,10 +142,14 @@ def _split_predicate(text: str, offset: int, subject: str, verb_start: int,
     for cut, segment_start, segment_end in zip(cuts, starts[1:], ends[1:], strict=True):
         if pending is not None:  # "AMD and Intel shipped fewer": the name and this segment are one clause
             built = _clause(text[pending:segment_end], subject, past, current, cut.group(0))
-            if cut.group(0).strip(" ,").lower() != "and":  # "… Firmicutes and Bacteroidetes, whereas IBD is …"
+            word = cut.group(0).strip(" ,").lower()
+            if not word:  # "… in Bergen, Norway, found that …": the name and what follows go on with the part
                 current, end, pending = current + text[end:segment_end], segment_end, None
                 continue
-            if built is not None and built[1] == "clause":
+            if word != "and":  # "… Firmicutes and Bacteroidetes, whereas IBD is …": the name ends the part
+                current, end = current + text[end:cut.start()], cut.start()
+                built = _clause(text[segment_start:segment_end], subject, past, current, cut.group(0))
+            elif built is not None and built[1] == "clause":
                 segment_start = pending
             else:
                 current, end = current + text[end:pending], pending
@@ -186,6 +190,8 @@ def _clause(segment: str, subject: str, past: bool, previous: str, connector: st
         return None
     first, toks, owner = words[lead].lower(), tokens(segment), referent(subject)
     if any(map(is_figure, _words(owner))) or len(_words(owner)) > 6:  # a subject misread: "… constitutes 100% of"
+        if first in SUBJECT_PRONOUNS | POSSESSIVE_PRONOUNS or REFERRING.match(segment):
+            return None  # whom "it" or "the company" means is not known: no part of its own
         owner = ""
     if owner and first in SUBJECT_PRONOUNS and verb_at(words, lead + 1):
         return owner + segment[toks[lead].end():], "pronoun"
@@ -200,18 +206,26 @@ def _clause(segment: str, subject: str, past: bool, previous: str, connector: st
         said = previous[len(subject):] if previous.startswith(subject) else ""
         return f"{subject} {_auxiliary(said, words, lead)}{segment}", "predicate"
     if is_figure(words[0]):
-        figures = [t for t in tokens(previous) if is_figure(t.group())]
-        if figures and first_verb(_words(previous[:figures[0].start()])) is not None \
-                and not (re.search(r"\bof\s+$", previous[:figures[0].start()]) and figures[0].group()[0].isdigit()
-                         and not _SCALED.search(figures[0].group())):  # "the diets of 2,000 vegetarians"
-            return previous[:figures[0].start()] + segment, "figure"
-        return None
+        return _next_figure(segment, previous)
     verb = first_verb(words)
     if verb is not None and 1 <= verb <= 6 and words[0].lower() not in _NOT_SUBJECT_START \
             and not any(word.lower() in _SUBORDINATING for word in words[1:verb]) \
+            and not _TIME_BEFORE.search(" ".join(words[:verb])) \
             and not _nouns_joined(words, verb, previous, connector):  # "weeks before X was seen", "oil and gas …"
         return segment, "clause"  # its own subject: "… and Veridian rents capacity", "… and costs rose"
     return None
+
+
+def _next_figure(segment: str, previous: str) -> tuple[str, str] | None:
+    """"… $300M in 2023 and $250M in 2024": the next figure of a list, with the words before the first one; None
+    when those words hold no verb or the figures are counts after "of" with no time ("the diets of 2,000
+    vegetarians and 2,000 meat eaters" is one statement; "deliveries of 1,200 cars in 2023 and 1,500 in 2024" two)."""
+    figures = [t for t in tokens(previous) if is_figure(t.group())]
+    if not figures or first_verb(_words(previous[:figures[0].start()])) is None:
+        return None
+    counted = re.search(r"\bof\s+$", previous[:figures[0].start()]) and figures[0].group()[0].isdigit() \
+        and not _SCALED.search(figures[0].group())
+    return None if counted and not _HAS_TIME.search(segment) else (previous[:figures[0].start()] + segment, "figure")
 
 
 def _carry_time(parts: list[ClaimPart], kinds: list[str]) -> list[ClaimPart]:
@@ -232,19 +246,21 @@ def _carry_time(parts: list[ClaimPart], kinds: list[str]) -> list[ClaimPart]:
 
 def _nouns_joined(words: list[str], verb: int, previous: str, connector: str) -> bool:
     """"… let oil and gas companies emit …", "… had prepayments and miscellaneous receivables offsetting …": a
-    bare "and" between two lower-case words, the second opening a subject of several words, joins nouns, not
-    clauses ("Sales fell and profits rose", "… 5% and net income fell" and "… the band and Dennis took over" do)."""
-    before = _words(previous)[-1:]
+    bare "and" between a verb's one-word object and a lower-case subject of several words joins nouns, not
+    clauses ("Sales fell and profits rose", "Revenue rose sharply and net income fell", "… in the quarter and net
+    income fell" and "… the band and Dennis took over" do)."""
+    before = _words(previous)[-2:]
     return connector.strip().lower() == "and" and verb >= 2 and words[0][:1].islower() \
-        and words[0].lower() not in _DETERMINERS and bool(before) and before[0][:1].islower() \
-        and not is_verb(before[0]) and not is_figure(before[0])
+        and words[0].lower() not in _DETERMINERS and len(before) == 2 and is_verb(before[0]) \
+        and before[1][:1].islower() and not is_verb(before[1]) and not before[1].endswith("ly")
 
 
 def _auxiliary(predicate: str, words: list[str], lead: int) -> str:
     """The auxiliaries of the part before that the predicate after "and" shares, followed by a space: a passive
     participle's ("was later jailed … and released in April 2010": "was released"), a modal's before a bare verb
     ("will house 20,000 GPUs, draw 90 MW": "will draw"); "" when there are none to share (a negation is not
-    shared, nor "was" with an active verb and its object: "was founded … and raised $10B")."""
+    shared, nor "was" with an active verb and its object, "was founded … and raised $10B", a verb that moves,
+    "… and moved to Austin", or a past that is no participle, "was $5M in 2023 and rose to $8M")."""
     before = _words(predicate)
     shared = []
     for word in before:
@@ -254,7 +270,9 @@ def _auxiliary(predicate: str, words: list[str], lead: int) -> str:
     if not shared or "not" in (word.lower() for word in before[:len(shared) + 1]):
         return ""
     verb, after = words[lead].lower(), words[lead + 1:lead + 2]
-    passive = is_past(verb) and (not after or after[0].lower() in _AFTER_PASSIVE)
+    rest = [word for word in before[len(shared):] if word.lower() not in ADVERBS and not word.endswith("ly")]
+    was_passive = bool(rest) and is_participle(rest[0])  # "was (later) jailed", not "was $5M"
+    passive = was_passive and is_participle(verb) and (not after or after[0].lower() in _AFTER_PASSIVE)
     bare = shared[0].lower() in _MODALS and not is_past(verb) and not verb.endswith(("s", "ing")) \
         and verb not in _SHAREABLE | {"are", "do", "does", "did"}  # "can be infected … but are unlikely"
     return " ".join(shared[:1] if bare else shared) + " " if passive or bare else ""

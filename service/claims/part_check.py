@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from itertools import pairwise
 
-from service.claims.wording import ADVERBS, NOUN_TOO, first_verb, is_figure, is_verb, tokens, wordset
+from service.claims.wording import ADVERBS, NOUN_TOO, first_verb, is_verb, tokens, wordset
 
 # a part opening with one of these continues another clause: a reason, a concession, a comparison, a modifier
 _CONTINUES = wordset("""despite due primarily largely mainly partly partially alongside including excluding amid
@@ -32,17 +32,29 @@ _OPENS_CLAUSE = re.compile(r"\b(?:that|which|who|whom|whose|where|whereas|althou
                            re.IGNORECASE)
 _RELATIVE = wordset("that which who")
 _WORD = re.compile(r"[A-Za-z][\w'’&.-]*\w|[A-Za-z]")
-_DETERMINED = re.compile(r"\s*(?:year|quarter|month|week|day|time|period|date|season|point)\b", re.IGNORECASE)
+_DETERMINED = re.compile(r"\s*(?:year|quarter|month|week|day|time|period|date|season|point|of|fiscal)\b",
+                         re.IGNORECASE)
 _PAIRS = (("(", ")"), ("[", "]"), ("“", "”"))
 # a part ending in one of these was cut inside a phrase: "… on movement in", "… vaccine doses even"
-_ADJECTIVE_END = re.compile(r"(?:al|ive|ic|ous|ful|able|ible|ent|ant|ary)$")  # "is a beneficial"
+_PARTICLES = wordset("in on out off over up down")  # "Beta stepped in", "Acme gave up"
+_DETERMINERS = wordset("the a an this these those its their his her our my your every each")
+_SAYING = re.compile(r"(?:say|said|says|show|shows|showed|shown|find|finds|found|suggest|suggests|suggested|report|"
+                     r"reports|reported|believe|believes|believed|note|notes|noted|argue|argues|argued|claim|claims|"
+                     r"claimed|state|states|stated|announce|announced|confirm|confirmed|reveal|revealed|indicate|"
+                     r"indicates|indicated|conclude|concluded|estimate|estimated|expect|expects|expected|warn|warned|"
+                     r"agree|agreed|mean|means|ensure|ensured|know|knew|think|thought|hope|hoped|concern|evidence|"
+                     r"fact|likely)$", re.IGNORECASE)  # "showed that kids …", "concern that SARS-CoV-2 …"
 _DANGLING = wordset("""in on at for to of by with from into than as so even the a an its their this that and or not
 such both either neither""")
 _COMPANY_SUFFIXES = wordset("inc llc l.l.c ltd corp co lp l.p n.a plc s.a ag n.v llp limited incorporated")
 # words after which an "-ed" form is a modifier, not a finite verb: "for all reported periods", "as evaluated by"
 _BEFORE_PARTICIPLE = wordset("""of for in on at to from with by into over under about as than more less most many
 much no such newly like""")
+_PERIOD_NOUNS = wordset("months month years year quarter quarters weeks week days day period periods")
+_PARTICIPLE_FORMS = wordset("""held led paid sold built grown risen fallen won taken given made spent lost run brought
+begun seen told kept left gone come found shown sent set written known thought meant felt""")
 _QUANTIFIERS = wordset("all some any each every")  # "for all reported periods", but "they each signed"
+_AGENT_START = wordset("the its their his her various several many higher lower strong weak increased decreased")
 _BE = wordset("is are was were be been being am has have had will would can could may might shall should must "
               "do does did")
 # a claim's leading context, kept in every part: "In 2025, ", "According to X, ", "As of December 31, 2023, ",
@@ -62,10 +74,36 @@ def main_verb(words: list[str], start: int = 0) -> int | None:
     return verb
 
 
+def leading(text: str) -> str:
+    """The claim's leading context ("In 2025, ", "Across the 312 surveyed plots, "), kept in every part; "" when
+    there is none or what `LEADING` matched holds a finite verb ("Under Armour raised prices in 2024, " is a
+    clause, not a context)."""
+    lead = LEADING.match(text)
+    if lead is None:
+        return ""
+    words = _words(lead.group("lead"))
+    return "" if any(_clause_verb(words, i) for i in range(1, len(words))) else lead.group("lead")
+
+
+def _clause_verb(words: list[str], index: int) -> bool:
+    """Whether the word at `index` of a leading phrase is a clause's verb: "Under Armour raised", "Under Biden
+    unemployment fell", "From 2020 to 2024 revenue doubled," — not a participle that modifies ("the six months
+    ended December 31", "one report published last month", "a highly publicized case")."""
+    word = words[index]
+    if not word[:1].islower() or not is_verb(word) or word in NOUN_TOO:  # "In one report published …"
+        return False
+    if index == 2 and words[1][:1].isupper():
+        return True  # a name and its verb
+    if not word.endswith("ed") and word not in _PARTICIPLE_FORMS:
+        return True
+    after = words[index + 1:index + 2]
+    return not (words[index - 1].lower() in _PERIOD_NOUNS or (after and after[0][:1].islower()))
+
+
 def is_statement(text: str) -> bool:
     """A subject and a finite verb, in a part that does not open by continuing another clause."""
-    lead = LEADING.match(text)
-    words = [t.group() for t in tokens(text[lead.end():] if lead else text)]
+    lead = leading(text)
+    words = [t.group() for t in tokens(text[len(lead):])]
     if len(words) < 2:  # "Sales fell" is one
         return False
     first = words[0]
@@ -87,18 +125,19 @@ def is_statement(text: str) -> bool:
 def well_formed(text: str) -> bool:
     """A part that reads on its own: its brackets and quotes close; the clause it opens last ("… showed that
     kids with intellectual", "…; changes in arginine") has its verb; it does not end in a preposition, article or
-    conjunction ("… on movement in"), a hyphenated modifier ("retired from first-class") or an article and an
-    adjective ("is a beneficial"); and its main clause has a verb outside the relative clause it opens
+    conjunction ("… on movement in", not "Beta stepped in") nor in a hyphenated modifier after a preposition or an
+    article ("retired from first-class"); and its main clause has a verb outside the relative clause it opens
     ("The same antibodies from a llama that staved off SARS": the only verb is the relative clause's)."""
     last = text.split()[-2:]
-    if any(text.count(left) != text.count(right) for left, right in _PAIRS) or text.count('"') % 2 \
-            or last[-1].lower() in _DANGLING or _compound_adjective(last[-1]) \
-            or (len(last) == 2 and last[0].lower() in {"a", "an"} and _ADJECTIVE_END.search(last[1])):
+    if not last or any(text.count(left) != text.count(right) for left, right in _PAIRS) or text.count('"') % 2:
         return False
-    lead = LEADING.match(text)
-    body = text[lead.end():] if lead else text
-    opens = [m for m in _OPENS_CLAUSE.finditer(body)
-             if not (m.group().lower() == "that" and _DETERMINED.match(body, m.end()))]  # "that year"
+    phrasal = len(last) == 2 and is_verb(last[0]) and last[-1].lower() in _PARTICLES
+    if (last[-1].lower() in _DANGLING and not phrasal) \
+            or (len(last) == 2 and last[0].lower() in _BEFORE_PARTICIPLE | _DETERMINERS
+                and _compound_adjective(last[-1])):
+        return False  # "… on movement in" (not "Beta stepped in"), "… retired from first-class"
+    body = text[len(leading(text)):]
+    opens = [m for m in _OPENS_CLAUSE.finditer(body) if _opens(body, m)]
     if opens and first_verb(_words(body[opens[-1].end():])) is None:
         return False
     if opens and opens[0].group().lower() in _RELATIVE:
@@ -107,6 +146,24 @@ def well_formed(text: str) -> bool:
                 and _verb_groups(after) < 2:
             return False
     return True
+
+
+def _opens(body: str, found: re.Match[str]) -> bool:
+    """Whether the "that" or "because" found opens a clause: not "because of", not "that year" or "that of Beta",
+    and "that" only after a verb of saying or finding ("showed that kids …"), before a verb or a determiner
+    ("chips that are designed", "found that the …") or between a noun and a lower-case word ("proteins that
+    interact"), not "sold that unit"."""
+    word = found.group().lower()
+    after = _words(body[found.end():])[:1]
+    if word == "because":
+        return after[:1] != ["of"]
+    if word != "that":
+        return True
+    if _DETERMINED.match(body, found.end()) or not after:
+        return not after
+    before = _words(body[:found.start()])[-1:]
+    return bool(before and _SAYING.match(before[0])) or is_verb(after[0]) or after[0].lower() in _DETERMINERS \
+        or bool(before and not is_verb(before[0]) and after[0][:1].islower())  # "proteins that interact"
 
 
 def _compound_adjective(word: str) -> bool:
@@ -152,9 +209,11 @@ def _finite(words: list[str], index: int) -> bool:
         return True
     before = words[index - 1].lower()
     after = [*words[index + 1:index + 3], "", ""]
-    if (before.endswith("ing") and before.islower() and after[0].isalpha() and after[0].islower()
+    noun_before = index > 1 and words[index - 2].islower() and words[index - 2].endswith("s")
+    if (before.endswith("ing") and before.islower() and noun_before and after[0].isalpha() and after[0].islower()
             and not after[0].endswith("ly") and after[0] not in _BEFORE_PARTICIPLE) \
-            or (after[0] == "by" and not is_figure(after[1] or "x")):
-        return False  # "receivables offsetting accrued costs", "sales impacted by …" (not "increased by 5%")
+            or (after[0] == "by" and (after[1][:1].isupper() or after[1].lower() in _AGENT_START)):
+        return False  # "receivables offsetting accrued costs", "sales impacted by various …" (not "increased by
+        # nearly 5%", "increased by a third", "Government spending boosted growth")
     return not (before in _BEFORE_PARTICIPLE
                 or (before in _QUANTIFIERS and index > 1 and words[index - 2].lower() in _BEFORE_PARTICIPLE))

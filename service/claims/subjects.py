@@ -7,9 +7,9 @@ the predicate holds them together or the names are one noun phrase.
 
 Kept whole: names joined by "and" that are one company ("Procter and Gamble"), names held together by the
 predicate ("together", "combined", "equally likely", "each other": `JOINT`), a head noun the names share
-("Black, Hispanic, and White Americans": one-word names before a longer last one ending in a plural), a list
-with no "and" ("Moreover, Vav1-Cre": a sentence adverb and a name), an "of" before the last "and" ("The
-Ministry of Science and Technology"), and pieces with lower-case words ("Shares
+("Black, Hispanic, and White Americans": one-word adjectives of origin before a longer last one), a list with no
+"and" ("Moreover, Vav1-Cre": a sentence adverb and a name), an "of" before a last one-word name ("The Ministry of
+Science and Technology"), and pieces with lower-case words ("Shares
 in Fenwick", "Black and Latino communities") or unclosed brackets ("IBD (ulcerative colitis-UC").
 """
 
@@ -25,6 +25,8 @@ _NAMES_WITH_AND = re.compile(r"\b(?:Procter and Gamble|Johnson and Johnson|Marks
                              r"Ben and Jerry's|Simon and Schuster|Black and Decker|Arm and Hammer|Crate and Barrel|"
                              r"Bath and Body Works|Dolce and Gabbana|Tiffany and Co|Church and Dwight|"
                              r"Lord and Taylor|Ernst and Young|Standard and Poor's)\b", re.IGNORECASE)
+_ADJECTIVAL = re.compile(r"^(?:Black|White|Hispanic|Latin[oax]|Asian|Native|Indigenous|Arab|Jewish|Muslim|"
+                         r"Christian|[A-Z]\w+(?:an|ese|ish|ic|i))$")  # "Hispanic", "Chinese", "British", "Iraqi"
 _INSIDE_NAMES = frozenset({"of", "the", "de", "du", "la", "von", "van", "&"})  # "Bank of America"
 _SINGULAR_OF = {"are": "is", "were": "was", "have": "has"}
 
@@ -40,11 +42,12 @@ def coordinated_names(subject: str) -> list[str]:
                and all(word[0].isupper() or word.lower() in _INSIDE_NAMES for word in piece.split())
                for piece in pieces):
         return []
-    if any(" of " in f" {piece} " for piece in pieces[:-1]):
-        return []  # "The Ministry of Science and Technology": the "and" is the name's
     last = pieces[-1].split()
-    if all(len(piece.split()) == 1 for piece in pieces[:-1]) and len(last) > 1 and last[-1].endswith("s"):
-        return []  # "Black, Hispanic, and White Americans": the plural last word is every piece's
+    if any(" of " in f" {piece} " for piece in pieces[:-1]) and len(last) == 1:
+        return []  # "The Ministry of Science and Technology": the "and" is the name's ("Bank of America and Wells
+        # Fargo" are two)
+    if all(len(piece.split()) == 1 and _ADJECTIVAL.search(piece) for piece in pieces[:-1]) and len(last) > 1:
+        return []  # "Black, Hispanic, and White Americans": one noun for every adjective ("Ford and General Motors")
     return pieces
 
 

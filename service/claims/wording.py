@@ -35,6 +35,7 @@ _IRREGULAR = {  # base: (past, participle)
     "break": ("broke", "broken"), "choose": ("chose", "chosen"), "drive": ("drove", "driven"),
     "know": ("knew", "known"), "think": ("thought", "thought"), "mean": ("meant", "meant"),
     "feel": ("felt", "felt"), "lay": ("laid", "laid"), "swing": ("swung", "swung"), "bear": ("bore", "born"),
+    "let": ("let", "let"),
     "forecast": ("forecast", "forecast"),
 }
 _REGULAR = wordset("""report announce plan employ own use operate earn post record generate reach exceed double triple
@@ -85,6 +86,7 @@ def _doubles(base: str) -> bool:
 
 VERBS = frozenset(form for base in (*_IRREGULAR, *_REGULAR) for form in _inflections(base)) | _AUXILIARIES
 PAST = frozenset(past for past, _ in _IRREGULAR.values()) | {"was", "were", "had", "did"}
+PARTICIPLES = frozenset(participle for _, participle in _IRREGULAR.values()) | {"been"}
 NOUN_TOO = wordset("""cost costs price prices plan plans power house record records post posts target targets
 use uses need needs back return returns list lists offer offers support total totals average value values
 report reports guide file files ship ships release releases charge charges deal deals claim claims state states
@@ -118,6 +120,12 @@ def is_verb(word: str) -> bool:
 
 def is_figure(word: str) -> bool:
     return bool(FIGURE.match(word))
+
+
+def is_participle(word: str) -> bool:
+    """"jailed", "given", "sent": a past participle ("rose", "fell", "grew" are pasts only)."""
+    lower = word.lower()
+    return lower in PARTICIPLES or (lower.endswith("ed") and is_verb(lower))
 
 
 def is_past(word: str) -> bool:
@@ -158,8 +166,10 @@ def possessive(subject: str) -> str:
 
 def verb_at(words: list[str], index: int) -> bool:
     """Whether a verb opens `words` at `index` (after adverbs); a capitalised word is none ("… and List A
-    cricket": a predicate after a connector is written in lower case)."""
+    cricket": a predicate after a connector is written in lower case) unless every word is ("… and Hires 40
+    People", a headline)."""
     while index < len(words) and words[index].lower() in ADVERBS:
         index += 1
+    headline = all(word[:1].isupper() for word in words if word[:1].isalpha())
     return index < len(words) and first_verb(words, index) == index and is_verb(words[index]) \
-        and words[index][:1].islower()
+        and (words[index][:1].islower() or headline)
