@@ -35,6 +35,7 @@ from eval.datasets import load_dataset
 from eval.metrics import accuracy, macro_f1
 from eval.trained_claims import in_calibration_share
 from service.bootstrap import build
+from service.claims.compound import SURE_REFUTED
 from service.config import Settings, default_datasets
 from service.domain import Decider, Label, Verdict
 from service.errors import InputError
@@ -133,6 +134,16 @@ def score(rows: Sequence[Checked], rule: Callable[[Checked, float], Label], sure
     return f"{accuracy(gold, predicted):.3f}/{f1:.3f}/" + ",".join(f"{r:.2f}" for r in recall)
 
 
+def _thresholds(text: str) -> list[float]:
+    try:
+        values = [float(value) for value in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not comma-separated numbers: {text!r}") from None
+    if not all(0.0 <= value <= 1.0 for value in values):
+        raise argparse.ArgumentTypeError(f"thresholds are probabilities, 0 to 1: {text!r}")
+    return values
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=default_datasets())
@@ -140,20 +151,22 @@ def main() -> None:
     parser.add_argument("--split", default="train")
     parser.add_argument("--calibration-share", action="store_true")
     parser.add_argument("--limit", type=int, default=None)
-    parser.add_argument("--sure", default="0.8",
-                        help="sure-parts: a part's REFUTED counts from here; several, comma-separated, are each a rule")
+    parser.add_argument("--sure", type=_thresholds, default=[SURE_REFUTED],
+                        help="sure-parts: a part's REFUTED counts from this P(REFUTED); several, comma-separated, are "
+                             "each a rule (default: the service's SURE_REFUTED)")
     args = parser.parse_args()
     settings = Settings()
     components = build(settings)
-    sures = [float(value) for value in args.sure.split(",")]
+    sures = args.sure
     rules = [(name, rule, sure) for name, rule in RULES.items() for sure in (sures if "sure" in name else [0.0])]
     names = [name + (f"@{sure:g}" if "sure" in name and len(sures) > 1 else "") for name, _, sure in rules]
     print("per rule: accuracy / macro-F1 / recall S, R, NEI — on the claims that split, then on all claims")
     for name in args.sets.split(","):
         rows = check_set(args.data, name, args.split, args.calibration_share, args.limit, settings, components)
         split_rows = [r for r in rows if r.whole is not None]
+        print(f"{name}: {len(split_rows)} of {len(rows)} claims split", flush=True)
         for label, chosen in (("split", split_rows), ("all", rows)):
-            print(f"{name} ({label}): {len(split_rows)} of {len(rows)} claims split", flush=True)
+            print(f" on the claims: {label}", flush=True)
             for rule_name, (_, rule, sure) in zip(names, rules, strict=True):
                 print(f"  {rule_name:<28}{score(chosen, rule, sure):>30}", flush=True)
 

@@ -1,17 +1,17 @@
 """One verdict for a compound claim from its parts' verdicts, and the verdict for a statement with nothing to check.
 
 The rule (`bench/compound.py`, chosen on the calibration share): the claim is REFUTED when a part is refuted
-— by the figures engine (a figure that is wrong) or by the verifier with P(REFUTED) at least `SURE_REFUTED` —
-and SUPPORTED when every checked part is supported; otherwise the claim checked whole decides (`needs_whole`
-says when the caller must check it). "REFUTED if any part is" (the first rule) doubled the false
+(by the figures engine, a figure that is wrong, or with P(REFUTED) at least `SURE_REFUTED` by whatever else
+decided the part) and SUPPORTED when every checked part is supported; otherwise the claim checked whole
+decides (`needs_whole` says when the caller must check it). "REFUTED if any part is" (the first rule) doubled the false
 contradictions while the splitter cut claims inside phrases: one garbled part read against a sentence about
 something else was enough. Measured then with the mpnet verifier on the claims that split
 (Citation-Integrity calibration share, 310 of 664): macro-F1 0.291 with "any part", 0.374 whole, 0.376 with
-the part's REFUTED counted from P 0.8. Once parts were cut only between statements (2026-12-07, 112 of 664
+the part's REFUTED counted from P 0.8. Once parts were cut only between statements (2026-12-07, 117 of 664
 split), `python bench/compound.py --split train --calibration-share --sure 0,0.5,0.8` gave, on all 664:
-macro-F1 0.403 / 0.397 / 0.393 counting a part's REFUTED from P 0 / 0.5 / 0.8 (0.390 whole; recall S, R, NEI
-0.75, 0.15, 0.48 against 0.77, 0.11, 0.50 at 0.8), and on Check-COVID's 370 (7 split) 0.457 / 0.455 / 0.455:
-so a part the verifier reads as refuted refutes the claim.
+macro-F1 0.404 / 0.397 / 0.394 counting a part's REFUTED from P 0 / 0.5 / 0.8 (0.390 whole; recall S, R, NEI
+0.75, 0.15, 0.48 against 0.77, 0.11, 0.50 at 0.8), and on Check-COVID's 370 (8 split) 0.457 / 0.455 / 0.455:
+so a part read as refuted refutes the claim.
 Parts that are not checkable ("… and Elon never gives up") are listed but do not count.
 
 When the parts decide, the probabilities come from them: P(REFUTED) = max_i P_i(REFUTED) (the most refuting
@@ -50,10 +50,10 @@ def not_checkable(claim: str, worth: Checkworthiness, stamp: Stamp, timings: dic
 
 
 def needs_whole(verdicts: Sequence[Verdict]) -> bool:
-    """Whether the parts leave the verdict to the claim checked whole: no part refutes it surely, and not
-    every checked part is supported."""
+    """Whether the parts leave the verdict to the claim checked whole: no part refutes it, and not every checked
+    part is supported."""
     checked = _checked(verdicts)
-    return bool(checked) and not any(map(_surely_refuted, checked)) \
+    return bool(checked) and not any(map(_refutes, checked)) \
         and not all(v.label is Label.SUPPORTED for v in checked)
 
 
@@ -72,14 +72,14 @@ def combine(claim: str, parts: Sequence[ClaimPart], verdicts: Sequence[Verdict],
         return replace(whole, claim=claim, rationale=f"{summary} Checked whole: {whole.rationale}", stamp=stamp,
                        timings=timings, numeric=tuple(_unique_numeric([*whole.numeric, *numeric])),
                        decided_by=Decider.PARTS, parts=listed)
-    if any(map(_surely_refuted, checked)):
+    if any(map(_refutes, checked)):
         label = Label.REFUTED
     elif checked and all(v.label is Label.SUPPORTED for v in checked):
         label = Label.SUPPORTED
     else:
         label = Label.NOT_ENOUGH_INFO
     probabilities = _probabilities(checked)
-    carrying = [v for v in checked if v.label is label and (label is not Label.REFUTED or _surely_refuted(v))]
+    carrying = [v for v in checked if v.label is label and (label is not Label.REFUTED or _refutes(v))]
     deciding = carrying[0].rationale if carrying and label is not Label.NOT_ENOUGH_INFO else ""
     return Verdict(
         claim=claim, label=label, confidence=round(probabilities[label], 4),
@@ -96,7 +96,7 @@ def _checked(verdicts: Sequence[Verdict]) -> list[Verdict]:
     return [v for v in verdicts if v.decided_by is not Decider.NOT_CHECKABLE]
 
 
-def _surely_refuted(verdict: Verdict) -> bool:
+def _refutes(verdict: Verdict) -> bool:
     return verdict.label is Label.REFUTED and (verdict.decided_by is Decider.NUMERIC
                                                or verdict.probabilities.get(Label.REFUTED, 0.0) >= SURE_REFUTED)
 

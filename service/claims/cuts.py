@@ -5,6 +5,7 @@
     no_part(segment, words, …)     # the segment after a cut goes on with what came before: who said it, an
                                    # apposition, a predicate that may belong to a clause inside the part before
     reports_who(segment)           # "…, scientists said", "say scientists", "preliminary research has shown"
+    shared_auxiliary(said, words, lead)  # "was" for "… was jailed in 2008 and released in 2010"
 
 A connector is no cut when it joins words inside a phrase rather than clauses: "between 2020 and 2022",
 "all but a negligible amount", "more and more evident", "rises and falls", "both the URT and the LRT", verbs
@@ -19,11 +20,13 @@ from __future__ import annotations
 import re
 
 from service.claims.wording import (
+    ADVERBS,
     NOUN_TOO,
     REFERRING,
     SUBJECT_PRONOUNS,
     first_verb,
     is_figure,
+    is_participle,
     is_past,
     is_verb,
     tokens,
@@ -63,6 +66,14 @@ _EMBEDDED = re.compile(r"\b(?:that|which|who|whom|where|whether)\b(?!\s+(?:year|
                        re.IGNORECASE)
 _GERUND = re.compile(r"\b(?:for|by|of|after|before|without|from|when)\s+[a-z]+ing\b")  # "fined for using phones"
 _PASSIVE_END = re.compile(r"\b(?:was|were|been|being|be|is|are)\s+\S+\W*$", re.IGNORECASE)
+_SHAREABLE = wordset("is are was were has have had been will would can could may might should must be")
+_MODALS = wordset("will would can could may might should must")
+_AFTER_PASSIVE = wordset("in on by at for as under during to with from into")  # "… and released in April 2010"
+# verbs that happen on their own: "was founded in 2015 and moved to Austin", "was appointed … and resigned"
+_ON_ITS_OWN = wordset("""moved relocated resigned retired returned failed declined won expanded closed opened rose fell
+grew died left arrived departed collapsed settled recovered increased decreased improved dropped surged soared
+slumped jumped climbed doubled tripled halved shrank ended began started continued remained stayed resumed emerged
+graduated served went came became""")
 _NAMING = wordset("called named known dubbed labelled labeled termed")
 _AFTER_PARTICIPLE = wordset("with by in to as for at on from last earlier under into against")
 
@@ -70,14 +81,15 @@ _AFTER_PARTICIPLE = wordset("with by in to as for at on from last earlier under 
 def connectors(text: str, verb_start: int) -> list[re.Match[str]]:
     """The connectors after `verb_start` that may start a new part (not those inside a phrase or a list)."""
     return [cut for cut in _CONNECTOR.finditer(text, verb_start)
-            if not _inside_between(text, cut.start()) and not _joins_tokens(text, cut)
+            if not _inside_between(text, cut.start()) and not _joins_words(text, cut)
             and not _in_list(text, verb_start, cut)]
 
 
 def reports_who(segment: str) -> bool:
-    """Whether `segment` only says who says it ("scientists said", "say scientists", "said Taalas"), not what
-    was done ("The merger was announced")."""
-    return bool(_REPORTING.match(segment)) and not _PASSIVE_END.search(segment)
+    """Whether `segment` only says who says it ("scientists said", "say scientists", "said Taalas", "it was
+    found"), not what was done ("The merger was announced")."""
+    impersonal = segment.split()[:1] in (["it"], ["It"], ["as"], ["As"])  # "…, it was found"
+    return bool(_REPORTING.match(segment)) and (impersonal or not _PASSIVE_END.search(segment))
 
 
 def modifies(words: list[str]) -> bool:
@@ -88,7 +100,32 @@ def modifies(words: list[str]) -> bool:
                                                       and words[1].lower() in _AFTER_PARTICIPLE))
 
 
-def _joins_tokens(text: str, cut: re.Match[str]) -> bool:
+def shared_auxiliary(predicate: str, words: list[str], lead: int) -> str:
+    """The auxiliaries of the part before that the predicate after "and" shares, followed by a space: a passive
+    participle's ("was later jailed … and released in April 2010": "was released"), a modal's before a bare verb
+    ("will house 20,000 GPUs, draw 90 MW": "will draw"); "" when there are none to share (a negation is not
+    shared, nor "was" with an active verb and its object, "was founded … and raised $10B", a verb that happens on
+    its own, "… and moved to Austin", "… and resigned in 2022", or a past that is no participle, "was $5M in 2023
+    and rose to $8M")."""
+    before = _tokens(predicate)
+    shared = []
+    for word in before:
+        if word.lower() not in _SHAREABLE:
+            break
+        shared.append(word)
+    if not shared or "not" in (word.lower() for word in before[:len(shared) + 1]):
+        return ""
+    verb, after = words[lead].lower(), words[lead + 1:lead + 2]
+    rest = [word for word in before[len(shared):] if word.lower() not in ADVERBS and not word.endswith("ly")]
+    was_passive = bool(rest) and is_participle(rest[0])  # "was (later) jailed", not "was $5M"
+    passive = was_passive and is_participle(verb) and verb not in _ON_ITS_OWN \
+        and (not after or after[0].lower() in _AFTER_PASSIVE)
+    bare = shared[0].lower() in _MODALS and not is_past(verb) and not verb.endswith(("s", "ing")) \
+        and verb not in _SHAREABLE | {"are", "do", "does", "did"}  # "can be infected … but are unlikely"
+    return " ".join(shared[:1] if bare else shared) + " " if passive or bare else ""
+
+
+def _joins_words(text: str, cut: re.Match[str]) -> bool:
     """A connector inside a phrase: "all but a negligible amount", "more and more evident", "rises and falls",
     "both the URT and the LRT", "born and raised"."""
     before, after = text[:cut.start()].split()[-1:], text[cut.end():].split()[:1]
@@ -109,9 +146,11 @@ def _joins_tokens(text: str, cut: re.Match[str]) -> bool:
 def _in_list(text: str, verb_start: int, cut: re.Match[str]) -> bool:
     """A comma or "and" inside a list of examples: "diseases like diabetes, hypertension and obesity make …",
     "such as caves and hollowed out trees" (no verb since the list opened)."""
-    if cut.group(0).strip(" ,").lower() not in {"", "and"} or cut.group(0).startswith(","):
-        return False  # ", and" ends the list ("…, including Asia, and net income fell")
+    word = cut.group(0).strip(" ,").lower()
     following = _tokens(text[cut.end():])[:2]
+    if word not in {"", "and"} or (word == "and" and cut.group(0).startswith(",")
+                                   and first_verb(_tokens(text[cut.end():])[:6]) is not None):
+        return False  # ", and" and a clause end the list ("…, including Asia, and net income fell")
     if len(following) == 2 and following[0][:1].islower() and is_verb(following[0]) \
             and (is_figure(following[1]) or following[1].lower() in {"a", "an", "the", "its", "their"}):
         return False  # a predicate and its object: "… products like GPUs and raised $10M" ("hollowed out trees")

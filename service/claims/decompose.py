@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from service.claims.cuts import connectors, ing_predicate, no_part, reports_who
+from service.claims.cuts import connectors, ing_predicate, no_part, reports_who, shared_auxiliary
 from service.claims.part_check import is_statement, leading, main_verb, well_formed
 from service.claims.subjects import JOINT, coordinated_names, singular
 from service.claims.wording import (
@@ -33,7 +33,6 @@ from service.claims.wording import (
     SUBJECT_PRONOUNS,
     first_verb,
     is_figure,
-    is_participle,
     is_past,
     is_verb,
     possessive,
@@ -64,9 +63,6 @@ _NOT_SUBJECT_START = wordset("""in on at for to of by with from as than over und
 during since until not no so then which who whom whose that where when how what why whether""")
 # ("…, which was more than Meta")
 _DETERMINERS = wordset("the a an this that these those its their his her our my your each every both all some many")
-_SHAREABLE = wordset("is are was were has have had been will would can could may might should must be")
-_MODALS = wordset("will would can could may might should must")
-_AFTER_PASSIVE = wordset("in on by at for as under during")  # "… and released in April 2010", not "moved to"
 _SUBORDINATING = wordset("because when while until although though if that which who whom whose where unless whereas")
 _TIME_BEFORE = re.compile(r"\b(?:hours|days|weeks|months|years|decades)\s+(?:before|after)\b", re.IGNORECASE)
 
@@ -204,7 +200,7 @@ def _clause(segment: str, subject: str, past: bool, previous: str, connector: st
         return f"{subject} {'was' if past else 'is'} {segment}", "predicate"
     if verb_at(words, lead) and not is_figure(words[lead]):
         said = previous[len(subject):] if previous.startswith(subject) else ""
-        return f"{subject} {_auxiliary(said, words, lead)}{segment}", "predicate"
+        return f"{subject} {shared_auxiliary(said, words, lead)}{segment}", "predicate"
     if is_figure(words[0]):
         return _next_figure(segment, previous)
     verb = first_verb(words)
@@ -225,7 +221,8 @@ def _next_figure(segment: str, previous: str) -> tuple[str, str] | None:
         return None
     counted = re.search(r"\bof\s+$", previous[:figures[0].start()]) and figures[0].group()[0].isdigit() \
         and not _SCALED.search(figures[0].group())
-    return None if counted and not _HAS_TIME.search(segment) else (previous[:figures[0].start()] + segment, "figure")
+    dated = _HAS_TIME.search(segment) and _HAS_TIME.search(previous[figures[0].end():])  # each figure its own time
+    return None if counted and not dated else (previous[:figures[0].start()] + segment, "figure")
 
 
 def _carry_time(parts: list[ClaimPart], kinds: list[str]) -> list[ClaimPart]:
@@ -246,36 +243,15 @@ def _carry_time(parts: list[ClaimPart], kinds: list[str]) -> list[ClaimPart]:
 
 def _nouns_joined(words: list[str], verb: int, previous: str, connector: str) -> bool:
     """"… let oil and gas companies emit …", "… had prepayments and miscellaneous receivables offsetting …": a
-    bare "and" between a verb's one-word object and a lower-case subject of several words joins nouns, not
-    clauses ("Sales fell and profits rose", "Revenue rose sharply and net income fell", "… in the quarter and net
-    income fell" and "… the band and Dennis took over" do)."""
+    bare "and" between a verb's one-word object and a lower-case subject of several words whose verb is bare or
+    follows an "-ing" word joins nouns, not clauses ("Sales fell and profits rose", "Revenue rose sharply and net
+    income fell", "The Fed raised rates and mortgage demand fell" and "… the band and Dennis took over" do)."""
     before = _words(previous)[-2:]
-    return connector.strip().lower() == "and" and verb >= 2 and words[0][:1].islower() \
+    found = words[verb].lower()
+    bare = (not is_past(found) and not found.endswith("s")) or words[verb - 1].lower().endswith("ing")
+    return connector.strip().lower() == "and" and verb >= 2 and words[0][:1].islower() and bare \
         and words[0].lower() not in _DETERMINERS and len(before) == 2 and is_verb(before[0]) \
         and before[1][:1].islower() and not is_verb(before[1]) and not before[1].endswith("ly")
-
-
-def _auxiliary(predicate: str, words: list[str], lead: int) -> str:
-    """The auxiliaries of the part before that the predicate after "and" shares, followed by a space: a passive
-    participle's ("was later jailed … and released in April 2010": "was released"), a modal's before a bare verb
-    ("will house 20,000 GPUs, draw 90 MW": "will draw"); "" when there are none to share (a negation is not
-    shared, nor "was" with an active verb and its object, "was founded … and raised $10B", a verb that moves,
-    "… and moved to Austin", or a past that is no participle, "was $5M in 2023 and rose to $8M")."""
-    before = _words(predicate)
-    shared = []
-    for word in before:
-        if word.lower() not in _SHAREABLE:
-            break
-        shared.append(word)
-    if not shared or "not" in (word.lower() for word in before[:len(shared) + 1]):
-        return ""
-    verb, after = words[lead].lower(), words[lead + 1:lead + 2]
-    rest = [word for word in before[len(shared):] if word.lower() not in ADVERBS and not word.endswith("ly")]
-    was_passive = bool(rest) and is_participle(rest[0])  # "was (later) jailed", not "was $5M"
-    passive = was_passive and is_participle(verb) and (not after or after[0].lower() in _AFTER_PASSIVE)
-    bare = shared[0].lower() in _MODALS and not is_past(verb) and not verb.endswith(("s", "ing")) \
-        and verb not in _SHAREABLE | {"are", "do", "does", "did"}  # "can be infected … but are unlikely"
-    return " ".join(shared[:1] if bare else shared) + " " if passive or bare else ""
 
 
 def _verb_leads(text: str) -> bool:

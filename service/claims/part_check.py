@@ -36,20 +36,22 @@ _DETERMINED = re.compile(r"\s*(?:year|quarter|month|week|day|time|period|date|se
                          re.IGNORECASE)
 _PAIRS = (("(", ")"), ("[", "]"), ("“", "”"))
 # a part ending in one of these was cut inside a phrase: "… on movement in", "… vaccine doses even"
-_PARTICLES = wordset("in on out off over up down")  # "Beta stepped in", "Acme gave up"
+_PARTICLES = wordset("out off over up down")  # "Acme gave up" ("invested in" is a preposition's)
 _DETERMINERS = wordset("the a an this these those its their his her our my your every each")
-_SAYING = re.compile(r"(?:say|said|says|show|shows|showed|shown|find|finds|found|suggest|suggests|suggested|report|"
-                     r"reports|reported|believe|believes|believed|note|notes|noted|argue|argues|argued|claim|claims|"
-                     r"claimed|state|states|stated|announce|announced|confirm|confirmed|reveal|revealed|indicate|"
-                     r"indicates|indicated|conclude|concluded|estimate|estimated|expect|expects|expected|warn|warned|"
-                     r"agree|agreed|mean|means|ensure|ensured|know|knew|think|thought|hope|hoped|concern|evidence|"
-                     r"fact|likely)$", re.IGNORECASE)  # "showed that kids …", "concern that SARS-CoV-2 …"
+_SAYING = re.compile(r"(?:sa(?:y|ys|id)|show(?:s|ed|n)?|f(?:ind|inds|ound)|know(?:s|n)?|knew|th(?:ink|inks|ought)|"
+                     r"mean(?:s|t)?|(?:suggest|report|note|argue|claim|state|announce|confirm|reveal|indicate|"
+                     r"conclude|estimate|expect|warn|agree|ensure|hope|demonstrate|prove|observe|discover|determine|"
+                     r"disclose|deny|establish|learn|realize|realise|notice|predict|admit|acknowledge|assume|fear|"
+                     r"insist|maintain|recognize|recognise|understand|decide|emphasize|stress|imply|assert|allege|"
+                     r"explain|add|write|believe|concern|worry)(?:s|es|d|ed|ied)?|proven|understood|wrote|written|"
+                     r"worried|evidence|fact|likely|clear|possible)$", re.IGNORECASE)  # "showed that kids …"
 _DANGLING = wordset("""in on at for to of by with from into than as so even the a an its their this that and or not
 such both either neither""")
 _COMPANY_SUFFIXES = wordset("inc llc l.l.c ltd corp co lp l.p n.a plc s.a ag n.v llp limited incorporated")
 # words after which an "-ed" form is a modifier, not a finite verb: "for all reported periods", "as evaluated by"
 _BEFORE_PARTICIPLE = wordset("""of for in on at to from with by into over under about as than more less most many
 much no such newly like""")
+_SUBORDINATE_LEAD = wordset("after before since on")
 _PERIOD_NOUNS = wordset("months month years year quarter quarters weeks week days day period periods")
 _PARTICIPLE_FORMS = wordset("""held led paid sold built grown risen fallen won taken given made spent lost run brought
 begun seen told kept left gone come found shown sent set written known thought meant felt""")
@@ -82,22 +84,24 @@ def leading(text: str) -> str:
     if lead is None:
         return ""
     words = _words(lead.group("lead"))
+    if words[0].lower() in _SUBORDINATE_LEAD:  # "After the merger closed, …", "On the day the deal was announced, …"
+        return lead.group("lead")
     return "" if any(_clause_verb(words, i) for i in range(1, len(words))) else lead.group("lead")
 
 
 def _clause_verb(words: list[str], index: int) -> bool:
     """Whether the word at `index` of a leading phrase is a clause's verb: "Under Armour raised", "Under Biden
     unemployment fell", "From 2020 to 2024 revenue doubled," — not a participle that modifies ("the six months
-    ended December 31", "one report published last month", "a highly publicized case")."""
+    ended December 31", "one report published last month", "a statement issued Friday", "the nine months
+    ending September 30")."""
     word = words[index]
-    if not word[:1].islower() or not is_verb(word) or word in NOUN_TOO:  # "In one report published …"
-        return False
+    if not word[:1].islower() or not is_verb(word) or word in NOUN_TOO or word.endswith("ing"):
+        return False  # "In one report published …", "For the nine months ending September 30"
     if index == 2 and words[1][:1].isupper():
         return True  # a name and its verb
     if not word.endswith("ed") and word not in _PARTICIPLE_FORMS:
         return True
-    after = words[index + 1:index + 2]
-    return not (words[index - 1].lower() in _PERIOD_NOUNS or (after and after[0][:1].islower()))
+    return index == len(words) - 1 and words[index - 1].lower() not in _PERIOD_NOUNS  # "… revenue doubled,"
 
 
 def is_statement(text: str) -> bool:
@@ -149,21 +153,22 @@ def well_formed(text: str) -> bool:
 
 
 def _opens(body: str, found: re.Match[str]) -> bool:
-    """Whether the "that" or "because" found opens a clause: not "because of", not "that year" or "that of Beta",
-    and "that" only after a verb of saying or finding ("showed that kids …"), before a verb or a determiner
-    ("chips that are designed", "found that the …") or between a noun and a lower-case word ("proteins that
-    interact"), not "sold that unit"."""
+    """Whether the "that" or "because" found opens a clause: always after a verb of saying or finding ("found that
+    fiscal stimulus …"); not "because of", "that year" or "that of Beta"; and not "that" between another verb and
+    a singular noun ("sold that unit")."""
     word = found.group().lower()
     after = _words(body[found.end():])[:1]
     if word == "because":
         return after[:1] != ["of"]
-    if word != "that":
+    if word != "that" or not after:
         return True
-    if _DETERMINED.match(body, found.end()) or not after:
-        return not after
     before = _words(body[:found.start()])[-1:]
-    return bool(before and _SAYING.match(before[0])) or is_verb(after[0]) or after[0].lower() in _DETERMINERS \
-        or bool(before and not is_verb(before[0]) and after[0][:1].islower())  # "proteins that interact"
+    if before and _SAYING.match(before[0]):
+        return True  # "found that fiscal stimulus …", "demonstrated that kids …"
+    if _DETERMINED.match(body, found.end()):
+        return False  # "that year", "that of Beta"
+    return not (before and is_verb(before[0]) and after[0][:1].islower() and not after[0].endswith("s")
+                and not is_verb(after[0]) and after[0].lower() not in _DETERMINERS)  # "sold that unit"
 
 
 def _compound_adjective(word: str) -> bool:

@@ -27,6 +27,9 @@ _NAMES_WITH_AND = re.compile(r"\b(?:Procter and Gamble|Johnson and Johnson|Marks
                              r"Lord and Taylor|Ernst and Young|Standard and Poor's)\b", re.IGNORECASE)
 _ADJECTIVAL = re.compile(r"^(?:Black|White|Hispanic|Latin[oax]|Asian|Native|Indigenous|Arab|Jewish|Muslim|"
                          r"Christian|[A-Z]\w+(?:an|ese|ish|ic|i))$")  # "Hispanic", "Chinese", "British", "Iraqi"
+_INSTITUTION = re.compile(r"\b(?:Department|Ministry|Bureau|Office|Institute|Institutes|University|School|College|"
+                          r"Council|Board|Commission|Agency|Society|Association|Academy|Centre|Center|Museum|"
+                          r"Federation|Secretary|Minister|Division|Faculty)\s+of\b")
 _INSIDE_NAMES = frozenset({"of", "the", "de", "du", "la", "von", "van", "&"})  # "Bank of America"
 _SINGULAR_OF = {"are": "is", "were": "was", "have": "has"}
 
@@ -43,9 +46,9 @@ def coordinated_names(subject: str) -> list[str]:
                for piece in pieces):
         return []
     last = pieces[-1].split()
-    if any(" of " in f" {piece} " for piece in pieces[:-1]) and len(last) == 1:
-        return []  # "The Ministry of Science and Technology": the "and" is the name's ("Bank of America and Wells
-        # Fargo" are two)
+    if any(" of " in f" {piece} " and (len(last) == 1 or _INSTITUTION.search(piece)) for piece in pieces[:-1]):
+        return []  # "The Ministry of Science and Technology", "The Department of Health and Human Services": the
+        # "and" is the name's ("Bank of America and Wells Fargo" are two)
     if all(len(piece.split()) == 1 and _ADJECTIVAL.search(piece) for piece in pieces[:-1]) and len(last) > 1:
         return []  # "Black, Hispanic, and White Americans": one noun for every adjective ("Ford and General Motors")
     return pieces

@@ -47,7 +47,8 @@ power house feature offer provide support allow cover account represent total am
 stay continue seem appear fund finance back value file sue settle approve reject ban block narrow widen
 install upgrade order receive book sustain attract issue invest raise lift fail miss beat top trail outpace
 outsell employ spin merge partner license power cool host rank tie link list move shift pivot slash trim
-hike double grow predict warn agree pledge promise commit vow propose announce introduce""")
+hike double grow predict warn agree pledge promise commit vow propose announce introduce emit cause kill infect
+prevent protect melt""")
 _AUXILIARIES = wordset("""is are was were be been being has have had do does did will would can could may
 might shall should must won't can't cannot don't doesn't didn't isn't aren't wasn't weren't wouldn't couldn't
 shouldn't hasn't haven't hadn't won’t can’t don’t doesn’t didn’t isn’t aren’t wasn’t weren’t wouldn’t couldn’t
@@ -166,10 +167,9 @@ def possessive(subject: str) -> str:
 
 def verb_at(words: list[str], index: int) -> bool:
     """Whether a verb opens `words` at `index` (after adverbs); a capitalised word is none ("… and List A
-    cricket": a predicate after a connector is written in lower case) unless every word is ("… and Hires 40
-    People", a headline)."""
+    cricket", "founded Twitter and Block": a predicate after a connector is written in lower case, so a
+    headline's "… and Hires 40 People" is not cut)."""
     while index < len(words) and words[index].lower() in ADVERBS:
         index += 1
-    headline = all(word[:1].isupper() for word in words if word[:1].isalpha())
     return index < len(words) and first_verb(words, index) == index and is_verb(words[index]) \
-        and (words[index][:1].islower() or headline)
+        and words[index][:1].islower()

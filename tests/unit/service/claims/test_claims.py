@@ -154,6 +154,13 @@ def test_a_cut_that_leaves_a_fragment_keeps_the_claim_whole(claim: str) -> None:
     "The team compared the diets of 2,000 vegetarians and 2,000 meat eaters over ten years.",  # counts after "of"
     "The Ministry of Science and Technology granted Halvard €5 million in 2024.",
     "Collingwood retired from first-class and List A cricket in September 2018.",  # "List": no verb here
+    "Jack Dorsey founded Twitter and Block.",  # nor "Block"; so a headline's "… and Hires 40 People" is not cut
+    "A recent study demonstrated that kids with intellectual and developmental disabilities are more likely to die.",
+    "The study found that fiscal stimulus and tax cuts boost growth.",
+    "Masks cut transmission by 50%, it was found.",  # an impersonal passive says who found it
+    "The Department of Health and Human Services approved the rule.",
+    "The trial enrolled a total of 500 men and 300 women in 2021.",  # one time for both counts
+    "Acme invested in and later acquired Beta.",
     "Senator Reyes voted to let oil and gas companies emit unlimited carbon pollution.",  # nouns joined
 ])
 def test_a_cut_inside_a_phrase_keeps_the_claim_whole(claim: str) -> None:
@@ -215,12 +222,20 @@ def test_the_rules_that_keep_phrases_whole_still_split_clauses(claim: str, parts
      ["Acme sells GPUs to Meta and Google", "Beta sells CPUs"]),
     ("Revenue rose in all regions, including Asia, and net income fell 3%.",
      ["Revenue rose in all regions, including Asia", "net income fell 3%"]),
-    ("Acme Raises $10M and Hires 40 People.", ["Acme Raises $10M", "Acme Hires 40 People"]),
     ("The merger was announced and shares rose 10%.", ["The merger was announced", "shares rose 10%"]),
     ("Ford and General Motors cut production.", ["Ford cut production", "General Motors cut production"]),
     ("Bank of America and Wells Fargo reported higher profits.",
      ["Bank of America reported higher profits", "Wells Fargo reported higher profits"]),
-    ("Acme hired 300 people and Beta stepped in.", ["Acme hired 300 people", "Beta stepped in"]),
+    ("The Fed raised rates and mortgage demand fell.", ["The Fed raised rates", "mortgage demand fell"]),
+    ("Gauthe was jailed in 2008 and released from prison in 2010.",
+     ["Gauthe was jailed in 2008", "Gauthe was released from prison in 2010"]),
+    ("Smith was appointed CEO in 2019 and resigned in 2022.",
+     ["Smith was appointed CEO in 2019", "Smith resigned in 2022"]),
+    ("For the nine months ending September 30, 2024, revenue rose 5% and costs fell 2%.",
+     ["For the nine months ending September 30, 2024, revenue rose 5%",
+      "For the nine months ending September 30, 2024, costs fell 2%"]),
+    ("In a statement issued Friday, Acme raised guidance and announced a buyback.",
+     ["In a statement issued Friday, Acme raised guidance", "In a statement issued Friday, Acme announced a buyback"]),
 ])
 def test_ordinary_compounds_still_split_under_the_phrase_rules(claim: str, parts: list[str]) -> None:
     assert [p.text for p in decompose(claim)] == parts
