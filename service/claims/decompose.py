@@ -56,12 +56,11 @@ _HAS_TIME = re.compile(r"\b(?:19|20)\d\d\b|\b(?:last|this|next) (?:year|quarter|
 # to be so ("If there is a cloud cover, …"); a concession ("While …", "Despite …") says both, and is split
 _SUBORDINATE = re.compile(r"^[\W_]*(?:when|whenever|if(?! anything| not| so)|even if|unless|until|whether|"
                           r"as long as)(?=\s)", re.IGNORECASE)  # ("once" is as often "formerly")
-# "than scientists and climate models anticipated": what others expected, the comparison's second term
 _THAT = re.compile(r"\bthat\b", re.IGNORECASE)  # "said that its cluster, Kestrel, had passed": one clause
 _SCALED = re.compile(r"%|\b(?:[kmb]n?|thousand|million|billion|trillion)\b", re.IGNORECASE)  # not a bare count
+# a clause's subject does not open with these ("…, which was more than Meta")
 _NOT_SUBJECT_START = wordset("""in on at for to of by with from as than over under about into per after before
 during since until not no so then which who whom whose that where when how what why whether""")
-# ("…, which was more than Meta")
 _DETERMINERS = wordset("the a an this that these those its their his her our my your each every both all some many")
 _SUBORDINATING = wordset("because when while until although though if that which who whom whose where unless whereas")
 _TIME_BEFORE = re.compile(r"\b(?:hours|days|weeks|months|years|decades)\s+(?:before|after)\b", re.IGNORECASE)
@@ -185,16 +184,15 @@ def _clause(segment: str, subject: str, past: bool, previous: str, connector: st
     if not words or no_part(segment, words, lead, subject, previous, connector):
         return None
     first, toks, owner = words[lead].lower(), tokens(segment), referent(subject)
-    if any(map(is_figure, _words(owner))) or len(_words(owner)) > 6:  # a subject misread: "… constitutes 100% of"
-        if first in SUBJECT_PRONOUNS | POSSESSIVE_PRONOUNS or REFERRING.match(segment):
-            return None  # whom "it" or "the company" means is not known: no part of its own
-        owner = ""
-    if owner and first in SUBJECT_PRONOUNS and verb_at(words, lead + 1):
+    misread = any(map(is_figure, _words(owner))) or len(_words(owner)) > 6  # "… constitutes 100% of"
+    if misread and (first in SUBJECT_PRONOUNS | POSSESSIVE_PRONOUNS or REFERRING.match(segment)):
+        return None  # whom "it" or "the company" means is not known: no part of its own
+    if first in SUBJECT_PRONOUNS and verb_at(words, lead + 1):
         return owner + segment[toks[lead].end():], "pronoun"
     referring = REFERRING.match(segment)
-    if owner and referring and verb_at(words, len(_words(referring.group(0)))):
+    if referring and verb_at(words, len(_words(referring.group(0)))):
         return owner + segment[referring.end():], "pronoun"
-    if owner and first in POSSESSIVE_PRONOUNS and first_verb(words, lead + 1) is not None:
+    if first in POSSESSIVE_PRONOUNS and first_verb(words, lead + 1) is not None:
         return possessive(owner) + segment[toks[lead].end():], "clause"
     if "while" in connector.lower() and ing_predicate(words, lead):  # "… while (also) recognizing X"
         return f"{subject} {'was' if past else 'is'} {segment}", "predicate"
