@@ -29,7 +29,7 @@ from service.claims.wording import (
     is_participle,
     is_past,
     is_verb,
-    tokens,
+    token_texts,
     verb_at,
     wordset,
 )
@@ -68,6 +68,7 @@ _GERUND = re.compile(r"\b(?:for|by|of|after|before|without|from|when)\s+[a-z]+in
 _PASSIVE_END = re.compile(r"\b(?:was|were|been|being|be|is|are)\s+\S+\W*$", re.IGNORECASE)
 _SHAREABLE = wordset("is are was were has have had been will would can could may might should must be")
 _MODALS = wordset("will would can could may might should must")
+_NOT_BARE = _SHAREABLE | wordset("do does did")
 _AFTER_PASSIVE = wordset("in on by at for as under during to with from into")  # "… and released in April 2010"
 # verbs that happen on their own: "was founded in 2015 and moved to Austin", "was appointed … and resigned"
 _ON_ITS_OWN = wordset("""moved relocated resigned retired returned failed declined won expanded closed opened rose fell
@@ -92,7 +93,7 @@ def reports_who(segment: str) -> bool:
     return bool(_REPORTING.match(segment)) and (impersonal or not _PASSIVE_END.search(segment))
 
 
-def modifies(words: list[str]) -> bool:
+def _modifies(words: list[str]) -> bool:
     """A participle that modifies what comes before it rather than a predicate of its own: "published in The
     Lancet", "compared with white people", "called encephalopathy" ("raised $10B" is a predicate)."""
     first = words[0]
@@ -107,7 +108,7 @@ def shared_auxiliary(predicate: str, words: list[str], lead: int) -> str:
     shared, nor "was" with an active verb and its object, "was founded … and raised $10B", a verb that happens on
     its own, "… and moved to Austin", "… and resigned in 2022", or a past that is no participle, "was $5M in 2023
     and rose to $8M")."""
-    before = _tokens(predicate)
+    before = token_texts(predicate)
     shared = []
     for word in before:
         if word.lower() not in _SHAREABLE:
@@ -121,7 +122,7 @@ def shared_auxiliary(predicate: str, words: list[str], lead: int) -> str:
     passive = was_passive and is_participle(verb) and verb not in _ON_ITS_OWN \
         and (not after or after[0].lower() in _AFTER_PASSIVE)
     bare = shared[0].lower() in _MODALS and not is_past(verb) and not verb.endswith(("s", "ing")) \
-        and verb not in _SHAREABLE | {"are", "do", "does", "did"}  # "can be infected … but are unlikely"
+        and verb not in _NOT_BARE  # "can be infected … but are unlikely"
     return " ".join(shared[:1] if bare else shared) + " " if passive or bare else ""
 
 
@@ -147,15 +148,15 @@ def _in_list(text: str, verb_start: int, cut: re.Match[str]) -> bool:
     """A comma or "and" inside a list of examples: "diseases like diabetes, hypertension and obesity make …",
     "such as caves and hollowed out trees" (no verb since the list opened)."""
     word = cut.group(0).strip(" ,").lower()
-    following = _tokens(text[cut.end():])[:2]
+    following = token_texts(text[cut.end():])
     if word not in {"", "and"} or (word == "and" and cut.group(0).startswith(",")
-                                   and first_verb(_tokens(text[cut.end():])[:6]) is not None):
+                                   and first_verb(following[:6]) is not None):
         return False  # ", and" and a clause end the list ("…, including Asia, and net income fell")
-    if len(following) == 2 and following[0][:1].islower() and is_verb(following[0]) \
+    if len(following) >= 2 and following[0][:1].islower() and is_verb(following[0]) \
             and (is_figure(following[1]) or following[1].lower() in {"a", "an", "the", "its", "their"}):
         return False  # a predicate and its object: "… products like GPUs and raised $10M" ("hollowed out trees")
     opened = list(_OPENS_LIST.finditer(text, verb_start, cut.start()))
-    return bool(opened) and first_verb(_tokens(text[opened[-1].end():cut.start()])) is None
+    return bool(opened) and first_verb(token_texts(text[opened[-1].end():cut.start()])) is None
 
 
 def _inside_between(text: str, position: int) -> bool:
@@ -169,20 +170,20 @@ def no_part(segment: str, words: list[str], lead: int, subject: str, previous: s
     first = words[lead].lower()
     if (reports_who(segment.strip()) and not any(map(is_figure, words))) \
             or (_EXPECTED.search(segment) and _THAN_ENDS.search(previous) and first_verb(words) == len(words) - 1) \
-            or continues(words[lead:], connector, previous):
+            or _continues(words[lead:], connector, previous):
         return True
-    if connector.strip() == "," and (first in {"a", "an"} or modifies(words) or segment.lstrip()[:1] in "\"“‘'"):
+    if connector.strip() == "," and (first in {"a", "an"} or _modifies(words) or segment.lstrip()[:1] in "\"“‘'"):
         return True  # "…, a process referred to as EMH", "…, published last week", "…, called X", "…, "Title\""
     said = previous[len(subject):] if previous.startswith(subject) else previous  # after the subject
     embedded = _EMBEDDED.search(said)
-    if embedded and first_verb(_tokens(said[embedded.end():])) is not None \
+    if embedded and first_verb(token_texts(said[embedded.end():])) is not None \
             and (first in SUBJECT_PRONOUNS or REFERRING.match(segment) or verb_at(words, lead)):
         return True
     return "while" in connector.lower() and ing_predicate(words, lead) \
         and (lead + 1 == len(words) or bool(_GERUND.search(said)))  # "… while speaking", "fined for using … while"
 
 
-def continues(words: list[str], connector: str, previous: str) -> bool:
+def _continues(words: list[str], connector: str, previous: str) -> bool:
     """A segment that goes on with what came before rather than stating something of its own: the verb of a long
     subject after a bare comma ("The percentage decrease in X from June 30, 2023, to December 31, 2023, is 22%"),
     a modifier (", leaving 5.6M shares outstanding", ", driven by higher sales"), or the next of coordinated "-ing"
@@ -206,6 +207,3 @@ def ing_predicate(words: list[str], lead: int) -> bool:
     return after[0].lower().endswith("ed") and len(after) > 1 and after[1][0].isalpha() \
         and after[1].lower() not in {"by", "to", "from", "in", "at", "sharply", "slightly"}
 
-
-def _tokens(text: str) -> list[str]:
-    return [t.group() for t in tokens(text)]

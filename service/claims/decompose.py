@@ -37,6 +37,7 @@ from service.claims.wording import (
     is_verb,
     possessive,
     referent,
+    token_texts,
     tokens,
     verb_at,
     wordset,
@@ -96,7 +97,7 @@ def decompose(claim: str, max_parts: int = MAX_PARTS) -> list[ClaimPart]:
 
 def _split(text: str, offset: int, depth: int = 0) -> list[ClaimPart]:
     relative = _RELATIVE.match(text)
-    if relative and first_verb(_words(relative.group("head"))) is None and _verb_leads(relative.group("rest")) \
+    if relative and first_verb(token_texts(relative.group("head"))) is None and _verb_leads(relative.group("rest")) \
             and (relative.group("pronoun").lower() == "whose" or _verb_leads(relative.group("rel"))):
         head, rel, rest = relative.group("head"), relative.group("rel"), relative.group("rest")
         rel_start = offset + relative.start("rel")
@@ -104,7 +105,7 @@ def _split(text: str, offset: int, depth: int = 0) -> list[ClaimPart]:
         first = ClaimPart(f"{owner} {rel}", rel_start, rel_start + len(rel))
         rest_parts = _split(f"{head} {rest}", offset + relative.start("rest") - len(head) - 1, depth + 1)
         return [first, *[_clip(part, offset + relative.start("rest")) for part in rest_parts]]
-    words, toks = _words(text), tokens(text)
+    words, toks = token_texts(text), tokens(text)
     verb = main_verb(words)  # not "operating" in "The adjusted operating income margin increased"
     if verb is None or verb == 0:
         return [ClaimPart(text, offset, offset + len(text))]
@@ -170,27 +171,27 @@ def _split_predicate(text: str, offset: int, subject: str, verb_start: int,
 
 def _bare_name(segment: str) -> bool:
     """"AMD" or "Stratus GPU": a short run of capitalised words with no verb."""
-    words = _words(segment)
+    words = token_texts(segment)
     return 0 < len(words) <= 4 and all(w[0].isupper() for w in words) and first_verb(words) is None
 
 
 def _clause(segment: str, subject: str, past: bool, previous: str, connector: str) -> tuple[str, str] | None:
     """The self-contained text of the clause `segment` that follows a connector, and its kind; None when
     the segment does not start a part of its own."""
-    words = _words(segment)
+    words = token_texts(segment)
     lead = 0
     while lead < len(words) - 1 and words[lead].lower() in ADVERBS:
         lead += 1
     if not words or no_part(segment, words, lead, subject, previous, connector):
         return None
     first, toks, owner = words[lead].lower(), tokens(segment), referent(subject)
-    misread = any(map(is_figure, _words(owner))) or len(_words(owner)) > 6  # "… constitutes 100% of"
+    misread = any(map(is_figure, token_texts(owner))) or len(token_texts(owner)) > 6  # "… constitutes 100% of"
     if misread and (first in SUBJECT_PRONOUNS | POSSESSIVE_PRONOUNS or REFERRING.match(segment)):
         return None  # whom "it" or "the company" means is not known: no part of its own
     if first in SUBJECT_PRONOUNS and verb_at(words, lead + 1):
         return owner + segment[toks[lead].end():], "pronoun"
     referring = REFERRING.match(segment)
-    if referring and verb_at(words, len(_words(referring.group(0)))):
+    if referring and verb_at(words, len(token_texts(referring.group(0)))):
         return owner + segment[referring.end():], "pronoun"
     if first in POSSESSIVE_PRONOUNS and first_verb(words, lead + 1) is not None:
         return possessive(owner) + segment[toks[lead].end():], "clause"
@@ -215,7 +216,7 @@ def _next_figure(segment: str, previous: str) -> tuple[str, str] | None:
     when those words hold no verb or the figures are counts after "of" with no time ("the diets of 2,000
     vegetarians and 2,000 meat eaters" is one statement; "deliveries of 1,200 cars in 2023 and 1,500 in 2024" two)."""
     figures = [t for t in tokens(previous) if is_figure(t.group())]
-    if not figures or first_verb(_words(previous[:figures[0].start()])) is None:
+    if not figures or first_verb(token_texts(previous[:figures[0].start()])) is None:
         return None
     counted = re.search(r"\bof\s+$", previous[:figures[0].start()]) and figures[0].group()[0].isdigit() \
         and not _SCALED.search(figures[0].group())
@@ -244,7 +245,7 @@ def _nouns_joined(words: list[str], verb: int, previous: str, connector: str) ->
     bare "and" between a verb's one-word object and a lower-case subject of several words whose verb is bare or
     follows an "-ing" word joins nouns, not clauses ("Sales fell and profits rose", "Revenue rose sharply and net
     income fell", "The Fed raised rates and mortgage demand fell" and "… the band and Dennis took over" do)."""
-    before = _words(previous)[-2:]
+    before = token_texts(previous)[-2:]
     found = words[verb].lower()
     bare = (not is_past(found) and not found.endswith("s")) or words[verb - 1].lower().endswith("ing")
     return connector.strip().lower() == "and" and verb >= 2 and words[0][:1].islower() and bare \
@@ -253,13 +254,10 @@ def _nouns_joined(words: list[str], verb: int, previous: str, connector: str) ->
 
 
 def _verb_leads(text: str) -> bool:
-    words = _words(text)
+    words = token_texts(text)
     return bool(words) and verb_at(words, 0)
 
 
 def _clip(part: ClaimPart, start: int) -> ClaimPart:
     return ClaimPart(part.text, max(part.start, start), part.end)
 
-
-def _words(text: str) -> list[str]:
-    return [t.group() for t in tokens(text)]

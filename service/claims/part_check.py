@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from itertools import pairwise
 
-from service.claims.wording import ADVERBS, NOUN_TOO, first_verb, is_verb, tokens, wordset
+from service.claims.wording import ADVERBS, NOUN_TOO, first_verb, is_verb, token_texts, wordset
 
 # a part opening with one of these continues another clause: a reason, a concession, a comparison, a modifier
 _CONTINUES = wordset("""despite due primarily largely mainly partly partially alongside including excluding amid
@@ -35,7 +35,6 @@ _WORD = re.compile(r"[A-Za-z][\w'’&.-]*\w|[A-Za-z]")
 _DETERMINED = re.compile(r"\s*(?:year|quarter|month|week|day|time|period|date|season|point|of|fiscal)\b",
                          re.IGNORECASE)
 _PAIRS = (("(", ")"), ("[", "]"), ("“", "”"))
-# a part ending in one of these was cut inside a phrase: "… on movement in", "… vaccine doses even"
 _PARTICLES = wordset("out off over up down")  # "Acme gave up" ("invested in" is a preposition's)
 _DETERMINERS = wordset("the a an this these those its their his her our my your every each")
 _SAYING = re.compile(r"(?:sa(?:y|ys|id)|show(?:s|ed|n)?|f(?:ind|inds|ound)|know(?:s|n)?|knew|th(?:ink|inks|ought)|"
@@ -45,6 +44,7 @@ _SAYING = re.compile(r"(?:sa(?:y|ys|id)|show(?:s|ed|n)?|f(?:ind|inds|ound)|know(
                      r"insist|maintain|recognize|recognise|understand|decide|emphasize|stress|imply|assert|allege|"
                      r"explain|add|write|believe|concern|worry)(?:s|es|d|ed|ied)?|proven|understood|wrote|written|"
                      r"worried|evidence|fact|likely|clear|possible)$", re.IGNORECASE)  # "showed that kids …"
+# a part ending in one of these was cut inside a phrase: "… on movement in", "… vaccine doses even"
 _DANGLING = wordset("""in on at for to of by with from into than as so even the a an its their this that and or not
 such both either neither""")
 _COMPANY_SUFFIXES = wordset("inc llc l.l.c ltd corp co lp l.p n.a plc s.a ag n.v llp limited incorporated")
@@ -107,7 +107,7 @@ def _clause_verb(words: list[str], index: int) -> bool:
 def is_statement(text: str) -> bool:
     """A subject and a finite verb, in a part that does not open by continuing another clause."""
     lead = leading(text)
-    words = [t.group() for t in tokens(text[len(lead):])]
+    words = token_texts(text[len(lead):])
     if len(words) < 2:  # "Sales fell" is one
         return False
     first = words[0]

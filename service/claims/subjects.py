@@ -8,9 +8,10 @@ the predicate holds them together or the names are one noun phrase.
 Kept whole: names joined by "and" that are one company ("Procter and Gamble"), names held together by the
 predicate ("together", "combined", "equally likely", "each other": `JOINT`), a head noun the names share
 ("Black, Hispanic, and White Americans": one-word adjectives of origin before a longer last one), a list with no
-"and" ("Moreover, Vav1-Cre": a sentence adverb and a name), an "of" before a last one-word name ("The Ministry of
-Science and Technology"), and pieces with lower-case words ("Shares
-in Fenwick", "Black and Latino communities") or unclosed brackets ("IBD (ulcerative colitis-UC").
+"and" ("Moreover, Vav1-Cre": a sentence adverb and a name), an "of" before a last one-word name or after an
+institution ("The Ministry of Science and Technology", "The Department of Health and Human Services"), and
+pieces with lower-case words ("Shares in Fenwick", "Black and Latino communities") or unclosed brackets ("IBD
+(ulcerative colitis-UC").
 """
 
 from __future__ import annotations

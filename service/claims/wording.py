@@ -108,6 +108,11 @@ def tokens(text: str) -> list[re.Match[str]]:
     return list(TOKEN.finditer(text))
 
 
+def token_texts(text: str) -> list[str]:
+    """The text of each of `tokens(text)`."""
+    return [t.group() for t in tokens(text)]
+
+
 _DETERMINERS = wordset("the a an this these those its their his her our my your every")
 
 
