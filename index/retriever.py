@@ -4,8 +4,10 @@
    rank (the best `rerank_chunks`), and dense and BM25 over single sentences (the best `candidates` each).
 2. Every sentence of a candidate document is scored from its stored vector, with no embedding at query
    time: its own cosine to the query and BM25, its best chunk's cosine and BM25 (the neighbouring
-   sentences), its document's best sentence cosine and BM25, and the share of the query's numbers it
-   holds — weighted by `ScoreWeights` (tuned on Check-COVID train with bench/retrieval.py; see README).
+   sentences), its document's best sentence cosine and BM25, and the share of the query's figures it
+   holds — weighted by `ScoreWeights` (tuned on Check-COVID train with bench/retrieval.py; see README) — plus
+   a bonus for the share of its telling figures ("1,237,548", not "2023"), chosen on the dev sets (README,
+   "Retrieval").
 3. Maximal marginal relevance picks the final sentences so near-duplicates do not crowd out the one that
    decides.
 
@@ -31,11 +33,16 @@ import numpy as np
 from index.ann import one_thread
 from index.bm25 import bm25_tokens
 from index.dates import DateRange
-from index.snapshot import NUMBER, Snapshot
+from index.snapshot import Snapshot, written_figures
+from index.table_cells import YEAR_CELL
 from service.domain import Passage
 from service.ports import Embedder
+from service.text import significant_digits
 
 _MMR_POOL = 50  # only the best this many sentences compete in MMR
+# a figure written to this many significant digits or more ("1,237,548", "52.8%"), not a year, is in few sentences
+# but the one that states it: its share earns `ScoreWeights.telling_figures` on top of the weighted mean
+TELLING_DIGITS = 3
 
 
 class RetrievalMode(StrEnum):
@@ -55,6 +62,7 @@ class ScoreWeights:
     document_dense: float
     document_bm25: float
     numbers: float
+    telling_figures: float  # a bonus on top of the weighted mean: not in `total`
 
     @property
     def total(self) -> float:
@@ -149,14 +157,18 @@ class HybridRetriever:
         doc_of = np.unique(np.array([table.doc_ids[r] for r in rows]), return_inverse=True)[1]
         document = (weights.document_dense * _group_max(dense, doc_of)
                     + weights.document_bm25 * _group_max(lexical, doc_of))
-        query_numbers = set(NUMBER.findall(q.text))
-        numbers = np.array([_share(query_numbers, snapshot.sentence_numbers(r)) for r in rows]) \
-            if query_numbers else np.zeros(len(rows))
+        query_numbers = written_figures(q.text)
+        held = [snapshot.sentence_numbers(r) for r in rows] if query_numbers else []
+        numbers = np.array([_share(query_numbers, h) for h in held]) if query_numbers else np.zeros(len(rows))
+        telling = frozenset(n for n in query_numbers
+                            if significant_digits(n) >= TELLING_DIGITS and not YEAR_CELL.match(n))
+        figures = np.array([_share(telling, h) for h in held]) if telling else np.zeros(len(rows))
         chunk = weights.chunk_dense * context_dense + weights.chunk_bm25 * context_bm25
-        score = weights.dense * dense + weights.bm25 * lexical + chunk + document + weights.numbers * numbers
+        score = weights.dense * dense + weights.bm25 * lexical + chunk + document + weights.numbers * numbers \
+            + weights.telling_figures * figures
         score = score / max(weights.total, 1e-9)  # back to the scale of a cosine, which MMR's λ weighs against
-        return {"score": score, "dense": dense, "lexical": lexical, "numbers": numbers, "chunk": chunk,
-                "document": document}
+        return {"score": score, "dense": dense, "lexical": lexical, "numbers": numbers, "figures": figures,
+                "chunk": chunk, "document": document}
 
     def _passage(self, snapshot: Snapshot, row: int, i: int, scores: dict[str, np.ndarray]) -> Passage:
         doc_id = snapshot.sentences.doc_ids[row]
@@ -249,8 +261,8 @@ def _group_max(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
     return np.asarray(best[groups], dtype=np.float64)
 
 
-def _share(wanted: set[str], present: frozenset[str]) -> float:
-    return len(wanted & present) / len(wanted) if wanted else 0.0
+def _share(wanted: Collection[str], present: frozenset[str]) -> float:
+    return len(set(wanted) & present) / len(wanted) if wanted else 0.0
 
 
 def _mmr(scores: np.ndarray, vectors: np.ndarray, k: int, weight: float) -> list[int]:

@@ -14,7 +14,16 @@ from index.structure import Outline
 from service.domain import Citation, Document, Passage
 from service.text import Span
 
-NUMBER = re.compile(r"\d+(?:[.,]\d+)*")  # a figure as written: "6.4", "200,000"
+# a figure as written ("6.4", "200,000"), a percentage marked as one ("52.8 %", "52.8 | %" of a filing's table,
+# "52.8 percent" → "52.8%"; not "| 2023 | % Change |"), so that "52.8%" is not found in "$52.8 million"; digits that
+# are part of a name ("CO2", "COVID-19", "H100") are no figure, but a fiscal year's are ("FY2023")
+NUMBER = re.compile(r"(?:(?<=FY)|(?<![\w.,]))(?<![A-Za-z]-)(\d+(?:[.,]\d+)*)"
+                    r"(\s*%|\s*\|\s*%(?=\s*(?:\||$))|\s?per\s?cent\b)?", re.IGNORECASE | re.MULTILINE)
+
+
+def written_figures(text: str) -> frozenset[str]:
+    """The figures written in `text` as `NUMBER` reads them: "In 2023 revenue rose 4.5 percent" → {"2023", "4.5%"}."""
+    return frozenset(number + ("%" if percent else "") for number, percent in NUMBER.findall(text))
 
 
 @dataclass(frozen=True)
@@ -113,10 +122,10 @@ class Snapshot:
         return outline.reading(*self.sentences.spans[row])
 
     def sentence_numbers(self, row: int) -> frozenset[str]:
-        """The figures written in sentence `row` (`NUMBER`), read once per snapshot, not once per query."""
+        """The figures written in sentence `row` (`written_figures`), read once per snapshot, not once per query."""
         found = self._numbers.get(row)
         if found is None:
-            found = self._numbers[row] = frozenset(NUMBER.findall(self.sentence_text(row)))
+            found = self._numbers[row] = written_figures(self.sentence_text(row))
         return found
 
     def cite(self, passage: Passage) -> Citation | None:

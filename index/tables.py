@@ -34,6 +34,7 @@ from index.table_cells import (
     value_text,
 )
 
+_TIMES = re.compile(r"\b(?:years?|months?|quarters?|periods?|ended|ending|fiscal|dates?)\b", re.IGNORECASE)
 MAX_TABLE_COLUMNS = 64  # wider tables are read as text, cell by cell
 TABLE_RULE = re.compile(r"^[ \t]*\|?[ \t]*:?-{2,}:?[ \t]*(?:\|[ \t]*:?-{2,}:?[ \t]*)*\|?[ \t]*$")
 _NOT_MONEY = re.compile(r"\b(?:shares?|units?|employees|headcount|staff|people|users|customers|subscribers|stores|"
@@ -100,6 +101,15 @@ def _parts(marked: Sequence[tuple[Line, bool]], rows: _Rows) -> list[tuple[list[
     return [(lines[k], rows[first:stop]) for k, (_, _, first, stop) in enumerate(spans)]
 
 
+def _year_labels(headers: Sequence[Sequence[str]], body: _Rows) -> bool:
+    """Whether an SEC table's rows are labelled by their years ("Year Ended December 31 | Receipts From EMI | …"
+    over "2023 | $1,237,548 | …"): two rows or more open with a year and hold figures, or one does and a header
+    row names its label column as one of times ("Twelve months ending February 28," over "2024 | $ | 872,272")."""
+    dated = [cells for _, cells in body if len(cells) > 1 and YEAR_CELL.match(cells[0]) and _has_figures(cells)]
+    return len(dated) >= 2 or (len(dated) == 1 and any(len(h) == len(dated[0]) and _TIMES.search(h[0])
+                                                       for h in headers))
+
+
 def _has_figures(cells: Sequence[str]) -> bool:
     return any(is_value(c) and not YEAR_CELL.match(c) for c in cells[1:])
 
@@ -120,10 +130,12 @@ def _read_part(table: Table, marked: Sequence[tuple[Line, bool]], rows: _Rows) -
     table.scale = table.scale or scale_of(table.caption) or scale_of(" ".join(c for h in headers for c in h)) \
         or scale_of(table.units)
     body = rows[body_from:]
-    widths = [len(cells) - 1 for _, cells in body if len(cells) > 1 and (markdown or not is_value(cells[0]))]
-    shape = _Shape(values=max(set(widths), key=widths.count) if widths else 0, markdown=markdown)
+    years = not markdown and _year_labels(headers, body)
+    widths = [len(cells) - 1 for _, cells in body
+              if len(cells) > 1 and (markdown or not is_value(cells[0]) or (years and YEAR_CELL.match(cells[0])))]
+    shape = _Shape(values=max(set(widths), key=widths.count) if widths else 0, markdown=markdown, years=years)
     shape.columns = _columns(headers, shape.values, markdown=markdown)
-    shape.money = _money_columns(body, shape.values, markdown)
+    shape.money = _money_columns(body, shape.values, markdown, years)
     sign = currency_of(table.caption) or stated_currency(table.units)
     if sign and not shape.money:
         # "Amounts in millions of US dollars" (its caption) or "Prices in USD per GPU-hour, …" (the paragraph
@@ -132,7 +144,8 @@ def _read_part(table: Table, marked: Sequence[tuple[Line, bool]], rows: _Rows) -
         named = len(shape.columns) == shape.values
         shape.money = {j: sign for j in range(shape.values)
                        if not named or not (_NOT_MONEY.search(shape.columns[j]) or header_unit(shape.columns[j]))}
-    shape.label_header = headers[-1][0] if markdown and headers and len(headers[-1]) == shape.values + 1 else ""
+    shape.label_header = headers[-1][0] if (markdown or years) and headers and len(headers[-1]) == shape.values + 1 \
+        else ""
     section = ""
     for line, cells in body:
         if not cells:
@@ -153,6 +166,7 @@ class _Shape:
 
     values: int
     markdown: bool
+    years: bool = False  # an SEC table whose rows are labelled by their years ("| 2023 | $1,237,548 | …")
     columns: list[str] = field(default_factory=list)
     money: dict[int, str] = field(default_factory=dict)
     label_header: str = ""
@@ -195,7 +209,8 @@ def _header_rows(table: Table, marked: Sequence[tuple[Line, bool]], rows: Sequen
 def _row_fact(cells: Sequence[str], shape: _Shape, scale: str | None) -> tuple[str, str]:
     """(the row's label, its values named by column): money columns get the table's currency and scale; rows
     that count something other than money (shares, GPUs, employees) get neither."""
-    label, figures = (cells[0], list(cells[1:])) if shape.markdown or not is_value(cells[0]) else ("", list(cells))
+    labelled = shape.markdown or not is_value(cells[0]) or (shape.years and YEAR_CELL.match(cells[0]))
+    label, figures = (cells[0], list(cells[1:])) if labelled else ("", list(cells))
     aligned = len(figures) == shape.values
     counted = bool(_NOT_MONEY.search(label))
     written = []
@@ -222,12 +237,14 @@ _COUNTED_CELL = re.compile(r"^\d[\d,]*(?:\s+[A-Za-z]*\d[A-Za-z0-9-]*)?$")  # a c
 _COUNT_NOUN = re.compile(r"^[A-Za-z][A-Za-z -]{0,23}s$")  # a column named by the things it counts ("GPUs")
 _MONEY_WORDS = re.compile(r"\b(?:revenues?|sales|costs?|expenses?|income|profits?|losses|assets|liabilities|"
                           r"earnings|prices?|fees|payments|proceeds|dollars|euros)\b", re.IGNORECASE)
-def _money_columns(body: Sequence[tuple[Line, list[str]]], values: int, markdown: bool) -> dict[int, str]:
+def _money_columns(body: Sequence[tuple[Line, list[str]]], values: int, markdown: bool,
+                   years: bool = False) -> dict[int, str]:
     """The value columns in which some row writes a currency sign (SEC tables write "$" on a column's first row
-    and its totals only), each with its sign."""
+    and its totals only), each with its sign. `years`: rows labelled by their years (`_year_labels`)."""
     found: dict[int, str] = {}
     for _, cells in body:
-        figures = cells[1:] if markdown or (cells and not is_value(cells[0])) else cells
+        labelled = cells and (not is_value(cells[0]) or (years and YEAR_CELL.match(cells[0])))
+        figures = cells[1:] if markdown or labelled else cells
         if len(figures) != values:
             continue
         for j, cell in enumerate(figures):

@@ -17,7 +17,11 @@ class SentenceWeights(BaseModel):
     chunk_bm25: float = Field(1.0, description="BM25 of its best chunk over the collection's best chunk.")
     document_dense: float = Field(0.5, description="Best sentence cosine in its document.")
     document_bm25: float = Field(0.5, description="Best sentence BM25 (normalised) in its document.")
-    numbers: float = Field(0.15, description="Share of the query's numbers the sentence contains.")
+    numbers: float = Field(0.15, description="Share of the query's figures the sentence holds.")
+    telling_figures: float = Field(1.0, description=(
+        "Share of the query's telling figures (three significant digits or more, not a year: \"1,237,548\", "
+        "\"52.8%\") the sentence holds, added on top of the weighted mean of the others (since 2026-12-07: "
+        "README, Retrieval)."))
 
     @property
     def total(self) -> float:

@@ -106,3 +106,13 @@ def sentence_bounds(text: str, position: int) -> tuple[int, int]:
         start = match.end()
     after = SENTENCE_BREAK.search(text, position)
     return start, after.start() if after else len(text)
+
+
+def significant_digits(text: str) -> int:
+    """The significant digits of the first figure written in `text`, trailing zeros not counted ("$29,922,668": 8,
+    "2,000": 1, "6.40": 2): a figure written to the unit is stated, not rounded."""
+    found = _DIGITS.search(text)
+    return len(found.group().replace(",", "").replace(".", "").strip("0")) if found else 0
+
+
+_DIGITS = re.compile(r"\d[\d,]*(?:\.\d+)?")

@@ -1,6 +1,6 @@
 """Whether one figure bears out another: compatible units (rates converted), the claim's tolerance (a bare figure
-±2 % or its rounding, "about" its rounding, "over" one-sided), and a sentence naming the gap when they differ
-("off by 1,000× (million vs billion)")."""
+±2 % or its rounding, ±0.5 % when written to four significant digits or more, "about" its rounding, "over"
+one-sided), and a sentence naming the gap when they differ ("off by 1,000× (million vs billion)")."""
 
 from __future__ import annotations
 
@@ -11,8 +11,11 @@ from service.domain import Relation
 from service.figures.quantities import Qualifier, Quantity
 from service.figures.quantity_format import format_quantity
 from service.figures.quantity_vocab import CURRENCY_PREFIXES, RATES
+from service.text import significant_digits
 
 EXACT_TOLERANCE = 0.02  # a bare figure in a claim tolerates 2 % (or its own rounding, if wider)
+PRECISE_TOLERANCE = 0.005  # … and one written to four significant digits or more ("$29,922,668") 0.5 %
+PRECISE_DIGITS = 4
 CURRENCIES = frozenset(CURRENCY_PREFIXES.values())
 
 
@@ -96,10 +99,11 @@ def _interval(quantity: Quantity, pad: float) -> tuple[float, float]:
 
 
 def _claim_interval(claim: Quantity) -> tuple[float, float]:
-    """A bare figure tolerates 2 % or its rounding; "about" and ranges their rounding; "over" is taken
-    at its word."""
+    """A bare figure tolerates 2 % (0.5 % when written to four significant digits or more: "$29,922,668") or its
+    rounding; "about" and ranges their rounding; "over" is taken at its word."""
     if claim.qualifier == Qualifier.EXACT:
-        return _interval(claim, max(claim.precision, EXACT_TOLERANCE * abs(claim.value)))
+        share = PRECISE_TOLERANCE if significant_digits(claim.text) >= PRECISE_DIGITS else EXACT_TOLERANCE
+        return _interval(claim, max(claim.precision, share * abs(claim.value)))
     if claim.qualifier in (Qualifier.APPROX, Qualifier.RANGE):
         return _interval(claim, claim.precision)
     return _interval(claim, 0.0)

@@ -2,11 +2,11 @@
 
 `match_numbers` pairs each figure in a claim with the figures in an evidence text that are about the same
 thing (compatible unit, the same subject words, the same period), and `compare_quantities` decides whether
-they agree, with a tolerance that follows the claim's hedge ("about" ±5 %, "over" one-sided, a bare figure
-±2 % or its rounding). `numeric_decision` turns the pairs into a verdict only when the subject and period
-line up; otherwise it abstains and the judge decides. A claim with no figures whose checkable content is a
-date ("went live in September 2023") goes through `period_match` instead. Extraction lives in `quantities`
-and `periods`.
+they agree, with a tolerance that follows the claim's hedge ("about" its rounding, "over" one-sided, a bare
+figure ±2 % or its rounding, ±0.5 % when written to four significant digits). `numeric_decision` turns the
+pairs into a verdict only when the subject and period line up; otherwise it abstains and the judge decides. A
+claim with no figures whose checkable content is a date ("went live in September 2023") goes through
+`period_match` instead. Extraction lives in `quantities` and `periods`.
 """
 
 from __future__ import annotations
@@ -18,11 +18,19 @@ from dataclasses import dataclass, replace
 
 from service.domain import Relation
 from service.figures.compare import CURRENCIES, base_unit, compare_quantities, units_compatible, written_without_scale
+from service.figures.figure_periods import period_of, without_periods
 from service.figures.fiscal import on_calendar
 from service.figures.periods import Period, extract_periods, periods_align, time_spans
 from service.figures.quantities import Qualifier, Quantity, extract_quantities
 from service.figures.quantity_format import format_quantity
-from service.figures.subjects import bound_contexts, content_words, counted_noun, measure_words, names_conflict
+from service.figures.subjects import (
+    bound_contexts,
+    content_words,
+    counted_noun,
+    listed_together,
+    measure_words,
+    names_conflict,
+)
 from service.text import sentence_bounds
 
 __all__ = [
@@ -76,7 +84,7 @@ def match_numbers(claim: str, evidence: str, *, evidence_date: dt.date | None = 
     row_words = (claim_words | measures, measures - claim_words if _COST_OF.search(claim) else frozenset())
     ranked: list[tuple[tuple[bool, bool, int, int], NumericMatch]] = []
     for figure, context in zip(claim_figures, claim_contexts, strict=True):
-        own_period = _nearest_period(claim, figure, claim_periods)
+        own_period = period_of(claim, figure, claim_periods, claim_figures)
         scored = [
             (_overlap(context, evidence_contexts[j]), j) for j, candidate in enumerate(evidence_figures)
             if _pairable(figure, candidate, claim, evidence)
@@ -85,7 +93,8 @@ def match_numbers(claim: str, evidence: str, *, evidence_date: dt.date | None = 
         for score, j in scored:
             aligned = _is_bound(score, j, scored, evidence, evidence_figures, claim, claim_words, row_words, common)
             if aligned or score > 0:
-                match = replace(_pair(figure, evidence_figures[j], aligned, own_period, evidence, evidence_periods),
+                found = period_of(evidence, evidence_figures[j], evidence_periods, evidence_figures)
+                match = replace(_pair(figure, evidence_figures[j], aligned, own_period, found, evidence_periods),
                                 subject_score=score)
                 pairs.append((_rank(match, score), match))
         ranked.extend(sorted(pairs, key=lambda pair: pair[0])[:_MAX_PAIRS_PER_FIGURE])
@@ -209,7 +218,8 @@ def _contexts(text: str, figures: list[Quantity]) -> list[frozenset[str]]:
         # introduces it: the innermost part of the sentence's context ("[… · Revenue by quarter (USD)]")
         bracket = _CONTEXT.match(masked)
         inner = content_words(re.split(r" · | › ", bracket.group(1))[-1]) if bracket else frozenset()
-        return [words or inner for words in bound_contexts(masked, [(q.start, q.end) for q in figures])]
+        spans = [(q.start, q.end) for q in figures]
+        return [words or inner for words in listed_together(masked, spans, bound_contexts(masked, spans))]
     dash = row.start()
     label = content_words(masked[max(masked.rfind("›", 0, dash), masked.rfind("]", 0, dash)) + 1:dash])
     contexts = []
@@ -242,8 +252,9 @@ def _is_bound(score: int, index: int, scored: list[tuple[int, int]], evidence: s
     # values are about what its label names: all of it ("Cost of revenue" is not the claim's "revenue")
     row = _ROW.search(evidence)
     if row is not None and figures[index].start > row.start():
-        label = measure_words(evidence[max(evidence.rfind("›", 0, row.start()), evidence.rfind("]", 0, row.start()))
-                                       + 1:row.start()])
+        label_text = evidence[max(evidence.rfind("›", 0, row.start()), evidence.rfind("]", 0, row.start())) + 1:
+                              row.start()]
+        label = measure_words(without_periods(label_text))  # "Years Ended December 31, 2023" is no measure
         allowed, required = row_words  # the words a row's label may use, and those it must
         if not label <= allowed or not required <= label:
             return False
@@ -258,26 +269,14 @@ def _is_bound(score: int, index: int, scored: list[tuple[int, int]], evidence: s
 
 
 def _pair(claim: Quantity, evidence: Quantity, aligned: bool, claim_period: Period | None,
-          evidence_text: str, evidence_periods: list[Period]) -> NumericMatch:
+          found: Period | None, evidence_periods: list[Period]) -> NumericMatch:
+    """`found`: the evidence figure's own period (`period_of`), if its sentence names one."""
     relation, gap = compare_quantities(claim, evidence)
     period_aligned = None
     if claim_period is not None:
-        found = _nearest_period(evidence_text, evidence, evidence_periods)
         candidates = [found] if found is not None else evidence_periods
         period_aligned = any(periods_align(claim_period, p) for p in candidates)
     return NumericMatch(claim, evidence, relation, gap, aligned, period_aligned)
-
-
-def _nearest_period(text: str, figure: Quantity, periods: list[Period]) -> Period | None:
-    """The period closest to the figure within its sentence, if the sentence names one; a period with another
-    figure between them is that figure's ("$640 million, up from $212 million in fiscal 2023")."""
-    sentence_start, sentence_end = sentence_bounds(text, figure.start)
-    inside = [p for p in periods if sentence_start <= p.start < sentence_end
-              and not re.search(r"(?<![\w.])\d", text[p.end:figure.start] if p.end <= figure.start
-                                else text[figure.end:p.start])]
-    if not inside:
-        return None
-    return min(inside, key=lambda p: min(abs(p.start - figure.end), abs(figure.start - p.end)))
 
 
 def without_spans(text: str, found: Sequence[Period | Quantity]) -> str:

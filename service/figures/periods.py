@@ -59,9 +59,9 @@ _FISCAL = r"(?P<fiscal>fy\s*|fiscal\s+(?:year\s+)?|financial\s+year\s+)"
 _UNTIL = r"(?:[-–/](?P<until>(?:1[89]|20)\d{2}|\d{2})(?![\d%/-]))"  # "FY2025-26": the fiscal year ending in 2026
 
 _PATTERNS: list[tuple[str, str]] = [
-    # a filing's "three months ended September 30, 2025": the span that ends on that day
+    # a filing's "three months ended September 30, 2025", "Years Ended December 31, 2023": the span ending that day
     ("ended", rf"\b(?:(?P<count>three|six|nine|twelve|3|6|9|12)[\s-]+months?|(?P<span>quarter|half[\s-]?year|"
-              rf"(?:fiscal\s+)?year))\s+end(?:ed|ing)\s+{_MONTH}\s+(?P<day>\d{{1,2}}),?\s+{_YEAR}"),
+              rf"(?:fiscal\s+)?years?))\s+end(?:ed|ing)\s+{_MONTH}\s+(?P<day>\d{{1,2}}),?\s+{_YEAR}"),
     ("fiscal_year", rf"\b(?P<year>(?:1[89]|20)\d{{2}}){_UNTIL}\s+(?P<fiscal>financial|fiscal)\s+year\b"),  # "2025-26 …"
     ("iso_day", r"\b(?P<year>\d{4})-(?P<month_num>\d{1,2})-(?P<day>\d{1,2})\b"),
     ("iso_month", r"(?<!fy )(?<!fiscal )(?<!year )\b(?P<year>(?:1[89]|20)\d{2})-(?P<month_num>0[1-9]|1[0-2])\b"

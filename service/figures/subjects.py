@@ -72,6 +72,19 @@ def bound_contexts(text: str, spans: list[tuple[int, int]]) -> list[frozenset[st
     return [content_words(f"{left} {right}") for left, right in _phrases(text, spans)]
 
 
+def listed_together(text: str, spans: list[tuple[int, int]], contexts: list[frozenset[str]]) -> list[frozenset[str]]:
+    """`contexts` with a figure that has no words of its own, listed right after another figure ("a cash balance
+    of $205,718 and $35,756, respectively"), given that figure's words."""
+    out = list(contexts)
+    for i in range(1, len(spans)):
+        if not out[i] and _LISTED.fullmatch(text, spans[i - 1][1], spans[i][0]):
+            out[i] = out[i - 1]
+    return out
+
+
+_LISTED = re.compile(r"\s*(?:,\s*(?:and|or)?|and|or)\s*")
+
+
 def content_words(text: str) -> frozenset[str]:
     """Lower-cased, lightly stemmed words that carry meaning ("GPUs" → "gpu"; "the", "was" dropped)."""
     return frozenset(stem for word in _WORD.findall(text) if (stem := _stem(word)) not in STOPWORDS)

@@ -9,6 +9,7 @@ import pytest
 from index.dates import DateRange, first_day, last_day
 from index.library import Library
 from index.retriever import HybridRetriever
+from index.snapshot import written_figures
 from index.store import Snapshot
 from service.bootstrap import build, retriever_config
 from service.config import RetrievalSettings, Settings
@@ -60,7 +61,34 @@ def test_the_sentence_sharing_words_and_numbers_ranks_first(library: Library) ->
     assert passages[0].title == "Acme annual report"
     assert passages[0].scores["numbers"] == 1.0
     assert passages[0].score == max(p.score for p in passages)  # MMR may reorder the rest, never the best
-    assert set(passages[0].scores) == {"dense", "lexical", "numbers", "chunk", "document"}
+    assert set(passages[0].scores) == {"dense", "lexical", "numbers", "figures", "chunk", "document"}
+
+
+def test_a_telling_figure_earns_its_own_score_where_a_year_does_not(tmp_path: Path) -> None:
+    """FinDVer: a sentence that shares only the claim's year ("… YEARS ENDED DECEMBER 31, 2023 AND 2022") had
+    scored as high on figures as the table row holding its "$1,237,548"."""
+    library = library_with(tmp_path, [
+        Document("a.txt", "Notes to the statements for the years ended December 31, 2023 and 2022."),
+        Document("b.txt", "Receipts from EMI were 1,237,548 dollars."),
+        Document("c.txt", "CO2 levels rose by 52.8 million tonnes."),
+    ])
+    passages = retriever_for(library).search(library.snapshot(), "In 2023 the Trust received $1,237,548, 52.8% more",
+                                             k=3)
+    scores = {p.doc_id: (p.scores["numbers"], p.scores["figures"]) for p in passages}
+
+    assert scores["a.txt"] == (pytest.approx(1 / 3, abs=1e-4), 0.0)  # the year: a figure, not a telling one
+    assert scores["b.txt"] == (pytest.approx(1 / 3, abs=1e-4), 0.5)
+    assert scores["c.txt"] == (0.0, 0.0)  # "52.8%" is not the "52.8" of "52.8 million"; "CO2" holds no figure
+
+
+@pytest.mark.parametrize(("text", "figures"), [
+    ("In 2023 revenue rose 4.5 percent, to $1,237,548", {"2023", "4.5%", "1,237,548"}),
+    ("| Gross margin | 52.8 | % |", {"52.8%"}),
+    ("| 2024 | 2023 | % Change |", {"2024", "2023"}),  # a header's "% Change" marks no year a percentage
+    ("CO2 and COVID-19 at H100 sites in FY2023", {"2023"}),  # digits of names are no figures; a fiscal year's are
+])
+def test_written_figures_marks_percentages_and_skips_the_digits_of_names(text: str, figures: set[str]) -> None:
+    assert written_figures(text) == figures
 
 
 @pytest.mark.parametrize(

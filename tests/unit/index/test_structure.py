@@ -145,6 +145,40 @@ def test_a_label_column_header_gives_the_scale_and_a_one_cell_row_after_the_head
         "Years Ended December 31, 2022: $905 thousand")
 
 
+def test_rows_labelled_by_their_years_keep_their_column_names() -> None:
+    """FinDVer's Mills Music Trust 10-K: a row that opens with its year had been read as four bare figures
+    ("2023; $1,237,548; $863,852; $3.11"), its column names lost."""
+    table = ("| Year Ended December 31 | Receipts From EMI | Cash Distributions to Unit Holders | Per Unit |\n"
+             "| 2023 | $1,237,548 | $ | 863,852 | $ | 3.11 |\n| 2022 | $ 1,127,613 | $ | 800,903 | $ | 2.88 |\n")
+    read = readings(table)
+
+    assert read["| 2023 | $1,237,548 | $ | 863,852 | $ | 3.11 |"] == (
+        "Year Ended December 31 2023 — Receipts From EMI: $1,237,548; Cash Distributions to Unit Holders: $863,852; "
+        "Per Unit: $3.11")
+    assert read["| 2022 | $ 1,127,613 | $ | 800,903 | $ | 2.88 |"].startswith("Year Ended December 31 2022 — ")
+
+
+def test_rows_labelled_by_their_years_take_the_currency_their_first_row_writes() -> None:
+    table = ("(in thousands)\n\n| Years Ended December 31, | Revenue | Net income |\n| 2023 | $ | 1,000 | $ | 200 |\n"
+             "| 2022 | 900 | 150 |\n")
+
+    assert readings(table)["| 2022 | 900 | 150 |"] == (
+        "(in thousands) › Years Ended December 31, 2022 — Revenue: $900 thousand; Net income: $150 thousand")
+
+
+@pytest.mark.parametrize(("table", "row", "fact"), [
+    # one dated row under a header with a cell for the label column
+    ("| Twelve months ending February 28, | Amortization expense |\n| 2024 | $ | 872,272 |\n"
+     "| Total | $ | 872,272 |\n", "| 2024 | $ | 872,272 |",
+     "Twelve months ending February 28, 2024 — Amortization expense: $872,272"),
+    # a lone row that opens with a year-like figure, its label column not named as one of times, stays figures
+    ("| Founded | Employees |\n| 2019 | 1,200 |\n| Total | 1,200 |\n", "| 2019 | 1,200 |", "2019; 1,200"),
+])
+def test_one_row_opening_with_a_year_is_labelled_by_it_only_when_the_headers_say_so(table: str, row: str,
+                                                                                      fact: str) -> None:
+    assert readings(table)[row] == fact
+
+
 @pytest.mark.parametrize(("table", "row", "fact"), [
     ("| | 2024 | 2023 |\n|---|---|---|\n| Revenue | $ | 10 | $ | 5 |\n", "| Revenue | $ | 10 | $ | 5 |",
      "Revenue — 2024: $10; 2023: $5"),

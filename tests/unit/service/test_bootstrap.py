@@ -55,7 +55,7 @@ def test_each_component_is_handed_its_share_of_the_settings(tmp_path: Path) -> N
     assert search.retriever.config == RetrieverConfig(
         candidates=11, rerank_chunks=4, rrf_k=7, mmr_lambda=0.8,
         weights=ScoreWeights(dense=0.9, bm25=0.6, chunk_dense=1.0, chunk_bm25=1.0, document_dense=0.5,
-                             document_bm25=0.5, numbers=0.2))
+                             document_bm25=0.5, numbers=0.2, telling_figures=1.0))
 
 
 def test_the_configs_are_frozen_and_keep_secrets_out_of_their_repr(tmp_path: Path) -> None:

@@ -381,6 +381,58 @@ def test_a_table_caption_says_what_its_cells_are_per(claim: str, decision: Relat
     assert numeric_decision(match_numbers(claim, row), claim_quantities=extract_quantities(claim)) == decision
 
 
+@pytest.mark.parametrize(("claim", "decision"), [
+    ("In 2023, Mills Music Trust distributed $830,151 to Unit Holders.", Relation.CONTRADICTS),
+    ("Cash distributions to Unit Holders were $863,852 in 2023.", Relation.CONSISTENT),
+    ("Cash distributions to Unit Holders were $830,151 in 2021.", None),  # another year's row: no conflict
+])
+@pytest.mark.parametrize("label", ["Year Ended December 31 2023", "Years Ended December 31, 2023"])
+def test_a_row_labelled_by_its_year_is_a_period_not_a_measure(claim: str, decision: Relation | None,
+                                                              label: str) -> None:
+    """"Years Ended December 31, 2023" names when, not what: its words are no measure the claim must name."""
+    row = (f"{label} — Receipts From EMI: $1,237,548; Cash Distributions to Unit Holders: $863,852; "
+           "Per Unit: $3.11")
+    assert numeric_decision(match_numbers(claim, row), claim_quantities=extract_quantities(claim)) == decision
+
+
+@pytest.mark.parametrize(("claim", "decision"), [
+    ("As of December 31, 2023, the company held a cash balance of $205,718.", Relation.CONSISTENT),
+    ("As of March 31, 2023, the company held a cash balance of $35,756.", Relation.CONSISTENT),
+    ("As of March 31, 2023, the company held a cash balance of $205,718.", Relation.CONTRADICTS),  # December's
+])
+def test_figures_listed_respectively_are_of_the_periods_in_the_same_place(claim: str,
+                                                                          decision: Relation | None) -> None:
+    """FinDVer's ETST 10-Q: "$205,718" had been read as March's, the period nearest to it."""
+    evidence = ("As of December 31, 2023, and March 31, 2023, the Company held a cash balance of $ 205,718 and "
+                "$ 35,756 , respectively.")
+    assert numeric_decision(match_numbers(claim, evidence), claim_quantities=extract_quantities(claim)) == decision
+
+
+@pytest.mark.parametrize(("evidence", "claim", "decision"), [
+    # the list pairs measures, not periods: each figure is the year it is written beside
+    ("Revenue and net income were $5.2 million and $1.1 million, respectively, in 2023, up from 2022.",
+     "Net income was $1.1 million in 2022.", Relation.CONTRADICTS),
+    ("Revenue and net income for 2023 were $5.2 million and $1.1 million, respectively, compared with $4.0 million "
+     "and $0.9 million for 2022.", "Net income was $0.9 million in 2022.", Relation.CONTRADICTS),
+])
+def test_respectively_pairs_periods_only_when_they_are_listed_one_per_figure(evidence: str, claim: str,
+                                                                             decision: Relation) -> None:
+    assert numeric_decision(match_numbers(claim, evidence), claim_quantities=extract_quantities(claim)) == decision
+
+
+@pytest.mark.parametrize(("claimed", "found", "relation"), [
+    ("$29,922,668", "$30,265,697", Relation.CONTRADICTS),  # 1.1 % off a figure stated to the dollar
+    ("$1,237,548", "$1,250,000", Relation.CONTRADICTS),  # 1.0 %: within 2 %, not within 0.5 %
+    ("$1,237,548", "$1,238,000", Relation.CONSISTENT),  # within 0.5 %
+    ("$30 million", "$30,265,697", Relation.CONSISTENT),  # a round figure keeps its 2 %
+    ("$5.7 billion", "$5,693 million", Relation.CONSISTENT),
+])
+def test_a_figure_stated_to_four_digits_or_more_tolerates_half_a_percent(claimed: str, found: str,
+                                                                         relation: Relation) -> None:
+    claim, evidence = extract_quantities(f"It was {claimed}.")[0], extract_quantities(f"It was {found}.")[0]
+    assert compare_quantities(claim, evidence)[0] is relation
+
+
 def test_cost_as_a_verb_names_no_measure_the_row_must_have() -> None:
     claim = "An H200 at Lattice Cloud cost $3.90 an hour in 2025."
     row = ("[Lattice Cloud GPU prices] Prices per GPU-hour, in US dollars, for each year's list price › H200 — "
