@@ -261,8 +261,8 @@ def _group_max(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
     return np.asarray(best[groups], dtype=np.float64)
 
 
-def _share(wanted: Collection[str], present: frozenset[str]) -> float:
-    return len(set(wanted) & present) / len(wanted) if wanted else 0.0
+def _share(wanted: frozenset[str], present: frozenset[str]) -> float:
+    return len(wanted & present) / len(wanted) if wanted else 0.0
 
 
 def _mmr(scores: np.ndarray, vectors: np.ndarray, k: int, weight: float) -> list[int]:

@@ -33,8 +33,8 @@ from index.table_cells import (
     stated_currency,
     value_text,
 )
+from service.text import TIME_WORDS
 
-_TIMES = re.compile(r"\b(?:years?|months?|quarters?|periods?|ended|ending|fiscal|dates?)\b", re.IGNORECASE)
 MAX_TABLE_COLUMNS = 64  # wider tables are read as text, cell by cell
 TABLE_RULE = re.compile(r"^[ \t]*\|?[ \t]*:?-{2,}:?[ \t]*(?:\|[ \t]*:?-{2,}:?[ \t]*)*\|?[ \t]*$")
 _NOT_MONEY = re.compile(r"\b(?:shares?|units?|employees|headcount|staff|people|users|customers|subscribers|stores|"
@@ -106,7 +106,7 @@ def _year_labels(headers: Sequence[Sequence[str]], body: _Rows) -> bool:
     over "2023 | $1,237,548 | …"): two rows or more open with a year and hold figures, or one does and a header
     row names its label column as one of times ("Twelve months ending February 28," over "2024 | $ | 872,272")."""
     dated = [cells for _, cells in body if len(cells) > 1 and YEAR_CELL.match(cells[0]) and _has_figures(cells)]
-    return len(dated) >= 2 or (len(dated) == 1 and any(len(h) == len(dated[0]) and _TIMES.search(h[0])
+    return len(dated) >= 2 or (len(dated) == 1 and any(len(h) == len(dated[0]) and TIME_WORDS.search(h[0])
                                                        for h in headers))
 
 
@@ -238,7 +238,7 @@ _COUNT_NOUN = re.compile(r"^[A-Za-z][A-Za-z -]{0,23}s$")  # a column named by th
 _MONEY_WORDS = re.compile(r"\b(?:revenues?|sales|costs?|expenses?|income|profits?|losses|assets|liabilities|"
                           r"earnings|prices?|fees|payments|proceeds|dollars|euros)\b", re.IGNORECASE)
 def _money_columns(body: Sequence[tuple[Line, list[str]]], values: int, markdown: bool,
-                   years: bool = False) -> dict[int, str]:
+                   years: bool) -> dict[int, str]:
     """The value columns in which some row writes a currency sign (SEC tables write "$" on a column's first row
     and its totals only), each with its sign. `years`: rows labelled by their years (`_year_labels`)."""
     found: dict[int, str] = {}

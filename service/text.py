@@ -116,3 +116,5 @@ def significant_digits(text: str) -> int:
 
 
 _DIGITS = re.compile(r"\d[\d,]*(?:\.\d+)?")
+# words that name a stretch of time, not a measure: a table's "Years Ended December 31," label column
+TIME_WORDS = re.compile(r"\b(?:years?|months?|weeks?|quarters?|periods?|ended|ending|fiscal|dates?)\b", re.IGNORECASE)

@@ -11,11 +11,10 @@ from collections.abc import Sequence
 
 from service.figures.periods import Period, extract_periods
 from service.figures.quantities import Quantity
-from service.text import sentence_bounds
+from service.figures.subjects import LIST_GAP
+from service.text import TIME_WORDS, sentence_bounds
 
 _RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
-_TIME_WORDS = re.compile(r"\b(?:years?|months?|weeks?|quarters?|periods?|ended|ending|fiscal|dates?)\b", re.IGNORECASE)
-_LISTED = re.compile(r"\s*,?\s*(?:and|or)?\s*")  # between two periods of one list: "2023, and March 31, 2023"
 
 
 def without_periods(label: str) -> str:
@@ -23,7 +22,7 @@ def without_periods(label: str) -> str:
     December 31, 2023", "Period Ended June 30, 2024"): when, not what, so no measure the claim must name."""
     for period in extract_periods(label):
         label = label[:period.start] + " " * (period.end - period.start) + label[period.end:]
-    return _TIME_WORDS.sub(lambda m: " " * len(m.group(0)), label)
+    return TIME_WORDS.sub(lambda m: " " * len(m.group(0)), label)
 
 
 def period_of(text: str, figure: Quantity, periods: Sequence[Period], figures: Sequence[Quantity]) -> Period | None:
@@ -36,7 +35,7 @@ def period_of(text: str, figure: Quantity, periods: Sequence[Period], figures: S
         # one figure per period, the periods written as one list ("As of X and Y"): not "… were $5.2 million and
         # $1.1 million, respectively, in 2023, up from 2022", where the list pairs measures
         if 2 <= len(listed) == len(figures_here) and figure in figures_here \
-                and all(_LISTED.fullmatch(text, a.end, b.start) for a, b in itertools.pairwise(listed)):
+                and all(LIST_GAP.fullmatch(text, a.end, b.start) for a, b in itertools.pairwise(listed)):
             return listed[figures_here.index(figure)]
     inside = [p for p in periods if start <= p.start < end
               and not re.search(r"(?<![\w.])\d", text[p.end:figure.start] if p.end <= figure.start

@@ -82,6 +82,9 @@ def match_numbers(claim: str, evidence: str, *, evidence_date: dt.date | None = 
     # "an H200 cost $3.90 an hour", names no measure a table row must have)
     measures = measure_words(claim)
     row_words = (claim_words | measures, measures - claim_words if _COST_OF.search(claim) else frozenset())
+    # each evidence figure's own period, read once (only a claim that names a period compares them)
+    found = [period_of(evidence, f, evidence_periods, evidence_figures) if claim_periods else None
+             for f in evidence_figures]
     ranked: list[tuple[tuple[bool, bool, int, int], NumericMatch]] = []
     for figure, context in zip(claim_figures, claim_contexts, strict=True):
         own_period = period_of(claim, figure, claim_periods, claim_figures)
@@ -93,8 +96,7 @@ def match_numbers(claim: str, evidence: str, *, evidence_date: dt.date | None = 
         for score, j in scored:
             aligned = _is_bound(score, j, scored, evidence, evidence_figures, claim, claim_words, row_words, common)
             if aligned or score > 0:
-                found = period_of(evidence, evidence_figures[j], evidence_periods, evidence_figures)
-                match = replace(_pair(figure, evidence_figures[j], aligned, own_period, found, evidence_periods),
+                match = replace(_pair(figure, evidence_figures[j], aligned, own_period, found[j], evidence_periods),
                                 subject_score=score)
                 pairs.append((_rank(match, score), match))
         ranked.extend(sorted(pairs, key=lambda pair: pair[0])[:_MAX_PAIRS_PER_FIGURE])

@@ -77,12 +77,12 @@ def listed_together(text: str, spans: list[tuple[int, int]], contexts: list[froz
     of $205,718 and $35,756, respectively"), given that figure's words."""
     out = list(contexts)
     for i in range(1, len(spans)):
-        if not out[i] and _LISTED.fullmatch(text, spans[i - 1][1], spans[i][0]):
+        if not out[i] and LIST_GAP.fullmatch(text, spans[i - 1][1], spans[i][0]):
             out[i] = out[i - 1]
     return out
 
 
-_LISTED = re.compile(r"\s*(?:,\s*(?:and|or)?|and|or)\s*")
+LIST_GAP = re.compile(r"\s*(?:,\s*(?:and|or)?|and|or)\s*")  # between two items of one list: ", and ", " or "
 
 
 def content_words(text: str) -> frozenset[str]:
