@@ -29,6 +29,7 @@ Time and memory are linear in the text's length.
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -52,6 +53,9 @@ from service.text import SENTENCE_BREAK, Span, split_sentences
 
 MAX_CONTEXT_CHARS = 160  # a context longer than this is cut (an over-long heading or caption)
 _CAPTION_LINE = 80  # prose lines right above a table caption it when this short (or when the last ends with ":")
+_INTRODUCES_TABLE = re.compile(r"(?:the\s+)?following\s+tables?\b|the\s+tables?\s+below\b", re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class Unit:
     start: int
@@ -165,9 +169,15 @@ class Outline:
         start, end = prose[0].start, prose[-1].end
         self._blocks.append(("prose", start, end))
         short: list[str] = []
-        for line in reversed(prose[-5:]):
+        lead_in = False
+        for k, line in enumerate(reversed(prose[-5:])):
             if len(line.text.strip()) > _CAPTION_LINE and not (not short and line.text.rstrip().endswith(":")):
+                if k == 0 and _INTRODUCES_TABLE.match(clean(line.text)):
+                    lead_in = True  # "The following table sets forth …": the title above it captions the table
+                    continue
                 break
+            if lead_in and line.text.rstrip().endswith((".", "!", "?")):
+                break  # a sentence above the lead-in, not a title
             short.insert(0, clean(line.text))
         self._recent = (" ".join(short), end, stated_units(" ".join(clean(line.text) for line in prose[-5:])))
         last = prose[-1].text.rstrip()

@@ -72,9 +72,14 @@ def split_cells(line: str) -> list[str]:
     return [cell.translate(_INVISIBLE).strip() for cell in inner.split("|")]
 
 
+_FOOTNOTE_MARK = re.compile(r"[*†‡§]{1,3}")
+_MONEY_CELL = re.compile(r"^\(?[$€£¥]\(?\d")
+
+
 def merged_cells(cells: Sequence[str]) -> list[str]:
     """SEC-style cells joined: "$" with the figure after it, "( 451,319" with its ")", a lone "%" with the figure
-    before it; empty cells dropped."""
+    before it; empty cells dropped, and footnote marks ("*", "†") where every figure of the row is an amount of money
+    with one (in an ownership or revenue-share table "*" is a value of its own: "less than 1%")."""
     out: list[str] = []
     pending = ""
     for cell in cells:
@@ -87,6 +92,9 @@ def merged_cells(cells: Sequence[str]) -> list[str]:
         if cell:
             out.append(pending + cell)
         pending = ""
+    marks = [i for i in range(1, len(out)) if _FOOTNOTE_MARK.fullmatch(out[i]) and _MONEY_CELL.match(out[i - 1])]
+    if len(marks) >= 2 and len(marks) == sum(map(is_value, out)):  # "| $ | 4,815.96 | * | $ | 5,046.72 | * |"
+        out = [cell for i, cell in enumerate(out) if i not in marks]
     joined = [" ".join(c.replace("( ", "(").replace(" )", ")").split()) for c in out]
     return [f"({c[0]}{c[2:]}" if len(c) > 2 and c[0] in "$€£¥" and c[1] == "(" else c for c in joined]
 

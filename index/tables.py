@@ -134,7 +134,7 @@ def _read_part(table: Table, marked: Sequence[tuple[Line, bool]], rows: _Rows) -
     widths = [len(cells) - 1 for _, cells in body
               if len(cells) > 1 and (markdown or not is_value(cells[0]) or (years and YEAR_CELL.match(cells[0])))]
     shape = _Shape(values=max(set(widths), key=widths.count) if widths else 0, markdown=markdown, years=years)
-    shape.columns = _columns(headers, shape.values, markdown=markdown)
+    shape.columns = _columns(headers, shape.values, markdown=markdown, dated=_dated_column(headers, body, shape.values))
     shape.money = _money_columns(body, shape.values, markdown, years)
     sign = currency_of(table.caption) or stated_currency(table.units)
     if sign and not shape.money:
@@ -254,9 +254,25 @@ def _money_columns(body: Sequence[tuple[Line, list[str]]], values: int, markdown
     return found
 
 
-def _columns(headers: Sequence[Sequence[str]], values: int, *, markdown: bool) -> list[str]:
+def _dated_column(headers: Sequence[Sequence[str]], body: _Rows, values: int) -> bool:
+    """Whether the first value column holds each row's year ("| Jay Kim, CEO | 2023 | 150,000 | … |"): a header
+    row names it "Year" ("Grant year" is a value, not the row's period), and two rows or more and most of the rows
+    with every value hold a year there."""
+    if not any(len(row) == values + 1 > 2 and _YEAR_HEADER.fullmatch(row[1].strip()) for row in headers):
+        return False
+    full = [cells for _, cells in body if len(cells) == values + 1 > 2]
+    dated = sum(bool(YEAR_CELL.match(cells[1])) for cells in full)
+    return dated >= 2 and 2 * dated > len(full)
+
+
+_YEAR_HEADER = re.compile(r"(?:fiscal\s+)?year", re.IGNORECASE)
+
+
+def _columns(headers: Sequence[Sequence[str]], values: int, *, markdown: bool, dated: bool = False) -> list[str]:
     """One name per value column from the header rows: a row of k cells over n columns spans n/k each; a row
-    with one cell more than the columns names the label column first (left out)."""
+    with one cell more than the columns names the label column first (left out); `dated` (the first value column
+    holds years, `_dated_column`): a row with one cell fewer names the columns after it, as filings' compensation
+    tables write "Salary | Bonus | … | Total" over "Name and principal position | Year | ($) | …"."""
     if not headers or values <= 0:
         return []
     names = [""] * values
@@ -268,6 +284,8 @@ def _columns(headers: Sequence[Sequence[str]], values: int, *, markdown: bool) -
             spread = cells
         elif cells and values % len(cells) == 0:
             spread = [c for c in cells for _ in range(values // len(cells))]
+        elif dated and len(cells) == values - 1 >= 2:
+            spread = ["", *cells]  # "Salary | … | Total" names the columns after the year's
         else:
             continue
         names = [" ".join(part for part in (name, cell) if part) for name, cell in zip(names, spread, strict=True)]

@@ -63,17 +63,17 @@ def changes_in(text: str, figures: Sequence[Quantity], period: Period | None,
             elif _LATER.match(between) or (re.fullmatch(r"\s*to\s*", between) and _FROM_TO.search(text[:first.start])):
                 pairs.append((second, first))
     if period is not None:
-        periods = _elided([_year_ended(text, p) for p in extract_periods(text)], text)
+        periods = _elided([year_ended(text, p) for p in extract_periods(text)], text)
         # a stated pair counts for the claim's period only if the passage dates nothing else ("$2.49 in September
         # 2024. A year earlier, $3.40" is no change from 2019 to 2020; a quarter's is not the year's)
-        if not all(_of_period(period, p) or (_of_period(base, p) if base is not None else _just_before(p, period))
+        if not all(of_period(period, p) or (of_period(base, p) if base is not None else just_before(p, period))
                    for p in periods):
             pairs = []
         respective = respectively(text, figures, periods)
         dated = [(q, respective.get(id(q)) or nearest_period(text, q, periods)) for q in figures]
-        current = [q for q, p in dated if p is not None and _of_period(period, p)]
-        before = [q for q, p in dated if p is not None and (_of_period(base, p) if base is not None
-                                                              else _just_before(p, period))]
+        current = [q for q, p in dated if p is not None and of_period(period, p)]
+        before = [q for q, p in dated if p is not None and (of_period(base, p) if base is not None
+                                                              else just_before(p, period))]
         # the figures of each period in one unit, first ones first ("three months ended" is not a column's)
         pairs += [(new, old) for new in current for old in before if same_unit(new, old, rates)]
     return pairs
@@ -103,18 +103,20 @@ def _elided(periods: list[Period], text: str) -> list[Period]:
     return out
 
 
-def _of_period(claimed: Period, found: Period) -> bool:
-    """A figure of the claimed period: the same one (`periods_align`), or for a calendar year the balance at its
-    end ("from 2022 to 2023" against a balance sheet's "December 31, 2023" and "December 31, 2022")."""
+def of_period(claimed: Period, found: Period) -> bool:
+    """A figure of the claimed period: the same one (`periods_align`), or a calendar year and the balance at its
+    end, either way ("from 2022 to 2023" against a balance sheet's "December 31, 2023" and "December 31, 2022";
+    "from December 31, 2022 to December 31, 2023" against its columns "2023" and "2022")."""
+    year, day = (claimed, found) if claimed.granularity is Granularity.YEAR else (found, claimed)
     return periods_align(claimed, found) or (
-        claimed.granularity is Granularity.YEAR and found.granularity is Granularity.DAY
-        and found.last_day == claimed.last_day and (claimed.last_day.month, claimed.last_day.day) == (12, 31))
+        year.granularity is Granularity.YEAR and day.granularity is Granularity.DAY
+        and day.last_day == year.last_day and (year.last_day.month, year.last_day.day) == (12, 31))
 
 
 _YEAR_ENDED = re.compile(r"\b(?:fiscal\s+)?years?\s+ended\s*$", re.IGNORECASE)
 
 
-def _year_ended(text: str, period: Period) -> Period:
+def year_ended(text: str, period: Period) -> Period:
     """"The year ended December 31, 2023" is the year that ends that day, not the day."""
     after = period.last_day + dt.timedelta(days=1)
     said = _YEAR_ENDED.search(text[max(0, period.start - 30):period.start])
@@ -157,7 +159,7 @@ def nearest_period(text: str, figure: Quantity, periods: Sequence[Period]) -> Pe
     return min(near, key=lambda item: item[0])[1] if near else None
 
 
-def _just_before(candidate: Period, period: Period) -> bool:
+def just_before(candidate: Period, period: Period) -> bool:
     """Whether `candidate` is what a change in `period` is measured against: the period of the same length right
     before it (2024 before 2025) or a year before it (the third quarter of 2024 for that of 2025)."""
     length = (period.last_day - period.first_day).days

@@ -1,6 +1,7 @@
 """The arithmetic of a computed figure and how it is shown: an operand's possible range given its hedge and
-rounding, a ratio's range, a change written as a percentage, and the relation of the computed value to the
-claim's bounds (`finding`). Used by `service.figures.derived_check`."""
+rounding, a ratio's range, a change written as a percentage, the relation of the computed value to the claim's
+bounds (`finding`), and a change, difference or growth rate computed from its two operands (`computed_change`).
+Used by `service.figures.derived_check`."""
 
 from __future__ import annotations
 
@@ -53,3 +54,39 @@ def finding(derived: DerivedClaim, computed: float, spread: tuple[float, float],
         Relation.CONTRADICTS
     gap = None if inside else f"claimed {derived.text}; {arithmetic}"
     return DerivedFinding(derived, relation, computed, operands, arithmetic, gap)
+
+
+def computed_change(derived: DerivedClaim, new: Quantity, old: Quantity,
+                    operands: tuple[tuple[Quantity, Passage], ...]) -> DerivedFinding | None:
+    """The claimed difference, growth rate or change computed from the two operands, or None when they cannot
+    give it (a zero base, a shrinking figure's growth rate, a gap in points that is the claimed figure)."""
+    if old.value == 0:
+        return None
+    if derived.kind == "difference":
+        gap = new.value - old.value
+        (low_new, high_new), (low_old, high_old) = value_range(new), value_range(old)
+        unit = (new.unit or "").partition("/")[0] or None
+        arithmetic = f"{shown(new)} − {shown(old)} = {format_value(gap, unit)}"
+        return finding(derived, gap, (low_new - high_old, high_new - low_old), operands, arithmetic)
+    ratio = new.value / old.value
+    widest = spread(new, old)
+    if derived.kind == "cagr":
+        years = years_between(derived)
+        if years is None or ratio <= 0:
+            return None
+        rate = ratio ** (1 / years)
+        arithmetic = f"({shown(new)} / {shown(old)}) ^ (1/{years:g}) is {(rate - 1) * 100:+.1f}% a year"
+        return finding(derived, rate, (widest[0] ** (1 / years), widest[1] ** (1 / years)), operands, arithmetic)
+    found = finding(derived, ratio, widest, operands, f"{shown(new)} vs {shown(old)} is {as_change(ratio)}")
+    if new.unit == "%" and found.relation is Relation.CONTRADICTS and _points_claimed(derived, new, old):
+        return None  # the claimed figure is their gap in points: which one the claim means cannot be told
+    return found
+
+
+def _points_claimed(derived: DerivedClaim, new: Quantity, old: Quantity) -> bool:
+    """Whether the claimed change, read as percentage points, is the operands' gap (to their rounding), in the
+    same direction (a rate that fell 12% → 10% bears out no increase, in points or not)."""
+    if derived.low is None or derived.high is None:
+        return False
+    claimed = ((derived.low + derived.high) / 2 - 1) * 100
+    return abs((new.value - old.value) - claimed) <= new.precision + old.precision

@@ -6,9 +6,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from service.domain import Passage, Relation
+from service.domain import Passage
 from service.figures.change_pairs import changes_in, levels, nearest_period, same_unit
-from service.figures.derived_arithmetic import as_change, finding, shown, spread, value_range, years_between
+from service.figures.dated_rows import column_named, row_changes
+from service.figures.derived_arithmetic import computed_change, finding, shown, spread, value_range
 from service.figures.derived_claim import DerivedClaim, DerivedFinding
 from service.figures.derived_direction import claim_names
 from service.figures.derived_per_unit import check_per_unit
@@ -61,10 +62,12 @@ def _plain(words: frozenset[str]) -> frozenset[str]:
 def _check_change(derived: DerivedClaim, claim: str, passages: Sequence[Passage]) -> DerivedFinding | None:
     """The first pair whose words together tell of the claim's measure, preferring one whose two figures each
     name what is measured (not whose: "Veridian raised $4 billion; its revenue was …" pairs the revenues), then
-    one whose sentences only do together ("… at $2.49 per hour. A year earlier, … $3.40 per hour")."""
+    one whose sentences only do together ("… at $2.49 per hour. A year earlier, … $3.40 per hour"); last, two
+    dated rows or sentences alike but for their period (`_row_changed`)."""
     names = claim_names(claim)
     rates = derived.kind == "change" and bool(_RATE_CHANGE.search(claim)) and bool(_plain(derived.words) & _RATES)
-    return _changed(derived, passages, names, rates) or _changed(derived, passages, None, rates)
+    return _changed(derived, passages, names, rates) or _changed(derived, passages, None, rates) \
+        or _row_changed(derived, claim, passages, names, rates)
 
 
 # "the percentage decrease in the net retention rate … is 6.48%": the relative change, also of a percentage, when
@@ -84,52 +87,43 @@ def _changed(derived: DerivedClaim, passages: Sequence[Passage], names: frozense
     alone = [(passage, passage, passage) for passage in passages]
     for first, second, passage in [*alone, *following(passages)]:
         text = read_passage(passage)
-        for pair in changes_in(text, levels(text, rates), derived.period, derived.base, rates):
-            new, old = pair
-            near = (words_near(text, new), words_near(text, old))
-            whose = names & measure_words(text) if names is not None else frozenset()
-            if not measures(derived.words, near[0] | near[1] | whose, derived.measure_share):
-                continue
-            if names is not None and not all(measures(derived.words - names, words, derived.measure_share)
-                                             for words in near):
-                continue
-            if derived.whole_measure and measure_words(_row_label_text(text)) - derived.words - _ROW_TOTAL:
-                continue  # a row that names more than the measure ("Total liabilities and shareholders' deficit")
-            if old.value == 0:
+        for new, old in changes_in(text, levels(text, rates), derived.period, derived.base, rates):
+            if not _measured(derived, names, text, (words_near(text, new), words_near(text, old))):
                 continue
             cut = len(read_passage(first)) if second is not first else len(text)  # which sentence cites each operand
             operands = tuple((q, first if q.start < cut else second) for q in (new, old))
-            if derived.kind == "difference":
-                gap = new.value - old.value
-                (low_new, high_new), (low_old, high_old) = value_range(new), value_range(old)
-                unit = (new.unit or "").partition("/")[0] or None
-                arithmetic = f"{shown(new)} − {shown(old)} = {format_value(gap, unit)}"
-                return finding(derived, gap, (low_new - high_old, high_new - low_old), operands, arithmetic)
-            ratio = new.value / old.value
-            widest = spread(new, old)
-            if derived.kind == "cagr":
-                years = years_between(derived)
-                if years is None or ratio <= 0:
-                    continue
-                rate = ratio ** (1 / years)
-                arithmetic = f"({shown(new)} / {shown(old)}) ^ (1/{years:g}) is {(rate - 1) * 100:+.1f}% a year"
-                return finding(derived, rate, (widest[0] ** (1 / years), widest[1] ** (1 / years)), operands,
-                                arithmetic)
-            arithmetic = f"{shown(new)} vs {shown(old)} is {as_change(ratio)}"
-            found = finding(derived, ratio, widest, operands, arithmetic)
-            if new.unit == "%" and found.relation is Relation.CONTRADICTS and _points_claimed(derived, new, old):
-                continue  # the claimed figure is their gap in points: which one the claim means cannot be told
-            return found
+            found = computed_change(derived, new, old, operands)
+            if found is not None:
+                return found
     return None
 
 
-def _points_claimed(derived: DerivedClaim, new: Quantity, old: Quantity) -> bool:
-    """Whether the claimed change, read as percentage points, is the operands' gap (to their rounding), in the
-    same direction (a rate that fell 12% → 10% bears out no increase, in points or not)."""
-    if derived.low is None or derived.high is None:
+def _row_changed(derived: DerivedClaim, claim: str, passages: Sequence[Passage], names: frozenset[str],
+                 rates: bool) -> DerivedFinding | None:
+    """The change in a column the claim names between two rows of one table dated one period each, or between two
+    sentences alike but for their period and figure (`dated_rows`); whose it is (`names`) said in the new one."""
+    for pair in row_changes(passages, derived.period, derived.base, rates):
+        if pair.column and not column_named(claim, pair.column):
+            continue
+        near = (words_near(pair.new_row.text, pair.new), words_near(pair.old_row.text, pair.old))
+        if _measured(derived, names, pair.new_row.text, near):
+            operands = ((pair.new, pair.new_row.passage), (pair.old, pair.old_row.passage))
+            found = computed_change(derived, pair.new, pair.old, operands)
+            if found is not None:
+                return found
+    return None
+
+
+def _measured(derived: DerivedClaim, names: frozenset[str] | None, text: str,
+              near: tuple[frozenset[str], frozenset[str]]) -> bool:
+    """Whether the two figures' words (`near`) tell of the claim's measure (see `_changed`)."""
+    whose = names & measure_words(text) if names is not None else frozenset()
+    if not measures(derived.words, near[0] | near[1] | whose, derived.measure_share):
         return False
-    claimed = ((derived.low + derived.high) / 2 - 1) * 100
-    return abs((new.value - old.value) - claimed) <= new.precision + old.precision
+    if names is not None and not all(measures(derived.words - names, words, derived.measure_share) for words in near):
+        return False
+    # a row that names more than the measure ("Total liabilities and shareholders' deficit") is another one
+    return not (derived.whole_measure and measure_words(_row_label_text(text)) - derived.words - _ROW_TOTAL)
 
 
 def _check_share(derived: DerivedClaim, passages: Sequence[Passage]) -> DerivedFinding | None:

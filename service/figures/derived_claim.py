@@ -80,7 +80,7 @@ def percent_bounds(amount: Quantity, *, cut: bool = False) -> tuple[float | None
     ("39.78%" is what 39.787% is cut to); an approximate one written with two decimals or more ("about",
     "approximately", not "nearly") to one unit of its last digit, or with `cut` two ("approximately 27.31%":
     27.30–27.32; its writer hedged the rounding, not the figure); another hedged one by its hedge ("about 15%",
-    "more than half")."""
+    "more than half"), an approximate one never more narrowly than its rounding ("about 4%": 3.5–4.5)."""
     if amount.qualifier == Qualifier.EXACT:
         return amount.value - amount.precision, amount.value + (2 if cut else 1) * amount.precision
     symmetric = amount.low is not None and amount.high is not None \
@@ -88,6 +88,9 @@ def percent_bounds(amount: Quantity, *, cut: bool = False) -> tuple[float | None
     if amount.qualifier == Qualifier.APPROX and symmetric and amount.unit == "%" and 0 < amount.precision <= 0.005:
         spread = (4 if cut else 2) * amount.precision
         return amount.value - spread, amount.value + spread
+    if amount.qualifier == Qualifier.APPROX and symmetric and amount.low is not None and amount.high is not None:
+        # never narrower than the figure's rounding: "about 4%" is 3.5–4.5, as "4%" is
+        return min(amount.low, amount.value - amount.precision), max(amount.high, amount.value + amount.precision)
     return amount.low, amount.high
 
 

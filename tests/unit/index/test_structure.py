@@ -166,6 +166,87 @@ def test_rows_labelled_by_their_years_take_the_currency_their_first_row_writes()
         "(in thousands) › Years Ended December 31, 2022 — Revenue: $900 thousand; Net income: $150 thousand")
 
 
+COMPENSATION = ("49\nSummary Compensation Table – Officers\nThe following table sets forth information concerning the "
+                "compensation of our named executive officers for the years ended December 31, 2023 and 2022.\n\n"
+                "| Salary | Bonus | Total |\n| Name and principal position | Year | ($) | ($) | ($) |\n"
+                "| Jay Kim Chief Executive Officer | 2023 | 150,000 | -0- | 150,000 |\n"
+                "| Jay Kim Chief Executive Officer | 2022 | 144,000 | 200,000 | 344,000 |\n")
+
+
+def test_a_header_row_without_the_year_column_names_the_columns_after_it() -> None:
+    """FinDVer's REBN 10-K: "Salary | Bonus | … | Total" has no cell over the year column, and its names had been
+    lost ("($): $150,000; ($): -0-; …"); the titles above the table's lead-in sentence caption it."""
+    read = readings(COMPENSATION)
+
+    assert read["| Jay Kim Chief Executive Officer | 2022 | 144,000 | 200,000 | 344,000 |"] == (
+        "49 Summary Compensation Table – Officers › Jay Kim Chief Executive Officer — Year: 2022; Salary ($): "
+        "$144,000; Bonus ($): $200,000; Total ($): $344,000")
+
+
+@pytest.mark.parametrize(("table", "fact"), [
+    # the first value column holds no years: a short header row is not aligned right
+    ("| Salary | Total |\n| Name | Age | ($) | ($) |\n| Jay Kim | 52 | 150,000 | 150,000 |\n| Ann Lo | 47 | 90,000 "
+     "| 90,000 |\n", "Jay Kim — Age: 52; ($): $150,000; ($): $150,000"),
+    # two cells fewer than the columns: not named
+    ("| Salary | Bonus | Total |\n| Name | Year | Age | ($) | ($) | ($) |\n| Jay Kim | 2023 | 52 | 150,000 | 0 | "
+     "150,000 |\n| Jay Kim | 2022 | 51 | 144,000 | 0 | 144,000 |\n",
+     "Jay Kim — Year: 2023; Age: 52; ($): $150,000; ($): $0; ($): $150,000"),
+])
+def test_a_short_header_row_is_aligned_right_only_over_a_year_column(table: str, fact: str) -> None:
+    assert readings(table)[table.splitlines()[2]] == fact
+
+
+def test_footnote_marks_on_every_figure_of_a_row_are_no_columns() -> None:
+    """FinDVer's MADL 10-K: "| $ | 4,815.96 | * | $ | 5,046.72 | * |" had been read as four values."""
+    table = ("| December 31, 2023 | December 31, 2022 |\n"
+             "| NET ASSET VALUE PER UNIT - CLASS B | $ | 4,815.96 | * | $ | 5,046.72 | * |\n"
+             "| Total partners' capital | 24,774,942 | 28,035,699 |\n")
+
+    assert readings(table)["| NET ASSET VALUE PER UNIT - CLASS B | $ | 4,815.96 | * | $ | 5,046.72 | * |"] == (
+        "NET ASSET VALUE PER UNIT - CLASS B — December 31, 2023: $4,815.96; December 31, 2022: $5,046.72")
+
+
+def test_a_lone_star_in_an_ownership_table_is_a_value_of_its_own() -> None:
+    table = ("| Name | Shares owned | Percent of class |\n| Ann Lo | 15,000 | * |\n| Jay Kim | 2,500,000 | 12.5% |\n")
+
+    assert readings(table)["| Ann Lo | 15,000 | * |"] == "Ann Lo — Shares owned: 15,000; Percent of class: *"
+
+
+def test_stars_after_counts_in_an_ownership_table_stay_values() -> None:
+    """Two classes of stock, a holder under 1% of both: "*" is each percent column's value."""
+    table = ("| Name | Common shares | Percent of class | Preferred shares | Percent of class |\n"
+             "| Ann Lo | 15,000 | * | 2,000 | * |\n| Jay Kim | 2,500,000 | 12.5% | 400,000 | 40.0% |\n")
+
+    assert readings(table)["| Ann Lo | 15,000 | * | 2,000 | * |"] == (
+        "Ann Lo — Common shares: 15,000 Common shares; Percent of class: *; Preferred shares: 2,000 Preferred shares; "
+        "Percent of class: *")
+
+
+def test_a_sentence_above_a_lead_in_is_no_caption() -> None:
+    text = ("Total revenue was $5.2 million in 2023.\nThe following table sets forth our costs for the years ended "
+            "December 31, 2023 and 2022, by kind.\n\n| Item | 2023 | 2022 |\n|---|---|---|\n"
+            "| Cost of revenue | 3.0 | 2.0 |\n")
+
+    assert readings(text)["| Cost of revenue | 3.0 | 2.0 |"] == "Cost of revenue — 2023: 3.0; 2022: 2.0"
+
+
+def test_a_year_column_that_is_no_row_s_period_gets_no_names_shifted() -> None:
+    """"Grant year" is a value of the row, not its period: "Awards | Awards" does not name the columns after it."""
+    table = ("| Awards | Awards |\n| Name | Grant year | Options | Value |\n| Ann Lo | 2021 | 5,000 | 12,000 |\n"
+             "| Jay Kim | 2022 | 7,000 | 15,000 |\n")
+
+    assert readings(table)["| Ann Lo | 2021 | 5,000 | 12,000 |"] == (
+        "Ann Lo — Grant year: 2021; Options: 5,000 Options; Value: 12,000")
+
+
+def test_a_lead_in_sentence_that_does_not_introduce_a_table_keeps_the_title_above_out() -> None:
+    text = ("Summary Compensation Table – Officers\nOur officers were paid in cash only during the years ended "
+            "December 31, 2023 and 2022, as they were in earlier years.\n\n"
+            "| Name | Salary |\n|---|---|\n| Jay Kim | 150,000 |\n")
+
+    assert readings(text)["| Jay Kim | 150,000 |"] == "Jay Kim — Salary: 150,000"
+
+
 @pytest.mark.parametrize(("table", "row", "fact"), [
     # one dated row under a header with a cell for the label column
     ("| Twelve months ending February 28, | Amortization expense |\n| 2024 | $ | 872,272 |\n"

@@ -40,6 +40,18 @@ def test_a_claim_about_a_year_reads_a_balance_at_its_end() -> None:
     assert checked(claim, one(CAPITALIZATION)) == (Relation.CONSISTENT, "$1.524B vs $1.682B is -9.4%")
 
 
+def test_a_claim_about_two_year_ends_reads_a_balance_sheet_s_year_columns() -> None:
+    """FinDVer dev (numeric-val-222): "from December 31, 2022 to December 31, 2023" against columns "2023" and
+    "2022" under "Balance Sheets As of December 31, 2023 and 2022"."""
+    row = ("Mobiquity Technology, Inc. Consolidated Balance Sheets As of December 31, 2023 and 2022 › Total Assets — "
+           "2023: $4,199,094; 2022: $2,635,575")
+    claim = ("The percentage increase in total assets of Mobiquity Technologies, Inc. from December 31, 2022 to "
+             "December 31, 2023 is 59.3%.")
+
+    assert checked(claim, one(row)) == (Relation.CONSISTENT, "$4.199M vs $2.636M is +59.3%")
+    assert checked(claim.replace("December 31", "June 30"), one(row)) is None
+
+
 def test_a_year_is_not_the_balance_of_a_day_other_than_its_last() -> None:
     row = CAPITALIZATION.replace("December 31", "June 30")
     claim = "The percentage decrease in total capitalization from 2022 to 2023 is approximately 9.40%."
