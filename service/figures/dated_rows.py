@@ -28,8 +28,8 @@ _CELL = re.compile(r"[^;]+")
 
 @dataclass(frozen=True)
 class DatedRow:
-    """A table row read as a fact that states one period: its passage, text as read, period, what it is without
-    the period (the label, then the column names) and each column's figure."""
+    """A table row read as a fact, or a sentence, that states one period: its passage, text as read, period, what
+    it is without the period (the label, then the column names; a sentence's words) and each column's figure."""
 
     passage: Passage
     text: str
